@@ -1,0 +1,70 @@
+use crate::{Email, Id, ParseError, Slug, text_enum::text_enum};
+use chrono::{DateTime, NaiveDate, Utc};
+
+text_enum! {
+    /// A client stakeholder's part in the relationship.
+    pub enum ContactRole ("contact role") {
+        ExecutiveSponsor = "executive_sponsor",
+        DecisionMaker = "decision_maker",
+        Champion = "champion",
+        HrBenefits = "hr_benefits",
+        BrokerConsultant = "broker_consultant",
+        Finance = "finance",
+        Other = "other",
+    }
+}
+
+impl ContactRole {
+    /// Touches with these people count for "days since last touch with a decision maker".
+    pub fn decides(self) -> bool {
+        matches!(self, ContactRole::ExecutiveSponsor | ContactRole::DecisionMaker)
+    }
+}
+
+/// One of the client's HR or business people (not a member: business details are fine).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Contact {
+    pub id: Id,
+    pub account: Slug,
+    pub name: String,
+    pub title: String,
+    pub email: Option<Email>,
+    pub phone: Option<String>,
+    pub role: ContactRole,
+    /// 1 (little say) to 5 (decides).
+    pub influence: i64,
+    /// −2 (detractor) to +2 (advocate).
+    pub sentiment: i64,
+    pub last_touch: Option<NaiveDate>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub account: Slug,
+    pub name: String,
+    pub title: String,
+    pub email: Option<Email>,
+    pub phone: Option<String>,
+    pub role: ContactRole,
+    pub influence: i64,
+    pub sentiment: i64,
+    pub last_touch: Option<NaiveDate>,
+}
+
+impl NewContact {
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.name.trim().is_empty() {
+            return Err(ParseError::new("a contact needs a name"));
+        }
+        if !(1..=5).contains(&self.influence) {
+            return Err(ParseError::new("influence is 1 to 5"));
+        }
+        if !(-2..=2).contains(&self.sentiment) {
+            return Err(ParseError::new("sentiment is −2 to +2"));
+        }
+        Ok(())
+    }
+}

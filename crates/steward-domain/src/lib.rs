@@ -1,0 +1,49 @@
+//! Steward's domain: the pure types and rules every other crate speaks in.
+//!
+//! Names follow `DOMAIN.md` verbatim. Values are parsed at the boundary into types
+//! that cannot hold a bad value (a [`Slug`], an [`Email`], a [`Month`]), so code past
+//! the boundary never re-validates. This crate does no IO.
+
+mod text_enum;
+
+pub mod account;
+pub mod activity;
+pub mod contact;
+pub mod contract;
+pub mod csat;
+pub mod email;
+pub mod import;
+pub mod metro;
+pub mod money;
+pub mod month;
+pub mod slug;
+pub mod task;
+pub mod user;
+
+pub use account::{Account, AccountStatus, NewAccount, Segment, Worksite, NewWorksite};
+pub use activity::{Activity, ActivityKind, NewActivity};
+pub use contact::{Contact, ContactRole, NewContact};
+pub use contract::{AddOn, Contract, NewContract, PricingModel, RenewalOutcome, Tier};
+pub use csat::{CsatRating, NewCsatRating};
+pub use email::Email;
+pub use import::{ImportBatch, ImportKind, ImportStatus, NewImportBatch, RowError};
+pub use metro::Metro;
+pub use money::Money;
+pub use month::Month;
+pub use slug::Slug;
+pub use task::{NewTask, Task, TaskSource, TaskStatus};
+pub use user::{Department, NewUser, Role, User};
+
+/// A value that failed to parse at the boundary, with a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// Database identity of a row. Ids are internal; URLs and files use slugs and e-mails.
+pub type Id = i64;

@@ -1,0 +1,67 @@
+use std::fmt;
+
+/// An amount of US dollars held as whole cents, so sums are exact. Serialized as a
+/// number of dollars with cents (CONVENTIONS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money {
+    pub cents: i64,
+}
+
+impl Money {
+    pub const ZERO: Money = Money { cents: 0 };
+
+    pub const fn from_cents(cents: i64) -> Self {
+        Self { cents }
+    }
+
+    pub fn dollars(self) -> f64 {
+        self.cents as f64 / 100.0
+    }
+
+    /// Rounds to the nearest cent; used where money enters as a decimal number.
+    pub fn from_dollars(dollars: f64) -> Self {
+        Self { cents: (dollars * 100.0).round() as i64 }
+    }
+}
+
+impl fmt::Display for Money {
+    /// `$1,234,567.89` (negative as `-$12.00`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        let whole = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        write!(f, "{sign}${grouped}.{:02}", abs % 100)
+    }
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.dollars())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::from_dollars(f64::deserialize(d)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_grouping() {
+        assert_eq!(Money::from_cents(123_456_789).to_string(), "$1,234,567.89");
+        assert_eq!(Money::from_cents(-1200).to_string(), "-$12.00");
+        assert_eq!(Money::from_cents(5).to_string(), "$0.05");
+        assert_eq!(Money::from_dollars(4.5).cents, 450);
+    }
+}

@@ -1,0 +1,81 @@
+use crate::{Department, Email, Id, ParseError, Slug, text_enum::text_enum};
+use chrono::{DateTime, NaiveDate, Utc};
+
+text_enum! {
+    pub enum TaskStatus ("task status") {
+        Open = "open",
+        Done = "done",
+        Dismissed = "dismissed",
+    }
+}
+
+text_enum! {
+    /// Where a task came from; playbook and project tasks carry a source key.
+    pub enum TaskSource ("task source") {
+        Manual = "manual",
+        Playbook = "playbook",
+        Project = "project",
+    }
+}
+
+text_enum! {
+    pub enum Priority ("priority") {
+        Low = "low",
+        Normal = "normal",
+        High = "high",
+        Urgent = "urgent",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Task {
+    pub id: Id,
+    pub account: Option<Slug>,
+    pub title: String,
+    pub detail: String,
+    pub owner: Option<Email>,
+    pub department: Option<Department>,
+    pub due_date: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub escalation: bool,
+    pub source: TaskSource,
+    /// Identifies what created the task (e.g. a playbook rule and account), so the same
+    /// trigger never opens a second task while one is open.
+    pub source_key: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub account: Option<Slug>,
+    pub title: String,
+    pub detail: String,
+    pub owner: Option<Email>,
+    pub department: Option<Department>,
+    pub due_date: Option<NaiveDate>,
+    pub priority: Priority,
+    pub escalation: bool,
+    pub source: TaskSource,
+    pub source_key: Option<String>,
+}
+
+impl NewTask {
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.title.trim().is_empty() {
+            return Err(ParseError::new("a task needs a title"));
+        }
+        if self.owner.is_none() && self.department.is_none() {
+            return Err(ParseError::new("a task needs an owner or a department"));
+        }
+        if self.source != TaskSource::Manual && self.source_key.is_none() {
+            return Err(ParseError::new("playbook and project tasks need a source key"));
+        }
+        Ok(())
+    }
+}
+
+pub use Priority as TaskPriority;

@@ -1,0 +1,131 @@
+//! Throwaway databases for tests: a fresh SQLite file in a temporary directory, or a fresh
+//! PostgreSQL database that is dropped afterwards.
+//!
+//! PostgreSQL tests read `STEWARD_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`, the server this machine kind runs). When
+//! it cannot be reached they say so on stderr and skip — unless
+//! `STEWARD_REQUIRE_POSTGRES=1` (set by `.ci/run`), when they fail instead.
+
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU32, Ordering};
+use steward_store::SqlStore;
+use steward_store_postgres::PgDriver;
+use steward_store_sqlite::SqliteDriver;
+
+/// A store on a new SQLite file, deleted with the directory on drop.
+#[derive(Debug)]
+pub struct TempSqlite {
+    store: SqlStore<SqliteDriver>,
+    pub dir: tempfile::TempDir,
+}
+
+impl TempSqlite {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = steward_store_sqlite::open(&dir.path().join("steward.db")).expect("open SQLite store");
+        Self { store, dir }
+    }
+
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("steward.db")
+    }
+}
+
+impl Default for TempSqlite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Deref for TempSqlite {
+    type Target = SqlStore<SqliteDriver>;
+    fn deref(&self) -> &Self::Target {
+        &self.store
+    }
+}
+
+/// The server URL tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("STEWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("STEWARD_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// A new, empty database on the test server, dropped (connections and all) on drop.
+#[derive(Debug)]
+pub struct TempPostgres {
+    store: Option<SqlStore<PgDriver>>,
+    pub url: String,
+    name: String,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TempPostgres {
+    /// `None` (after saying so) when no server is reachable and none is required.
+    pub fn new() -> Option<Self> {
+        let admin = postgres_admin_url();
+        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) if !postgres_required() => {
+                eprintln!("SKIPPED: PostgreSQL at {admin} unreachable ({e}); set STEWARD_REQUIRE_POSTGRES=1 to fail instead");
+                return None;
+            }
+            Err(e) => panic!("PostgreSQL is required (STEWARD_REQUIRE_POSTGRES=1) but {admin} is unreachable: {e}"),
+        };
+        let name = format!(
+            "steward_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())
+        );
+        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let url = with_database(&admin, &name);
+        let store = steward_store_postgres::open(&url).expect("open PostgreSQL store");
+        Some(Self { store: Some(store), url, name })
+    }
+}
+
+/// `admin` with its database replaced by `name`.
+pub fn with_database(admin: &str, name: &str) -> String {
+    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Deref for TempPostgres {
+    type Target = SqlStore<PgDriver>;
+    fn deref(&self) -> &Self::Target {
+        self.store.as_ref().expect("store lives until drop")
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        drop(self.store.take());
+        if let Ok(mut client) = postgres::Client::connect(&postgres_admin_url(), postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_in_a_url() {
+        assert_eq!(with_database("postgres://root@127.0.0.1:5432/postgres", "t1"), "postgres://root@127.0.0.1:5432/t1");
+        assert_eq!(with_database("postgres://root@localhost", "t1"), "postgres://root@localhost/t1");
+        assert_eq!(with_database("postgres://h/db?sslmode=disable", "t1"), "postgres://h/t1?sslmode=disable");
+    }
+}

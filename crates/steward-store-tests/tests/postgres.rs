@@ -1,0 +1,13 @@
+//! The conformance suite on PostgreSQL, each case in its own new database.
+//! Skipped (loudly) without a server unless `STEWARD_REQUIRE_POSTGRES=1`.
+
+macro_rules! postgres_or_skip {
+    () => {
+        match steward_store_tests::TempPostgres::new() {
+            Some(db) => db,
+            None => return,
+        }
+    };
+}
+
+steward_store::conformance_tests!(postgres_or_skip!());

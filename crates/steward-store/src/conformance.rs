@@ -1,0 +1,450 @@
+//! The behaviour every backend must show, written once. A backend's test crate runs it
+//! with [`conformance_tests!`](crate::conformance_tests), which makes one `#[test]` per
+//! case over a fresh, empty store from the given factory.
+
+use crate::{Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use steward_domain::{
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportKind, ImportStatus, Metro, Money,
+    NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
+    PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskSource, TaskStatus, Tier, task::Priority,
+};
+
+/// Generates one `#[test]` per conformance case. `$factory` is an expression returning a
+/// value that derefs to a fresh store (and may clean up on drop).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:expr) => {
+        $crate::conformance_tests!(@cases $factory;
+            schema_is_current, metros_are_seeded, users_round_trip, user_scope_follows_role,
+            accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
+            worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
+            concurrent_task_triggers_open_one_task, task_filters_and_order, contracts_round_trip,
+            csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book);
+    };
+    (@cases $factory:expr; $($case:ident),+) => {
+        $(
+            #[test]
+            fn $case() {
+                let store = $factory;
+                $crate::conformance::$case(&*store).expect(stringify!($case));
+            }
+        )+
+    };
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).expect("test slug")
+}
+
+fn email(s: &str) -> Email {
+    Email::parse(s).expect("test e-mail")
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 15, 30, 0).single().expect("test time")
+}
+
+fn user(address: &str, role: Role) -> NewUser {
+    NewUser {
+        email: email(address),
+        name: address.split('@').next().unwrap_or("someone").to_owned(),
+        role,
+        department: (role == Role::Colleague).then_some(Department::Operations),
+        account: None,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo".to_owned(),
+    }
+}
+
+fn account(s: &str, name: &str) -> NewAccount {
+    NewAccount::new(slug(s), name)
+}
+
+fn expect_err<T: std::fmt::Debug>(r: Result<T>, wanted: fn(&StoreError) -> bool, what: &str) -> Result<()> {
+    match r {
+        Err(e) if wanted(&e) => Ok(()),
+        other => Err(StoreError::Backend(format!("{what}: unexpected {other:?}"))),
+    }
+}
+
+fn ensure(condition: bool, what: &str) -> Result<()> {
+    if condition { Ok(()) } else { Err(StoreError::Backend(format!("expectation failed: {what}"))) }
+}
+
+/// An account manager who owns `acme`.
+fn book(s: &dyn Store) -> Result<()> {
+    s.create_user(&user("am@steward.test", Role::AccountManager))?;
+    let mut a = account("acme", "Acme Freight");
+    a.owner = Some(email("am@steward.test"));
+    s.create_account(&a)?;
+    Ok(())
+}
+
+pub fn schema_is_current(s: &dyn Store) -> Result<()> {
+    ensure(s.schema_version()? == crate::migrate::latest_version(), "schema at the latest version")
+}
+
+pub fn metros_are_seeded(s: &dyn Store) -> Result<()> {
+    ensure(s.metros()? .len() == Metro::ALL.len(), "every metro seeded")?;
+    ensure(s.metros()?.contains(&Metro::SfBayArea), "sf_bay_area present")
+}
+
+pub fn users_round_trip(s: &dyn Store) -> Result<()> {
+    let created = s.create_user(&user("Dana@Steward.test", Role::Director))?;
+    ensure(created.email.as_str() == "dana@steward.test" && created.version == 1 && created.active, "created user")?;
+    ensure(s.user(&email("DANA@steward.test"))? == created, "lookup ignores case")?;
+    expect_err(s.create_user(&user("dana@steward.test", Role::Admin)), |e| matches!(e, StoreError::Duplicate(_)), "duplicate e-mail")?;
+    ensure(s.password_hash(&created.email)?.is_some_and(|h| h.starts_with("$argon2id$")), "hash kept")?;
+    let mut edit = UserEdit::from(&created);
+    edit.active = false;
+    let off = s.update_user(&created.email, &edit, created.version)?;
+    ensure(!off.active && off.version == 2, "deactivated")?;
+    ensure(s.password_hash(&created.email)?.is_none(), "inactive users cannot sign in")?;
+    expect_err(s.user(&email("nobody@steward.test")), |e| matches!(e, StoreError::NotFound(_)), "unknown user")?;
+    ensure(s.users()?.len() == 1, "one user listed")
+}
+
+pub fn user_scope_follows_role(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut client = user("hr@acme.test", Role::Client);
+    expect_err(s.create_user(&client), |e| matches!(e, StoreError::Invalid(_)), "client without account")?;
+    client.account = Some(slug("acme"));
+    ensure(s.create_user(&client)?.account == Some(slug("acme")), "client belongs to acme")?;
+    let mut stray = user("stray@acme.test", Role::Client);
+    stray.account = Some(slug("nowhere"));
+    expect_err(s.create_user(&stray), |e| matches!(e, StoreError::NotFound(_)), "client of unknown account")?;
+    let colleague = s.create_user(&user("ops@steward.test", Role::Colleague))?;
+    ensure(colleague.department == Some(Department::Operations), "colleague department")
+}
+
+pub fn accounts_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut a = account("blue-harbor", "Blue Harbor Logistics");
+    a.segment = Segment::LargeEnterprise;
+    a.industry = "logistics".into();
+    a.employee_count = Some(12_400);
+    a.status = AccountStatus::Live;
+    a.parent = Some(slug("acme"));
+    a.owner = Some(email("am@steward.test"));
+    a.launch_date = Some(date("2023-02-01"));
+    a.fein = Some("12-3456789".into());
+    a.enrollment_target = 0.35;
+    let created = s.create_account(&a)?;
+    let read = s.account(&slug("blue-harbor"))?;
+    ensure(read == created, "read equals created")?;
+    ensure(read.parent == Some(slug("acme")) && read.owner == Some(email("am@steward.test")), "links")?;
+    ensure(read.launch_date == Some(date("2023-02-01")) && read.enrollment_target == 0.35, "values")?;
+    let names: Vec<String> = s.accounts()?.into_iter().map(|a| a.name).collect();
+    ensure(names == ["Acme Freight", "Blue Harbor Logistics"], "listed by name")
+}
+
+pub fn account_errors(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    expect_err(s.create_account(&account("acme", "Again")), |e| matches!(e, StoreError::Duplicate(_)), "duplicate slug")?;
+    let mut a = account("orphan", "Orphan");
+    a.owner = Some(email("ghost@steward.test"));
+    expect_err(s.create_account(&a), |e| matches!(e, StoreError::NotFound(_)), "unknown owner")?;
+    s.create_user(&user("ops@steward.test", Role::Colleague))?;
+    a.owner = Some(email("ops@steward.test"));
+    expect_err(s.create_account(&a), |e| matches!(e, StoreError::Invalid(_)), "colleague cannot own")?;
+    a.owner = None;
+    a.enrollment_target = 2.0;
+    expect_err(s.create_account(&a), |e| matches!(e, StoreError::Invalid(_)), "target out of range")?;
+    expect_err(s.account(&slug("missing")), |e| matches!(e, StoreError::NotFound(_)), "unknown account")
+}
+
+pub fn account_hierarchy_has_no_cycles(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut child = account("acme-west", "Acme West");
+    child.parent = Some(slug("acme"));
+    s.create_account(&child)?;
+    let parent = s.account(&slug("acme"))?;
+    let mut edit = account("acme", "Acme Freight");
+    edit.owner = parent.owner.clone();
+    edit.parent = Some(slug("acme-west"));
+    expect_err(s.update_account(&edit, parent.version), |e| matches!(e, StoreError::Invalid(_)), "cycle refused")
+}
+
+pub fn stale_versions_conflict(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let before = s.account(&slug("acme"))?;
+    let mut edit = account("acme", "Acme Freight & Co");
+    edit.owner = before.owner.clone();
+    let after = s.update_account(&edit, before.version)?;
+    ensure(after.version == before.version + 1 && after.name == "Acme Freight & Co", "update applied")?;
+    match s.update_account(&edit, before.version) {
+        Err(StoreError::Conflict { current, .. }) => ensure(current == after.version, "conflict carries current version")?,
+        other => return Err(StoreError::Backend(format!("stale account edit: {other:?}"))),
+    }
+    ensure(s.account(&slug("acme"))?.name == "Acme Freight & Co", "stale write changed nothing")?;
+    expect_err(s.update_account(&account("ghost", "Ghost"), 1), |e| matches!(e, StoreError::NotFound(_)), "unknown account")?;
+
+    let contact = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
+    let mut c = contact_edit(&contact);
+    c.sentiment = 2;
+    s.update_contact(contact.id, &c, contact.version)?;
+    expect_err(s.update_contact(contact.id, &c, contact.version), |e| matches!(e, StoreError::Conflict { .. }), "stale contact")?;
+
+    let task = s.create_task(&manual_task("Call Rosa"))?.task().clone();
+    s.set_task_status(task.id, TaskStatus::Done, task.version)?;
+    expect_err(s.set_task_status(task.id, TaskStatus::Dismissed, task.version), |e| matches!(e, StoreError::Conflict { .. }), "stale task")?;
+
+    let contract = s.create_contract(&new_contract("acme"))?;
+    s.set_renewal_outcome(contract.id, RenewalOutcome::Renewed, contract.version)?;
+    expect_err(s.set_renewal_outcome(contract.id, RenewalOutcome::Churned, contract.version), |e| matches!(e, StoreError::Conflict { .. }), "stale contract")?;
+
+    let am = s.user(&email("am@steward.test"))?;
+    s.update_user(&am.email, &UserEdit::from(&am), am.version)?;
+    expect_err(s.update_user(&am.email, &UserEdit::from(&am), am.version), |e| matches!(e, StoreError::Conflict { .. }), "stale user")
+}
+
+fn contact(account: &str, name: &str, role: ContactRole) -> NewContact {
+    NewContact {
+        account: slug(account),
+        name: name.into(),
+        title: "Director of Benefits".into(),
+        email: Some(email("rosa.quill@acme.test")),
+        phone: Some("+1 555 0100".into()),
+        role,
+        influence: 4,
+        sentiment: 1,
+        last_touch: None,
+    }
+}
+
+fn contact_edit(c: &steward_domain::Contact) -> NewContact {
+    NewContact {
+        account: c.account.clone(),
+        name: c.name.clone(),
+        title: c.title.clone(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        role: c.role,
+        influence: c.influence,
+        sentiment: c.sentiment,
+        last_touch: c.last_touch,
+    }
+}
+
+fn manual_task(title: &str) -> NewTask {
+    NewTask {
+        account: Some(slug("acme")),
+        title: title.into(),
+        detail: String::new(),
+        owner: Some(email("am@steward.test")),
+        department: None,
+        due_date: None,
+        priority: Priority::Normal,
+        escalation: false,
+        source: TaskSource::Manual,
+        source_key: None,
+    }
+}
+
+fn new_contract(account: &str) -> NewContract {
+    NewContract {
+        account: slug(account),
+        start_date: date("2024-01-01"),
+        end_date: date("2026-12-31"),
+        auto_renew: true,
+        notice_days: 90,
+        pricing_model: PricingModel::Pepm,
+        rate: Money::from_cents(475),
+        tiers: vec![
+            Tier { from_units: 0, rate: Money::from_cents(475) },
+            Tier { from_units: 5_000, rate: Money::from_cents(410) },
+        ],
+        annual_escalator_pct: 3.5,
+        minimum_annual_commitment: Some(Money::from_cents(12_000_000)),
+        add_ons: vec![AddOn { service: "flu_shot_event".into(), price_per_event: Money::from_cents(250_000), events_per_year: 4 }],
+        renewal_outcome: RenewalOutcome::Pending,
+    }
+}
+
+pub fn worksites_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let site = NewWorksite {
+        account: slug("acme"),
+        name: "Harbor Point HQ".into(),
+        metro: Metro::Seattle,
+        zip3: Some("981".into()),
+        headcount: Some(2_300),
+    };
+    let created = s.create_worksite(&site)?;
+    ensure(s.worksites(&slug("acme"))? == vec![created], "listed")?;
+    expect_err(s.create_worksite(&site), |e| matches!(e, StoreError::Duplicate(_)), "duplicate worksite name")?;
+    let mut bad = site.clone();
+    bad.name = "Elsewhere".into();
+    bad.zip3 = Some("98".into());
+    expect_err(s.create_worksite(&bad), |e| matches!(e, StoreError::Invalid(_)), "bad zip3")
+}
+
+pub fn contacts_and_activities(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    s.create_account(&account("other", "Other Co"))?;
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::DecisionMaker))?;
+    let mut low = contact("acme", "Theo Marsh", ContactRole::Champion);
+    low.influence = 2;
+    let theo = s.create_contact(&low)?;
+    let stranger = s.create_contact(&contact("other", "Ivy Stone", ContactRole::Finance))?;
+    ensure(s.contacts(&slug("acme"))?.iter().map(|c| c.id).collect::<Vec<_>>() == [rosa.id, theo.id], "by influence")?;
+
+    let log = |when, ids: Vec<i64>, summary: &str| NewActivity {
+        account: slug("acme"),
+        kind: ActivityKind::Meeting,
+        occurred_at: when,
+        author: Some(email("am@steward.test")),
+        summary: summary.into(),
+        contact_ids: ids,
+    };
+    s.create_activity(&log(at(2025, 3, 10), vec![theo.id, rosa.id, rosa.id], "Quarterly review"))?;
+    s.create_activity(&log(at(2025, 1, 5), vec![rosa.id], "Older call logged late"))?;
+    s.create_activity(&log(at(2025, 4, 1), vec![], "Internal note"))?;
+    expect_err(s.create_activity(&log(at(2025, 4, 2), vec![stranger.id], "x")), |e| matches!(e, StoreError::NotFound(_)), "other account's contact")?;
+
+    let timeline = s.activities(&slug("acme"), 10)?;
+    let summaries: Vec<&str> = timeline.iter().map(|a| a.summary.as_str()).collect();
+    ensure(summaries == ["Internal note", "Quarterly review", "Older call logged late"], "newest first")?;
+    ensure(timeline[1].contact_ids == vec![rosa.id, theo.id], "contacts deduplicated and sorted")?;
+    ensure(timeline[1].occurred_at == at(2025, 3, 10), "time kept exactly")?;
+    ensure(s.activities(&slug("acme"), 1)?.len() == 1, "limit")?;
+    let rosa_now = s.contacts(&slug("acme"))?.into_iter().find(|c| c.id == rosa.id);
+    ensure(rosa_now.and_then(|c| c.last_touch) == Some(date("2025-03-10")), "last touch only moves forward")
+}
+
+pub fn tasks_deduplicate_by_source_key(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut t = manual_task("Renewal in 120 days with low enrollment");
+    t.source = TaskSource::Playbook;
+    t.source_key = Some("renewal_low_enrollment:acme".into());
+    let first = s.create_task(&t)?;
+    ensure(matches!(first, TaskCreated::Created(_)), "first run creates")?;
+    let second = s.create_task(&t)?;
+    ensure(matches!(&second, TaskCreated::AlreadyOpen(x) if x.id == first.task().id), "second run finds it")?;
+    s.set_task_status(first.task().id, TaskStatus::Done, first.task().version)?;
+    let third = s.create_task(&t)?;
+    ensure(matches!(&third, TaskCreated::Created(x) if x.id != first.task().id), "after closing, a new one")?;
+    let closed = s.task(first.task().id)?;
+    ensure(closed.closed_at.is_some() && closed.status == TaskStatus::Done, "closed stamped")?;
+    expect_err(s.set_task_status(closed.id, TaskStatus::Open, closed.version), |e| matches!(e, StoreError::Duplicate(_)), "reopen while another is open")?;
+    let mut nobody = manual_task("Nobody's");
+    nobody.owner = None;
+    expect_err(s.create_task(&nobody), |e| matches!(e, StoreError::Invalid(_)), "task without owner or department")
+}
+
+pub fn concurrent_task_triggers_open_one_task(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut t = manual_task("Health fell 15 points");
+    t.source = TaskSource::Playbook;
+    t.source_key = Some("health_drop:acme:2025-06".into());
+    let outcomes: Vec<Result<TaskCreated>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| s.create_task(&t))).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into())))).collect()
+    });
+    let mut created = 0;
+    for outcome in outcomes {
+        if matches!(outcome?, TaskCreated::Created(_)) {
+            created += 1;
+        }
+    }
+    ensure(created == 1, "exactly one racer creates")?;
+    let open = s.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() })?;
+    ensure(open.len() == 1, "one open task")
+}
+
+pub fn task_filters_and_order(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    s.create_user(&user("other-am@steward.test", Role::AccountManager))?;
+    let mut later = manual_task("Later");
+    later.due_date = Some(date("2025-09-01"));
+    let mut sooner = manual_task("Sooner");
+    sooner.due_date = Some(date("2025-08-01"));
+    let undated = manual_task("Undated");
+    let mut dept = manual_task("Ship launch kit");
+    dept.owner = None;
+    dept.department = Some(Department::Marketing);
+    let mut theirs = manual_task("Theirs");
+    theirs.owner = Some(email("other-am@steward.test"));
+    for t in [&later, &sooner, &undated, &dept, &theirs] {
+        s.create_task(t)?;
+    }
+    let mine = s.tasks(&TaskFilter { owner: Some(email("am@steward.test")), ..TaskFilter::default() })?;
+    let titles: Vec<&str> = mine.iter().map(|t| t.title.as_str()).collect();
+    ensure(titles == ["Sooner", "Later", "Undated"], "due first, undated last")?;
+    ensure(s.tasks(&TaskFilter { account: Some(slug("acme")), ..TaskFilter::default() })?.len() == 5, "by account")?;
+    let marketing = s.tasks(&TaskFilter::default())?.into_iter().find(|t| t.title == "Ship launch kit");
+    ensure(marketing.is_some_and(|t| t.department == Some(Department::Marketing) && t.owner.is_none()), "department task")
+}
+
+pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let created = s.create_contract(&new_contract("acme"))?;
+    let listed = s.contracts(&slug("acme"))?;
+    ensure(listed == vec![created.clone()], "listed")?;
+    ensure(created.tiers.len() == 2 && created.tiers[1].rate == Money::from_cents(410), "tiers kept")?;
+    ensure(created.add_ons[0].events_per_year == 4 && created.minimum_annual_commitment == Some(Money::from_cents(12_000_000)), "terms kept")?;
+    ensure(created.notice_deadline() == date("2026-10-02"), "notice deadline")?;
+    let mut bad = new_contract("acme");
+    bad.end_date = date("2023-12-31");
+    expect_err(s.create_contract(&bad), |e| matches!(e, StoreError::Invalid(_)), "ends before start")
+}
+
+pub fn csat_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
+    let r = s.create_csat(&NewCsatRating { account: slug("acme"), contact_id: Some(rosa.id), rated_on: date("2025-05-02"), score: 4 })?;
+    ensure(s.csat_ratings(&slug("acme"))? == vec![r], "listed")?;
+    let bad = NewCsatRating { account: slug("acme"), contact_id: None, rated_on: date("2025-05-02"), score: 6 };
+    expect_err(s.create_csat(&bad), |e| matches!(e, StoreError::Invalid(_)), "score out of range")
+}
+
+pub fn imports_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let batch = |file: &str, account: Option<&str>| NewImportBatch {
+        kind: ImportKind::Eligibility,
+        format: "census-csv".into(),
+        file_name: file.into(),
+        content_hash: blake3_hex(file),
+        account: account.map(slug),
+        rows_read: 120,
+        rows_accepted: 118,
+        rows_rejected: 2,
+        status: ImportStatus::Applied,
+        errors: vec![RowError { line: 7, message: "coverage_end before coverage_start".into() }],
+        created_by: Some(email("am@steward.test")),
+    };
+    s.record_import(&batch("census-jan.csv", Some("acme")))?;
+    let second = s.record_import(&batch("visits.csv", None))?;
+    let all = s.imports(None)?;
+    ensure(all.len() == 2 && all[0] == second, "newest first")?;
+    let acme = s.imports(Some(&slug("acme")))?;
+    ensure(acme.len() == 1 && acme[0].errors[0].line == 7 && acme[0].rows_rejected == 2, "errors kept")?;
+    expect_err(s.imports(Some(&slug("ghost"))), |e| matches!(e, StoreError::NotFound(_)), "unknown account")
+}
+
+fn blake3_hex(s: &str) -> String {
+    blake3::hash(s.as_bytes()).to_hex().to_string()
+}
+
+pub fn settings_round_trip(s: &dyn Store) -> Result<()> {
+    ensure(s.setting("demo")?.is_none(), "absent")?;
+    s.put_setting("demo", "seed=1")?;
+    s.put_setting("demo", "seed=2")?;
+    ensure(s.setting("demo")?.as_deref() == Some("seed=2"), "overwritten")
+}
+
+pub fn erase_all_empties_the_book(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let mut client = user("hr@acme.test", Role::Client);
+    client.account = Some(slug("acme"));
+    s.create_user(&client)?;
+    s.create_task(&manual_task("Something"))?;
+    s.erase_all()?;
+    ensure(s.accounts()?.is_empty() && s.users()?.is_empty(), "empty")?;
+    ensure(s.metros()?.len() == Metro::ALL.len(), "reference data kept")?;
+    book(s)
+}

@@ -1,0 +1,24 @@
+//! Steward's storage: the [`Store`] trait (one trait per concept), the error type, and the
+//! single SQL implementation [`SqlStore`] that every backend shares through a small
+//! [`Driver`]. Backends live in their own crates and only move values and classify errors.
+//!
+//! Architecture invariant: no store method returns or accepts a member identifier.
+
+mod driver;
+mod error;
+pub mod migrate;
+mod sql;
+mod store;
+mod value;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use driver::{Conn, Dialect, Driver};
+pub use error::{DbError, Result, StoreError};
+pub use sql::SqlStore;
+pub use store::{
+    AccountStore, ActivityStore, ContactStore, ContractStore, ImportStore, SettingStore, Store, TaskCreated,
+    TaskFilter, TaskStore, UserEdit, UserStore,
+};
+pub use value::{Row, Value, timestamp_text};

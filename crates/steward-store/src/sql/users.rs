@@ -1,0 +1,93 @@
+use super::{SqlStore, check_versioned_update, now, opt_account_id};
+use crate::{Driver, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
+use steward_domain::{Email, NewUser, User, user::check_scope};
+
+const SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, \
+    u.created_at, u.updated_at FROM users u LEFT JOIN accounts a ON a.id = u.account_id";
+
+fn user(r: &Row) -> Result<User> {
+    Ok(User {
+        id: r.int(0)?,
+        email: r.parse(1)?,
+        name: r.text(2)?,
+        role: r.parse(3)?,
+        department: r.opt_parse(4)?,
+        account: r.opt_parse(5)?,
+        active: r.bool(6)?,
+        version: r.int(7)?,
+        created_at: r.time(8)?,
+        updated_at: r.time(9)?,
+    })
+}
+
+impl<D: Driver> UserStore for SqlStore<D> {
+    fn create_user(&self, new: &NewUser) -> Result<User> {
+        new.validate()?;
+        self.write(|c| {
+            let account_id = opt_account_id(c, new.account.as_ref())?;
+            let t = now();
+            c.execute(
+                "INSERT INTO users (email, name, role, department, account_id, password_hash, active, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, TRUE, 1, $7, $7)",
+                &[
+                    new.email.as_str().into(),
+                    new.name.as_str().into(),
+                    new.role.as_str().into(),
+                    new.department.map(|d| d.as_str()).into(),
+                    account_id.into(),
+                    new.password_hash.as_str().into(),
+                    t.into(),
+                ],
+            )
+            .map_err(duplicate_as(|| format!("user {}", new.email)))?;
+            one(c, &new.email)
+        })
+    }
+
+    fn user(&self, email: &Email) -> Result<User> {
+        self.read(|c| one(c, email))
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        self.read(|c| c.query(&format!("{SELECT} ORDER BY u.email"), &[])?.iter().map(user).collect())
+    }
+
+    fn password_hash(&self, email: &Email) -> Result<Option<String>> {
+        self.read(|c| {
+            c.query_one("SELECT password_hash FROM users WHERE email = $1 AND active", &[email.as_str().into()])?
+                .map(|r| r.text(0))
+                .transpose()
+        })
+    }
+
+    fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User> {
+        check_scope(edit.role, edit.department, edit.account.as_ref())?;
+        self.write(|c| {
+            let current = one(c, email)?;
+            let account_id = opt_account_id(c, edit.account.as_ref())?;
+            let changed = c.execute(
+                "UPDATE users SET name = $1, role = $2, department = $3, account_id = $4, active = $5, \
+                 version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+                &[
+                    edit.name.as_str().into(),
+                    edit.role.as_str().into(),
+                    edit.department.map(|d| d.as_str()).into(),
+                    account_id.into(),
+                    edit.active.into(),
+                    now().into(),
+                    current.id.into(),
+                    version.into(),
+                ],
+            )?;
+            check_versioned_update(c, changed, "users", current.id, &format!("user {email}"))?;
+            one(c, email)
+        })
+    }
+}
+
+fn one(c: &mut dyn crate::Conn, email: &Email) -> Result<User> {
+    let row = c
+        .query_one(&format!("{SELECT} WHERE u.email = $1"), &[email.as_str().into()])?
+        .ok_or_else(|| StoreError::NotFound(format!("user {email}")))?;
+    user(&row)
+}

@@ -1,0 +1,131 @@
+//! The storage interface, one trait per concept. [`Store`] is all of them: what the CLI
+//! and the web app hold (`Arc<dyn Store>`), whichever backend was chosen at startup.
+//!
+//! Writes that edit a row take the version the caller last read; a stale one gets
+//! [`StoreError::Conflict`](crate::StoreError::Conflict), never a silent overwrite.
+
+use crate::{Dialect, Result};
+use steward_domain::{
+    Account, Activity, Contact, Contract, CsatRating, Email, Id, ImportBatch, Metro, NewAccount, NewActivity,
+    NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite, RenewalOutcome, Role,
+    Slug, Task, TaskStatus, User, Worksite, Department,
+};
+
+pub trait UserStore {
+    fn create_user(&self, new: &NewUser) -> Result<User>;
+    fn user(&self, email: &Email) -> Result<User>;
+    fn users(&self) -> Result<Vec<User>>;
+    /// The argon2id PHC string, for sign-in only; `None` for an unknown or inactive user.
+    fn password_hash(&self, email: &Email) -> Result<Option<String>>;
+    fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User>;
+}
+
+/// The editable parts of a user (the e-mail is their identity and stays).
+#[derive(Debug, Clone)]
+pub struct UserEdit {
+    pub name: String,
+    pub role: Role,
+    pub department: Option<Department>,
+    pub account: Option<Slug>,
+    pub active: bool,
+}
+
+impl From<&User> for UserEdit {
+    fn from(u: &User) -> Self {
+        Self {
+            name: u.name.clone(),
+            role: u.role,
+            department: u.department,
+            account: u.account.clone(),
+            active: u.active,
+        }
+    }
+}
+
+pub trait AccountStore {
+    fn create_account(&self, new: &NewAccount) -> Result<Account>;
+    fn account(&self, slug: &Slug) -> Result<Account>;
+    /// Every account, by name.
+    fn accounts(&self) -> Result<Vec<Account>>;
+    /// Replaces the editable fields; `edit.slug` must be the account's slug.
+    fn update_account(&self, edit: &NewAccount, version: i64) -> Result<Account>;
+    fn create_worksite(&self, new: &NewWorksite) -> Result<Worksite>;
+    fn worksites(&self, account: &Slug) -> Result<Vec<Worksite>>;
+    fn metros(&self) -> Result<Vec<Metro>>;
+}
+
+pub trait ContactStore {
+    fn create_contact(&self, new: &NewContact) -> Result<Contact>;
+    fn contacts(&self, account: &Slug) -> Result<Vec<Contact>>;
+    /// Replaces the editable fields of contact `id`; `edit.account` must be its account.
+    fn update_contact(&self, id: Id, edit: &NewContact, version: i64) -> Result<Contact>;
+    fn create_csat(&self, new: &NewCsatRating) -> Result<CsatRating>;
+    fn csat_ratings(&self, account: &Slug) -> Result<Vec<CsatRating>>;
+}
+
+pub trait ActivityStore {
+    /// Records the activity and moves the `last_touch` of the contacts involved forward.
+    fn create_activity(&self, new: &NewActivity) -> Result<Activity>;
+    /// Newest first, at most `limit`.
+    fn activities(&self, account: &Slug, limit: i64) -> Result<Vec<Activity>>;
+}
+
+/// What [`TaskStore::create_task`] did: playbooks and projects call it on every run and
+/// rely on the second call finding the open task instead of opening another.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskCreated {
+    Created(Task),
+    AlreadyOpen(Task),
+}
+
+impl TaskCreated {
+    pub fn task(&self) -> &Task {
+        match self {
+            TaskCreated::Created(t) | TaskCreated::AlreadyOpen(t) => t,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub account: Option<Slug>,
+    pub owner: Option<Email>,
+    pub status: Option<TaskStatus>,
+}
+
+pub trait TaskStore {
+    fn create_task(&self, new: &NewTask) -> Result<TaskCreated>;
+    fn task(&self, id: Id) -> Result<Task>;
+    /// By due date (undated last), then id.
+    fn tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>>;
+    fn set_task_status(&self, id: Id, status: TaskStatus, version: i64) -> Result<Task>;
+}
+
+pub trait ContractStore {
+    fn create_contract(&self, new: &NewContract) -> Result<Contract>;
+    /// Oldest first.
+    fn contracts(&self, account: &Slug) -> Result<Vec<Contract>>;
+    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, version: i64) -> Result<Contract>;
+}
+
+pub trait ImportStore {
+    fn record_import(&self, new: &NewImportBatch) -> Result<ImportBatch>;
+    /// Newest first; one account's or all.
+    fn imports(&self, account: Option<&Slug>) -> Result<Vec<ImportBatch>>;
+}
+
+/// Small named values the application keeps about itself (e.g. which demo book is loaded).
+pub trait SettingStore {
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+}
+
+pub trait Store:
+    UserStore + AccountStore + ContactStore + ActivityStore + TaskStore + ContractStore + ImportStore + SettingStore
+    + Send + Sync + std::fmt::Debug
+{
+    fn dialect(&self) -> Dialect;
+    fn schema_version(&self) -> Result<i64>;
+    /// Deletes every row but reference data (`steward demo --reset`).
+    fn erase_all(&self) -> Result<()>;
+}
