@@ -1,0 +1,156 @@
+//! Arguments, as clap derives them. Flags use DOMAIN.md's words.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use steward_domain::{Department, Role, Segment, Slug};
+
+#[derive(Debug, Parser)]
+#[command(name = "steward", version, about = "Steward: the working system of an enterprise client-services team")]
+pub struct Cli {
+    /// Where the embedded database, the member-key secret and demo files live.
+    #[arg(long, global = true, env = "STEWARD_DATA_DIR", default_value = "steward-data")]
+    pub data_dir: PathBuf,
+    /// postgres://user@host:port/db for a shared PostgreSQL; default: the SQLite file in the data dir.
+    #[arg(long, global = true, env = "STEWARD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database or bring its schema up to date.
+    Migrate,
+    /// Client accounts.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// People who sign in.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Build a fictional demo book in the data dir (reused when already there) and summarize it.
+    Demo(DemoArgs),
+    /// Write the demo book's member-level files (every ingest format) to a directory.
+    DemoFiles(DemoFilesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Add a client account.
+    Add(AccountAddArgs),
+    /// List every account.
+    List(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_slug(s: &str) -> Result<Slug, String> {
+    Slug::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct AccountAddArgs {
+    /// The account's short name in URLs and files, e.g. acme-corp.
+    #[arg(value_parser = parse_slug)]
+    pub slug: Slug,
+    #[arg(long)]
+    pub name: String,
+    /// mid_market or large_enterprise (default: from --employees, else mid_market).
+    #[arg(long, value_parser = |s: &str| s.parse::<Segment>().map_err(|e| e.to_string()))]
+    pub segment: Option<Segment>,
+    #[arg(long, default_value = "")]
+    pub industry: String,
+    #[arg(long)]
+    pub employees: Option<i64>,
+    /// The account manager who owns it.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Parent account's slug, for a subsidiary.
+    #[arg(long, value_parser = parse_slug)]
+    pub parent: Option<Slug>,
+    #[arg(long)]
+    pub fein: Option<String>,
+    /// Expected enrollment rate, a fraction (default 0.30).
+    #[arg(long)]
+    pub enrollment_target: Option<f64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user; the password is read from stdin (or prompted for on a terminal).
+    Add(UserAddArgs),
+    /// List every user.
+    List(JsonFlag),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    pub email: String,
+    #[arg(long, value_parser = |s: &str| s.parse::<Role>().map_err(|e| e.to_string()))]
+    pub role: Role,
+    /// The client's account (client users only).
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// operations, marketing, sales, clinical or it (colleagues only).
+    #[arg(long, value_parser = |s: &str| s.parse::<Department>().map_err(|e| e.to_string()))]
+    pub department: Option<Department>,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleArg {
+    Demo,
+    Company,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 30)]
+    pub accounts: usize,
+    /// Password for every demo user (default: a generated one, printed once).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Build and summarize, then exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Throw away the data dir's book and build it again.
+    #[arg(long)]
+    pub reset: bool,
+    /// The book's "today" (default: today).
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// Average eligible lives per account (default: realistic sizes).
+    #[arg(long)]
+    pub lives_per_account: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoFilesArgs {
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Default 30, or 6,000 with --scale company.
+    #[arg(long)]
+    pub accounts: Option<usize>,
+    #[arg(long)]
+    pub lives_per_account: Option<u32>,
+    #[arg(long, value_enum, default_value = "demo")]
+    pub scale: ScaleArg,
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}

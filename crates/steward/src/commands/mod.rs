@@ -1,0 +1,64 @@
+//! One module per command. Human output goes to stdout; `--json` prints exactly one JSON
+//! document there instead; progress and logs go to stderr.
+
+mod accounts;
+mod demo;
+mod users;
+
+use crate::Settings;
+use crate::cli::Command;
+use anyhow::Result;
+
+pub fn run(settings: &Settings, command: Command) -> Result<()> {
+    match command {
+        Command::Migrate => {
+            let store = crate::open::open_store(settings)?;
+            println!("database is at schema version {} ({})", store.schema_version()?, store.dialect().name());
+            Ok(())
+        }
+        Command::Accounts(c) => accounts::run(settings, c),
+        Command::Users(c) => users::run(settings, c),
+        Command::Demo(args) => demo::run(settings, args),
+        Command::DemoFiles(args) => demo::files(args),
+    }
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// A plain aligned table: numbers right-aligned, text left-aligned.
+pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
+        .collect();
+    let numeric: Vec<bool> = (0..headers.len())
+        .map(|i| !rows.is_empty() && rows.iter().all(|r| r[i].is_empty() || r[i].replace([',', '.', '%', '$'], "").parse::<f64>().is_ok()))
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if numeric[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+            .collect();
+        println!("{}", parts.join("  ").trim_end());
+    };
+    line(headers.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+/// `12,480`
+pub(crate) fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
