@@ -138,9 +138,13 @@ fn write(path: &Path, bytes: &[u8], summary: &mut FileSummary) -> io::Result<()>
     Ok(())
 }
 
+/// The members of one account, exactly as [`write_files`] writes them.
+pub fn simulate_account(seed: u64, plan: &AccountPlan) -> population::Population {
+    population::simulate(plan, &mut rng::Rng::derive(seed, "members", plan.index as u64))
+}
+
 fn render_account(config: &DemoConfig, plan: &AccountPlan, out: &Path) -> io::Result<Rendered> {
-    let mut rng = rng::Rng::derive(config.seed, "members", plan.index as u64);
-    let pop = population::simulate(plan, &mut rng);
+    let pop = simulate_account(config.seed, plan);
     let mut summary = FileSummary {
         people: pop.people.len() as u64,
         eligibility_rows: pop.people.iter().map(|p| p.spans.len() as u64).sum(),

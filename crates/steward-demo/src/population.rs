@@ -338,7 +338,7 @@ fn visits_and_surveys(plan: &AccountPlan, rng: &mut Rng, pop: &mut Population) {
             let mut month = Month::of(m.start);
             while month <= Month::of(end) {
                 let years = first.months_until(month) as f64 / 12.0;
-                let lambda = (0.035 + 0.13 * h) * (1.0 + 0.18 * years) * taste;
+                let lambda = (0.035 + 0.13 * h) * (1.0 + 0.18 * years) * taste * plan.visit_intensity;
                 for _ in 0..rng.poisson(lambda) {
                     let Some(date) = day_in_month(rng, month, m.start, end) else { continue };
                     seq += 1;

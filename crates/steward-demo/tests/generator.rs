@@ -1,0 +1,155 @@
+//! The generator's promises: determinism, internally consistent people and files, and
+//! outcomes that really depend on the latent health written to truth.json.
+
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::Path;
+use steward_demo::{DemoConfig, generate_book, population, write_files};
+
+fn config(accounts: usize) -> DemoConfig {
+    let mut c = DemoConfig::new(42, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    c.accounts = accounts;
+    c.lives_per_account = Some(300);
+    c
+}
+
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn same_seed_same_bytes_different_seed_different_bytes() {
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cfg = config(8);
+    write_files(&cfg, &generate_book(&cfg), a.path()).unwrap();
+    write_files(&cfg, &generate_book(&cfg), b.path()).unwrap();
+    let mut other = config(8);
+    other.seed = 43;
+    write_files(&other, &generate_book(&other), c.path()).unwrap();
+    let (ta, tb, tc) = (read_tree(a.path()), read_tree(b.path()), read_tree(c.path()));
+    assert!(ta.len() > 10, "expected many files, got {:?}", ta.keys());
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &ta {
+        assert!(bytes == &tb[name], "{name} differs between two runs of one seed");
+    }
+    assert_ne!(ta.get("visits.csv"), tc.get("visits.csv"), "another seed gives another book");
+}
+
+#[test]
+fn every_format_is_written_and_listed_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(12);
+    write_files(&cfg, &generate_book(&cfg), dir.path()).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+    let mut formats = std::collections::BTreeSet::new();
+    for a in manifest["accounts"].as_array().unwrap() {
+        for f in a["eligibility"].as_array().unwrap() {
+            let path = dir.path().join(f.as_str().unwrap());
+            assert!(path.is_file(), "{path:?} listed but missing");
+            formats.insert(path.extension().unwrap().to_string_lossy().into_owned());
+        }
+        if let Some(v) = a["visits"].as_str() {
+            assert!(dir.path().join(v).is_file());
+            formats.insert("ndjson".into());
+        }
+    }
+    assert_eq!(formats.into_iter().collect::<Vec<_>>(), ["csv", "edi", "ndjson"]);
+    for table in ["memberships.csv", "visits.csv", "surveys.csv", "truth.json"] {
+        assert!(dir.path().join(table).metadata().unwrap().len() > 100, "{table}");
+    }
+}
+
+#[test]
+fn people_memberships_and_visits_are_consistent() {
+    let cfg = config(10);
+    let book = generate_book(&cfg);
+    let mut checked = 0;
+    for a in &book.accounts {
+        let pop = steward_demo::simulate_account(cfg.seed, &a.plan);
+        for p in &pop.people {
+            for s in &p.spans {
+                assert!(s.end.is_none_or(|e| s.start <= e), "span ends before it starts");
+                assert!(s.start <= cfg.as_of && s.end.is_none_or(|e| e <= cfg.as_of), "no future data");
+            }
+            for m in &p.memberships {
+                let inside = p.spans.iter().any(|s| s.start <= m.start && (s.end.is_none() || m.end.is_some_and(|e| Some(e) <= s.end)));
+                assert!(inside, "membership {m:?} outside eligibility {:?}", p.spans);
+                if let Some(launch) = a.plan.launch {
+                    assert!(m.start >= launch, "membership before launch");
+                }
+            }
+        }
+        for v in &pop.visits {
+            assert!(v.date <= a.plan.data_end);
+            if let Some(i) = v.person {
+                let p = &pop.people[i as usize];
+                assert!(p.memberships.iter().any(|m| m.start <= v.date && m.end.is_none_or(|e| v.date <= e)), "visit outside membership");
+            }
+        }
+        checked += pop.visits.len();
+    }
+    assert!(checked > 100, "too few visits to check: {checked}");
+}
+
+#[test]
+fn x12_envelopes_count_their_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(6);
+    write_files(&cfg, &generate_book(&cfg), dir.path()).unwrap();
+    let mut files = 0;
+    for (name, bytes) in read_tree(dir.path()) {
+        if !name.ends_with(".edi") {
+            continue;
+        }
+        files += 1;
+        let text = String::from_utf8(bytes).unwrap();
+        let segments: Vec<&str> = text.split("~\n").filter(|s| !s.is_empty()).collect();
+        assert!(segments[0].starts_with("ISA*") && segments[0].len() == 105, "{name}: ISA is fixed width");
+        let st = segments.iter().position(|s| s.starts_with("ST*")).unwrap();
+        let se = segments.iter().position(|s| s.starts_with("SE*")).unwrap();
+        let declared: usize = segments[se].split('*').nth(1).unwrap().parse().unwrap();
+        assert_eq!(declared, se - st + 1, "{name}: SE01 counts ST through SE");
+        assert_eq!(segments.last().unwrap().split('*').nth(2), segments[0].split('*').nth(13), "{name}: IEA02 = ISA13");
+    }
+    assert!(files >= 2, "expected 834 files");
+}
+
+#[test]
+fn churn_follows_latent_health() {
+    let mut cfg = DemoConfig::new(5, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    cfg.accounts = 400;
+    let book = generate_book(&cfg);
+    let (mut churned, mut stayed) = (Vec::new(), Vec::new());
+    for a in &book.accounts {
+        if a.plan.churned { churned.push(a.plan.latent_health) } else if a.plan.status == steward_domain::AccountStatus::Live { stayed.push(a.plan.latent_health) }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(churned.len() > 20 && stayed.len() > 200, "{} churned, {} stayed", churned.len(), stayed.len());
+    assert!(mean(&churned) + 0.15 < mean(&stayed), "churned {:.2} vs stayed {:.2}", mean(&churned), mean(&stayed));
+    let renewals: Vec<_> = book.accounts.iter().filter(|a| a.plan.status == steward_domain::AccountStatus::Live).filter_map(|a| a.contracts.last()).collect();
+    assert!(renewals.iter().all(|c| c.end_date > cfg.as_of && c.end_date <= cfg.as_of + chrono::Days::new(365)), "live renewals fall in the next 12 months");
+}
+
+#[test]
+fn demo_names_are_invented() {
+    let book = generate_book(&DemoConfig::new(1, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()));
+    for real in ["Airbnb", "Uber", "Blue Apron", "BuzzFeed", "Etsy", "One Medical", "Amazon"] {
+        assert!(book.accounts.iter().all(|a| !a.account.name.contains(real)), "{real}");
+    }
+    assert_eq!(book.accounts.len(), 30);
+    let large = book.accounts.iter().filter(|a| a.account.segment == steward_domain::Segment::LargeEnterprise).count();
+    assert!(large >= 5 && large <= 20, "{large} large enterprises");
+}

@@ -1,0 +1,104 @@
+//! The command line on the embedded database: what works, and a clear one-line error with
+//! exit code 1 for each way it can be used wrongly (exit 2 for usage errors).
+
+mod support;
+
+use support::{steward, steward_with_input};
+
+#[test]
+fn accounts_and_users_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward(d, &["migrate"]).ok();
+    steward(d, &["migrate"]).ok();
+    steward_with_input(d, &["users", "add", "Ann.Lark@steward.example", "--role", "account_manager"], "long enough password\n").ok();
+    let added = steward(d, &["accounts", "add", "acme-corp", "--name", "Acme Corp", "--employees", "12000", "--owner", "ann.lark@steward.example"]).ok();
+    assert!(added.stdout.contains("added account acme-corp"));
+    steward_with_input(d, &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme-corp", "--json"], "another long password\n").ok();
+
+    let list = steward(d, &["accounts", "list", "--json"]).ok();
+    let accounts: serde_json::Value = serde_json::from_str(&list.stdout).expect("one JSON document");
+    assert_eq!(accounts[0]["slug"], "acme-corp");
+    assert_eq!(accounts[0]["segment"], "large_enterprise", "segment follows employees");
+    assert_eq!(accounts[0]["owner"], "ann.lark@steward.example");
+
+    let users: serde_json::Value = serde_json::from_str(&steward(d, &["users", "list", "--json"]).ok().stdout).unwrap();
+    let names: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ann Lark", "Hr"]);
+    assert!(users[1]["account"] == "acme-corp" && users[1]["role"] == "client");
+    assert!(!list.stdout.contains("password") && !users.to_string().contains("argon2"), "hashes never leave the store");
+
+    let table = steward(d, &["accounts", "list"]).ok();
+    assert!(table.stdout.lines().next().unwrap().starts_with("slug"), "{}", table.stdout);
+    assert!(table.stdout.contains("12,000"));
+}
+
+#[test]
+fn duplicate_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme"]).ok();
+    steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme again"]).fails(1, "error: account acme already exists");
+}
+
+#[test]
+fn unknown_account() {
+    let dir = tempfile::tempdir().unwrap();
+    steward(dir.path(), &["accounts", "add", "acme-west", "--name", "Acme West", "--parent", "acme"])
+        .fails(1, "error: account acme not found");
+    steward_with_input(dir.path(), &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme"], "long enough password\n")
+        .fails(1, "error: account acme not found");
+}
+
+#[test]
+fn unknown_owner_and_wrong_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme", "--owner", "ghost@steward.example"])
+        .fails(1, "error: user ghost@steward.example not found");
+    steward_with_input(dir.path(), &["users", "add", "hr@acme.example", "--role", "client"], "long enough password\n")
+        .fails(1, "a client user needs --account SLUG");
+}
+
+#[test]
+fn bad_database_url() {
+    let dir = tempfile::tempdir().unwrap();
+    steward(dir.path(), &["--database-url", "mysql://root@localhost/steward", "migrate"])
+        .fails(1, "error: unsupported database URL \"mysql://root@localhost/steward\": use postgres://");
+    steward(dir.path(), &["--database-url", "postgres://root@127.0.0.1:5432/db?sslmode=bogus", "migrate"])
+        .fails(1, "invalid PostgreSQL URL");
+}
+
+#[test]
+fn unreachable_database() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    steward(dir.path(), &["--database-url", "postgres://steward:secret@127.0.0.1:1/steward", "accounts", "list"])
+        .fails(1, "error: cannot open postgres://steward:***@127.0.0.1:1/steward: cannot reach the database:");
+}
+
+#[test]
+fn unwritable_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, "x").unwrap();
+    // Root ignores permission bits, so use a path that cannot be a directory at all.
+    steward(&file.join("data"), &["accounts", "list"]).fails(1, "error: cannot create data directory");
+}
+
+#[test]
+fn bad_password_input() {
+    let dir = tempfile::tempdir().unwrap();
+    steward_with_input(dir.path(), &["users", "add", "ann@steward.example", "--role", "admin"], "short\n")
+        .fails(1, "the password is too short");
+    steward_with_input(dir.path(), &["users", "add", "ann@steward.example", "--role", "admin"], "")
+        .fails(1, "no password on stdin");
+    steward_with_input(dir.path(), &["users", "add", "not-an-email", "--role", "admin"], "long enough password\n")
+        .fails(1, "invalid e-mail address");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    steward(dir.path(), &["accounts", "add", "Not A Slug", "--name", "x"]).fails(2, "invalid slug");
+    steward(dir.path(), &["users", "add", "a@b.example", "--role", "wizard"]).fails(2, "unknown role");
+    steward(dir.path(), &["frobnicate"]).fails(2, "unrecognized subcommand");
+}
