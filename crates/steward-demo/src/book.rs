@@ -5,9 +5,8 @@ use crate::plan::AccountPlan;
 use crate::rng::Rng;
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Metro, Money, Month, NewAccount,
-    NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TaskSource, Tier,
-    task::Priority,
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Metro, Money, Month, NewAccount, NewContact,
+    NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TaskSource, Tier, task::Priority,
 };
 
 /// A user to create; the password is chosen when loading.
@@ -85,14 +84,32 @@ pub fn users(seed: u64, plans: &[AccountPlan], contacts: &[Vec<NewContact>]) -> 
         account: None,
     }];
     let (name, local) = person(&mut rng);
-    users.push(DemoUser { email: email(&local, OUR_DOMAIN), name, role: Role::Director, department: None, account: None });
+    users.push(DemoUser {
+        email: email(&local, OUR_DOMAIN),
+        name,
+        role: Role::Director,
+        department: None,
+        account: None,
+    });
     for _ in 0..account_managers(plans.len()) {
         let (name, local) = person(&mut rng);
-        users.push(DemoUser { email: email(&local, OUR_DOMAIN), name, role: Role::AccountManager, department: None, account: None });
+        users.push(DemoUser {
+            email: email(&local, OUR_DOMAIN),
+            name,
+            role: Role::AccountManager,
+            department: None,
+            account: None,
+        });
     }
     for dept in Department::ALL {
         let (name, local) = person(&mut rng);
-        users.push(DemoUser { email: email(&local, OUR_DOMAIN), name, role: Role::Colleague, department: Some(*dept), account: None });
+        users.push(DemoUser {
+            email: email(&local, OUR_DOMAIN),
+            name,
+            role: Role::Colleague,
+            department: Some(*dept),
+            account: None,
+        });
     }
     // One HR user per client, the benefits contact, who sees only their own program.
     for (plan, people) in plans.iter().zip(contacts) {
@@ -101,7 +118,13 @@ pub fn users(seed: u64, plans: &[AccountPlan], contacts: &[Vec<NewContact>]) -> 
         }
         let hr = people.iter().find(|c| c.role == ContactRole::HrBenefits).or(people.first());
         if let Some(c) = hr.and_then(|c| c.email.clone()) {
-            users.push(DemoUser { email: c, name: hr.map(|c| c.name.clone()).unwrap_or_default(), role: Role::Client, department: None, account: Some(plan.slug.clone()) });
+            users.push(DemoUser {
+                email: c,
+                name: hr.map(|c| c.name.clone()).unwrap_or_default(),
+                role: Role::Client,
+                department: None,
+                account: Some(plan.slug.clone()),
+            });
         }
     }
     dedupe_emails(users)
@@ -208,7 +231,12 @@ fn activities(seed: u64, plan: &AccountPlan, contacts: &[NewContact]) -> Vec<Dem
             if !deciders.is_empty() && kind != ActivityKind::Note && rng.chance(0.1 + 0.5 * h) {
                 involved.push(*rng.pick(&deciders));
             }
-            out.push(DemoActivity { kind, occurred_at: at(day, &mut rng), summary: summary.into(), contacts: involved });
+            out.push(DemoActivity {
+                kind,
+                occurred_at: at(day, &mut rng),
+                summary: summary.into(),
+                contacts: involved,
+            });
         }
         month = month.succ();
     }
@@ -267,7 +295,11 @@ fn contracts(seed: u64, plan: &AccountPlan) -> Vec<NewContract> {
         Vec::new()
     };
     let add_ons = if rng.chance(0.4) {
-        vec![AddOn { service: "flu_shot_event".into(), price_per_event: Money::from_cents(350_000), events_per_year: rng.range(1, 6) }]
+        vec![AddOn {
+            service: "flu_shot_event".into(),
+            price_per_event: Money::from_cents(350_000),
+            events_per_year: rng.range(1, 6),
+        }]
     } else {
         Vec::new()
     };
@@ -338,7 +370,10 @@ pub fn account(seed: u64, plan: &AccountPlan, contacts: Vec<NewContact>, owner: 
             name: name.clone(),
             metro: plan.worksite_metros[k],
             zip3: Some(plan.worksite_zip3[k].to_owned()),
-            headcount: Some((plan.employees as f64 * plan.worksite_weights[k] / plan.worksite_weights.iter().sum::<f64>()).round() as i64),
+            headcount: Some(
+                (plan.employees as f64 * plan.worksite_weights[k] / plan.worksite_weights.iter().sum::<f64>()).round()
+                    as i64,
+            ),
         })
         .collect();
     DemoAccount {
@@ -359,6 +394,7 @@ pub fn metros(book: &Book) -> std::collections::BTreeSet<Metro> {
 }
 
 pub fn renewal_outcomes(book: &Book) -> (usize, usize) {
-    let decided = book.accounts.iter().flat_map(|a| &a.contracts).filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
+    let decided =
+        book.accounts.iter().flat_map(|a| &a.contracts).filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
     decided.fold((0, 0), |(r, c), k| if k.renewal_outcome == RenewalOutcome::Renewed { (r + 1, c) } else { (r, c + 1) })
 }

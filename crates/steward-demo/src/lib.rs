@@ -217,7 +217,10 @@ struct Table {
 
 impl Table {
     fn create(path: PathBuf, header: &str) -> io::Result<Self> {
-        let mut file = BufWriter::with_capacity(1 << 20, fs::File::create(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?);
+        let mut file = BufWriter::with_capacity(
+            1 << 20,
+            fs::File::create(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?,
+        );
         file.write_all(header.as_bytes())?;
         Ok(Self { file, bytes: header.len() as u64 })
     }
@@ -279,10 +282,18 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
             status: a.plan.status,
             churned: a.plan.churned,
             data_end: a.plan.data_end,
-            renewal_decisions: a.plan.contracts.iter().filter(|c| c.outcome != steward_domain::RenewalOutcome::Pending).map(|c| (c.end, c.outcome)).collect(),
+            renewal_decisions: a
+                .plan
+                .contracts
+                .iter()
+                .filter(|c| c.outcome != steward_domain::RenewalOutcome::Pending)
+                .map(|c| (c.end, c.outcome))
+                .collect(),
         })
         .collect();
-    for (name, value) in [("manifest.json", serde_json::to_vec_pretty(&manifest)), ("truth.json", serde_json::to_vec_pretty(&truth))] {
+    for (name, value) in
+        [("manifest.json", serde_json::to_vec_pretty(&manifest)), ("truth.json", serde_json::to_vec_pretty(&truth))]
+    {
         let mut bytes = value.map_err(io::Error::other)?;
         bytes.push(b'\n');
         write(&out.join(name), &bytes, &mut summary)?;

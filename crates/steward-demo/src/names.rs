@@ -4,12 +4,12 @@
 use crate::rng::Rng;
 
 const STEM_HEADS: &[&str] = &[
-    "Quill", "Bright", "Solv", "Tarr", "Kest", "Verd", "Lum", "Corv", "Halc", "Orr", "Pell", "Wyth", "Zephr",
-    "Mar", "Ald", "Fenn", "Gal", "Ister", "Jun", "Nov",
+    "Quill", "Bright", "Solv", "Tarr", "Kest", "Verd", "Lum", "Corv", "Halc", "Orr", "Pell", "Wyth", "Zephr", "Mar",
+    "Ald", "Fenn", "Gal", "Ister", "Jun", "Nov",
 ];
 const STEM_TAILS: &[&str] = &[
-    "mont", "water", "ane", "ow", "rel", "ance", "ira", "ello", "yon", "ick", "ary", "enfield", "ion", "lock",
-    "brook", "ara", "stead", "ora", "ith", "ix",
+    "mont", "water", "ane", "ow", "rel", "ance", "ira", "ello", "yon", "ick", "ary", "enfield", "ion", "lock", "brook",
+    "ara", "stead", "ora", "ith", "ix",
 ];
 
 /// (industry, words that suit an employer in it)
@@ -51,7 +51,7 @@ const SUR_TAILS: &[&str] =
     &["wick", "ridge", "mere", "brook", "vane", "holt", "stead", "worth", "dell", "crest", "fallow", "lark"];
 
 pub fn first_name(rng: &mut Rng) -> &'static str {
-    *rng.pick(FIRST)
+    rng.pick::<&str>(FIRST)
 }
 
 pub fn surname(rng: &mut Rng) -> String {

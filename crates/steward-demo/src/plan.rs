@@ -77,7 +77,7 @@ fn zip3(metro: Metro, rng: &mut Rng) -> &'static str {
         Metro::SfBayArea => "941",
         Metro::WashingtonDc => "200",
         Metro::SanDiego => "921",
-        Metro::Other => *rng.pick(&["303", "733", "482", "551", "372"]),
+        Metro::Other => rng.pick::<&str>(&["303", "733", "482", "551", "372"]),
     }
 }
 
@@ -156,9 +156,8 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
                 let term_months: u32 = *rng.pick(&[12, 24, 36]);
                 let mut end = as_of + days(spread);
                 loop {
-                    let start = (end + days(1))
-                        .checked_sub_months(Months::new(term_months))
-                        .map_or(launch, |s| s.max(launch));
+                    let start =
+                        (end + days(1)).checked_sub_months(Months::new(term_months)).map_or(launch, |s| s.max(launch));
                     contracts.push(ContractTerm { start, end, outcome: RenewalOutcome::Pending });
                     if start <= launch {
                         break;

@@ -223,7 +223,9 @@ pub fn simulate(plan: &AccountPlan, rng: &mut Rng) -> Population {
         for h in households.iter_mut() {
             match (h.active_from, h.rehire_at) {
                 (Some(from), _) if month.first_day() > from && rng.chance(0.011) => {
-                    let end = if rng.chance(0.7) { month.last_day() } else {
+                    let end = if rng.chance(0.7) {
+                        month.last_day()
+                    } else {
                         day_in_month(rng, month, from, last_day).unwrap_or(month.last_day())
                     };
                     if end > last_day {

@@ -1,10 +1,12 @@
 //! The generator's promises: determinism, internally consistent people and files, and
 //! outcomes that really depend on the latent health written to truth.json.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::Path;
-use steward_demo::{DemoConfig, generate_book, population, write_files};
+use steward_demo::{DemoConfig, generate_book, write_files};
 
 fn config(accounts: usize) -> DemoConfig {
     let mut c = DemoConfig::new(42, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
@@ -53,7 +55,8 @@ fn every_format_is_written_and_listed_in_the_manifest() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(12);
     write_files(&cfg, &generate_book(&cfg), dir.path()).unwrap();
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("manifest.json")).unwrap()).unwrap();
     let mut formats = std::collections::BTreeSet::new();
     for a in manifest["accounts"].as_array().unwrap() {
         for f in a["eligibility"].as_array().unwrap() {
@@ -85,7 +88,10 @@ fn people_memberships_and_visits_are_consistent() {
                 assert!(s.start <= cfg.as_of && s.end.is_none_or(|e| e <= cfg.as_of), "no future data");
             }
             for m in &p.memberships {
-                let inside = p.spans.iter().any(|s| s.start <= m.start && (s.end.is_none() || m.end.is_some_and(|e| Some(e) <= s.end)));
+                let inside = p
+                    .spans
+                    .iter()
+                    .any(|s| s.start <= m.start && (s.end.is_none() || m.end.is_some_and(|e| Some(e) <= s.end)));
                 assert!(inside, "membership {m:?} outside eligibility {:?}", p.spans);
                 if let Some(launch) = a.plan.launch {
                     assert!(m.start >= launch, "membership before launch");
@@ -96,7 +102,10 @@ fn people_memberships_and_visits_are_consistent() {
             assert!(v.date <= a.plan.data_end);
             if let Some(i) = v.person {
                 let p = &pop.people[i as usize];
-                assert!(p.memberships.iter().any(|m| m.start <= v.date && m.end.is_none_or(|e| v.date <= e)), "visit outside membership");
+                assert!(
+                    p.memberships.iter().any(|m| m.start <= v.date && m.end.is_none_or(|e| v.date <= e)),
+                    "visit outside membership"
+                );
             }
         }
         checked += pop.visits.len();
@@ -134,13 +143,25 @@ fn churn_follows_latent_health() {
     let book = generate_book(&cfg);
     let (mut churned, mut stayed) = (Vec::new(), Vec::new());
     for a in &book.accounts {
-        if a.plan.churned { churned.push(a.plan.latent_health) } else if a.plan.status == steward_domain::AccountStatus::Live { stayed.push(a.plan.latent_health) }
+        if a.plan.churned {
+            churned.push(a.plan.latent_health)
+        } else if a.plan.status == steward_domain::AccountStatus::Live {
+            stayed.push(a.plan.latent_health)
+        }
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     assert!(churned.len() > 20 && stayed.len() > 200, "{} churned, {} stayed", churned.len(), stayed.len());
     assert!(mean(&churned) + 0.15 < mean(&stayed), "churned {:.2} vs stayed {:.2}", mean(&churned), mean(&stayed));
-    let renewals: Vec<_> = book.accounts.iter().filter(|a| a.plan.status == steward_domain::AccountStatus::Live).filter_map(|a| a.contracts.last()).collect();
-    assert!(renewals.iter().all(|c| c.end_date > cfg.as_of && c.end_date <= cfg.as_of + chrono::Days::new(365)), "live renewals fall in the next 12 months");
+    let renewals: Vec<_> = book
+        .accounts
+        .iter()
+        .filter(|a| a.plan.status == steward_domain::AccountStatus::Live)
+        .filter_map(|a| a.contracts.last())
+        .collect();
+    assert!(
+        renewals.iter().all(|c| c.end_date > cfg.as_of && c.end_date <= cfg.as_of + chrono::Days::new(365)),
+        "live renewals fall in the next 12 months"
+    );
 }
 
 #[test]
@@ -151,5 +172,5 @@ fn demo_names_are_invented() {
     }
     assert_eq!(book.accounts.len(), 30);
     let large = book.accounts.iter().filter(|a| a.account.segment == steward_domain::Segment::LargeEnterprise).count();
-    assert!(large >= 5 && large <= 20, "{large} large enterprises");
+    assert!((5..=20).contains(&large), "{large} large enterprises");
 }

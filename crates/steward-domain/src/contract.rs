@@ -146,7 +146,10 @@ mod tests {
             notice_days: 90,
             pricing_model: PricingModel::Pepm,
             rate: Money::from_cents(450),
-            tiers: vec![Tier { from_units: 0, rate: Money::from_cents(450) }, Tier { from_units: 0, rate: Money::ZERO }],
+            tiers: vec![
+                Tier { from_units: 0, rate: Money::from_cents(450) },
+                Tier { from_units: 0, rate: Money::ZERO },
+            ],
             annual_escalator_pct: 3.0,
             minimum_annual_commitment: None,
             add_ons: vec![],

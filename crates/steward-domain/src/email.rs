@@ -17,11 +17,7 @@ impl Email {
                     && domain.contains('.')
                     && !domain.starts_with('.')
                     && !domain.ends_with('.'));
-        if valid {
-            Ok(Self(s))
-        } else {
-            Err(ParseError::new(format!("invalid e-mail address {s:?}")))
-        }
+        if valid { Ok(Self(s)) } else { Err(ParseError::new(format!("invalid e-mail address {s:?}"))) }
     }
 
     pub fn as_str(&self) -> &str {

@@ -20,7 +20,7 @@ pub mod slug;
 pub mod task;
 pub mod user;
 
-pub use account::{Account, AccountStatus, NewAccount, Segment, Worksite, NewWorksite};
+pub use account::{Account, AccountStatus, NewAccount, NewWorksite, Segment, Worksite};
 pub use activity::{Activity, ActivityKind, NewActivity};
 pub use contact::{Contact, ContactRole, NewContact};
 pub use contract::{AddOn, Contract, NewContract, PricingModel, RenewalOutcome, Tier};

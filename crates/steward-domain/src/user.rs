@@ -64,7 +64,9 @@ impl NewUser {
 pub fn check_scope(role: Role, department: Option<Department>, account: Option<&Slug>) -> Result<(), ParseError> {
     match (role, department.is_some(), account.is_some()) {
         (Role::Client, false, true) | (Role::Colleague, true, false) => Ok(()),
-        (Role::Client, _, false) => Err(ParseError::new("a client user needs --account SLUG (the employer they work for)")),
+        (Role::Client, _, false) => {
+            Err(ParseError::new("a client user needs --account SLUG (the employer they work for)"))
+        }
         (Role::Colleague, false, _) => Err(ParseError::new("a colleague needs a department")),
         (_, _, true) => Err(ParseError::new(format!("only client users belong to an account, not role {role}"))),
         (_, true, _) => Err(ParseError::new(format!("only colleagues have a department, not role {role}"))),

@@ -24,9 +24,8 @@ pub struct PgDriver {
 
 impl PgDriver {
     pub fn new(url: &str) -> Result<Self> {
-        let mut config: postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Invalid(format!("invalid PostgreSQL URL: {e}")))?;
+        let mut config: postgres::Config =
+            url.parse().map_err(|e| StoreError::Invalid(format!("invalid PostgreSQL URL: {e}")))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
@@ -119,7 +118,11 @@ impl PgConn<'_> {
 struct Param<'a>(&'a Value);
 
 impl ToSql for Param<'_> {
-    fn to_sql(&self, ty: &Type, out: &mut postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
         match self.0 {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(v) => match *ty {

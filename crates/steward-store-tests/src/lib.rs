@@ -70,7 +70,9 @@ impl TempPostgres {
         let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
             Ok(c) => c,
             Err(e) if !postgres_required() => {
-                eprintln!("SKIPPED: PostgreSQL at {admin} unreachable ({e}); set STEWARD_REQUIRE_POSTGRES=1 to fail instead");
+                eprintln!(
+                    "SKIPPED: PostgreSQL at {admin} unreachable ({e}); set STEWARD_REQUIRE_POSTGRES=1 to fail instead"
+                );
                 return None;
             }
             Err(e) => panic!("PostgreSQL is required (STEWARD_REQUIRE_POSTGRES=1) but {admin} is unreachable: {e}"),

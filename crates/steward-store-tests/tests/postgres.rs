@@ -1,6 +1,8 @@
 //! The conformance suite on PostgreSQL, each case in its own new database.
 //! Skipped (loudly) without a server unless `STEWARD_REQUIRE_POSTGRES=1`.
 
+#![allow(clippy::unwrap_used)]
+
 macro_rules! postgres_or_skip {
     () => {
         match steward_store_tests::TempPostgres::new() {

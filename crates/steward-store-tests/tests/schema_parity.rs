@@ -2,6 +2,8 @@
 //! the same meaning and nullability, same primary keys, indexes and foreign keys. Both
 //! are rendered from one migration text; this catches any drift a dialect marker adds.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use steward_store_tests::{TempPostgres, TempSqlite};
 
@@ -50,7 +52,9 @@ fn sqlite_schema(path: &std::path::Path) -> Schema {
         let mut pk: Vec<(i64, String)> = Vec::new();
         let mut stmt = db.prepare(&format!("PRAGMA table_info({table})")).expect("table_info");
         let cols = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, i64>(5)?)))
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, bool>(3)?, r.get::<_, i64>(5)?))
+            })
             .expect("columns");
         for col in cols {
             let (name, declared, not_null, pk_pos) = col.expect("column");
@@ -73,7 +77,8 @@ fn sqlite_schema(path: &std::path::Path) -> Schema {
                 continue;
             }
             let mut stmt = db.prepare(&format!("PRAGMA index_info({name})")).expect("index_info");
-            let cols: Vec<String> = stmt.query_map([], |r| r.get(2)).and_then(|rows| rows.collect()).expect("index columns");
+            let cols: Vec<String> =
+                stmt.query_map([], |r| r.get(2)).and_then(|rows| rows.collect()).expect("index columns");
             schema.indexes.insert((table.clone(), cols, unique, partial));
         }
 
@@ -100,7 +105,8 @@ fn postgres_schema(url: &str) -> Schema {
         )
         .expect("columns");
     for r in cols {
-        let (table, column, declared, nullable): (String, String, String, bool) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        let (table, column, declared, nullable): (String, String, String, bool) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
         schema.columns.entry(table).or_default().insert(column, (meaning(&declared), nullable));
     }
     let indexes = db

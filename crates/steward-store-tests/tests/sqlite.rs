@@ -1,5 +1,7 @@
 //! The conformance suite on the embedded SQLite backend, each case on its own file.
 
+#![allow(clippy::unwrap_used)]
+
 steward_store::conformance_tests!(steward_store_tests::TempSqlite::new());
 
 #[test]

@@ -89,7 +89,7 @@ pub fn schema_is_current(s: &dyn Store) -> Result<()> {
 }
 
 pub fn metros_are_seeded(s: &dyn Store) -> Result<()> {
-    ensure(s.metros()? .len() == Metro::ALL.len(), "every metro seeded")?;
+    ensure(s.metros()?.len() == Metro::ALL.len(), "every metro seeded")?;
     ensure(s.metros()?.contains(&Metro::SfBayArea), "sf_bay_area present")
 }
 
@@ -97,7 +97,11 @@ pub fn users_round_trip(s: &dyn Store) -> Result<()> {
     let created = s.create_user(&user("Dana@Steward.test", Role::Director))?;
     ensure(created.email.as_str() == "dana@steward.test" && created.version == 1 && created.active, "created user")?;
     ensure(s.user(&email("DANA@steward.test"))? == created, "lookup ignores case")?;
-    expect_err(s.create_user(&user("dana@steward.test", Role::Admin)), |e| matches!(e, StoreError::Duplicate(_)), "duplicate e-mail")?;
+    expect_err(
+        s.create_user(&user("dana@steward.test", Role::Admin)),
+        |e| matches!(e, StoreError::Duplicate(_)),
+        "duplicate e-mail",
+    )?;
     ensure(s.password_hash(&created.email)?.is_some_and(|h| h.starts_with("$argon2id$")), "hash kept")?;
     let mut edit = UserEdit::from(&created);
     edit.active = false;
@@ -144,7 +148,11 @@ pub fn accounts_round_trip(s: &dyn Store) -> Result<()> {
 
 pub fn account_errors(s: &dyn Store) -> Result<()> {
     book(s)?;
-    expect_err(s.create_account(&account("acme", "Again")), |e| matches!(e, StoreError::Duplicate(_)), "duplicate slug")?;
+    expect_err(
+        s.create_account(&account("acme", "Again")),
+        |e| matches!(e, StoreError::Duplicate(_)),
+        "duplicate slug",
+    )?;
     let mut a = account("orphan", "Orphan");
     a.owner = Some(email("ghost@steward.test"));
     expect_err(s.create_account(&a), |e| matches!(e, StoreError::NotFound(_)), "unknown owner")?;
@@ -177,29 +185,51 @@ pub fn stale_versions_conflict(s: &dyn Store) -> Result<()> {
     let after = s.update_account(&edit, before.version)?;
     ensure(after.version == before.version + 1 && after.name == "Acme Freight & Co", "update applied")?;
     match s.update_account(&edit, before.version) {
-        Err(StoreError::Conflict { current, .. }) => ensure(current == after.version, "conflict carries current version")?,
+        Err(StoreError::Conflict { current, .. }) => {
+            ensure(current == after.version, "conflict carries current version")?
+        }
         other => return Err(StoreError::Backend(format!("stale account edit: {other:?}"))),
     }
     ensure(s.account(&slug("acme"))?.name == "Acme Freight & Co", "stale write changed nothing")?;
-    expect_err(s.update_account(&account("ghost", "Ghost"), 1), |e| matches!(e, StoreError::NotFound(_)), "unknown account")?;
+    expect_err(
+        s.update_account(&account("ghost", "Ghost"), 1),
+        |e| matches!(e, StoreError::NotFound(_)),
+        "unknown account",
+    )?;
 
     let contact = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
     let mut c = contact_edit(&contact);
     c.sentiment = 2;
     s.update_contact(contact.id, &c, contact.version)?;
-    expect_err(s.update_contact(contact.id, &c, contact.version), |e| matches!(e, StoreError::Conflict { .. }), "stale contact")?;
+    expect_err(
+        s.update_contact(contact.id, &c, contact.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale contact",
+    )?;
 
     let task = s.create_task(&manual_task("Call Rosa"))?.task().clone();
     s.set_task_status(task.id, TaskStatus::Done, task.version)?;
-    expect_err(s.set_task_status(task.id, TaskStatus::Dismissed, task.version), |e| matches!(e, StoreError::Conflict { .. }), "stale task")?;
+    expect_err(
+        s.set_task_status(task.id, TaskStatus::Dismissed, task.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale task",
+    )?;
 
     let contract = s.create_contract(&new_contract("acme"))?;
     s.set_renewal_outcome(contract.id, RenewalOutcome::Renewed, contract.version)?;
-    expect_err(s.set_renewal_outcome(contract.id, RenewalOutcome::Churned, contract.version), |e| matches!(e, StoreError::Conflict { .. }), "stale contract")?;
+    expect_err(
+        s.set_renewal_outcome(contract.id, RenewalOutcome::Churned, contract.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale contract",
+    )?;
 
     let am = s.user(&email("am@steward.test"))?;
     s.update_user(&am.email, &UserEdit::from(&am), am.version)?;
-    expect_err(s.update_user(&am.email, &UserEdit::from(&am), am.version), |e| matches!(e, StoreError::Conflict { .. }), "stale user")
+    expect_err(
+        s.update_user(&am.email, &UserEdit::from(&am), am.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale user",
+    )
 }
 
 fn contact(account: &str, name: &str, role: ContactRole) -> NewContact {
@@ -260,7 +290,11 @@ fn new_contract(account: &str) -> NewContract {
         ],
         annual_escalator_pct: 3.5,
         minimum_annual_commitment: Some(Money::from_cents(12_000_000)),
-        add_ons: vec![AddOn { service: "flu_shot_event".into(), price_per_event: Money::from_cents(250_000), events_per_year: 4 }],
+        add_ons: vec![AddOn {
+            service: "flu_shot_event".into(),
+            price_per_event: Money::from_cents(250_000),
+            events_per_year: 4,
+        }],
         renewal_outcome: RenewalOutcome::Pending,
     }
 }
@@ -304,7 +338,11 @@ pub fn contacts_and_activities(s: &dyn Store) -> Result<()> {
     s.create_activity(&log(at(2025, 3, 10), vec![theo.id, rosa.id, rosa.id], "Quarterly review"))?;
     s.create_activity(&log(at(2025, 1, 5), vec![rosa.id], "Older call logged late"))?;
     s.create_activity(&log(at(2025, 4, 1), vec![], "Internal note"))?;
-    expect_err(s.create_activity(&log(at(2025, 4, 2), vec![stranger.id], "x")), |e| matches!(e, StoreError::NotFound(_)), "other account's contact")?;
+    expect_err(
+        s.create_activity(&log(at(2025, 4, 2), vec![stranger.id], "x")),
+        |e| matches!(e, StoreError::NotFound(_)),
+        "other account's contact",
+    )?;
 
     let timeline = s.activities(&slug("acme"), 10)?;
     let summaries: Vec<&str> = timeline.iter().map(|a| a.summary.as_str()).collect();
@@ -330,7 +368,11 @@ pub fn tasks_deduplicate_by_source_key(s: &dyn Store) -> Result<()> {
     ensure(matches!(&third, TaskCreated::Created(x) if x.id != first.task().id), "after closing, a new one")?;
     let closed = s.task(first.task().id)?;
     ensure(closed.closed_at.is_some() && closed.status == TaskStatus::Done, "closed stamped")?;
-    expect_err(s.set_task_status(closed.id, TaskStatus::Open, closed.version), |e| matches!(e, StoreError::Duplicate(_)), "reopen while another is open")?;
+    expect_err(
+        s.set_task_status(closed.id, TaskStatus::Open, closed.version),
+        |e| matches!(e, StoreError::Duplicate(_)),
+        "reopen while another is open",
+    )?;
     let mut nobody = manual_task("Nobody's");
     nobody.owner = None;
     expect_err(s.create_task(&nobody), |e| matches!(e, StoreError::Invalid(_)), "task without owner or department")
@@ -343,7 +385,10 @@ pub fn concurrent_task_triggers_open_one_task(s: &dyn Store) -> Result<()> {
     t.source_key = Some("health_drop:acme:2025-06".into());
     let outcomes: Vec<Result<TaskCreated>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| s.create_task(&t))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into())))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into()))))
+            .collect()
     });
     let mut created = 0;
     for outcome in outcomes {
@@ -377,7 +422,10 @@ pub fn task_filters_and_order(s: &dyn Store) -> Result<()> {
     ensure(titles == ["Sooner", "Later", "Undated"], "due first, undated last")?;
     ensure(s.tasks(&TaskFilter { account: Some(slug("acme")), ..TaskFilter::default() })?.len() == 5, "by account")?;
     let marketing = s.tasks(&TaskFilter::default())?.into_iter().find(|t| t.title == "Ship launch kit");
-    ensure(marketing.is_some_and(|t| t.department == Some(Department::Marketing) && t.owner.is_none()), "department task")
+    ensure(
+        marketing.is_some_and(|t| t.department == Some(Department::Marketing) && t.owner.is_none()),
+        "department task",
+    )
 }
 
 pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
@@ -386,7 +434,11 @@ pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
     let listed = s.contracts(&slug("acme"))?;
     ensure(listed == vec![created.clone()], "listed")?;
     ensure(created.tiers.len() == 2 && created.tiers[1].rate == Money::from_cents(410), "tiers kept")?;
-    ensure(created.add_ons[0].events_per_year == 4 && created.minimum_annual_commitment == Some(Money::from_cents(12_000_000)), "terms kept")?;
+    ensure(
+        created.add_ons[0].events_per_year == 4
+            && created.minimum_annual_commitment == Some(Money::from_cents(12_000_000)),
+        "terms kept",
+    )?;
     ensure(created.notice_deadline() == date("2026-10-02"), "notice deadline")?;
     let mut bad = new_contract("acme");
     bad.end_date = date("2023-12-31");
@@ -396,7 +448,12 @@ pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {
     book(s)?;
     let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
-    let r = s.create_csat(&NewCsatRating { account: slug("acme"), contact_id: Some(rosa.id), rated_on: date("2025-05-02"), score: 4 })?;
+    let r = s.create_csat(&NewCsatRating {
+        account: slug("acme"),
+        contact_id: Some(rosa.id),
+        rated_on: date("2025-05-02"),
+        score: 4,
+    })?;
     ensure(s.csat_ratings(&slug("acme"))? == vec![r], "listed")?;
     let bad = NewCsatRating { account: slug("acme"), contact_id: None, rated_on: date("2025-05-02"), score: 6 };
     expect_err(s.create_csat(&bad), |e| matches!(e, StoreError::Invalid(_)), "score out of range")

@@ -11,11 +11,8 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    source: include_str!("../migrations/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "initial", source: include_str!("../migrations/0001_initial.sql") }];
 
 /// The schema version this build expects.
 pub fn latest_version() -> i64 {
@@ -34,9 +31,7 @@ pub fn render(source: &str, dialect: Dialect) -> Result<String> {
     let mut rest = source;
     while let Some(open) = rest.find("{{") {
         out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find("}}")
-            .ok_or_else(|| StoreError::Backend("unclosed {{ in a migration".into()))?;
+        let close = rest[open..].find("}}").ok_or_else(|| StoreError::Backend("unclosed {{ in a migration".into()))?;
         let token = &rest[open + 2..open + close];
         out.push_str(expand(token, dialect)?);
         rest = &rest[open + close + 2..];

@@ -6,9 +6,9 @@
 
 use crate::{Dialect, Result};
 use steward_domain::{
-    Account, Activity, Contact, Contract, CsatRating, Email, Id, ImportBatch, Metro, NewAccount, NewActivity,
-    NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite, RenewalOutcome, Role,
-    Slug, Task, TaskStatus, User, Worksite, Department,
+    Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, Metro, NewAccount,
+    NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite, RenewalOutcome,
+    Role, Slug, Task, TaskStatus, User, Worksite,
 };
 
 pub trait UserStore {
@@ -121,8 +121,17 @@ pub trait SettingStore {
 }
 
 pub trait Store:
-    UserStore + AccountStore + ContactStore + ActivityStore + TaskStore + ContractStore + ImportStore + SettingStore
-    + Send + Sync + std::fmt::Debug
+    UserStore
+    + AccountStore
+    + ContactStore
+    + ActivityStore
+    + TaskStore
+    + ContractStore
+    + ImportStore
+    + SettingStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     fn dialect(&self) -> Dialect;
     fn schema_version(&self) -> Result<i64>;

@@ -138,9 +138,9 @@ impl Row {
     pub fn time(&self, i: usize) -> Result<DateTime<Utc>> {
         match self.at(i)? {
             Value::Time(v) => Ok(*v),
-            Value::Text(s) => DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| self.bad(i, "a timestamp")),
+            Value::Text(s) => {
+                DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| self.bad(i, "a timestamp"))
+            }
             _ => Err(self.bad(i, "a timestamp")),
         }
     }

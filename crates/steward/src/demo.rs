@@ -87,7 +87,12 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str, marker: &M
             loaded.contracts += 1;
         }
         for r in &a.csat {
-            store.create_csat(&NewCsatRating { account: a.account.slug.clone(), contact_id: Some(contact_ids[r.contact]), rated_on: r.rated_on, score: r.score })?;
+            store.create_csat(&NewCsatRating {
+                account: a.account.slug.clone(),
+                contact_id: Some(contact_ids[r.contact]),
+                rated_on: r.rated_on,
+                score: r.score,
+            })?;
         }
     }
     for u in &clients {

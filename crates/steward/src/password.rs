@@ -1,8 +1,8 @@
 //! Passwords: argon2id with a fresh salt, and reading one without echo.
 
 use anyhow::{Context, Result, anyhow, bail};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use std::io::{BufRead, IsTerminal};
 
 pub const MIN_LENGTH: usize = 10;
@@ -26,7 +26,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
 /// Prompts on a terminal (twice, without echo); otherwise reads the first line of stdin.
 pub fn read(for_whom: &str) -> Result<String> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(format!("Password for {for_whom}: ")).context("cannot read the password")?;
+        let first =
+            rpassword::prompt_password(format!("Password for {for_whom}: ")).context("cannot read the password")?;
         let again = rpassword::prompt_password("Again: ").context("cannot read the password")?;
         if first != again {
             bail!("the two passwords differ");

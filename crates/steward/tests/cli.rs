@@ -1,6 +1,8 @@
 //! The command line on the embedded database: what works, and a clear one-line error with
 //! exit code 1 for each way it can be used wrongly (exit 2 for usage errors).
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use support::{steward, steward_with_input};
@@ -11,10 +13,34 @@ fn accounts_and_users_round_trip() {
     let d = dir.path();
     steward(d, &["migrate"]).ok();
     steward(d, &["migrate"]).ok();
-    steward_with_input(d, &["users", "add", "Ann.Lark@steward.example", "--role", "account_manager"], "long enough password\n").ok();
-    let added = steward(d, &["accounts", "add", "acme-corp", "--name", "Acme Corp", "--employees", "12000", "--owner", "ann.lark@steward.example"]).ok();
+    steward_with_input(
+        d,
+        &["users", "add", "Ann.Lark@steward.example", "--role", "account_manager"],
+        "long enough password\n",
+    )
+    .ok();
+    let added = steward(
+        d,
+        &[
+            "accounts",
+            "add",
+            "acme-corp",
+            "--name",
+            "Acme Corp",
+            "--employees",
+            "12000",
+            "--owner",
+            "ann.lark@steward.example",
+        ],
+    )
+    .ok();
     assert!(added.stdout.contains("added account acme-corp"));
-    steward_with_input(d, &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme-corp", "--json"], "another long password\n").ok();
+    steward_with_input(
+        d,
+        &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme-corp", "--json"],
+        "another long password\n",
+    )
+    .ok();
 
     let list = steward(d, &["accounts", "list", "--json"]).ok();
     let accounts: serde_json::Value = serde_json::from_str(&list.stdout).expect("one JSON document");
@@ -37,7 +63,8 @@ fn accounts_and_users_round_trip() {
 fn duplicate_slug() {
     let dir = tempfile::tempdir().unwrap();
     steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme"]).ok();
-    steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme again"]).fails(1, "error: account acme already exists");
+    steward(dir.path(), &["accounts", "add", "acme", "--name", "Acme again"])
+        .fails(1, "error: account acme already exists");
 }
 
 #[test]
@@ -45,8 +72,12 @@ fn unknown_account() {
     let dir = tempfile::tempdir().unwrap();
     steward(dir.path(), &["accounts", "add", "acme-west", "--name", "Acme West", "--parent", "acme"])
         .fails(1, "error: account acme not found");
-    steward_with_input(dir.path(), &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme"], "long enough password\n")
-        .fails(1, "error: account acme not found");
+    steward_with_input(
+        dir.path(),
+        &["users", "add", "hr@acme.example", "--role", "client", "--account", "acme"],
+        "long enough password\n",
+    )
+    .fails(1, "error: account acme not found");
 }
 
 #[test]

@@ -1,13 +1,28 @@
 //! `steward demo`: the same seed gives byte-identical files and equal database contents;
 //! a second run reuses the book; `--reset` rebuilds it; other data is never clobbered.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use support::steward;
 
-const ARGS: &[&str] = &["demo", "--no-serve", "--seed", "7", "--accounts", "12", "--lives-per-account", "150", "--as-of", "2026-11-01", "--password", "demo-password-1"];
+const ARGS: &[&str] = &[
+    "demo",
+    "--no-serve",
+    "--seed",
+    "7",
+    "--accounts",
+    "12",
+    "--lives-per-account",
+    "150",
+    "--as-of",
+    "2026-11-01",
+    "--password",
+    "demo-password-1",
+];
 
 fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -40,7 +55,10 @@ fn database(path: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
             .map(Result::unwrap)
             .filter(|c| !VOLATILE.contains(&c.as_str()))
             .collect();
-        let sql = format!("SELECT {} FROM {table} ORDER BY 1, 2", columns.iter().map(|c| format!("quote({c})")).collect::<Vec<_>>().join(", "));
+        let sql = format!(
+            "SELECT {} FROM {table} ORDER BY 1, 2",
+            columns.iter().map(|c| format!("quote({c})")).collect::<Vec<_>>().join(", ")
+        );
         let mut stmt = db.prepare(&sql).unwrap();
         let rows: Vec<Vec<String>> = stmt
             .query_map([], |r| (0..columns.len()).map(|i| r.get::<_, String>(i)).collect())
@@ -61,7 +79,11 @@ fn same_seed_same_files_and_database() {
     assert!(first.stdout.contains("demo-password-1"));
 
     let (fa, fb) = (files(&a.path().join("demo-files")), files(&b.path().join("demo-files")));
-    assert!(fa.keys().any(|k| k.ends_with(".edi")) && fa.keys().any(|k| k.ends_with(".ndjson")) && fa.contains_key("visits.csv"));
+    assert!(
+        fa.keys().any(|k| k.ends_with(".edi"))
+            && fa.keys().any(|k| k.ends_with(".ndjson"))
+            && fa.contains_key("visits.csv")
+    );
     assert_eq!(fa, fb, "demo files differ between two data dirs");
 
     let (da, db) = (database(&a.path().join("steward.db")), database(&b.path().join("steward.db")));

@@ -47,10 +47,13 @@ pub fn render(plan: &AccountPlan, pop: &Population) -> Vec<u8> {
         let home = v.person.map_or(Metro::Other, |i| plan.worksite_metros[pop.people[i as usize].worksite]);
         let start = format!("{}T{:02}:{:02}:00{}", v.date, v.minute / 60, v.minute % 60, offset(home));
         let class = if v.modality == Modality::InOffice { "AMB" } else { "VR" };
-        let display = v.person.map_or_else(|| "Unknown patient".to_owned(), |i| {
-            let p = &pop.people[i as usize];
-            format!("{} {}", p.first_name, p.last_name)
-        });
+        let display = v.person.map_or_else(
+            || "Unknown patient".to_owned(),
+            |i| {
+                let p = &pop.people[i as usize];
+                format!("{} {}", p.first_name, p.last_name)
+            },
+        );
         let mut resource = json!({
             "resourceType": "Encounter",
             "id": format!("enc-{}-{}", plan.index, v.seq),
@@ -62,7 +65,8 @@ pub fn render(plan: &AccountPlan, pop: &Population) -> Vec<u8> {
             "text": {"status": "generated", "div": format!("<div xmlns=\"http://www.w3.org/1999/xhtml\">Visit for {display}</div>")}
         });
         if v.modality == Modality::RemoteOther {
-            resource["type"] = json!([{"coding": [{"system": "https://steward.example/fhir/modality", "code": "remote_other"}]}]);
+            resource["type"] =
+                json!([{"coding": [{"system": "https://steward.example/fhir/modality", "code": "remote_other"}]}]);
         }
         serde_json::to_writer(&mut out, &resource).expect("JSON to memory");
         out.push(b'\n');

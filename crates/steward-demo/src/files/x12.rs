@@ -106,10 +106,30 @@ fn envelope(plan: &AccountPlan, control: u32, date: NaiveDate, full: bool, body:
         )
         .as_bytes(),
     );
-    w.seg(&["GS", "BE", sender.trim_end(), "STEWARDDEMO", &d8(date), "0800", &control.to_string(), "X", "005010X220A1"]);
+    w.seg(&[
+        "GS",
+        "BE",
+        sender.trim_end(),
+        "STEWARDDEMO",
+        &d8(date),
+        "0800",
+        &control.to_string(),
+        "X",
+        "005010X220A1",
+    ]);
     w.segments = 0;
     w.seg(&["ST", "834", "0001", "005010X220A1"]);
-    w.seg(&["BGN", "00", &format!("{}-{control}", plan.slug), &d8(date), "0800", "", "", "", if full { "4" } else { "2" }]);
+    w.seg(&[
+        "BGN",
+        "00",
+        &format!("{}-{control}", plan.slug),
+        &d8(date),
+        "0800",
+        "",
+        "",
+        "",
+        if full { "4" } else { "2" },
+    ]);
     w.seg(&["REF", "38", &format!("POLICY{:06}", plan.index)]);
     w.seg(&["DTP", "007", "D8", &d8(date)]);
     w.seg(&["N1", "P5", &plan.name, "FI", &format!("{:09}", 100_000_000 + plan.index)]);
@@ -148,7 +168,14 @@ pub fn render(plan: &AccountPlan, pop: &Population, rng: &mut Rng) -> Vec<File> 
                         member(w, plan, p, event, *span, (&p.street, &p.zip));
                     }
                     if let Some(end) = span.end.filter(|e| Month::of(*e) == month && *e >= start) {
-                        member(w, plan, p, Event::Termination, Span { start: span.start, end: Some(end) }, (&p.street, &p.zip));
+                        member(
+                            w,
+                            plan,
+                            p,
+                            Event::Termination,
+                            Span { start: span.start, end: Some(end) },
+                            (&p.street, &p.zip),
+                        );
                     }
                 }
                 if p.spans.iter().any(|s| s.covers(date)) && rng.chance(0.002) {

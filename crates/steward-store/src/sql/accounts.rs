@@ -51,9 +51,16 @@ fn parent_id(c: &mut dyn Conn, new: &NewAccount, self_id: Option<Id>) -> Result<
     let mut cursor = Some(parent_id);
     while let Some(id) = cursor {
         if Some(id) == self_id {
-            return Err(StoreError::Invalid(format!("{parent} is a subsidiary of {}: accounts cannot form a cycle", new.slug)));
+            return Err(StoreError::Invalid(format!(
+                "{parent} is a subsidiary of {}: accounts cannot form a cycle",
+                new.slug
+            )));
         }
-        cursor = c.query_one("SELECT parent_id FROM accounts WHERE id = $1", &[Value::Int(id)])?.map(|r| r.opt_int(0)).transpose()?.flatten();
+        cursor = c
+            .query_one("SELECT parent_id FROM accounts WHERE id = $1", &[Value::Int(id)])?
+            .map(|r| r.opt_int(0))
+            .transpose()?
+            .flatten();
     }
     Ok(Some(parent_id))
 }

@@ -1,5 +1,5 @@
 use super::{SqlStore, account_id, check_versioned_update, now};
-use crate::{ContactStore, Conn, Driver, Result, Row, StoreError, Value};
+use crate::{Conn, ContactStore, Driver, Result, Row, StoreError, Value};
 use steward_domain::{Contact, CsatRating, Id, NewContact, NewCsatRating, Slug};
 
 const SELECT: &str = "SELECT c.id, a.slug, c.name, c.title, c.email, c.phone, c.role, c.influence, c.sentiment, \
@@ -73,10 +73,13 @@ impl<D: Driver> ContactStore for SqlStore<D> {
 
     fn contacts(&self, account: &Slug) -> Result<Vec<Contact>> {
         self.read(|c| {
-            c.query(&format!("{SELECT} WHERE a.slug = $1 ORDER BY c.influence DESC, c.name"), &[account.as_str().into()])?
-                .iter()
-                .map(contact)
-                .collect()
+            c.query(
+                &format!("{SELECT} WHERE a.slug = $1 ORDER BY c.influence DESC, c.name"),
+                &[account.as_str().into()],
+            )?
+            .iter()
+            .map(contact)
+            .collect()
         })
     }
 

@@ -3,7 +3,9 @@ use crate::{Driver, Result, SettingStore};
 
 impl<D: Driver> SettingStore for SqlStore<D> {
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        self.read(|c| c.query_one("SELECT value FROM settings WHERE key = $1", &[key.into()])?.map(|r| r.text(0)).transpose())
+        self.read(|c| {
+            c.query_one("SELECT value FROM settings WHERE key = $1", &[key.into()])?.map(|r| r.text(0)).transpose()
+        })
     }
 
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {

@@ -35,9 +35,16 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
     let (book, password) = match existing {
         Some(built) => {
             if built != wanted && (args.seed != built.seed || args.accounts != built.accounts) {
-                eprintln!("note: this data dir's book was built with seed {} and {} accounts; --reset rebuilds it", built.seed, built.accounts);
+                eprintln!(
+                    "note: this data dir's book was built with seed {} and {} accounts; --reset rebuilds it",
+                    built.seed, built.accounts
+                );
             }
-            println!("Reusing the demo book in {} (built for {}); --reset rebuilds it.", settings.data_dir.display(), built.as_of);
+            println!(
+                "Reusing the demo book in {} (built for {}); --reset rebuilds it.",
+                settings.data_dir.display(),
+                built.as_of
+            );
             (steward_demo::generate_book(&config(&built)), None)
         }
         None => {
@@ -71,7 +78,9 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
     if !args.no_serve {
         println!();
-        println!("The web app is not part of this build yet; explore with `steward accounts list` and `steward users list`.");
+        println!(
+            "The web app is not part of this build yet; explore with `steward accounts list` and `steward users list`."
+        );
     }
     Ok(())
 }

@@ -34,13 +34,18 @@ pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) {
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
         .collect();
     let numeric: Vec<bool> = (0..headers.len())
-        .map(|i| !rows.is_empty() && rows.iter().all(|r| r[i].is_empty() || r[i].replace([',', '.', '%', '$'], "").parse::<f64>().is_ok()))
+        .map(|i| {
+            !rows.is_empty()
+                && rows.iter().all(|r| r[i].is_empty() || r[i].replace([',', '.', '%', '$'], "").parse::<f64>().is_ok())
+        })
         .collect();
     let line = |cells: Vec<&str>| {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(i, c)| if numeric[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) })
+            .map(
+                |(i, c)| if numeric[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) },
+            )
             .collect();
         println!("{}", parts.join("  ").trim_end());
     };

@@ -20,7 +20,13 @@ pub fn run(settings: &Settings, command: UsersCommand) -> Result<()> {
                         (None, Some(d)) => d.to_string(),
                         _ => String::new(),
                     };
-                    vec![u.email.to_string(), u.name.clone(), u.role.to_string(), scope, if u.active { "yes" } else { "no" }.into()]
+                    vec![
+                        u.email.to_string(),
+                        u.name.clone(),
+                        u.role.to_string(),
+                        scope,
+                        if u.active { "yes" } else { "no" }.into(),
+                    ]
                 })
                 .collect();
             print_table(&["email", "name", "role", "account/department", "active"], &rows);
@@ -39,7 +45,14 @@ fn add(settings: &Settings, args: UserAddArgs) -> Result<()> {
     }
     let name = args.name.unwrap_or_else(|| name_from(&email));
     let password_hash = crate::password::hash(&crate::password::read(email.as_str())?)?;
-    let user = store.create_user(&NewUser { email, name, role: args.role, department: args.department, account: args.account, password_hash })?;
+    let user = store.create_user(&NewUser {
+        email,
+        name,
+        role: args.role,
+        department: args.department,
+        account: args.account,
+        password_hash,
+    })?;
     if args.json {
         print_json(&user)
     } else {
