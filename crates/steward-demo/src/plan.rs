@@ -111,7 +111,7 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
             let employees = match (config.scale, config.lives_per_account) {
                 (_, Some(lives)) => (lives as f64 / 1.5 * (0.5 * rng.normal()).exp()).round().max(8.0) as i64,
                 // ~2.9 people per employee over three years (dependents, turnover): ~10M lives.
-                (Scale::Company, None) => (575.0 * (rng.f64() * 2.4 - 1.2).exp() / 1.262).round().max(8.0) as i64,
+                (Scale::Company, None) => (605.0 * (rng.f64() * 2.4 - 1.2).exp() / 1.262).round().max(8.0) as i64,
                 (Scale::Demo, None) if rng.chance(0.35) => (5_000.0 * (rng.f64() * 1.6).exp()).round() as i64,
                 (Scale::Demo, None) => (500.0 * (rng.f64() * 2.3).exp()).round().min(4_999.0) as i64,
             };
@@ -231,7 +231,7 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
                 eligibility_format,
                 visit_format,
                 alternate_encodings: alternates,
-                visit_intensity: if config.scale == Scale::Company { 2.5 } else { 1.0 },
+                visit_intensity: if config.scale == Scale::Company { 2.6 } else { 1.0 },
             }
         })
         .collect()

@@ -2,9 +2,9 @@
 //! PostgreSQL database that is dropped afterwards.
 //!
 //! PostgreSQL tests read `STEWARD_TEST_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`, the server this machine kind runs). When
-//! it cannot be reached they say so on stderr and skip — unless
-//! `STEWARD_REQUIRE_POSTGRES=1` (set by `.ci/run`), when they fail instead.
+//! `postgres://postgres@127.0.0.1:5432/postgres`, the server this machine kind runs). An
+//! unreachable server fails them: a parity claim must not pass without PostgreSQL. Only an
+//! explicit `STEWARD_SKIP_POSTGRES=1` skips them (and says so).
 
 use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -49,8 +49,8 @@ pub fn postgres_admin_url() -> String {
     std::env::var("STEWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
-fn postgres_required() -> bool {
-    std::env::var("STEWARD_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+fn postgres_skipped() -> bool {
+    std::env::var("STEWARD_SKIP_POSTGRES").is_ok_and(|v| v == "1")
 }
 
 /// A new, empty database on the test server, dropped (connections and all) on drop.
@@ -64,19 +64,19 @@ pub struct TempPostgres {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TempPostgres {
-    /// `None` (after saying so) when no server is reachable and none is required.
+    /// `None` (after saying so) only when `STEWARD_SKIP_POSTGRES=1`.
     pub fn new() -> Option<Self> {
+        if postgres_skipped() {
+            eprintln!("SKIPPED: PostgreSQL tests (STEWARD_SKIP_POSTGRES=1)");
+            return None;
+        }
         let admin = postgres_admin_url();
-        let mut client = match postgres::Client::connect(&admin, postgres::NoTls) {
-            Ok(c) => c,
-            Err(e) if !postgres_required() => {
-                eprintln!(
-                    "SKIPPED: PostgreSQL at {admin} unreachable ({e}); set STEWARD_REQUIRE_POSTGRES=1 to fail instead"
-                );
-                return None;
-            }
-            Err(e) => panic!("PostgreSQL is required (STEWARD_REQUIRE_POSTGRES=1) but {admin} is unreachable: {e}"),
-        };
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL at {admin} is unreachable ({e}): start it, point STEWARD_TEST_POSTGRES_URL at one, \
+                 or set STEWARD_SKIP_POSTGRES=1 to skip these tests"
+            )
+        });
         let name = format!(
             "steward_test_{}_{}_{}",
             std::process::id(),

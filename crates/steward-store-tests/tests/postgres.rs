@@ -1,5 +1,5 @@
 //! The conformance suite on PostgreSQL, each case in its own new database.
-//! Skipped (loudly) without a server unless `STEWARD_REQUIRE_POSTGRES=1`.
+//! Fails without a server unless `STEWARD_SKIP_POSTGRES=1` says to skip.
 
 #![allow(clippy::unwrap_used)]
 
