@@ -31,19 +31,7 @@ impl fmt::Display for Email {
     }
 }
 
-impl std::str::FromStr for Email {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Email {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
+crate::text_enum::parse_impls!(Email);
 
 #[cfg(test)]
 mod tests {

@@ -31,7 +31,7 @@ pub use metro::Metro;
 pub use money::Money;
 pub use month::Month;
 pub use slug::Slug;
-pub use task::{NewTask, Task, TaskSource, TaskStatus};
+pub use task::{NewTask, Priority, Task, TaskSource, TaskStatus};
 pub use user::{Department, NewUser, Role, User};
 
 /// A value that failed to parse at the boundary, with a sentence for a person.

@@ -46,19 +46,7 @@ impl fmt::Display for Slug {
     }
 }
 
-impl std::str::FromStr for Slug {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Slug {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Self::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
+crate::text_enum::parse_impls!(Slug);
 
 #[cfg(test)]
 mod tests {

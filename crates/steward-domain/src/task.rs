@@ -77,5 +77,3 @@ impl NewTask {
         Ok(())
     }
 }
-
-pub use Priority as TaskPriority;

@@ -51,3 +51,25 @@ macro_rules! text_enum {
 }
 
 pub(crate) use text_enum;
+
+/// `FromStr` and serde `Deserialize` for a type whose `parse(&str)` is its one constructor
+/// from text, so every boundary (flags, JSON, database rows) validates the same way.
+macro_rules! parse_impls {
+    ($name:ident) => {
+        impl std::str::FromStr for $name {
+            type Err = $crate::ParseError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+pub(crate) use parse_impls;
