@@ -86,27 +86,29 @@ pub struct FileSummary {
     pub survey_responses: u64,
 }
 
-#[derive(Debug, serde::Serialize)]
-struct ManifestAccount {
-    slug: String,
-    eligibility_format: EligibilityFormat,
+/// One account's files in `manifest.json`, paths relative to the output directory.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ManifestAccount {
+    pub slug: String,
+    pub eligibility_format: EligibilityFormat,
     /// Eligibility files in the order they must be imported.
-    eligibility: Vec<String>,
-    visit_format: VisitFormat,
+    pub eligibility: Vec<String>,
+    pub visit_format: VisitFormat,
     /// The account's own visit file (FHIR), or none when its visits are in `visits.csv`.
-    visits: Option<String>,
+    pub visits: Option<String>,
     /// Company scale: the same data again as 834 and FHIR, to benchmark those importers.
-    alternates: Vec<String>,
+    pub alternates: Vec<String>,
 }
 
-#[derive(Debug, serde::Serialize)]
-struct Manifest {
-    seed: u64,
-    as_of: NaiveDate,
-    memberships: &'static str,
-    visits: &'static str,
-    surveys: &'static str,
-    accounts: Vec<ManifestAccount>,
+/// `manifest.json`: which file belongs to which account, in import order.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub seed: u64,
+    pub as_of: NaiveDate,
+    pub memberships: String,
+    pub visits: String,
+    pub surveys: String,
+    pub accounts: Vec<ManifestAccount>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -267,9 +269,9 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
     let manifest = Manifest {
         seed: config.seed,
         as_of: config.as_of,
-        memberships: "memberships.csv",
-        visits: "visits.csv",
-        surveys: "surveys.csv",
+        memberships: "memberships.csv".into(),
+        visits: "visits.csv".into(),
+        surveys: "surveys.csv".into(),
         accounts: manifest,
     };
     let truth: Vec<TruthAccount> = book

@@ -4,12 +4,12 @@
 use crate::rng::Rng;
 
 const STEM_HEADS: &[&str] = &[
-    "Quill", "Bright", "Solv", "Tarr", "Kest", "Verd", "Lum", "Corv", "Halc", "Orr", "Pell", "Wyth", "Zephr", "Mar",
-    "Ald", "Fenn", "Gal", "Ister", "Jun", "Nov",
+    "Zorv", "Velq", "Quam", "Trov", "Brisq", "Ulm", "Pexa", "Dranv", "Yot", "Snel", "Crov", "Gwim", "Fask", "Jorv",
+    "Nixa", "Ospr", "Plon", "Rasq", "Tesk", "Wubr",
 ];
 const STEM_TAILS: &[&str] = &[
-    "mont", "water", "ane", "ow", "rel", "ance", "ira", "ello", "yon", "ick", "ary", "enfield", "ion", "lock", "brook",
-    "ara", "stead", "ora", "ith", "ix",
+    "athe", "elle", "orin", "umbra", "exa", "ivo", "ondo", "aphe", "ekka", "ysta", "urne", "eldo", "iqua", "ovar",
+    "unth", "ixel", "esto", "anko", "oova", "avir",
 ];
 
 /// (industry, words that suit an employer in it)

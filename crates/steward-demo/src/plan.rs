@@ -6,14 +6,14 @@ use crate::{DemoConfig, Scale};
 use chrono::{Days, Months, NaiveDate};
 use steward_domain::{AccountStatus, Metro, Month, RenewalOutcome, Segment, Slug};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EligibilityFormat {
     CensusCsv,
     X12_834,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitFormat {
     Csv,
@@ -155,6 +155,10 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
             if let Some(launch) = launch {
                 let term_months: u32 = *rng.pick(&[12, 24, 36]);
                 let mut end = as_of + days(spread);
+                if implementing {
+                    // A client still implementing signed a whole term that starts at launch.
+                    end = launch.checked_add_months(Months::new(term_months)).map_or(end, |d| d - days(1));
+                }
                 loop {
                     let start =
                         (end + days(1)).checked_sub_months(Months::new(term_months)).map_or(launch, |s| s.max(launch));

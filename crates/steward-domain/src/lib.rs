@@ -30,6 +30,7 @@ pub use contract::{AddOn, Contract, NewContract, PricingModel, RenewalOutcome, T
 pub use csat::{CsatRating, NewCsatRating};
 pub use email::Email;
 pub use import::{ImportBatch, ImportKind, ImportStatus, NewImportBatch, RowError};
+pub use member::{AgeBand, MemberKey, Modality, Relationship, Sex, Span, VisitStatus, merge_spans};
 pub use metro::Metro;
 pub use money::Money;
 pub use month::Month;

@@ -135,6 +135,7 @@ impl ToSql for Param<'_> {
             Value::Bool(v) => v.to_sql_checked(ty, out),
             Value::Date(v) => v.to_sql_checked(ty, out),
             Value::Time(v) => v.to_sql_checked(ty, out),
+            Value::Bytes(v) => v.to_sql_checked(ty, out),
         }
     }
 
@@ -158,6 +159,7 @@ fn column(row: &postgres::Row, i: usize) -> Result<Value, postgres::Error> {
         Type::TIMESTAMPTZ => row.try_get::<_, Option<DateTime<Utc>>>(i)?.map(Value::Time),
         Type::TIMESTAMP => row.try_get::<_, Option<NaiveDateTime>>(i)?.map(|t| Value::Time(t.and_utc())),
         Type::VOID => None,
+        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Bytes),
         _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
     }
     .unwrap_or(Value::Null))

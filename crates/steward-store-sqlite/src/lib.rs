@@ -24,11 +24,14 @@ pub struct SqliteDriver {
 
 impl SqliteDriver {
     pub fn new(path: &Path) -> Result<Self> {
+        let manager = Manager { path: path.to_owned() };
+        // Open once up front so an unusable file fails now, with SQLite's own reason.
+        drop(r2d2::ManageConnection::connect(&manager).map_err(classify)?);
         let pool = r2d2::Pool::builder()
             .max_size(4)
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { path: path.to_owned() })
-            .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
+            .build_unchecked(manager);
         Ok(Self { pool, writer: Mutex::new(()) })
     }
 }
@@ -111,6 +114,7 @@ impl ToSql for Param<'_> {
             Value::Bool(v) => ToSqlOutput::Owned(V::Integer(i64::from(*v))),
             Value::Date(v) => ToSqlOutput::Owned(V::Text(v.format("%Y-%m-%d").to_string())),
             Value::Time(v) => ToSqlOutput::Owned(V::Text(timestamp_text(v))),
+            Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
         })
     }
 }
@@ -141,7 +145,7 @@ impl Conn for SqliteConn<'_> {
                     ValueRef::Text(t) => Value::Text(
                         std::str::from_utf8(t).map_err(|e| DbError::Other(format!("column {i}: {e}")))?.to_owned(),
                     ),
-                    ValueRef::Blob(_) => return Err(DbError::Other(format!("column {i}: unexpected blob"))),
+                    ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
                 });
             }
             out.push(Row(values));

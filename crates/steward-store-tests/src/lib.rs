@@ -67,6 +67,10 @@ impl TempPostgres {
     /// `None` (after saying so) only when `STEWARD_SKIP_POSTGRES=1`.
     pub fn new() -> Option<Self> {
         if postgres_skipped() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the PostgreSQL tests: STEWARD_SKIP_POSTGRES is not allowed there"
+            );
             eprintln!("SKIPPED: PostgreSQL tests (STEWARD_SKIP_POSTGRES=1)");
             return None;
         }

@@ -25,6 +25,7 @@ fn meaning(declared: &str) -> String {
         "double precision" | "real" => "real",
         "date" => "date",
         "timestamp" | "timestamp with time zone" => "timestamp",
+        "blob" | "bytea" => "bytes",
         "boolean" => "boolean",
         other => panic!("no meaning mapped for column type {other:?}: add it here deliberately"),
     };

@@ -1,6 +1,7 @@
 -- Steward's relational model. One text for both backends: {{id}} and {{timestamp}} are
 -- rendered per dialect, and {{sqlite:…}} / {{postgres:…}} hold the few differences.
 -- Dates are DATE, instants {{timestamp}}, money whole cents (BIGINT), JSON lists TEXT.
+-- Text that lists are sorted by is COLLATE "C" in PostgreSQL: byte order, as in SQLite.
 -- Never edit this file once released: add a new migration instead.
 
 CREATE TABLE metros (
@@ -22,7 +23,7 @@ INSERT INTO metros (code, name) VALUES
 
 CREATE TABLE users (
     id {{id}},
-    email TEXT NOT NULL UNIQUE,
+    email TEXT{{postgres: COLLATE "C"}} NOT NULL UNIQUE,
     name TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('admin', 'director', 'account_manager', 'colleague', 'client')),
     department TEXT CHECK (department IN ('operations', 'marketing', 'sales', 'clinical', 'it')),
@@ -39,8 +40,8 @@ CREATE INDEX users_account_idx ON users (account_id);
 
 CREATE TABLE accounts (
     id {{id}},
-    slug TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
+    slug TEXT{{postgres: COLLATE "C"}} NOT NULL UNIQUE,
+    name TEXT{{postgres: COLLATE "C"}} NOT NULL,
     segment TEXT NOT NULL CHECK (segment IN ('mid_market', 'large_enterprise')),
     industry TEXT NOT NULL DEFAULT '',
     employee_count BIGINT CHECK (employee_count >= 0),
@@ -64,7 +65,7 @@ CREATE INDEX accounts_parent_idx ON accounts (parent_id);
 CREATE TABLE worksites (
     id {{id}},
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
+    name TEXT{{postgres: COLLATE "C"}} NOT NULL,
     metro TEXT NOT NULL REFERENCES metros (code),
     zip3 TEXT,
     headcount BIGINT CHECK (headcount >= 0),
@@ -77,7 +78,7 @@ CREATE TABLE worksites (
 CREATE TABLE contacts (
     id {{id}},
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
+    name TEXT{{postgres: COLLATE "C"}} NOT NULL,
     title TEXT NOT NULL DEFAULT '',
     email TEXT,
     phone TEXT,
@@ -168,7 +169,9 @@ CREATE TABLE csat_ratings (
     contact_id BIGINT REFERENCES contacts (id) ON DELETE SET NULL,
     rated_on DATE NOT NULL,
     score BIGINT NOT NULL CHECK (score BETWEEN 1 AND 5),
-    created_at {{timestamp}} NOT NULL
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at {{timestamp}} NOT NULL,
+    updated_at {{timestamp}} NOT NULL
 );
 
 CREATE INDEX csat_ratings_account_idx ON csat_ratings (account_id, rated_on);

@@ -6,6 +6,7 @@
 
 mod driver;
 mod error;
+pub mod ledger_codec;
 pub mod migrate;
 mod sql;
 mod store;
@@ -18,7 +19,7 @@ pub use driver::{Conn, Dialect, Driver};
 pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
-    AccountStore, ActivityStore, ContactStore, ContractStore, ImportStore, SettingStore, Store, TaskCreated,
-    TaskFilter, TaskStore, UserEdit, UserStore,
+    AccountStore, ActivityStore, ContactStore, ContractStore, CutKind, ImportStore, ImportWork, LedgerUpdate,
+    MemberStore, SettingStore, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore, UserEdit, UserStore,
 };
 pub use value::{Row, Value, timestamp_text};

@@ -11,8 +11,10 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Append only.
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "initial", source: include_str!("../migrations/0001_initial.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "initial", source: include_str!("../migrations/0001_initial.sql") },
+    Migration { version: 2, name: "member_ledgers", source: include_str!("../migrations/0002_member_ledgers.sql") },
+];
 
 /// The schema version this build expects.
 pub fn latest_version() -> i64 {
@@ -46,6 +48,8 @@ fn expand(token: &str, dialect: Dialect) -> Result<&str> {
         ("id", Dialect::Postgres) => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         ("timestamp", Dialect::Sqlite) => "TIMESTAMP",
         ("timestamp", Dialect::Postgres) => "TIMESTAMPTZ",
+        ("bytes", Dialect::Sqlite) => "BLOB",
+        ("bytes", Dialect::Postgres) => "BYTEA",
         _ => match token.split_once(':') {
             Some((name, text)) if name == dialect.name() => text,
             Some(("sqlite" | "postgres", _)) => "",
@@ -111,6 +115,9 @@ pub fn migrate(conn: &mut dyn Conn, dialect: Dialect, now: &str) -> Result<usize
 
 /// Every table the migrations create, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
+    "column_mappings",
+    "account_metrics",
+    "member_ledgers",
     "settings",
     "import_batches",
     "csat_ratings",
@@ -157,7 +164,7 @@ mod tests {
 
     #[test]
     fn every_table_is_listed() {
-        let sql = MIGRATIONS[0].sql(Dialect::Sqlite).unwrap();
+        let sql: String = MIGRATIONS.iter().map(|m| m.sql(Dialect::Sqlite).unwrap()).collect();
         let created = sql.matches("CREATE TABLE ").count();
         assert_eq!(created, TABLES.len());
         for t in TABLES {

@@ -5,10 +5,12 @@
 //! [`StoreError::Conflict`](crate::StoreError::Conflict), never a silent overwrite.
 
 use crate::{Dialect, Result};
+use steward_domain::ledger::Ledger;
+use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::{
-    Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, Metro, NewAccount,
-    NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite, RenewalOutcome,
-    Role, Slug, Task, TaskStatus, User, Worksite,
+    Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
+    NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
+    RenewalOutcome, Role, Slug, Task, TaskStatus, User, Worksite,
 };
 
 pub trait UserStore {
@@ -120,8 +122,81 @@ pub trait SettingStore {
     fn put_setting(&self, key: &str, value: &str) -> Result<()>;
 }
 
+/// An account's member ledger as stored, with the version a write must name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredLedger {
+    pub version: i64,
+    pub ledger: Ledger,
+}
+
+/// One account's new ledger (encoded with [`ledger_codec`](crate::ledger_codec)) and the
+/// metrics computed from it, written together.
+#[derive(Debug)]
+pub struct LedgerUpdate {
+    pub account: Slug,
+    /// The version read before changing it; `None` when the account had no ledger.
+    pub expected_version: Option<i64>,
+    pub data: Vec<u8>,
+    pub people: i64,
+    pub visits: i64,
+    pub survey_responses: i64,
+    /// `None` when the account has no eligibility yet (nothing to measure).
+    pub metrics: Option<AccountMetrics>,
+}
+
+/// An import in progress, pulled by [`MemberStore::commit_import`] inside its transaction,
+/// so only a few accounts' data are in memory at once however large the file.
+pub trait ImportWork {
+    /// The next account's update, or `None` when every account is done.
+    fn next_update(&mut self) -> Result<Option<LedgerUpdate>>;
+    /// The batch record, once every update was taken (its counts include late rejections).
+    fn batch(&self) -> NewImportBatch;
+}
+
+pub trait MemberStore {
+    fn ledger(&self, account: &Slug) -> Result<Option<StoredLedger>>;
+    /// The batch that already applied exactly this content for this kind and account.
+    fn applied_import(
+        &self,
+        kind: ImportKind,
+        account: Option<&Slug>,
+        content_hash: &str,
+    ) -> Result<Option<ImportBatch>>;
+    /// Writes every update of `work` and records its batch, all in one transaction. A
+    /// ledger changed since it was read is a conflict, and then nothing is written.
+    fn commit_import(&self, work: &mut dyn ImportWork) -> Result<ImportBatch>;
+    /// Stored counts of one kind of cut, by cut then month, within `from..=to`.
+    fn metrics(
+        &self,
+        account: &Slug,
+        cut_kind: CutKind,
+        from: Option<Month>,
+        to: Option<Month>,
+    ) -> Result<Vec<(Cut, Month, MonthCounts)>>;
+    fn column_mapping(&self, account: &Slug, name: &str) -> Result<Option<String>>;
+    fn put_column_mapping(&self, account: &Slug, name: &str, mapping_json: &str) -> Result<()>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutKind {
+    All,
+    Metro,
+    Worksite,
+}
+
+impl CutKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CutKind::All => "all",
+            CutKind::Metro => "metro",
+            CutKind::Worksite => "worksite",
+        }
+    }
+}
+
 pub trait Store:
     UserStore
+    + MemberStore
     + AccountStore
     + ContactStore
     + ActivityStore

@@ -15,6 +15,7 @@ pub enum Value {
     Bool(bool),
     Date(NaiveDate),
     Time(DateTime<Utc>),
+    Bytes(Vec<u8>),
 }
 
 impl From<i64> for Value {
@@ -55,6 +56,11 @@ impl From<NaiveDate> for Value {
 impl From<DateTime<Utc>> for Value {
     fn from(v: DateTime<Utc>) -> Self {
         Value::Time(v)
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(v)
     }
 }
 impl<T: Into<Value>> From<Option<T>> for Value {
@@ -147,6 +153,13 @@ impl Row {
 
     pub fn opt_time(&self, i: usize) -> Result<Option<DateTime<Utc>>> {
         if self.is_null(i)? { Ok(None) } else { self.time(i).map(Some) }
+    }
+
+    pub fn bytes(&self, i: usize) -> Result<&[u8]> {
+        match self.at(i)? {
+            Value::Bytes(v) => Ok(v),
+            _ => Err(self.bad(i, "bytes")),
+        }
     }
 
     /// A column holding a domain word or validated string (`Role`, `Slug`, `Email`…).

@@ -28,6 +28,15 @@ pub enum Command {
     /// People who sign in.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Import member-level files (each file one all-or-nothing batch).
+    Import(ImportArgs),
+    /// List import batches, newest first.
+    Imports(ImportsArgs),
+    /// Program metrics by month (DOMAIN.md definitions).
+    Metrics(MetricsArgs),
+    /// Saved column mappings for employers' census layouts.
+    #[command(subcommand)]
+    Mappings(MappingsCommand),
     /// Build a fictional demo book in the data dir (reused when already there) and summarize it.
     Demo(DemoArgs),
     /// Write the demo book's member-level files (every ingest format) to a directory.
@@ -125,10 +134,10 @@ pub struct DemoArgs {
     /// Build and summarize, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
-    /// Throw away the data dir's book and build it again.
+    /// Throw away the data dir's demo book and build it again (never other data).
     #[arg(long)]
     pub reset: bool,
-    /// The book's "today" (default: today).
+    /// The book's "today" (default: today). Seed and as-of date fix every byte of the book.
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
     /// Average eligible lives per account (default: realistic sizes).
@@ -153,4 +162,121 @@ pub struct DemoFilesArgs {
     pub as_of: Option<NaiveDate>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Eligibility,
+    Memberships,
+    Visits,
+    Surveys,
+}
+
+impl KindArg {
+    pub fn kind(self) -> steward_domain::ImportKind {
+        use steward_domain::ImportKind;
+        match self {
+            KindArg::Eligibility => ImportKind::Eligibility,
+            KindArg::Memberships => ImportKind::Memberships,
+            KindArg::Visits => ImportKind::Visits,
+            KindArg::Surveys => ImportKind::Surveys,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(value_enum)]
+    pub kind: KindArg,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The account the files are for (required for census, 834 and FHIR files).
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// census-csv, x12-834, csv or fhir-ndjson (default: sniffed from the content).
+    #[arg(long, value_parser = |s: &str| s.parse::<steward_ingest::Format>())]
+    pub format: Option<steward_ingest::Format>,
+    /// A saved column mapping of the account, for a census in another layout.
+    #[arg(long)]
+    pub mapping: Option<String>,
+    /// Apply a full file even if it terminates more than 20% of the eligible lives.
+    #[arg(long)]
+    pub force: bool,
+    /// The date a full file states eligibility as of (default: the 834's date, else today).
+    #[arg(long)]
+    pub as_of: Option<NaiveDate>,
+    /// The REF qualifier that carries a dependent's member id in 834 files.
+    #[arg(long, default_value = "23")]
+    pub dependent_ref: String,
+    /// The FHIR identifier system whose value is the member id.
+    #[arg(long, default_value = steward_ingest::fhir::DEFAULT_MEMBER_ID_SYSTEM)]
+    pub member_id_system: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Metro,
+    Worksite,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    #[arg(long, value_parser = |s: &str| steward_domain::Month::parse(s).map_err(|e| e.to_string()))]
+    pub from: Option<steward_domain::Month>,
+    #[arg(long, value_parser = |s: &str| steward_domain::Month::parse(s).map_err(|e| e.to_string()))]
+    pub to: Option<steward_domain::Month>,
+    #[arg(long, value_enum)]
+    pub by: Option<ByArg>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingsCommand {
+    /// Save (or replace) a column mapping: --column canonical=Header for each renamed column.
+    Set(MappingSetArgs),
+    /// Print a saved mapping as JSON.
+    Show(MappingShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MappingSetArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    pub name: String,
+    /// canonical=Header, e.g. member_id="EE ID" (repeat for each column).
+    #[arg(long = "column", value_parser = parse_pair)]
+    pub columns: Vec<(String, String)>,
+    /// YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD.
+    #[arg(long, default_value = "YYYY-MM-DD")]
+    pub date_format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MappingShowArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    pub name: String,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("expected canonical=Header, got {s:?}"))?;
+    const FIELDS: &[&str] =
+        &["member_id", "relationship", "birth_date", "sex", "zip", "worksite", "coverage_start", "coverage_end"];
+    if !FIELDS.contains(&k.trim()) {
+        return Err(format!("unknown census field {:?}; one of: {}", k.trim(), FIELDS.join(", ")));
+    }
+    Ok((k.trim().to_owned(), v.trim().to_owned()))
 }

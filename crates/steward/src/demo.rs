@@ -9,13 +9,20 @@ use steward_store::Store;
 /// The setting that marks a data dir as holding a complete demo book.
 pub const MARKER: &str = "demo.book";
 
-/// What `steward demo` records once the whole book is in, so a second run reuses it.
+/// What `steward demo` records about the book in the data dir: written before loading
+/// starts and completed at the end, so an interrupted build is recognized as its own and
+/// rebuilt rather than mistaken for someone's data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Marker {
     pub seed: u64,
     pub as_of: NaiveDate,
     pub accounts: usize,
     pub lives_per_account: Option<u32>,
+    pub complete: bool,
+}
+
+pub fn put_marker(store: &dyn Store, marker: &Marker) -> Result<()> {
+    Ok(store.put_setting(MARKER, &serde_json::to_string(marker)?)?)
 }
 
 pub fn marker(store: &dyn Store) -> Result<Option<Marker>> {
@@ -36,9 +43,8 @@ pub struct Loaded {
 }
 
 /// Creates every user (all with `password_hash`), account and its rows, in book order so
-/// ids come out the same for the same seed. The marker is written last: a book
-/// interrupted halfway is never mistaken for a finished one.
-pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str, marker: &Marker) -> Result<Loaded> {
+/// ids come out the same for the same seed.
+pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let (clients, staff): (Vec<_>, Vec<_>) = book.users.iter().partition(|u| u.account.is_some());
     let new_user = |u: &steward_demo::DemoUser| NewUser {
@@ -99,6 +105,55 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str, marker: &M
         store.create_user(&new_user(u))?;
         loaded.users += 1;
     }
-    store.put_setting(MARKER, &serde_json::to_string(marker)?)?;
     Ok(loaded)
+}
+
+/// What importing the demo files did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Imported {
+    pub files: usize,
+    pub rows: i64,
+    pub rejected: i64,
+}
+
+/// Imports every demo file through the ordinary import path, in manifest order: each
+/// account's eligibility and FHIR visits, then the shared memberships, visits and surveys.
+pub fn import_files(
+    store: &dyn Store,
+    keys: &steward_ingest::Pseudonymizer,
+    dir: &std::path::Path,
+) -> Result<Imported> {
+    use steward_domain::{ImportKind, Slug};
+    use steward_ingest::{ImportOptions, import_file};
+    let manifest: steward_demo::Manifest = serde_json::from_slice(
+        &std::fs::read(dir.join("manifest.json"))
+            .with_context(|| format!("cannot read {}/manifest.json", dir.display()))?,
+    )?;
+    let mut imported = Imported::default();
+    let mut run = |kind: ImportKind, account: Option<&str>, file: &str| -> Result<()> {
+        let mut options = ImportOptions::new(kind, manifest.as_of);
+        options.account = account.map(Slug::parse).transpose()?;
+        options.format = file.ends_with(".ndjson").then_some(steward_ingest::Format::FhirNdjson);
+        if kind == ImportKind::Eligibility {
+            // A census states eligibility as of the book's date; an 834 carries its own.
+            options.as_of = file.ends_with(".csv").then_some(manifest.as_of);
+        }
+        let outcome = import_file(store, keys, &dir.join(file), &options, &|_, _| {})?;
+        imported.files += 1;
+        imported.rows += outcome.batch.rows_read;
+        imported.rejected += outcome.batch.rows_rejected;
+        Ok(())
+    };
+    for account in &manifest.accounts {
+        for file in &account.eligibility {
+            run(ImportKind::Eligibility, Some(&account.slug), file)?;
+        }
+        if let Some(file) = &account.visits {
+            run(ImportKind::Visits, Some(&account.slug), file)?;
+        }
+    }
+    run(ImportKind::Memberships, None, &manifest.memberships)?;
+    run(ImportKind::Visits, None, &manifest.visits)?;
+    run(ImportKind::Surveys, None, &manifest.surveys)?;
+    Ok(imported)
 }

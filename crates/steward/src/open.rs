@@ -25,6 +25,17 @@ impl Settings {
     }
 }
 
+/// The member-key secret: `STEWARD_MEMBER_KEY_FILE`, else `<data-dir>/secret.key`
+/// (created on first use). It never goes into the database.
+pub fn member_keys(settings: &Settings) -> Result<steward_ingest::Pseudonymizer> {
+    let path = match std::env::var_os("STEWARD_MEMBER_KEY_FILE") {
+        Some(p) => PathBuf::from(p),
+        None => settings.ensure_data_dir()?.join("secret.key"),
+    };
+    steward_ingest::Pseudonymizer::load_or_create(&path)
+        .with_context(|| format!("cannot use the member-key secret {}", path.display()))
+}
+
 /// Opens the configured database and applies pending migrations.
 pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
     match settings.database_url.as_deref() {

@@ -7,7 +7,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use support::steward;
+use support::{steward, steward_env};
 
 const ARGS: &[&str] = &[
     "demo",
@@ -70,11 +70,27 @@ fn database(path: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
     out
 }
 
+/// Asserts equality table by table, naming the first table and row that differ.
+fn assert_same_database(a: &BTreeMap<String, Vec<Vec<String>>>, b: &BTreeMap<String, Vec<Vec<String>>>) {
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (table, rows) in a {
+        assert_eq!(rows.len(), b[table].len(), "{table}: row counts differ");
+        if let Some((i, (x, y))) = rows.iter().zip(&b[table]).enumerate().find(|(_, (x, y))| x != y) {
+            panic!("{table} row {i} differs:\n  {x:?}\n  {y:?}");
+        }
+    }
+}
+
 #[test]
 fn same_seed_same_files_and_database() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let first = steward(a.path(), ARGS).ok();
-    steward(b.path(), ARGS).ok();
+    // One deployment secret for both, as member keys depend on it by design.
+    let secret = tempfile::tempdir().unwrap();
+    let key = secret.path().join("secret.key");
+    std::fs::write(&key, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n").unwrap();
+    let env = [("STEWARD_MEMBER_KEY_FILE", key.as_path())];
+    let first = steward_env(a.path(), ARGS, &env).ok();
+    steward_env(b.path(), ARGS, &env).ok();
     assert!(first.stdout.contains("12 accounts") && first.stdout.contains("admin@steward.example"), "{}", first.stdout);
     assert!(first.stdout.contains("demo-password-1"));
 
@@ -88,7 +104,8 @@ fn same_seed_same_files_and_database() {
 
     let (da, db) = (database(&a.path().join("steward.db")), database(&b.path().join("steward.db")));
     assert!(da["accounts"].len() == 12 && da["activities"].len() > 100 && da["users"].len() > 12, "book loaded");
-    assert_eq!(da, db, "database contents differ between two data dirs");
+    assert!(da["member_ledgers"].len() >= 10 && da["account_metrics"].len() > 100, "member files imported");
+    assert_same_database(&da, &db);
 }
 
 #[test]
@@ -108,8 +125,46 @@ fn second_run_reuses_and_reset_rebuilds() {
 }
 
 #[test]
-fn refuses_to_mix_with_other_data() {
+fn refuses_to_mix_with_other_data_even_with_reset() {
     let dir = tempfile::tempdir().unwrap();
     steward(dir.path(), &["accounts", "add", "real-client", "--name", "Real Client"]).ok();
     steward(dir.path(), ARGS).fails(1, "already holds accounts that are not a demo book");
+    let mut reset = ARGS.to_vec();
+    reset.push("--reset");
+    steward(dir.path(), &reset).fails(1, "already holds accounts that are not a demo book");
+    assert!(steward(dir.path(), &["accounts", "list"]).ok().stdout.contains("real-client"), "nothing erased");
+}
+
+#[test]
+fn an_interrupted_build_is_rebuilt() {
+    use steward_store::{AccountStore, SettingStore};
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // What a build killed halfway leaves: its marker, incomplete, and part of the book.
+        let store = steward_store_sqlite::open(&dir.path().join("steward.db")).unwrap();
+        store
+            .put_setting(
+                "demo.book",
+                r#"{"seed":7,"as_of":"2026-11-01","accounts":12,"lives_per_account":150,"complete":false}"#,
+            )
+            .unwrap();
+        store
+            .create_account(&steward_domain::NewAccount::new(
+                steward_domain::Slug::parse("half-loaded").unwrap(),
+                "Half",
+            ))
+            .unwrap();
+    }
+    let out = steward(dir.path(), ARGS).ok();
+    assert!(out.stderr.contains("interrupted; rebuilding"), "{}", out.stderr);
+    let list = steward(dir.path(), &["accounts", "list"]).ok();
+    assert!(!list.stdout.contains("half-loaded") && list.stdout.lines().count() == 13, "{}", list.stdout);
+}
+
+#[test]
+fn a_short_password_fails_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let args: Vec<&str> = ARGS.iter().map(|a| if *a == "demo-password-1" { "short" } else { a }).collect();
+    steward(dir.path(), &args).fails(1, "the password is too short");
+    assert!(!dir.path().join("demo-files").exists());
 }

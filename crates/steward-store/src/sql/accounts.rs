@@ -49,8 +49,10 @@ fn parent_id(c: &mut dyn Conn, new: &NewAccount, self_id: Option<Id>) -> Result<
     let Some(parent) = &new.parent else { return Ok(None) };
     let parent_id = account_id(c, parent)?;
     let mut cursor = Some(parent_id);
+    let mut seen = std::collections::HashSet::new();
     while let Some(id) = cursor {
-        if Some(id) == self_id {
+        // `seen` ends the walk even over a cycle that slipped in by a concurrent edit.
+        if Some(id) == self_id || !seen.insert(id) {
             return Err(StoreError::Invalid(format!(
                 "{parent} is a subsidiary of {}: accounts cannot form a cycle",
                 new.slug

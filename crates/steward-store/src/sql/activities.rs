@@ -65,7 +65,7 @@ impl<D: Driver> ActivityStore for SqlStore<D> {
                 "SELECT v.id, v.kind, v.occurred_at, u.email, v.summary, v.version, v.created_at, v.updated_at \
                  FROM activities v LEFT JOIN users u ON u.id = v.author_id WHERE v.account_id = $1 \
                  ORDER BY v.occurred_at DESC, v.id DESC LIMIT $2",
-                &[id.into(), limit.into()],
+                &[id.into(), limit.max(0).into()],
             )?;
             let mut contacts: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
             if let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) {

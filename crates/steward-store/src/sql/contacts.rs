@@ -110,8 +110,8 @@ impl<D: Driver> ContactStore for SqlStore<D> {
             let t = now();
             let id = c
                 .query_one(
-                    "INSERT INTO csat_ratings (account_id, contact_id, rated_on, score, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO csat_ratings (account_id, contact_id, rated_on, score, version, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
                     &[account.into(), new.contact_id.into(), new.rated_on.into(), new.score.into(), t.into()],
                 )?
                 .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?

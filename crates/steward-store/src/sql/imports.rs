@@ -1,5 +1,5 @@
 use super::{SqlStore, from_json, now, opt_account_id, opt_user_id, to_json};
-use crate::{Driver, ImportStore, Result, Row, StoreError, Value};
+use crate::{Conn, Driver, ImportStore, Result, Row, StoreError, Value};
 use steward_domain::{ImportBatch, NewImportBatch, Slug};
 
 const SELECT: &str = "SELECT b.id, b.kind, b.format, b.file_name, b.content_hash, a.slug, b.rows_read, \
@@ -26,34 +26,7 @@ fn batch(r: &Row) -> Result<ImportBatch> {
 
 impl<D: Driver> ImportStore for SqlStore<D> {
     fn record_import(&self, new: &NewImportBatch) -> Result<ImportBatch> {
-        self.write(|c| {
-            let account = opt_account_id(c, new.account.as_ref())?;
-            let author = opt_user_id(c, new.created_by.as_ref())?;
-            let id = c
-                .query_one(
-                    "INSERT INTO import_batches (kind, format, file_name, content_hash, account_id, rows_read, \
-                     rows_accepted, rows_rejected, status, errors, created_by, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                    &[
-                        new.kind.as_str().into(),
-                        new.format.as_str().into(),
-                        new.file_name.as_str().into(),
-                        new.content_hash.as_str().into(),
-                        account.into(),
-                        new.rows_read.into(),
-                        new.rows_accepted.into(),
-                        new.rows_rejected.into(),
-                        new.status.as_str().into(),
-                        to_json(&new.errors)?.into(),
-                        author.into(),
-                        now().into(),
-                    ],
-                )?
-                .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
-                .int(0)?;
-            let row = c.query_one(&format!("{SELECT} WHERE b.id = $1"), &[Value::Int(id)])?;
-            batch(&row.ok_or_else(|| StoreError::NotFound(format!("import {id}")))?)
-        })
+        self.write(|c| insert(c, new))
     }
 
     fn imports(&self, account: Option<&Slug>) -> Result<Vec<ImportBatch>> {
@@ -68,4 +41,34 @@ impl<D: Driver> ImportStore for SqlStore<D> {
             rows.iter().map(batch).collect()
         })
     }
+}
+
+/// Records a batch inside the caller's transaction.
+pub(crate) fn insert(c: &mut dyn Conn, new: &NewImportBatch) -> Result<ImportBatch> {
+    let account = opt_account_id(c, new.account.as_ref())?;
+    let author = opt_user_id(c, new.created_by.as_ref())?;
+    let id = c
+        .query_one(
+            "INSERT INTO import_batches (kind, format, file_name, content_hash, account_id, rows_read, \
+             rows_accepted, rows_rejected, status, errors, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            &[
+                new.kind.as_str().into(),
+                new.format.as_str().into(),
+                new.file_name.as_str().into(),
+                new.content_hash.as_str().into(),
+                account.into(),
+                new.rows_read.into(),
+                new.rows_accepted.into(),
+                new.rows_rejected.into(),
+                new.status.as_str().into(),
+                to_json(&new.errors)?.into(),
+                author.into(),
+                now().into(),
+            ],
+        )?
+        .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
+        .int(0)?;
+    let row = c.query_one(&format!("{SELECT} WHERE b.id = $1"), &[Value::Int(id)])?;
+    batch(&row.ok_or_else(|| StoreError::NotFound(format!("import {id}")))?)
 }

@@ -8,6 +8,7 @@ mod activities;
 mod contacts;
 mod contracts;
 mod imports;
+mod members;
 mod settings;
 mod tasks;
 mod users;

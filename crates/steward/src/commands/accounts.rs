@@ -1,4 +1,4 @@
-use super::{print_json, print_table, thousands};
+use super::{outln, print_json, print_table, thousands};
 use crate::Settings;
 use crate::cli::{AccountAddArgs, AccountsCommand};
 use anyhow::Result;
@@ -13,7 +13,7 @@ pub fn run(settings: &Settings, command: AccountsCommand) -> Result<()> {
             if json {
                 print_json(&account)
             } else {
-                println!("added account {} ({})", account.slug, account.name);
+                outln!("added account {} ({})", account.slug, account.name);
                 Ok(())
             }
         }
@@ -35,7 +35,7 @@ pub fn run(settings: &Settings, command: AccountsCommand) -> Result<()> {
                     ]
                 })
                 .collect();
-            print_table(&["slug", "name", "segment", "status", "employees", "owner"], &rows);
+            print_table(&["slug", "name", "segment", "status", "employees", "owner"], &rows)?;
             Ok(())
         }
     }

@@ -1,7 +1,7 @@
-use super::{print_json, thousands};
+use super::{outln, print_json, thousands};
 use crate::Settings;
 use crate::cli::{DemoArgs, DemoFilesArgs, ScaleArg};
-use crate::demo::{Marker, load_book, marker};
+use crate::demo::{Marker, load_book, marker, put_marker};
 use anyhow::{Context, Result, bail};
 use std::time::Instant;
 use steward_demo::{Book, DemoConfig, Scale};
@@ -16,15 +16,34 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         as_of: args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         accounts: args.accounts,
         lives_per_account: args.lives_per_account,
+        complete: false,
     };
-    if args.reset {
-        eprintln!("removing the data dir's book…");
+    // Fail on a bad password before any work.
+    let password = args.password.clone().unwrap_or_else(crate::password::generate);
+    let hash = crate::password::hash(&password)?;
+    let existing = marker(&*store)?;
+    if existing.is_none() && !store.accounts()?.is_empty() {
+        bail!(
+            "{} already holds accounts that are not a demo book; demo never replaces them: use another --data-dir",
+            settings.data_dir.display()
+        );
+    }
+    let rebuild = match &existing {
+        None => false,
+        Some(_) if args.reset => true,
+        Some(m) if !m.complete => {
+            eprintln!("the previous demo build in this data dir was interrupted; rebuilding it");
+            true
+        }
+        Some(_) => false,
+    };
+    if rebuild {
+        eprintln!("removing the data dir's demo book…");
         store.erase_all()?;
         if files_dir.exists() {
             std::fs::remove_dir_all(&files_dir).with_context(|| format!("cannot remove {}", files_dir.display()))?;
         }
     }
-    let existing = marker(&*store)?;
     let config = |m: &Marker| DemoConfig {
         seed: m.seed,
         accounts: m.accounts,
@@ -32,15 +51,15 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         lives_per_account: m.lives_per_account,
         scale: Scale::Demo,
     };
-    let (book, password) = match existing {
+    let (book, password) = match existing.filter(|_| !rebuild) {
         Some(built) => {
-            if built != wanted && (args.seed != built.seed || args.accounts != built.accounts) {
+            if args.seed != built.seed || args.accounts != built.accounts {
                 eprintln!(
                     "note: this data dir's book was built with seed {} and {} accounts; --reset rebuilds it",
                     built.seed, built.accounts
                 );
             }
-            println!(
+            outln!(
                 "Reusing the demo book in {} (built for {}); --reset rebuilds it.",
                 settings.data_dir.display(),
                 built.as_of
@@ -48,12 +67,6 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
             (steward_demo::generate_book(&config(&built)), None)
         }
         None => {
-            if !store.accounts()?.is_empty() {
-                bail!(
-                    "{} already holds accounts that are not a demo book; use another --data-dir, or --reset to replace them",
-                    settings.data_dir.display()
-                );
-            }
             let config = config(&wanted);
             eprintln!("generating {} accounts (seed {}, as of {})…", config.accounts, config.seed, config.as_of);
             let book = steward_demo::generate_book(&config);
@@ -67,25 +80,34 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
                 thousands(summary.visits as i64),
                 thousands(summary.survey_responses as i64)
             );
-            let password = args.password.clone().unwrap_or_else(crate::password::generate);
-            let hash = crate::password::hash(&password)?;
+            put_marker(&*store, &wanted)?;
             eprintln!("loading the book…");
-            load_book(&*store, &book, &hash, &wanted)?;
+            load_book(&*store, &book, &hash)?;
+            eprintln!("importing the member-level files…");
+            let keys = crate::open::member_keys(settings)?;
+            let imported = crate::demo::import_files(&*store, &keys, &files_dir)?;
+            eprintln!(
+                "imported {} files: {} rows, {} rejected",
+                imported.files,
+                thousands(imported.rows),
+                thousands(imported.rejected)
+            );
+            put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }
     };
-    print_summary(&book, password.as_deref(), &files_dir);
+    print_summary(&book, password.as_deref(), &files_dir)?;
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
     if !args.no_serve {
-        println!();
-        println!(
-            "The web app is not part of this build yet; explore with `steward accounts list` and `steward users list`."
+        outln!();
+        outln!(
+            "The web app is not part of this build yet; explore with `steward accounts list` and `steward metrics --account SLUG`."
         );
     }
     Ok(())
 }
 
-fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Path) {
+fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Path) -> Result<()> {
     let count = |f: &dyn Fn(&steward_demo::DemoAccount) -> bool| book.accounts.iter().filter(|a| f(a)).count();
     let (renewed, churned) = steward_demo::book::renewal_outcomes(book);
     let upcoming = book
@@ -95,8 +117,8 @@ fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Pat
         .filter_map(|a| a.contracts.last())
         .filter(|c| c.end_date <= book.as_of + chrono::Days::new(365))
         .count();
-    println!("Demo book as of {}", book.as_of);
-    println!(
+    outln!("Demo book as of {}", book.as_of);
+    outln!(
         "  {} accounts: {} large enterprise, {} mid-market; {} live, {} implementing, {} churned, {} prospect",
         book.accounts.len(),
         count(&|a| a.account.segment == Segment::LargeEnterprise),
@@ -106,7 +128,7 @@ fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Pat
         count(&|a| a.account.status == AccountStatus::Churned),
         count(&|a| a.account.status == AccountStatus::Prospect),
     );
-    println!(
+    outln!(
         "  {} metros, {} worksites, {} contacts, {} activities; {} renewals due in the next 12 months; past renewals: {} renewed, {} churned",
         steward_demo::book::metros(book).len(),
         book.accounts.iter().map(|a| a.worksites.len()).sum::<usize>(),
@@ -116,12 +138,12 @@ fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Pat
         renewed,
         churned
     );
-    println!("  member-level files: {}", files_dir.display());
-    println!();
-    println!("Sign in as (password: {}):", password.unwrap_or("as set when the book was built"));
+    outln!("  member-level files: {}", files_dir.display());
+    outln!();
+    outln!("Sign in as (password: {}):", password.unwrap_or("as set when the book was built"));
     for role in [Role::Admin, Role::Director, Role::AccountManager, Role::Colleague] {
         let emails: Vec<&str> = book.users.iter().filter(|u| u.role == role).map(|u| u.email.as_str()).collect();
-        println!("  {:<16} {}", role.as_str(), emails.join(", "));
+        outln!("  {:<16} {}", role.as_str(), emails.join(", "));
     }
     let clients: Vec<String> = book
         .users
@@ -130,7 +152,8 @@ fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Pat
         .take(3)
         .map(|u| format!("{} ({})", u.email, u.account.as_ref().map(|s| s.as_str()).unwrap_or("")))
         .collect();
-    println!("  {:<16} {} … one per client account", "client", clients.join(", "));
+    outln!("  {:<16} {} … one per client account", "client", clients.join(", "));
+    Ok(())
 }
 
 pub fn files(args: DemoFilesArgs) -> Result<()> {
@@ -150,7 +173,7 @@ pub fn files(args: DemoFilesArgs) -> Result<()> {
     if args.json {
         return print_json(&summary);
     }
-    println!(
+    outln!(
         "wrote {} files ({:.1} MB) to {} in {:.1} s: {} accounts, {} people, {} eligibility rows, {} membership rows, {} visits, {} survey responses",
         summary.files,
         summary.bytes as f64 / 1e6,

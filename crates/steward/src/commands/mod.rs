@@ -3,6 +3,8 @@
 
 mod accounts;
 mod demo;
+mod import;
+mod metrics;
 mod users;
 
 use crate::Settings;
@@ -13,23 +15,37 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
     match command {
         Command::Migrate => {
             let store = crate::open::open_store(settings)?;
-            println!("database is at schema version {} ({})", store.schema_version()?, store.dialect().name());
+            outln!("database is at schema version {} ({})", store.schema_version()?, store.dialect().name());
             Ok(())
         }
         Command::Accounts(c) => accounts::run(settings, c),
         Command::Users(c) => users::run(settings, c),
+        Command::Import(args) => import::run(settings, args),
+        Command::Imports(args) => import::list(settings, args),
+        Command::Metrics(args) => metrics::run(settings, args),
+        Command::Mappings(c) => import::mappings(settings, c),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),
     }
 }
 
+/// `println!` that returns an error instead of panicking when stdout is closed (a pipe
+/// into `head`, say); `main` treats that error as a quiet success.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+pub(crate) use outln;
+
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
 /// A plain aligned table: numbers right-aligned, text left-aligned.
-pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
     let widths: Vec<usize> = (0..headers.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
         .collect();
@@ -39,7 +55,7 @@ pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) {
                 && rows.iter().all(|r| r[i].is_empty() || r[i].replace([',', '.', '%', '$'], "").parse::<f64>().is_ok())
         })
         .collect();
-    let line = |cells: Vec<&str>| {
+    let line = |cells: Vec<&str>| -> Result<()> {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
@@ -47,12 +63,14 @@ pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) {
                 |(i, c)| if numeric[i] { format!("{c:>w$}", w = widths[i]) } else { format!("{c:<w$}", w = widths[i]) },
             )
             .collect();
-        println!("{}", parts.join("  ").trim_end());
+        outln!("{}", parts.join("  ").trim_end());
+        Ok(())
     };
-    line(headers.to_vec());
+    line(headers.to_vec())?;
     for r in rows {
-        line(r.iter().map(String::as_str).collect());
+        line(r.iter().map(String::as_str).collect())?;
     }
+    Ok(())
 }
 
 /// `12,480`

@@ -1,4 +1,4 @@
-use super::{print_json, print_table};
+use super::{outln, print_json, print_table};
 use crate::Settings;
 use crate::cli::{UserAddArgs, UsersCommand};
 use anyhow::Result;
@@ -29,7 +29,7 @@ pub fn run(settings: &Settings, command: UsersCommand) -> Result<()> {
                     ]
                 })
                 .collect();
-            print_table(&["email", "name", "role", "account/department", "active"], &rows);
+            print_table(&["email", "name", "role", "account/department", "active"], &rows)?;
             Ok(())
         }
     }
@@ -56,7 +56,7 @@ fn add(settings: &Settings, args: UserAddArgs) -> Result<()> {
     if args.json {
         print_json(&user)
     } else {
-        println!("added {} ({}, {})", user.email, user.name, user.role);
+        outln!("added {} ({}, {})", user.email, user.name, user.role);
         Ok(())
     }
 }

@@ -39,7 +39,20 @@ pub fn steward(data_dir: &Path, args: &[&str]) -> Outcome {
 }
 
 pub fn steward_with_input(data_dir: &Path, args: &[&str], stdin: &str) -> Outcome {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_steward"))
+    steward_full(data_dir, args, stdin, &[])
+}
+
+/// Runs steward with extra environment variables.
+pub fn steward_env(data_dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Outcome {
+    steward_full(data_dir, args, "", env)
+}
+
+fn steward_full(data_dir: &Path, args: &[&str], stdin: &str, env: &[(&str, &Path)]) -> Outcome {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_steward"));
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
