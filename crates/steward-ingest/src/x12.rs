@@ -133,6 +133,8 @@ impl Default for X12Options {
 #[derive(Default)]
 struct MemberLoop {
     segment: u64,
+    /// Which transaction set (ST) of the file it is in.
+    set: u32,
     subscriber: bool,
     relationship: String,
     maintenance: String,
@@ -176,6 +178,7 @@ pub fn parse<R: Read>(
     let mut loops: Vec<MemberLoop> = Vec::new();
     let mut current: Option<MemberLoop> = None;
     let mut ended = false;
+    let mut set_number = 0u32;
     while let Some(seg) = segs.next_segment()? {
         let n = segs.number;
         if ended {
@@ -207,6 +210,7 @@ pub fn parse<R: Read>(
                 }
                 *sets += 1;
                 env.set = Some((element(&seg, 2).to_owned(), 1));
+                set_number += 1;
             }
             "BGN" => {
                 purposes.push(element(&seg, 8).to_owned());
@@ -218,6 +222,7 @@ pub fn parse<R: Read>(
                 loops.extend(current.take());
                 current = Some(MemberLoop {
                     segment: n,
+                    set: set_number,
                     subscriber: element(&seg, 1) == "Y",
                     relationship: element(&seg, 2).to_owned(),
                     maintenance: element(&seg, 3).to_owned(),
@@ -375,7 +380,7 @@ fn interpret(
     keys: &Pseudonymizer,
 ) -> Result<Parsed<Eligibility>, FileError> {
     let mut tally = Tally::default();
-    let mut ordinals: HashMap<String, u32> = HashMap::new();
+    let mut ordinals: HashMap<(u32, String), u32> = HashMap::new();
     let mut events = Vec::new();
     let mut people: Vec<(MemberKey, PersonFacts, Vec<Span>)> = Vec::new();
     let mut index: HashMap<MemberKey, usize> = HashMap::new();
@@ -383,7 +388,7 @@ fn interpret(
         let ordinal = if m.subscriber {
             0
         } else {
-            let n = ordinals.entry(m.subscriber_id.clone()).or_insert(0);
+            let n = ordinals.entry((m.set, m.subscriber_id.clone())).or_insert(0);
             *n += 1;
             *n
         };

@@ -1,0 +1,212 @@
+//! Every format, quirk and bad input, each from a fixture file, asserting what was read,
+//! what was rejected (by line or segment) and why, and which files are refused whole.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use std::fs::File;
+use steward_domain::ledger::{EligibilityEvent, Visit};
+use steward_domain::{AgeBand, Metro, Modality, Relationship, Sex, Span, VisitStatus};
+use steward_ingest::csv_input::{ColumnMapping, DateFormat};
+use steward_ingest::records::Eligibility;
+use steward_ingest::tables::AccountScope;
+use steward_ingest::{Pseudonymizer, census, fhir, tables, x12};
+
+fn fixture(name: &str) -> File {
+    File::open(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn keys() -> Pseudonymizer {
+    Pseudonymizer::new([1; 32])
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn errors(tally: &steward_ingest::report::Tally) -> Vec<(u64, String)> {
+    tally.errors.iter().map(|e| (e.line, e.message.clone())).collect()
+}
+
+fn assert_rejected(tally: &steward_ingest::report::Tally, expected: &[(u64, &str)]) {
+    let got = errors(tally);
+    assert_eq!(got.len(), expected.len(), "rejections: {got:?}");
+    for ((line, message), (want_line, want)) in got.iter().zip(expected) {
+        assert_eq!(line, want_line, "{message}");
+        assert!(message.contains(want), "line {line}: {message:?} should mention {want:?}");
+    }
+}
+
+#[test]
+fn census_with_bom_crlf_codes_and_leading_zeros() {
+    let k = keys();
+    let parsed = census::parse(fixture("census_canonical.csv"), "acme", d("2024-06-01"), None, &k).unwrap();
+    assert_eq!((parsed.tally.read, parsed.tally.accepted, parsed.tally.rejected), (3, 3, 0));
+    let people = &parsed.data.people;
+    assert_eq!(people[0].0, k.member("acme", "000123"));
+    assert_ne!(people[0].0, k.member("acme", "123"), "leading zeros are part of the id");
+    let (_, ada, spans) = &people[0];
+    assert_eq!((ada.relationship, ada.age_band, ada.sex, ada.zip3), (Relationship::Employee, Some(AgeBand::From35To44), Sex::Female, Some(*b"021")));
+    assert_eq!(ada.worksite.as_deref(), Some("Boston HQ"));
+    assert_eq!(spans, &vec![Span::new(d("2024-01-01"), None)]);
+    let (_, bo, spans) = &people[1];
+    assert_eq!((bo.relationship, bo.age_band), (Relationship::Spouse, Some(AgeBand::Under18)), "X12 code 01 is a spouse");
+    assert_eq!(spans, &vec![Span::new(d("2024-01-01"), Some(d("2024-06-30")))]);
+    let (_, cy, spans) = &people[2];
+    assert_eq!((cy.relationship, cy.sex, cy.age_band), (Relationship::Employee, Sex::Unknown, Some(AgeBand::From55To64)));
+    assert_eq!(spans[0].end, None, "9999-12-31 means open");
+}
+
+#[test]
+fn census_through_a_saved_mapping() {
+    let mut mapping = ColumnMapping { date_format: DateFormat::Us, ..ColumnMapping::default() };
+    for (field, header) in [("member_id", "EE ID"), ("relationship", "Rel"), ("birth_date", "DOB"), ("sex", "Gender"), ("zip", "Postal"), ("worksite", "Location"), ("coverage_start", "Start Date"), ("coverage_end", "End Date")] {
+        mapping.columns.insert(field.into(), header.into());
+    }
+    let parsed = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), Some(&mapping), &keys()).unwrap();
+    assert_eq!(parsed.tally.accepted, 2);
+    assert_eq!(parsed.data.people[1].2, vec![Span::new(d("2024-01-01"), Some(d("2024-12-31")))]);
+    assert_eq!(parsed.data.people[1].1.relationship, Relationship::Child);
+    let refused = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), None, &keys()).unwrap_err();
+    assert!(refused.message.contains("missing required column member_id"), "{refused}");
+}
+
+#[test]
+fn census_rows_rejected_with_their_line() {
+    let parsed = census::parse(fixture("census_bad_rows.csv"), "acme", d("2024-06-01"), None, &keys()).unwrap();
+    assert_rejected(
+        &parsed.tally,
+        &[
+            (3, "member_id is empty"),
+            (4, "unknown relationship \"cousin\""),
+            (5, "coverage_end 2024-04-30 is before coverage_start 2024-05-01"),
+            (6, "coverage_start \"2024-13-01\" is not a date"),
+            (7, "duplicate member_id \"001\": its span overlaps line 2"),
+        ],
+    );
+    assert_eq!(parsed.tally.accepted, 3, "a bad birth date only loses the age band; a separate earlier span is history");
+    let one = parsed.data.people.iter().find(|p| p.2.len() == 2).unwrap();
+    assert_eq!(one.2, vec![Span::new(d("2024-01-01"), None), Span::new(d("2020-01-01"), Some(d("2020-12-31")))]);
+}
+
+#[test]
+fn census_files_refused_whole() {
+    let refuse = |name: &str| census::parse(fixture(name), "acme", d("2024-06-01"), None, &keys()).unwrap_err();
+    let e = refuse("census_missing_column.csv");
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("missing required column coverage_start; the header has: member_id, relationship"), "{e}");
+    assert!(refuse("census_utf16.csv").message.contains("UTF-16"));
+    let e = refuse("census_latin1.csv");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("not UTF-8"), "{e}");
+}
+
+#[test]
+fn csv_feeds_reject_rows_not_files() {
+    let known = |s: &str| s == "acme";
+    let scope = AccountScope { only: None, known: &known };
+    let k = keys();
+    let m = tables::memberships(fixture("memberships.csv"), scope, &k).unwrap();
+    assert_rejected(&m.tally, &[(4, "unknown account \"ghost\""), (5, "member_id is empty"), (6, "membership_end is before membership_start")]);
+    assert_eq!(m.data.rows.len(), 2);
+
+    let v = tables::visits(fixture("visits.csv"), scope, &k).unwrap();
+    assert_rejected(&v.tally, &[(6, "unknown modality \"teleport\""), (7, "unknown metro \"atlantis\""), (8, "visit_date \"2024-02-30\" is not a date"), (9, "unknown visit status \"postponed\"")]);
+    let rows: Vec<&Visit> = v.data.rows.iter().map(|(_, v)| v).collect();
+    assert_eq!(rows.len(), 4, "a visit by an unknown member is kept: it counts as unmatched");
+    assert_eq!((rows[0].clinic_metro, rows[1].clinic_metro, rows[2].status), (Some(Metro::Boston), None, VisitStatus::Cancelled));
+
+    let s = tables::surveys(fixture("surveys.csv"), scope, &k).unwrap();
+    assert_rejected(&s.tally, &[(4, "score \"11\" is not a whole number from 0 to 10"), (5, "score \"seven\"")]);
+    assert_eq!(s.data.rows[1].1.member, None, "anonymous responses are kept");
+
+    let only_other = |_: &str| true;
+    let scoped = AccountScope { only: Some("other"), known: &only_other };
+    let m = tables::memberships(fixture("memberships.csv"), scoped, &k).unwrap();
+    assert!(errors(&m.tally)[0].1.contains("is not other, the account this import is for"));
+}
+
+#[test]
+fn fhir_reads_only_what_it_needs() {
+    let k = keys();
+    let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &k).unwrap();
+    assert_rejected(&parsed.tally, &[(5, "encounter class \"EMER\""), (7, "not a FHIR resource"), (6, "subject Patient/p9 is not in this file")]);
+    assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
+    let visits: Vec<&Visit> = parsed.data.rows.iter().map(|(_, v)| v).collect();
+    let e1 = visits[0];
+    assert_eq!(e1.date, d("2024-01-31"), "the date as written in its own offset, not shifted to UTC");
+    assert_eq!((e1.modality, e1.status, e1.clinic_metro), (Modality::InOffice, VisitStatus::Completed, Some(Metro::Seattle)));
+    assert_eq!(e1.member, k.member("acme", "000123"));
+    assert_eq!(visits[1].modality, Modality::RemoteOther, "VR with a messaging type");
+    assert_eq!(visits[2].status, VisitStatus::Cancelled);
+    assert_eq!((visits[3].member, visits[3].clinic_metro), (k.member("acme", "000456"), Some(Metro::Boston)), "a Patient after its Encounter");
+    assert_eq!((visits[4].key, visits[4].status), (e1.key, VisitStatus::Cancelled), "e1 sent again, entered in error");
+}
+
+fn full(name: &str) -> steward_ingest::records::FullEligibility {
+    match x12::parse(fixture(name), "acme", &x12::X12Options::default(), &keys()).unwrap().data {
+        Eligibility::Full(f) => f,
+        Eligibility::Changes(_) => panic!("{name} should be a full file"),
+    }
+}
+
+#[test]
+fn x12_full_file_in_every_delimiter_style() {
+    let k = keys();
+    let f = full("834_full_audit.edi");
+    assert_eq!(f.as_of, d("2026-01-05"), "BGN03 is the file date");
+    let ids: Vec<_> = f.people.iter().map(|p| p.0).collect();
+    let expected: Vec<_> = ["E10001", "E10001-01", "E10001-02", "E10003", "E10004"].iter().map(|id| k.member("acme", id)).collect();
+    assert_eq!(ids, expected, "dependents without REF*23 are numbered under their subscriber");
+    assert_eq!(f.people[1].1.relationship, Relationship::Spouse);
+    assert_eq!(f.people[2].1.age_band, Some(AgeBand::Under18));
+    assert!(f.people.iter().all(|p| p.2 == vec![Span::new(d("2026-01-01"), None)]));
+    for variant in ["834_full_pipes.edi", "834_full_newline_terminator.edi", "834_full_crlf.edi", "834_full_two_groups.edi"] {
+        let v = full(variant);
+        let mut ids: Vec<_> = v.people.iter().map(|p| p.0).collect();
+        ids.dedup();
+        assert_eq!(ids, expected, "{variant}");
+    }
+}
+
+#[test]
+fn x12_change_file_events_in_order() {
+    let k = keys();
+    let parsed = x12::parse(fixture("834_change_2tx.edi"), "acme", &x12::X12Options::default(), &k).unwrap();
+    let Eligibility::Changes(events) = parsed.data else { panic!("a change file") };
+    let summary: Vec<(u64, &str)> = events
+        .iter()
+        .map(|(seg, e)| {
+            (*seg, match e {
+                EligibilityEvent::Addition { .. } => "addition",
+                EligibilityEvent::Termination { .. } => "termination",
+                EligibilityEvent::Reinstatement { .. } => "reinstatement",
+                EligibilityEvent::Change { .. } => "change",
+                EligibilityEvent::Audit { .. } => "audit",
+            })
+        })
+        .collect();
+    assert_eq!(summary, [(9, "addition"), (18, "addition"), (24, "addition"), (30, "termination"), (43, "change"), (50, "reinstatement")]);
+    assert!(matches!(&events[3].1, EligibilityEvent::Termination { key, end } if *key == k.member("acme", "E10002") && *end == d("2026-01-31")));
+    assert!(matches!(&events[4].1, EligibilityEvent::Change { facts, span: None, .. } if facts.zip3 == Some(*b"618")));
+    let custom = x12::X12Options { dependent_ref: "17".into(), as_of: None };
+    assert!(x12::parse(fixture("834_change_2tx.edi"), "acme", &custom, &k).is_ok());
+}
+
+#[test]
+fn x12_files_refused_whole() {
+    let refuse = |name: &str| x12::parse(fixture(name), "acme", &x12::X12Options::default(), &keys()).unwrap_err();
+    let cases = [
+        ("834_bad_isa.edi", Some(1), "shorter than an ISA segment"),
+        ("834_bad_se_count.edi", Some(39), "SE01 says 36 segments but the set has 37"),
+        ("834_bad_st_se_control.edi", Some(39), "SE02 0002 does not match ST02 0001"),
+        ("834_bad_ge_control.edi", Some(40), "GE02 999 does not match GS06 102"),
+        ("834_bad_iea_control.edi", Some(41), "IEA02 000000103 does not match ISA13 000000102"),
+        ("834_truncated.edi", Some(38), "ends before its IEA trailer"),
+    ];
+    for (name, line, message) in cases {
+        let e = refuse(name);
+        assert_eq!(e.line, line, "{name}: {e}");
+        assert!(e.message.contains(message), "{name}: {e}");
+    }
+}
