@@ -8,20 +8,26 @@ pub const KEPT_ERRORS: usize = 100;
 
 /// A problem that refuses the whole file; nothing of it is applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+#[error("{}{message}", line.map(|l| format!("{unit} {l}: ")).unwrap_or_default())]
 pub struct FileError {
     /// The line (CSV, NDJSON) or segment (X12) it was found at, when there is one.
     pub line: Option<u64>,
+    /// "line" or "segment".
+    pub unit: &'static str,
     pub message: String,
 }
 
 impl FileError {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { line: None, message: message.into() }
+        Self { line: None, unit: "line", message: message.into() }
     }
 
     pub fn at(line: u64, message: impl Into<String>) -> Self {
-        Self { line: Some(line), message: message.into() }
+        Self { line: Some(line), unit: "line", message: message.into() }
+    }
+
+    pub fn segment(number: u64, message: impl Into<String>) -> Self {
+        Self { line: Some(number), unit: "segment", message: message.into() }
     }
 }
 

@@ -68,14 +68,14 @@ impl<R: Read> Segments<R> {
         }
         reader
             .read_exact(&mut isa)
-            .map_err(|_| FileError::at(1, "not an X12 file: it is shorter than an ISA segment"))?;
+            .map_err(|_| FileError::segment(1, "not an X12 file: it is shorter than an ISA segment"))?;
         if &isa[..3] != b"ISA" {
-            return Err(FileError::at(1, "not an X12 file: it does not start with an ISA segment"));
+            return Err(FileError::segment(1, "not an X12 file: it does not start with an ISA segment"));
         }
         let delimiters = Delimiters { element: isa[3], repetition: isa[82], component: isa[104], segment: isa[105] };
         let elements: Vec<&[u8]> = isa[..105].split(|b| *b == delimiters.element).collect();
         if elements.len() != 17 || !isa.is_ascii() || delimiters.element.is_ascii_alphanumeric() {
-            return Err(FileError::at(1, "malformed ISA segment: it must be 106 characters with 16 elements"));
+            return Err(FileError::segment(1, "malformed ISA segment: it must be 106 characters with 16 elements"));
         }
         let isa = elements.iter().map(|e| String::from_utf8_lossy(e).trim().to_owned()).collect();
         Ok(Self { reader, delimiters, number: 1, buf: Vec::new(), isa })
@@ -101,7 +101,7 @@ impl<R: Read> Segments<R> {
             }
             self.number += 1;
             if !text.is_ascii() {
-                return Err(FileError::at(self.number, "a segment holds non-ASCII bytes; X12 files are ASCII"));
+                return Err(FileError::segment(self.number, "a segment holds non-ASCII bytes; X12 files are ASCII"));
             }
             let text = String::from_utf8_lossy(text);
             return Ok(Some(text.split(self.delimiters.element as char).map(str::to_owned).collect()));
@@ -182,11 +182,11 @@ pub fn parse<R: Read>(
     while let Some(seg) = segs.next_segment()? {
         let n = segs.number;
         if ended {
-            return Err(FileError::at(n, format!("segment {} after IEA", seg[0])));
+            return Err(FileError::segment(n, format!("segment {} after IEA", seg[0])));
         }
         let id = seg[0].as_str();
         if !matches!(id, "ST" | "GS" | "GE" | "IEA" | "SE") && env.set.is_none() {
-            return Err(FileError::at(n, format!("segment {id} outside a transaction set (ST…SE)")));
+            return Err(FileError::segment(n, format!("segment {id} outside a transaction set (ST…SE)")));
         }
         if let Some((_, count)) = env.set.as_mut() {
             *count += 1;
@@ -194,19 +194,19 @@ pub fn parse<R: Read>(
         match id {
             "GS" => {
                 if env.group.is_some() {
-                    return Err(FileError::at(n, "GS inside an open functional group (missing GE)"));
+                    return Err(FileError::segment(n, "GS inside an open functional group (missing GE)"));
                 }
                 env.group = Some((element(&seg, 6).to_owned(), 0));
             }
             "ST" => {
                 let Some((_, sets)) = env.group.as_mut() else {
-                    return Err(FileError::at(n, "ST outside a functional group (GS…GE)"));
+                    return Err(FileError::segment(n, "ST outside a functional group (GS…GE)"));
                 };
                 if env.set.is_some() {
-                    return Err(FileError::at(n, "ST inside an open transaction set (missing SE)"));
+                    return Err(FileError::segment(n, "ST inside an open transaction set (missing SE)"));
                 }
                 if element(&seg, 1) != "834" {
-                    return Err(FileError::at(n, format!("transaction set {} is not an 834", element(&seg, 1))));
+                    return Err(FileError::segment(n, format!("transaction set {} is not an 834", element(&seg, 1))));
                 }
                 *sets += 1;
                 env.set = Some((element(&seg, 2).to_owned(), 1));
@@ -249,39 +249,47 @@ pub fn parse<R: Read>(
             }
             "SE" => {
                 loops.extend(current.take());
-                let Some((control, count)) = env.set.take() else { return Err(FileError::at(n, "SE without ST")) };
+                let Some((control, count)) = env.set.take() else { return Err(FileError::segment(n, "SE without ST")) };
                 if element(&seg, 1) != count.to_string() {
-                    return Err(FileError::at(
+                    return Err(FileError::segment(
                         n,
                         format!("SE01 says {} segments but the set has {count}", element(&seg, 1)),
                     ));
                 }
                 if element(&seg, 2) != control {
-                    return Err(FileError::at(n, format!("SE02 {} does not match ST02 {control}", element(&seg, 2))));
+                    return Err(FileError::segment(
+                        n,
+                        format!("SE02 {} does not match ST02 {control}", element(&seg, 2)),
+                    ));
                 }
             }
             "GE" => {
                 if env.set.is_some() {
-                    return Err(FileError::at(n, "GE inside an open transaction set (missing SE)"));
+                    return Err(FileError::segment(n, "GE inside an open transaction set (missing SE)"));
                 }
-                let Some((control, sets)) = env.group.take() else { return Err(FileError::at(n, "GE without GS")) };
+                let Some((control, sets)) = env.group.take() else {
+                    return Err(FileError::segment(n, "GE without GS"));
+                };
                 if element(&seg, 1) != sets.to_string() {
-                    return Err(FileError::at(
+                    return Err(FileError::segment(
                         n,
                         format!("GE01 says {} transaction sets but the group has {sets}", element(&seg, 1)),
                     ));
                 }
                 if element(&seg, 2) != control {
-                    return Err(FileError::at(n, format!("GE02 {} does not match GS06 {control}", element(&seg, 2))));
+                    return Err(FileError::segment(
+                        n,
+                        format!("GE02 {} does not match GS06 {control}", element(&seg, 2)),
+                    ));
                 }
                 env.groups += 1;
             }
             "IEA" => {
                 if env.group.is_some() {
-                    return Err(FileError::at(n, "IEA inside an open functional group (missing GE)"));
+                    return Err(FileError::segment(n, "IEA inside an open functional group (missing GE)"));
                 }
                 if element(&seg, 1) != env.groups.to_string() {
-                    return Err(FileError::at(
+                    return Err(FileError::segment(
                         n,
                         format!(
                             "IEA01 says {} functional groups but the interchange has {}",
@@ -291,7 +299,7 @@ pub fn parse<R: Read>(
                     ));
                 }
                 if element(&seg, 2) != env.isa13 {
-                    return Err(FileError::at(
+                    return Err(FileError::segment(
                         n,
                         format!("IEA02 {} does not match ISA13 {}", element(&seg, 2), env.isa13),
                     ));
@@ -302,7 +310,7 @@ pub fn parse<R: Read>(
         }
     }
     if !ended {
-        return Err(FileError::at(segs.number, "the file ends before its IEA trailer (truncated?)"));
+        return Err(FileError::segment(segs.number, "the file ends before its IEA trailer (truncated?)"));
     }
     let full_purpose = purposes.iter().all(|p| p == "4" || p == "RX");
     let change_purpose = purposes.iter().all(|p| p == "2");

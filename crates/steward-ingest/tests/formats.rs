@@ -46,21 +46,40 @@ fn census_with_bom_crlf_codes_and_leading_zeros() {
     assert_eq!(people[0].0, k.member("acme", "000123"));
     assert_ne!(people[0].0, k.member("acme", "123"), "leading zeros are part of the id");
     let (_, ada, spans) = &people[0];
-    assert_eq!((ada.relationship, ada.age_band, ada.sex, ada.zip3), (Relationship::Employee, Some(AgeBand::From35To44), Sex::Female, Some(*b"021")));
+    assert_eq!(
+        (ada.relationship, ada.age_band, ada.sex, ada.zip3),
+        (Relationship::Employee, Some(AgeBand::From35To44), Sex::Female, Some(*b"021"))
+    );
     assert_eq!(ada.worksite.as_deref(), Some("Boston HQ"));
     assert_eq!(spans, &vec![Span::new(d("2024-01-01"), None)]);
     let (_, bo, spans) = &people[1];
-    assert_eq!((bo.relationship, bo.age_band), (Relationship::Spouse, Some(AgeBand::Under18)), "X12 code 01 is a spouse");
+    assert_eq!(
+        (bo.relationship, bo.age_band),
+        (Relationship::Spouse, Some(AgeBand::Under18)),
+        "X12 code 01 is a spouse"
+    );
     assert_eq!(spans, &vec![Span::new(d("2024-01-01"), Some(d("2024-06-30")))]);
     let (_, cy, spans) = &people[2];
-    assert_eq!((cy.relationship, cy.sex, cy.age_band), (Relationship::Employee, Sex::Unknown, Some(AgeBand::From55To64)));
+    assert_eq!(
+        (cy.relationship, cy.sex, cy.age_band),
+        (Relationship::Employee, Sex::Unknown, Some(AgeBand::From55To64))
+    );
     assert_eq!(spans[0].end, None, "9999-12-31 means open");
 }
 
 #[test]
 fn census_through_a_saved_mapping() {
     let mut mapping = ColumnMapping { date_format: DateFormat::Us, ..ColumnMapping::default() };
-    for (field, header) in [("member_id", "EE ID"), ("relationship", "Rel"), ("birth_date", "DOB"), ("sex", "Gender"), ("zip", "Postal"), ("worksite", "Location"), ("coverage_start", "Start Date"), ("coverage_end", "End Date")] {
+    for (field, header) in [
+        ("member_id", "EE ID"),
+        ("relationship", "Rel"),
+        ("birth_date", "DOB"),
+        ("sex", "Gender"),
+        ("zip", "Postal"),
+        ("worksite", "Location"),
+        ("coverage_start", "Start Date"),
+        ("coverage_end", "End Date"),
+    ] {
         mapping.columns.insert(field.into(), header.into());
     }
     let parsed = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), Some(&mapping), &keys()).unwrap();
@@ -84,7 +103,10 @@ fn census_rows_rejected_with_their_line() {
             (7, "duplicate member_id \"001\": its span overlaps line 2"),
         ],
     );
-    assert_eq!(parsed.tally.accepted, 3, "a bad birth date only loses the age band; a separate earlier span is history");
+    assert_eq!(
+        parsed.tally.accepted, 3,
+        "a bad birth date only loses the age band; a separate earlier span is history"
+    );
     let one = parsed.data.people.iter().find(|p| p.2.len() == 2).unwrap();
     assert_eq!(one.2, vec![Span::new(d("2024-01-01"), None), Span::new(d("2020-01-01"), Some(d("2020-12-31")))]);
 }
@@ -94,7 +116,10 @@ fn census_files_refused_whole() {
     let refuse = |name: &str| census::parse(fixture(name), "acme", d("2024-06-01"), None, &keys()).unwrap_err();
     let e = refuse("census_missing_column.csv");
     assert_eq!(e.line, Some(1));
-    assert!(e.message.contains("missing required column coverage_start; the header has: member_id, relationship"), "{e}");
+    assert!(
+        e.message.contains("missing required column coverage_start; the header has: member_id, relationship"),
+        "{e}"
+    );
     assert!(refuse("census_utf16.csv").message.contains("UTF-16"));
     let e = refuse("census_latin1.csv");
     assert_eq!(e.line, Some(3));
@@ -107,14 +132,32 @@ fn csv_feeds_reject_rows_not_files() {
     let scope = AccountScope { only: None, known: &known };
     let k = keys();
     let m = tables::memberships(fixture("memberships.csv"), scope, &k).unwrap();
-    assert_rejected(&m.tally, &[(4, "unknown account \"ghost\""), (5, "member_id is empty"), (6, "membership_end is before membership_start")]);
+    assert_rejected(
+        &m.tally,
+        &[
+            (4, "unknown account \"ghost\""),
+            (5, "member_id is empty"),
+            (6, "membership_end is before membership_start"),
+        ],
+    );
     assert_eq!(m.data.rows.len(), 2);
 
     let v = tables::visits(fixture("visits.csv"), scope, &k).unwrap();
-    assert_rejected(&v.tally, &[(6, "unknown modality \"teleport\""), (7, "unknown metro \"atlantis\""), (8, "visit_date \"2024-02-30\" is not a date"), (9, "unknown visit status \"postponed\"")]);
+    assert_rejected(
+        &v.tally,
+        &[
+            (6, "unknown modality \"teleport\""),
+            (7, "unknown metro \"atlantis\""),
+            (8, "visit_date \"2024-02-30\" is not a date"),
+            (9, "unknown visit status \"postponed\""),
+        ],
+    );
     let rows: Vec<&Visit> = v.data.rows.iter().map(|(_, v)| v).collect();
     assert_eq!(rows.len(), 4, "a visit by an unknown member is kept: it counts as unmatched");
-    assert_eq!((rows[0].clinic_metro, rows[1].clinic_metro, rows[2].status), (Some(Metro::Boston), None, VisitStatus::Cancelled));
+    assert_eq!(
+        (rows[0].clinic_metro, rows[1].clinic_metro, rows[2].status),
+        (Some(Metro::Boston), None, VisitStatus::Cancelled)
+    );
 
     let s = tables::surveys(fixture("surveys.csv"), scope, &k).unwrap();
     assert_rejected(&s.tally, &[(4, "score \"11\" is not a whole number from 0 to 10"), (5, "score \"seven\"")]);
@@ -130,16 +173,26 @@ fn csv_feeds_reject_rows_not_files() {
 fn fhir_reads_only_what_it_needs() {
     let k = keys();
     let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &k).unwrap();
-    assert_rejected(&parsed.tally, &[(5, "encounter class \"EMER\""), (7, "not a FHIR resource"), (6, "subject Patient/p9 is not in this file")]);
+    assert_rejected(
+        &parsed.tally,
+        &[(5, "encounter class \"EMER\""), (7, "not a FHIR resource"), (6, "subject Patient/p9 is not in this file")],
+    );
     assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
     let visits: Vec<&Visit> = parsed.data.rows.iter().map(|(_, v)| v).collect();
     let e1 = visits[0];
     assert_eq!(e1.date, d("2024-01-31"), "the date as written in its own offset, not shifted to UTC");
-    assert_eq!((e1.modality, e1.status, e1.clinic_metro), (Modality::InOffice, VisitStatus::Completed, Some(Metro::Seattle)));
+    assert_eq!(
+        (e1.modality, e1.status, e1.clinic_metro),
+        (Modality::InOffice, VisitStatus::Completed, Some(Metro::Seattle))
+    );
     assert_eq!(e1.member, k.member("acme", "000123"));
     assert_eq!(visits[1].modality, Modality::RemoteOther, "VR with a messaging type");
     assert_eq!(visits[2].status, VisitStatus::Cancelled);
-    assert_eq!((visits[3].member, visits[3].clinic_metro), (k.member("acme", "000456"), Some(Metro::Boston)), "a Patient after its Encounter");
+    assert_eq!(
+        (visits[3].member, visits[3].clinic_metro),
+        (k.member("acme", "000456"), Some(Metro::Boston)),
+        "a Patient after its Encounter"
+    );
     assert_eq!((visits[4].key, visits[4].status), (e1.key, VisitStatus::Cancelled), "e1 sent again, entered in error");
 }
 
@@ -156,12 +209,15 @@ fn x12_full_file_in_every_delimiter_style() {
     let f = full("834_full_audit.edi");
     assert_eq!(f.as_of, d("2026-01-05"), "BGN03 is the file date");
     let ids: Vec<_> = f.people.iter().map(|p| p.0).collect();
-    let expected: Vec<_> = ["E10001", "E10001-01", "E10001-02", "E10003", "E10004"].iter().map(|id| k.member("acme", id)).collect();
+    let expected: Vec<_> =
+        ["E10001", "E10001-01", "E10001-02", "E10003", "E10004"].iter().map(|id| k.member("acme", id)).collect();
     assert_eq!(ids, expected, "dependents without REF*23 are numbered under their subscriber");
     assert_eq!(f.people[1].1.relationship, Relationship::Spouse);
     assert_eq!(f.people[2].1.age_band, Some(AgeBand::Under18));
     assert!(f.people.iter().all(|p| p.2 == vec![Span::new(d("2026-01-01"), None)]));
-    for variant in ["834_full_pipes.edi", "834_full_newline_terminator.edi", "834_full_crlf.edi", "834_full_two_groups.edi"] {
+    for variant in
+        ["834_full_pipes.edi", "834_full_newline_terminator.edi", "834_full_crlf.edi", "834_full_two_groups.edi"]
+    {
         let v = full(variant);
         let mut ids: Vec<_> = v.people.iter().map(|p| p.0).collect();
         ids.dedup();
@@ -177,17 +233,32 @@ fn x12_change_file_events_in_order() {
     let summary: Vec<(u64, &str)> = events
         .iter()
         .map(|(seg, e)| {
-            (*seg, match e {
-                EligibilityEvent::Addition { .. } => "addition",
-                EligibilityEvent::Termination { .. } => "termination",
-                EligibilityEvent::Reinstatement { .. } => "reinstatement",
-                EligibilityEvent::Change { .. } => "change",
-                EligibilityEvent::Audit { .. } => "audit",
-            })
+            (
+                *seg,
+                match e {
+                    EligibilityEvent::Addition { .. } => "addition",
+                    EligibilityEvent::Termination { .. } => "termination",
+                    EligibilityEvent::Reinstatement { .. } => "reinstatement",
+                    EligibilityEvent::Change { .. } => "change",
+                    EligibilityEvent::Audit { .. } => "audit",
+                },
+            )
         })
         .collect();
-    assert_eq!(summary, [(9, "addition"), (18, "addition"), (24, "addition"), (30, "termination"), (43, "change"), (50, "reinstatement")]);
-    assert!(matches!(&events[3].1, EligibilityEvent::Termination { key, end } if *key == k.member("acme", "E10002") && *end == d("2026-01-31")));
+    assert_eq!(
+        summary,
+        [
+            (9, "addition"),
+            (18, "addition"),
+            (24, "addition"),
+            (30, "termination"),
+            (43, "change"),
+            (50, "reinstatement")
+        ]
+    );
+    assert!(
+        matches!(&events[3].1, EligibilityEvent::Termination { key, end } if *key == k.member("acme", "E10002") && *end == d("2026-01-31"))
+    );
     assert!(matches!(&events[4].1, EligibilityEvent::Change { facts, span: None, .. } if facts.zip3 == Some(*b"618")));
     let custom = x12::X12Options { dependent_ref: "17".into(), as_of: None };
     assert!(x12::parse(fixture("834_change_2tx.edi"), "acme", &custom, &k).is_ok());

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-use steward_domain::{ImportKind, ImportStatus, NewAccount, NewWorksite, Metro, Slug};
+use steward_domain::{ImportKind, ImportStatus, Metro, NewAccount, NewWorksite, Slug};
 use steward_ingest::{Format, ImportError, ImportOptions, ImportOutcome, Pseudonymizer, import_file};
 use steward_store::{CutKind, Store};
 
@@ -20,7 +20,13 @@ fn d(s: &str) -> NaiveDate {
 
 fn acme(store: &dyn Store) {
     store.create_account(&NewAccount::new(Slug::parse("acme").unwrap(), "Acme")).unwrap();
-    let site = |name: &str, metro| NewWorksite { account: Slug::parse("acme").unwrap(), name: name.into(), metro, zip3: None, headcount: None };
+    let site = |name: &str, metro| NewWorksite {
+        account: Slug::parse("acme").unwrap(),
+        name: name.into(),
+        metro,
+        zip3: None,
+        headcount: None,
+    };
     store.create_worksite(&site("Boston HQ", Metro::Boston)).unwrap();
 }
 
@@ -65,7 +71,10 @@ pub fn same_content_twice_changes_nothing(store: &dyn Store) {
     let counts = store.metrics(&Slug::parse("acme").unwrap(), CutKind::All, None, None).unwrap();
     assert_eq!(counts.last().unwrap().2.eligible_lives, 20);
     let metro = store.metrics(&Slug::parse("acme").unwrap(), CutKind::Metro, None, None).unwrap();
-    assert!(metro.iter().all(|(cut, _, _)| *cut == steward_domain::metrics::Cut::Metro(Metro::Boston)), "worksite gives the metro");
+    assert!(
+        metro.iter().all(|(cut, _, _)| *cut == steward_domain::metrics::Cut::Metro(Metro::Boston)),
+        "worksite gives the metro"
+    );
 }
 
 pub fn a_refused_file_changes_nothing(store: &dyn Store) {
@@ -73,13 +82,15 @@ pub fn a_refused_file_changes_nothing(store: &dyn Store) {
     let dir = tempfile::tempdir().unwrap();
     import(store, &census(dir.path(), "census.csv", 1..=10), &options(ImportKind::Eligibility, Some("acme"))).unwrap();
     let before = snapshot(store);
-    let err = import(store, &fixture("census_missing_column.csv"), &options(ImportKind::Eligibility, Some("acme"))).unwrap_err();
+    let err = import(store, &fixture("census_missing_column.csv"), &options(ImportKind::Eligibility, Some("acme")))
+        .unwrap_err();
     let ImportError::Refused { error, batch, .. } = err else { panic!("refused") };
     assert!(error.message.contains("missing required column coverage_start"));
     assert_eq!(batch.status, ImportStatus::Refused);
     assert_eq!(batch.errors[0].line, 1);
     assert_eq!(snapshot(store), before);
-    let bad_format = import(store, &fixture("fhir.ndjson"), &options(ImportKind::Eligibility, Some("acme"))).unwrap_err();
+    let bad_format =
+        import(store, &fixture("fhir.ndjson"), &options(ImportKind::Eligibility, Some("acme"))).unwrap_err();
     assert!(bad_format.to_string().contains("a fhir-ndjson file cannot hold eligibility"), "{bad_format}");
     let no_account = import(store, &fixture("fhir.ndjson"), &options(ImportKind::Visits, None)).unwrap_err();
     assert!(no_account.to_string().contains("give it with --account SLUG"), "{no_account}");
@@ -92,14 +103,22 @@ pub fn a_full_file_terminating_too_many_needs_force(store: &dyn Store) {
     let before = snapshot(store);
     let short = census(dir.path(), "short.csv", 1..=7);
     let err = import(store, &short, &options(ImportKind::Eligibility, Some("acme"))).unwrap_err();
-    assert!(err.to_string().contains("would terminate 3 of the account's 10 eligible lives (30%), more than the 20% allowed"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("would terminate 3 of the account's 10 eligible lives (30%), more than the 20% allowed"),
+        "{err}"
+    );
     assert_eq!(snapshot(store), before);
     let mut forced = options(ImportKind::Eligibility, Some("acme"));
     forced.force = true;
     import(store, &short, &forced).unwrap();
     let counts = store.metrics(&Slug::parse("acme").unwrap(), CutKind::All, None, None).unwrap();
     let (_, month, last) = counts.last().unwrap();
-    assert_eq!((month.to_string(), last.eligible_lives), ("2026-01".to_owned(), 7), "terminated the day before the as-of date");
+    assert_eq!(
+        (month.to_string(), last.eligible_lives),
+        ("2026-01".to_owned(), 7),
+        "terminated the day before the as-of date"
+    );
     let december = counts.iter().find(|(_, m, _)| m.to_string() == "2025-12").unwrap();
     assert_eq!(december.2.eligible_lives, 10, "history kept");
 }

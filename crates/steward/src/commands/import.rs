@@ -70,8 +70,9 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                             secs,
                             size as f64 / 1e6 / secs.max(1e-3)
                         );
+                        let unit = if b.format == "x12-834" { "segment" } else { "line" };
                         for e in b.errors.iter().take(5) {
-                            outln!("  line {}: {}", e.line, e.message);
+                            outln!("  {unit} {}: {}", e.line, e.message);
                         }
                         if b.rows_rejected > 5 {
                             outln!("  … `steward imports --json` lists the first {} reasons", b.errors.len());
