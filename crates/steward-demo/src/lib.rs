@@ -293,6 +293,13 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
                 .collect(),
         })
         .collect();
+    let mut accounts = String::from("slug,name,segment,industry,employee_count,status\n");
+    for a in &book.accounts {
+        let n = &a.account;
+        let employees = n.employee_count.unwrap_or_default();
+        accounts += &format!("{},{},{},{},{employees},{}\n", n.slug, n.name, n.segment, n.industry, n.status);
+    }
+    write(&out.join("accounts.csv"), accounts.as_bytes(), &mut summary)?;
     for (name, value) in
         [("manifest.json", serde_json::to_vec_pretty(&manifest)), ("truth.json", serde_json::to_vec_pretty(&truth))]
     {

@@ -17,11 +17,13 @@ use rayon::prelude::*;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::Read;
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use steward_domain::ledger::{EligibilityEvent, Ledger, PersonFacts, SurveyResponse, Visit};
 use steward_domain::{
     Email, ImportBatch, ImportKind, ImportStatus, MemberKey, Metro, NewImportBatch, RowError, Slug, Span, metrics,
 };
-use steward_store::{ImportWork, LedgerUpdate, Store, StoreError, ledger_codec};
+use steward_store::ledger_codec::{self, Part};
+use steward_store::{ImportWork, LedgerUpdate, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
@@ -166,15 +168,15 @@ pub fn import_file(
             Err(ParseFailure::File(e)) => return Err(refuse(e)),
             Err(ParseFailure::Store(e)) => return Err(e.into()),
         };
-        let mut work = Work::new(store, options, payload, tally, |tally: &Tally| {
+        let (committed, refusal) = commit(store, options, payload, tally, |tally: &Tally| {
             batch(ImportStatus::Applied, tally, tally.errors.clone())
         });
-        match store.commit_import(&mut work) {
-            Ok(recorded) => return Ok(ImportOutcome { batch: recorded, duplicate: false }),
-            Err(_) if work.refusal.is_some() => return Err(refuse(work.refusal.take().expect("checked"))),
+        match (committed, refusal) {
+            (Ok(recorded), _) => return Ok(ImportOutcome { batch: recorded, duplicate: false }),
+            (Err(_), Some(refusal)) => return Err(refuse(refusal)),
             // Another import changed one of these accounts meanwhile: start again from it.
-            Err(StoreError::Conflict { .. }) if attempts < 3 => continue,
-            Err(e) => return Err(e.into()),
+            (Err(StoreError::Conflict { .. }), None) if attempts < 3 => continue,
+            (Err(e), None) => return Err(e.into()),
         }
     }
 }
@@ -206,10 +208,15 @@ fn parse<R: Read>(
                 .into()
         })
     };
-    let known: HashSet<String> =
-        store.accounts().map_err(ParseFailure::Store)?.into_iter().map(|a| a.slug.to_string()).collect();
+    // Only files naming accounts row by row need the list of accounts.
+    let known: HashSet<String> = if format == Format::Csv {
+        store.accounts().map_err(ParseFailure::Store)?.into_iter().map(|a| a.slug.to_string()).collect()
+    } else {
+        HashSet::new()
+    };
     let is_known = |slug: &str| known.contains(slug);
-    let scope = AccountScope { only: options.account.as_ref().map(Slug::as_str), known: &is_known };
+    let is_known: &(dyn Fn(&str) -> bool + Sync) = &is_known;
+    let scope = AccountScope { only: options.account.as_ref().map(Slug::as_str), known: is_known };
     if options.mapping.is_some() && format != Format::CensusCsv {
         return Err(FileError::new("column mappings apply to census CSV files only").into());
     }
@@ -275,34 +282,100 @@ enum Task {
     Surveys(Vec<SurveyResponse>),
 }
 
-/// How many accounts are worked on at once (in parallel) before their updates are written.
+/// How many accounts are worked on at once (in parallel) ahead of the writer.
 const CHUNK: usize = 32;
 
-struct Work<'a, B: Fn(&Tally) -> NewImportBatch> {
-    store: &'a dyn Store,
-    options: &'a ImportOptions,
-    tasks: VecDeque<(Slug, Task)>,
-    ready: VecDeque<LedgerUpdate>,
+type Outcome = Result<Result<Applied, FileError>, StoreError>;
+
+fn tasks_of(payload: Payload, options: &ImportOptions) -> VecDeque<(Slug, Task)> {
+    let single = |task| options.account.clone().map(|a| (a, task)).into_iter().collect();
+    let many = |groups: Vec<(String, Task)>| {
+        groups.into_iter().filter_map(|(slug, task)| Slug::parse(&slug).ok().map(|s| (s, task))).collect()
+    };
+    match payload {
+        Payload::Full(f) => single(Task::Full(f)),
+        Payload::Changes(c) => single(Task::Changes(c)),
+        Payload::Memberships(g) => many(g.into_iter().map(|(s, r)| (s, Task::Memberships(r))).collect()),
+        Payload::Visits(g) => many(g.into_iter().map(|(s, r)| (s, Task::Visits(r))).collect()),
+        Payload::Surveys(g) => many(g.into_iter().map(|(s, r)| (s, Task::Surveys(r))).collect()),
+    }
+}
+
+/// Works out accounts a chunk at a time, in parallel, and hands each result to the writer
+/// in order; stops as soon as the writer stops listening or a result is an error.
+fn produce(store: &dyn Store, options: &ImportOptions, mut tasks: VecDeque<(Slug, Task)>, out: &SyncSender<Outcome>) {
+    while !tasks.is_empty() {
+        let n = CHUNK.min(tasks.len());
+        let chunk: Vec<(Slug, Task)> = tasks.drain(..n).collect();
+        let results: Vec<Outcome> =
+            chunk.into_par_iter().map(|(account, task)| apply(store, options, account, task)).collect();
+        for result in results {
+            let failed = !matches!(result, Ok(Ok(_)));
+            if out.send(result).is_err() || failed {
+                return;
+            }
+        }
+    }
+}
+
+/// The writer's side: takes each account's update as it is ready.
+struct Work<B: Fn(&Tally) -> NewImportBatch> {
+    results: Receiver<Outcome>,
     tally: Tally,
     batch: B,
     refusal: Option<FileError>,
 }
 
-impl<'a, B: Fn(&Tally) -> NewImportBatch> Work<'a, B> {
-    fn new(store: &'a dyn Store, options: &'a ImportOptions, payload: Payload, tally: Tally, batch: B) -> Self {
-        let single = |task| options.account.clone().map(|a| (a, task)).into_iter().collect();
-        let many = |groups: Vec<(String, Task)>| {
-            groups.into_iter().filter_map(|(slug, task)| Slug::parse(&slug).ok().map(|s| (s, task))).collect()
-        };
-        let tasks: VecDeque<(Slug, Task)> = match payload {
-            Payload::Full(f) => single(Task::Full(f)),
-            Payload::Changes(c) => single(Task::Changes(c)),
-            Payload::Memberships(g) => many(g.into_iter().map(|(s, r)| (s, Task::Memberships(r))).collect()),
-            Payload::Visits(g) => many(g.into_iter().map(|(s, r)| (s, Task::Visits(r))).collect()),
-            Payload::Surveys(g) => many(g.into_iter().map(|(s, r)| (s, Task::Surveys(r))).collect()),
-        };
-        Self { store, options, tasks, ready: VecDeque::new(), tally, batch, refusal: None }
+impl<B: Fn(&Tally) -> NewImportBatch> ImportWork for Work<B> {
+    fn next_update(&mut self) -> Result<Option<LedgerUpdate>, StoreError> {
+        match self.results.recv() {
+            // Every sender is gone: every account is done.
+            Err(_) => Ok(None),
+            Ok(Err(e)) => Err(e),
+            Ok(Ok(Err(refusal))) => {
+                self.refusal = Some(refusal);
+                Err(StoreError::Invalid("the file was refused".into()))
+            }
+            Ok(Ok(Ok(applied))) => {
+                for (line, message) in applied.rejected {
+                    self.tally.retract(line, message);
+                }
+                Ok(Some(applied.update))
+            }
+        }
     }
+
+    fn batch(&self) -> NewImportBatch {
+        (self.batch)(&self.tally)
+    }
+}
+
+/// Applies the parsed file in one store transaction. A file for one account is worked out
+/// before the transaction opens, so imports running side by side queue only to write; a
+/// file for many streams its accounts to the writer from a producer thread.
+fn commit(
+    store: &dyn Store,
+    options: &ImportOptions,
+    payload: Payload,
+    tally: Tally,
+    batch: impl Fn(&Tally) -> NewImportBatch,
+) -> (Result<ImportBatch, StoreError>, Option<FileError>) {
+    let mut tasks = tasks_of(payload, options);
+    let (tx, rx) = sync_channel::<Outcome>(CHUNK * 2);
+    std::thread::scope(|scope| {
+        if tasks.len() <= 1 {
+            if let Some((account, task)) = tasks.pop_front() {
+                // The channel holds CHUNK * 2, so this send never blocks.
+                let _ = tx.send(apply(store, options, account, task));
+            }
+            drop(tx);
+        } else {
+            scope.spawn(move || produce(store, options, tasks, &tx));
+        }
+        let mut work = Work { results: rx, tally, batch, refusal: None };
+        let committed = store.commit_import(&mut work);
+        (committed, work.refusal.take())
+    })
 }
 
 struct Applied {
@@ -334,6 +407,11 @@ fn apply(
     let expected_version = stored.as_ref().map(|s| s.version);
     let mut ledger = stored.map(|s| s.ledger).unwrap_or_else(Ledger::default);
     let mut rejected = Vec::new();
+    let part = match &task {
+        Task::Full(_) | Task::Changes(_) | Task::Memberships(_) => Part::People,
+        Task::Visits(_) => Part::Visits,
+        Task::Surveys(_) => Part::Surveys,
+    };
     match task {
         Task::Full(mut file) => {
             resolve_metros(store, &account, file.people.iter_mut().map(|(_, f, _)| f))?;
@@ -377,42 +455,11 @@ fn apply(
     let update = LedgerUpdate {
         account,
         expected_version,
-        data: ledger_codec::encode(&ledger),
+        parts: vec![(part, ledger_codec::encode(&ledger, part))],
         people: ledger.people.len() as i64,
         visits: ledger.visits.len() as i64,
         survey_responses: ledger.surveys.len() as i64,
         metrics,
     };
     Ok(Ok(Applied { update, rejected }))
-}
-
-impl<B: Fn(&Tally) -> NewImportBatch> ImportWork for Work<'_, B> {
-    fn next_update(&mut self) -> Result<Option<LedgerUpdate>, StoreError> {
-        if self.ready.is_empty() && !self.tasks.is_empty() {
-            let n = CHUNK.min(self.tasks.len());
-            let chunk: Vec<(Slug, Task)> = self.tasks.drain(..n).collect();
-            let (store, options) = (self.store, self.options);
-            let results: Vec<_> =
-                chunk.into_par_iter().map(|(account, task)| apply(store, options, account, task)).collect();
-            for result in results {
-                match result? {
-                    Ok(applied) => {
-                        for (line, message) in applied.rejected {
-                            self.tally.retract(line, message);
-                        }
-                        self.ready.push_back(applied.update);
-                    }
-                    Err(refusal) => {
-                        self.refusal = Some(refusal);
-                        return Err(StoreError::Invalid("the file was refused".into()));
-                    }
-                }
-            }
-        }
-        Ok(self.ready.pop_front())
-    }
-
-    fn batch(&self) -> NewImportBatch {
-        (self.batch)(&self.tally)
-    }
 }

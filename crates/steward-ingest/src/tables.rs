@@ -1,24 +1,27 @@
 //! The CSV feeds from our own systems, each row naming its account (or `--account` for
-//! all): memberships, visits and survey responses.
+//! all): memberships, visits and survey responses. These files are the big ones (millions
+//! of rows), so they are read in blocks cut at row boundaries and parsed on every core,
+//! keeping file order.
 //!
 //! Rows are rejected for: an empty or unknown account, an account other than `--account`,
 //! an empty member_id (visits; surveys may be anonymous) or record id, a malformed date,
 //! an end before a start, an unknown modality or status, a score outside 0–10, or a clinic
 //! metro that is not one of ours.
 
-use crate::csv_input::{Columns, DateFormat, csv_reader, date, next_record, optional_end};
+use crate::csv_input::{Columns, DateFormat, date, optional_end, utf8_reader};
 use crate::pseudonym::Pseudonymizer;
 use crate::records::{ByAccount, Memberships, Parsed, Surveys, Visits};
 use crate::report::{FileError, Tally};
-use std::io::Read;
+use rayon::prelude::*;
+use std::io::{BufRead, Read};
 use steward_domain::ledger::{SurveyResponse, Visit};
-use steward_domain::{Metro, Modality, Span, VisitStatus};
+use steward_domain::{MemberKey, Metro, Modality, Span, VisitStatus};
 
 /// Which accounts rows may name, and the one `--account` names (if any).
 #[derive(Clone, Copy)]
 pub struct AccountScope<'a> {
     pub only: Option<&'a str>,
-    pub known: &'a dyn Fn(&str) -> bool,
+    pub known: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 impl std::fmt::Debug for AccountScope<'_> {
@@ -28,37 +31,176 @@ impl std::fmt::Debug for AccountScope<'_> {
 }
 
 impl AccountScope<'_> {
-    fn resolve<'r>(&self, written: &'r str, has_column: bool) -> Result<&'r str, String>
-    where
-        Self: 'r,
-    {
+    /// The account a row is for: the one it names, or `None` for the `--account` one.
+    fn resolve<'r>(&self, written: &'r str, has_column: bool) -> Result<Option<&'r str>, String> {
         let account = match (has_column, self.only) {
             (true, Some(only)) if !written.is_empty() && written != only => {
                 return Err(format!("account {written:?} is not {only}, the account this import is for"));
             }
-            (true, _) if !written.is_empty() => written,
-            (_, Some(only)) => only,
+            (true, _) if !written.is_empty() => Some(written),
+            (_, Some(_)) => None,
             _ => return Err("account is empty (or name one with --account)".into()),
         };
-        if (self.known)(account) { Ok(account) } else { Err(format!("unknown account {account:?}")) }
+        let name = account.or(self.only).unwrap_or_default();
+        if (self.known)(name) { Ok(account) } else { Err(format!("unknown account {name:?}")) }
+    }
+
+    fn name<'r>(&self, resolved: Option<&'r str>) -> &'r str
+    where
+        Self: 'r,
+    {
+        resolved.or(self.only).unwrap_or_default()
     }
 }
 
-fn missing_account(cols: &Columns, scope: &AccountScope) -> Result<(), FileError> {
+/// What a row parser makes of one record: its account (`None`: the `--account` one) and
+/// value, or why it was rejected.
+enum Row<'r, T> {
+    Accept(Option<&'r str>, T),
+    Reject(String),
+}
+
+/// One block's rows, in order.
+struct Block<T> {
+    rows: ByAccount<T>,
+    rejected: Vec<(u64, String)>,
+}
+
+const BLOCK: usize = 8 << 20;
+
+/// Reads a whole block of rows: at least `BLOCK` bytes, cut after a newline outside quotes.
+fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FileError> {
+    let mut block = std::mem::take(carry);
+    let read = |e: std::io::Error| FileError::new(format!("cannot read the file: {e}"));
+    while block.len() < BLOCK {
+        let buf = reader.fill_buf().map_err(read)?;
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len();
+        block.extend_from_slice(buf);
+        reader.consume(n);
+    }
+    if block.is_empty() {
+        return Ok(None);
+    }
+    // Cut after the last newline with an even number of quotes before it (CSV doubles
+    // quotes inside quoted fields, so parity tells inside from outside).
+    let mut quotes = block.iter().filter(|b| **b == b'"').count();
+    let mut cut = None;
+    for i in (0..block.len()).rev() {
+        match block[i] {
+            b'"' => quotes -= 1,
+            b'\n' if quotes % 2 == 0 => {
+                cut = Some(i + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let at_end = reader.fill_buf().map_err(read)?.is_empty();
+    match cut {
+        Some(cut) if !at_end || cut == block.len() => {
+            *carry = block.split_off(cut);
+            Ok(Some(block))
+        }
+        _ if at_end => Ok(Some(block)),
+        // No row boundary yet: a row longer than a block; read on.
+        _ => {
+            *carry = block;
+            next_block(reader, carry)
+        }
+    }
+}
+
+/// Parses every row with `row`, on all cores, returning rows by account in file order.
+fn parse_rows<R: Read, T: Send>(
+    reader: R,
+    required: &[&'static str],
+    optional: &[&'static str],
+    scope: AccountScope,
+    row: impl for<'r> Fn(&Columns, &'r csv::ByteRecord, u64) -> Result<Row<'r, T>, FileError> + Sync,
+) -> Result<Parsed<ByAccount<T>>, FileError> {
+    let mut reader = utf8_reader(reader)?;
+    let mut header_line = Vec::new();
+    reader.read_until(b'\n', &mut header_line).map_err(|e| FileError::new(format!("cannot read the file: {e}")))?;
+    let header = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&header_line[..])
+        .byte_records()
+        .next()
+        .transpose()
+        .map_err(|e| FileError::at(1, format!("unreadable header: {e}")))?
+        .filter(|h| h.len() > 1 || h.get(0).is_some_and(|f| !f.is_empty()))
+        .ok_or_else(|| FileError::at(1, "the file is empty or has no header"))?;
+    let cols = Columns::resolve(&header, required, optional, None)?;
     if !cols.has("account") && scope.only.is_none() {
         return Err(FileError::at(1, "the file has no account column: name the account with --account SLUG"));
     }
-    Ok(())
+    let parse_block = |first_line: u64, bytes: &[u8]| -> Result<Block<T>, FileError> {
+        let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        let mut out = Block { rows: ByAccount::default(), rejected: Vec::new() };
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = first_line + e.position().map_or(0, |p| p.line()).saturating_sub(1);
+                    return Err(FileError::at(line, format!("malformed CSV: {e}")));
+                }
+            }
+            let line = first_line + record.position().map_or(1, |p| p.line()) - 1;
+            match row(&cols, &record, line)? {
+                Row::Accept(account, value) => {
+                    let i = out.rows.account(account.or(scope.only).unwrap_or_default());
+                    out.rows.rows.push((i, value));
+                }
+                Row::Reject(message) => out.rejected.push((line, message)),
+            }
+        }
+        Ok(out)
+    };
+    let mut tally = Tally::default();
+    let mut all = ByAccount::default();
+    let mut carry = Vec::new();
+    let mut next_line = 2u64;
+    let per_round = 2 * rayon::current_num_threads();
+    loop {
+        let mut blocks = Vec::with_capacity(per_round);
+        while blocks.len() < per_round {
+            let Some(block) = next_block(&mut reader, &mut carry)? else { break };
+            let lines = block.iter().filter(|b| **b == b'\n').count() as u64;
+            blocks.push((next_line, block));
+            next_line += lines;
+        }
+        if blocks.is_empty() {
+            break;
+        }
+        let parsed: Vec<Result<Block<T>, FileError>> =
+            blocks.par_iter().map(|(line, bytes)| parse_block(*line, bytes)).collect();
+        for block in parsed {
+            let block = block?;
+            let (mut rejected, mut rows) = (block.rejected.into_iter().peekable(), block.rows);
+            let accounts = std::mem::take(&mut rows.accounts);
+            let map: Vec<u32> = accounts.iter().map(|a| all.account(a)).collect();
+            tally.accepted += rows.rows.len() as u64;
+            tally.read += rows.rows.len() as u64;
+            all.rows.extend(rows.rows.into_iter().map(|(i, v)| (map[i as usize], v)));
+            for (line, message) in rejected.by_ref() {
+                tally.reject(line, message);
+            }
+        }
+    }
+    Ok(Parsed { data: all, tally })
 }
 
+/// Turns a row-level problem into a rejection, continuing with the next row.
 macro_rules! row_try {
-    ($tally:expr, $line:expr, $e:expr) => {
+    ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(message) => {
-                $tally.reject($line, message);
-                continue;
-            }
+            Err(message) => return Ok(Row::Reject(message)),
         }
     };
 }
@@ -68,115 +210,104 @@ pub fn memberships<R: Read>(
     scope: AccountScope,
     keys: &Pseudonymizer,
 ) -> Result<Parsed<Memberships>, FileError> {
-    let (mut csv, header) = csv_reader(reader)?;
-    let cols = Columns::resolve(&header, &["member_id", "membership_start"], &["account", "membership_end"], None)?;
-    missing_account(&cols, &scope)?;
-    let mut tally = Tally::default();
-    let mut out = ByAccount::default();
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = next_record(&mut csv, &mut record)? {
-        let field = |name: &str| cols.get(&record, name, line);
-        let account = row_try!(tally, line, scope.resolve(field("account")?, cols.has("account")));
-        let member_id = field("member_id")?;
-        if member_id.is_empty() {
-            tally.reject(line, "member_id is empty");
-            continue;
-        }
-        let start = row_try!(tally, line, date(field("membership_start")?, "membership_start", DateFormat::Iso));
-        let end = row_try!(tally, line, optional_end(field("membership_end")?, "membership_end", DateFormat::Iso));
-        if end.is_some_and(|e| e < start) {
-            tally.reject(line, "membership_end is before membership_start");
-            continue;
-        }
-        let key = keys.member(account, member_id);
-        let i = out.account(account);
-        out.rows.push((i, (key, Span::new(start, end))));
-        tally.accept();
-    }
-    Ok(Parsed { data: out, tally })
+    parse_rows(
+        reader,
+        &["member_id", "membership_start"],
+        &["account", "membership_end"],
+        scope,
+        |cols, record, line| {
+            let field = |name: &str| cols.get(record, name, line);
+            let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
+            let name = scope.name(account);
+            let member_id = field("member_id")?;
+            if member_id.is_empty() {
+                return Ok(Row::Reject("member_id is empty".into()));
+            }
+            let start = row_try!(date(field("membership_start")?, "membership_start", DateFormat::Iso));
+            let end = row_try!(optional_end(field("membership_end")?, "membership_end", DateFormat::Iso));
+            if end.is_some_and(|e| e < start) {
+                return Ok(Row::Reject("membership_end is before membership_start".into()));
+            }
+            Ok(Row::Accept(account, (keys.member(name, member_id), Span::new(start, end))))
+        },
+    )
 }
 
 pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Visits>, FileError> {
-    let (mut csv, header) = csv_reader(reader)?;
-    let cols = Columns::resolve(
-        &header,
-        &["visit_id", "member_id", "visit_date", "modality", "status"],
-        &["account", "metro"],
-        None,
-    )?;
-    missing_account(&cols, &scope)?;
-    let mut tally = Tally::default();
-    let mut out = ByAccount::default();
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = next_record(&mut csv, &mut record)? {
-        let field = |name: &str| cols.get(&record, name, line);
-        let account = row_try!(tally, line, scope.resolve(field("account")?, cols.has("account")));
+    let required = &["visit_id", "member_id", "visit_date", "modality", "status"];
+    parse_rows(reader, required, &["account", "metro"], scope, |cols, record, line| {
+        let field = |name: &str| cols.get(record, name, line);
+        let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
+        let name = scope.name(account);
         let (visit_id, member_id) = (field("visit_id")?, field("member_id")?);
         if visit_id.is_empty() || member_id.is_empty() {
-            tally.reject(line, if visit_id.is_empty() { "visit_id is empty" } else { "member_id is empty" });
-            continue;
+            return Ok(Row::Reject(
+                if visit_id.is_empty() { "visit_id is empty" } else { "member_id is empty" }.into(),
+            ));
         }
-        let day = row_try!(tally, line, date(field("visit_date")?, "visit_date", DateFormat::Iso));
-        let modality: Modality =
-            row_try!(tally, line, field("modality")?.parse().map_err(|e: steward_domain::ParseError| e.0));
-        let status: VisitStatus =
-            row_try!(tally, line, field("status")?.parse().map_err(|e: steward_domain::ParseError| e.0));
+        let day = row_try!(date(field("visit_date")?, "visit_date", DateFormat::Iso));
+        let modality: Modality = row_try!(field("modality")?.parse().map_err(|e: steward_domain::ParseError| e.0));
+        let status: VisitStatus = row_try!(field("status")?.parse().map_err(|e: steward_domain::ParseError| e.0));
         let metro_text = field("metro")?;
-        let clinic_metro = if metro_text.is_empty() {
-            None
-        } else {
-            Some(row_try!(tally, line, metro_text.parse::<Metro>().map_err(|e| e.0)))
-        };
+        let clinic_metro =
+            if metro_text.is_empty() { None } else { Some(row_try!(metro_text.parse::<Metro>().map_err(|e| e.0))) };
         let visit = Visit {
-            key: keys.record(account, b'v', visit_id),
-            member: keys.member(account, member_id),
+            key: keys.record(name, b'v', visit_id),
+            member: keys.member(name, member_id),
             date: day,
             modality,
             status,
             clinic_metro,
         };
-        let i = out.account(account);
-        out.rows.push((i, visit));
-        tally.accept();
-    }
-    Ok(Parsed { data: out, tally })
+        Ok(Row::Accept(account, visit))
+    })
 }
 
 pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Surveys>, FileError> {
-    let (mut csv, header) = csv_reader(reader)?;
     // Comment columns are never read: free text can hold health information.
-    let cols = Columns::resolve(&header, &["response_id", "response_date", "score"], &["account", "member_id"], None)?;
-    missing_account(&cols, &scope)?;
-    let mut tally = Tally::default();
-    let mut out = ByAccount::default();
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = next_record(&mut csv, &mut record)? {
-        let field = |name: &str| cols.get(&record, name, line);
-        let account = row_try!(tally, line, scope.resolve(field("account")?, cols.has("account")));
-        let response_id = field("response_id")?;
-        if response_id.is_empty() {
-            tally.reject(line, "response_id is empty");
-            continue;
-        }
-        let day = row_try!(tally, line, date(field("response_date")?, "response_date", DateFormat::Iso));
-        let score_text = field("score")?;
-        let score = match score_text.parse::<u8>() {
-            Ok(s) if s <= 10 => s,
-            _ => {
-                tally.reject(line, format!("score {score_text:?} is not a whole number from 0 to 10"));
-                continue;
+    parse_rows(
+        reader,
+        &["response_id", "response_date", "score"],
+        &["account", "member_id"],
+        scope,
+        |cols, record, line| {
+            let field = |name: &str| cols.get(record, name, line);
+            let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
+            let name = scope.name(account);
+            let response_id = field("response_id")?;
+            if response_id.is_empty() {
+                return Ok(Row::Reject("response_id is empty".into()));
             }
-        };
-        let member_id = field("member_id")?;
-        let response = SurveyResponse {
-            key: keys.record(account, b's', response_id),
-            member: (!member_id.is_empty()).then(|| keys.member(account, member_id)),
-            date: day,
-            score,
-        };
-        let i = out.account(account);
-        out.rows.push((i, response));
-        tally.accept();
+            let day = row_try!(date(field("response_date")?, "response_date", DateFormat::Iso));
+            let score_text = field("score")?;
+            let score = match score_text.parse::<u8>() {
+                Ok(s) if s <= 10 => s,
+                _ => return Ok(Row::Reject(format!("score {score_text:?} is not a whole number from 0 to 10"))),
+            };
+            let member_id = field("member_id")?;
+            let member: Option<MemberKey> = (!member_id.is_empty()).then(|| keys.member(name, member_id));
+            Ok(Row::Accept(
+                account,
+                SurveyResponse { key: keys.record(name, b's', response_id), member, date: day, score },
+            ))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_cut_between_rows_never_inside_quotes() {
+        let text = b"a,\"x\ny\",1\nb,plain,2\nc,\"q\"\"\n\",3\n".repeat(400_000);
+        let mut reader = std::io::BufReader::new(&text[..]);
+        let (mut carry, mut total) = (Vec::new(), 0);
+        while let Some(block) = next_block(&mut reader, &mut carry).unwrap() {
+            assert_eq!(block.iter().filter(|b| **b == b'"').count() % 2, 0, "a block ends inside quotes");
+            assert!(block.ends_with(b"\n"));
+            total += block.len();
+        }
+        assert_eq!(total, text.len());
     }
-    Ok(Parsed { data: out, tally })
 }

@@ -1,6 +1,7 @@
 -- Member-level data, pseudonymized, one ledger per account (see steward-domain's ledger
--- module for what it holds and steward-store's ledger_codec for its bytes), and the
--- program metrics materialized from it per account, cut and month, as counts.
+-- module for what it holds and steward-store's ledger_codec for its bytes) stored in
+-- parts that imports rewrite separately, and the program metrics materialized from it per
+-- account and cut, as month-by-month counts.
 
 CREATE TABLE member_ledgers (
     account_id BIGINT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
@@ -8,32 +9,27 @@ CREATE TABLE member_ledgers (
     people BIGINT NOT NULL,
     visits BIGINT NOT NULL,
     survey_responses BIGINT NOT NULL,
-    data {{bytes}} NOT NULL,
     updated_at {{timestamp}} NOT NULL
 );
 
+CREATE TABLE member_ledger_parts (
+    account_id BIGINT NOT NULL REFERENCES member_ledgers (account_id) ON DELETE CASCADE,
+    part TEXT NOT NULL CHECK (part IN ('people', 'visits', 'surveys')),
+    data {{bytes}} NOT NULL,
+    PRIMARY KEY (account_id, part)
+){{sqlite: WITHOUT ROWID}};
+
+-- One row per account and cut: the month-by-month counts from first_month on, as a
+-- compact series (see steward-store's series_codec). Pages read a handful of rows.
 CREATE TABLE account_metrics (
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     cut_kind TEXT NOT NULL CHECK (cut_kind IN ('all', 'metro', 'worksite')),
     cut_value TEXT{{postgres: COLLATE "C"}} NOT NULL,
-    month DATE NOT NULL,
-    eligible_lives BIGINT NOT NULL,
-    eligible_employees BIGINT NOT NULL,
-    enrolled_members BIGINT NOT NULL,
-    new_enrollments BIGINT NOT NULL,
-    visits_in_office BIGINT NOT NULL,
-    visits_video BIGINT NOT NULL,
-    visits_remote_other BIGINT NOT NULL,
-    unmatched_visits BIGINT NOT NULL,
-    active_members_12m BIGINT NOT NULL,
-    visits_12m BIGINT NOT NULL,
-    virtual_visits_12m BIGINT NOT NULL,
-    member_months_12m BIGINT NOT NULL,
-    promoters_12m BIGINT NOT NULL,
-    detractors_12m BIGINT NOT NULL,
-    responses_12m BIGINT NOT NULL,
-    PRIMARY KEY (account_id, cut_kind, cut_value, month)
-);
+    first_month DATE NOT NULL,
+    months BIGINT NOT NULL CHECK (months > 0),
+    counts {{bytes}} NOT NULL,
+    PRIMARY KEY (account_id, cut_kind, cut_value)
+){{sqlite: WITHOUT ROWID}};
 
 CREATE TABLE column_mappings (
     account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

@@ -2,13 +2,17 @@
 //! with [`conformance_tests!`](crate::conformance_tests), which makes one `#[test]` per
 //! case over a fresh, empty store from the given factory.
 
-use crate::{Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit};
+use crate::ledger_codec::{self, Part};
+use crate::{CutKind, ImportWork, LedgerUpdate, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use steward_domain::ledger::{Ledger, PersonFacts, Visit};
+use steward_domain::metrics::{self, Cut};
 use steward_domain::{
     AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportKind, ImportStatus, Metro, Money,
     NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
     PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskSource, TaskStatus, Tier, task::Priority,
 };
+use steward_domain::{MemberKey, Modality, Month, Relationship, Sex, Span, VisitStatus};
 
 /// Generates one `#[test]` per conformance case. `$factory` is an expression returning a
 /// value that derefs to a fresh store (and may clean up on drop).
@@ -20,7 +24,8 @@ macro_rules! conformance_tests {
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, contracts_round_trip,
-            csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book);
+            csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            member_ledgers_round_trip, stale_ledger_writes_nothing, applied_imports_and_mappings);
     };
     (@cases $factory:expr; $($case:ident),+) => {
         $(
@@ -504,4 +509,144 @@ pub fn erase_all_empties_the_book(s: &dyn Store) -> Result<()> {
     ensure(s.accounts()?.is_empty() && s.users()?.is_empty(), "empty")?;
     ensure(s.metros()?.len() == Metro::ALL.len(), "reference data kept")?;
     book(s)
+}
+
+/// Updates handed to `commit_import` as a file's import would.
+struct Updates {
+    items: std::collections::VecDeque<LedgerUpdate>,
+    batch: NewImportBatch,
+}
+
+impl ImportWork for Updates {
+    fn next_update(&mut self) -> Result<Option<LedgerUpdate>> {
+        Ok(self.items.pop_front())
+    }
+
+    fn batch(&self) -> NewImportBatch {
+        self.batch.clone()
+    }
+}
+
+fn ledger_batch(hash: &str) -> NewImportBatch {
+    NewImportBatch {
+        kind: ImportKind::Eligibility,
+        format: "census-csv".into(),
+        file_name: "census.csv".into(),
+        content_hash: hash.into(),
+        account: Some(slug("acme")),
+        rows_read: 2,
+        rows_accepted: 2,
+        rows_rejected: 0,
+        status: ImportStatus::Applied,
+        errors: vec![],
+        created_by: None,
+    }
+}
+
+fn sample_ledger() -> Ledger {
+    let mut l = Ledger::default();
+    let facts = PersonFacts {
+        relationship: Relationship::Employee,
+        age_band: None,
+        sex: Sex::Female,
+        zip3: Some(*b"021"),
+        worksite: Some("Boston HQ".into()),
+        metro: Some(Metro::Boston),
+    };
+    l.apply_full_file(
+        date("2025-01-01"),
+        vec![
+            (MemberKey(1), facts.clone(), vec![Span::new(date("2025-01-01"), None)]),
+            (MemberKey(2), facts, vec![Span::new(date("2025-01-01"), None)]),
+        ],
+    );
+    l.replace_memberships(vec![(MemberKey(1), Span::new(date("2025-01-10"), None))]);
+    l.upsert_visits(vec![Visit {
+        key: 7,
+        member: MemberKey(1),
+        date: date("2025-02-03"),
+        modality: Modality::Video,
+        status: VisitStatus::Completed,
+        clinic_metro: None,
+    }]);
+    l
+}
+
+fn update(l: &Ledger, expected_version: Option<i64>, parts: &[Part]) -> LedgerUpdate {
+    LedgerUpdate {
+        account: slug("acme"),
+        expected_version,
+        parts: parts.iter().map(|p| (*p, ledger_codec::encode(l, *p))).collect(),
+        people: l.people.len() as i64,
+        visits: l.visits.len() as i64,
+        survey_responses: l.surveys.len() as i64,
+        metrics: metrics::compute(l, |_| None),
+    }
+}
+
+pub fn member_ledgers_round_trip(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    ensure(s.ledger(&slug("acme"))?.is_none(), "no ledger yet")?;
+    let l = sample_ledger();
+    let mut work = Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") };
+    let batch = s.commit_import(&mut work)?;
+    ensure(batch.status == ImportStatus::Applied && batch.rows_accepted == 2, "batch recorded")?;
+    let stored = s.ledger(&slug("acme"))?.ok_or_else(|| StoreError::Backend("ledger missing".into()))?;
+    ensure(stored.version == 1 && stored.ledger == l, "ledger round trip")?;
+    let all = s.metrics(&slug("acme"), CutKind::All, None, None)?;
+    ensure(all.len() == 2 && all[1].1 == Month::parse("2025-02")? && all[1].2.visits_video == 1, "metrics stored")?;
+    ensure(all[0].2.eligible_lives == 2 && all[0].2.enrolled_members == 1, "counts kept exactly")?;
+    let feb = s.metrics(&slug("acme"), CutKind::All, Some(Month::parse("2025-02")?), None)?;
+    ensure(feb.len() == 1, "from filter")?;
+    let metro = s.metrics(&slug("acme"), CutKind::Metro, None, Some(Month::parse("2025-01")?))?;
+    ensure(metro.len() == 1 && metro[0].0 == Cut::Metro(Metro::Boston), "metro cut, to filter")?;
+
+    // A second import rewrites only the part it changed.
+    let mut changed = l.clone();
+    changed.replace_memberships(vec![]);
+    changed.visits.clear();
+    let mut work = Updates { items: [update(&changed, Some(1), &[Part::People])].into(), batch: ledger_batch("h2") };
+    s.commit_import(&mut work)?;
+    let stored = s.ledger(&slug("acme"))?.ok_or_else(|| StoreError::Backend("ledger missing".into()))?;
+    ensure(stored.version == 2 && stored.ledger.visits == l.visits, "visits part untouched")?;
+    ensure(stored.ledger.people == changed.people, "people part replaced")
+}
+
+pub fn stale_ledger_writes_nothing(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let l = sample_ledger();
+    s.commit_import(&mut Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") })?;
+    let before = s.imports(None)?.len();
+    for stale in [None, Some(7)] {
+        let outcome = s.commit_import(&mut Updates {
+            items: [update(&l, stale, &[Part::People])].into(),
+            batch: ledger_batch("h2"),
+        });
+        expect_err(outcome, |e| matches!(e, StoreError::Conflict { current: 1, .. }), "stale ledger version")?;
+    }
+    ensure(s.imports(None)?.len() == before, "no batch recorded for a rolled-back import")?;
+    ensure(s.ledger(&slug("acme"))?.is_some_and(|x| x.version == 1), "ledger unchanged")
+}
+
+pub fn applied_imports_and_mappings(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    s.commit_import(&mut Updates {
+        items: [update(&sample_ledger(), None, &Part::ALL)].into(),
+        batch: ledger_batch("same"),
+    })?;
+    let found = s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "same")?;
+    ensure(found.is_some_and(|b| b.content_hash == "same"), "applied batch found")?;
+    ensure(s.applied_import(ImportKind::Visits, Some(&slug("acme")), "same")?.is_none(), "kind matters")?;
+    ensure(s.applied_import(ImportKind::Eligibility, None, "same")?.is_none(), "account matters")?;
+    let mut refused = ledger_batch("other");
+    refused.status = ImportStatus::Refused;
+    s.record_import(&refused)?;
+    ensure(
+        s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "other")?.is_none(),
+        "a refused batch is not applied",
+    )?;
+    ensure(s.column_mapping(&slug("acme"), "workday")?.is_none(), "no mapping yet")?;
+    s.put_column_mapping(&slug("acme"), "workday", r#"{"columns":{"member_id":"EE ID"}}"#)?;
+    s.put_column_mapping(&slug("acme"), "workday", r#"{"columns":{"member_id":"Employee"}}"#)?;
+    ensure(s.column_mapping(&slug("acme"), "workday")?.is_some_and(|m| m.contains("Employee")), "mapping replaced")
 }

@@ -8,7 +8,6 @@ use chrono::{Datelike, NaiveDate};
 use steward_domain::ledger::{Ledger, Person, SurveyResponse, Visit};
 use steward_domain::{AgeBand, MemberKey, Metro, Modality, Relationship, Sex, Span, VisitStatus};
 
-const MAGIC: &[u8; 4] = b"SLG1";
 const NONE8: u8 = u8::MAX;
 const OPEN: i32 = i32::MAX;
 
@@ -51,43 +50,84 @@ impl Writer {
     }
 }
 
-pub fn encode(l: &Ledger) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 + l.people.len() * 48 + l.visits.len() * 23 + l.surveys.len() * 22));
-    w.0.extend_from_slice(MAGIC);
-    w.i32(l.eligibility_as_of.map_or(OPEN, day));
-    w.u32(l.worksites.len() as u32);
-    for name in &l.worksites {
-        w.u32(name.len() as u32);
-        w.0.extend_from_slice(name.as_bytes());
+/// The parts a ledger is stored in, so an import rewrites only what it changed: a
+/// surveys file never rewrites millions of visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    People,
+    Visits,
+    Surveys,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::People, Part::Visits, Part::Surveys];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::People => "people",
+            Part::Visits => "visits",
+            Part::Surveys => "surveys",
+        }
     }
-    w.u32(l.people.len() as u32);
-    for p in &l.people {
-        w.u64(p.key.0);
-        w.u8(enum_index(Relationship::ALL, p.relationship));
-        w.u8(opt_index(AgeBand::ALL, p.age_band));
-        w.u8(enum_index(Sex::ALL, p.sex));
-        w.u8(opt_index(Metro::ALL, p.metro));
-        w.0.extend_from_slice(&p.zip3.unwrap_or([0; 3]));
-        w.u32(p.worksite.unwrap_or(u32::MAX));
-        w.spans(&p.eligibility);
-        w.spans(&p.memberships);
+
+    fn magic(self) -> &'static [u8; 4] {
+        match self {
+            Part::People => b"SLP1",
+            Part::Visits => b"SLV1",
+            Part::Surveys => b"SLS1",
+        }
     }
-    w.u32(l.visits.len() as u32);
-    for v in &l.visits {
-        w.u64(v.key);
-        w.u64(v.member.0);
-        w.i32(day(v.date));
-        w.u8(enum_index(Modality::ALL, v.modality));
-        w.u8(enum_index(VisitStatus::ALL, v.status));
-        w.u8(opt_index(Metro::ALL, v.clinic_metro));
-    }
-    w.u32(l.surveys.len() as u32);
-    for s in &l.surveys {
-        w.u64(s.key);
-        w.u8(u8::from(s.member.is_some()));
-        w.u64(s.member.map_or(0, |m| m.0));
-        w.i32(day(s.date));
-        w.u8(s.score);
+}
+
+/// The bytes of one part of `l`.
+pub fn encode(l: &Ledger, part: Part) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.0.extend_from_slice(part.magic());
+    match part {
+        Part::People => {
+            w.0.reserve(64 + l.people.len() * 48);
+            w.i32(l.eligibility_as_of.map_or(OPEN, day));
+            w.u32(l.worksites.len() as u32);
+            for name in &l.worksites {
+                w.u32(name.len() as u32);
+                w.0.extend_from_slice(name.as_bytes());
+            }
+            w.u32(l.people.len() as u32);
+            for p in &l.people {
+                w.u64(p.key.0);
+                w.u8(enum_index(Relationship::ALL, p.relationship));
+                w.u8(opt_index(AgeBand::ALL, p.age_band));
+                w.u8(enum_index(Sex::ALL, p.sex));
+                w.u8(opt_index(Metro::ALL, p.metro));
+                w.0.extend_from_slice(&p.zip3.unwrap_or([0; 3]));
+                w.u32(p.worksite.unwrap_or(u32::MAX));
+                w.spans(&p.eligibility);
+                w.spans(&p.memberships);
+            }
+        }
+        Part::Visits => {
+            w.0.reserve(4 + l.visits.len() * 23);
+            w.u32(l.visits.len() as u32);
+            for v in &l.visits {
+                w.u64(v.key);
+                w.u64(v.member.0);
+                w.i32(day(v.date));
+                w.u8(enum_index(Modality::ALL, v.modality));
+                w.u8(enum_index(VisitStatus::ALL, v.status));
+                w.u8(opt_index(Metro::ALL, v.clinic_metro));
+            }
+        }
+        Part::Surveys => {
+            w.0.reserve(4 + l.surveys.len() * 22);
+            w.u32(l.surveys.len() as u32);
+            for s in &l.surveys {
+                w.u64(s.key);
+                w.u8(u8::from(s.member.is_some()));
+                w.u64(s.member.map_or(0, |m| m.0));
+                w.i32(day(s.date));
+                w.u8(s.score);
+            }
+        }
     }
     w.0
 }
@@ -156,76 +196,85 @@ impl Reader<'_> {
     }
 }
 
-pub fn decode(bytes: &[u8]) -> Result<Ledger> {
+/// Reads one part's bytes into `l`.
+pub fn decode_into(l: &mut Ledger, part: Part, bytes: &[u8]) -> Result<()> {
     let mut r = Reader { bytes, at: 0 };
-    if &r.take::<4>()? != MAGIC {
+    if &r.take::<4>()? != part.magic() {
         return Err(corrupt("unknown format"));
     }
-    let eligibility_as_of = r.opt_date()?;
-    let n = r.count(4)?;
-    let mut worksites = Vec::with_capacity(n);
-    for _ in 0..n {
-        let len = r.count(1)?;
-        let end = r.at + len;
-        let name = std::str::from_utf8(r.bytes.get(r.at..end).ok_or_else(|| corrupt("worksite"))?)
-            .map_err(|_| corrupt("worksite"))?;
-        worksites.push(name.to_owned());
-        r.at = end;
-    }
-    let n = r.count(24)?;
-    let mut people = Vec::with_capacity(n);
-    for _ in 0..n {
-        let key = MemberKey(r.u64()?);
-        let relationship = r.pick(Relationship::ALL)?;
-        let age_band = r.opt_pick(AgeBand::ALL)?;
-        let sex = r.pick(Sex::ALL)?;
-        let metro = r.opt_pick(Metro::ALL)?;
-        let zip = r.take::<3>()?;
-        let worksite = match r.u32()? {
-            u32::MAX => None,
-            w => Some(w),
-        };
-        people.push(Person {
-            key,
-            relationship,
-            age_band,
-            sex,
-            zip3: (zip != [0; 3]).then_some(zip),
-            worksite,
-            metro,
-            eligibility: r.spans()?,
-            memberships: r.spans()?,
-        });
-    }
-    let n = r.count(23)?;
-    let mut visits = Vec::with_capacity(n);
-    for _ in 0..n {
-        visits.push(Visit {
-            key: r.u64()?,
-            member: MemberKey(r.u64()?),
-            date: r.date()?,
-            modality: r.pick(Modality::ALL)?,
-            status: r.pick(VisitStatus::ALL)?,
-            clinic_metro: r.opt_pick(Metro::ALL)?,
-        });
-    }
-    let n = r.count(22)?;
-    let mut surveys = Vec::with_capacity(n);
-    for _ in 0..n {
-        let key = r.u64()?;
-        let has_member = r.u8()? == 1;
-        let member = r.u64()?;
-        surveys.push(SurveyResponse {
-            key,
-            member: has_member.then_some(MemberKey(member)),
-            date: r.date()?,
-            score: r.u8()?,
-        });
+    match part {
+        Part::People => {
+            l.eligibility_as_of = r.opt_date()?;
+            let n = r.count(4)?;
+            l.worksites = Vec::with_capacity(n);
+            for _ in 0..n {
+                let len = r.count(1)?;
+                let end = r.at + len;
+                let name = std::str::from_utf8(r.bytes.get(r.at..end).ok_or_else(|| corrupt("worksite"))?)
+                    .map_err(|_| corrupt("worksite"))?;
+                l.worksites.push(name.to_owned());
+                r.at = end;
+            }
+            let n = r.count(24)?;
+            l.people = Vec::with_capacity(n);
+            for _ in 0..n {
+                let key = MemberKey(r.u64()?);
+                let relationship = r.pick(Relationship::ALL)?;
+                let age_band = r.opt_pick(AgeBand::ALL)?;
+                let sex = r.pick(Sex::ALL)?;
+                let metro = r.opt_pick(Metro::ALL)?;
+                let zip = r.take::<3>()?;
+                let worksite = match r.u32()? {
+                    u32::MAX => None,
+                    w => Some(w),
+                };
+                l.people.push(Person {
+                    key,
+                    relationship,
+                    age_band,
+                    sex,
+                    zip3: (zip != [0; 3]).then_some(zip),
+                    worksite,
+                    metro,
+                    eligibility: r.spans()?,
+                    memberships: r.spans()?,
+                });
+            }
+        }
+        Part::Visits => {
+            let n = r.count(23)?;
+            l.visits = Vec::with_capacity(n);
+            for _ in 0..n {
+                l.visits.push(Visit {
+                    key: r.u64()?,
+                    member: MemberKey(r.u64()?),
+                    date: r.date()?,
+                    modality: r.pick(Modality::ALL)?,
+                    status: r.pick(VisitStatus::ALL)?,
+                    clinic_metro: r.opt_pick(Metro::ALL)?,
+                });
+            }
+        }
+        Part::Surveys => {
+            let n = r.count(22)?;
+            l.surveys = Vec::with_capacity(n);
+            for _ in 0..n {
+                let key = r.u64()?;
+                let has_member = r.u8()? == 1;
+                let member = r.u64()?;
+                l.surveys.push(SurveyResponse {
+                    key,
+                    member: has_member.then_some(MemberKey(member)),
+                    date: r.date()?,
+                    score: r.u8()?,
+                });
+            }
+        }
     }
     if r.at != bytes.len() {
         return Err(corrupt("trailing bytes"));
     }
-    Ok(Ledger { worksites, people, visits, surveys, eligibility_as_of })
+    Ok(())
 }
 
 #[cfg(test)]
@@ -262,12 +311,19 @@ mod tests {
             SurveyResponse { key: 1, member: None, date: d("2024-03-02"), score: 0 },
             SurveyResponse { key: 2, member: Some(MemberKey(0)), date: d("2024-03-02"), score: 10 },
         ]);
-        let bytes = encode(&l);
-        assert_eq!(decode(&bytes).unwrap(), l);
-        assert!(decode(&bytes[..bytes.len() - 1]).is_err());
-        assert!(decode(b"SLG2").is_err());
-        let mut extra = bytes.clone();
-        extra.push(0);
-        assert!(decode(&extra).is_err());
+        let mut back = Ledger::default();
+        for part in Part::ALL {
+            let bytes = encode(&l, part);
+            decode_into(&mut back, part, &bytes).unwrap();
+            assert!(decode_into(&mut Ledger::default(), part, &bytes[..bytes.len() - 1]).is_err());
+            let mut extra = bytes.clone();
+            extra.push(0);
+            assert!(decode_into(&mut Ledger::default(), part, &extra).is_err());
+        }
+        assert_eq!(back, l);
+        assert!(
+            decode_into(&mut Ledger::default(), Part::Visits, &encode(&l, Part::People)).is_err(),
+            "parts are not interchangeable"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod driver;
 mod error;
 pub mod ledger_codec;
 pub mod migrate;
+mod series_codec;
 mod sql;
 mod store;
 mod value;

@@ -117,6 +117,7 @@ pub fn migrate(conn: &mut dyn Conn, dialect: Dialect, now: &str) -> Result<usize
 pub const TABLES: &[&str] = &[
     "column_mappings",
     "account_metrics",
+    "member_ledger_parts",
     "member_ledgers",
     "settings",
     "import_batches",

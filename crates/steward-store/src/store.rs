@@ -136,7 +136,8 @@ pub struct LedgerUpdate {
     pub account: Slug,
     /// The version read before changing it; `None` when the account had no ledger.
     pub expected_version: Option<i64>,
-    pub data: Vec<u8>,
+    /// The parts the import changed, encoded; the others stay as stored.
+    pub parts: Vec<(crate::ledger_codec::Part, Vec<u8>)>,
     pub people: i64,
     pub visits: i64,
     pub survey_responses: i64,

@@ -41,6 +41,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write the demo book's member-level files (every ingest format) to a directory.
     DemoFiles(DemoFilesArgs),
+    /// Import a directory written by demo-files: its accounts, then every file as a batch.
+    DemoImport(DemoImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,8 +233,9 @@ pub enum ByArg {
 
 #[derive(Debug, Args)]
 pub struct MetricsArgs {
+    /// One account (default: every account, each row naming its account).
     #[arg(long, value_parser = parse_slug)]
-    pub account: Slug,
+    pub account: Option<Slug>,
     #[arg(long, value_parser = |s: &str| steward_domain::Month::parse(s).map_err(|e| e.to_string()))]
     pub from: Option<steward_domain::Month>,
     #[arg(long, value_parser = |s: &str| steward_domain::Month::parse(s).map_err(|e| e.to_string()))]
@@ -279,4 +282,10 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
         return Err(format!("unknown census field {:?}; one of: {}", k.trim(), FIELDS.join(", ")));
     }
     Ok((k.trim().to_owned(), v.trim().to_owned()))
+}
+
+#[derive(Debug, Args)]
+pub struct DemoImportArgs {
+    /// A directory written by `steward demo-files`.
+    pub dir: PathBuf,
 }

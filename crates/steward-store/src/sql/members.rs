@@ -1,101 +1,53 @@
 use super::{SqlStore, account_id, now, opt_account_id};
 use crate::{
-    Conn, CutKind, Driver, ImportStore, ImportWork, LedgerUpdate, MemberStore, Result, StoreError, StoredLedger, Value,
+    Conn, CutKind, Driver, ImportStore, ImportWork, LedgerUpdate, MemberStore, Result, StoreError, StoredLedger,
     ledger_codec,
 };
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::{ImportBatch, ImportKind, Month, Slug};
 
-const COUNT_COLUMNS: &str = "eligible_lives, eligible_employees, enrolled_members, new_enrollments, visits_in_office, \
-    visits_video, visits_remote_other, unmatched_visits, active_members_12m, visits_12m, virtual_visits_12m, \
-    member_months_12m, promoters_12m, detractors_12m, responses_12m";
-
-fn counts_values(c: &MonthCounts) -> [i64; 15] {
-    [
-        c.eligible_lives,
-        c.eligible_employees,
-        c.enrolled_members,
-        c.new_enrollments,
-        c.visits_in_office,
-        c.visits_video,
-        c.visits_remote_other,
-        c.unmatched_visits,
-        c.active_members_12m,
-        c.visits_12m,
-        c.virtual_visits_12m,
-        c.member_months_12m,
-        c.promoters_12m,
-        c.detractors_12m,
-        c.responses_12m,
-    ]
-}
-
-/// Rows per INSERT: few round trips, well under both databases' parameter limits.
-const ROWS_PER_INSERT: usize = 64;
-const COLUMNS_PER_ROW: usize = 19;
-
-fn insert_sql(rows: usize) -> String {
-    let mut sql =
-        format!("INSERT INTO account_metrics (account_id, cut_kind, cut_value, month, {COUNT_COLUMNS}) VALUES ");
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..COLUMNS_PER_ROW {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", r * COLUMNS_PER_ROW + c + 1));
-        }
-        sql.push(')');
-    }
-    sql
-}
-
 fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics>) -> Result<()> {
     c.execute("DELETE FROM account_metrics WHERE account_id = $1", &[account.into()])?;
     let Some(m) = metrics else { return Ok(()) };
-    let mut rows: Vec<Value> = Vec::with_capacity(ROWS_PER_INSERT * COLUMNS_PER_ROW);
-    let full_sql = insert_sql(ROWS_PER_INSERT);
-    let mut pending = 0;
     for (cut, months) in &m.cuts {
-        for (i, counts) in months.iter().enumerate() {
-            rows.push(account.into());
-            rows.push(cut.kind().into());
-            rows.push(cut.value().into());
-            rows.push(m.month(i).first_day().into());
-            rows.extend(counts_values(counts).into_iter().map(Value::Int));
-            pending += 1;
-            if pending == ROWS_PER_INSERT {
-                c.execute(&full_sql, &rows)?;
-                rows.clear();
-                pending = 0;
-            }
-        }
-    }
-    if pending > 0 {
-        c.execute(&insert_sql(pending), &rows)?;
+        c.execute(
+            "INSERT INTO account_metrics (account_id, cut_kind, cut_value, first_month, months, counts) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                account.into(),
+                cut.kind().into(),
+                cut.value().into(),
+                m.first.first_day().into(),
+                (months.len() as i64).into(),
+                crate::series_codec::encode(months).into(),
+            ],
+        )?;
     }
     Ok(())
 }
 
 fn write_ledger(c: &mut dyn Conn, account: i64, update: LedgerUpdate) -> Result<()> {
     let (people, visits, surveys) = (update.people, update.visits, update.survey_responses);
-    let bytes = update.data;
     let changed = match update.expected_version {
         None => c.execute(
-            "INSERT INTO member_ledgers (account_id, version, people, visits, survey_responses, data, updated_at) \
-             VALUES ($1, 1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING",
-            &[account.into(), people.into(), visits.into(), surveys.into(), bytes.into(), now().into()],
+            "INSERT INTO member_ledgers (account_id, version, people, visits, survey_responses, updated_at) \
+             VALUES ($1, 1, $2, $3, $4, $5) ON CONFLICT (account_id) DO NOTHING",
+            &[account.into(), people.into(), visits.into(), surveys.into(), now().into()],
         )?,
         Some(version) => c.execute(
-            "UPDATE member_ledgers SET version = version + 1, people = $1, visits = $2, survey_responses = $3, data = $4, \
-             updated_at = $5 WHERE account_id = $6 AND version = $7",
-            &[people.into(), visits.into(), surveys.into(), bytes.into(), now().into(), account.into(), version.into()],
+            "UPDATE member_ledgers SET version = version + 1, people = $1, visits = $2, survey_responses = $3, \
+             updated_at = $4 WHERE account_id = $5 AND version = $6",
+            &[people.into(), visits.into(), surveys.into(), now().into(), account.into(), version.into()],
         )?,
     };
     if changed == 1 {
+        for (part, data) in update.parts {
+            c.execute(
+                "INSERT INTO member_ledger_parts (account_id, part, data) VALUES ($1, $2, $3) \
+                 ON CONFLICT (account_id, part) DO UPDATE SET data = excluded.data",
+                &[account.into(), part.as_str().into(), data.into()],
+            )?;
+        }
         return Ok(());
     }
     let current = c
@@ -110,8 +62,20 @@ impl<D: Driver> MemberStore for SqlStore<D> {
     fn ledger(&self, account: &Slug) -> Result<Option<StoredLedger>> {
         self.read(|c| {
             let id = account_id(c, account)?;
-            let row = c.query_one("SELECT version, data FROM member_ledgers WHERE account_id = $1", &[id.into()])?;
-            row.map(|r| Ok(StoredLedger { version: r.int(0)?, ledger: ledger_codec::decode(r.bytes(1)?)? })).transpose()
+            let Some(row) = c.query_one("SELECT version FROM member_ledgers WHERE account_id = $1", &[id.into()])?
+            else {
+                return Ok(None);
+            };
+            let mut ledger = steward_domain::ledger::Ledger::default();
+            for part in c.query("SELECT part, data FROM member_ledger_parts WHERE account_id = $1", &[id.into()])? {
+                let which = match part.text(0)?.as_str() {
+                    "people" => ledger_codec::Part::People,
+                    "visits" => ledger_codec::Part::Visits,
+                    _ => ledger_codec::Part::Surveys,
+                };
+                ledger_codec::decode_into(&mut ledger, which, part.bytes(1)?)?;
+            }
+            Ok(Some(StoredLedger { version: row.int(0)?, ledger }))
         })
     }
 
@@ -157,44 +121,31 @@ impl<D: Driver> MemberStore for SqlStore<D> {
     ) -> Result<Vec<(Cut, Month, MonthCounts)>> {
         self.read(|c| {
             let id = account_id(c, account)?;
-            let from = from.map_or_else(|| "0001-01-01".parse().ok(), |m| Some(m.first_day()));
-            let to = to.map_or_else(|| "9999-12-01".parse().ok(), |m| Some(m.first_day()));
             let rows = c.query(
-                &format!(
-                    "SELECT cut_value, month, {COUNT_COLUMNS} FROM account_metrics WHERE account_id = $1 AND cut_kind = $2 \
-                     AND month >= $3 AND month <= $4 ORDER BY cut_value, month"
-                ),
-                &[id.into(), cut_kind.as_str().into(), from.into(), to.into()],
+                "SELECT cut_value, first_month, months, counts FROM account_metrics WHERE account_id = $1 AND cut_kind = $2 \
+                 ORDER BY cut_value",
+                &[id.into(), cut_kind.as_str().into()],
             )?;
-            rows.iter()
-                .map(|r| {
-                    let value = r.text(0)?;
-                    let cut = match cut_kind {
-                        CutKind::All => Cut::All,
-                        CutKind::Metro => Cut::Metro(value.parse().map_err(|e: steward_domain::ParseError| StoreError::Backend(e.0))?),
-                        CutKind::Worksite => Cut::Worksite(value),
-                    };
-                    let v = |i: usize| r.int(i + 2);
-                    let counts = MonthCounts {
-                        eligible_lives: v(0)?,
-                        eligible_employees: v(1)?,
-                        enrolled_members: v(2)?,
-                        new_enrollments: v(3)?,
-                        visits_in_office: v(4)?,
-                        visits_video: v(5)?,
-                        visits_remote_other: v(6)?,
-                        unmatched_visits: v(7)?,
-                        active_members_12m: v(8)?,
-                        visits_12m: v(9)?,
-                        virtual_visits_12m: v(10)?,
-                        member_months_12m: v(11)?,
-                        promoters_12m: v(12)?,
-                        detractors_12m: v(13)?,
-                        responses_12m: v(14)?,
-                    };
-                    Ok((cut, Month::of(r.date(1)?), counts))
-                })
-                .collect()
+            let mut out = Vec::new();
+            for r in rows {
+                let value = r.text(0)?;
+                let cut = match cut_kind {
+                    CutKind::All => Cut::All,
+                    CutKind::Metro => {
+                        Cut::Metro(value.parse().map_err(|e: steward_domain::ParseError| StoreError::Backend(e.0))?)
+                    }
+                    CutKind::Worksite => Cut::Worksite(value),
+                };
+                let first = Month::of(r.date(1)?);
+                let months = crate::series_codec::decode(r.bytes(3)?, r.int(2)? as usize)?;
+                for (i, counts) in months.into_iter().enumerate() {
+                    let month = first.plus(i as i32);
+                    if from.is_none_or(|f| month >= f) && to.is_none_or(|t| month <= t) {
+                        out.push((cut.clone(), month, counts));
+                    }
+                }
+            }
+            Ok(out)
         })
     }
 

@@ -85,7 +85,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
             load_book(&*store, &book, &hash)?;
             eprintln!("importing the member-level files…");
             let keys = crate::open::member_keys(settings)?;
-            let imported = crate::demo::import_files(&*store, &keys, &files_dir)?;
+            let imported = crate::demo::import_directory(&*store, &keys, &files_dir, false)?;
             eprintln!(
                 "imported {} files: {} rows, {} rejected",
                 imported.files,
@@ -185,6 +185,23 @@ pub fn files(args: DemoFilesArgs) -> Result<()> {
         thousands(summary.membership_rows as i64),
         thousands(summary.visits as i64),
         thousands(summary.survey_responses as i64)
+    );
+    Ok(())
+}
+
+pub fn import_dir(settings: &Settings, args: crate::cli::DemoImportArgs) -> Result<()> {
+    let started = Instant::now();
+    let store = crate::open::open_store(settings)?;
+    let keys = crate::open::member_keys(settings)?;
+    let imported = crate::demo::import_directory(&*store, &keys, &args.dir, true)?;
+    outln!(
+        "created {} accounts and imported {} files ({} rows, {} rejected) from {} in {:.1} s",
+        imported.accounts_created,
+        imported.files,
+        thousands(imported.rows),
+        thousands(imported.rejected),
+        args.dir.display(),
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

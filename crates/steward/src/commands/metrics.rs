@@ -12,16 +12,38 @@ pub fn run(settings: &Settings, args: MetricsArgs) -> Result<()> {
         Some(ByArg::Metro) => CutKind::Metro,
         Some(ByArg::Worksite) => CutKind::Worksite,
     };
-    let rows: Vec<MonthMetrics> = store
-        .metrics(&args.account, kind, args.from, args.to)?
-        .iter()
-        .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
-        .collect();
+    let metrics_of = |slug: &steward_domain::Slug| -> Result<Vec<MonthMetrics>> {
+        Ok(store
+            .metrics(slug, kind, args.from, args.to)?
+            .iter()
+            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+            .collect())
+    };
+    let Some(account) = &args.account else {
+        // Every account: one document, each row naming its account.
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            account: &'a str,
+            #[serde(flatten)]
+            metrics: &'a MonthMetrics,
+        }
+        let mut all = Vec::new();
+        for a in store.accounts()? {
+            all.push((a.slug.to_string(), metrics_of(&a.slug)?));
+        }
+        let rows: Vec<Row> =
+            all.iter().flat_map(|(slug, ms)| ms.iter().map(move |m| Row { account: slug, metrics: m })).collect();
+        if !args.json {
+            anyhow::bail!("metrics for every account come as JSON only: add --json, or name one with --account SLUG");
+        }
+        return print_json(&rows);
+    };
+    let rows = metrics_of(account)?;
     if args.json {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        outln!("{} has no metrics yet: import its eligibility first", args.account);
+        outln!("{account} has no metrics yet: import its eligibility first");
         return Ok(());
     }
     let pct = |r: Option<f64>| r.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", 100.0 * r));

@@ -26,6 +26,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Mappings(c) => import::mappings(settings, c),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),
+        Command::DemoImport(args) => demo::import_dir(settings, args),
     }
 }
 
