@@ -23,6 +23,7 @@
 use crate::Metro;
 use crate::member::{AgeBand, MemberKey, Modality, Relationship, Sex, Span, VisitStatus, merge_spans};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// What the eligibility says about a person (everything Steward may keep).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,8 +105,9 @@ pub enum EligibilityEvent {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ledger {
     pub worksites: Vec<String>,
-    /// Sorted by key.
-    pub people: Vec<Person>,
+    /// By key: imports add people anywhere in key order, so a sorted vector would move
+    /// half of a large account for every addition.
+    pub people: BTreeMap<MemberKey, Person>,
     /// Sorted by key.
     pub visits: Vec<Visit>,
     /// Sorted by key.
@@ -144,23 +146,12 @@ impl Ledger {
         }
     }
 
-    fn index(&self, key: MemberKey) -> Result<usize, usize> {
-        self.people.binary_search_by_key(&key, |p| p.key)
-    }
-
     fn person_mut(&mut self, key: MemberKey) -> &mut Person {
-        let i = match self.index(key) {
-            Ok(i) => i,
-            Err(i) => {
-                self.people.insert(i, Person::new(key));
-                i
-            }
-        };
-        &mut self.people[i]
+        self.people.entry(key).or_insert_with(|| Person::new(key))
     }
 
     pub fn person(&self, key: MemberKey) -> Option<&Person> {
-        self.index(key).ok().map(|i| &self.people[i])
+        self.people.get(&key)
     }
 
     fn set_facts(&mut self, key: MemberKey, facts: &PersonFacts) {
@@ -180,7 +171,7 @@ impl Ledger {
         listed.sort_unstable();
         let eligible: Vec<&Person> = self
             .people
-            .iter()
+            .values()
             .filter(|p| p.eligibility.iter().any(|s| s.end.is_none_or(|e| e >= as_of) && s.start <= as_of))
             .collect();
         let terminated = eligible.iter().filter(|p| listed.binary_search(&p.key).is_err()).count();
@@ -202,7 +193,7 @@ impl Ledger {
             merge_spans(&mut p.eligibility);
         }
         listed.sort_unstable();
-        for p in &mut self.people {
+        for p in self.people.values_mut() {
             if listed.binary_search(&p.key).is_ok() {
                 continue;
             }
@@ -226,8 +217,7 @@ impl Ledger {
                 merge_spans(&mut p.eligibility);
             }
             EligibilityEvent::Termination { key, end } => {
-                let i = self.index(key).map_err(|_| "termination for a member who is not on file".to_owned())?;
-                let p = &mut self.people[i];
+                let p = self.people.get_mut(&key).ok_or_else(|| "termination for a member who is not on file".to_owned())?;
                 let span = p
                     .eligibility
                     .iter_mut()
@@ -246,7 +236,7 @@ impl Ledger {
                 merge_spans(&mut p.eligibility);
             }
             EligibilityEvent::Change { key, facts, span } => {
-                if self.index(key).is_err() && span.is_none() {
+                if !self.people.contains_key(&key) && span.is_none() {
                     return Err("change for a member who is not on file".to_owned());
                 }
                 self.set_facts(key, &facts);
@@ -269,7 +259,7 @@ impl Ledger {
 
     /// Replaces every membership of this account with `memberships` (our full export).
     pub fn replace_memberships(&mut self, mut memberships: Vec<(MemberKey, Span)>) {
-        for p in &mut self.people {
+        for p in self.people.values_mut() {
             p.memberships.clear();
         }
         memberships.sort_unstable();
@@ -291,7 +281,7 @@ impl Ledger {
     /// Drops people who hold nothing (no eligibility, no membership) — left by a full file
     /// that removed spans starting after its date, for instance.
     pub fn prune(&mut self) {
-        self.people.retain(|p| !p.eligibility.is_empty() || !p.memberships.is_empty());
+        self.people.retain(|_, p| !p.eligibility.is_empty() || !p.memberships.is_empty());
     }
 }
 

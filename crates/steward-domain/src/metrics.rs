@@ -194,10 +194,10 @@ fn intersect(a: &Span, b: &Span) -> Option<Span> {
 /// last month with any of its data (eligibility starts and file dates, memberships, visits,
 /// surveys; an end date is the absence of data, not data).
 pub fn month_range(ledger: &Ledger) -> Option<(Month, Month)> {
-    let first = ledger.people.iter().flat_map(|p| p.eligibility.iter().map(|s| s.start)).min()?;
+    let first = ledger.people.values().flat_map(|p| p.eligibility.iter().map(|s| s.start)).min()?;
     let mut last: NaiveDate = first;
     let mut see = |d: NaiveDate| last = last.max(d);
-    for p in &ledger.people {
+    for p in ledger.people.values() {
         p.eligibility.iter().for_each(|s| see(s.start));
         for m in &p.memberships {
             see(m.start);
@@ -244,7 +244,7 @@ pub fn compute(ledger: &Ledger, metro_of_worksite: impl Fn(&str) -> Option<Metro
     let (mut vi, mut si) = (0, 0);
     let mut enrolled_months: Vec<usize> = Vec::new();
     let mut visit_months: Vec<usize> = Vec::new();
-    for p in &ledger.people {
+    for p in ledger.people.values() {
         let key = p.key.0;
         // Visits of members nobody lists come before this person's in key order.
         while vi < visits.len() && visits[vi].0 < key {

@@ -93,7 +93,7 @@ pub fn encode(l: &Ledger, part: Part) -> Vec<u8> {
                 w.0.extend_from_slice(name.as_bytes());
             }
             w.u32(l.people.len() as u32);
-            for p in &l.people {
+            for p in l.people.values() {
                 w.u64(p.key.0);
                 w.u8(enum_index(Relationship::ALL, p.relationship));
                 w.u8(opt_index(AgeBand::ALL, p.age_band));
@@ -216,7 +216,7 @@ pub fn decode_into(l: &mut Ledger, part: Part, bytes: &[u8]) -> Result<()> {
                 r.at = end;
             }
             let n = r.count(24)?;
-            l.people = Vec::with_capacity(n);
+            let mut people = Vec::with_capacity(n);
             for _ in 0..n {
                 let key = MemberKey(r.u64()?);
                 let relationship = r.pick(Relationship::ALL)?;
@@ -228,7 +228,7 @@ pub fn decode_into(l: &mut Ledger, part: Part, bytes: &[u8]) -> Result<()> {
                     u32::MAX => None,
                     w => Some(w),
                 };
-                l.people.push(Person {
+                people.push(Person {
                     key,
                     relationship,
                     age_band,
@@ -240,6 +240,8 @@ pub fn decode_into(l: &mut Ledger, part: Part, bytes: &[u8]) -> Result<()> {
                     memberships: r.spans()?,
                 });
             }
+            // Stored in key order, so this builds the map in one pass.
+            l.people = people.into_iter().map(|p| (p.key, p)).collect();
         }
         Part::Visits => {
             let n = r.count(23)?;
