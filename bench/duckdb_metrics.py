@@ -41,13 +41,14 @@ SELECT account, NULLIF(member_id, '') AS member_id, CAST(response_date AS DATE) 
 FROM read_csv('{src}/surveys.csv', header = true, all_varchar = true)
 """)
 
-# An account's months: first month with eligibility to the last month with any data.
+# An account's months: first month with eligibility to the last month with any data
+# (end dates are not data).
 q("""
 CREATE TABLE bounds AS
 WITH first AS (SELECT account, min(s) AS first_day FROM elig GROUP BY account),
 dates AS (
     SELECT account, s AS d FROM elig UNION ALL SELECT account, as_of FROM elig
-    UNION ALL SELECT account, s FROM memb UNION ALL SELECT account, e FROM memb WHERE e IS NOT NULL
+    UNION ALL SELECT account, s FROM memb
     UNION ALL SELECT account, d FROM visits UNION ALL SELECT account, d FROM surveys
 )
 SELECT f.account, date_trunc('month', f.first_day)::DATE AS first_month, date_trunc('month', max(d.d))::DATE AS last_month

@@ -4,16 +4,19 @@
 //!
 //! Full files (census CSV, 834 with BGN08 = 4/RX or all 030) state the whole eligibility as
 //! of a date D:
-//! - a person in the file keeps their spans that ended before the earliest span the file
-//!   gives them (history), and takes the file's spans for the rest;
+//! - a person in the file keeps their history before the earliest span the file gives
+//!   them (a span running into it is cut the day before), and takes the file's spans from
+//!   there on;
 //! - a person absent from the file who was eligible on or after D is terminated on D − 1
 //!   (termination by omission); a span that would start on or after D is removed;
-//! - attributes (relationship, age band, sex, zip3, worksite) are the file's.
+//! - attributes (relationship, age band, sex, zip3, worksite) are the file's;
+//! - a person the file names only in rejected rows is left as they were.
 //!
 //! Change events (834 with BGN08 = 2) apply in file order: an addition (021) adds a span,
-//! a termination (024) ends the span in force on its date, a reinstatement (025) reopens
-//! the span with the same start or adds one, a change (001) updates attributes and, with
-//! coverage dates, the span as an addition would. An audit record (030) inside a change
+//! a termination (024) ends coverage on its date (spans after it are removed, none is
+//! extended), a reinstatement (025) reopens the span with the same start or adds one, a
+//! change (001) updates the attributes it carries and, with coverage dates, the span as an
+//! addition would. An audit record (030) inside a change
 //! file is the person's full state: their spans from its start on are replaced.
 //!
 //! Memberships files are our own system's full export: for each account in the file, its
@@ -165,9 +168,28 @@ impl Ledger {
         p.metro = facts.metro;
     }
 
+    /// A change carries only what changed: keep what it leaves out.
+    fn merge_facts(&mut self, key: MemberKey, facts: &PersonFacts) {
+        let worksite = self.worksite_index(facts.worksite.as_deref());
+        let p = self.person_mut(key);
+        p.relationship = facts.relationship;
+        p.age_band = facts.age_band.or(p.age_band);
+        if facts.sex != Sex::Unknown {
+            p.sex = facts.sex;
+        }
+        p.zip3 = facts.zip3.or(p.zip3);
+        p.worksite = worksite.or(p.worksite);
+        p.metro = if worksite.is_some() || facts.zip3.is_some() { facts.metro.or(p.metro) } else { p.metro };
+    }
+
     /// What a full file as of `as_of` listing `file` would do, without doing it.
-    pub fn full_file_effect(&self, as_of: NaiveDate, file: &[(MemberKey, PersonFacts, Vec<Span>)]) -> FullFileEffect {
-        let mut listed: Vec<MemberKey> = file.iter().map(|(k, _, _)| *k).collect();
+    pub fn full_file_effect(
+        &self,
+        as_of: NaiveDate,
+        file: &[(MemberKey, PersonFacts, Vec<Span>)],
+        untouched: &[MemberKey],
+    ) -> FullFileEffect {
+        let mut listed: Vec<MemberKey> = file.iter().map(|(k, _, _)| *k).chain(untouched.iter().copied()).collect();
         listed.sort_unstable();
         let eligible: Vec<&Person> = self
             .people
@@ -178,9 +200,16 @@ impl Ledger {
         FullFileEffect { eligible_before: eligible.len(), terminated }
     }
 
-    /// Applies a full file (see the module rules). Each person appears once in `file`.
-    pub fn apply_full_file(&mut self, as_of: NaiveDate, file: Vec<(MemberKey, PersonFacts, Vec<Span>)>) {
-        let mut listed: Vec<MemberKey> = Vec::with_capacity(file.len());
+    /// Applies a full file (see the module rules). Each person appears once in `file`;
+    /// `untouched` are people named only in rejected rows.
+    pub fn apply_full_file(
+        &mut self,
+        as_of: NaiveDate,
+        file: Vec<(MemberKey, PersonFacts, Vec<Span>)>,
+        untouched: &[MemberKey],
+    ) {
+        let mut listed: Vec<MemberKey> = Vec::with_capacity(file.len() + untouched.len());
+        listed.extend_from_slice(untouched);
         let day_before = as_of.pred_opt().unwrap_or(as_of);
         for (key, facts, mut spans) in file {
             listed.push(key);
@@ -188,7 +217,7 @@ impl Ledger {
             self.set_facts(key, &facts);
             let first = spans.first().map_or(as_of, |s| s.start);
             let p = self.person_mut(key);
-            p.eligibility.retain(|s| s.end.is_some_and(|e| e < first));
+            keep_before(&mut p.eligibility, first);
             p.eligibility.extend(spans);
             merge_spans(&mut p.eligibility);
         }
@@ -218,13 +247,12 @@ impl Ledger {
             }
             EligibilityEvent::Termination { key, end } => {
                 let p = self.people.get_mut(&key).ok_or_else(|| "termination for a member who is not on file".to_owned())?;
-                let span = p
-                    .eligibility
-                    .iter_mut()
-                    .rev()
-                    .find(|s| s.start <= end)
-                    .ok_or_else(|| format!("termination on {end} before any coverage of this member"))?;
-                span.end = Some(end);
+                if !p.eligibility.iter().any(|s| s.start <= end) {
+                    return Err("termination dated before any coverage of this member".into());
+                }
+                // No coverage after the termination date; an earlier end stays earlier.
+                let after = end.succ_opt().unwrap_or(end);
+                keep_before(&mut p.eligibility, after);
             }
             EligibilityEvent::Reinstatement { key, facts, span } => {
                 self.set_facts(key, &facts);
@@ -239,7 +267,7 @@ impl Ledger {
                 if !self.people.contains_key(&key) && span.is_none() {
                     return Err("change for a member who is not on file".to_owned());
                 }
-                self.set_facts(key, &facts);
+                self.merge_facts(key, &facts);
                 if let Some(span) = span {
                     let p = self.person_mut(key);
                     p.eligibility.push(span);
@@ -249,7 +277,7 @@ impl Ledger {
             EligibilityEvent::Audit { key, facts, span } => {
                 self.set_facts(key, &facts);
                 let p = self.person_mut(key);
-                p.eligibility.retain(|s| s.end.is_some_and(|e| e < span.start));
+                keep_before(&mut p.eligibility, span.start);
                 p.eligibility.push(span);
                 merge_spans(&mut p.eligibility);
             }
@@ -282,6 +310,18 @@ impl Ledger {
     /// that removed spans starting after its date, for instance.
     pub fn prune(&mut self) {
         self.people.retain(|_, p| !p.eligibility.is_empty() || !p.memberships.is_empty());
+    }
+}
+
+/// Keeps only coverage before `day`: later spans go, a span running into it ends the day
+/// before.
+fn keep_before(spans: &mut Vec<Span>, day: NaiveDate) {
+    let before = day.pred_opt().unwrap_or(day);
+    spans.retain(|s| s.start < day);
+    for s in spans.iter_mut() {
+        if s.end.is_none_or(|e| e >= day) {
+            s.end = Some(before);
+        }
     }
 }
 
@@ -336,11 +376,12 @@ mod tests {
                 (MemberKey(2), facts("HQ"), vec![span("2023-05-01", None)]),
                 (MemberKey(3), facts("Plant"), vec![span("2024-03-01", None)]),
             ],
+            &[],
         );
         let file = vec![(MemberKey(1), facts("Plant"), vec![span("2023-01-01", None)])];
-        let effect = l.full_file_effect(d("2024-02-01"), &file);
+        let effect = l.full_file_effect(d("2024-02-01"), &file, &[]);
         assert_eq!(effect, FullFileEffect { eligible_before: 2, terminated: 1 }, "member 3 starts later; 2 is dropped");
-        l.apply_full_file(d("2024-02-01"), file);
+        l.apply_full_file(d("2024-02-01"), file, &[]);
         let p1 = l.person(MemberKey(1)).unwrap();
         assert_eq!(
             p1.eligibility,
@@ -355,6 +396,16 @@ mod tests {
     }
 
     #[test]
+    fn a_restated_full_file_keeps_older_history_and_spares_rejected_rows() {
+        let mut l = Ledger::default();
+        l.apply_full_file(d("2020-01-01"), vec![(MemberKey(1), facts("HQ"), vec![span("2020-01-01", None)]), (MemberKey(2), facts("HQ"), vec![span("2020-01-01", None)])], &[]);
+        // The next plan year's file restates coverage from 2026-01-01 only; member 2's row was rejected.
+        l.apply_full_file(d("2026-01-01"), vec![(MemberKey(1), facts("HQ"), vec![span("2026-01-01", None)])], &[MemberKey(2)]);
+        assert_eq!(l.person(MemberKey(1)).unwrap().eligibility, vec![span("2020-01-01", None)], "history up to the restated start is kept");
+        assert_eq!(l.person(MemberKey(2)).unwrap().eligibility, vec![span("2020-01-01", None)], "not terminated for a rejected row");
+    }
+
+    #[test]
     fn change_events_apply_in_order() {
         let mut l = Ledger::default();
         let k = MemberKey(7);
@@ -365,8 +416,21 @@ mod tests {
         l.apply_event(EligibilityEvent::Reinstatement { key: k, facts: facts("HQ"), span: span("2024-01-01", None) })
             .unwrap();
         assert_eq!(l.person(k).unwrap().eligibility, vec![span("2024-01-01", None)], "reinstated");
-        l.apply_event(EligibilityEvent::Change { key: k, facts: facts("Plant"), span: None }).unwrap();
+        let mut moved = facts("Plant");
+        moved.zip3 = None;
+        l.apply_event(EligibilityEvent::Change { key: k, facts: moved, span: None }).unwrap();
         assert_eq!(l.worksites.len(), 2);
+        assert_eq!(l.person(k).unwrap().zip3, Some(*b"981"), "a change keeps what it does not carry");
+        let mut unsited = facts("HQ");
+        unsited.worksite = None;
+        l.apply_event(EligibilityEvent::Change { key: k, facts: unsited, span: None }).unwrap();
+        assert_eq!(l.worksites[l.person(k).unwrap().worksite.unwrap() as usize], "Plant");
+        // Terminating never extends an ended span, and removes coverage after the date.
+        l.apply_event(EligibilityEvent::Addition { key: k, facts: facts("HQ"), span: span("2025-01-01", None) }).unwrap();
+        l.apply_event(EligibilityEvent::Termination { key: k, end: d("2024-09-30") }).unwrap();
+        assert_eq!(l.person(k).unwrap().eligibility, vec![span("2024-01-01", Some("2024-09-30"))]);
+        l.apply_event(EligibilityEvent::Termination { key: k, end: d("2024-12-31") }).unwrap();
+        assert_eq!(l.person(k).unwrap().eligibility, vec![span("2024-01-01", Some("2024-09-30"))], "not extended");
         assert!(l.apply_event(EligibilityEvent::Termination { key: MemberKey(8), end: d("2024-01-01") }).is_err());
         assert!(l.apply_event(EligibilityEvent::Change { key: MemberKey(8), facts: facts("HQ"), span: None }).is_err());
     }

@@ -191,18 +191,16 @@ fn intersect(a: &Span, b: &Span) -> Option<Span> {
 }
 
 /// The months an account's metrics run over: from its first month with eligibility to the
-/// last month with any of its data (eligibility starts and file dates, memberships, visits,
-/// surveys; an end date is the absence of data, not data).
+/// last month with any of its data (eligibility and membership starts, eligibility file
+/// dates, visits, surveys). An end date is not data — it says when something stops, and a
+/// planned end must not stretch the series into the future.
 pub fn month_range(ledger: &Ledger) -> Option<(Month, Month)> {
     let first = ledger.people.values().flat_map(|p| p.eligibility.iter().map(|s| s.start)).min()?;
     let mut last: NaiveDate = first;
     let mut see = |d: NaiveDate| last = last.max(d);
     for p in ledger.people.values() {
         p.eligibility.iter().for_each(|s| see(s.start));
-        for m in &p.memberships {
-            see(m.start);
-            m.end.into_iter().for_each(&mut see);
-        }
+        p.memberships.iter().for_each(|m| see(m.start));
     }
     ledger.visits.iter().for_each(|v| see(v.date));
     ledger.surveys.iter().for_each(|s| see(s.date));
@@ -463,6 +461,7 @@ mod tests {
                     vec![span("2024-01-10", Some("2024-01-30")), span("2024-03-01", None)],
                 ),
             ],
+            &[],
         );
         l.replace_memberships(vec![
             (MemberKey(10), span("2024-01-15", None)),
@@ -574,7 +573,7 @@ mod tests {
             worksite: None,
             metro: None,
         };
-        l.apply_full_file(d("2023-01-01"), vec![(MemberKey(1), facts, vec![span("2023-01-01", None)])]);
+        l.apply_full_file(d("2023-01-01"), vec![(MemberKey(1), facts, vec![span("2023-01-01", None)])], &[]);
         l.replace_memberships(vec![(MemberKey(1), span("2023-01-01", None))]);
         l.upsert_visits(vec![Visit {
             key: 1,

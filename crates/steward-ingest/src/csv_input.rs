@@ -183,8 +183,9 @@ pub fn next_record<R: BufRead>(
 }
 
 /// Parses a date field, or says what was wrong with it.
+/// Says which field is wrong and the format wanted, never the value (it may be anything).
 pub fn date(text: &str, field: &str, format: DateFormat) -> Result<NaiveDate, String> {
-    format.parse(text).ok_or_else(|| format!("{field} {text:?} is not a date in {} format", format.name()))
+    format.parse(text).ok_or_else(|| format!("{field} is not a date in {} format", format.name()))
 }
 
 pub fn optional_end(text: &str, field: &str, format: DateFormat) -> Result<Option<NaiveDate>, String> {

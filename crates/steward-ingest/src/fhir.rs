@@ -126,8 +126,9 @@ pub fn parse<R: Read>(
         }
         let resource: Resource = match serde_json::from_str(text) {
             Ok(r) => r,
+            // serde's message quotes the offending value, which may be an identifier.
             Err(e) => {
-                tally.reject(line, format!("not a FHIR resource: {e}"));
+                tally.reject(line, format!("not a FHIR resource: invalid JSON at column {}", e.column()));
                 continue;
             }
         };
@@ -161,11 +162,11 @@ pub fn parse<R: Read>(
         let member = match patients.get(&e.patient) {
             Some(Some(member)) => member,
             Some(None) => {
-                tally.retract(e.line, format!("Patient/{} has no identifier of system {member_id_system}", e.patient));
+                tally.retract(e.line, format!("the encounter's Patient has no identifier of system {member_id_system}"));
                 continue;
             }
             None => {
-                tally.retract(e.line, format!("subject Patient/{} is not in this file", e.patient));
+                tally.retract(e.line, "the encounter's subject is not a Patient in this file");
                 continue;
             }
         };
@@ -200,7 +201,7 @@ fn encounter(r: &Resource, id: String, line: u64) -> Result<Pending, String> {
         ("AMB", _) => Modality::InOffice,
         ("VR", true) => Modality::RemoteOther,
         ("VR", false) => Modality::Video,
-        (other, _) => return Err(format!("encounter class {other:?} is neither ambulatory (AMB) nor virtual (VR)")),
+        _ => return Err("encounter class is neither ambulatory (AMB) nor virtual (VR)".into()),
     };
     let status = match r.status.as_deref() {
         Some("finished") => VisitStatus::Completed,

@@ -415,7 +415,7 @@ fn apply(
     match task {
         Task::Full(mut file) => {
             resolve_metros(store, &account, file.people.iter_mut().map(|(_, f, _)| f))?;
-            let effect = ledger.full_file_effect(file.as_of, &file.people);
+            let effect = ledger.full_file_effect(file.as_of, &file.people, &file.untouched);
             if effect.terminated_share() > options.max_termination_share && !options.force {
                 return Ok(Err(FileError::new(format!(
                     "this full file would terminate {} of the account's {} eligible lives ({:.0}%), more than the {:.0}% allowed; \
@@ -426,7 +426,7 @@ fn apply(
                     100.0 * options.max_termination_share
                 ))));
             }
-            ledger.apply_full_file(file.as_of, file.people);
+            ledger.apply_full_file(file.as_of, file.people, &file.untouched);
             ledger.prune();
         }
         Task::Changes(mut events) => {

@@ -12,6 +12,8 @@ use steward_domain::{MemberKey, Span};
 pub struct FullEligibility {
     pub as_of: NaiveDate,
     pub people: Vec<(MemberKey, PersonFacts, Vec<Span>)>,
+    /// People the file names only in rejected rows: left as they are, not terminated.
+    pub untouched: Vec<MemberKey>,
 }
 
 #[derive(Debug)]

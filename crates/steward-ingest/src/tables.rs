@@ -8,7 +8,7 @@
 //! an end before a start, an unknown modality or status, a score outside 0–10, or a clinic
 //! metro that is not one of ours.
 
-use crate::csv_input::{Columns, DateFormat, date, optional_end, utf8_reader};
+use crate::csv_input::{ColumnMapping, Columns, DateFormat, date, optional_end, utf8_reader};
 use crate::pseudonym::Pseudonymizer;
 use crate::records::{ByAccount, Memberships, Parsed, Surveys, Visits};
 use crate::report::{FileError, Tally};
@@ -54,8 +54,8 @@ impl AccountScope<'_> {
 }
 
 /// What a row parser makes of one record: its account (`None`: the `--account` one) and
-/// value, or why it was rejected.
-enum Row<'r, T> {
+/// value, or why it was rejected (never quoting the row's values).
+pub(crate) enum Row<'r, T> {
     Accept(Option<&'r str>, T),
     Reject(String),
 }
@@ -68,56 +68,105 @@ struct Block<T> {
 
 const BLOCK: usize = 8 << 20;
 
-/// Reads a whole block of rows: at least `BLOCK` bytes, cut after a newline outside quotes.
-fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FileError> {
-    let mut block = std::mem::take(carry);
-    let read = |e: std::io::Error| FileError::new(format!("cannot read the file: {e}"));
-    while block.len() < BLOCK {
-        let buf = reader.fill_buf().map_err(read)?;
-        if buf.is_empty() {
-            break;
+/// Where the last row of `bytes` ends: just after its last newline outside a quoted field.
+/// A quote opens a quoted field only at the start of a field and `""` inside one is a
+/// literal quote — as csv-core reads it, so a stray quote mid-field cannot mislead the cut.
+fn last_row_end(bytes: &[u8]) -> Option<usize> {
+    let (mut quoted, mut field_start, mut last) = (false, true, None);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if field_start => quoted = true,
+                b',' => {
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    last = Some(i + 1);
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
         }
-        let n = buf.len();
-        block.extend_from_slice(buf);
-        reader.consume(n);
+        field_start = false;
+        i += 1;
     }
-    if block.is_empty() {
-        return Ok(None);
-    }
-    // Cut after the last newline with an even number of quotes before it (CSV doubles
-    // quotes inside quoted fields, so parity tells inside from outside).
-    let mut quotes = block.iter().filter(|b| **b == b'"').count();
-    let mut cut = None;
-    for i in (0..block.len()).rev() {
-        match block[i] {
-            b'"' => quotes -= 1,
-            b'\n' if quotes % 2 == 0 => {
-                cut = Some(i + 1);
+    last
+}
+
+/// Reads the next block of whole rows: at least `BLOCK` bytes (or the rest of the file),
+/// cut after the last complete row. A row longer than a block makes the block longer.
+fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FileError> {
+    let read = |e: std::io::Error| FileError::new(format!("cannot read the file: {e}"));
+    let mut block = std::mem::take(carry);
+    let mut wanted = BLOCK;
+    loop {
+        while block.len() < wanted {
+            let buf = reader.fill_buf().map_err(read)?;
+            if buf.is_empty() {
                 break;
             }
-            _ => {}
+            let n = buf.len();
+            block.extend_from_slice(buf);
+            reader.consume(n);
         }
-    }
-    let at_end = reader.fill_buf().map_err(read)?.is_empty();
-    match cut {
-        Some(cut) if !at_end || cut == block.len() => {
+        let at_end = reader.fill_buf().map_err(read)?.is_empty();
+        if block.is_empty() {
+            return Ok(None);
+        }
+        if at_end {
+            return Ok(Some(block));
+        }
+        if let Some(cut) = last_row_end(&block) {
             *carry = block.split_off(cut);
-            Ok(Some(block))
+            return Ok(Some(block));
         }
-        _ if at_end => Ok(Some(block)),
-        // No row boundary yet: a row longer than a block; read on.
-        _ => {
-            *carry = block;
-            next_block(reader, carry)
+        wanted = block.len() + BLOCK;
+    }
+}
+
+/// The 1-based line of `offset` in `bytes`, counting from `first_line`, moving forward
+/// from a previous answer: csv reports lines one short after CRLF, so count ourselves.
+struct Lines {
+    first_line: u64,
+    at: usize,
+    newlines: u64,
+}
+
+impl Lines {
+    fn line(&mut self, bytes: &[u8], offset: usize) -> u64 {
+        let mut offset = offset.min(bytes.len());
+        // After CRLF, csv places the next record at the LF: the record starts past it.
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
         }
+        if offset >= self.at {
+            self.newlines += bytes[self.at..offset].iter().filter(|b| **b == b'\n').count() as u64;
+            self.at = offset;
+        }
+        self.first_line + self.newlines
     }
 }
 
 /// Parses every row with `row`, on all cores, returning rows by account in file order.
-fn parse_rows<R: Read, T: Send>(
+pub(crate) fn parse_rows<R: Read, T: Send>(
     reader: R,
     required: &[&'static str],
     optional: &[&'static str],
+    mapping: Option<&ColumnMapping>,
     scope: AccountScope,
     row: impl for<'r> Fn(&Columns, &'r csv::ByteRecord, u64) -> Result<Row<'r, T>, FileError> + Sync,
 ) -> Result<Parsed<ByAccount<T>>, FileError> {
@@ -133,7 +182,7 @@ fn parse_rows<R: Read, T: Send>(
         .map_err(|e| FileError::at(1, format!("unreadable header: {e}")))?
         .filter(|h| h.len() > 1 || h.get(0).is_some_and(|f| !f.is_empty()))
         .ok_or_else(|| FileError::at(1, "the file is empty or has no header"))?;
-    let cols = Columns::resolve(&header, required, optional, None)?;
+    let cols = Columns::resolve(&header, required, optional, mapping)?;
     if !cols.has("account") && scope.only.is_none() {
         return Err(FileError::at(1, "the file has no account column: name the account with --account SLUG"));
     }
@@ -141,16 +190,24 @@ fn parse_rows<R: Read, T: Send>(
         let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
         let mut out = Block { rows: ByAccount::default(), rejected: Vec::new() };
         let mut record = csv::ByteRecord::new();
+        let mut lines = Lines { first_line, at: 0, newlines: 0 };
         loop {
+            let start = csv.position().byte() as usize;
             match csv.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = first_line + e.position().map_or(0, |p| p.line()).saturating_sub(1);
-                    return Err(FileError::at(line, format!("malformed CSV: {e}")));
+                    let line = lines.line(bytes, e.position().map_or(start, |p| p.byte() as usize));
+                    return Err(FileError::at(line, "malformed CSV (an unclosed quote?)"));
                 }
             }
-            let line = first_line + record.position().map_or(1, |p| p.line()) - 1;
+            let line = lines.line(bytes, record.position().map_or(start, |p| p.byte() as usize));
+            if record.len() != cols.width {
+                // Never echo the fields: a shifted row puts anything anywhere.
+                let message = format!("the row has {} fields; the header has {}", record.len(), cols.width);
+                out.rejected.push((line, message));
+                continue;
+            }
             match row(&cols, &record, line)? {
                 Row::Accept(account, value) => {
                     let i = out.rows.account(account.or(scope.only).unwrap_or_default());
@@ -181,18 +238,24 @@ fn parse_rows<R: Read, T: Send>(
             blocks.par_iter().map(|(line, bytes)| parse_block(*line, bytes)).collect();
         for block in parsed {
             let block = block?;
-            let (mut rejected, mut rows) = (block.rejected.into_iter().peekable(), block.rows);
+            let mut rows = block.rows;
             let accounts = std::mem::take(&mut rows.accounts);
             let map: Vec<u32> = accounts.iter().map(|a| all.account(a)).collect();
             tally.accepted += rows.rows.len() as u64;
             tally.read += rows.rows.len() as u64;
             all.rows.extend(rows.rows.into_iter().map(|(i, v)| (map[i as usize], v)));
-            for (line, message) in rejected.by_ref() {
+            for (line, message) in block.rejected {
                 tally.reject(line, message);
             }
         }
     }
     Ok(Parsed { data: all, tally })
+}
+
+/// "unknown modality; expected one of in_office, video, remote_other" — without the value.
+fn unknown<T: std::fmt::Display>(field: &str, all: &[T]) -> String {
+    let words: Vec<String> = all.iter().map(ToString::to_string).collect();
+    format!("unknown {field}; expected one of {}", words.join(", "))
 }
 
 /// Turns a row-level problem into a rejection, continuing with the next row.
@@ -214,6 +277,7 @@ pub fn memberships<R: Read>(
         reader,
         &["member_id", "membership_start"],
         &["account", "membership_end"],
+        None,
         scope,
         |cols, record, line| {
             let field = |name: &str| cols.get(record, name, line);
@@ -235,7 +299,7 @@ pub fn memberships<R: Read>(
 
 pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Visits>, FileError> {
     let required = &["visit_id", "member_id", "visit_date", "modality", "status"];
-    parse_rows(reader, required, &["account", "metro"], scope, |cols, record, line| {
+    parse_rows(reader, required, &["account", "metro"], None, scope, |cols, record, line| {
         let field = |name: &str| cols.get(record, name, line);
         let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
         let name = scope.name(account);
@@ -246,11 +310,14 @@ pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> 
             ));
         }
         let day = row_try!(date(field("visit_date")?, "visit_date", DateFormat::Iso));
-        let modality: Modality = row_try!(field("modality")?.parse().map_err(|e: steward_domain::ParseError| e.0));
-        let status: VisitStatus = row_try!(field("status")?.parse().map_err(|e: steward_domain::ParseError| e.0));
+        let modality: Modality = row_try!(field("modality")?.parse().map_err(|_| unknown("modality", Modality::ALL)));
+        let status: VisitStatus = row_try!(field("status")?.parse().map_err(|_| unknown("status", VisitStatus::ALL)));
         let metro_text = field("metro")?;
-        let clinic_metro =
-            if metro_text.is_empty() { None } else { Some(row_try!(metro_text.parse::<Metro>().map_err(|e| e.0))) };
+        let clinic_metro = if metro_text.is_empty() {
+            None
+        } else {
+            Some(row_try!(metro_text.parse::<Metro>().map_err(|_| unknown("metro", Metro::ALL))))
+        };
         let visit = Visit {
             key: keys.record(name, b'v', visit_id),
             member: keys.member(name, member_id),
@@ -269,6 +336,7 @@ pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) ->
         reader,
         &["response_id", "response_date", "score"],
         &["account", "member_id"],
+        None,
         scope,
         |cols, record, line| {
             let field = |name: &str| cols.get(record, name, line);
@@ -282,7 +350,7 @@ pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) ->
             let score_text = field("score")?;
             let score = match score_text.parse::<u8>() {
                 Ok(s) if s <= 10 => s,
-                _ => return Ok(Row::Reject(format!("score {score_text:?} is not a whole number from 0 to 10"))),
+                _ => return Ok(Row::Reject("score is not a whole number from 0 to 10".into())),
             };
             let member_id = field("member_id")?;
             let member: Option<MemberKey> = (!member_id.is_empty()).then(|| keys.member(name, member_id));
@@ -300,14 +368,28 @@ mod tests {
 
     #[test]
     fn blocks_cut_between_rows_never_inside_quotes() {
-        let text = b"a,\"x\ny\",1\nb,plain,2\nc,\"q\"\"\n\",3\n".repeat(400_000);
+        let text = b"a,\"x\ny\",1\nb,pl\"ain,2\nc,\"q\"\"\n\",3\n".repeat(400_000);
         let mut reader = std::io::BufReader::new(&text[..]);
-        let (mut carry, mut total) = (Vec::new(), 0);
+        let (mut carry, mut total, mut rows) = (Vec::new(), 0, 0);
         while let Some(block) = next_block(&mut reader, &mut carry).unwrap() {
-            assert_eq!(block.iter().filter(|b| **b == b'"').count() % 2, 0, "a block ends inside quotes");
-            assert!(block.ends_with(b"\n"));
+            let mut csv = csv::ReaderBuilder::new().has_headers(false).from_reader(&block[..]);
+            for record in csv.byte_records() {
+                assert_eq!(record.unwrap().len(), 3, "a row was split");
+                rows += 1;
+            }
             total += block.len();
         }
-        assert_eq!(total, text.len());
+        assert_eq!((total, rows), (text.len(), 1_200_000));
+    }
+
+    #[test]
+    fn an_unclosed_quote_reads_to_the_end_without_hanging() {
+        let mut text = b"a,\"never closed\n".to_vec();
+        text.extend(b"b,2\n".repeat(5_000_000));
+        let mut reader = std::io::BufReader::new(&text[..]);
+        let mut carry = Vec::new();
+        let block = next_block(&mut reader, &mut carry).unwrap().unwrap();
+        assert_eq!(block.len(), text.len());
+        assert!(next_block(&mut reader, &mut carry).unwrap().is_none());
     }
 }

@@ -146,6 +146,12 @@ struct MemberLoop {
     birth: String,
     sex: String,
     dates: HashMap<String, String>,
+    /// Inside loop 2100A (after NM1*IL, before any other NM1): the member's own N4 and DMG.
+    in_member_name: bool,
+    /// Inside an HD loop for another line of coverage (dental, vision…): its dates are not ours.
+    in_other_coverage: bool,
+    /// HD01 of our coverage's HD loop, when there is one (024 ends coverage).
+    coverage_maintenance: String,
 }
 
 fn element(seg: &[String], i: usize) -> &str {
@@ -230,17 +236,28 @@ pub fn parse<R: Read>(
                     ..MemberLoop::default()
                 });
             }
-            "REF" | "DTP" | "N4" | "DMG" if current.is_some() => {
+            "REF" | "DTP" | "N4" | "DMG" | "NM1" | "HD" if current.is_some() => {
                 let m = current.as_mut().expect("checked above");
                 match (id, element(&seg, 1)) {
+                    ("NM1", q) => m.in_member_name = q == "IL",
+                    ("HD", _) => {
+                        m.in_member_name = false;
+                        m.in_other_coverage = !matches!(element(&seg, 3), "" | "HLT");
+                        if !m.in_other_coverage {
+                            m.coverage_maintenance = element(&seg, 1).to_owned();
+                        }
+                    }
                     ("REF", "0F") => m.subscriber_id = element(&seg, 2).to_owned(),
                     ("REF", "DX") => m.worksite = element(&seg, 2).to_owned(),
                     ("REF", q) if q == options.dependent_ref => m.dependent_id = element(&seg, 2).to_owned(),
-                    ("DTP", q @ ("348" | "349" | "356" | "357")) => {
+                    ("DTP", q @ ("348" | "349")) if !m.in_other_coverage => {
                         m.dates.insert(q.to_owned(), element(&seg, 3).to_owned());
                     }
-                    ("N4", _) => m.zip = element(&seg, 3).to_owned(),
-                    ("DMG", _) => {
+                    ("DTP", q @ ("356" | "357")) => {
+                        m.dates.insert(q.to_owned(), element(&seg, 3).to_owned());
+                    }
+                    ("N4", _) if m.in_member_name => m.zip = element(&seg, 3).to_owned(),
+                    ("DMG", _) if m.in_member_name => {
                         m.birth = element(&seg, 2).to_owned();
                         m.sex = element(&seg, 3).to_owned();
                     }
@@ -336,18 +353,12 @@ struct Decoded {
     end: Option<NaiveDate>,
 }
 
-fn decode(
-    m: &MemberLoop,
-    ordinal: u32,
-    account: &str,
-    as_of: NaiveDate,
-    keys: &Pseudonymizer,
-) -> Result<Decoded, String> {
+/// The member's key, when the loop names them (REF*0F, and for a dependent REF*23 or the
+/// documented fallback).
+fn member_key(m: &MemberLoop, ordinal: u32, account: &str, keys: &Pseudonymizer) -> Option<MemberKey> {
     if m.subscriber_id.is_empty() {
-        return Err("member loop without a subscriber id (REF*0F)".into());
+        return None;
     }
-    let relationship = Relationship::parse_any(&m.relationship)
-        .ok_or_else(|| format!("unknown relationship code {:?} in INS02", m.relationship))?;
     let member_id = if m.subscriber {
         m.subscriber_id.clone()
     } else if !m.dependent_id.is_empty() {
@@ -356,17 +367,23 @@ fn decode(
         let seq = m.ins17.parse::<u32>().unwrap_or(ordinal);
         format!("{}-{seq:02}", m.subscriber_id)
     };
+    Some(keys.member(account, &member_id))
+}
+
+/// Rejection messages name the segment and element, never the value in it.
+fn decode(m: &MemberLoop, key: MemberKey, as_of: NaiveDate) -> Result<Decoded, String> {
+    let relationship = Relationship::parse_any(&m.relationship).ok_or("unknown relationship code in INS02")?;
     let date = |q: &str| -> Result<Option<NaiveDate>, String> {
         match m.dates.get(q) {
             None => Ok(None),
-            Some(text) => d8(text).map(Some).ok_or_else(|| format!("DTP*{q} date {text:?} is not CCYYMMDD")),
+            Some(text) => d8(text).map(Some).ok_or_else(|| format!("DTP*{q} is not a CCYYMMDD date")),
         }
     };
     let start = date("348")?.or(date("356")?);
     let end = date("349")?.or(date("357")?).filter(|d| !open_ended(*d));
     if let (Some(s), Some(e)) = (start, end) {
         if e < s && m.maintenance != "024" {
-            return Err(format!("coverage ends {e} before it begins {s}"));
+            return Err("coverage ends before it begins".into());
         }
     }
     let facts = PersonFacts {
@@ -377,7 +394,7 @@ fn decode(
         worksite: (!m.worksite.is_empty()).then(|| m.worksite.clone()),
         metro: None,
     };
-    Ok(Decoded { key: keys.member(account, &member_id), facts, start, end })
+    Ok(Decoded { key, facts, start, end })
 }
 
 fn interpret(
@@ -392,6 +409,7 @@ fn interpret(
     let mut events = Vec::new();
     let mut people: Vec<(MemberKey, PersonFacts, Vec<Span>)> = Vec::new();
     let mut index: HashMap<MemberKey, usize> = HashMap::new();
+    let mut untouched = Vec::new();
     for m in loops {
         let ordinal = if m.subscriber {
             0
@@ -400,46 +418,50 @@ fn interpret(
             *n += 1;
             *n
         };
-        let d = match decode(&m, ordinal, account, as_of, keys) {
+        let Some(key) = member_key(&m, ordinal, account, keys) else {
+            tally.reject(m.segment, "member loop without a subscriber id (REF*0F)");
+            continue;
+        };
+        let d = match decode(&m, key, as_of) {
             Ok(d) => d,
             Err(e) => {
                 tally.reject(m.segment, e);
+                untouched.push(key);
                 continue;
             }
         };
+        // An HD loop terminating our coverage ends it whatever INS03 says.
+        let maintenance = if m.coverage_maintenance == "024" { "024" } else { m.maintenance.as_str() };
         let need_start = |what: &str| {
-            d.start
-                .map(|s| Span::new(s, d.end))
-                .ok_or_else(|| format!("{what} without a coverage begin date (DTP*348 or DTP*356)"))
+            d.start.map(|s| Span::new(s, d.end)).ok_or_else(|| format!("{what} without a coverage begin date (DTP*348 or DTP*356)"))
         };
-        let event = match m.maintenance.as_str() {
-            "030" | "021" | "025" if full => need_start("a member").map(|span| {
-                match index.get(&d.key) {
-                    Some(&i) => people[i].2.push(span),
-                    None => {
-                        index.insert(d.key, people.len());
-                        people.push((d.key, d.facts.clone(), vec![span]));
-                    }
+        let event = match maintenance {
+            "030" | "021" | "025" if full => need_start("a member").and_then(|span| match index.get(&d.key) {
+                Some(&i) if people[i].2.iter().any(|s: &Span| overlaps(s, &span)) => {
+                    Err("duplicate member: this loop's coverage overlaps an earlier loop of the same member".to_owned())
                 }
-                None
+                Some(&i) => {
+                    people[i].2.push(span);
+                    Ok(None)
+                }
+                None => {
+                    index.insert(d.key, people.len());
+                    people.push((d.key, d.facts.clone(), vec![span]));
+                    Ok(None)
+                }
             }),
-            _ if full => Err(format!("maintenance type {} in a full file (expected 030)", m.maintenance)),
-            "030" => need_start("an audit record")
-                .map(|span| Some(EligibilityEvent::Audit { key: d.key, facts: d.facts, span })),
-            "021" => need_start("an addition")
-                .map(|span| Some(EligibilityEvent::Addition { key: d.key, facts: d.facts, span })),
-            "025" => need_start("a reinstatement")
-                .map(|span| Some(EligibilityEvent::Reinstatement { key: d.key, facts: d.facts, span })),
+            _ if full => Err("maintenance type in INS03 is not 030 in a full file".to_owned()),
+            "030" => need_start("an audit record").map(|span| Some(EligibilityEvent::Audit { key: d.key, facts: d.facts, span })),
+            "021" => need_start("an addition").map(|span| Some(EligibilityEvent::Addition { key: d.key, facts: d.facts, span })),
+            "025" => {
+                need_start("a reinstatement").map(|span| Some(EligibilityEvent::Reinstatement { key: d.key, facts: d.facts, span }))
+            }
             "024" => d
                 .end
                 .map(|end| Some(EligibilityEvent::Termination { key: d.key, end }))
                 .ok_or_else(|| "a termination without an end date (DTP*349 or DTP*357)".to_owned()),
-            "001" => Ok(Some(EligibilityEvent::Change {
-                key: d.key,
-                facts: d.facts,
-                span: d.start.map(|s| Span::new(s, d.end)),
-            })),
-            other => Err(format!("unknown maintenance type {other:?} in INS03")),
+            "001" => Ok(Some(EligibilityEvent::Change { key: d.key, facts: d.facts, span: d.start.map(|s| Span::new(s, d.end)) })),
+            _ => Err("unknown maintenance type in INS03".to_owned()),
         };
         match event {
             Ok(Some(e)) => {
@@ -447,9 +469,18 @@ fn interpret(
                 tally.accept();
             }
             Ok(None) => tally.accept(),
-            Err(e) => tally.reject(m.segment, e),
+            Err(e) => {
+                tally.reject(m.segment, e);
+                untouched.push(d.key);
+            }
         }
     }
-    let data = if full { Eligibility::Full(FullEligibility { as_of, people }) } else { Eligibility::Changes(events) };
+    untouched.retain(|k| !index.contains_key(k));
+    let data =
+        if full { Eligibility::Full(FullEligibility { as_of, people, untouched }) } else { Eligibility::Changes(events) };
     Ok(Parsed { data, tally })
+}
+
+fn overlaps(a: &Span, b: &Span) -> bool {
+    a.start <= b.end.unwrap_or(NaiveDate::MAX) && b.start <= a.end.unwrap_or(NaiveDate::MAX)
 }

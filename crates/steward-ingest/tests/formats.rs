@@ -97,10 +97,10 @@ fn census_rows_rejected_with_their_line() {
         &parsed.tally,
         &[
             (3, "member_id is empty"),
-            (4, "unknown relationship \"cousin\""),
-            (5, "coverage_end 2024-04-30 is before coverage_start 2024-05-01"),
-            (6, "coverage_start \"2024-13-01\" is not a date"),
-            (7, "duplicate member_id \"001\": its span overlaps line 2"),
+            (4, "unknown relationship"),
+            (5, "coverage_end is before coverage_start"),
+            (6, "coverage_start is not a date in YYYY-MM-DD format"),
+            (7, "duplicate member: this span overlaps the one on line 2"),
         ],
     );
     assert_eq!(
@@ -109,6 +109,23 @@ fn census_rows_rejected_with_their_line() {
     );
     let one = parsed.data.people.iter().find(|p| p.2.len() == 2).unwrap();
     assert_eq!(one.2, vec![Span::new(d("2024-01-01"), None), Span::new(d("2020-01-01"), Some(d("2020-12-31")))]);
+    let k = keys();
+    let untouched = &parsed.data.untouched;
+    assert!(untouched.contains(&k.member("acme", "002")) && untouched.contains(&k.member("acme", "003")), "rejected people are left as they are");
+    assert!(!untouched.contains(&k.member("acme", "001")), "001 has good rows");
+    for (_, message) in errors(&parsed.tally) {
+        for value in ["cousin", "2024-13-01", "001", "2024-04-30"] {
+            assert!(!message.contains(value), "{message:?} echoes a value");
+        }
+    }
+}
+
+#[test]
+fn crlf_rows_keep_their_line_numbers_and_short_rows_are_rejected() {
+    let text = "member_id,relationship,coverage_start\r\n1,employee,2024-01-01\r\n2,employee\r\n3,nobody,2024-01-01\r\n\"4\",employee,\"2024-01-01\"\r\n";
+    let parsed = census::parse(text.as_bytes(), "acme", d("2024-06-01"), None, &keys()).unwrap();
+    assert_rejected(&parsed.tally, &[(3, "the row has 2 fields; the header has 3"), (4, "unknown relationship")]);
+    assert_eq!(parsed.tally.accepted, 2);
 }
 
 #[test]
@@ -146,12 +163,13 @@ fn csv_feeds_reject_rows_not_files() {
     assert_rejected(
         &v.tally,
         &[
-            (6, "unknown modality \"teleport\""),
-            (7, "unknown metro \"atlantis\""),
-            (8, "visit_date \"2024-02-30\" is not a date"),
-            (9, "unknown visit status \"postponed\""),
+            (6, "unknown modality; expected one of in_office, video, remote_other"),
+            (7, "unknown metro"),
+            (8, "visit_date is not a date"),
+            (9, "unknown status"),
         ],
     );
+    assert!(errors(&v.tally).iter().all(|(_, m)| !m.contains("teleport") && !m.contains("atlantis") && !m.contains("postponed")));
     let rows: Vec<&Visit> = v.data.rows.iter().map(|(_, v)| v).collect();
     assert_eq!(rows.len(), 4, "a visit by an unknown member is kept: it counts as unmatched");
     assert_eq!(
@@ -160,7 +178,7 @@ fn csv_feeds_reject_rows_not_files() {
     );
 
     let s = tables::surveys(fixture("surveys.csv"), scope, &k).unwrap();
-    assert_rejected(&s.tally, &[(4, "score \"11\" is not a whole number from 0 to 10"), (5, "score \"seven\"")]);
+    assert_rejected(&s.tally, &[(4, "score is not a whole number from 0 to 10"), (5, "score is not")]);
     assert_eq!(s.data.rows[1].1.member, None, "anonymous responses are kept");
 
     let only_other = |_: &str| true;
@@ -175,7 +193,7 @@ fn fhir_reads_only_what_it_needs() {
     let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &k).unwrap();
     assert_rejected(
         &parsed.tally,
-        &[(5, "encounter class \"EMER\""), (7, "not a FHIR resource"), (6, "subject Patient/p9 is not in this file")],
+        &[(5, "encounter class is neither"), (7, "not a FHIR resource: invalid JSON"), (6, "the encounter's subject is not a Patient in this file")],
     );
     assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
     let visits: Vec<&Visit> = parsed.data.rows.iter().map(|(_, v)| v).collect();
@@ -219,10 +237,100 @@ fn x12_full_file_in_every_delimiter_style() {
         ["834_full_pipes.edi", "834_full_newline_terminator.edi", "834_full_crlf.edi", "834_full_two_groups.edi"]
     {
         let v = full(variant);
-        let mut ids: Vec<_> = v.people.iter().map(|p| p.0).collect();
-        ids.dedup();
+        let ids: Vec<_> = v.people.iter().map(|p| p.0).collect();
         assert_eq!(ids, expected, "{variant}");
     }
+    // The second group repeats every member: each repeat is a duplicate, rejected.
+    let two = x12::parse(fixture("834_full_two_groups.edi"), "acme", &x12::X12Options::default(), &k).unwrap();
+    assert_eq!((two.tally.accepted, two.tally.rejected), (5, 5));
+    assert!(two.tally.errors[0].message.contains("duplicate member"));
+}
+
+/// An 834 with the envelope written around `members` (one segment per line).
+fn x12(purpose: &str, members: &[&str]) -> String {
+    let mut segs = vec![
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*0930*^*00501*000000007*0*P*:".to_owned(),
+        "GS*BE*SENDER*RECEIVER*20260105*0930*7*X*005010X220A1".into(),
+        "ST*834*0001*005010X220A1".into(),
+        format!("BGN*00*REF*20260105*0930****{purpose}"),
+    ];
+    segs.extend(members.iter().map(|m| (*m).to_owned()));
+    let count = segs.len() - 2 + 1;
+    segs.push(format!("SE*{count}*0001"));
+    segs.push("GE*1*7".into());
+    segs.push("IEA*1*000000007".into());
+    segs.iter().map(|s| format!("{s}~\n")).collect()
+}
+
+#[test]
+fn x12_member_loops_read_the_right_segments() {
+    let k = keys();
+    let text = x12(
+        "2",
+        &[
+            // A dependent with REF*23; a provider's N4 and another coverage line must not leak in.
+            "INS*N*19*021*28*A",
+            "REF*0F*S1",
+            "REF*23*S1-CHILD",
+            "REF*DX*Plant",
+            "NM1*IL*1*X*Y",
+            "N4*CITY*WA*98101",
+            "DMG*D8*20150101*F",
+            "NM1*31*1",
+            "N4*OTHER*NY*10001",
+            "DMG*D8*19000101*M",
+            "HD*021**DEN",
+            "DTP*348*D8*20250101",
+            "HD*021**HLT",
+            "DTP*348*D8*20260101",
+            // Only eligibility dates (356/357): the fallback.
+            "INS*Y*18*021*28*A",
+            "REF*0F*S2",
+            "DTP*356*D8*20260201",
+            // A change whose HD loop terminates our coverage.
+            "INS*Y*18*001*25*A",
+            "REF*0F*S3",
+            "HD*024**HLT",
+            "DTP*349*D8*20260131",
+            // An audit record inside a change file.
+            "INS*Y*18*030*XN*A",
+            "REF*0F*S4",
+            "HD*030**HLT",
+            "DTP*348*D8*20250601",
+        ],
+    );
+    let parsed = x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap();
+    assert_eq!(parsed.tally.rejected, 0, "{:?}", parsed.tally.errors);
+    let Eligibility::Changes(events) = parsed.data else { panic!("a change file") };
+    match &events[0].1 {
+        EligibilityEvent::Addition { key, facts, span } => {
+            assert_eq!(*key, k.member("acme", "S1-CHILD"), "REF*23 names the dependent");
+            let seen = (facts.zip3, facts.age_band, facts.sex);
+            assert_eq!(seen, (Some(*b"981"), Some(AgeBand::Under18), Sex::Female), "the member's own N4 and DMG only");
+            assert_eq!(span.start, d("2026-01-01"), "the dental HD loop's date is not ours");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&events[1].1, EligibilityEvent::Addition { span, .. } if span.start == d("2026-02-01")));
+    assert!(matches!(&events[2].1, EligibilityEvent::Termination { end, .. } if *end == d("2026-01-31")));
+    assert!(matches!(&events[3].1, EligibilityEvent::Audit { span, .. } if span.start == d("2025-06-01")));
+}
+
+#[test]
+fn x12_more_refusals() {
+    let k = keys();
+    let ok = x12("2", &["INS*Y*18*021*28*A", "REF*0F*S1", "DTP*348*D8*20260101"]);
+    assert!(x12::parse(ok.as_bytes(), "acme", &x12::X12Options::default(), &k).is_ok(), "the base file is valid");
+    let refuse = |text: String| x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap_err();
+    let e = refuse(ok.replace("GE*1*7", "GE*2*7"));
+    assert!(e.message.contains("GE01 says 2 transaction sets but the group has 1") && e.unit == "segment", "{e}");
+    assert!(refuse(ok.replace("IEA*1*", "IEA*3*")).message.contains("IEA01 says 3 functional groups"));
+    assert!(refuse(ok.replace("ST*834*0001*005010X220A1~\n", "")).message.contains("outside a transaction set"));
+    assert!(refuse(ok.replace("REF*0F*S1", "REF*0F*S\u{e9}")).message.contains("non-ASCII"));
+    assert!(refuse(ok.replace("*0*P*:", "*0*P")).message.contains("ISA"));
+    let second = "ST*834*0002*005010X220A1~\nBGN*00*R*20260105*0930****4~\nSE*3*0002~\n";
+    let mixed = ok.replace("GE*1*7", &format!("{second}GE*2*7"));
+    assert!(refuse(mixed).message.contains("mix purposes"));
 }
 
 #[test]

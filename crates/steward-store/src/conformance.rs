@@ -559,6 +559,7 @@ fn sample_ledger() -> Ledger {
             (MemberKey(1), facts.clone(), vec![Span::new(date("2025-01-01"), None)]),
             (MemberKey(2), facts, vec![Span::new(date("2025-01-01"), None)]),
         ],
+        &[],
     );
     l.replace_memberships(vec![(MemberKey(1), Span::new(date("2025-01-10"), None))]);
     l.upsert_visits(vec![Visit {

@@ -296,7 +296,7 @@ mod tests {
             worksite: Some("Boston HQ".into()),
             metro: Some(Metro::Boston),
         };
-        l.apply_full_file(d("2024-02-01"), vec![(MemberKey(u64::MAX), facts, vec![Span::new(d("2024-01-01"), None)])]);
+        l.apply_full_file(d("2024-02-01"), vec![(MemberKey(u64::MAX), facts, vec![Span::new(d("2024-01-01"), None)])], &[]);
         l.replace_memberships(vec![
             (MemberKey(u64::MAX), Span::new(d("2024-01-05"), Some(d("2024-09-30")))),
             (MemberKey(3), Span::new(d("2023-01-01"), None)),
