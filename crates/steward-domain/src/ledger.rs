@@ -115,6 +115,9 @@ pub struct Ledger {
     pub visits: Vec<Visit>,
     /// Sorted by key.
     pub surveys: Vec<SurveyResponse>,
+    /// FHIR Patient logical ids (keyed hashes) → the member they are: Bulk Data sends
+    /// Patients and Encounters in separate files, so the link must outlive one import.
+    pub patients: BTreeMap<u64, MemberKey>,
     /// The latest as-of date of an eligibility file: data runs at least to it.
     pub eligibility_as_of: Option<NaiveDate>,
 }
@@ -246,7 +249,10 @@ impl Ledger {
                 merge_spans(&mut p.eligibility);
             }
             EligibilityEvent::Termination { key, end } => {
-                let p = self.people.get_mut(&key).ok_or_else(|| "termination for a member who is not on file".to_owned())?;
+                let p = self
+                    .people
+                    .get_mut(&key)
+                    .ok_or_else(|| "termination for a member who is not on file".to_owned())?;
                 if !p.eligibility.iter().any(|s| s.start <= end) {
                     return Err("termination dated before any coverage of this member".into());
                 }
@@ -300,6 +306,11 @@ impl Ledger {
     /// Adds or replaces visits by key; the later of two with one key wins.
     pub fn upsert_visits(&mut self, incoming: Vec<Visit>) {
         upsert(&mut self.visits, incoming, |v| v.key);
+    }
+
+    /// Remembers which member each FHIR Patient is (a later link replaces an earlier one).
+    pub fn link_patients(&mut self, links: impl IntoIterator<Item = (u64, MemberKey)>) {
+        self.patients.extend(links);
     }
 
     pub fn upsert_surveys(&mut self, incoming: Vec<SurveyResponse>) {
@@ -398,11 +409,30 @@ mod tests {
     #[test]
     fn a_restated_full_file_keeps_older_history_and_spares_rejected_rows() {
         let mut l = Ledger::default();
-        l.apply_full_file(d("2020-01-01"), vec![(MemberKey(1), facts("HQ"), vec![span("2020-01-01", None)]), (MemberKey(2), facts("HQ"), vec![span("2020-01-01", None)])], &[]);
+        l.apply_full_file(
+            d("2020-01-01"),
+            vec![
+                (MemberKey(1), facts("HQ"), vec![span("2020-01-01", None)]),
+                (MemberKey(2), facts("HQ"), vec![span("2020-01-01", None)]),
+            ],
+            &[],
+        );
         // The next plan year's file restates coverage from 2026-01-01 only; member 2's row was rejected.
-        l.apply_full_file(d("2026-01-01"), vec![(MemberKey(1), facts("HQ"), vec![span("2026-01-01", None)])], &[MemberKey(2)]);
-        assert_eq!(l.person(MemberKey(1)).unwrap().eligibility, vec![span("2020-01-01", None)], "history up to the restated start is kept");
-        assert_eq!(l.person(MemberKey(2)).unwrap().eligibility, vec![span("2020-01-01", None)], "not terminated for a rejected row");
+        l.apply_full_file(
+            d("2026-01-01"),
+            vec![(MemberKey(1), facts("HQ"), vec![span("2026-01-01", None)])],
+            &[MemberKey(2)],
+        );
+        assert_eq!(
+            l.person(MemberKey(1)).unwrap().eligibility,
+            vec![span("2020-01-01", None)],
+            "history up to the restated start is kept"
+        );
+        assert_eq!(
+            l.person(MemberKey(2)).unwrap().eligibility,
+            vec![span("2020-01-01", None)],
+            "not terminated for a rejected row"
+        );
     }
 
     #[test]
@@ -426,7 +456,8 @@ mod tests {
         l.apply_event(EligibilityEvent::Change { key: k, facts: unsited, span: None }).unwrap();
         assert_eq!(l.worksites[l.person(k).unwrap().worksite.unwrap() as usize], "Plant");
         // Terminating never extends an ended span, and removes coverage after the date.
-        l.apply_event(EligibilityEvent::Addition { key: k, facts: facts("HQ"), span: span("2025-01-01", None) }).unwrap();
+        l.apply_event(EligibilityEvent::Addition { key: k, facts: facts("HQ"), span: span("2025-01-01", None) })
+            .unwrap();
         l.apply_event(EligibilityEvent::Termination { key: k, end: d("2024-09-30") }).unwrap();
         assert_eq!(l.person(k).unwrap().eligibility, vec![span("2024-01-01", Some("2024-09-30"))]);
         l.apply_event(EligibilityEvent::Termination { key: k, end: d("2024-12-31") }).unwrap();

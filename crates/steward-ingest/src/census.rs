@@ -30,9 +30,18 @@ pub fn zip3(zip: &str) -> Option<[u8; 3]> {
 
 /// One row as parsed (on any core), before rows of one person are put together.
 enum CensusRow {
-    Span { line: u64, key: MemberKey, facts: PersonFacts, span: Span },
+    Span {
+        line: u64,
+        key: MemberKey,
+        facts: PersonFacts,
+        span: Span,
+    },
     /// A rejected row whose person is known: they stay as they were.
-    Rejected { line: u64, key: MemberKey, message: String },
+    Rejected {
+        line: u64,
+        key: MemberKey,
+        message: String,
+    },
 }
 
 pub fn parse<R: Read>(
@@ -54,7 +63,9 @@ pub fn parse<R: Read>(
         let key = keys.member(account, member_id);
         let rejected = |message: String| Ok(Row::Accept(None, CensusRow::Rejected { line, key, message }));
         let Some(relationship) = Relationship::parse_any(field("relationship")?) else {
-            return rejected("unknown relationship; use employee, spouse, child, other or an X12 code (18, 01, 19, …)".into());
+            return rejected(
+                "unknown relationship; use employee, spouse, child, other or an X12 code (18, 01, 19, …)".into(),
+            );
         };
         let start = match date(field("coverage_start")?, "coverage_start", format) {
             Ok(d) => d,
@@ -91,7 +102,10 @@ pub fn parse<R: Read>(
                 Some((i, lines)) => {
                     let (_, existing, spans) = &mut people[*i];
                     if let Some(k) = spans.iter().position(|s| overlaps(s, &span)) {
-                        tally.retract(line, format!("duplicate member: this span overlaps the one on line {}", lines[k]));
+                        tally.retract(
+                            line,
+                            format!("duplicate member: this span overlaps the one on line {}", lines[k]),
+                        );
                         continue;
                     }
                     *existing = facts;

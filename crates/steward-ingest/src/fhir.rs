@@ -13,17 +13,21 @@
 //! - the clinic metro comes from the serviceProvider or location reference or display
 //!   where it names one of our metros.
 //!
+//! Bulk Data exports put each resource type in its own file, so a Patient's link to its
+//! member (both as keyed hashes) is kept with the account's data: an Encounter file finds
+//! Patients sent in the same import or any earlier one.
+//!
 //! A line is rejected for: invalid JSON, a resource without an id, an encounter without a
-//! date or with another class, a subject that is not a Patient of this file or a Patient
-//! without a member id of the configured system. Other resource types are skipped.
+//! date or with another class, a subject that is not a Patient reference, or — when the
+//! import is applied — a Patient never sent, or sent without a member id of the configured
+//! system. Other resource types are skipped. Messages never quote the line's values.
 
 use crate::pseudonym::Pseudonymizer;
-use crate::records::{Parsed, Visits};
+use crate::records::Parsed;
 use crate::report::{FileError, Tally};
-use std::collections::HashMap;
 use std::io::{BufRead, Read};
 use steward_domain::ledger::Visit;
-use steward_domain::{Metro, Modality, VisitStatus};
+use steward_domain::{MemberKey, Metro, Modality, VisitStatus};
 
 /// The identifier system whose value is the member id, unless configured otherwise.
 pub const DEFAULT_MEMBER_ID_SYSTEM: &str = "https://steward.example/fhir/member-id";
@@ -91,14 +95,50 @@ pub fn metro_hint(text: &str) -> Option<Metro> {
     })
 }
 
-struct Pending {
-    line: u64,
-    id: String,
-    patient: String,
-    date: chrono::NaiveDate,
-    modality: Modality,
-    status: VisitStatus,
-    metro: Option<Metro>,
+/// An Encounter whose Patient is resolved when the import is applied to the account.
+#[derive(Debug, Clone)]
+pub struct PendingVisit {
+    pub line: u64,
+    /// Keyed hash of the subject's Patient id.
+    pub patient: u64,
+    /// The visit, its `member` still unset.
+    pub visit: Visit,
+}
+
+/// A FHIR file, pseudonymized: Patient links (`None`: no member id of the configured
+/// system) and Encounters.
+#[derive(Debug, Default)]
+pub struct FhirVisits {
+    pub patients: Vec<(u64, Option<MemberKey>)>,
+    pub encounters: Vec<PendingVisit>,
+}
+
+impl FhirVisits {
+    /// Links the Patients to `ledger`'s and turns each Encounter into a visit; encounters
+    /// whose Patient is unknown, or has no member id, come back as `(line, reason)`.
+    pub fn resolve(
+        self,
+        ledger: &mut steward_domain::ledger::Ledger,
+        member_id_system: &str,
+    ) -> (Vec<Visit>, Vec<(u64, String)>) {
+        let without_member: std::collections::HashSet<u64> =
+            self.patients.iter().filter(|(_, m)| m.is_none()).map(|(p, _)| *p).collect();
+        ledger.link_patients(self.patients.into_iter().filter_map(|(p, m)| m.map(|m| (p, m))));
+        let mut visits = Vec::with_capacity(self.encounters.len());
+        let mut rejected = Vec::new();
+        for e in self.encounters {
+            match ledger.patients.get(&e.patient) {
+                Some(member) if !without_member.contains(&e.patient) => {
+                    visits.push(Visit { member: *member, ..e.visit })
+                }
+                _ if without_member.contains(&e.patient) => rejected
+                    .push((e.line, format!("the encounter's Patient has no identifier of system {member_id_system}"))),
+                _ => rejected
+                    .push((e.line, "the encounter's subject is not a Patient of this import or an earlier one".into())),
+            }
+        }
+        (visits, rejected)
+    }
 }
 
 pub fn parse<R: Read>(
@@ -106,11 +146,10 @@ pub fn parse<R: Read>(
     account: &str,
     member_id_system: &str,
     keys: &Pseudonymizer,
-) -> Result<Parsed<Visits>, FileError> {
+) -> Result<Parsed<FhirVisits>, FileError> {
     let mut reader = crate::csv_input::utf8_reader(reader)?;
     let mut tally = Tally::default();
-    let mut patients: HashMap<String, Option<String>> = HashMap::new();
-    let mut encounters: Vec<Pending> = Vec::new();
+    let mut out = FhirVisits::default();
     let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
@@ -132,8 +171,8 @@ pub fn parse<R: Read>(
                 continue;
             }
         };
-        let Some(id) = resource.id.clone().filter(|i| !i.is_empty()) else {
-            tally.reject(line, format!("{} without an id", resource.resource_type));
+        let Some(id) = resource.id.as_deref().filter(|i| !i.is_empty()) else {
+            tally.reject(line, "a resource without an id");
             continue;
         };
         match resource.resource_type.as_str() {
@@ -142,13 +181,14 @@ pub fn parse<R: Read>(
                     .identifier
                     .iter()
                     .find(|i| i.system.as_deref() == Some(member_id_system))
-                    .and_then(|i| i.value.clone());
-                patients.insert(id, member);
+                    .and_then(|i| i.value.as_deref())
+                    .map(|m| keys.member(account, m));
+                out.patients.push((keys.record(account, b'p', id), member));
                 tally.skip();
             }
-            "Encounter" => match encounter(&resource, id, line) {
-                Ok(p) => {
-                    encounters.push(p);
+            "Encounter" => match encounter(&resource, keys.record(account, b'v', id)) {
+                Ok((patient, visit)) => {
+                    out.encounters.push(PendingVisit { line, patient: keys.record(account, b'p', &patient), visit });
                     tally.accept();
                 }
                 Err(e) => tally.reject(line, e),
@@ -156,36 +196,10 @@ pub fn parse<R: Read>(
             _ => tally.skip(),
         }
     }
-    let mut out = Visits::default();
-    let account_index = out.account(account);
-    for e in encounters {
-        let member = match patients.get(&e.patient) {
-            Some(Some(member)) => member,
-            Some(None) => {
-                tally.retract(e.line, format!("the encounter's Patient has no identifier of system {member_id_system}"));
-                continue;
-            }
-            None => {
-                tally.retract(e.line, "the encounter's subject is not a Patient in this file");
-                continue;
-            }
-        };
-        out.rows.push((
-            account_index,
-            Visit {
-                key: keys.record(account, b'v', &e.id),
-                member: keys.member(account, member),
-                date: e.date,
-                modality: e.modality,
-                status: e.status,
-                clinic_metro: e.metro,
-            },
-        ));
-    }
     Ok(Parsed { data: out, tally })
 }
 
-fn encounter(r: &Resource, id: String, line: u64) -> Result<Pending, String> {
+fn encounter(r: &Resource, key: u64) -> Result<(String, Visit), String> {
     let start = r.period.as_ref().and_then(|p| p.start.as_deref()).ok_or("Encounter without period.start")?;
     let date = start
         .get(..10)
@@ -216,5 +230,6 @@ fn encounter(r: &Resource, id: String, line: u64) -> Result<Pending, String> {
         .to_owned();
     let places = r.service_provider.iter().chain(r.location.iter().filter_map(|l| l.location.as_ref()));
     let metro = places.flat_map(|p| [p.reference.as_deref(), p.display.as_deref()]).flatten().find_map(metro_hint);
-    Ok(Pending { line, id, patient, date, modality, status, metro })
+    let visit = Visit { key, member: MemberKey(0), date, modality, status, clinic_metro: metro };
+    Ok((patient, visit))
 }

@@ -102,6 +102,7 @@ impl<R: Read> Read for Progress<'_, R> {
 }
 
 enum Payload {
+    Fhir(fhir::FhirVisits),
     Full(FullEligibility),
     Changes(Vec<(u64, EligibilityEvent)>),
     Memberships(Vec<(String, Vec<(MemberKey, Span)>)>),
@@ -174,6 +175,11 @@ pub fn import_file(
         match (committed, refusal) {
             (Ok(recorded), _) => return Ok(ImportOutcome { batch: recorded, duplicate: false }),
             (Err(_), Some(refusal)) => return Err(refuse(refusal)),
+            // Another process applied the same content while this one worked.
+            (Err(StoreError::Duplicate(_)), None) => {
+                let recorded = store.record_import(&batch(ImportStatus::Duplicate, &Tally::default(), Vec::new()))?;
+                return Ok(ImportOutcome { batch: recorded, duplicate: true });
+            }
             // Another import changed one of these accounts meanwhile: start again from it.
             (Err(StoreError::Conflict { .. }), None) if attempts < 3 => continue,
             (Err(e), None) => return Err(e.into()),
@@ -253,7 +259,7 @@ fn parse<R: Read>(
         Format::FhirNdjson => {
             let account = single()?;
             let Parsed { data, tally } = fhir::parse(reader, account.as_str(), &options.member_id_system, keys)?;
-            (Payload::Visits(data.into_groups()), tally)
+            (Payload::Fhir(data), tally)
         }
         Format::Csv => match options.kind {
             ImportKind::Memberships => {
@@ -275,6 +281,7 @@ fn parse<R: Read>(
 
 /// One account's share of the file.
 enum Task {
+    Fhir(fhir::FhirVisits),
     Full(FullEligibility),
     Changes(Vec<(u64, EligibilityEvent)>),
     Memberships(Vec<(MemberKey, Span)>),
@@ -293,6 +300,7 @@ fn tasks_of(payload: Payload, options: &ImportOptions) -> VecDeque<(Slug, Task)>
         groups.into_iter().filter_map(|(slug, task)| Slug::parse(&slug).ok().map(|s| (s, task))).collect()
     };
     match payload {
+        Payload::Fhir(f) => single(Task::Fhir(f)),
         Payload::Full(f) => single(Task::Full(f)),
         Payload::Changes(c) => single(Task::Changes(c)),
         Payload::Memberships(g) => many(g.into_iter().map(|(s, r)| (s, Task::Memberships(r))).collect()),
@@ -409,7 +417,7 @@ fn apply(
     let mut rejected = Vec::new();
     let part = match &task {
         Task::Full(_) | Task::Changes(_) | Task::Memberships(_) => Part::People,
-        Task::Visits(_) => Part::Visits,
+        Task::Visits(_) | Task::Fhir(_) => Part::Visits,
         Task::Surveys(_) => Part::Surveys,
     };
     match task {
@@ -449,6 +457,11 @@ fn apply(
         }
         Task::Memberships(rows) => ledger.replace_memberships(rows),
         Task::Visits(rows) => ledger.upsert_visits(rows),
+        Task::Fhir(file) => {
+            let (visits, unresolved) = file.resolve(&mut ledger, &options.member_id_system);
+            ledger.upsert_visits(visits);
+            rejected.extend(unresolved);
+        }
         Task::Surveys(rows) => ledger.upsert_surveys(rows),
     }
     let metrics = metrics::compute(&ledger, |_| None);

@@ -433,7 +433,9 @@ fn interpret(
         // An HD loop terminating our coverage ends it whatever INS03 says.
         let maintenance = if m.coverage_maintenance == "024" { "024" } else { m.maintenance.as_str() };
         let need_start = |what: &str| {
-            d.start.map(|s| Span::new(s, d.end)).ok_or_else(|| format!("{what} without a coverage begin date (DTP*348 or DTP*356)"))
+            d.start
+                .map(|s| Span::new(s, d.end))
+                .ok_or_else(|| format!("{what} without a coverage begin date (DTP*348 or DTP*356)"))
         };
         let event = match maintenance {
             "030" | "021" | "025" if full => need_start("a member").and_then(|span| match index.get(&d.key) {
@@ -451,16 +453,21 @@ fn interpret(
                 }
             }),
             _ if full => Err("maintenance type in INS03 is not 030 in a full file".to_owned()),
-            "030" => need_start("an audit record").map(|span| Some(EligibilityEvent::Audit { key: d.key, facts: d.facts, span })),
-            "021" => need_start("an addition").map(|span| Some(EligibilityEvent::Addition { key: d.key, facts: d.facts, span })),
-            "025" => {
-                need_start("a reinstatement").map(|span| Some(EligibilityEvent::Reinstatement { key: d.key, facts: d.facts, span }))
-            }
+            "030" => need_start("an audit record")
+                .map(|span| Some(EligibilityEvent::Audit { key: d.key, facts: d.facts, span })),
+            "021" => need_start("an addition")
+                .map(|span| Some(EligibilityEvent::Addition { key: d.key, facts: d.facts, span })),
+            "025" => need_start("a reinstatement")
+                .map(|span| Some(EligibilityEvent::Reinstatement { key: d.key, facts: d.facts, span })),
             "024" => d
                 .end
                 .map(|end| Some(EligibilityEvent::Termination { key: d.key, end }))
                 .ok_or_else(|| "a termination without an end date (DTP*349 or DTP*357)".to_owned()),
-            "001" => Ok(Some(EligibilityEvent::Change { key: d.key, facts: d.facts, span: d.start.map(|s| Span::new(s, d.end)) })),
+            "001" => Ok(Some(EligibilityEvent::Change {
+                key: d.key,
+                facts: d.facts,
+                span: d.start.map(|s| Span::new(s, d.end)),
+            })),
             _ => Err("unknown maintenance type in INS03".to_owned()),
         };
         match event {
@@ -476,8 +483,11 @@ fn interpret(
         }
     }
     untouched.retain(|k| !index.contains_key(k));
-    let data =
-        if full { Eligibility::Full(FullEligibility { as_of, people, untouched }) } else { Eligibility::Changes(events) };
+    let data = if full {
+        Eligibility::Full(FullEligibility { as_of, people, untouched })
+    } else {
+        Eligibility::Changes(events)
+    };
     Ok(Parsed { data, tally })
 }
 

@@ -111,7 +111,10 @@ fn census_rows_rejected_with_their_line() {
     assert_eq!(one.2, vec![Span::new(d("2024-01-01"), None), Span::new(d("2020-01-01"), Some(d("2020-12-31")))]);
     let k = keys();
     let untouched = &parsed.data.untouched;
-    assert!(untouched.contains(&k.member("acme", "002")) && untouched.contains(&k.member("acme", "003")), "rejected people are left as they are");
+    assert!(
+        untouched.contains(&k.member("acme", "002")) && untouched.contains(&k.member("acme", "003")),
+        "rejected people are left as they are"
+    );
     assert!(!untouched.contains(&k.member("acme", "001")), "001 has good rows");
     for (_, message) in errors(&parsed.tally) {
         for value in ["cousin", "2024-13-01", "001", "2024-04-30"] {
@@ -169,7 +172,11 @@ fn csv_feeds_reject_rows_not_files() {
             (9, "unknown status"),
         ],
     );
-    assert!(errors(&v.tally).iter().all(|(_, m)| !m.contains("teleport") && !m.contains("atlantis") && !m.contains("postponed")));
+    assert!(
+        errors(&v.tally)
+            .iter()
+            .all(|(_, m)| !m.contains("teleport") && !m.contains("atlantis") && !m.contains("postponed"))
+    );
     let rows: Vec<&Visit> = v.data.rows.iter().map(|(_, v)| v).collect();
     assert_eq!(rows.len(), 4, "a visit by an unknown member is kept: it counts as unmatched");
     assert_eq!(
@@ -191,13 +198,15 @@ fn csv_feeds_reject_rows_not_files() {
 fn fhir_reads_only_what_it_needs() {
     let k = keys();
     let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &k).unwrap();
-    assert_rejected(
-        &parsed.tally,
-        &[(5, "encounter class is neither"), (7, "not a FHIR resource: invalid JSON"), (6, "the encounter's subject is not a Patient in this file")],
+    assert_rejected(&parsed.tally, &[(5, "encounter class is neither"), (7, "not a FHIR resource: invalid JSON")]);
+    assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 9));
+    let mut ledger = steward_domain::ledger::Ledger::default();
+    let (visits, unresolved) = parsed.data.resolve(&mut ledger, fhir::DEFAULT_MEMBER_ID_SYSTEM);
+    assert_eq!(
+        unresolved,
+        vec![(6, "the encounter's subject is not a Patient of this import or an earlier one".to_owned())]
     );
-    assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
-    let visits: Vec<&Visit> = parsed.data.rows.iter().map(|(_, v)| v).collect();
-    let e1 = visits[0];
+    let e1 = &visits[0];
     assert_eq!(e1.date, d("2024-01-31"), "the date as written in its own offset, not shifted to UTC");
     assert_eq!(
         (e1.modality, e1.status, e1.clinic_metro),
@@ -212,6 +221,32 @@ fn fhir_reads_only_what_it_needs() {
         "a Patient after its Encounter"
     );
     assert_eq!((visits[4].key, visits[4].status), (e1.key, VisitStatus::Cancelled), "e1 sent again, entered in error");
+    assert_eq!(ledger.patients.len(), 2, "the Patient links are kept for later files");
+}
+
+#[test]
+fn fhir_encounters_find_patients_of_an_earlier_file() {
+    let k = keys();
+    let system = fhir::DEFAULT_MEMBER_ID_SYSTEM;
+    let patients = format!(
+        "{}\n{}\n",
+        r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://steward.example/fhir/member-id","value":"M1"}]}"#,
+        r#"{"resourceType":"Patient","id":"p2","identifier":[{"system":"urn:other","value":"X"}]}"#
+    );
+    let encounters = format!(
+        "{}\n{}\n",
+        r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},"period":{"start":"2024-03-01"}}"#,
+        r#"{"resourceType":"Encounter","id":"e2","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p2"},"period":{"start":"2024-03-02"}}"#
+    );
+    let mut ledger = steward_domain::ledger::Ledger::default();
+    let first = fhir::parse(patients.as_bytes(), "acme", system, &k).unwrap();
+    let (none, _) = first.data.resolve(&mut ledger, system);
+    assert!(none.is_empty());
+    let second = fhir::parse(encounters.as_bytes(), "acme", system, &k).unwrap();
+    let (visits, unresolved) = second.data.resolve(&mut ledger, system);
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].member, k.member("acme", "M1"));
+    assert_eq!(unresolved.len(), 1, "p2 is unknown: no member id in this import or before");
 }
 
 fn full(name: &str) -> steward_ingest::records::FullEligibility {
@@ -249,7 +284,8 @@ fn x12_full_file_in_every_delimiter_style() {
 /// An 834 with the envelope written around `members` (one segment per line).
 fn x12(purpose: &str, members: &[&str]) -> String {
     let mut segs = vec![
-        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*0930*^*00501*000000007*0*P*:".to_owned(),
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*0930*^*00501*000000007*0*P*:"
+            .to_owned(),
         "GS*BE*SENDER*RECEIVER*20260105*0930*7*X*005010X220A1".into(),
         "ST*834*0001*005010X220A1".into(),
         format!("BGN*00*REF*20260105*0930****{purpose}"),

@@ -116,6 +116,11 @@ pub fn encode(l: &Ledger, part: Part) -> Vec<u8> {
                 w.u8(enum_index(VisitStatus::ALL, v.status));
                 w.u8(opt_index(Metro::ALL, v.clinic_metro));
             }
+            w.u32(l.patients.len() as u32);
+            for (patient, member) in &l.patients {
+                w.u64(*patient);
+                w.u64(member.0);
+            }
         }
         Part::Surveys => {
             w.0.reserve(4 + l.surveys.len() * 22);
@@ -256,6 +261,12 @@ pub fn decode_into(l: &mut Ledger, part: Part, bytes: &[u8]) -> Result<()> {
                     clinic_metro: r.opt_pick(Metro::ALL)?,
                 });
             }
+            let n = r.count(16)?;
+            let mut links = Vec::with_capacity(n);
+            for _ in 0..n {
+                links.push((r.u64()?, MemberKey(r.u64()?)));
+            }
+            l.patients = links.into_iter().collect();
         }
         Part::Surveys => {
             let n = r.count(22)?;
@@ -296,7 +307,11 @@ mod tests {
             worksite: Some("Boston HQ".into()),
             metro: Some(Metro::Boston),
         };
-        l.apply_full_file(d("2024-02-01"), vec![(MemberKey(u64::MAX), facts, vec![Span::new(d("2024-01-01"), None)])], &[]);
+        l.apply_full_file(
+            d("2024-02-01"),
+            vec![(MemberKey(u64::MAX), facts, vec![Span::new(d("2024-01-01"), None)])],
+            &[],
+        );
         l.replace_memberships(vec![
             (MemberKey(u64::MAX), Span::new(d("2024-01-05"), Some(d("2024-09-30")))),
             (MemberKey(3), Span::new(d("2023-01-01"), None)),
@@ -309,6 +324,7 @@ mod tests {
             status: VisitStatus::NoShow,
             clinic_metro: None,
         }]);
+        l.link_patients([(77, MemberKey(3))]);
         l.upsert_surveys(vec![
             SurveyResponse { key: 1, member: None, date: d("2024-03-02"), score: 0 },
             SurveyResponse { key: 2, member: Some(MemberKey(0)), date: d("2024-03-02"), score: 10 },

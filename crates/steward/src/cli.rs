@@ -201,9 +201,12 @@ pub struct ImportArgs {
     /// A saved column mapping of the account, for a census in another layout.
     #[arg(long)]
     pub mapping: Option<String>,
-    /// Apply a full file even if it terminates more than 20% of the eligible lives.
+    /// Apply a full file even if it terminates more than --max-termination-percent of the eligible lives.
     #[arg(long)]
     pub force: bool,
+    /// The share of eligible lives a full file may terminate by omission before it is refused.
+    #[arg(long, default_value_t = 20.0, value_parser = parse_percent)]
+    pub max_termination_percent: f64,
     /// The date a full file states eligibility as of (default: the 834's date, else today).
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
@@ -288,4 +291,11 @@ fn parse_pair(s: &str) -> Result<(String, String), String> {
 pub struct DemoImportArgs {
     /// A directory written by `steward demo-files`.
     pub dir: PathBuf,
+}
+
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("{s:?} is not a percentage from 0 to 100")),
+    }
 }

@@ -137,6 +137,9 @@ fn no_identifier_reaches_the_disk() {
         "census.csv",
         "member_id,relationship,first_name,last_name,birth_date,sex,zip,worksite,coverage_start,coverage_end
 PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,
+PLANTID0044,Zephyrquillname,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,
+PLANTID0045,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,1913-02-03x,
+PLANTID0046,employee,leak@planted.example,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,,extra
 ",
     );
     let x12 = write(f, "change.edi", &[
@@ -165,13 +168,15 @@ PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle H
     let visits = write(
         f,
         "visits.csv",
-        "account,visit_id,member_id,visit_date,modality,metro,status\nacme,V1,PLANTID0042,2024-01-20,video,,completed\n",
+        "account,visit_id,member_id,visit_date,modality,metro,status\nacme,V1,PLANTID0042,2024-01-20,video,,completed
+acme,V2,PLANTID0042,2024-01-21,Obadiahplanted,,completed\nacme,V3,PLANTID0042,1913-02-03x,video,Zephyrquillname,completed\n",
     );
     let fhir = write(
         f,
         "fhir.ndjson",
         &format!(
-            "{}\n{}\n",
+            "{}\n{}\n{}\n",
+            r#"{"resourceType":"Patient","id":"PLANTID0042","name":"Zephyrquillname","identifier":7}"#,
             r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://steward.example/fhir/member-id","value":"PLANTID0042"},{"system":"http://hl7.org/fhir/sid/us-ssn","value":"987-65-4329"}],"name":[{"family":"Zephyrquillname","given":["Obadiahplanted"]}],"telecom":[{"system":"email","value":"leak@planted.example"},{"system":"phone","value":"555-0199-44"}],"birthDate":"1913-02-03","address":[{"line":["7788 Secretstreet Rd"]}]}"#,
             r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1","display":"Obadiahplanted Zephyrquillname"},"period":{"start":"2024-01-22T10:00:00-08:00"},"text":{"status":"generated","div":"<div>Plantedtextnarrative</div>"}}"#
         ),
@@ -179,9 +184,12 @@ PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle H
     let surveys = write(
         f,
         "surveys.csv",
-        "account,response_id,member_id,response_date,score,comment\nacme,R1,PLANTID0042,2024-01-25,9,Plantedcomment about my rash\n",
+        "account,response_id,member_id,response_date,score,comment\nacme,R1,PLANTID0042,2024-01-25,9,Plantedcomment about my rash
+acme,R2,PLANTID0042,2024-01-26,987-65-4329,Plantedcomment about my rash\n",
     );
-    steward(&data, &["import", "eligibility", &census, "--account", "acme", "--as-of", "2024-01-31"]).ok();
+    let census_out =
+        steward(&data, &["import", "eligibility", &census, "--account", "acme", "--as-of", "2024-01-31"]).ok();
+    assert!(census_out.stdout.contains("3 rejected"), "the planted bad rows were rejected: {}", census_out.stdout);
     let out = steward(&data, &["import", "eligibility", &x12, "--account", "acme"]).ok();
     assert!(out.stdout.contains("0 rejected"), "{}", out.stdout);
     steward(&data, &["import", "memberships", &memberships]).ok();
@@ -209,6 +217,8 @@ PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle H
         }
     }
     assert!(scanned > 50_000, "the scan read the database: {scanned} bytes");
+    let batches = steward(&data, &["imports", "--json"]).ok().stdout;
+    assert!(batches.matches("\"line\"").count() >= 6, "rejections were recorded (and scanned): {batches}");
 }
 
 #[test]

@@ -102,6 +102,18 @@ impl<D: Driver> MemberStore for SqlStore<D> {
 
     fn commit_import(&self, work: &mut dyn ImportWork) -> Result<ImportBatch> {
         self.write(|c| {
+            // Checked again here, inside the writer's transaction, so two processes importing
+            // the same file at once cannot both apply it.
+            let planned = work.batch();
+            let account = opt_account_id(c, planned.account.as_ref())?;
+            let applied = c.query_one(
+                "SELECT id FROM import_batches WHERE kind = $1 AND content_hash = $2 AND status = 'applied' \
+                 AND (account_id = $3 OR (account_id IS NULL AND $3 IS NULL))",
+                &[planned.kind.as_str().into(), planned.content_hash.as_str().into(), account.into()],
+            )?;
+            if applied.is_some() {
+                return Err(StoreError::Duplicate(format!("import of {}", planned.file_name)));
+            }
             while let Some(mut update) = work.next_update()? {
                 let account = account_id(c, &update.account)?;
                 let metrics = update.metrics.take();

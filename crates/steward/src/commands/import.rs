@@ -17,6 +17,7 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
     options.account = args.account.clone();
     options.mapping = args.mapping.clone();
     options.force = args.force;
+    options.max_termination_share = args.max_termination_percent / 100.0;
     options.as_of = args.as_of;
     options.dependent_ref = args.dependent_ref.clone();
     options.member_id_system = args.member_id_system.clone();
