@@ -4,10 +4,12 @@
 # same CSV files in SQL). Checks that every account-month agrees, then reports wall time
 # and peak RSS of both, and the throughput of the X12 834 and FHIR NDJSON importers.
 #
-# usage: bench/company.sh [WORKDIR]   (needs ~10 GB free; pip install duckdb==2.0.1)
+# usage: bench/company.sh [WORKDIR] [RUNS]   (needs ~10 GB free; pip install duckdb==2.0.1)
+# Each side runs RUNS times (default 3), alternating; medians are reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-$(mktemp -d)}
+runs=${2:-3}
 mkdir -p "$work"
 python3 -c "import duckdb" 2>/dev/null || pip install -q duckdb==2.0.1
 cargo build --release --quiet
@@ -20,27 +22,34 @@ if [ ! -f "$files/manifest.json" ]; then
 fi
 du -sh "$files"
 
-echo "== Steward: demo-import (every file, one batch each) + metrics --json for every account"
-rm -rf "$work/data"
-/usr/bin/time -f "%e %M" -o "$work/steward-import.time" "$bin" --data-dir "$work/data" demo-import "$files"
-/usr/bin/time -f "%e %M" -o "$work/steward-metrics.time" "$bin" --data-dir "$work/data" metrics --json > "$work/steward.json"
+: > "$work/steward.times"
+: > "$work/duckdb.times"
+for run in $(seq "$runs"); do
+  echo "== run $run: Steward: demo-import (every file, one batch each) + metrics --json for every account"
+  rm -rf "$work/data"
+  /usr/bin/time -f "%e %M" -o "$work/s1" "$bin" --data-dir "$work/data" demo-import "$files"
+  /usr/bin/time -f "%e %M" -o "$work/s2" "$bin" --data-dir "$work/data" metrics --json > "$work/steward.json"
+  paste -d' ' "$work/s1" "$work/s2" >> "$work/steward.times"
+  echo "== run $run: DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)'): the same monthly table in SQL"
+  /usr/bin/time -f "%e %M" -o "$work/d1" python3 bench/duckdb_metrics.py "$files" "$work/duckdb.csv"
+  cat "$work/d1" >> "$work/duckdb.times"
+done
 
-echo "== DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)'): the same monthly table in SQL"
-/usr/bin/time -f "%e %M" -o "$work/duckdb.time" python3 bench/duckdb_metrics.py "$files" "$work/duckdb.csv"
-
-echo "== agreement"
+echo "== agreement (last run)"
 python3 bench/compare.py "$work/steward.json" "$work/duckdb.csv"
 
-read -r s_import s_import_rss < "$work/steward-import.time"
-read -r s_metrics s_metrics_rss < "$work/steward-metrics.time"
-read -r d_wall d_rss < "$work/duckdb.time"
-python3 - "$s_import" "$s_metrics" "$s_import_rss" "$s_metrics_rss" "$d_wall" "$d_rss" <<'PY'
-import sys
-si, sm, sr1, sr2, dw, dr = map(float, sys.argv[1:])
-s = si + sm
-print(f"steward: {s:.1f} s wall (import {si:.1f} s + metrics {sm:.1f} s), peak RSS {max(sr1, sr2) / 1024:.0f} MB")
-print(f"duckdb:  {dw:.1f} s wall, peak RSS {dr / 1024:.0f} MB")
-print(f"steward is {dw / s:.2f}x faster with {dr / max(sr1, sr2):.1f}x less memory")
+python3 - "$work/steward.times" "$work/duckdb.times" <<'PY'
+import statistics, sys
+s = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+d = [list(map(float, l.split())) for l in open(sys.argv[2]) if l.strip()]
+s_wall = [r[0] + r[2] for r in s]
+s_rss = [max(r[1], r[3]) / 1024 for r in s]
+d_wall = [r[0] for r in d]
+d_rss = [r[1] / 1024 for r in d]
+sm, dm = statistics.median(s_wall), statistics.median(d_wall)
+print(f"steward: median {sm:.1f} s wall over {len(s)} runs {sorted(round(x, 1) for x in s_wall)}, peak RSS {max(s_rss):.0f} MB")
+print(f"duckdb:  median {dm:.1f} s wall over {len(d)} runs {sorted(round(x, 1) for x in d_wall)}, peak RSS {max(d_rss):.0f} MB")
+print(f"steward is {dm / sm:.2f}x faster with {max(d_rss) / max(s_rss):.1f}x less memory")
 PY
 
 echo "== X12 834 and FHIR NDJSON importers (the company files' alternate encodings)"

@@ -92,7 +92,7 @@ pub fn parse<R: Read>(
     let mut people: Vec<(MemberKey, PersonFacts, Vec<Span>)> = Vec::new();
     let mut untouched = Vec::new();
     let mut seen: HashMap<MemberKey, (usize, Vec<u64>)> = HashMap::new();
-    for (_, row) in parsed.data.rows {
+    for row in parsed.data.groups.into_iter().flatten() {
         match row {
             CensusRow::Rejected { line, key, message } => {
                 tally.retract(line, message);

@@ -23,18 +23,18 @@ pub enum Eligibility {
     Changes(Vec<(u64, EligibilityEvent)>),
 }
 
-/// Rows for several accounts, by the account's slug as written in the file.
+/// Rows for several accounts, grouped by the account's slug as written in the file (rows
+/// keep their file order within an account).
 #[derive(Debug)]
 pub struct ByAccount<T> {
     pub accounts: Vec<String>,
-    /// `(account index, row)`
-    pub rows: Vec<(u32, T)>,
+    pub groups: Vec<Vec<T>>,
     index: HashMap<String, u32>,
 }
 
 impl<T> Default for ByAccount<T> {
     fn default() -> Self {
-        Self { accounts: Vec::new(), rows: Vec::new(), index: HashMap::new() }
+        Self { accounts: Vec::new(), groups: Vec::new(), index: HashMap::new() }
     }
 }
 
@@ -45,17 +45,38 @@ impl<T> ByAccount<T> {
         }
         let i = self.accounts.len() as u32;
         self.accounts.push(slug.to_owned());
+        self.groups.push(Vec::new());
         self.index.insert(slug.to_owned(), i);
         i
     }
 
-    /// The rows grouped by account, in the order accounts first appeared.
-    pub fn into_groups(self) -> Vec<(String, Vec<T>)> {
-        let mut groups: Vec<(String, Vec<T>)> = self.accounts.into_iter().map(|a| (a, Vec::new())).collect();
-        for (i, row) in self.rows {
-            groups[i as usize].1.push(row);
+    pub fn push(&mut self, account: u32, row: T) {
+        self.groups[account as usize].push(row);
+    }
+
+    /// Appends `other`'s rows after this one's, account by account.
+    pub fn append(&mut self, other: ByAccount<T>) {
+        for (slug, rows) in other.accounts.into_iter().zip(other.groups) {
+            let i = self.account(&slug) as usize;
+            self.groups[i].extend(rows);
         }
-        groups
+    }
+
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every row, account by account.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.groups.iter().flatten()
+    }
+
+    pub fn into_groups(self) -> Vec<(String, Vec<T>)> {
+        self.accounts.into_iter().zip(self.groups).collect()
     }
 }
 

@@ -211,7 +211,7 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
             match row(&cols, &record, line)? {
                 Row::Accept(account, value) => {
                     let i = out.rows.account(account.or(scope.only).unwrap_or_default());
-                    out.rows.rows.push((i, value));
+                    out.rows.push(i, value);
                 }
                 Row::Reject(message) => out.rejected.push((line, message)),
             }
@@ -238,12 +238,10 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
             blocks.par_iter().map(|(line, bytes)| parse_block(*line, bytes)).collect();
         for block in parsed {
             let block = block?;
-            let mut rows = block.rows;
-            let accounts = std::mem::take(&mut rows.accounts);
-            let map: Vec<u32> = accounts.iter().map(|a| all.account(a)).collect();
-            tally.accepted += rows.rows.len() as u64;
-            tally.read += rows.rows.len() as u64;
-            all.rows.extend(rows.rows.into_iter().map(|(i, v)| (map[i as usize], v)));
+            let accepted = block.rows.len() as u64;
+            tally.accepted += accepted;
+            tally.read += accepted;
+            all.append(block.rows);
             for (line, message) in block.rejected {
                 tally.reject(line, message);
             }

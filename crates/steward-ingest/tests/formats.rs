@@ -160,7 +160,7 @@ fn csv_feeds_reject_rows_not_files() {
             (6, "membership_end is before membership_start"),
         ],
     );
-    assert_eq!(m.data.rows.len(), 2);
+    assert_eq!(m.data.len(), 2);
 
     let v = tables::visits(fixture("visits.csv"), scope, &k).unwrap();
     assert_rejected(
@@ -177,7 +177,7 @@ fn csv_feeds_reject_rows_not_files() {
             .iter()
             .all(|(_, m)| !m.contains("teleport") && !m.contains("atlantis") && !m.contains("postponed"))
     );
-    let rows: Vec<&Visit> = v.data.rows.iter().map(|(_, v)| v).collect();
+    let rows: Vec<&Visit> = v.data.iter().collect();
     assert_eq!(rows.len(), 4, "a visit by an unknown member is kept: it counts as unmatched");
     assert_eq!(
         (rows[0].clinic_metro, rows[1].clinic_metro, rows[2].status),
@@ -186,7 +186,7 @@ fn csv_feeds_reject_rows_not_files() {
 
     let s = tables::surveys(fixture("surveys.csv"), scope, &k).unwrap();
     assert_rejected(&s.tally, &[(4, "score is not a whole number from 0 to 10"), (5, "score is not")]);
-    assert_eq!(s.data.rows[1].1.member, None, "anonymous responses are kept");
+    assert_eq!(s.data.iter().nth(1).unwrap().member, None, "anonymous responses are kept");
 
     let only_other = |_: &str| true;
     let scoped = AccountScope { only: Some("other"), known: &only_other };
