@@ -239,6 +239,8 @@ pub fn compute(ledger: &Ledger, metro_of_worksite: impl Fn(&str) -> Option<Metro
         ledger.surveys.iter().filter_map(|s| s.member.map(|m| (m.0, s.date, s.score))).collect();
     surveys.sort_unstable_by_key(|s| (s.0, s.1));
 
+    let mut metro_ids: [Option<usize>; 10] = [None; 10];
+    let mut site_ids: Vec<Option<usize>> = vec![None; ledger.worksites.len()];
     let (mut vi, mut si) = (0, 0);
     let mut enrolled_months: Vec<usize> = Vec::new();
     let mut visit_months: Vec<usize> = Vec::new();
@@ -263,20 +265,28 @@ pub fn compute(ledger: &Ledger, metro_of_worksite: impl Fn(&str) -> Option<Metro
             si += 1;
         }
         let metro = p.metro.or_else(|| p.worksite.and_then(|w| metro_of_worksite(&ledger.worksites[w as usize])));
-        let mut ids = vec![all];
+        // Cut ids are looked up once per metro and worksite, not once per person.
+        let mut ids = [all; 3];
+        let mut n_ids = 1;
         if let Some(m) = metro {
-            ids.push(cut_id(Cut::Metro(m), &mut tallies));
+            let slot = &mut metro_ids[Metro::ALL.iter().position(|x| *x == m).unwrap_or(0)];
+            ids[n_ids] = *slot.get_or_insert_with(|| cut_id(Cut::Metro(m), &mut tallies));
+            n_ids += 1;
         }
         if let Some(w) = p.worksite {
-            ids.push(cut_id(Cut::Worksite(ledger.worksites[w as usize].clone()), &mut tallies));
+            let slot = &mut site_ids[w as usize];
+            ids[n_ids] =
+                *slot.get_or_insert_with(|| cut_id(Cut::Worksite(ledger.worksites[w as usize].clone()), &mut tallies));
+            n_ids += 1;
         }
+        let ids = &ids[..n_ids];
         tally_person(
             p,
             first,
             n,
             &visits[mine_v..vi],
             &surveys[mine_s..si],
-            &ids,
+            ids,
             &mut tallies,
             &mut enrolled_months,
             &mut visit_months,

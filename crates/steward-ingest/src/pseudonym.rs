@@ -23,13 +23,23 @@ impl Pseudonymizer {
     }
 
     fn hash(&self, domain: u8, account: &str, id: &str) -> u64 {
-        let mut h = blake3::Hasher::new_keyed(&self.key);
-        h.update(&[domain]);
-        h.update(account.as_bytes());
-        h.update(&[0]);
-        h.update(id.trim().as_bytes());
+        let id = id.trim();
+        // One call over one buffer: most ids are short, and per-call setup dominates.
+        let mut stack = [0u8; 128];
+        let len = 2 + account.len() + id.len();
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
+        } else {
+            heap.resize(len, 0);
+            &mut heap
+        };
+        buf[0] = domain;
+        buf[1..1 + account.len()].copy_from_slice(account.as_bytes());
+        buf[1 + account.len()] = 0;
+        buf[2 + account.len()..].copy_from_slice(id.as_bytes());
         let mut out = [0u8; 8];
-        out.copy_from_slice(&h.finalize().as_bytes()[..8]);
+        out.copy_from_slice(&blake3::keyed_hash(&self.key, buf).as_bytes()[..8]);
         u64::from_le_bytes(out)
     }
 

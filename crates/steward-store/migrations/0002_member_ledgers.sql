@@ -17,7 +17,7 @@ CREATE TABLE member_ledger_parts (
     part TEXT NOT NULL CHECK (part IN ('people', 'visits', 'surveys')),
     data {{bytes}} NOT NULL,
     PRIMARY KEY (account_id, part)
-){{sqlite: WITHOUT ROWID}};
+);
 
 -- One row per account and cut: the month-by-month counts from first_month on, as a
 -- compact series (see steward-store's series_codec). Pages read a handful of rows.

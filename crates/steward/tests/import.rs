@@ -105,6 +105,25 @@ acme,R4,2002,2024-03-20,9
     );
     assert_eq!(seattle["unmatched_visits"], Value::Null, "an unmatched visit belongs to no cut");
     assert_eq!(by_metro.as_array().unwrap().len(), 4, "two metros, two months");
+
+    // Each worksite here is in one metro, so its rows are that metro's, named by worksite.
+    let by_site: Value =
+        serde_json::from_str(&steward(d, &["metrics", "--account", "acme", "--by", "worksite", "--json"]).ok().stdout)
+            .unwrap();
+    let site =
+        by_site.as_array().unwrap().iter().find(|r| r["worksite"] == "Seattle HQ" && r["month"] == "2024-03").unwrap();
+    for field in [
+        "eligible_lives",
+        "enrolled_members",
+        "active_members_12m",
+        "visits_per_1000",
+        "virtual_share",
+        "nps",
+        "nps_responses",
+    ] {
+        assert_eq!(site[field], seattle[field], "{field}");
+    }
+    assert_eq!(by_site.as_array().unwrap().len(), 6, "two worksites, three months");
 }
 
 /// Strings no byte under the data dir may contain, in the forms the files carry them.
