@@ -54,14 +54,14 @@ pub fn parse<R: Read>(
     let format = mapping.map_or(DateFormat::Iso, |m| m.date_format);
     let any = |_: &str| true;
     let scope = AccountScope { only: Some(account), known: &any };
-    let parsed = parse_rows(reader, REQUIRED, OPTIONAL, mapping, scope, |cols, record, line| {
+    let parsed = parse_rows(reader, REQUIRED, OPTIONAL, mapping, scope, |cols, record, line, _| {
         let field = |name: &str| cols.get(record, name, line);
         let member_id = field("member_id")?;
         if member_id.is_empty() {
             return Ok(Row::Reject("member_id is empty".into()));
         }
         let key = keys.member(account, member_id);
-        let rejected = |message: String| Ok(Row::Accept(None, CensusRow::Rejected { line, key, message }));
+        let rejected = |message: String| Ok(Row::Accept(CensusRow::Rejected { line, key, message }));
         let Some(relationship) = Relationship::parse_any(field("relationship")?) else {
             return rejected(
                 "unknown relationship; use employee, spouse, child, other or an X12 code (18, 01, 19, …)".into(),
@@ -86,7 +86,7 @@ pub fn parse<R: Read>(
             worksite: Some(field("worksite")?).filter(|w| !w.is_empty()).map(str::to_owned),
             metro: None,
         };
-        Ok(Row::Accept(None, CensusRow::Span { line, key, facts, span: Span::new(start, end) }))
+        Ok(Row::Accept(CensusRow::Span { line, key, facts, span: Span::new(start, end) }))
     })?;
     let mut tally = parsed.tally;
     let mut people: Vec<(MemberKey, PersonFacts, Vec<Span>)> = Vec::new();

@@ -53,10 +53,10 @@ impl AccountScope<'_> {
     }
 }
 
-/// What a row parser makes of one record: its account (`None`: the `--account` one) and
-/// value, or why it was rejected (never quoting the row's values).
-pub(crate) enum Row<'r, T> {
-    Accept(Option<&'r str>, T),
+/// What a row parser makes of one record: its value, or why it was rejected (never
+/// quoting the row's values).
+pub(crate) enum Row<T> {
+    Accept(T),
     Reject(String),
 }
 
@@ -168,7 +168,8 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
     optional: &[&'static str],
     mapping: Option<&ColumnMapping>,
     scope: AccountScope,
-    row: impl for<'r> Fn(&Columns, &'r csv::ByteRecord, u64) -> Result<Row<'r, T>, FileError> + Sync,
+    // (columns, record, line, the row's account) → the row
+    row: impl Fn(&Columns, &csv::ByteRecord, u64, &str) -> Result<Row<T>, FileError> + Sync,
 ) -> Result<Parsed<ByAccount<T>>, FileError> {
     let mut reader = utf8_reader(reader)?;
     let mut header_line = Vec::new();
@@ -208,9 +209,16 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
                 out.rejected.push((line, message));
                 continue;
             }
-            match row(&cols, &record, line)? {
-                Row::Accept(account, value) => {
-                    let i = out.rows.account(account.or(scope.only).unwrap_or_default());
+            let account = match scope.resolve(cols.get(&record, "account", line)?, cols.has("account")) {
+                Ok(account) => scope.name(account),
+                Err(message) => {
+                    out.rejected.push((line, message));
+                    continue;
+                }
+            };
+            match row(&cols, &record, line, account)? {
+                Row::Accept(value) => {
+                    let i = out.rows.account(account);
                     out.rows.push(i, value);
                 }
                 Row::Reject(message) => out.rejected.push((line, message)),
@@ -277,10 +285,8 @@ pub fn memberships<R: Read>(
         &["account", "membership_end"],
         None,
         scope,
-        |cols, record, line| {
-            let field = |name: &str| cols.get(record, name, line);
-            let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
-            let name = scope.name(account);
+        |cols, record, line, name| {
+            let field = |field: &str| cols.get(record, field, line);
             let member_id = field("member_id")?;
             if member_id.is_empty() {
                 return Ok(Row::Reject("member_id is empty".into()));
@@ -290,17 +296,15 @@ pub fn memberships<R: Read>(
             if end.is_some_and(|e| e < start) {
                 return Ok(Row::Reject("membership_end is before membership_start".into()));
             }
-            Ok(Row::Accept(account, (keys.member(name, member_id), Span::new(start, end))))
+            Ok(Row::Accept((keys.member(name, member_id), Span::new(start, end))))
         },
     )
 }
 
 pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Visits>, FileError> {
     let required = &["visit_id", "member_id", "visit_date", "modality", "status"];
-    parse_rows(reader, required, &["account", "metro"], None, scope, |cols, record, line| {
-        let field = |name: &str| cols.get(record, name, line);
-        let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
-        let name = scope.name(account);
+    parse_rows(reader, required, &["account", "metro"], None, scope, |cols, record, line, name| {
+        let field = |field: &str| cols.get(record, field, line);
         let (visit_id, member_id) = (field("visit_id")?, field("member_id")?);
         if visit_id.is_empty() || member_id.is_empty() {
             return Ok(Row::Reject(
@@ -324,7 +328,7 @@ pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> 
             status,
             clinic_metro,
         };
-        Ok(Row::Accept(account, visit))
+        Ok(Row::Accept(visit))
     })
 }
 
@@ -336,10 +340,8 @@ pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) ->
         &["account", "member_id"],
         None,
         scope,
-        |cols, record, line| {
-            let field = |name: &str| cols.get(record, name, line);
-            let account = row_try!(scope.resolve(field("account")?, cols.has("account")));
-            let name = scope.name(account);
+        |cols, record, line, name| {
+            let field = |field: &str| cols.get(record, field, line);
             let response_id = field("response_id")?;
             if response_id.is_empty() {
                 return Ok(Row::Reject("response_id is empty".into()));
@@ -352,10 +354,7 @@ pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) ->
             };
             let member_id = field("member_id")?;
             let member: Option<MemberKey> = (!member_id.is_empty()).then(|| keys.member(name, member_id));
-            Ok(Row::Accept(
-                account,
-                SurveyResponse { key: keys.record(name, b's', response_id), member, date: day, score },
-            ))
+            Ok(Row::Accept(SurveyResponse { key: keys.record(name, b's', response_id), member, date: day, score }))
         },
     )
 }
