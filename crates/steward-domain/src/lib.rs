@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod metro;
 pub mod money;
 pub mod month;
+pub mod pricing;
 pub mod slug;
 pub mod task;
 pub mod user;

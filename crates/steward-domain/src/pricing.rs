@@ -1,0 +1,225 @@
+//! The one pricing engine: what a contract bills for a month, a year and as ARR
+//! (DOMAIN.md "Commercial terms"). Billing, ARR, renewals and quotes all call it.
+//!
+//! - PEPM bills eligible employees, PMPM enrolled members, a flat fee a twelfth of the
+//!   annual amount each month.
+//! - Graduated tiers bill the units within each tier at that tier's rate.
+//! - The annual escalator raises rates at each anniversary of the start: a month is billed
+//!   at the rate of the contract year its first day falls in.
+//! - Add-on services are billed per event; a year's events are spread over its months.
+//! - A minimum annual commitment floors the annual amount, and ARR with it.
+
+use crate::contract::{Contract, PricingModel, Tier};
+use crate::{Money, Month};
+use chrono::{Datelike, NaiveDate};
+
+/// The volumes a month is billed on (metrics at the month's end).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Volume {
+    pub eligible_employees: i64,
+    pub enrolled_members: i64,
+}
+
+/// Whole contract years completed by `day` (anniversaries of `start` on or before it).
+pub fn contract_years(start: NaiveDate, day: NaiveDate) -> i64 {
+    if day < start {
+        return 0;
+    }
+    let mut years = i64::from(day.year() - start.year());
+    let anniversary_this_year = start.with_year(day.year()).unwrap_or_else(|| {
+        // 29 February: the anniversary falls on 1 March in common years.
+        NaiveDate::from_ymd_opt(day.year(), 3, 1).unwrap_or(day)
+    });
+    if day < anniversary_this_year {
+        years -= 1;
+    }
+    years.max(0)
+}
+
+/// Cents (fractional) for `units` billed through graduated `tiers`, or at `rate` without.
+fn usage_cents(rate: Money, tiers: &[Tier], units: i64) -> f64 {
+    let units = units.max(0);
+    if tiers.is_empty() {
+        return rate.cents as f64 * units as f64;
+    }
+    let mut total = 0.0;
+    for (i, tier) in tiers.iter().enumerate() {
+        let upper = tiers.get(i + 1).map_or(i64::MAX, |next| next.from_units);
+        let in_tier = units.min(upper) - tier.from_units;
+        if in_tier > 0 {
+            total += tier.rate.cents as f64 * in_tier as f64;
+        }
+    }
+    total
+}
+
+/// What `contract` bills for `month` at `volume`: usage (escalated) plus add-ons.
+pub fn monthly_billed(contract: &Contract, month: Month, volume: Volume) -> Money {
+    let escalation = (1.0 + contract.annual_escalator_pct / 100.0)
+        .powi(contract_years(contract.start_date, month.first_day()) as i32);
+    let usage = match contract.pricing_model {
+        PricingModel::Pepm => usage_cents(contract.rate, &contract.tiers, volume.eligible_employees),
+        PricingModel::Pmpm => usage_cents(contract.rate, &contract.tiers, volume.enrolled_members),
+        PricingModel::FlatAnnual => contract.rate.cents as f64 / 12.0,
+    };
+    let add_ons: f64 =
+        contract.add_ons.iter().map(|a| a.price_per_event.cents as f64 * a.events_per_year as f64 / 12.0).sum();
+    Money::from_cents((usage * escalation + add_ons).round() as i64)
+}
+
+/// A contract year's bill: the months' sum, floored by the minimum annual commitment.
+pub fn annual_billed(contract: &Contract, months: &[(Month, Volume)]) -> Money {
+    let sum: i64 = months.iter().map(|(m, v)| monthly_billed(contract, *m, *v).cents).sum();
+    Money::from_cents(sum.max(contract.minimum_annual_commitment.map_or(0, |m| m.cents)))
+}
+
+/// Annual recurring revenue: the current month's bill × 12, not below the minimum.
+pub fn arr(contract: &Contract, month: Month, volume: Volume) -> Money {
+    let run_rate = monthly_billed(contract, month, volume).cents * 12;
+    Money::from_cents(run_rate.max(contract.minimum_annual_commitment.map_or(0, |m| m.cents)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Slug;
+    use crate::contract::{AddOn, RenewalOutcome};
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    fn contract(
+        model: PricingModel,
+        rate_cents: i64,
+        tiers: Vec<Tier>,
+        escalator: f64,
+        minimum: Option<i64>,
+    ) -> Contract {
+        Contract {
+            id: 1,
+            account: Slug::parse("acme").unwrap(),
+            start_date: d("2024-07-15"),
+            end_date: d("2027-07-14"),
+            auto_renew: true,
+            notice_days: 90,
+            pricing_model: model,
+            rate: Money::from_cents(rate_cents),
+            tiers,
+            annual_escalator_pct: escalator,
+            minimum_annual_commitment: minimum.map(Money::from_cents),
+            add_ons: vec![],
+            renewal_outcome: RenewalOutcome::Pending,
+            version: 1,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn hand_computed_bills() {
+        let v = Volume { eligible_employees: 6_000, enrolled_members: 1_500 };
+        // PEPM $4.50, tiers: first 5,000 at $4.50, the rest at $3.80: 22,500 + 3,800 = $26,300.
+        let tiers = vec![
+            Tier { from_units: 0, rate: Money::from_cents(450) },
+            Tier { from_units: 5_000, rate: Money::from_cents(380) },
+        ];
+        let pepm = contract(PricingModel::Pepm, 450, tiers, 3.0, None);
+        assert_eq!(monthly_billed(&pepm, m("2024-08"), v), Money::from_cents(2_630_000));
+        // Second contract year (from 2025-07-15): August 2025 is escalated 3%, July 2025 not yet.
+        assert_eq!(monthly_billed(&pepm, m("2025-07"), v), Money::from_cents(2_630_000));
+        assert_eq!(monthly_billed(&pepm, m("2025-08"), v), Money::from_cents(2_708_900));
+        // PMPM $30 on 1,500 enrolled = $45,000; flat $240,000 a year = $20,000 a month.
+        assert_eq!(
+            monthly_billed(&contract(PricingModel::Pmpm, 3_000, vec![], 0.0, None), m("2024-08"), v),
+            Money::from_cents(4_500_000)
+        );
+        let mut flat = contract(PricingModel::FlatAnnual, 24_000_000, vec![], 0.0, None);
+        flat.add_ons = vec![AddOn {
+            service: "flu_shot_event".into(),
+            price_per_event: Money::from_cents(300_000),
+            events_per_year: 4,
+        }];
+        // Plus 4 × $3,000 flu-shot events a year = $1,000 a month.
+        assert_eq!(monthly_billed(&flat, m("2024-08"), v), Money::from_cents(2_100_000));
+        assert_eq!(arr(&flat, m("2024-08"), v), Money::from_cents(25_200_000));
+        // A minimum of $400,000 floors both the year and ARR of a $26,300-a-month contract.
+        let floored = contract(PricingModel::Pepm, 450, vec![], 0.0, Some(40_000_000));
+        let year: Vec<(Month, Volume)> =
+            (0..12).map(|i| (m("2024-08").plus(i), Volume { eligible_employees: 1_000, ..v })).collect();
+        assert_eq!(annual_billed(&floored, &year), Money::from_cents(40_000_000));
+        assert_eq!(
+            arr(&floored, m("2024-08"), Volume { eligible_employees: 1_000, ..v }),
+            Money::from_cents(40_000_000)
+        );
+    }
+
+    #[test]
+    fn contract_years_turn_on_anniversaries() {
+        assert_eq!(contract_years(d("2024-07-15"), d("2025-07-14")), 0);
+        assert_eq!(contract_years(d("2024-07-15"), d("2025-07-15")), 1);
+        assert_eq!(contract_years(d("2024-02-29"), d("2025-02-28")), 0);
+        assert_eq!(contract_years(d("2024-02-29"), d("2025-03-01")), 1);
+        assert_eq!(contract_years(d("2024-07-15"), d("2020-01-01")), 0);
+    }
+
+    fn any_contract() -> impl Strategy<Value = Contract> {
+        (
+            prop_oneof![Just(PricingModel::Pepm), Just(PricingModel::Pmpm), Just(PricingModel::FlatAnnual)],
+            1..5_000i64,
+            proptest::collection::vec((1..20_000i64, 1..5_000i64), 0..4),
+            0.0..10.0f64,
+            proptest::option::of(0..50_000_000i64),
+        )
+            .prop_map(|(model, rate, mut tier_specs, escalator, minimum)| {
+                tier_specs.sort();
+                tier_specs.dedup_by_key(|t| t.0);
+                let mut tiers = vec![];
+                if !tier_specs.is_empty() && model != PricingModel::FlatAnnual {
+                    tiers.push(Tier { from_units: 0, rate: Money::from_cents(rate) });
+                    tiers.extend(
+                        tier_specs.into_iter().map(|(from, r)| Tier { from_units: from, rate: Money::from_cents(r) }),
+                    );
+                }
+                contract(model, rate, tiers, escalator, minimum)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn bills_never_fall_as_volume_rises(c in any_contract(), a in 0..100_000i64, extra in 0..100_000i64, month in 0..48i32) {
+            let month = m("2024-08").plus(month);
+            let low = Volume { eligible_employees: a, enrolled_members: a };
+            let high = Volume { eligible_employees: a + extra, enrolled_members: a + extra };
+            prop_assert!(monthly_billed(&c, month, low) <= monthly_billed(&c, month, high));
+            prop_assert!(arr(&c, month, low) <= arr(&c, month, high));
+        }
+
+        #[test]
+        fn the_minimum_is_always_respected(c in any_contract(), volume in 0..100_000i64) {
+            let v = Volume { eligible_employees: volume, enrolled_members: volume };
+            let year: Vec<(Month, Volume)> = (0..12).map(|i| (m("2024-08").plus(i), v)).collect();
+            let minimum = c.minimum_annual_commitment.unwrap_or(Money::ZERO);
+            prop_assert!(annual_billed(&c, &year) >= minimum);
+            prop_assert!(arr(&c, m("2024-08"), v) >= minimum);
+        }
+
+        #[test]
+        fn the_escalator_applies_at_anniversaries_only(c in any_contract(), volume in 1..100_000i64, offset in 0..30i32) {
+            let v = Volume { eligible_employees: volume, enrolled_members: volume };
+            // Months wholly inside one contract year bill the same; across the anniversary
+            // the usage part rises by the escalator.
+            let first = m("2024-08").plus(offset % 11);
+            prop_assert_eq!(monthly_billed(&c, first, v), monthly_billed(&c, m("2025-07"), v));
+            let before = monthly_billed(&c, m("2025-07"), v).cents as f64;
+            let after = monthly_billed(&c, m("2025-08"), v).cents as f64;
+            let expected = before * (1.0 + c.annual_escalator_pct / 100.0);
+            prop_assert!((after - expected).abs() <= 1.0 + expected * 1e-9, "{} vs {}", after, expected);
+        }
+    }
+}
