@@ -12,6 +12,7 @@ pub mod contact;
 pub mod contract;
 pub mod csat;
 pub mod email;
+pub mod health;
 pub mod import;
 pub mod ledger;
 pub mod member;

@@ -1,10 +1,10 @@
 /// Declares a closed set of snake_case words (the names DOMAIN.md uses) as an enum with
 /// `as_str`, `ALL`, `FromStr`, `Display` and serde as the word itself.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) { $($variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        $vis enum $name { $($variant),+ }
+        $vis enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
