@@ -34,6 +34,13 @@ pub enum Command {
     Imports(ImportsArgs),
     /// Program metrics by month (DOMAIN.md definitions).
     Metrics(MetricsArgs),
+    /// Account health 0–100 with its drivers (the scorecard in force: `scorecard show`).
+    Health(HealthArgs),
+    /// Does health predict churn? Past renewal decisions against health before them.
+    Backtest(BacktestArgs),
+    /// The health scorecard.
+    #[command(subcommand)]
+    Scorecard(ScorecardCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -298,4 +305,30 @@ fn parse_percent(s: &str) -> Result<f64, String> {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
         _ => Err(format!("{s:?} is not a percentage from 0 to 100")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// The month to score (default: each account's latest).
+    #[arg(long, value_parser = |s: &str| steward_domain::Month::parse(s).map_err(|e| e.to_string()))]
+    pub month: Option<steward_domain::Month>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// How many months before each renewal decision to take the score.
+    #[arg(long, default_value_t = 3)]
+    pub months_before: i32,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScorecardCommand {
+    /// Print the scorecard in force (`<data-dir>/scorecard.toml`, else the built-in one) as TOML.
+    Show,
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod demo;
+mod health;
 mod import;
 mod metrics;
 mod users;
@@ -24,6 +25,9 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Imports(args) => import::list(settings, args),
         Command::Metrics(args) => metrics::run(settings, args),
         Command::Mappings(c) => import::mappings(settings, c),
+        Command::Health(args) => health::run(settings, args),
+        Command::Backtest(args) => health::backtest(settings, args),
+        Command::Scorecard(_) => health::show_scorecard(settings),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),
         Command::DemoImport(args) => demo::import_dir(settings, args),

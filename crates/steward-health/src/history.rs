@@ -1,0 +1,79 @@
+//! An account's health for every month it has metrics: the scorecard's inputs gathered
+//! from metrics, the contract target, CSAT, activities with decision makers and open
+//! escalations, each as it stood at that month's end.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use steward_domain::health::{self, HealthScore, Inputs, Scorecard};
+use steward_domain::metrics::MonthMetrics;
+use steward_domain::{Month, Slug};
+use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
+
+/// Health by month, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHealth {
+    pub account: Slug,
+    pub months: Vec<(Month, HealthScore)>,
+}
+
+fn end_of(month: Month) -> DateTime<Utc> {
+    month.last_day().and_hms_opt(23, 59, 59).map_or(DateTime::UNIX_EPOCH, |t| t.and_utc())
+}
+
+/// Mean of the CSAT ratings in the six months ending with `month`.
+fn csat(ratings: &[(NaiveDate, i64)], month: Month) -> Option<f64> {
+    let (from, to) = (month.plus(-5).first_day(), month.last_day());
+    let window: Vec<i64> = ratings.iter().filter(|(d, _)| *d >= from && *d <= to).map(|(_, s)| *s).collect();
+    (!window.is_empty()).then(|| window.iter().sum::<i64>() as f64 / window.len() as f64)
+}
+
+pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResult<AccountHealth> {
+    let target = store.account(account)?.enrollment_target;
+    let metrics: Vec<MonthMetrics> = store
+        .metrics(account, CutKind::All, None, None)?
+        .iter()
+        .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+        .collect();
+    let deciders: Vec<i64> = store.contacts(account)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect();
+    // Days of activities that involved a decision maker, oldest first.
+    let mut touches: Vec<NaiveDate> = store
+        .activities(account, i64::MAX)?
+        .into_iter()
+        .filter(|a| a.contact_ids.iter().any(|c| deciders.contains(c)))
+        .map(|a| a.occurred_at.date_naive())
+        .collect();
+    touches.sort_unstable();
+    let ratings: Vec<(NaiveDate, i64)> =
+        store.csat_ratings(account)?.into_iter().map(|r| (r.rated_on, r.score)).collect();
+    let escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = store
+        .tasks(&TaskFilter { account: Some(account.clone()), ..TaskFilter::default() })?
+        .into_iter()
+        .filter(|t| t.escalation)
+        .map(|t| (t.created_at, t.closed_at))
+        .collect();
+    let mut months = Vec::with_capacity(metrics.len());
+    for (i, m) in metrics.iter().enumerate() {
+        let end = m.month.last_day();
+        let last_touch = touches.partition_point(|d| *d <= end).checked_sub(1).map(|k| touches[k]);
+        let at = end_of(m.month);
+        let inputs = Inputs {
+            enrollment_rate: m.enrollment_rate,
+            enrollment_target: target,
+            utilization_rate: m.utilization_rate,
+            nps: m.nps,
+            nps_responses: m.nps_responses,
+            client_csat: csat(&ratings, m.month),
+            days_since_decision_maker_touch: last_touch.map(|d| (end - d).num_days()),
+            open_escalations: escalations
+                .iter()
+                .filter(|(opened, closed)| *opened <= at && closed.is_none_or(|c| c > at))
+                .count() as i64,
+            enrollment_trend_3m: i
+                .checked_sub(3)
+                .and_then(|k| Some((m.enrollment_rate? - metrics[k].enrollment_rate?) * 100.0)),
+        };
+        if let Some(score) = health::score(card, &inputs) {
+            months.push((m.month, score));
+        }
+    }
+    Ok(AccountHealth { account: account.clone(), months })
+}

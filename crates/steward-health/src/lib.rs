@@ -1,0 +1,11 @@
+//! Health, backtest, playbooks and the work queue, computed from what the store holds.
+//! The rules themselves are pure and live in `steward-domain` (`health`, `pricing`); this
+//! crate gathers their inputs account by account.
+//!
+//! Architecture invariant: no SQL here — only the `Store` traits.
+
+pub mod backtest;
+pub mod history;
+
+pub use backtest::{Backtest, backtest};
+pub use history::{AccountHealth, history};

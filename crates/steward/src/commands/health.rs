@@ -1,0 +1,149 @@
+use super::{outln, print_json, print_table};
+use crate::Settings;
+use crate::cli::{BacktestArgs, HealthArgs};
+use anyhow::{Context, Result};
+use steward_domain::health::{Change, Driver, HealthScore, Measure, Scorecard, change};
+use steward_domain::{Month, Slug};
+
+/// The scorecard in force: `<data-dir>/scorecard.toml` when there is one, else the default.
+pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
+    let path = settings.data_dir.join("scorecard.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let card: Scorecard =
+                toml::from_str(&text).with_context(|| format!("{} is not a valid scorecard", path.display()))?;
+            Ok((card, path.display().to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Scorecard::default(), "built-in defaults".into())),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+pub fn show_scorecard(settings: &Settings) -> Result<()> {
+    let (card, from) = scorecard(settings)?;
+    outln!("# scorecard in force: {from}");
+    outln!("{}", toml::to_string_pretty(&card)?);
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    account: &'a Slug,
+    month: Month,
+    score: f64,
+    band: steward_domain::health::Band,
+    insufficient_data: bool,
+    drivers: &'a [Driver],
+    change: Option<ChangeOut>,
+}
+
+#[derive(serde::Serialize)]
+struct ChangeOut {
+    delta: f64,
+    movers: Vec<Mover>,
+}
+
+#[derive(serde::Serialize)]
+struct Mover {
+    measure: Measure,
+    points: f64,
+}
+
+fn change_out(c: Change) -> ChangeOut {
+    ChangeOut {
+        delta: c.delta,
+        movers: c.movers.into_iter().map(|(measure, points)| Mover { measure, points }).collect(),
+    }
+}
+
+pub fn run(settings: &Settings, args: HealthArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let (card, _) = scorecard(settings)?;
+    let accounts = match &args.account {
+        Some(slug) => vec![store.account(slug)?],
+        None => store.accounts()?,
+    };
+    let mut picked: Vec<(Slug, Month, HealthScore, Option<Change>)> = Vec::new();
+    for account in accounts {
+        let history = steward_health::history(&*store, &card, &account.slug)?;
+        let at = match args.month {
+            Some(m) => history.months.iter().position(|(month, _)| *month == m),
+            None => history.months.len().checked_sub(1),
+        };
+        let Some(i) = at else { continue };
+        let (month, score) = history.months[i].clone();
+        let previous = i.checked_sub(1).map(|k| &history.months[k]).filter(|(m, _)| *m == month.plus(-1));
+        picked.push((account.slug, month, score.clone(), previous.map(|(_, p)| change(p, &score))));
+    }
+    if args.json {
+        let rows: Vec<Row> = picked
+            .iter()
+            .map(|(account, month, s, c)| Row {
+                account,
+                month: *month,
+                score: s.score,
+                band: s.band,
+                insufficient_data: s.insufficient_data,
+                drivers: &s.drivers,
+                change: c.clone().map(change_out),
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    let table: Vec<Vec<String>> = picked
+        .iter()
+        .map(|(account, month, s, c)| {
+            let top: Vec<String> = s
+                .drivers
+                .iter()
+                .filter(|d| d.points_lost >= 1.0)
+                .take(2)
+                .map(|d| format!("{} {:.0} (−{:.0} pts)", d.measure, d.value_display(), d.points_lost))
+                .collect();
+            vec![
+                account.to_string(),
+                month.to_string(),
+                format!("{:.0}", s.score),
+                format!("{}{}", s.band, if s.insufficient_data { " (insufficient data)" } else { "" }),
+                c.as_ref().map_or(String::new(), |c| format!("{:+.0}", c.delta)),
+                top.join("; "),
+            ]
+        })
+        .collect();
+    print_table(&["account", "month", "health", "band", "change", "pulled down by"], &table)
+}
+
+trait Display {
+    fn value_display(&self) -> f64;
+}
+
+impl Display for Driver {
+    /// Rates read as percentages; everything else as is.
+    fn value_display(&self) -> f64 {
+        match self.measure {
+            Measure::EnrollmentVsTarget | Measure::UtilizationRate => self.value * 100.0,
+            _ => self.value,
+        }
+    }
+}
+
+pub fn backtest(settings: &Settings, args: BacktestArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let (card, _) = scorecard(settings)?;
+    let result = steward_health::backtest(&*store, &card, args.months_before)?;
+    if args.json {
+        return print_json(&result);
+    }
+    let pct = |r: Option<f64>| r.map_or("—".into(), |r| format!("{:.0}%", 100.0 * r));
+    outln!(
+        "{} renewal decisions scored {} months before ({} churned, {} without a score then); AUC {}",
+        result.decisions,
+        result.months_before,
+        result.churned,
+        result.skipped,
+        result.auc.map_or("—".into(), |a| format!("{a:.2}"))
+    );
+    let rows: Vec<Vec<String>> =
+        result.by_band.iter().map(|b| vec![b.band.to_string(), b.decisions.to_string(), pct(b.churn_rate)]).collect();
+    print_table(&["band", "decisions", "churned"], &rows)
+}
