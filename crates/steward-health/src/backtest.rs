@@ -124,7 +124,8 @@ mod tests {
     fn auc_by_hand() {
         assert_eq!(auc(&[(10.0, true), (20.0, false), (30.0, false)]), Some(1.0));
         assert_eq!(auc(&[(40.0, true), (20.0, false), (30.0, false)]), Some(0.0));
-        assert_eq!(auc(&[(20.0, true), (20.0, false), (30.0, true), (10.0, false)]), Some(0.375));
+        // Churned 20 and 30 against renewed 20 and 10: one tie, no wins.
+        assert_eq!(auc(&[(20.0, true), (20.0, false), (30.0, true), (10.0, false)]), Some(0.125));
         assert_eq!(auc(&[(20.0, false)]), None);
     }
 }

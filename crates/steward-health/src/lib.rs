@@ -6,6 +6,9 @@
 
 pub mod backtest;
 pub mod history;
+pub mod playbooks;
+pub mod run;
+pub mod work;
 
 pub use backtest::{Backtest, backtest};
 pub use history::{AccountHealth, history};

@@ -41,6 +41,11 @@ pub enum Command {
     /// The health scorecard.
     #[command(subcommand)]
     Scorecard(ScorecardCommand),
+    /// One user's open tasks and alerts across their book, ranked, each with its reason.
+    Work(WorkArgs),
+    /// Playbook rules that open tasks.
+    #[command(subcommand)]
+    Playbooks(PlaybooksCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -331,4 +336,35 @@ pub struct BacktestArgs {
 pub enum ScorecardCommand {
     /// Print the scorecard in force (`<data-dir>/scorecard.toml`, else the built-in one) as TOML.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybooksCommand {
+    /// Run every rule over every account (they also run after each import).
+    Run(PlaybooksRunArgs),
+    /// Print the rules in force (`<data-dir>/playbooks.toml`, else the built-in ones) as TOML.
+    Show,
+}
+
+#[derive(Debug, Args)]
+pub struct PlaybooksRunArgs {
+    /// List what would be opened without opening anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The day to run as of (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkArgs {
+    #[arg(long)]
+    pub user: String,
+    /// The day to rank as of (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
 }

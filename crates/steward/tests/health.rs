@@ -26,6 +26,31 @@ fn the_default_scorecard_predicts_churn_on_the_demo_book() {
         let lost: f64 = row["drivers"].as_array().unwrap().iter().map(|d| d["points_lost"].as_f64().unwrap()).sum();
         assert!((100.0 - lost - score).abs() < 1e-6, "drivers explain the score: {row}");
     }
+    // The demo ran the playbooks after importing; running them again opens nothing new.
+    let again = steward(d, &["playbooks", "run", "--today", "2026-11-26", "--json"]).ok().stdout;
+    let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(again["opened"].as_array().unwrap().len(), 0, "{again}");
+    assert!(again["already_open"].as_u64().unwrap() > 0, "{again}");
+
+    let users: serde_json::Value = serde_json::from_str(&steward(d, &["users", "list", "--json"]).ok().stdout).unwrap();
+    let am = users.as_array().unwrap().iter().find(|u| u["role"] == "account_manager").unwrap()["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let work: serde_json::Value =
+        serde_json::from_str(&steward(d, &["work", "--user", &am, "--today", "2026-11-26", "--json"]).ok().stdout)
+            .unwrap();
+    let rows = work.as_array().unwrap();
+    assert!(rows.len() >= 5, "{work}");
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked by score");
+    assert!(rows.iter().enumerate().all(|(i, r)| r["rank"] == i + 1 && !r["reason"].as_str().unwrap().is_empty()));
+    assert!(
+        rows.iter().any(|r| r["task"].as_str().unwrap().contains("decision-maker")
+            || r["task"].as_str().unwrap().contains("Renewal")),
+        "playbook tasks are in the queue"
+    );
+
     let shown = steward(d, &["scorecard", "show"]).ok().stdout;
     assert!(shown.contains("built-in defaults") && shown.contains("enrollment_vs_target"), "{shown}");
 }

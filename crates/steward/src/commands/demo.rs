@@ -92,6 +92,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
                 thousands(imported.rows),
                 thousands(imported.rejected)
             );
+            super::health::run_after(settings, &*store, wanted.as_of)?;
             put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }

@@ -4,6 +4,7 @@ use crate::cli::{BacktestArgs, HealthArgs};
 use anyhow::{Context, Result};
 use steward_domain::health::{Change, Driver, HealthScore, Measure, Scorecard, change};
 use steward_domain::{Month, Slug};
+use steward_health::playbooks::Playbooks;
 
 /// The scorecard in force: `<data-dir>/scorecard.toml` when there is one, else the default.
 pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
@@ -17,6 +18,65 @@ pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Scorecard::default(), "built-in defaults".into())),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
+}
+
+/// The playbook rules in force: `<data-dir>/playbooks.toml` when there is one, else the default.
+pub fn playbooks(settings: &Settings) -> Result<(Playbooks, String)> {
+    let path = settings.data_dir.join("playbooks.toml");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok((
+            toml::from_str(&text).with_context(|| format!("{} is not a valid playbook file", path.display()))?,
+            path.display().to_string(),
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Playbooks::default(), "built-in defaults".into())),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+pub fn show_playbooks(settings: &Settings) -> Result<()> {
+    let (rules, from) = playbooks(settings)?;
+    outln!("# playbooks in force: {from}");
+    outln!("{}", toml::to_string_pretty(&rules)?);
+    Ok(())
+}
+
+/// Runs the playbooks as of `today` and says what they opened (stderr), for commands that
+/// run them after their own work.
+pub fn run_after(settings: &Settings, store: &dyn steward_store::Store, today: chrono::NaiveDate) -> Result<()> {
+    let (card, _) = scorecard(settings)?;
+    let (rules, _) = playbooks(settings)?;
+    let outcome = steward_health::run::run(store, &card, &rules, today, None, false)?;
+    eprintln!(
+        "playbooks opened {} task(s) ({} already open, {} cooling down)",
+        outcome.opened.len(),
+        outcome.already_open,
+        outcome.cooling_down
+    );
+    Ok(())
+}
+
+pub fn run_playbooks(settings: &Settings, args: crate::cli::PlaybooksRunArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let (card, _) = scorecard(settings)?;
+    let (rules, _) = playbooks(settings)?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let outcome = steward_health::run::run(&*store, &card, &rules, today, None, args.dry_run)?;
+    if args.json {
+        return print_json(&outcome);
+    }
+    let verb = if args.dry_run { "would open" } else { "opened" };
+    outln!(
+        "{verb} {} task(s); {} already open, {} cooling down",
+        outcome.opened.len(),
+        outcome.already_open,
+        outcome.cooling_down
+    );
+    let rows: Vec<Vec<String>> = outcome
+        .opened
+        .iter()
+        .map(|p| vec![p.account.to_string(), p.rule.clone(), p.due_date.to_string(), p.title.clone()])
+        .collect();
+    print_table(&["account", "rule", "due", "task"], &rows)
 }
 
 pub fn show_scorecard(settings: &Settings) -> Result<()> {
@@ -146,4 +206,28 @@ pub fn backtest(settings: &Settings, args: BacktestArgs) -> Result<()> {
     let rows: Vec<Vec<String>> =
         result.by_band.iter().map(|b| vec![b.band.to_string(), b.decisions.to_string(), pct(b.churn_rate)]).collect();
     print_table(&["band", "decisions", "churned"], &rows)
+}
+
+pub fn work(settings: &Settings, args: crate::cli::WorkArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let (card, _) = scorecard(settings)?;
+    let user = steward_domain::Email::parse(&args.user)?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let rows = steward_health::work::queue(&*store, &card, &user, today)?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.rank.to_string(),
+                r.task.clone(),
+                r.account.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+                r.due.map(|d| d.to_string()).unwrap_or_default(),
+                r.reason.clone(),
+            ]
+        })
+        .collect();
+    print_table(&["rank", "task", "account", "due", "why"], &table)
 }

@@ -97,6 +97,10 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
     if args.json {
         print_json(&done)?;
     }
+    // Rules run after each import, on the data it brought.
+    if done.iter().any(|b| b.status == ImportStatus::Applied) {
+        super::health::run_after(settings, &*store, chrono::Local::now().date_naive())?;
+    }
     Ok(())
 }
 

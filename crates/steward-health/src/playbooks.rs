@@ -1,0 +1,368 @@
+//! Playbooks: rules over an account's metrics, health and dates that open tasks from a
+//! template for its owner or a department. A rule never opens a second task while one it
+//! opened for the same account is open (the task's source key), and waits its cooldown
+//! after that task closes. Every task says which rule fired and on what values.
+
+use chrono::{Days, NaiveDate};
+use std::collections::BTreeMap;
+use steward_domain::{Department, Email, Month, Slug, TaskSource, task::Priority};
+
+/// What a rule watches for.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "when", rename_all = "snake_case")]
+pub enum Condition {
+    /// Renewal (contract end) within `days` and enrollment rate below `rate`.
+    RenewalSoonLowEnrollment { days: i64, rate: f64 },
+    /// Health fell at least `points` from one month to the next.
+    HealthDrop { points: f64 },
+    /// No activity with a decision maker or executive sponsor for `days`.
+    NoDecisionMakerTouch { days: i64 },
+    /// The notice deadline is within `days` and nothing was logged with the client since
+    /// the renewal window opened.
+    NoticeDeadlineNoRenewalActivity { days: i64 },
+    /// Utilization rate fell `months` months running.
+    UtilizationFalling { months: usize },
+}
+
+/// Who gets the task.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignee {
+    Owner,
+    Department(Department),
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Rule {
+    pub id: String,
+    #[serde(flatten)]
+    pub condition: Condition,
+    /// `{account}` and the condition's values (`{days}`, `{rate}`, …) are filled in.
+    pub title: String,
+    pub assign: Assignee,
+    pub due_in_days: u64,
+    pub priority: Priority,
+    #[serde(default)]
+    pub escalation: bool,
+    pub cooldown_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Playbooks {
+    pub rules: Vec<Rule>,
+}
+
+impl Default for Playbooks {
+    fn default() -> Self {
+        let rule = |id: &str, condition, title: &str, assign, due_in_days, priority, escalation, cooldown_days| Rule {
+            id: id.into(),
+            condition,
+            title: title.into(),
+            assign,
+            due_in_days,
+            priority,
+            escalation,
+            cooldown_days,
+        };
+        Self {
+            rules: vec![
+                rule(
+                    "renewal_low_enrollment",
+                    Condition::RenewalSoonLowEnrollment { days: 120, rate: 0.20 },
+                    "Renewal in {renewal_in_days} days with enrollment at {enrollment}: plan an enrollment push",
+                    Assignee::Owner,
+                    7,
+                    Priority::High,
+                    false,
+                    60,
+                ),
+                rule(
+                    "health_drop",
+                    Condition::HealthDrop { points: 15.0 },
+                    "Health fell {drop} points to {health}: find out why",
+                    Assignee::Owner,
+                    3,
+                    Priority::High,
+                    false,
+                    30,
+                ),
+                rule(
+                    "no_decision_maker_touch",
+                    Condition::NoDecisionMakerTouch { days: 60 },
+                    "No decision-maker contact for {days_since} days: schedule a check-in",
+                    Assignee::Owner,
+                    7,
+                    Priority::Normal,
+                    false,
+                    30,
+                ),
+                rule(
+                    "notice_deadline_no_activity",
+                    Condition::NoticeDeadlineNoRenewalActivity { days: 30 },
+                    "Notice deadline in {deadline_in_days} days and no renewal conversation yet",
+                    Assignee::Owner,
+                    2,
+                    Priority::Urgent,
+                    true,
+                    30,
+                ),
+                rule(
+                    "utilization_falling",
+                    Condition::UtilizationFalling { months: 3 },
+                    "Utilization fell {months} months running to {utilization}: plan an engagement initiative",
+                    Assignee::Department(Department::Marketing),
+                    14,
+                    Priority::Normal,
+                    false,
+                    60,
+                ),
+            ],
+        }
+    }
+}
+
+/// What an account looks like to the rules on a given day.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Enrollment and utilization rates by month, oldest first.
+    pub enrollment: Vec<(Month, Option<f64>)>,
+    pub utilization: Vec<(Month, Option<f64>)>,
+    /// Health by month, oldest first.
+    pub health: Vec<(Month, f64)>,
+    pub renewal: Option<NaiveDate>,
+    pub notice_deadline: Option<NaiveDate>,
+    pub last_decision_maker_touch: Option<NaiveDate>,
+    pub last_activity: Option<NaiveDate>,
+}
+
+/// A rule that fired, with the values that made it fire.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Firing {
+    pub rule: String,
+    pub values: BTreeMap<String, String>,
+}
+
+fn pct(r: f64) -> String {
+    format!("{:.1}%", 100.0 * r)
+}
+
+/// Whether `condition` holds for `facts` on `today`, and on what values.
+pub fn evaluate(condition: &Condition, facts: &Facts, today: NaiveDate) -> Option<BTreeMap<String, String>> {
+    let mut v = BTreeMap::new();
+    match condition {
+        Condition::RenewalSoonLowEnrollment { days, rate } => {
+            let until = (facts.renewal? - today).num_days();
+            let enrollment = facts.enrollment.last()?.1?;
+            if (0..=*days).contains(&until) && enrollment < *rate {
+                v.insert("renewal_in_days".into(), until.to_string());
+                v.insert("enrollment".into(), pct(enrollment));
+                return Some(v);
+            }
+        }
+        Condition::HealthDrop { points } => {
+            let [.., (m0, before), (m1, after)] = facts.health[..] else { return None };
+            if m0.succ() == m1 && before - after >= *points {
+                v.insert("drop".into(), format!("{:.0}", before - after));
+                v.insert("health".into(), format!("{after:.0}"));
+                return Some(v);
+            }
+        }
+        Condition::NoDecisionMakerTouch { days } => {
+            let since = facts.last_decision_maker_touch.map(|d| (today - d).num_days());
+            if since.is_none_or(|s| s >= *days) {
+                v.insert("days_since".into(), since.map_or_else(|| format!("more than {days}"), |s| s.to_string()));
+                return Some(v);
+            }
+        }
+        Condition::NoticeDeadlineNoRenewalActivity { days } => {
+            let deadline = facts.notice_deadline?;
+            let until = (deadline - today).num_days();
+            let window_opened = facts.renewal? - Days::new(180);
+            let talked = facts.last_activity.is_some_and(|a| a >= window_opened);
+            if (0..=*days).contains(&until) && !talked {
+                v.insert("deadline_in_days".into(), until.to_string());
+                return Some(v);
+            }
+        }
+        Condition::UtilizationFalling { months } => {
+            let recent: Vec<f64> =
+                facts.utilization.iter().rev().take(months + 1).map(|(_, u)| *u).collect::<Option<Vec<_>>>()?;
+            if recent.len() == months + 1 && recent.windows(2).all(|w| w[0] < w[1]) {
+                v.insert("months".into(), months.to_string());
+                v.insert("utilization".into(), pct(recent[0]));
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Fills `{name}` placeholders from `values`.
+pub fn fill(template: &str, account: &str, values: &BTreeMap<String, String>) -> String {
+    let mut out = template.replace("{account}", account);
+    for (k, v) in values {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// The key that makes a rule's task for an account unique while open.
+pub fn source_key(rule: &str, account: &Slug) -> String {
+    format!("playbook:{rule}:{account}")
+}
+
+/// A task a rule would open.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Proposal {
+    pub account: Slug,
+    pub rule: String,
+    pub title: String,
+    pub detail: String,
+    pub owner: Option<Email>,
+    pub department: Option<Department>,
+    pub due_date: NaiveDate,
+    pub priority: Priority,
+    pub escalation: bool,
+    pub source: TaskSource,
+    pub source_key: String,
+    pub cooldown_days: i64,
+}
+
+/// Every task the rules would open for one account today (before de-duplication).
+pub fn propose(
+    playbooks: &Playbooks,
+    account: &Slug,
+    owner: Option<&Email>,
+    facts: &Facts,
+    today: NaiveDate,
+) -> Vec<Proposal> {
+    playbooks
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let values = evaluate(&rule.condition, facts, today)?;
+            let (owner, department) = match &rule.assign {
+                Assignee::Owner => (Some(owner?.clone()), None),
+                Assignee::Department(d) => (None, Some(*d)),
+            };
+            let fired: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            Some(Proposal {
+                account: account.clone(),
+                rule: rule.id.clone(),
+                title: fill(&rule.title, account.as_str(), &values),
+                detail: format!("Opened by playbook rule {} on {today}: {}", rule.id, fired.join(", ")),
+                owner,
+                department,
+                due_date: today + Days::new(rule.due_in_days),
+                priority: rule.priority,
+                escalation: rule.escalation,
+                source: TaskSource::Playbook,
+                source_key: source_key(&rule.id, account),
+                cooldown_days: rule.cooldown_days,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn each_default_condition_fires_only_when_it_should() {
+        let today = d("2026-06-15");
+        let facts = Facts {
+            enrollment: vec![(m("2026-05"), Some(0.15))],
+            utilization: vec![
+                (m("2026-02"), Some(0.6)),
+                (m("2026-03"), Some(0.55)),
+                (m("2026-04"), Some(0.5)),
+                (m("2026-05"), Some(0.45)),
+            ],
+            health: vec![(m("2026-04"), 70.0), (m("2026-05"), 52.0)],
+            renewal: Some(d("2026-09-30")),
+            notice_deadline: Some(d("2026-07-02")),
+            last_decision_maker_touch: Some(d("2026-03-01")),
+            last_activity: Some(d("2026-02-01")),
+        };
+        let fired: Vec<String> = propose(
+            &Playbooks::default(),
+            &Slug::parse("acme").unwrap(),
+            Some(&Email::parse("am@x.example").unwrap()),
+            &facts,
+            today,
+        )
+        .into_iter()
+        .map(|p| p.rule)
+        .collect();
+        assert_eq!(
+            fired,
+            [
+                "renewal_low_enrollment",
+                "health_drop",
+                "no_decision_maker_touch",
+                "notice_deadline_no_activity",
+                "utilization_falling"
+            ]
+        );
+
+        let calm = Facts {
+            enrollment: vec![(m("2026-05"), Some(0.25))],
+            utilization: vec![
+                (m("2026-02"), Some(0.5)),
+                (m("2026-03"), Some(0.55)),
+                (m("2026-04"), Some(0.5)),
+                (m("2026-05"), Some(0.45)),
+            ],
+            health: vec![(m("2026-04"), 70.0), (m("2026-05"), 56.0)],
+            renewal: Some(d("2026-09-30")),
+            notice_deadline: Some(d("2026-07-02")),
+            last_decision_maker_touch: Some(d("2026-05-01")),
+            last_activity: Some(d("2026-05-01")),
+        };
+        let none = propose(
+            &Playbooks::default(),
+            &Slug::parse("acme").unwrap(),
+            Some(&Email::parse("am@x.example").unwrap()),
+            &calm,
+            today,
+        );
+        assert!(none.is_empty(), "{none:?}");
+    }
+
+    #[test]
+    fn tasks_carry_their_rule_and_values() {
+        let facts = Facts {
+            enrollment: vec![(m("2026-05"), Some(0.15))],
+            renewal: Some(d("2026-09-30")),
+            last_decision_maker_touch: Some(d("2026-06-01")),
+            ..Facts::default()
+        };
+        let p = &propose(
+            &Playbooks::default(),
+            &Slug::parse("acme").unwrap(),
+            Some(&Email::parse("am@x.example").unwrap()),
+            &facts,
+            d("2026-06-15"),
+        )[0];
+        assert_eq!(p.title, "Renewal in 107 days with enrollment at 15.0%: plan an enrollment push");
+        assert_eq!(p.source_key, "playbook:renewal_low_enrollment:acme");
+        assert!(p.detail.contains("renewal_low_enrollment") && p.detail.contains("enrollment = 15.0%"));
+        assert_eq!(p.due_date, d("2026-06-22"));
+    }
+
+    #[test]
+    fn playbooks_round_trip_through_toml_shapes() {
+        let p = Playbooks::default();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<Playbooks>(&json).unwrap(), p);
+    }
+}
