@@ -4,8 +4,9 @@
 //! - **urgency** (weight 0.5): the nearest of the task's due date, the account's renewal and
 //!   its notice deadline — 1 when overdue or today, falling linearly to 0 at 90 days out;
 //! - **money at stake** (0.25): the account's ARR, 1 at $1M or more, linear below;
-//! - **health risk** (0.25): (100 − health) / 100, 0.5 when there is no score;
-//! plus 10 points for an escalation and 5 for an urgent task (capped at 100). Ties go to the
+//! - **health risk** (0.25): (100 − health) / 100, 0.5 when there is no score.
+//!
+//! Then 10 points for an escalation and 5 for an urgent task (capped at 100). Ties go to the
 //! earlier due date. Every row says why in one line:
 //! "renewal in 41 days · $1.2M ARR · health 38 (↓12)".
 
