@@ -160,8 +160,12 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
                     end = launch.checked_add_months(Months::new(term_months)).map_or(end, |d| d - days(1));
                 }
                 loop {
-                    let start =
+                    let mut start =
                         (end + days(1)).checked_sub_months(Months::new(term_months)).map_or(launch, |s| s.max(launch));
+                    // A first term of under three months is folded into this one.
+                    if start < launch + days(90) {
+                        start = launch;
+                    }
                     contracts.push(ContractTerm { start, end, outcome: RenewalOutcome::Pending });
                     if start <= launch {
                         break;

@@ -165,6 +165,17 @@ fn churn_follows_latent_health() {
 }
 
 #[test]
+fn every_contract_of_a_large_book_is_valid() {
+    let mut cfg = DemoConfig::new(1, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+    cfg.accounts = 6_000;
+    for a in &generate_book(&cfg).accounts {
+        for c in &a.contracts {
+            c.validate().unwrap_or_else(|e| panic!("{}: {e}", a.account.slug));
+        }
+    }
+}
+
+#[test]
 fn demo_names_are_invented() {
     let book = generate_book(&DemoConfig::new(1, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()));
     for real in ["Airbnb", "Uber", "Blue Apron", "BuzzFeed", "Etsy", "One Medical", "Amazon"] {

@@ -2,7 +2,8 @@
 //! against the account's health some months before it: the area under the ROC curve for
 //! "low health predicts churn", churn by band, and a calibration table.
 
-use crate::history::history;
+use crate::history::{AccountData, score_months};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use steward_domain::health::{Band, Scorecard};
 use steward_domain::{Month, RenewalOutcome};
@@ -37,6 +38,10 @@ pub struct Backtest {
     pub calibration: Vec<CalibrationRow>,
 }
 
+/// A renewal decision's score before it and whether the client churned (`None`: no score
+/// that many months before).
+type Decision = Option<(f64, bool)>;
+
 /// AUC of `scores` (score, churned) where a lower score should mean churn.
 pub fn auc(scores: &[(f64, bool)]) -> Option<f64> {
     let churned: Vec<f64> = scores.iter().filter(|s| s.1).map(|s| s.0).collect();
@@ -64,23 +69,37 @@ fn rate(churned: usize, n: usize) -> Option<f64> {
 }
 
 pub fn backtest(store: &dyn Store, card: &Scorecard, months_before: i32) -> StoreResult<Backtest> {
+    let accounts: Vec<_> = store.accounts()?.into_iter().map(|a| a.slug).collect();
+    // Per account, in parallel: its decisions and the score `months_before` each.
+    let per_account: Vec<StoreResult<Vec<Decision>>> = accounts
+        .par_iter()
+        .map(|slug| {
+            let data = AccountData::load(store, slug)?;
+            let decisions: Vec<(Month, bool)> = data
+                .contracts
+                .iter()
+                .filter(|c| c.renewal_outcome != RenewalOutcome::Pending)
+                .map(|c| (Month::of(c.end_date), c.renewal_outcome == RenewalOutcome::Churned))
+                .collect();
+            if decisions.is_empty() {
+                return Ok(Vec::new());
+            }
+            let health = score_months(card, &data);
+            Ok(decisions
+                .into_iter()
+                .map(|(month, churned)| {
+                    let at = month.plus(-months_before);
+                    health.months.iter().find(|(m, _)| *m == at).map(|(_, h)| (h.score, churned))
+                })
+                .collect())
+        })
+        .collect();
     let mut scored: Vec<(f64, bool)> = Vec::new();
     let mut skipped = 0;
-    for account in store.accounts()? {
-        let decisions: Vec<(Month, bool)> = store
-            .contracts(&account.slug)?
-            .into_iter()
-            .filter(|c| c.renewal_outcome != RenewalOutcome::Pending)
-            .map(|c| (Month::of(c.end_date), c.renewal_outcome == RenewalOutcome::Churned))
-            .collect();
-        if decisions.is_empty() {
-            continue;
-        }
-        let health = history(store, card, &account.slug)?;
-        for (month, churned) in decisions {
-            let at = month.plus(-months_before);
-            match health.months.iter().find(|(m, _)| *m == at) {
-                Some((_, h)) => scored.push((h.score, churned)),
+    for result in per_account {
+        for decision in result? {
+            match decision {
+                Some(s) => scored.push(s),
                 None => skipped += 1,
             }
         }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::health::{self, HealthScore, Inputs, Scorecard};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::{Month, Slug};
+use steward_domain::{Account, Activity, Contract, Month, Slug};
 use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
 
 /// Health by month, oldest first.
@@ -13,6 +13,56 @@ use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
 pub struct AccountHealth {
     pub account: Slug,
     pub months: Vec<(Month, HealthScore)>,
+}
+
+/// Everything health, playbooks and the work queue read about one account, read once.
+#[derive(Debug, Clone)]
+pub struct AccountData {
+    pub account: Account,
+    /// Whole-account metrics, oldest first.
+    pub metrics: Vec<MonthMetrics>,
+    /// Newest first, as the store lists them.
+    pub activities: Vec<Activity>,
+    pub decision_maker_ids: Vec<i64>,
+    pub csat: Vec<(NaiveDate, i64)>,
+    /// Escalation tasks: when opened, when closed.
+    pub escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    pub contracts: Vec<Contract>,
+}
+
+impl AccountData {
+    pub fn load(store: &dyn Store, slug: &Slug) -> StoreResult<Self> {
+        Ok(Self {
+            account: store.account(slug)?,
+            metrics: store
+                .metrics(slug, CutKind::All, None, None)?
+                .iter()
+                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+                .collect(),
+            activities: store.activities(slug, i64::MAX)?,
+            decision_maker_ids: store.contacts(slug)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect(),
+            csat: store.csat_ratings(slug)?.into_iter().map(|r| (r.rated_on, r.score)).collect(),
+            escalations: store
+                .tasks(&TaskFilter { account: Some(slug.clone()), ..TaskFilter::default() })?
+                .into_iter()
+                .filter(|t| t.escalation)
+                .map(|t| (t.created_at, t.closed_at))
+                .collect(),
+            contracts: store.contracts(slug)?,
+        })
+    }
+
+    /// Days of activities that involved a decision maker, oldest first.
+    pub fn decision_maker_touches(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .activities
+            .iter()
+            .filter(|a| a.contact_ids.iter().any(|c| self.decision_maker_ids.contains(c)))
+            .map(|a| a.occurred_at.date_naive())
+            .collect();
+        days.sort_unstable();
+        days
+    }
 }
 
 fn end_of(month: Month) -> DateTime<Utc> {
@@ -26,30 +76,10 @@ fn csat(ratings: &[(NaiveDate, i64)], month: Month) -> Option<f64> {
     (!window.is_empty()).then(|| window.iter().sum::<i64>() as f64 / window.len() as f64)
 }
 
-pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResult<AccountHealth> {
-    let target = store.account(account)?.enrollment_target;
-    let metrics: Vec<MonthMetrics> = store
-        .metrics(account, CutKind::All, None, None)?
-        .iter()
-        .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
-        .collect();
-    let deciders: Vec<i64> = store.contacts(account)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect();
-    // Days of activities that involved a decision maker, oldest first.
-    let mut touches: Vec<NaiveDate> = store
-        .activities(account, i64::MAX)?
-        .into_iter()
-        .filter(|a| a.contact_ids.iter().any(|c| deciders.contains(c)))
-        .map(|a| a.occurred_at.date_naive())
-        .collect();
-    touches.sort_unstable();
-    let ratings: Vec<(NaiveDate, i64)> =
-        store.csat_ratings(account)?.into_iter().map(|r| (r.rated_on, r.score)).collect();
-    let escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = store
-        .tasks(&TaskFilter { account: Some(account.clone()), ..TaskFilter::default() })?
-        .into_iter()
-        .filter(|t| t.escalation)
-        .map(|t| (t.created_at, t.closed_at))
-        .collect();
+/// Scores every month of `data`.
+pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
+    let touches = data.decision_maker_touches();
+    let metrics = &data.metrics;
     let mut months = Vec::with_capacity(metrics.len());
     for (i, m) in metrics.iter().enumerate() {
         let end = m.month.last_day();
@@ -57,13 +87,14 @@ pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResu
         let at = end_of(m.month);
         let inputs = Inputs {
             enrollment_rate: m.enrollment_rate,
-            enrollment_target: target,
+            enrollment_target: data.account.enrollment_target,
             utilization_rate: m.utilization_rate,
             nps: m.nps,
             nps_responses: m.nps_responses,
-            client_csat: csat(&ratings, m.month),
+            client_csat: csat(&data.csat, m.month),
             days_since_decision_maker_touch: last_touch.map(|d| (end - d).num_days()),
-            open_escalations: escalations
+            open_escalations: data
+                .escalations
                 .iter()
                 .filter(|(opened, closed)| *opened <= at && closed.is_none_or(|c| c > at))
                 .count() as i64,
@@ -75,5 +106,10 @@ pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResu
             months.push((m.month, score));
         }
     }
-    Ok(AccountHealth { account: account.clone(), months })
+    AccountHealth { account: data.account.slug.clone(), months }
+}
+
+/// Loads an account and scores every month.
+pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResult<AccountHealth> {
+    Ok(score_months(card, &AccountData::load(store, account)?))
 }

@@ -1,49 +1,32 @@
 //! Running the playbooks over the store: gather each account's facts, propose tasks, and
 //! open those not already open and not cooling down.
 
-use crate::history::history;
+use crate::history::{AccountData, AccountHealth, score_months};
 use crate::playbooks::{Facts, Playbooks, Proposal, propose};
 use chrono::{Days, NaiveDate};
+use rayon::prelude::*;
 use steward_domain::health::Scorecard;
-use steward_domain::metrics::MonthMetrics;
 use steward_domain::{AccountStatus, NewTask, RenewalOutcome, Slug, Task, TaskStatus};
-use steward_store::{CutKind, Result as StoreResult, Store, TaskCreated, TaskFilter};
+use steward_store::{Result as StoreResult, Store, TaskCreated, TaskFilter};
 
 /// An account's facts as the rules see them on `today`.
-pub fn facts(store: &dyn Store, card: &Scorecard, account: &Slug, today: NaiveDate) -> StoreResult<Facts> {
-    let metrics: Vec<MonthMetrics> = store
-        .metrics(account, CutKind::All, None, None)?
+pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Facts {
+    let metrics: Vec<_> = data.metrics.iter().filter(|m| m.month.first_day() <= today).collect();
+    let current = data
+        .contracts
         .iter()
-        .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
-        .filter(|m| m.month.first_day() <= today)
-        .collect();
-    let health = history(store, card, account)?
-        .months
-        .into_iter()
-        .filter(|(m, _)| m.first_day() <= today)
-        .map(|(m, h)| (m, h.score))
-        .collect();
-    let current = store
-        .contracts(account)?
-        .into_iter()
         .filter(|c| c.renewal_outcome == RenewalOutcome::Pending && c.end_date >= today)
         .min_by_key(|c| c.end_date);
-    let deciders: Vec<i64> = store.contacts(account)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect();
-    let activities: Vec<_> =
-        store.activities(account, i64::MAX)?.into_iter().filter(|a| a.occurred_at.date_naive() <= today).collect();
-    Ok(Facts {
+    let seen = |d: NaiveDate| d <= today;
+    Facts {
         enrollment: metrics.iter().map(|m| (m.month, m.enrollment_rate)).collect(),
         utilization: metrics.iter().map(|m| (m.month, m.utilization_rate)).collect(),
-        health,
-        renewal: current.as_ref().map(|c| c.end_date),
-        notice_deadline: current.as_ref().map(|c| c.notice_deadline()),
-        last_decision_maker_touch: activities
-            .iter()
-            .filter(|a| a.contact_ids.iter().any(|c| deciders.contains(c)))
-            .map(|a| a.occurred_at.date_naive())
-            .max(),
-        last_activity: activities.iter().map(|a| a.occurred_at.date_naive()).max(),
-    })
+        health: health.months.iter().filter(|(m, _)| m.first_day() <= today).map(|(m, h)| (*m, h.score)).collect(),
+        renewal: current.map(|c| c.end_date),
+        notice_deadline: current.map(|c| c.notice_deadline()),
+        last_decision_maker_touch: data.decision_maker_touches().into_iter().filter(|d| seen(*d)).max(),
+        last_activity: data.activities.iter().map(|a| a.occurred_at.date_naive()).filter(|d| seen(*d)).max(),
+    }
 }
 
 /// What a run did (or, dry, would do).
@@ -75,18 +58,31 @@ pub fn run(
     dry_run: bool,
 ) -> StoreResult<RunOutcome> {
     let mut outcome = RunOutcome::default();
-    for account in store.accounts()? {
-        // Rules look after clients: not prospects, not accounts that left.
-        let active = matches!(account.status, AccountStatus::Live | AccountStatus::Implementing);
-        if !active || only.is_some_and(|o| !o.contains(&account.slug)) {
-            continue;
-        }
-        let facts = facts(store, card, &account.slug, today)?;
-        let proposals = propose(playbooks, &account.slug, account.owner.as_ref(), &facts, today);
-        if proposals.is_empty() {
-            continue;
-        }
-        let tasks = store.tasks(&TaskFilter { account: Some(account.slug.clone()), ..TaskFilter::default() })?;
+    // Rules look after clients: not prospects, not accounts that left.
+    let accounts: Vec<Slug> = store
+        .accounts()?
+        .into_iter()
+        .filter(|a| matches!(a.status, AccountStatus::Live | AccountStatus::Implementing))
+        .filter(|a| only.is_none_or(|o| o.contains(&a.slug)))
+        .map(|a| a.slug)
+        .collect();
+    // Reading and evaluating is per account and parallel; opening tasks is not.
+    let proposals: Vec<StoreResult<(Vec<Proposal>, Vec<Task>)>> = accounts
+        .par_iter()
+        .map(|slug| {
+            let data = AccountData::load(store, slug)?;
+            let health = score_months(card, &data);
+            let proposals = propose(playbooks, slug, data.account.owner.as_ref(), &facts(&data, &health, today), today);
+            let tasks = if proposals.is_empty() {
+                Vec::new()
+            } else {
+                store.tasks(&TaskFilter { account: Some(slug.clone()), ..TaskFilter::default() })?
+            };
+            Ok((proposals, tasks))
+        })
+        .collect();
+    for result in proposals {
+        let (proposals, tasks) = result?;
         for p in proposals {
             if cooling_down(&tasks, &p, today) {
                 outcome.cooling_down += 1;

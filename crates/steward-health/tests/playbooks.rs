@@ -9,7 +9,7 @@ use steward_domain::{
 };
 use steward_health::playbooks::{Condition, Playbooks};
 use steward_health::run::run;
-use steward_store::{Store, TaskFilter, TaskStore};
+use steward_store::{AccountStore, Store, TaskFilter, TaskStore};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -28,6 +28,7 @@ fn book(store: &dyn Store) {
         .unwrap();
     let mut a = NewAccount::new(Slug::parse("acme").unwrap(), "Acme");
     a.owner = Some(Email::parse("am@steward.example").unwrap());
+    a.status = steward_domain::AccountStatus::Live;
     store.create_account(&a).unwrap();
     store
         .create_contract(&NewContract {
@@ -76,5 +77,12 @@ fn no_duplicates_while_open_and_a_cooldown_after() {
     assert_eq!((cooling.opened.len(), cooling.cooling_down), (0, 1), "closed within the cooldown");
     let after = run(&*store, &card, &playbooks, closed_on + chrono::Days::new(31), None, false).unwrap();
     assert_eq!(after.opened.len(), 1, "after the cooldown, a new task");
+
+    // Prospects and churned clients are left alone.
+    let mut prospect = steward_domain::NewAccount::new(Slug::parse("maybe").unwrap(), "Maybe");
+    prospect.owner = Some(Email::parse("am@steward.example").unwrap());
+    store.create_account(&prospect).unwrap();
+    let later = run(&*store, &card, &playbooks, closed_on + chrono::Days::new(32), None, true).unwrap();
+    assert!(later.opened.iter().all(|p| p.account.as_str() != "maybe"));
     assert_eq!(store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() }).unwrap().len(), 1);
 }

@@ -86,6 +86,9 @@ pub fn show_scorecard(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
+/// One account's score in the month asked for, and how it moved since the month before.
+type Picked = (Slug, Month, HealthScore, Option<Change>);
+
 #[derive(serde::Serialize)]
 struct Row<'a> {
     account: &'a Slug,
@@ -123,17 +126,26 @@ pub fn run(settings: &Settings, args: HealthArgs) -> Result<()> {
         Some(slug) => vec![store.account(slug)?],
         None => store.accounts()?,
     };
-    let mut picked: Vec<(Slug, Month, HealthScore, Option<Change>)> = Vec::new();
-    for account in accounts {
-        let history = steward_health::history(&*store, &card, &account.slug)?;
-        let at = match args.month {
-            Some(m) => history.months.iter().position(|(month, _)| *month == m),
-            None => history.months.len().checked_sub(1),
-        };
-        let Some(i) = at else { continue };
-        let (month, score) = history.months[i].clone();
-        let previous = i.checked_sub(1).map(|k| &history.months[k]).filter(|(m, _)| *m == month.plus(-1));
-        picked.push((account.slug, month, score.clone(), previous.map(|(_, p)| change(p, &score))));
+    use rayon::prelude::*;
+    // Accounts are independent: score them on every core, keep their order.
+    let scored: Vec<Result<Option<Picked>>> = accounts
+        .par_iter()
+        .map(|account| {
+            let history = steward_health::history(&*store, &card, &account.slug)?;
+            let at = match args.month {
+                Some(m) => history.months.iter().position(|(month, _)| *month == m),
+                None => history.months.len().checked_sub(1),
+            };
+            let Some(i) = at else { return Ok(None) };
+            let (month, score) = history.months[i].clone();
+            let previous = i.checked_sub(1).map(|k| &history.months[k]).filter(|(m, _)| *m == month.plus(-1));
+            let moved = previous.map(|(_, p)| change(p, &score));
+            Ok(Some((account.slug.clone(), month, score, moved)))
+        })
+        .collect();
+    let mut picked = Vec::new();
+    for s in scored {
+        picked.extend(s?);
     }
     if args.json {
         let rows: Vec<Row> = picked
