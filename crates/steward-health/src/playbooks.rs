@@ -37,14 +37,20 @@ pub struct Rule {
     pub id: String,
     #[serde(flatten)]
     pub condition: Condition,
-    /// `{account}` and the condition's values (`{days}`, `{rate}`, …) are filled in.
+    pub cooldown_days: i64,
+    /// The tasks the rule opens when it fires (one or more).
+    pub tasks: Vec<TaskTemplate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TaskTemplate {
+    /// `{account}` and the condition's values (`{days_since}`, `{enrollment}`, …) are filled in.
     pub title: String,
     pub assign: Assignee,
     pub due_in_days: u64,
     pub priority: Priority,
     #[serde(default)]
     pub escalation: bool,
-    pub cooldown_days: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -54,67 +60,84 @@ pub struct Playbooks {
 
 impl Default for Playbooks {
     fn default() -> Self {
-        let rule = |id: &str, condition, title: &str, assign, due_in_days, priority, escalation, cooldown_days| Rule {
-            id: id.into(),
-            condition,
+        let task = |title: &str, assign, due_in_days, priority, escalation| TaskTemplate {
             title: title.into(),
             assign,
             due_in_days,
             priority,
             escalation,
-            cooldown_days,
         };
+        let rule = |id: &str, condition, cooldown_days, tasks| Rule { id: id.into(), condition, cooldown_days, tasks };
         Self {
             rules: vec![
                 rule(
                     "renewal_low_enrollment",
                     Condition::RenewalSoonLowEnrollment { days: 120, rate: 0.20 },
-                    "Renewal in {renewal_in_days} days with enrollment at {enrollment}: plan an enrollment push",
-                    Assignee::Owner,
-                    7,
-                    Priority::High,
-                    false,
                     60,
+                    vec![
+                        task(
+                            "Renewal in {renewal_in_days} days with enrollment at {enrollment}: plan an enrollment push",
+                            Assignee::Owner,
+                            7,
+                            Priority::High,
+                            false,
+                        ),
+                        task(
+                            "Prepare an enrollment campaign kit for {account}",
+                            Assignee::Department(Department::Marketing),
+                            14,
+                            Priority::Normal,
+                            false,
+                        ),
+                    ],
                 ),
                 rule(
                     "health_drop",
                     Condition::HealthDrop { points: 15.0 },
-                    "Health fell {drop} points to {health}: find out why",
-                    Assignee::Owner,
-                    3,
-                    Priority::High,
-                    false,
                     30,
+                    vec![task(
+                        "Health fell {drop} points to {health}: find out why",
+                        Assignee::Owner,
+                        3,
+                        Priority::High,
+                        false,
+                    )],
                 ),
                 rule(
                     "no_decision_maker_touch",
                     Condition::NoDecisionMakerTouch { days: 60 },
-                    "No decision-maker contact for {days_since} days: schedule a check-in",
-                    Assignee::Owner,
-                    7,
-                    Priority::Normal,
-                    false,
                     30,
+                    vec![task(
+                        "No decision-maker contact for {days_since} days: schedule a check-in",
+                        Assignee::Owner,
+                        7,
+                        Priority::Normal,
+                        false,
+                    )],
                 ),
                 rule(
                     "notice_deadline_no_activity",
                     Condition::NoticeDeadlineNoRenewalActivity { days: 30 },
-                    "Notice deadline in {deadline_in_days} days and no renewal conversation yet",
-                    Assignee::Owner,
-                    2,
-                    Priority::Urgent,
-                    true,
                     30,
+                    vec![task(
+                        "Notice deadline in {deadline_in_days} days and no renewal conversation yet",
+                        Assignee::Owner,
+                        2,
+                        Priority::Urgent,
+                        true,
+                    )],
                 ),
                 rule(
                     "utilization_falling",
                     Condition::UtilizationFalling { months: 3 },
-                    "Utilization fell {months} months running to {utilization}: plan an engagement initiative",
-                    Assignee::Department(Department::Marketing),
-                    14,
-                    Priority::Normal,
-                    false,
                     60,
+                    vec![task(
+                        "Utilization fell {months} months running to {utilization}: plan an engagement initiative",
+                        Assignee::Department(Department::Marketing),
+                        14,
+                        Priority::Normal,
+                        false,
+                    )],
                 ),
             ],
         }
@@ -206,9 +229,10 @@ pub fn fill(template: &str, account: &str, values: &BTreeMap<String, String>) ->
     out
 }
 
-/// The key that makes a rule's task for an account unique while open.
-pub fn source_key(rule: &str, account: &Slug) -> String {
-    format!("playbook:{rule}:{account}")
+/// The key that makes a rule's task for an account unique while open (the rule's second
+/// and later tasks add their position).
+pub fn source_key(rule: &str, account: &Slug, task: usize) -> String {
+    if task == 0 { format!("playbook:{rule}:{account}") } else { format!("playbook:{rule}:{account}:{}", task + 1) }
 }
 
 /// A task a rule would open.
@@ -236,32 +260,36 @@ pub fn propose(
     facts: &Facts,
     today: NaiveDate,
 ) -> Vec<Proposal> {
-    playbooks
-        .rules
-        .iter()
-        .filter_map(|rule| {
-            let values = evaluate(&rule.condition, facts, today)?;
-            let (owner, department) = match &rule.assign {
-                Assignee::Owner => (Some(owner?.clone()), None),
+    let mut out = Vec::new();
+    for rule in &playbooks.rules {
+        let Some(values) = evaluate(&rule.condition, facts, today) else { continue };
+        let fired: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        for (k, t) in rule.tasks.iter().enumerate() {
+            let (owner, department) = match &t.assign {
+                Assignee::Owner => match owner {
+                    Some(o) => (Some(o.clone()), None),
+                    // Nobody owns the account: an owner's task has nobody to go to.
+                    None => continue,
+                },
                 Assignee::Department(d) => (None, Some(*d)),
             };
-            let fired: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            Some(Proposal {
+            out.push(Proposal {
                 account: account.clone(),
                 rule: rule.id.clone(),
-                title: fill(&rule.title, account.as_str(), &values),
+                title: fill(&t.title, account.as_str(), &values),
                 detail: format!("Opened by playbook rule {} on {today}: {}", rule.id, fired.join(", ")),
                 owner,
                 department,
-                due_date: today + Days::new(rule.due_in_days),
-                priority: rule.priority,
-                escalation: rule.escalation,
+                due_date: today + Days::new(t.due_in_days),
+                priority: t.priority,
+                escalation: t.escalation,
                 source: TaskSource::Playbook,
-                source_key: source_key(&rule.id, account),
+                source_key: source_key(&rule.id, account, k),
                 cooldown_days: rule.cooldown_days,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -306,6 +334,7 @@ mod tests {
         assert_eq!(
             fired,
             [
+                "renewal_low_enrollment",
                 "renewal_low_enrollment",
                 "health_drop",
                 "no_decision_maker_touch",
@@ -357,6 +386,12 @@ mod tests {
         assert_eq!(p.source_key, "playbook:renewal_low_enrollment:acme");
         assert!(p.detail.contains("renewal_low_enrollment") && p.detail.contains("enrollment = 15.0%"));
         assert_eq!(p.due_date, d("2026-06-22"));
+        let second = &propose(&Playbooks::default(), &Slug::parse("acme").unwrap(), None, &facts, d("2026-06-15"))[0];
+        assert_eq!(
+            (second.department, second.source_key.as_str()),
+            (Some(Department::Marketing), "playbook:renewal_low_enrollment:acme:2"),
+            "without an owner only the department's task"
+        );
     }
 
     #[test]

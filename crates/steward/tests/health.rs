@@ -53,4 +53,15 @@ fn the_default_scorecard_predicts_churn_on_the_demo_book() {
 
     let shown = steward(d, &["scorecard", "show"]).ok().stdout;
     assert!(shown.contains("built-in defaults") && shown.contains("enrollment_vs_target"), "{shown}");
+
+    // What `show` prints is a valid configuration file: edit it, and it is the one in force.
+    std::fs::write(d.join("scorecard.toml"), shown.replace("min_nps_responses = 11", "min_nps_responses = 30"))
+        .unwrap();
+    let rules = steward(d, &["playbooks", "show"]).ok().stdout;
+    std::fs::write(d.join("playbooks.toml"), rules.replace("cooldown_days = 60", "cooldown_days = 90")).unwrap();
+    assert!(steward(d, &["scorecard", "show"]).ok().stdout.contains("min_nps_responses = 30"));
+    assert!(steward(d, &["playbooks", "show"]).ok().stdout.contains("cooldown_days = 90"));
+    steward(d, &["playbooks", "run", "--dry-run", "--today", "2026-11-26"]).ok();
+    std::fs::write(d.join("scorecard.toml"), "measures = 7").unwrap();
+    steward(d, &["health"]).fails(1, "scorecard.toml is not a valid scorecard");
 }

@@ -11,8 +11,9 @@ pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
     let path = settings.data_dir.join("scorecard.toml");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let card: Scorecard =
-                toml::from_str(&text).with_context(|| format!("{} is not a valid scorecard", path.display()))?;
+            // The TOML error draws a multi-line picture; one line says it.
+            let card: Scorecard = toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{} is not a valid scorecard: {}", path.display(), e.message()))?;
             Ok((card, path.display().to_string()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Scorecard::default(), "built-in defaults".into())),
@@ -24,10 +25,11 @@ pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
 pub fn playbooks(settings: &Settings) -> Result<(Playbooks, String)> {
     let path = settings.data_dir.join("playbooks.toml");
     match std::fs::read_to_string(&path) {
-        Ok(text) => Ok((
-            toml::from_str(&text).with_context(|| format!("{} is not a valid playbook file", path.display()))?,
-            path.display().to_string(),
-        )),
+        Ok(text) => {
+            let rules: Playbooks = toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{} is not a valid playbook file: {}", path.display(), e.message()))?;
+            Ok((rules, path.display().to_string()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Playbooks::default(), "built-in defaults".into())),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
