@@ -6,33 +6,33 @@ use steward_domain::health::{Change, Driver, HealthScore, Measure, Scorecard, ch
 use steward_domain::{Month, Slug};
 use steward_health::playbooks::Playbooks;
 
-/// The scorecard in force: `<data-dir>/scorecard.toml` when there is one, else the default.
-pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
-    let path = settings.data_dir.join("scorecard.toml");
+/// A configuration file of the data dir, or `T`'s built-in default when there is none;
+/// returns where it came from.
+fn config<T: serde::de::DeserializeOwned + Default>(
+    settings: &Settings,
+    file: &str,
+    what: &str,
+) -> Result<(T, String)> {
+    let path = settings.data_dir.join(file);
     match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            // The TOML error draws a multi-line picture; one line says it.
-            let card: Scorecard = toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{} is not a valid scorecard: {}", path.display(), e.message()))?;
-            Ok((card, path.display().to_string()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Scorecard::default(), "built-in defaults".into())),
+        // The TOML error draws a multi-line picture; one line says it.
+        Ok(text) => match toml::from_str(&text) {
+            Ok(value) => Ok((value, path.display().to_string())),
+            Err(e) => Err(anyhow::anyhow!("{} is not a valid {what}: {}", path.display(), e.message())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((T::default(), "built-in defaults".into())),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
+/// The scorecard in force: `<data-dir>/scorecard.toml` when there is one, else the default.
+pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
+    config(settings, "scorecard.toml", "scorecard")
+}
+
 /// The playbook rules in force: `<data-dir>/playbooks.toml` when there is one, else the default.
 pub fn playbooks(settings: &Settings) -> Result<(Playbooks, String)> {
-    let path = settings.data_dir.join("playbooks.toml");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let rules: Playbooks = toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{} is not a valid playbook file: {}", path.display(), e.message()))?;
-            Ok((rules, path.display().to_string()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Playbooks::default(), "built-in defaults".into())),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
+    config(settings, "playbooks.toml", "playbook file")
 }
 
 pub fn show_playbooks(settings: &Settings) -> Result<()> {
