@@ -12,6 +12,8 @@ trap 'rm -rf "$work"' EXIT
 echo "building a 6,000-account book (not timed)…"
 "$bin" --data-dir "$work/data" demo --no-serve --accounts 6000 --lives-per-account 40 --as-of 2026-11-26 --password bench-password-1 > /dev/null 2> "$work/demo.log"
 tail -1 "$work/demo.log"
+"$bin" --data-dir "$work/data" metrics --json > "$work/metrics.json"
+python3 -c "import json; rows = json.load(open('$work/metrics.json')); print(len({r['account'] for r in rows}), 'accounts with metrics,', len(rows), 'account-months')"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for what in "health --json" "playbooks run --dry-run --today 2026-11-26 --json" "backtest --json"; do
   : > "$work/t"

@@ -59,6 +59,34 @@ pub struct Scorecard {
     pub min_nps_responses: i64,
 }
 
+impl Scorecard {
+    /// Refuses a scorecard that would score silently wrong: band points out of order or
+    /// outside 0–100, negative weights, a measure listed twice, nothing weighted.
+    pub fn validate(&self) -> Result<(), crate::ParseError> {
+        let bad = |m: &str| Err(crate::ParseError::new(m.to_owned()));
+        let mut seen = Vec::new();
+        for r in &self.measures {
+            if seen.contains(&r.measure) {
+                return bad(&format!("measure {} is listed twice", r.measure));
+            }
+            seen.push(r.measure);
+            if !(r.weight >= 0.0 && r.weight.is_finite()) {
+                return bad(&format!("measure {}: the weight must be zero or more", r.measure));
+            }
+            if r.bands.is_empty() || r.bands.windows(2).any(|w| w[1].0 <= w[0].0) {
+                return bad(&format!("measure {}: band points need strictly increasing values", r.measure));
+            }
+            if r.bands.iter().any(|(_, s)| !(0.0..=100.0).contains(s)) {
+                return bad(&format!("measure {}: band scores are 0 to 100", r.measure));
+            }
+        }
+        if self.measures.iter().all(|r| r.weight <= 0.0) {
+            return bad("no measure has a weight");
+        }
+        Ok(())
+    }
+}
+
 impl Default for Scorecard {
     fn default() -> Self {
         use Measure::*;
@@ -147,7 +175,8 @@ pub fn band_score(bands: &[(f64, f64)], value: f64) -> f64 {
     last.1
 }
 
-/// Scores one account-month. `None` when no measure has data at all.
+/// Scores one account-month. `None` when no measure but open escalations has data: a count
+/// of zero escalations alone says nothing about a client.
 pub fn score(card: &Scorecard, inputs: &Inputs) -> Option<HealthScore> {
     let present: Vec<(&MeasureRule, f64)> = card
         .measures
@@ -156,7 +185,7 @@ pub fn score(card: &Scorecard, inputs: &Inputs) -> Option<HealthScore> {
         .filter_map(|r| inputs.value(r.measure, card.min_nps_responses).map(|v| (r, v)))
         .collect();
     let total: f64 = present.iter().map(|(r, _)| r.weight).sum();
-    if present.is_empty() || total <= 0.0 {
+    if total <= 0.0 || present.iter().all(|(r, _)| r.measure == Measure::OpenEscalations) {
         return None;
     }
     let mut drivers: Vec<Driver> = present
@@ -263,9 +292,19 @@ mod tests {
         assert!((s.drivers.iter().map(|d| d.weight).sum::<f64>() - 1.0).abs() < 1e-12);
         let enrollment = s.drivers.iter().find(|d| d.measure == Measure::EnrollmentVsTarget).unwrap();
         assert!((enrollment.weight - 25.0 / 70.0).abs() < 1e-12);
+        // Renormalized by hand: utilization 66.667, CSAT 80 over weights 15 + 15 → 73.333.
+        let two = Inputs {
+            utilization_rate: Some(0.50),
+            client_csat: Some(4.0),
+            enrollment_target: 0.3,
+            ..Inputs::default()
+        };
+        let mut card = Scorecard::default();
+        card.measures.retain(|r| matches!(r.measure, Measure::UtilizationRate | Measure::ClientCsat));
+        let s = score(&card, &two).unwrap();
+        assert!((s.score - (0.5 * (50.0 + 50.0 / 3.0) + 0.5 * 80.0)).abs() < 1e-9, "{}", s.score);
         let nothing = Inputs { enrollment_target: 0.3, open_escalations: 0, ..Inputs::default() };
-        let only_escalations = score(&Scorecard::default(), &nothing).unwrap();
-        assert_eq!((only_escalations.score, only_escalations.drivers.len()), (100.0, 1));
+        assert_eq!(score(&Scorecard::default(), &nothing), None, "escalations alone are no data");
     }
 
     #[test]
@@ -278,6 +317,20 @@ mod tests {
         let c = change(&before, &after);
         assert!((c.delta - (-6.0 - 3.0)).abs() < 1e-9, "{c:?}");
         assert_eq!(c.movers.iter().map(|m| m.0).collect::<Vec<_>>(), [Measure::OpenEscalations, Measure::ClientCsat]);
+    }
+
+    #[test]
+    fn bad_scorecards_are_refused() {
+        assert!(Scorecard::default().validate().is_ok());
+        let mut c = Scorecard::default();
+        c.measures[0].bands = vec![(1.0, 0.0), (0.5, 100.0)];
+        assert!(c.validate().unwrap_err().0.contains("strictly increasing"));
+        let mut c = Scorecard::default();
+        c.measures[1].bands[0].1 = 120.0;
+        assert!(c.validate().is_err());
+        let mut c = Scorecard::default();
+        c.measures.push(c.measures[0].clone());
+        assert!(c.validate().unwrap_err().0.contains("twice"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::health::{self, HealthScore, Inputs, Scorecard};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::{Account, Activity, Contract, Month, Slug};
+use steward_domain::{Account, Activity, Contract, Month, Slug, TaskSource};
 use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
 
 /// Health by month, oldest first.
@@ -45,7 +45,8 @@ impl AccountData {
             escalations: store
                 .tasks(&TaskFilter { account: Some(slug.clone()), ..TaskFilter::default() })?
                 .into_iter()
-                .filter(|t| t.escalation)
+                // Client escalations: a playbook's reminder is not the client escalating.
+                .filter(|t| t.escalation && t.source != TaskSource::Playbook)
                 .map(|t| (t.created_at, t.closed_at))
                 .collect(),
             contracts: store.contracts(slug)?,
@@ -80,6 +81,8 @@ fn csat(ratings: &[(NaiveDate, i64)], month: Month) -> Option<f64> {
 pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
     let touches = data.decision_maker_touches();
     let metrics = &data.metrics;
+    // Never having met a decision maker counts as long as the account has had data.
+    let since_first = metrics.first().map(|m| m.month.first_day());
     let mut months = Vec::with_capacity(metrics.len());
     for (i, m) in metrics.iter().enumerate() {
         let end = m.month.last_day();
@@ -92,7 +95,7 @@ pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
             nps: m.nps,
             nps_responses: m.nps_responses,
             client_csat: csat(&data.csat, m.month),
-            days_since_decision_maker_touch: last_touch.map(|d| (end - d).num_days()),
+            days_since_decision_maker_touch: last_touch.or(since_first).map(|d| (end - d).num_days()),
             open_escalations: data
                 .escalations
                 .iter()

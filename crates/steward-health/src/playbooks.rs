@@ -124,7 +124,7 @@ impl Default for Playbooks {
                         Assignee::Owner,
                         2,
                         Priority::Urgent,
-                        true,
+                        false,
                     )],
                 ),
                 rule(
@@ -141,6 +141,34 @@ impl Default for Playbooks {
                 ),
             ],
         }
+    }
+}
+
+impl Playbooks {
+    /// Refuses rules that could not work: duplicate ids, no task, impossible parameters.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut ids = Vec::new();
+        for r in &self.rules {
+            if ids.contains(&r.id) {
+                return Err(format!("rule {} is listed twice", r.id));
+            }
+            ids.push(r.id.clone());
+            if r.tasks.is_empty() {
+                return Err(format!("rule {} opens no task", r.id));
+            }
+            let sane = match &r.condition {
+                Condition::RenewalSoonLowEnrollment { days, rate } => *days >= 0 && (0.0..=1.0).contains(rate),
+                Condition::HealthDrop { points } => *points > 0.0,
+                Condition::NoDecisionMakerTouch { days } | Condition::NoticeDeadlineNoRenewalActivity { days } => {
+                    *days >= 0
+                }
+                Condition::UtilizationFalling { months } => *months >= 1,
+            };
+            if !sane || r.cooldown_days < 0 {
+                return Err(format!("rule {} has an impossible parameter", r.id));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -25,7 +25,14 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
         renewal: current.map(|c| c.end_date),
         notice_deadline: current.map(|c| c.notice_deadline()),
         last_decision_maker_touch: data.decision_maker_touches().into_iter().filter(|d| seen(*d)).max(),
-        last_activity: data.activities.iter().map(|a| a.occurred_at.date_naive()).filter(|d| seen(*d)).max(),
+        // A conversation with the client: an activity with one of their people in it.
+        last_activity: data
+            .activities
+            .iter()
+            .filter(|a| !a.contact_ids.is_empty())
+            .map(|a| a.occurred_at.date_naive())
+            .filter(|d| seen(*d))
+            .max(),
     }
 }
 

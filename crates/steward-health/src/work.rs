@@ -1,4 +1,5 @@
-//! "My work": one ranked list of a user's open tasks and alerts across their book.
+//! "My work": one ranked list of a user's open tasks across their book — their own, the
+//! alerts the playbooks opened for them, and (for a colleague) their department's.
 //!
 //! Each row scores 0–100 from three parts, each 0–1:
 //! - **urgency** (weight 0.5): the nearest of the task's due date, the account's renewal and
@@ -236,7 +237,13 @@ pub fn queue(
             score,
         });
     }
-    rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.due.cmp(&b.due)).then(a.task_id.cmp(&b.task_id)));
+    // Ties: the earlier due date first, undated last.
+    rows.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)))
+            .then(a.task_id.cmp(&b.task_id))
+    });
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }

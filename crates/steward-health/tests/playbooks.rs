@@ -75,8 +75,10 @@ fn no_duplicates_while_open_and_a_cooldown_after() {
 
     let cooling = run(&*store, &card, &playbooks, closed_on, None, false).unwrap();
     assert_eq!((cooling.opened.len(), cooling.cooling_down), (0, 1), "closed within the cooldown");
-    let after = run(&*store, &card, &playbooks, closed_on + chrono::Days::new(31), None, false).unwrap();
-    assert_eq!(after.opened.len(), 1, "after the cooldown, a new task");
+    let last_day = run(&*store, &card, &playbooks, closed_on + chrono::Days::new(29), None, false).unwrap();
+    assert_eq!((last_day.opened.len(), last_day.cooling_down), (0, 1), "29 days after closing: still cooling down");
+    let after = run(&*store, &card, &playbooks, closed_on + chrono::Days::new(30), None, false).unwrap();
+    assert_eq!(after.opened.len(), 1, "30 days after closing, the cooldown is over: a new task");
 
     // Prospects and churned clients are left alone.
     let mut prospect = steward_domain::NewAccount::new(Slug::parse("maybe").unwrap(), "Maybe");

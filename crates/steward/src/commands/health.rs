@@ -27,12 +27,16 @@ fn config<T: serde::de::DeserializeOwned + Default>(
 
 /// The scorecard in force: `<data-dir>/scorecard.toml` when there is one, else the default.
 pub fn scorecard(settings: &Settings) -> Result<(Scorecard, String)> {
-    config(settings, "scorecard.toml", "scorecard")
+    let (card, from): (Scorecard, String) = config(settings, "scorecard.toml", "scorecard")?;
+    card.validate().map_err(|e| anyhow::anyhow!("{from} is not a valid scorecard: {e}"))?;
+    Ok((card, from))
 }
 
 /// The playbook rules in force: `<data-dir>/playbooks.toml` when there is one, else the default.
 pub fn playbooks(settings: &Settings) -> Result<(Playbooks, String)> {
-    config(settings, "playbooks.toml", "playbook file")
+    let (rules, from): (Playbooks, String) = config(settings, "playbooks.toml", "playbook file")?;
+    rules.validate().map_err(|e| anyhow::anyhow!("{from} is not a valid playbook file: {e}"))?;
+    Ok((rules, from))
 }
 
 pub fn show_playbooks(settings: &Settings) -> Result<()> {
@@ -219,7 +223,14 @@ pub fn backtest(settings: &Settings, args: BacktestArgs) -> Result<()> {
     );
     let rows: Vec<Vec<String>> =
         result.by_band.iter().map(|b| vec![b.band.to_string(), b.decisions.to_string(), pct(b.churn_rate)]).collect();
-    print_table(&["band", "decisions", "churned"], &rows)
+    print_table(&["band", "decisions", "churned"], &rows)?;
+    outln!();
+    let rows: Vec<Vec<String>> = result
+        .calibration
+        .iter()
+        .map(|c| vec![format!("{}–{}", c.from, c.from + 20), c.decisions.to_string(), pct(c.churn_rate)])
+        .collect();
+    print_table(&["health", "decisions", "churned"], &rows)
 }
 
 pub fn work(settings: &Settings, args: crate::cli::WorkArgs) -> Result<()> {

@@ -89,6 +89,10 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                 if args.json {
                     print_json(&done)?;
                 }
+                // The files applied before this one still get their rules run.
+                if done.iter().any(|b| b.status == ImportStatus::Applied) {
+                    super::health::run_after(settings, &*store, chrono::Local::now().date_naive())?;
+                }
                 bail!("{file} was refused and nothing of it was applied — {error}{skipped}");
             }
             Err(e) => return Err(e.into()),
