@@ -4,32 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
-use std::path::Path;
 use steward_demo::{DemoConfig, generate_book, write_files};
+use steward_store_tests::read_tree;
 
 fn config(accounts: usize) -> DemoConfig {
     let mut c = DemoConfig::new(42, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
     c.accounts = accounts;
     c.lives_per_account = Some(300);
     c
-}
-
-fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -44,6 +44,25 @@ impl Deref for TempSqlite {
     }
 }
 
+/// Every file under `root` (recursively), by its path relative to `root`: for tests that
+/// compare what two runs wrote.
+pub fn read_tree(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable directory") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(root).expect("under root").display().to_string();
+                out.insert(rel, std::fs::read(&path).expect("readable file"));
+            }
+        }
+    }
+    out
+}
+
 /// The server URL tests create their databases on.
 pub fn postgres_admin_url() -> String {
     std::env::var("STEWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())

@@ -7,6 +7,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use steward_store_tests::read_tree;
 use support::{steward, steward_env};
 
 const ARGS: &[&str] = &[
@@ -23,22 +24,6 @@ const ARGS: &[&str] = &[
     "--password",
     "demo-password-1",
 ];
-
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(path.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
 
 /// Every row of every table, without what legitimately differs between two runs: when a
 /// row was written, and password hashes (each has its own random salt).
@@ -94,7 +79,7 @@ fn same_seed_same_files_and_database() {
     assert!(first.stdout.contains("12 accounts") && first.stdout.contains("admin@steward.example"), "{}", first.stdout);
     assert!(first.stdout.contains("demo-password-1"));
 
-    let (fa, fb) = (files(&a.path().join("demo-files")), files(&b.path().join("demo-files")));
+    let (fa, fb) = (read_tree(&a.path().join("demo-files")), read_tree(&b.path().join("demo-files")));
     assert!(
         fa.keys().any(|k| k.ends_with(".edi"))
             && fa.keys().any(|k| k.ends_with(".ndjson"))
