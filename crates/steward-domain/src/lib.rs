@@ -8,6 +8,7 @@ mod text_enum;
 
 pub mod account;
 pub mod activity;
+pub mod auth;
 pub mod contact;
 pub mod contract;
 pub mod csat;

@@ -3,7 +3,9 @@
 //! case over a fresh, empty store from the given factory.
 
 use crate::ledger_codec::{self, Part};
-use crate::{CutKind, ImportWork, LedgerUpdate, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit};
+use crate::{
+    CutKind, ImportWork, LedgerUpdate, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
+};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
 use steward_domain::metrics::{self, Cut};
@@ -20,7 +22,8 @@ use steward_domain::{MemberKey, Modality, Month, Relationship, Sex, Span, VisitS
 macro_rules! conformance_tests {
     ($factory:expr) => {
         $crate::conformance_tests!(@cases $factory;
-            schema_is_current, metros_are_seeded, users_round_trip, user_scope_follows_role,
+            schema_is_current, metros_are_seeded, users_round_trip, user_scope_follows_role, sessions_expire_and_end,
+            api_tokens_revoke,
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, contracts_round_trip,
@@ -128,6 +131,60 @@ pub fn user_scope_follows_role(s: &dyn Store) -> Result<()> {
     expect_err(s.create_user(&stray), |e| matches!(e, StoreError::NotFound(_)), "client of unknown account")?;
     let colleague = s.create_user(&user("ops@steward.test", Role::Colleague))?;
     ensure(colleague.department == Some(Department::Operations), "colleague department")
+}
+
+pub fn sessions_expire_and_end(s: &dyn Store) -> Result<()> {
+    let am = s.create_user(&user("am@steward.test", Role::AccountManager))?;
+    let (early, late) = (secret_digest("session-early"), secret_digest("session-late"));
+    s.create_session(&am.email, &early, at(2026, 3, 1))?;
+    s.create_session(&am.email, &late, at(2026, 6, 1))?;
+    expect_err(
+        s.create_session(&am.email, &late, at(2026, 7, 1)),
+        |e| matches!(e, StoreError::Duplicate(_)),
+        "reused id",
+    )?;
+    expect_err(
+        s.create_session(&email("nobody@steward.test"), "x", at(2026, 7, 1)),
+        |e| matches!(e, StoreError::NotFound(_)),
+        "session of unknown user",
+    )?;
+    ensure(s.session_user(&early, at(2026, 2, 1))?.is_some_and(|u| u.email == am.email), "live session")?;
+    ensure(s.session_user(&early, at(2026, 3, 1))?.is_none(), "expired at its expiry")?;
+    ensure(s.session_user(&secret_digest("forged"), at(2026, 2, 1))?.is_none(), "unknown session")?;
+    ensure(s.delete_expired_sessions(at(2026, 4, 1))? == 1, "one expired session swept")?;
+    s.delete_session(&late)?;
+    ensure(s.session_user(&late, at(2026, 2, 1))?.is_none(), "signed out")?;
+    s.create_session(&am.email, &early, at(2026, 6, 1))?;
+    let mut edit = UserEdit::from(&am);
+    edit.active = false;
+    s.update_user(&am.email, &edit, am.version)?;
+    ensure(s.session_user(&early, at(2026, 2, 1))?.is_none(), "deactivated users' sessions stop working")
+}
+
+pub fn api_tokens_revoke(s: &dyn Store) -> Result<()> {
+    let am = s.create_user(&user("am@steward.test", Role::AccountManager))?;
+    let ops = s.create_user(&user("ops@steward.test", Role::Admin))?;
+    let digest = secret_digest("stw_first");
+    let first = s.create_api_token(&am.email, " nightly export ", &digest, "stw_firs")?;
+    ensure(first.name == "nightly export" && first.last_used_at.is_none() && first.revoked_at.is_none(), "created")?;
+    expect_err(
+        s.create_api_token(&am.email, "copy", &digest, "stw_firs"),
+        |e| matches!(e, StoreError::Duplicate(_)),
+        "same secret",
+    )?;
+    expect_err(s.create_api_token(&am.email, "  ", "d", "p"), |e| matches!(e, StoreError::Invalid(_)), "unnamed")?;
+    s.create_api_token(&ops.email, "loader", &secret_digest("stw_second"), "stw_seco")?;
+    ensure(s.api_token_user(&digest)?.is_some_and(|u| u.email == am.email), "token signs in")?;
+    ensure(s.api_token_user(&secret_digest("stw_forged"))?.is_none(), "unknown token")?;
+    let mine = s.api_tokens(Some(&am.email))?;
+    ensure(mine.len() == 1 && mine[0].last_used_at.is_some(), "use is noted")?;
+    ensure(s.api_tokens(None)?.len() == 2, "everyone's tokens")?;
+    expect_err(s.revoke_api_token(first.id, first.version + 5), |e| matches!(e, StoreError::Conflict { .. }), "stale")?;
+    let revoked = s.revoke_api_token(first.id, first.version)?;
+    ensure(revoked.revoked_at.is_some() && revoked.version == first.version + 1, "revoked")?;
+    ensure(s.api_token_user(&digest)?.is_none(), "revoked tokens sign nobody in")?;
+    expect_err(s.revoke_api_token(9_999, 1), |e| matches!(e, StoreError::NotFound(_)), "unknown token id")?;
+    Ok(())
 }
 
 pub fn accounts_round_trip(s: &dyn Store) -> Result<()> {

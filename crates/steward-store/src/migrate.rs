@@ -14,6 +14,11 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "initial", source: include_str!("../migrations/0001_initial.sql") },
     Migration { version: 2, name: "member_ledgers", source: include_str!("../migrations/0002_member_ledgers.sql") },
+    Migration {
+        version: 3,
+        name: "sessions_and_tokens",
+        source: include_str!("../migrations/0003_sessions_and_tokens.sql"),
+    },
 ];
 
 /// The schema version this build expects.
@@ -115,6 +120,8 @@ pub fn migrate(conn: &mut dyn Conn, dialect: Dialect, now: &str) -> Result<usize
 
 /// Every table the migrations create, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
+    "api_tokens",
+    "sessions",
     "column_mappings",
     "account_metrics",
     "member_ledger_parts",

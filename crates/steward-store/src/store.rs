@@ -5,6 +5,7 @@
 //! [`StoreError::Conflict`](crate::StoreError::Conflict), never a silent overwrite.
 
 use crate::{Dialect, Result};
+use steward_domain::auth::ApiToken;
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::{
@@ -195,8 +196,31 @@ impl CutKind {
     }
 }
 
+/// Sessions and API tokens, kept as digests of their secrets ([`secret_digest`]).
+pub trait AuthStore {
+    fn create_session(&self, user: &Email, id_digest: &str, expires_at: chrono::DateTime<chrono::Utc>) -> Result<()>;
+    /// The session's user if it exists, has not expired at `now` and the user is active.
+    fn session_user(&self, id_digest: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<User>>;
+    fn delete_session(&self, id_digest: &str) -> Result<()>;
+    /// Removes sessions expired by `now`; returns how many.
+    fn delete_expired_sessions(&self, now: chrono::DateTime<chrono::Utc>) -> Result<u64>;
+    fn create_api_token(&self, user: &Email, name: &str, token_digest: &str, prefix: &str) -> Result<ApiToken>;
+    /// The token's user if it is not revoked and the user is active; notes the use.
+    fn api_token_user(&self, token_digest: &str) -> Result<Option<User>>;
+    /// One user's tokens, or everyone's; newest first.
+    fn api_tokens(&self, user: Option<&Email>) -> Result<Vec<ApiToken>>;
+    fn revoke_api_token(&self, id: Id, version: i64) -> Result<ApiToken>;
+}
+
+/// The digest a session id or API token is stored as: its BLAKE3 hash. The secrets are
+/// long random strings, so no key or salt is needed to make the digest useless to a thief.
+pub fn secret_digest(secret: &str) -> String {
+    blake3::hash(secret.as_bytes()).to_hex().to_string()
+}
+
 pub trait Store:
     UserStore
+    + AuthStore
     + MemberStore
     + AccountStore
     + ContactStore

@@ -28,6 +28,9 @@ pub enum Command {
     /// People who sign in.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// API tokens, for scripts and data loaders calling the HTTP API.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Import member-level files (each file one all-or-nothing batch).
     Import(ImportArgs),
     /// List import batches, newest first.
@@ -111,6 +114,42 @@ pub enum UsersCommand {
     Add(UserAddArgs),
     /// List every user.
     List(JsonFlag),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create a token for a user; it is printed once and never shown again.
+    Create(TokenCreateArgs),
+    /// List tokens (by prefix, never the secret), newest first.
+    List(TokenListArgs),
+    /// Revoke a token by its id; it stops working at once.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    pub email: String,
+    /// What the token is for ("nightly eligibility loader").
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Only this user's tokens.
+    #[arg(long)]
+    pub user: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

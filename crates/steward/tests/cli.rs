@@ -133,3 +133,33 @@ fn usage_errors_exit_2() {
     steward(dir.path(), &["users", "add", "a@b.example", "--role", "wizard"]).fails(2, "unknown role");
     steward(dir.path(), &["frobnicate"]).fails(2, "unrecognized subcommand");
 }
+
+#[test]
+fn api_tokens_are_shown_once_and_stored_as_digests() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward_with_input(d, &["users", "add", "loader@steward.example", "--role", "admin"], "long enough password\n")
+        .ok();
+    let created =
+        steward(d, &["tokens", "create", "loader@steward.example", "--name", "nightly loader", "--json"]).ok();
+    let created: serde_json::Value = serde_json::from_str(&created.stdout).expect("one JSON document");
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("stw_") && created["prefix"] == token[..10]);
+
+    let listed = steward(d, &["tokens", "list", "--user", "loader@steward.example"]).ok().stdout;
+    assert!(listed.contains("nightly loader") && listed.contains("never"), "{listed}");
+    assert!(!listed.contains(&token), "the secret is never listed");
+    let db = rusqlite::Connection::open(d.join("steward.db")).unwrap();
+    let stored: String = db.query_row("SELECT token_hash FROM api_tokens", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, steward_store::secret_digest(&token), "only the digest is kept");
+
+    let id = created["id"].to_string();
+    assert!(steward(d, &["tokens", "revoke", &id]).ok().stdout.contains("revoked token"));
+    let after: serde_json::Value =
+        serde_json::from_str(&steward(d, &["tokens", "list", "--json"]).ok().stdout).unwrap();
+    assert!(after[0]["revoked_at"].is_string());
+    steward(d, &["tokens", "revoke", "999"]).fails(1, "error: API token 999");
+    steward(d, &["tokens", "create", "nobody@steward.example", "--name", "x"])
+        .fails(1, "error: user nobody@steward.example");
+    steward(d, &["tokens", "create", "loader@steward.example", "--name", " "]).fails(1, "needs a name");
+}

@@ -2,10 +2,10 @@ use super::{SqlStore, check_versioned_update, now, opt_account_id};
 use crate::{Driver, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
 use steward_domain::{Email, NewUser, User, user::check_scope};
 
-const SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, \
+pub(super) const SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, \
     u.created_at, u.updated_at FROM users u LEFT JOIN accounts a ON a.id = u.account_id";
 
-fn user(r: &Row) -> Result<User> {
+pub(super) fn user(r: &Row) -> Result<User> {
     Ok(User {
         id: r.int(0)?,
         email: r.parse(1)?,

@@ -6,6 +6,7 @@ mod demo;
 mod health;
 mod import;
 mod metrics;
+mod tokens;
 mod users;
 
 use crate::Settings;
@@ -21,6 +22,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         }
         Command::Accounts(c) => accounts::run(settings, c),
         Command::Users(c) => users::run(settings, c),
+        Command::Tokens(c) => tokens::run(settings, c),
         Command::Import(args) => import::run(settings, args),
         Command::Imports(args) => import::list(settings, args),
         Command::Metrics(args) => metrics::run(settings, args),

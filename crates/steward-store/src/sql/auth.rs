@@ -1,0 +1,130 @@
+use super::{SqlStore, check_versioned_update, now, user_id, users};
+use crate::{AuthStore, Conn, Driver, Result, Row, StoreError, Value, error::duplicate_as};
+use chrono::{DateTime, Utc};
+use steward_domain::{Email, Id, User, auth::ApiToken};
+
+const TOKEN_SELECT: &str = "SELECT t.id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at, \
+    t.version FROM api_tokens t JOIN users u ON u.id = t.user_id";
+
+fn token(r: &Row) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: r.int(0)?,
+        user: r.parse(1)?,
+        name: r.text(2)?,
+        prefix: r.text(3)?,
+        created_at: r.time(4)?,
+        last_used_at: r.opt_time(5)?,
+        revoked_at: r.opt_time(6)?,
+        version: r.int(7)?,
+    })
+}
+
+fn one_token(c: &mut dyn Conn, id: Id) -> Result<ApiToken> {
+    let row = c
+        .query_one(&format!("{TOKEN_SELECT} WHERE t.id = $1"), &[Value::Int(id)])?
+        .ok_or_else(|| StoreError::NotFound(format!("API token {id}")))?;
+    token(&row)
+}
+
+impl<D: Driver> AuthStore for SqlStore<D> {
+    fn create_session(&self, user: &Email, id_digest: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        self.write(|c| {
+            let uid = user_id(c, user)?;
+            c.execute(
+                "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                &[id_digest.into(), uid.into(), now().into(), expires_at.into()],
+            )
+            .map_err(duplicate_as(|| "session".to_owned()))?;
+            Ok(())
+        })
+    }
+
+    fn session_user(&self, id_digest: &str, now: DateTime<Utc>) -> Result<Option<User>> {
+        self.read(|c| {
+            c.query_one(
+                &format!(
+                    "{} JOIN sessions s ON s.user_id = u.id WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.active",
+                    users::SELECT
+                ),
+                &[id_digest.into(), now.into()],
+            )?
+            .map(|r| users::user(&r))
+            .transpose()
+        })
+    }
+
+    fn delete_session(&self, id_digest: &str) -> Result<()> {
+        self.write(|c| {
+            c.execute("DELETE FROM sessions WHERE id_hash = $1", &[id_digest.into()])?;
+            Ok(())
+        })
+    }
+
+    fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        self.write(|c| Ok(c.execute("DELETE FROM sessions WHERE expires_at <= $1", &[now.into()])?))
+    }
+
+    fn create_api_token(&self, user: &Email, name: &str, token_digest: &str, prefix: &str) -> Result<ApiToken> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("an API token needs a name".into()));
+        }
+        self.write(|c| {
+            let uid = user_id(c, user)?;
+            let id = c
+                .query_one(
+                    "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+                    &[uid.into(), name.into(), token_digest.into(), prefix.into(), now().into()],
+                )
+                .map_err(duplicate_as(|| "API token".to_owned()))?
+                .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
+                .int(0)?;
+            one_token(c, id)
+        })
+    }
+
+    fn api_token_user(&self, token_digest: &str) -> Result<Option<User>> {
+        self.write(|c| {
+            let row = c.query_one(
+                &format!(
+                    "{} JOIN api_tokens t ON t.user_id = u.id \
+                     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
+                    users::SELECT
+                ),
+                &[token_digest.into()],
+            )?;
+            let Some(row) = row else { return Ok(None) };
+            c.execute(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2",
+                &[now().into(), token_digest.into()],
+            )?;
+            users::user(&row).map(Some)
+        })
+    }
+
+    fn api_tokens(&self, user: Option<&Email>) -> Result<Vec<ApiToken>> {
+        self.read(|c| {
+            let rows = match user {
+                Some(email) => c.query(
+                    &format!("{TOKEN_SELECT} WHERE u.email = $1 ORDER BY t.created_at DESC, t.id DESC"),
+                    &[email.as_str().into()],
+                )?,
+                None => c.query(&format!("{TOKEN_SELECT} ORDER BY t.created_at DESC, t.id DESC"), &[])?,
+            };
+            rows.iter().map(token).collect()
+        })
+    }
+
+    fn revoke_api_token(&self, id: Id, version: i64) -> Result<ApiToken> {
+        self.write(|c| {
+            let changed = c.execute(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1), version = version + 1 \
+                 WHERE id = $2 AND version = $3",
+                &[now().into(), id.into(), version.into()],
+            )?;
+            check_versioned_update(c, changed, "api_tokens", id, &format!("API token {id}"))?;
+            one_token(c, id)
+        })
+    }
+}
