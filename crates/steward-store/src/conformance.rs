@@ -179,11 +179,13 @@ pub fn api_tokens_revoke(s: &dyn Store) -> Result<()> {
     let mine = s.api_tokens(Some(&am.email))?;
     ensure(mine.len() == 1 && mine[0].last_used_at.is_some(), "use is noted")?;
     ensure(s.api_tokens(None)?.len() == 2, "everyone's tokens")?;
+    ensure(s.api_token(first.id)?.last_used_at.is_some(), "one token by id")?;
     expect_err(s.revoke_api_token(first.id, first.version + 5), |e| matches!(e, StoreError::Conflict { .. }), "stale")?;
     let revoked = s.revoke_api_token(first.id, first.version)?;
     ensure(revoked.revoked_at.is_some() && revoked.version == first.version + 1, "revoked")?;
     ensure(s.api_token_user(&digest)?.is_none(), "revoked tokens sign nobody in")?;
     expect_err(s.revoke_api_token(9_999, 1), |e| matches!(e, StoreError::NotFound(_)), "unknown token id")?;
+    expect_err(s.api_token(9_999), |e| matches!(e, StoreError::NotFound(_)), "no such token")?;
     Ok(())
 }
 

@@ -207,6 +207,7 @@ pub trait AuthStore {
     fn create_api_token(&self, user: &Email, name: &str, token_digest: &str, prefix: &str) -> Result<ApiToken>;
     /// The token's user if it is not revoked and the user is active; notes the use.
     fn api_token_user(&self, token_digest: &str) -> Result<Option<User>>;
+    fn api_token(&self, id: Id) -> Result<ApiToken>;
     /// One user's tokens, or everyone's; newest first.
     fn api_tokens(&self, user: Option<&Email>) -> Result<Vec<ApiToken>>;
     fn revoke_api_token(&self, id: Id, version: i64) -> Result<ApiToken>;

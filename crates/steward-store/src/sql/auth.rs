@@ -103,6 +103,10 @@ impl<D: Driver> AuthStore for SqlStore<D> {
         })
     }
 
+    fn api_token(&self, id: Id) -> Result<ApiToken> {
+        self.read(|c| one_token(c, id))
+    }
+
     fn api_tokens(&self, user: Option<&Email>) -> Result<Vec<ApiToken>> {
         self.read(|c| {
             let rows = match user {

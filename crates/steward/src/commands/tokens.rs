@@ -2,7 +2,7 @@ use super::{outln, print_json, print_table};
 use crate::Settings;
 use crate::cli::{TokenCreateArgs, TokenListArgs, TokenRevokeArgs, TokensCommand};
 use crate::secret;
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use steward_domain::{Email, auth::ApiToken};
 use steward_store::secret_digest;
 
@@ -59,11 +59,7 @@ fn list(settings: &Settings, args: TokenListArgs) -> Result<()> {
 
 fn revoke(settings: &Settings, args: TokenRevokeArgs) -> Result<()> {
     let store = crate::open::open_store(settings)?;
-    let current = store
-        .api_tokens(None)?
-        .into_iter()
-        .find(|t| t.id == args.id)
-        .ok_or_else(|| anyhow!(steward_store::StoreError::NotFound(format!("API token {}", args.id))))?;
+    let current = store.api_token(args.id)?;
     let revoked = store.revoke_api_token(current.id, current.version)?;
     if args.json {
         return print_json(&revoked);
