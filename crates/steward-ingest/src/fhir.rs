@@ -201,10 +201,8 @@ pub fn parse<R: Read>(
 
 fn encounter(r: &Resource, key: u64) -> Result<(String, Visit), String> {
     let start = r.period.as_ref().and_then(|p| p.start.as_deref()).ok_or("Encounter without period.start")?;
-    let date = start
-        .get(..10)
-        .and_then(|d| crate::csv_input::DateFormat::Iso.parse(d))
-        .ok_or_else(|| format!("period.start {start:?} is not a date"))?;
+    let date =
+        start.get(..10).and_then(|d| crate::csv_input::DateFormat::Iso.parse(d)).ok_or("period.start is not a date")?;
     let class = r.class.as_ref().and_then(|c| c.code.as_deref()).unwrap_or("");
     let remote = r
         .kind

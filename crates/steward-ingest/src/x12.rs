@@ -329,6 +329,10 @@ pub fn parse<R: Read>(
     if !ended {
         return Err(FileError::segment(segs.number, "the file ends before its IEA trailer (truncated?)"));
     }
+    // Without this, a set lacking its BGN would leave `purposes` agreeing with anything.
+    if purposes.len() != set_number as usize {
+        return Err(FileError::new("every transaction set needs exactly one BGN segment"));
+    }
     let full_purpose = purposes.iter().all(|p| p == "4" || p == "RX");
     let change_purpose = purposes.iter().all(|p| p == "2");
     let all_audit = !loops.is_empty() && loops.iter().all(|m| m.maintenance == "030");

@@ -367,6 +367,16 @@ fn x12_more_refusals() {
     let second = "ST*834*0002*005010X220A1~\nBGN*00*R*20260105*0930****4~\nSE*3*0002~\n";
     let mixed = ok.replace("GE*1*7", &format!("{second}GE*2*7"));
     assert!(refuse(mixed).message.contains("mix purposes"));
+    let no_bgn = ok.replace("GE*1*7", "ST*834*0002*005010X220A1~\nSE*2*0002~\nGE*2*7");
+    assert!(refuse(no_bgn).message.contains("exactly one BGN"), "a set without BGN is not a full file");
+}
+
+#[test]
+fn fhir_rejections_never_quote_the_value() {
+    let bad = r#"{"resourceType":"Encounter","id":"e9","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},"period":{"start":"Plantedvalue-01"}}"#;
+    let parsed = fhir::parse(bad.as_bytes(), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &keys()).unwrap();
+    assert_rejected(&parsed.tally, &[(1, "period.start is not a date")]);
+    assert!(!format!("{:?}", parsed.tally.errors).contains("Plantedvalue"));
 }
 
 #[test]
