@@ -194,13 +194,12 @@ impl Ledger {
     ) -> FullFileEffect {
         let mut listed: Vec<MemberKey> = file.iter().map(|(k, _, _)| *k).chain(untouched.iter().copied()).collect();
         listed.sort_unstable();
-        let eligible: Vec<&Person> = self
-            .people
-            .values()
-            .filter(|p| p.eligibility.iter().any(|s| s.end.is_none_or(|e| e >= as_of) && s.start <= as_of))
-            .collect();
-        let terminated = eligible.iter().filter(|p| listed.binary_search(&p.key).is_err()).count();
-        FullFileEffect { eligible_before: eligible.len(), terminated }
+        let (mut eligible_before, mut terminated) = (0, 0);
+        for p in self.people.values().filter(|p| p.eligible_on(as_of)) {
+            eligible_before += 1;
+            terminated += usize::from(listed.binary_search(&p.key).is_err());
+        }
+        FullFileEffect { eligible_before, terminated }
     }
 
     /// Applies a full file (see the module rules). Each person appears once in `file`;
@@ -213,7 +212,6 @@ impl Ledger {
     ) {
         let mut listed: Vec<MemberKey> = Vec::with_capacity(file.len() + untouched.len());
         listed.extend_from_slice(untouched);
-        let day_before = as_of.pred_opt().unwrap_or(as_of);
         for (key, facts, mut spans) in file {
             listed.push(key);
             merge_spans(&mut spans);
@@ -229,12 +227,7 @@ impl Ledger {
             if listed.binary_search(&p.key).is_ok() {
                 continue;
             }
-            p.eligibility.retain(|s| s.start < as_of);
-            for s in &mut p.eligibility {
-                if s.end.is_none_or(|e| e >= as_of) {
-                    s.end = Some(day_before);
-                }
-            }
+            keep_before(&mut p.eligibility, as_of);
         }
         self.eligibility_as_of = self.eligibility_as_of.max(Some(as_of));
     }

@@ -118,6 +118,11 @@ impl Span {
         self.start <= day && self.end.is_none_or(|e| day <= e)
     }
 
+    /// True when the two share a day.
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start <= other.end.unwrap_or(NaiveDate::MAX) && other.start <= self.end.unwrap_or(NaiveDate::MAX)
+    }
+
     /// True when the two share a day or one starts the day after the other ends.
     pub fn touches(&self, other: &Span) -> bool {
         let (a, b) = if self.start <= other.start { (self, other) } else { (other, self) };

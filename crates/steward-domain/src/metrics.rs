@@ -410,7 +410,7 @@ fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
         .map(|i| {
             eligible += t.eligible[i];
             employees += t.employees[i];
-            let visits_12m = window(&t.visits[0], i) + window(&t.visits[1], i) + window(&t.visits[2], i);
+            let virtual_visits_12m = window(&t.visits[1], i) + window(&t.visits[2], i);
             MonthCounts {
                 eligible_lives: eligible,
                 eligible_employees: employees,
@@ -421,8 +421,8 @@ fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
                 visits_remote_other: t.visits[2][i],
                 unmatched_visits: t.unmatched[i],
                 active_members_12m: t.active[i],
-                visits_12m,
-                virtual_visits_12m: window(&t.visits[1], i) + window(&t.visits[2], i),
+                visits_12m: window(&t.visits[0], i) + virtual_visits_12m,
+                virtual_visits_12m,
                 member_months_12m: window(&t.enrolled, i),
                 promoters_12m: window(&t.promoters, i),
                 detractors_12m: window(&t.detractors, i),

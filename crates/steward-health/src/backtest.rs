@@ -120,8 +120,9 @@ pub fn backtest(store: &dyn Store, card: &Scorecard, months_before: i32) -> Stor
         decisions: scored.len(),
         churned: scored.iter().filter(|s| s.1).count(),
         skipped,
-        by_band: [Band::Red, Band::Yellow, Band::Green]
-            .into_iter()
+        by_band: Band::ALL
+            .iter()
+            .copied()
             .map(|band| {
                 let (n, c) = bands.get(&band).copied().unwrap_or_default();
                 BandRate { band, decisions: n, churned: c, churn_rate: rate(c, n) }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::health::{self, HealthScore, Inputs, Scorecard};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::{Account, Activity, Contract, Month, Slug, TaskSource};
+use steward_domain::{Account, Activity, Contract, Month, RenewalOutcome, Slug, TaskSource};
 use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
 
 /// Health by month, oldest first.
@@ -51,6 +51,14 @@ impl AccountData {
                 .collect(),
             contracts: store.contracts(slug)?,
         })
+    }
+
+    /// The contract up for renewal on `today`: the soonest-ending one still pending.
+    pub fn current_contract(&self, today: NaiveDate) -> Option<&Contract> {
+        self.contracts
+            .iter()
+            .filter(|c| c.renewal_outcome == RenewalOutcome::Pending && c.end_date >= today)
+            .min_by_key(|c| c.end_date)
     }
 
     /// Days of activities that involved a decision maker, oldest first.

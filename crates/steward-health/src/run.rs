@@ -6,17 +6,13 @@ use crate::playbooks::{Facts, Playbooks, Proposal, propose};
 use chrono::{Days, NaiveDate};
 use rayon::prelude::*;
 use steward_domain::health::Scorecard;
-use steward_domain::{AccountStatus, NewTask, RenewalOutcome, Slug, Task, TaskStatus};
+use steward_domain::{AccountStatus, NewTask, Slug, Task, TaskStatus};
 use steward_store::{Result as StoreResult, Store, TaskCreated, TaskFilter};
 
 /// An account's facts as the rules see them on `today`.
 pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Facts {
     let metrics: Vec<_> = data.metrics.iter().filter(|m| m.month.first_day() <= today).collect();
-    let current = data
-        .contracts
-        .iter()
-        .filter(|c| c.renewal_outcome == RenewalOutcome::Pending && c.end_date >= today)
-        .min_by_key(|c| c.end_date);
+    let current = data.current_contract(today);
     let seen = |d: NaiveDate| d <= today;
     Facts {
         enrollment: metrics.iter().map(|m| (m.month, m.enrollment_rate)).collect(),

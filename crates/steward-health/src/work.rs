@@ -170,23 +170,23 @@ fn account_inputs(
     account: &steward_domain::Slug,
     today: NaiveDate,
 ) -> steward_store::Result<RankInputs> {
+    use steward_domain::Month;
     use steward_domain::pricing::{Volume, arr};
-    use steward_domain::{Month, RenewalOutcome};
-    let contract = store
-        .contracts(account)?
-        .into_iter()
-        .filter(|c| c.renewal_outcome == RenewalOutcome::Pending && c.end_date >= today)
-        .min_by_key(|c| c.end_date);
-    let latest = store.metrics(account, steward_store::CutKind::All, None, Some(Month::of(today)))?.pop();
-    let volume = latest
-        .map(|(_, _, c)| Volume { eligible_employees: c.eligible_employees, enrolled_members: c.enrolled_members });
-    let health = crate::history::history(store, card, account)?.months;
+    let data = crate::history::AccountData::load(store, account)?;
+    let health = crate::history::score_months(card, &data).months;
+    let contract = data.current_contract(today);
+    let volume = data
+        .metrics
+        .iter()
+        .rev()
+        .find(|m| m.month <= Month::of(today))
+        .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
     let last = health.iter().rev().find(|(m, _)| m.first_day() <= today);
     let before = last.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
     Ok(RankInputs {
-        renewal: contract.as_ref().map(|c| c.end_date),
-        notice_deadline: contract.as_ref().map(|c| c.notice_deadline()),
-        arr: contract.as_ref().map(|c| arr(c, Month::of(today), volume.unwrap_or_default())),
+        renewal: contract.map(|c| c.end_date),
+        notice_deadline: contract.map(|c| c.notice_deadline()),
+        arr: contract.map(|c| arr(c, Month::of(today), volume.unwrap_or_default())),
         health: last.map(|(_, h)| h.score),
         health_change: last.zip(before).map(|((_, now), (_, then))| now.score - then.score),
         ..RankInputs::default()

@@ -101,7 +101,7 @@ pub fn parse<R: Read>(
             CensusRow::Span { line, key, facts, span } => match seen.get_mut(&key) {
                 Some((i, lines)) => {
                     let (_, existing, spans) = &mut people[*i];
-                    if let Some(k) = spans.iter().position(|s| overlaps(s, &span)) {
+                    if let Some(k) = spans.iter().position(|s| s.overlaps(&span)) {
                         tally.retract(
                             line,
                             format!("duplicate member: this span overlaps the one on line {}", lines[k]),
@@ -122,8 +122,4 @@ pub fn parse<R: Read>(
     // A person with one good row and one rejected row keeps what the good rows say.
     untouched.retain(|k| !seen.contains_key(k));
     Ok(Parsed { data: FullEligibility { as_of, people, untouched }, tally })
-}
-
-fn overlaps(a: &Span, b: &Span) -> bool {
-    a.start <= b.end.unwrap_or(NaiveDate::MAX) && b.start <= a.end.unwrap_or(NaiveDate::MAX)
 }

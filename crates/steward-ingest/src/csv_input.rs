@@ -160,28 +160,6 @@ impl Columns {
     }
 }
 
-/// A CSV reader over any source, header first.
-pub fn csv_reader<R: Read>(reader: R) -> Result<(csv::Reader<impl BufRead>, csv::ByteRecord), FileError> {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(utf8_reader(reader)?);
-    let header = csv.byte_headers().map_err(|e| FileError::at(1, format!("unreadable header: {e}")))?.clone();
-    if header.len() <= 1 && header.get(0).is_none_or(|h| h.is_empty()) {
-        return Err(FileError::at(1, "the file is empty or has no header"));
-    }
-    Ok((csv, header))
-}
-
-/// Reads the next record; a malformed one (e.g. an unclosed quote) refuses the file.
-pub fn next_record<R: BufRead>(
-    csv: &mut csv::Reader<R>,
-    record: &mut csv::ByteRecord,
-) -> Result<Option<u64>, FileError> {
-    match csv.read_byte_record(record) {
-        Ok(true) => Ok(Some(record.position().map_or(0, |p| p.line()))),
-        Ok(false) => Ok(None),
-        Err(e) => Err(FileError::at(e.position().map_or(0, |p| p.line()), format!("malformed CSV: {e}"))),
-    }
-}
-
 /// Parses a date field, or says what was wrong with it.
 /// Says which field is wrong and the format wanted, never the value (it may be anything).
 pub fn date(text: &str, field: &str, format: DateFormat) -> Result<NaiveDate, String> {

@@ -443,7 +443,7 @@ fn interpret(
         };
         let event = match maintenance {
             "030" | "021" | "025" if full => need_start("a member").and_then(|span| match index.get(&d.key) {
-                Some(&i) if people[i].2.iter().any(|s: &Span| overlaps(s, &span)) => {
+                Some(&i) if people[i].2.iter().any(|s: &Span| s.overlaps(&span)) => {
                     Err("duplicate member: this loop's coverage overlaps an earlier loop of the same member".to_owned())
                 }
                 Some(&i) => {
@@ -493,8 +493,4 @@ fn interpret(
         Eligibility::Changes(events)
     };
     Ok(Parsed { data, tally })
-}
-
-fn overlaps(a: &Span, b: &Span) -> bool {
-    a.start <= b.end.unwrap_or(NaiveDate::MAX) && b.start <= a.end.unwrap_or(NaiveDate::MAX)
 }

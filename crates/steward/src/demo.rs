@@ -32,20 +32,9 @@ pub fn marker(store: &dyn Store) -> Result<Option<Marker>> {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Loaded {
-    pub users: usize,
-    pub accounts: usize,
-    pub contacts: usize,
-    pub activities: usize,
-    pub tasks: usize,
-    pub contracts: usize,
-}
-
 /// Creates every user (all with `password_hash`), account and its rows, in book order so
 /// ids come out the same for the same seed.
-pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<Loaded> {
-    let mut loaded = Loaded::default();
+pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<()> {
     let (clients, staff): (Vec<_>, Vec<_>) = book.users.iter().partition(|u| u.account.is_some());
     let new_user = |u: &steward_demo::DemoUser| NewUser {
         email: u.email.clone(),
@@ -57,18 +46,15 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
     };
     for u in &staff {
         store.create_user(&new_user(u))?;
-        loaded.users += 1;
     }
     for a in &book.accounts {
         store.create_account(&a.account)?;
-        loaded.accounts += 1;
         for w in &a.worksites {
             store.create_worksite(w)?;
         }
         let mut contact_ids = Vec::with_capacity(a.contacts.len());
         for c in &a.contacts {
             contact_ids.push(store.create_contact(c)?.id);
-            loaded.contacts += 1;
         }
         for act in &a.activities {
             store.create_activity(&NewActivity {
@@ -79,18 +65,15 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
                 summary: act.summary.clone(),
                 contact_ids: act.contacts.iter().map(|&k| contact_ids[k]).collect(),
             })?;
-            loaded.activities += 1;
         }
         for t in &a.tasks {
             let created = store.create_task(&t.task)?;
             if t.done {
                 store.set_task_status(created.task().id, TaskStatus::Done, created.task().version)?;
             }
-            loaded.tasks += 1;
         }
         for c in &a.contracts {
             store.create_contract(c)?;
-            loaded.contracts += 1;
         }
         for r in &a.csat {
             store.create_csat(&NewCsatRating {
@@ -103,9 +86,8 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
     }
     for u in &clients {
         store.create_user(&new_user(u))?;
-        loaded.users += 1;
     }
-    Ok(loaded)
+    Ok(())
 }
 
 /// What importing the demo files did.

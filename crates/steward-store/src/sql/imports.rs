@@ -1,6 +1,6 @@
 use super::{SqlStore, from_json, now, opt_account_id, opt_user_id, to_json};
 use crate::{Conn, Driver, ImportStore, Result, Row, StoreError, Value};
-use steward_domain::{ImportBatch, NewImportBatch, Slug};
+use steward_domain::{Id, ImportBatch, NewImportBatch, Slug};
 
 const SELECT: &str = "SELECT b.id, b.kind, b.format, b.file_name, b.content_hash, a.slug, b.rows_read, \
     b.rows_accepted, b.rows_rejected, b.status, b.errors, u.email, b.created_at FROM import_batches b \
@@ -69,6 +69,10 @@ pub(crate) fn insert(c: &mut dyn Conn, new: &NewImportBatch) -> Result<ImportBat
         )?
         .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
         .int(0)?;
+    by_id(c, id)
+}
+
+pub(crate) fn by_id(c: &mut dyn Conn, id: Id) -> Result<ImportBatch> {
     let row = c.query_one(&format!("{SELECT} WHERE b.id = $1"), &[Value::Int(id)])?;
     batch(&row.ok_or_else(|| StoreError::NotFound(format!("import {id}")))?)
 }

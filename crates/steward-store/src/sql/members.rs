@@ -1,10 +1,9 @@
 use super::{SqlStore, account_id, now, opt_account_id};
 use crate::{
-    Conn, CutKind, Driver, ImportStore, ImportWork, LedgerUpdate, MemberStore, Result, StoreError, StoredLedger,
-    ledger_codec,
+    Conn, CutKind, Driver, ImportWork, LedgerUpdate, MemberStore, Result, StoreError, StoredLedger, ledger_codec,
 };
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
-use steward_domain::{ImportBatch, ImportKind, Month, Slug};
+use steward_domain::{Id, ImportBatch, ImportKind, Month, Slug};
 
 fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics>) -> Result<()> {
     c.execute("DELETE FROM account_metrics WHERE account_id = $1", &[account.into()])?;
@@ -68,11 +67,11 @@ impl<D: Driver> MemberStore for SqlStore<D> {
             };
             let mut ledger = steward_domain::ledger::Ledger::default();
             for part in c.query("SELECT part, data FROM member_ledger_parts WHERE account_id = $1", &[id.into()])? {
-                let which = match part.text(0)?.as_str() {
-                    "people" => ledger_codec::Part::People,
-                    "visits" => ledger_codec::Part::Visits,
-                    _ => ledger_codec::Part::Surveys,
-                };
+                let name = part.text(0)?;
+                let which = ledger_codec::Part::ALL
+                    .into_iter()
+                    .find(|p| p.as_str() == name)
+                    .ok_or_else(|| StoreError::Backend(format!("unknown ledger part {name:?}")))?;
                 ledger_codec::decode_into(&mut ledger, which, part.bytes(1)?)?;
             }
             Ok(Some(StoredLedger { version: row.int(0)?, ledger }))
@@ -85,19 +84,10 @@ impl<D: Driver> MemberStore for SqlStore<D> {
         account: Option<&Slug>,
         content_hash: &str,
     ) -> Result<Option<ImportBatch>> {
-        let applied = self.read(|c| {
+        self.read(|c| {
             let account = opt_account_id(c, account)?;
-            let row = c.query_one(
-                "SELECT id FROM import_batches WHERE kind = $1 AND content_hash = $2 AND status = 'applied' \
-                 AND (account_id = $3 OR (account_id IS NULL AND $3 IS NULL)) ORDER BY id LIMIT 1",
-                &[kind.as_str().into(), content_hash.into(), account.into()],
-            )?;
-            row.map(|r| r.int(0)).transpose()
-        })?;
-        match applied {
-            Some(id) => Ok(self.imports(account)?.into_iter().find(|b| b.id == id)),
-            None => Ok(None),
-        }
+            applied_id(c, kind, account, content_hash)?.map(|id| super::imports::by_id(c, id)).transpose()
+        })
     }
 
     fn commit_import(&self, work: &mut dyn ImportWork) -> Result<ImportBatch> {
@@ -106,12 +96,7 @@ impl<D: Driver> MemberStore for SqlStore<D> {
             // the same file at once cannot both apply it.
             let planned = work.batch();
             let account = opt_account_id(c, planned.account.as_ref())?;
-            let applied = c.query_one(
-                "SELECT id FROM import_batches WHERE kind = $1 AND content_hash = $2 AND status = 'applied' \
-                 AND (account_id = $3 OR (account_id IS NULL AND $3 IS NULL))",
-                &[planned.kind.as_str().into(), planned.content_hash.as_str().into(), account.into()],
-            )?;
-            if applied.is_some() {
+            if applied_id(c, planned.kind, account, &planned.content_hash)?.is_some() {
                 return Err(StoreError::Duplicate(format!("import of {}", planned.file_name)));
             }
             while let Some(mut update) = work.next_update()? {
@@ -186,4 +171,15 @@ impl<D: Driver> MemberStore for SqlStore<D> {
             Ok(())
         })
     }
+}
+
+/// The first applied batch of this kind, account and content, if any.
+fn applied_id(c: &mut dyn Conn, kind: ImportKind, account: Option<Id>, content_hash: &str) -> Result<Option<Id>> {
+    c.query_one(
+        "SELECT id FROM import_batches WHERE kind = $1 AND content_hash = $2 AND status = 'applied' \
+         AND (account_id = $3 OR (account_id IS NULL AND $3 IS NULL)) ORDER BY id LIMIT 1",
+        &[kind.as_str().into(), content_hash.into(), account.into()],
+    )?
+    .map(|r| r.int(0))
+    .transpose()
 }

@@ -21,6 +21,9 @@ pub fn run(settings: &Settings, args: MetricsArgs) -> Result<()> {
     };
     let Some(account) = &args.account else {
         // Every account: one document, each row naming its account.
+        if !args.json {
+            anyhow::bail!("metrics for every account come as JSON only: add --json, or name one with --account SLUG");
+        }
         #[derive(serde::Serialize)]
         struct Row<'a> {
             account: &'a str,
@@ -33,9 +36,6 @@ pub fn run(settings: &Settings, args: MetricsArgs) -> Result<()> {
         }
         let rows: Vec<Row> =
             all.iter().flat_map(|(slug, ms)| ms.iter().map(move |m| Row { account: slug, metrics: m })).collect();
-        if !args.json {
-            anyhow::bail!("metrics for every account come as JSON only: add --json, or name one with --account SLUG");
-        }
         return print_json(&rows);
     };
     let rows = metrics_of(account)?;
