@@ -23,6 +23,7 @@ pub mod money;
 pub mod month;
 pub mod pricing;
 pub mod slug;
+pub mod suppression;
 pub mod task;
 pub mod user;
 
@@ -38,7 +39,7 @@ pub use metro::Metro;
 pub use money::Money;
 pub use month::Month;
 pub use slug::Slug;
-pub use task::{NewTask, Priority, Task, TaskSource, TaskStatus};
+pub use task::{NewTask, Priority, Task, TaskAssignment, TaskSource, TaskStatus};
 pub use user::{Department, NewUser, Role, User};
 
 /// A value that failed to parse at the boundary, with a sentence for a person.

@@ -22,6 +22,18 @@ impl Money {
     pub fn from_dollars(dollars: f64) -> Self {
         Self { cents: (dollars * 100.0).round() as i64 }
     }
+
+    /// Rounded for a glance: `$1.2M`, `$640K`, `$980`.
+    pub fn short(self) -> String {
+        let d = self.dollars();
+        if d.abs() >= 1_000_000.0 {
+            format!("${:.1}M", d / 1_000_000.0)
+        } else if d.abs() >= 1_000.0 {
+            format!("${:.0}K", d / 1_000.0)
+        } else {
+            format!("${d:.0}")
+        }
+    }
 }
 
 impl fmt::Display for Money {

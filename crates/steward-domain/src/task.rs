@@ -44,6 +44,8 @@ pub struct Task {
     /// trigger never opens a second task while one is open.
     pub source_key: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// An open task leaves the work queue until this day.
+    pub snoozed_until: Option<NaiveDate>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -61,6 +63,40 @@ pub struct NewTask {
     pub escalation: bool,
     pub source: TaskSource,
     pub source_key: Option<String>,
+}
+
+impl Task {
+    /// Whether the task waits in the work queue on `today` (open and not snoozed past it).
+    pub fn is_actionable(&self, today: NaiveDate) -> bool {
+        self.status == TaskStatus::Open && self.snoozed_until.is_none_or(|d| d <= today)
+    }
+}
+
+/// Who does an open task and by when: what reassigning or snoozing changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskAssignment {
+    pub owner: Option<Email>,
+    pub department: Option<Department>,
+    pub due_date: Option<NaiveDate>,
+    pub snoozed_until: Option<NaiveDate>,
+}
+
+impl TaskAssignment {
+    pub fn of(task: &Task) -> Self {
+        Self {
+            owner: task.owner.clone(),
+            department: task.department,
+            due_date: task.due_date,
+            snoozed_until: task.snoozed_until,
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.owner.is_none() && self.department.is_none() {
+            return Err(ParseError::new("a task needs an owner or a department"));
+        }
+        Ok(())
+    }
 }
 
 impl NewTask {

@@ -8,7 +8,9 @@ pub mod backtest;
 pub mod history;
 pub mod playbooks;
 pub mod run;
+pub mod summary;
 pub mod work;
 
 pub use backtest::{Backtest, backtest};
 pub use history::{AccountHealth, history};
+pub use summary::AccountSummary;

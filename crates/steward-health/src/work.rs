@@ -34,17 +34,6 @@ fn urgency(days: i64) -> f64 {
     (1.0 - days.max(0) as f64 / HORIZON_DAYS).clamp(0.0, 1.0)
 }
 
-fn money(arr: Money) -> String {
-    let d = arr.dollars();
-    if d >= 1_000_000.0 {
-        format!("${:.1}M ARR", d / 1_000_000.0)
-    } else if d >= 1_000.0 {
-        format!("${:.0}K ARR", d / 1_000.0)
-    } else {
-        format!("${d:.0} ARR")
-    }
-}
-
 /// The score and the one-line reason of a task as of `today`.
 pub fn rank(inputs: &RankInputs, today: NaiveDate) -> (f64, String) {
     let days = |d: Option<NaiveDate>| d.map(|d| (d - today).num_days());
@@ -81,7 +70,7 @@ pub fn rank(inputs: &RankInputs, today: NaiveDate) -> (f64, String) {
     }
     let mut reason: Vec<String> = dates.into_iter().take(1).map(|(_, words)| words).collect();
     if let Some(a) = inputs.arr.filter(|a| a.cents > 0) {
-        reason.push(money(a));
+        reason.push(format!("{} ARR", a.short()));
     }
     if let Some(h) = inputs.health {
         let arrow = match inputs.health_change {
@@ -170,27 +159,22 @@ fn account_inputs(
     account: &steward_domain::Slug,
     today: NaiveDate,
 ) -> steward_store::Result<RankInputs> {
-    use steward_domain::Month;
-    use steward_domain::pricing::{Volume, arr};
     let data = crate::history::AccountData::load(store, account)?;
-    let health = crate::history::score_months(card, &data).months;
-    let contract = data.current_contract(today);
-    let volume = data
-        .metrics
-        .iter()
-        .rev()
-        .find(|m| m.month <= Month::of(today))
-        .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
-    let last = health.iter().rev().find(|(m, _)| m.first_day() <= today);
-    let before = last.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
-    Ok(RankInputs {
-        renewal: contract.map(|c| c.end_date),
-        notice_deadline: contract.map(|c| c.notice_deadline()),
-        arr: contract.map(|c| arr(c, Month::of(today), volume.unwrap_or_default())),
-        health: last.map(|(_, h)| h.score),
-        health_change: last.zip(before).map(|((_, now), (_, then))| now.score - then.score),
-        ..RankInputs::default()
-    })
+    Ok(RankInputs::for_account(&crate::AccountSummary::of(&data, card, today)))
+}
+
+impl RankInputs {
+    /// The account's part of a task's rank; the task adds its own due date and flags.
+    pub fn for_account(summary: &crate::AccountSummary) -> Self {
+        RankInputs {
+            renewal: summary.renewal(),
+            notice_deadline: summary.notice_deadline(),
+            arr: summary.arr,
+            health: summary.health.as_ref().map(|h| h.score),
+            health_change: summary.health_change.as_ref().map(|c| c.delta),
+            ..RankInputs::default()
+        }
+    }
 }
 
 /// The user's open tasks (theirs, and their department's for a colleague), ranked.
@@ -205,7 +189,7 @@ pub fn queue(
     use steward_store::TaskFilter;
     let who = store.user(user)?;
     let open = store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() })?;
-    let mine = open.into_iter().filter(|t| {
+    let mine = open.into_iter().filter(|t| t.is_actionable(today)).filter(|t| {
         t.owner.as_ref() == Some(user)
             || (t.owner.is_none() && t.department.is_some() && t.department == who.department)
     });

@@ -82,7 +82,73 @@ pub struct TempPostgres {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// A filled database kept for the whole test process and copied for each test
+/// (`CREATE DATABASE … TEMPLATE`), so an expensive fixture is built once.
+#[derive(Debug)]
+pub struct PgTemplate {
+    name: String,
+}
+
+impl PgTemplate {
+    /// Builds the template with `fill`; `None` only when PostgreSQL tests are skipped.
+    pub fn build(fill: impl FnOnce(&SqlStore<PgDriver>)) -> Option<Self> {
+        let mut db = TempPostgres::new()?;
+        drop_orphaned_templates();
+        fill(&db);
+        // A template may have no open connections; the database outlives this value.
+        drop(db.store.take());
+        let name = format!("steward_tpl_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let mut client = admin_client();
+        client.batch_execute(&format!("ALTER DATABASE {} RENAME TO {name}", db.name)).expect("rename template");
+        db.name = name.clone();
+        std::mem::forget(db);
+        Some(Self { name })
+    }
+}
+
+/// Templates of test processes that have ended (their pid is gone).
+fn drop_orphaned_templates() {
+    let mut client = admin_client();
+    let Ok(rows) = client.query("SELECT datname FROM pg_database WHERE datname LIKE 'steward_tpl_%'", &[]) else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get(0);
+        let pid = name.trim_start_matches("steward_tpl_").split('_').next().unwrap_or("");
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+fn admin_client() -> postgres::Client {
+    let admin = postgres_admin_url();
+    postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL at {admin} is unreachable ({e}): start it, point STEWARD_TEST_POSTGRES_URL at one, \
+             or set STEWARD_SKIP_POSTGRES=1 to skip these tests"
+        )
+    })
+}
+
+/// Copies from one template at a time: PostgreSQL refuses a copy while the template is busy.
+static TEMPLATE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 impl TempPostgres {
+    /// A new database holding a copy of `template`.
+    pub fn from_template(template: &PgTemplate) -> Self {
+        let name = fresh_name();
+        {
+            let _one_at_a_time = TEMPLATE_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+            admin_client()
+                .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", template.name))
+                .expect("copy the template database");
+        }
+        let url = with_database(&postgres_admin_url(), &name);
+        let store = steward_store_postgres::open(&url).expect("open PostgreSQL store");
+        Self { store: Some(store), url, name }
+    }
+
     /// `None` (after saying so) only when `STEWARD_SKIP_POSTGRES=1`.
     pub fn new() -> Option<Self> {
         if postgres_skipped() {
@@ -93,24 +159,21 @@ impl TempPostgres {
             eprintln!("SKIPPED: PostgreSQL tests (STEWARD_SKIP_POSTGRES=1)");
             return None;
         }
-        let admin = postgres_admin_url();
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL at {admin} is unreachable ({e}): start it, point STEWARD_TEST_POSTGRES_URL at one, \
-                 or set STEWARD_SKIP_POSTGRES=1 to skip these tests"
-            )
-        });
-        let name = format!(
-            "steward_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())
-        );
-        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-        let url = with_database(&admin, &name);
+        let name = fresh_name();
+        admin_client().batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+        let url = with_database(&postgres_admin_url(), &name);
         let store = steward_store_postgres::open(&url).expect("open PostgreSQL store");
         Some(Self { store: Some(store), url, name })
     }
+}
+
+fn fresh_name() -> String {
+    format!(
+        "steward_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos())
+    )
 }
 
 /// `admin` with its database replaced by `name`.

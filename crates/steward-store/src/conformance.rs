@@ -12,7 +12,8 @@ use steward_domain::metrics::{self, Cut};
 use steward_domain::{
     AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportKind, ImportStatus, Metro, Money,
     NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
-    PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskSource, TaskStatus, Tier, task::Priority,
+    PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskAssignment, TaskSource, TaskStatus, Tier,
+    task::Priority,
 };
 use steward_domain::{MemberKey, Modality, Month, Relationship, Sex, Span, VisitStatus};
 
@@ -26,7 +27,7 @@ macro_rules! conformance_tests {
             api_tokens_revoke,
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
-            concurrent_task_triggers_open_one_task, task_filters_and_order, contracts_round_trip,
+            concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, applied_imports_and_mappings);
     };
@@ -492,6 +493,32 @@ pub fn task_filters_and_order(s: &dyn Store) -> Result<()> {
     )
 }
 
+pub fn tasks_reassign_and_snooze(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    s.create_user(&user("other-am@steward.test", Role::AccountManager))?;
+    let task = s.create_task(&manual_task("Call the benefits lead"))?.task().clone();
+    ensure(task.snoozed_until.is_none() && task.is_actionable(date("2025-06-01")), "new task is actionable")?;
+    let moved = TaskAssignment {
+        owner: Some(email("other-am@steward.test")),
+        due_date: Some(date("2025-07-01")),
+        snoozed_until: Some(date("2025-06-15")),
+        ..TaskAssignment::of(&task)
+    };
+    let after = s.assign_task(task.id, &moved, task.version)?;
+    ensure(TaskAssignment::of(&after) == moved && after.version == task.version + 1, "assignment kept")?;
+    ensure(s.task(task.id)? == after, "read back")?;
+    ensure(!after.is_actionable(date("2025-06-14")) && after.is_actionable(date("2025-06-15")), "snoozed")?;
+    let stale = s.assign_task(task.id, &moved, task.version);
+    ensure(
+        matches!(stale, Err(StoreError::Conflict { current, .. }) if current == after.version),
+        "stale version conflicts with the current one",
+    )?;
+    let nobody = TaskAssignment { owner: None, department: None, ..moved.clone() };
+    expect_err(s.assign_task(task.id, &nobody, after.version), |e| matches!(e, StoreError::Invalid(_)), "no owner")?;
+    let ghost = TaskAssignment { owner: Some(email("ghost@steward.test")), ..moved };
+    expect_err(s.assign_task(task.id, &ghost, after.version), |e| matches!(e, StoreError::NotFound(_)), "unknown owner")
+}
+
 pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
     book(s)?;
     let created = s.create_contract(&new_contract("acme"))?;
@@ -544,6 +571,8 @@ pub fn imports_round_trip(s: &dyn Store) -> Result<()> {
     ensure(all.len() == 2 && all[0] == second, "newest first")?;
     let acme = s.imports(Some(&slug("acme")))?;
     ensure(acme.len() == 1 && acme[0].errors[0].line == 7 && acme[0].rows_rejected == 2, "errors kept")?;
+    ensure(s.import_batch(second.id)? == second, "one batch by id")?;
+    expect_err(s.import_batch(second.id + 100), |e| matches!(e, StoreError::NotFound(_)), "unknown batch")?;
     expect_err(s.imports(Some(&slug("ghost"))), |e| matches!(e, StoreError::NotFound(_)), "unknown account")
 }
 

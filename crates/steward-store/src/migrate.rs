@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sessions_and_tokens",
         source: include_str!("../migrations/0003_sessions_and_tokens.sql"),
     },
+    Migration { version: 4, name: "task_snooze", source: include_str!("../migrations/0004_task_snooze.sql") },
 ];
 
 /// The schema version this build expects.

@@ -11,7 +11,7 @@ use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::{
     Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
     NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
-    RenewalOutcome, Role, Slug, Task, TaskStatus, User, Worksite,
+    RenewalOutcome, Role, Slug, Task, TaskAssignment, TaskStatus, User, Worksite,
 };
 
 pub trait UserStore {
@@ -102,6 +102,8 @@ pub trait TaskStore {
     /// By due date (undated last), then id.
     fn tasks(&self, filter: &TaskFilter) -> Result<Vec<Task>>;
     fn set_task_status(&self, id: Id, status: TaskStatus, version: i64) -> Result<Task>;
+    /// Reassigns, reschedules or snoozes a task.
+    fn assign_task(&self, id: Id, assignment: &TaskAssignment, version: i64) -> Result<Task>;
 }
 
 pub trait ContractStore {
@@ -113,6 +115,7 @@ pub trait ContractStore {
 
 pub trait ImportStore {
     fn record_import(&self, new: &NewImportBatch) -> Result<ImportBatch>;
+    fn import_batch(&self, id: Id) -> Result<ImportBatch>;
     /// Newest first; one account's or all.
     fn imports(&self, account: Option<&Slug>) -> Result<Vec<ImportBatch>>;
 }

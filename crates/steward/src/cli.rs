@@ -52,6 +52,8 @@ pub enum Command {
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
+    /// Serve the web app and the JSON API.
+    Serve(ServeArgs),
     /// Build a fictional demo book in the data dir (reused when already there) and summarize it.
     Demo(DemoArgs),
     /// Write the demo book's member-level files (every ingest format) to a directory.
@@ -176,6 +178,22 @@ pub enum ScaleArg {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080", env = "STEWARD_BIND")]
+    pub bind: String,
+    /// Mark session cookies Secure: set this when users reach Steward over HTTPS.
+    #[arg(long, env = "STEWARD_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Pages compute as of this day instead of today (e.g. a dated demo book).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// Client-facing counts below this are shown as "<N".
+    #[arg(long, default_value_t = 11)]
+    pub suppression_threshold: i64,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -187,6 +205,9 @@ pub struct DemoArgs {
     /// Build and summarize, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Where to serve the demo.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "STEWARD_BIND")]
+    pub bind: String,
     /// Throw away the data dir's demo book and build it again (never other data).
     #[arg(long)]
     pub reset: bool,

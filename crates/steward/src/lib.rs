@@ -6,7 +6,6 @@ mod commands;
 pub mod demo;
 pub mod open;
 pub mod password;
-pub mod secret;
 
 pub use open::Settings;
 

@@ -1,26 +1,11 @@
-//! Passwords: argon2id with a fresh salt, and reading one without echo.
+//! Passwords on the command line: reading one without echo; hashing is `steward_web::credentials`.
 
-use anyhow::{Context, Result, anyhow, bail};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal};
 
-pub const MIN_LENGTH: usize = 10;
-
-/// An argon2id PHC string (OWASP's default parameters, a fresh random salt).
+/// An argon2id PHC string, or a one-line error (too short).
 pub fn hash(password: &str) -> Result<String> {
-    if password.chars().count() < MIN_LENGTH {
-        bail!("the password is too short: use at least {MIN_LENGTH} characters");
-    }
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow!("cannot hash the password: {e}"))
-}
-
-pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    Ok(steward_web::credentials::hash_password(password)?)
 }
 
 /// Prompts on a terminal (twice, without echo); otherwise reads the first line of stdin.
@@ -43,28 +28,7 @@ pub fn read(for_whom: &str) -> Result<String> {
     Ok(password)
 }
 
-/// A random password for demo users: 16 letters and digits.
+/// A random password for demo users.
 pub fn generate() -> String {
-    use argon2::password_hash::rand_core::RngCore;
-    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_verify_and_salts_differ() {
-        let a = hash("correct horse battery").unwrap();
-        let b = hash("correct horse battery").unwrap();
-        assert!(a.starts_with("$argon2id$"));
-        assert_ne!(a, b);
-        assert!(verify("correct horse battery", &a));
-        assert!(!verify("wrong horse battery", &a));
-        assert!(hash("short").is_err());
-        assert_eq!(generate().len(), 16);
-    }
+    steward_web::credentials::new_password()
 }

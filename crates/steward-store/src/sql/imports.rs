@@ -29,6 +29,10 @@ impl<D: Driver> ImportStore for SqlStore<D> {
         self.write(|c| insert(c, new))
     }
 
+    fn import_batch(&self, id: Id) -> Result<ImportBatch> {
+        self.read(|c| by_id(c, id))
+    }
+
     fn imports(&self, account: Option<&Slug>) -> Result<Vec<ImportBatch>> {
         self.read(|c| {
             let rows = match account {

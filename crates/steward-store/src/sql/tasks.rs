@@ -1,9 +1,9 @@
 use super::{SqlStore, check_versioned_update, now, opt_account_id, opt_user_id};
 use crate::{Conn, DbError, Driver, Result, Row, StoreError, TaskCreated, TaskFilter, TaskStore, Value};
-use steward_domain::{Id, NewTask, Task, TaskStatus};
+use steward_domain::{Id, NewTask, Task, TaskAssignment, TaskStatus};
 
 const SELECT: &str = "SELECT t.id, a.slug, t.title, t.detail, u.email, t.department, t.due_date, t.status, \
-    t.priority, t.escalation, t.source, t.source_key, t.closed_at, t.version, t.created_at, t.updated_at \
+    t.priority, t.escalation, t.source, t.source_key, t.closed_at, t.snoozed_until, t.version, t.created_at, t.updated_at \
     FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id";
 
 fn task(r: &Row) -> Result<Task> {
@@ -21,9 +21,10 @@ fn task(r: &Row) -> Result<Task> {
         source: r.parse(10)?,
         source_key: r.opt_text(11)?,
         closed_at: r.opt_time(12)?,
-        version: r.int(13)?,
-        created_at: r.time(14)?,
-        updated_at: r.time(15)?,
+        snoozed_until: r.opt_date(13)?,
+        version: r.int(14)?,
+        created_at: r.time(15)?,
+        updated_at: r.time(16)?,
     })
 }
 
@@ -117,6 +118,28 @@ impl<D: Driver> TaskStore for SqlStore<D> {
                     DbError::Unique(_) => StoreError::Duplicate("an open task for the same trigger".into()),
                     other => other.into(),
                 })?;
+            check_versioned_update(c, changed, "tasks", id, &format!("task {id}"))?;
+            one(c, id)
+        })
+    }
+
+    fn assign_task(&self, id: Id, assignment: &TaskAssignment, version: i64) -> Result<Task> {
+        assignment.validate()?;
+        self.write(|c| {
+            let owner = opt_user_id(c, assignment.owner.as_ref())?;
+            let changed = c.execute(
+                "UPDATE tasks SET owner_id = $1, department = $2, due_date = $3, snoozed_until = $4, \
+                 updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+                &[
+                    owner.into(),
+                    assignment.department.map(|d| d.as_str()).into(),
+                    assignment.due_date.into(),
+                    assignment.snoozed_until.into(),
+                    now().into(),
+                    id.into(),
+                    version.into(),
+                ],
+            )?;
             check_versioned_update(c, changed, "tasks", id, &format!("task {id}"))?;
             one(c, id)
         })

@@ -99,13 +99,21 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
     };
     print_summary(&book, password.as_deref(), &files_dir)?;
     eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
-    if !args.no_serve {
-        outln!();
-        outln!(
-            "The web app is not part of this build yet; explore with `steward accounts list` and `steward metrics --account SLUG`."
-        );
+    if args.no_serve {
+        return Ok(());
     }
-    Ok(())
+    outln!();
+    // The pages show the book as of the day it was built for, so its numbers agree.
+    let serve = crate::cli::ServeArgs {
+        bind: args.bind.clone(),
+        secure_cookies: false,
+        today: Some(book.as_of),
+        suppression_threshold: steward_domain::suppression::DEFAULT_THRESHOLD,
+    };
+    super::serve::serve(settings, store, &serve, |url| {
+        outln!("Open {url} and sign in with one of the users above.");
+        Ok(())
+    })
 }
 
 fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Path) -> Result<()> {

@@ -6,6 +6,7 @@ mod demo;
 mod health;
 mod import;
 mod metrics;
+mod serve;
 mod tokens;
 mod users;
 
@@ -33,6 +34,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
+        Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),
         Command::DemoImport(args) => demo::import_dir(settings, args),

@@ -1,10 +1,10 @@
 use super::{outln, print_json, print_table};
 use crate::Settings;
 use crate::cli::{TokenCreateArgs, TokenListArgs, TokenRevokeArgs, TokensCommand};
-use crate::secret;
 use anyhow::Result;
 use steward_domain::{Email, auth::ApiToken};
 use steward_store::secret_digest;
+use steward_web::credentials;
 
 pub fn run(settings: &Settings, command: TokensCommand) -> Result<()> {
     match command {
@@ -17,8 +17,9 @@ pub fn run(settings: &Settings, command: TokensCommand) -> Result<()> {
 fn create(settings: &Settings, args: TokenCreateArgs) -> Result<()> {
     let email = Email::parse(&args.email)?;
     let store = crate::open::open_store(settings)?;
-    let token = secret::new_token();
-    let created = store.create_api_token(&email, &args.name, &secret_digest(&token), secret::shown_prefix(&token))?;
+    let token = credentials::new_token();
+    let created =
+        store.create_api_token(&email, &args.name, &secret_digest(&token), credentials::shown_prefix(&token))?;
     eprintln!("This token is shown once; Steward keeps only its digest.");
     if args.json {
         #[derive(serde::Serialize)]

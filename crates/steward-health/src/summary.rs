@@ -1,0 +1,67 @@
+//! Where an account stands today: its latest metrics, health and change, the contract up
+//! for renewal and its ARR. What a row of the book, the header of Account 360 and the
+//! ranking of the work queue all read, worked out in one place.
+
+use crate::history::{AccountData, score_months};
+use chrono::NaiveDate;
+use steward_domain::health::{Change, HealthScore, Scorecard, change};
+use steward_domain::metrics::MonthMetrics;
+use steward_domain::pricing::{Volume, arr};
+use steward_domain::{Account, Contract, Money, Month};
+
+/// How many months of enrollment rate a sparkline shows.
+pub const SPARKLINE_MONTHS: usize = 12;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountSummary {
+    pub account: Account,
+    /// The latest whole-account metrics of a month not after today.
+    pub latest: Option<MonthMetrics>,
+    /// The month before `latest`, for changes.
+    pub previous: Option<MonthMetrics>,
+    pub health: Option<HealthScore>,
+    /// Since the month before, with the measures that moved it.
+    pub health_change: Option<Change>,
+    pub contract: Option<Contract>,
+    pub arr: Option<Money>,
+    /// Enrollment rate of the last [`SPARKLINE_MONTHS`] months, oldest first.
+    pub enrollment_trend: Vec<(Month, Option<f64>)>,
+}
+
+impl AccountSummary {
+    pub fn of(data: &AccountData, card: &Scorecard, today: NaiveDate) -> Self {
+        let this_month = Month::of(today);
+        let upto = data.metrics.partition_point(|m| m.month <= this_month);
+        let past = &data.metrics[..upto];
+        let latest = past.last().cloned();
+        let previous = latest.as_ref().and_then(|l| past.iter().rev().find(|m| m.month == l.month.plus(-1)).cloned());
+        let health = score_months(card, data).months;
+        let now = health.iter().rev().find(|(m, _)| *m <= this_month);
+        let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
+        let contract = data.current_contract(today).cloned();
+        let volume = latest
+            .as_ref()
+            .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
+        Self {
+            arr: contract.as_ref().map(|c| arr(c, this_month, volume.unwrap_or_default())),
+            health_change: now.zip(before).map(|((_, after), (_, was))| change(was, after)),
+            health: now.map(|(_, h)| h.clone()),
+            enrollment_trend: past[upto.saturating_sub(SPARKLINE_MONTHS)..]
+                .iter()
+                .map(|m| (m.month, m.enrollment_rate))
+                .collect(),
+            account: data.account.clone(),
+            latest,
+            previous,
+            contract,
+        }
+    }
+
+    pub fn renewal(&self) -> Option<NaiveDate> {
+        self.contract.as_ref().map(|c| c.end_date)
+    }
+
+    pub fn notice_deadline(&self) -> Option<NaiveDate> {
+        self.contract.as_ref().map(|c| c.notice_deadline())
+    }
+}

@@ -1,0 +1,626 @@
+//! The API's handlers: each reads its caller, asks `authz`, and answers with DOMAIN.md's
+//! names. Failures become the one error body in `error`.
+
+use crate::app::App;
+use crate::auth::ApiCaller;
+use crate::authz::{self, AccountAccess, Capability};
+use crate::book::{BookQuery, select};
+use crate::error::{ApiError, ApiResult, WebError};
+use crate::results::{ClientQuery, client_months};
+use crate::tasks::{Change, apply};
+use crate::upload::{self, Upload};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::{StatusCode, request::Parts};
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use steward_domain::metrics::MonthMetrics;
+use steward_domain::suppression::Suppressor;
+use steward_domain::{
+    ActivityKind, Email, ImportKind, Month, NewActivity, NewTask, Priority, Role, Slug, TaskSource, TaskStatus,
+};
+use steward_store::{CutKind, TaskFilter};
+
+/// A query string, refused with the API's error body when it does not parse.
+#[derive(Debug)]
+pub struct Q<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(Q)
+            .map_err(|e| ApiError(WebError::invalid(format!("bad query string: {e}"))))
+    }
+}
+
+/// A JSON body, refused with the API's error body when it does not parse.
+#[derive(Debug)]
+pub struct J<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<App> for J<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, app).await {
+            Ok(Json(v)) => Ok(J(v)),
+            Err(e) => Err(ApiError(WebError::invalid(e.body_text()))),
+        }
+    }
+}
+
+/// `{"items": [...], "page": N, "per_page": M, "total": T}`.
+#[derive(Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: usize,
+    pub per_page: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Paging {
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Page<T> {
+    let page = page.unwrap_or(1).max(1);
+    let per_page = per_page.unwrap_or(crate::book::DEFAULT_PER_PAGE).clamp(1, crate::book::MAX_PER_PAGE);
+    let total = all.len();
+    Page { items: all.into_iter().skip((page - 1) * per_page).take(per_page).collect(), page, per_page, total }
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError(WebError::NotFound("this API route".into()))
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountRow {
+    slug: String,
+    name: String,
+    segment: String,
+    status: String,
+    owner: Option<String>,
+    health: Option<HealthBrief>,
+    eligible_lives: Option<i64>,
+    enrolled_members: Option<i64>,
+    enrollment_rate: Option<f64>,
+    utilization_rate: Option<f64>,
+    nps: Option<f64>,
+    nps_responses: i64,
+    arr: Option<f64>,
+    renewal_date: Option<NaiveDate>,
+    days_to_notice_deadline: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthBrief {
+    score: i64,
+    band: String,
+    change: Option<f64>,
+}
+
+pub async fn accounts(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Q(q): Q<BookQuery>,
+) -> ApiResult<Json<Page<AccountRow>>> {
+    authz::check(&user, Capability::Book)?;
+    q.validate()?;
+    let book = app.book().await?;
+    let rows: Vec<AccountRow> = select(&book, &q, &user)
+        .into_iter()
+        .map(|r| AccountRow {
+            slug: r.slug.clone(),
+            name: r.name.clone(),
+            segment: r.segment.clone(),
+            status: r.status.clone(),
+            owner: r.owner.clone(),
+            health: r.health.as_ref().map(|h| HealthBrief {
+                score: h.score,
+                band: h.band.to_owned(),
+                change: h.change.as_ref().and_then(|c| c.replace('−', "-").parse().ok()),
+            }),
+            eligible_lives: r.eligible_lives,
+            enrolled_members: r.enrolled_members,
+            enrollment_rate: r.enrollment_rate,
+            utilization_rate: r.utilization_rate,
+            nps: r.nps,
+            nps_responses: r.nps_responses,
+            arr: r.arr_cents.map(|c| c as f64 / 100.0),
+            renewal_date: r.renewal,
+            days_to_notice_deadline: r.days_to_notice,
+        })
+        .collect();
+    Ok(Json(paged(rows, Some(q.page()), Some(q.per_page()))))
+}
+
+pub async fn account(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let (today, card) = (app.today(), app.config().scorecard.clone());
+    let body = app
+        .run(move |store| {
+            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
+            if access == AccountAccess::Results {
+                return Ok(serde_json::json!({ "slug": account.slug, "name": account.name }));
+            }
+            let worksites = store.worksites(&account.slug)?;
+            let mut body = serde_json::json!({
+                "slug": account.slug, "name": account.name, "segment": account.segment, "industry": account.industry,
+                "status": account.status, "owner": account.owner, "parent": account.parent,
+                "employee_count": account.employee_count, "enrollment_target": account.enrollment_target,
+                "worksites": worksites.iter().map(|w| serde_json::json!({ "name": w.name, "metro": w.metro })).collect::<Vec<_>>(),
+                "version": account.version,
+            });
+            if access >= AccountAccess::Read {
+                let data = steward_health::history::AccountData::load(store, &account.slug)?;
+                let s = steward_health::AccountSummary::of(&data, &card, today);
+                body["health"] = serde_json::to_value(&s.health).unwrap_or_default();
+                body["health_change"] = serde_json::to_value(&s.health_change).unwrap_or_default();
+                body["arr"] = serde_json::to_value(s.arr).unwrap_or_default();
+                body["contract"] = serde_json::to_value(&s.contract).unwrap_or_default();
+                body["latest_metrics"] = serde_json::to_value(&s.latest).unwrap_or_default();
+            }
+            Ok(body)
+        })
+        .await?;
+    Ok(Json(body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MetricsQuery {
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    by: Option<String>,
+    #[serde(default)]
+    cut: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+fn month(field: &str, v: Option<&str>) -> Result<Option<Month>, WebError> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| Month::parse(s).map_err(|_| WebError::field(field, "write the month as YYYY-MM")))
+        .transpose()
+}
+
+pub async fn metrics(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Q(q): Q<MetricsQuery>,
+) -> ApiResult<Json<Page<serde_json::Value>>> {
+    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
+    let kind = match q.by.as_deref() {
+        None | Some("") => CutKind::All,
+        Some("metro") => CutKind::Metro,
+        Some("worksite") => CutKind::Worksite,
+        Some(_) => return Err(WebError::field("by", "by is metro or worksite").into()),
+    };
+    let threshold = app.config().suppression_threshold;
+    let items = app
+        .run(move |store| {
+            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
+            let in_range = |m: Month| from.is_none_or(|f| m >= f) && to.is_none_or(|t| m <= t);
+            if access == AccountAccess::Basics {
+                return Err(WebError::Forbidden);
+            }
+            if authz::sees_suppressed(&user) {
+                let cq = ClientQuery { by: q.by.clone(), cut: q.cut.clone() };
+                let months = client_months(store, &account, Suppressor::new(threshold), &cq)?;
+                return Ok(months
+                    .into_iter()
+                    .filter(|m| in_range(m.month))
+                    .filter_map(|m| serde_json::to_value(m).ok())
+                    .collect::<Vec<_>>());
+            }
+            let rows = store.metrics(&account.slug, kind, from, to)?;
+            Ok(rows
+                .iter()
+                .filter(|(cut, _, _)| q.cut.as_deref().is_none_or(|c| c.is_empty() || cut.value() == c))
+                .map(|(cut, m, c)| MonthMetrics::from_counts(*m, cut, c))
+                .filter_map(|m| serde_json::to_value(m).ok())
+                .collect())
+        })
+        .await?;
+    Ok(Json(paged(items, q.page, q.per_page.or(Some(crate::book::MAX_PER_PAGE)))))
+}
+
+pub async fn health(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Q(p): Q<Paging>,
+) -> ApiResult<Json<Page<serde_json::Value>>> {
+    let card = app.config().scorecard.clone();
+    let months = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
+            let h = steward_health::history(store, &card, &account.slug)?;
+            Ok(h.months
+                .iter()
+                .map(|(m, s)| serde_json::json!({ "month": m, "score": s.score, "band": s.band, "insufficient_data": s.insufficient_data, "drivers": s.drivers }))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(Json(paged(months, p.page, p.per_page.or(Some(crate::book::MAX_PER_PAGE)))))
+}
+
+pub async fn contacts(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Q(p): Q<Paging>,
+) -> ApiResult<Json<Page<steward_domain::Contact>>> {
+    let contacts = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
+            Ok(store.contacts(&account.slug)?)
+        })
+        .await?;
+    Ok(Json(paged(contacts, p.page, p.per_page)))
+}
+
+pub async fn activities(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Q(p): Q<Paging>,
+) -> ApiResult<Json<Page<steward_domain::Activity>>> {
+    let activities = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
+            Ok(store.activities(&account.slug, i64::MAX)?)
+        })
+        .await?;
+    Ok(Json(paged(activities, p.page, p.per_page)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActivityBody {
+    kind: String,
+    #[serde(default)]
+    occurred_on: Option<NaiveDate>,
+    summary: String,
+    #[serde(default)]
+    contact_ids: Vec<i64>,
+}
+
+pub async fn log_activity(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    J(body): J<ActivityBody>,
+) -> ApiResult<impl IntoResponse> {
+    let kind: ActivityKind = body.kind.parse().map_err(|e: steward_domain::ParseError| WebError::field("kind", e.0))?;
+    if body.summary.trim().is_empty() {
+        return Err(WebError::field("summary", "a summary is required").into());
+    }
+    let day = body.occurred_on.unwrap_or(app.today());
+    let activity = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Write)?;
+            let known: Vec<i64> = store.contacts(&account.slug)?.iter().map(|c| c.id).collect();
+            if let Some(id) = body.contact_ids.iter().find(|id| !known.contains(id)) {
+                return Err(WebError::field("contact_ids", format!("contact {id} is not one of this account's")));
+            }
+            Ok(store.create_activity(&NewActivity {
+                account: account.slug,
+                kind,
+                occurred_at: day.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(chrono::Utc::now),
+                author: Some(user.email.clone()),
+                summary: body.summary.trim().to_owned(),
+                contact_ids: body.contact_ids,
+            })?)
+        })
+        .await?;
+    app.changed();
+    Ok((StatusCode::CREATED, Json(activity)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskQuery {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn tasks(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Q(q): Q<TaskQuery>,
+) -> ApiResult<Json<Page<steward_domain::Task>>> {
+    authz::check(&user, Capability::Work)?;
+    let filter = TaskFilter {
+        account: q
+            .account
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(Slug::parse)
+            .transpose()
+            .map_err(|_| WebError::field("account", "not an account slug"))?,
+        owner: q
+            .owner
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(Email::parse)
+            .transpose()
+            .map_err(|_| WebError::field("owner", "not an e-mail address"))?,
+        status: q
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::parse::<TaskStatus>)
+            .transpose()
+            .map_err(|_| WebError::field("status", "status is open, done or dismissed"))?,
+    };
+    let tasks = app
+        .run(move |store| {
+            let all = store.tasks(&filter)?;
+            // A colleague sees only what is assigned to them or their department.
+            Ok(if user.role == Role::Colleague {
+                all.into_iter().filter(|t| authz::is_assigned(&user, t)).collect()
+            } else {
+                all
+            })
+        })
+        .await?;
+    Ok(Json(paged(tasks, q.page, q.per_page)))
+}
+
+pub async fn task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    authz::check(&user, Capability::Work).map_err(|_| WebError::NotFound(format!("task {id}")))?;
+    let task = app
+        .run(move |store| {
+            let task = store.task(id)?;
+            if user.role == Role::Colleague && !authz::is_assigned(&user, &task) {
+                return Err(WebError::Forbidden);
+            }
+            Ok(task)
+        })
+        .await?;
+    Ok(Json(task))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TaskBody {
+    account: String,
+    title: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    due_date: Option<NaiveDate>,
+    #[serde(default)]
+    priority: Option<String>,
+}
+
+pub async fn create_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    J(body): J<TaskBody>,
+) -> ApiResult<impl IntoResponse> {
+    if body.title.trim().is_empty() {
+        return Err(WebError::field("title", "a title is required").into());
+    }
+    let owner = body
+        .owner
+        .as_deref()
+        .map(Email::parse)
+        .transpose()
+        .map_err(|_| WebError::field("owner", "not an e-mail address"))?;
+    let priority = body
+        .priority
+        .as_deref()
+        .map(str::parse::<Priority>)
+        .transpose()
+        .map_err(|_| WebError::field("priority", "priority is low, normal, high or urgent"))?;
+    let task = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &body.account, AccountAccess::Write)?;
+            let owner = owner.unwrap_or_else(|| user.email.clone());
+            match store.user(&owner) {
+                Ok(u) if authz::may_own_tasks(&u) => {}
+                _ => return Err(WebError::field("owner", "not an active internal user")),
+            }
+            let created = store.create_task(&NewTask {
+                account: Some(account.slug),
+                title: body.title.trim().to_owned(),
+                detail: body.detail,
+                owner: Some(owner),
+                department: None,
+                due_date: body.due_date,
+                priority: priority.unwrap_or(Priority::Normal),
+                escalation: false,
+                source: TaskSource::Manual,
+                source_key: None,
+            })?;
+            Ok(created.task().clone())
+        })
+        .await?;
+    app.changed();
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TaskChangeBody {
+    version: i64,
+    #[serde(default)]
+    until: Option<NaiveDate>,
+    #[serde(default)]
+    owner: Option<String>,
+}
+
+async fn change_task(
+    app: App,
+    user: steward_domain::User,
+    id: i64,
+    version: i64,
+    change: Change,
+) -> ApiResult<Json<steward_domain::Task>> {
+    let task = app.run(move |store| apply(store, &user, id, version, change)).await?;
+    app.changed();
+    Ok(Json(task))
+}
+
+pub async fn complete_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    J(b): J<TaskChangeBody>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    change_task(app, user, id, b.version, Change::Complete).await
+}
+
+pub async fn snooze_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    J(b): J<TaskChangeBody>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    let until = b.until.ok_or_else(|| WebError::field("until", "until (YYYY-MM-DD) is required"))?;
+    if until <= app.today() {
+        return Err(WebError::field("until", "snooze until a day after today").into());
+    }
+    change_task(app, user, id, b.version, Change::Snooze(until)).await
+}
+
+pub async fn reassign_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    J(b): J<TaskChangeBody>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    let owner = b
+        .owner
+        .as_deref()
+        .map(Email::parse)
+        .transpose()
+        .map_err(|_| WebError::field("owner", "not an e-mail address"))?;
+    let owner = owner.ok_or_else(|| WebError::field("owner", "owner is required"))?;
+    change_task(app, user, id, b.version, Change::Reassign(owner)).await
+}
+
+pub async fn work(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Q(p): Q<Paging>,
+) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
+    authz::check(&user, Capability::Work)?;
+    let (today, card) = (app.today(), app.config().scorecard.clone());
+    let rows = app.run(move |store| Ok(steward_health::work::queue(store, &card, &user.email, today)?)).await?;
+    Ok(Json(paged(rows, p.page, p.per_page)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportsQuery {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn imports(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Q(q): Q<ImportsQuery>,
+) -> ApiResult<Json<Page<steward_domain::ImportBatch>>> {
+    authz::check(&user, Capability::Imports)?;
+    let account = q
+        .account
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(Slug::parse)
+        .transpose()
+        .map_err(|_| WebError::field("account", "not an account slug"))?;
+    let batches = app.run(move |store| Ok(store.imports(account.as_ref())?)).await?;
+    Ok(Json(paged(batches, q.page, q.per_page)))
+}
+
+pub async fn import_batch(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<steward_domain::ImportBatch>> {
+    authz::check(&user, Capability::Imports)?;
+    Ok(Json(app.run(move |store| Ok(store.import_batch(id)?)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportQuery {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    file_name: Option<String>,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+    #[serde(default)]
+    force: bool,
+    #[serde(default)]
+    mapping: Option<String>,
+}
+
+pub async fn import(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Q(q): Q<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    authz::check(&user, Capability::Imports)?;
+    if q.account.trim().is_empty() {
+        return Err(WebError::field("account", "account (a slug) is required").into());
+    }
+    let kind: ImportKind =
+        q.kind.parse().map_err(|_| WebError::field("kind", "kind is eligibility, memberships, visits or surveys"))?;
+    if !upload::KINDS.contains(&kind) {
+        return Err(WebError::field("kind", "kind is eligibility, memberships, visits or surveys").into());
+    }
+    let request = Upload {
+        account: q.account,
+        kind,
+        file_name: q.file_name.unwrap_or_else(|| format!("{}.upload", kind.as_str())),
+        bytes: body.to_vec(),
+        as_of: q.as_of,
+        force: q.force,
+        mapping: q.mapping,
+    };
+    let batch = upload::import(&app, &user, request).await?;
+    let status = if batch.status == steward_domain::ImportStatus::Refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(batch)))
+}

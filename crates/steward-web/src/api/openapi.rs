@@ -1,0 +1,182 @@
+//! The OpenAPI 3.1 document, generated from [`ENDPOINTS`](super::ENDPOINTS) (the table the
+//! router is built from) and the schemas below. A snapshot test guards it.
+
+use super::ENDPOINTS;
+use axum::Json;
+use serde_json::{Value, json};
+
+fn nullable(t: &str) -> Value {
+    json!({ "type": [t, "null"] })
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({ "type": "object", "required": required, "properties": properties })
+}
+
+/// The shapes the API speaks, by name.
+fn schemas() -> Value {
+    let rate = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "a fraction; null when the denominator is zero" });
+    let date = json!({ "type": "string", "format": "date" });
+    let month = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" });
+    let count = json!({ "type": "integer", "minimum": 0 });
+    let hidden =
+        json!({ "type": ["integer", "null"], "description": "null when suppressed (fewer than the threshold)" });
+    json!({
+        "Error": object(&["error"], json!({ "error": object(&["code", "message"], json!({
+            "code": { "type": "string" }, "message": { "type": "string" },
+            "fields": { "type": "object", "additionalProperties": { "type": "string" } },
+            "current": { "description": "the record as it is now (409 only)" }
+        })) })),
+        "AccountRow": object(&["slug", "name", "segment", "status"], json!({
+            "slug": { "type": "string" }, "name": { "type": "string" },
+            "segment": { "enum": ["mid_market", "large_enterprise"] },
+            "status": { "enum": ["prospect", "implementing", "live", "churned"] },
+            "owner": nullable("string"),
+            "health": { "oneOf": [{ "type": "null" }, object(&["score", "band"], json!({ "score": { "type": "integer" }, "band": { "enum": ["red", "yellow", "green"] }, "change": nullable("number") }))] },
+            "eligible_lives": nullable("integer"), "enrolled_members": nullable("integer"),
+            "enrollment_rate": rate, "utilization_rate": rate, "nps": nullable("number"), "nps_responses": count,
+            "arr": nullable("number"), "renewal_date": nullable("string"), "days_to_notice_deadline": nullable("integer")
+        })),
+        "AccountDetail": object(&["slug", "name"], json!({
+            "slug": { "type": "string" }, "name": { "type": "string" }, "segment": { "type": "string" },
+            "industry": { "type": "string" }, "status": { "type": "string" }, "owner": nullable("string"),
+            "worksites": { "type": "array", "items": object(&["name", "metro"], json!({ "name": { "type": "string" }, "metro": { "type": "string" } })) },
+            "health": { "description": "score, band, insufficient_data and drivers (internal readers)" },
+            "arr": nullable("number"), "contract": { "description": "the contract up for renewal (internal readers)" },
+            "latest_metrics": { "$ref": "#/components/schemas/MonthMetrics" }, "version": { "type": "integer" }
+        })),
+        "MonthMetrics": object(&["month"], json!({
+            "month": month, "metro": nullable("string"), "worksite": nullable("string"),
+            "eligible_lives": hidden, "eligible_employees": count, "enrolled_members": hidden, "enrollment_rate": rate,
+            "new_enrollments": count, "visits_in_office": hidden, "visits_video": hidden, "visits_remote_other": hidden,
+            "active_members_12m": hidden, "utilization_rate": rate, "visits_per_1000": nullable("number"),
+            "virtual_share": rate, "nps": nullable("number"), "nps_responses": hidden, "unmatched_visits": nullable("integer")
+        })),
+        "HealthMonth": object(&["month", "score", "band", "insufficient_data", "drivers"], json!({
+            "month": month, "score": { "type": "number" }, "band": { "enum": ["red", "yellow", "green"] },
+            "insufficient_data": { "type": "boolean" },
+            "drivers": { "type": "array", "items": object(&["measure", "value", "measure_score", "weight", "points_lost"], json!({
+                "measure": { "type": "string" }, "value": { "type": "number" }, "measure_score": { "type": "number" },
+                "weight": { "type": "number" }, "points_lost": { "type": "number" }
+            })) }
+        })),
+        "Contact": object(&["id", "account", "name", "role", "influence", "sentiment", "version"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "name": { "type": "string" }, "title": { "type": "string" },
+            "email": nullable("string"), "phone": nullable("string"), "role": { "type": "string" },
+            "influence": { "type": "integer" }, "sentiment": { "type": "integer" }, "last_touch": nullable("string"), "version": { "type": "integer" }
+        })),
+        "Activity": object(&["id", "account", "kind", "occurred_at", "summary", "contact_ids", "version"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" },
+            "kind": { "enum": ["meeting", "call", "email", "note", "qbr", "onsite"] },
+            "occurred_at": { "type": "string", "format": "date-time" }, "author": nullable("string"), "summary": { "type": "string" },
+            "contact_ids": { "type": "array", "items": { "type": "integer" } }, "version": { "type": "integer" }
+        })),
+        "NewActivity": object(&["kind", "summary"], json!({
+            "kind": { "enum": ["meeting", "call", "email", "note", "qbr", "onsite"] }, "occurred_on": date,
+            "summary": { "type": "string" }, "contact_ids": { "type": "array", "items": { "type": "integer" } }
+        })),
+        "Task": object(&["id", "title", "status", "priority", "escalation", "source", "version"], json!({
+            "id": { "type": "integer" }, "account": nullable("string"), "title": { "type": "string" }, "detail": { "type": "string" },
+            "owner": nullable("string"), "department": nullable("string"), "due_date": nullable("string"),
+            "status": { "enum": ["open", "done", "dismissed"] }, "priority": { "enum": ["low", "normal", "high", "urgent"] },
+            "escalation": { "type": "boolean" }, "source": { "enum": ["manual", "playbook", "project"] },
+            "source_key": nullable("string"), "closed_at": nullable("string"), "snoozed_until": nullable("string"), "version": { "type": "integer" }
+        })),
+        "NewTask": object(&["account", "title"], json!({
+            "account": { "type": "string" }, "title": { "type": "string" }, "detail": { "type": "string" },
+            "owner": { "type": "string", "format": "email" }, "due_date": date, "priority": { "enum": ["low", "normal", "high", "urgent"] }
+        })),
+        "TaskChange": object(&["version"], json!({
+            "version": { "type": "integer", "description": "the version last read; a stale one gets 409" },
+            "until": date, "owner": { "type": "string", "format": "email" }
+        })),
+        "WorkRow": object(&["rank", "task", "task_id", "reason", "score"], json!({
+            "rank": { "type": "integer" }, "task": { "type": "string" }, "task_id": { "type": "integer" },
+            "account": nullable("string"), "due": nullable("string"), "reason": { "type": "string" }, "score": { "type": "number" }
+        })),
+        "ImportBatch": object(&["id", "kind", "format", "file_name", "content_hash", "rows_read", "rows_accepted", "rows_rejected", "status", "errors"], json!({
+            "id": { "type": "integer" }, "kind": { "type": "string" }, "format": { "type": "string" }, "file_name": { "type": "string" },
+            "content_hash": { "type": "string" }, "account": nullable("string"),
+            "rows_read": count, "rows_accepted": count, "rows_rejected": count,
+            "status": { "enum": ["applied", "refused", "duplicate"] },
+            "errors": { "type": "array", "items": object(&["line", "message"], json!({ "line": { "type": "integer" }, "message": { "type": "string" } })) },
+            "created_by": nullable("string"), "created_at": { "type": "string", "format": "date-time" }
+        })),
+        "File": { "type": "string", "contentMediaType": "application/octet-stream" },
+        "OpenApi": { "type": "object" }
+    })
+}
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+pub fn build() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in ENDPOINTS {
+        let mut parameters: Vec<Value> = e
+            .path
+            .split('/')
+            .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": if name == "id" { "integer" } else { "string" } } }))
+            .collect();
+        parameters.extend(e.query.iter().map(|(name, ty, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": ty } })));
+        let schema = json!({ "$ref": format!("#/components/schemas/{}", e.response) });
+        let body = if e.paged {
+            json!({ "type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+                "items": { "type": "array", "items": schema }, "page": { "type": "integer" },
+                "per_page": { "type": "integer" }, "total": { "type": "integer" } } })
+        } else {
+            schema
+        };
+        let status = if e.method == "post" && matches!(e.operation_id, "logActivity" | "createTask" | "importFile") {
+            "201"
+        } else {
+            "200"
+        };
+        let mut op = json!({
+            "operationId": e.operation_id,
+            "summary": e.summary,
+            "description": format!("Who may call it: {}.", e.roles),
+            "parameters": parameters,
+            "responses": {
+                status: { "description": "success", "content": { "application/json": { "schema": body } } },
+                "401": error_response("no valid bearer token"),
+                "403": error_response("the caller's role may not do this"),
+                "404": error_response("not found, or not visible to the caller"),
+                "422": error_response("invalid input; `fields` says what is wrong"),
+            },
+        });
+        if e.operation_id == "getOpenApi" {
+            op["security"] = json!([]);
+        }
+        if let Some(b) = e.body {
+            let media = if b == "File" { "application/octet-stream" } else { "application/json" };
+            op["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
+        }
+        if e.body == Some("TaskChange") {
+            op["responses"]["409"] = error_response("the task changed meanwhile; `current` holds it as it is now");
+        }
+        let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));
+        entry[e.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Steward API",
+            "version": "1",
+            "description": "Accounts, program metrics, health, tasks, activities, contacts, imports and the work queue. Names, units and rates follow DOMAIN.md: months YYYY-MM, dates YYYY-MM-DD, money in dollars, rates as fractions. Lists are paged; writes name the version they read.",
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from the API tokens page or `steward tokens create`" } },
+            "schemas": schemas(),
+        },
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

@@ -1,0 +1,165 @@
+//! The application value every handler receives, the router, and starting a server.
+
+use crate::auth::SignInLimiter;
+use crate::book::{Book, BookCache};
+use crate::error::WebError;
+use axum::Router;
+use chrono::NaiveDate;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use steward_domain::health::Scorecard;
+use steward_health::playbooks::Playbooks;
+use steward_ingest::Pseudonymizer;
+use steward_store::Store;
+
+/// What the web app is configured with; built by the caller (CLI or test), never global.
+#[derive(Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the app is served behind TLS).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    /// Client-facing counts below this are shown as "<N" (DOMAIN.md: default 11).
+    pub suppression_threshold: i64,
+    pub scorecard: Scorecard,
+    /// Run on an account after a file for it is imported.
+    pub playbooks: Playbooks,
+    /// Pages compute "today" from the clock unless this fixes it (tests, a dated demo).
+    pub today: Option<NaiveDate>,
+    /// Keys member ids of uploaded files; never stored in the database.
+    pub member_keys: Pseudonymizer,
+    /// Where uploads wait while they are imported.
+    pub upload_dir: PathBuf,
+    /// Failed sign-ins allowed per e-mail (and per client address) in `sign_in_window_minutes`.
+    pub sign_in_attempts: usize,
+    pub sign_in_window_minutes: i64,
+}
+
+impl WebConfig {
+    pub fn new(member_keys: Pseudonymizer, upload_dir: PathBuf) -> Self {
+        Self {
+            secure_cookies: false,
+            session_hours: 12,
+            suppression_threshold: 11,
+            scorecard: Scorecard::default(),
+            playbooks: Playbooks::default(),
+            today: None,
+            member_keys,
+            upload_dir,
+            sign_in_attempts: 10,
+            sign_in_window_minutes: 15,
+        }
+    }
+}
+
+/// Shared by every request: the store, the configuration and the sign-in limiter.
+#[derive(Debug, Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Arc<dyn Store>,
+    config: WebConfig,
+    limiter: SignInLimiter,
+    book: BookCache,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
+        let limiter = SignInLimiter::new(config.sign_in_attempts, config.sign_in_window_minutes);
+        Self { inner: Arc::new(Inner { store, config, limiter, book: BookCache::default() }) }
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn limiter(&self) -> &SignInLimiter {
+        &self.inner.limiter
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.inner.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// The book's rows, worked out again when stale ([`crate::book`]).
+    pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
+        let today = self.today();
+        if let Some(book) = self.inner.book.get(today) {
+            return Ok(book);
+        }
+        let card = self.config().scorecard.clone();
+        let book = Arc::new(self.run(move |store| crate::book::load(store, &card, today)).await?);
+        self.inner.book.put(Arc::clone(&book));
+        Ok(book)
+    }
+
+    /// Called after every write this process makes, so its own pages never look stale.
+    pub(crate) fn changed(&self) {
+        self.inner.book.clear();
+    }
+
+    /// Runs blocking store work off the async runtime; the stores are synchronous.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.inner.store);
+        tokio::task::spawn_blocking(move || work(&*store))
+            .await
+            .map_err(|e| WebError::Internal(format!("a request's store work panicked: {e}")))?
+    }
+}
+
+/// Every page and API route.
+pub fn router(app: App) -> Router {
+    Router::new().merge(crate::pages::routes()).nest("/api/v1", crate::api::routes()).with_state(app)
+}
+
+/// Serves until the process is interrupted (Ctrl-C or SIGTERM), finishing requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, app: App) -> std::io::Result<()> {
+    serve_until(listener, app, interrupted()).await
+}
+
+/// Serves until `stop` completes (tests stop their servers without signals).
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    app: App,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(sweep_sessions(app.clone()));
+    let result = axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(stop)
+        .await;
+    sweeper.abort();
+    result
+}
+
+/// Deletes expired sessions hourly; any server may do it, so it needs no coordination.
+async fn sweep_sessions(app: App) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = app.run(|store| Ok(store.delete_expired_sessions(chrono::Utc::now())?)).await {
+            tracing::warn!("cannot delete expired sessions: {e}");
+        }
+    }
+}
+
+async fn interrupted() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,292 @@
+//! Who is asking: a session cookie for pages, a bearer token for the API; CSRF tokens for
+//! forms; signing in and out, with failed attempts limited.
+
+use crate::app::App;
+use crate::credentials;
+use crate::error::{ApiError, PageError, PageResult, WebError};
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+use axum::response::{Html, IntoResponse, Redirect};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use steward_domain::{Email, User};
+use steward_store::secret_digest;
+
+pub const SESSION_COOKIE: &str = "steward_session";
+/// Holds a random value the sign-in form repeats, so another site cannot sign a browser
+/// in to an account of its choosing (login CSRF).
+const SIGN_IN_COOKIE: &str = "steward_sign_in";
+
+/// A signed-in person on a page, with the CSRF token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: User,
+    pub csrf: String,
+}
+
+impl Viewer {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        // Compared as digests so the comparison takes the same time wherever they differ.
+        if blake3::hash(token.as_bytes()) == blake3::hash(self.csrf.as_bytes()) { Ok(()) } else { Err(WebError::Csrf) }
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+impl FromRequestParts<App> for Viewer {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(session) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
+            return Err(WebError::Unauthenticated.into());
+        };
+        let digest = secret_digest(&session);
+        let user = app.run(move |store| Ok(store.session_user(&digest, chrono::Utc::now())?)).await?;
+        match user {
+            Some(user) => Ok(Viewer { user, csrf: credentials::csrf_token(&session) }),
+            None => Err(WebError::Unauthenticated.into()),
+        }
+    }
+}
+
+/// A caller of the API, by `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiCaller(pub User);
+
+impl FromRequestParts<App> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(WebError::Unauthenticated)?;
+        let digest = secret_digest(token);
+        let user = app.run(move |store| Ok(store.api_token_user(&digest)?)).await?;
+        user.map(ApiCaller).ok_or(ApiError(WebError::Unauthenticated))
+    }
+}
+
+/// Failed sign-ins per key (an e-mail, a client address) within a sliding window. Kept in
+/// the process: with several servers each allows its own share, which still bounds
+/// guessing to a handful of attempts a minute.
+#[derive(Debug)]
+pub struct SignInLimiter {
+    attempts: usize,
+    window: Duration,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl SignInLimiter {
+    pub fn new(attempts: usize, window_minutes: i64) -> Self {
+        let window = Duration::from_secs(60 * window_minutes.max(1) as u64);
+        Self { attempts, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// Minutes until `key` may try again, when it has used up its attempts.
+    fn blocked(&self, key: &str) -> Option<i64> {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let list = failures.get_mut(key)?;
+        list.retain(|t| now.duration_since(*t) < self.window);
+        if list.len() < self.attempts {
+            return None;
+        }
+        let oldest = list.first().copied().unwrap_or(now);
+        let wait = self.window.saturating_sub(now.duration_since(oldest));
+        Some((wait.as_secs() as i64 / 60) + 1)
+    }
+
+    fn fail(&self, key: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget keys whose failures are all old, so the map cannot grow without bound.
+        if failures.len() > 10_000 {
+            let (now, window) = (Instant::now(), self.window);
+            failures.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < window));
+        }
+        failures.entry(key.to_owned()).or_default().push(Instant::now());
+    }
+
+    fn clear(&self, key: &str) {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path of this site: never `//elsewhere` or `https://elsewhere`.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+fn cookie_header(app: &App, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if app.config().secure_cookies { "; Secure" } else { "" };
+    let text = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub async fn sign_in_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<SignInQuery>) -> PageResult {
+    let next = safe_next(q.next.as_deref().unwrap_or("/")).to_owned();
+    sign_in_form(&app, &headers, "", &next, None, axum::http::StatusCode::OK)
+}
+
+fn sign_in_form(
+    app: &App,
+    headers: &HeaderMap,
+    email: &str,
+    next: &str,
+    error: Option<String>,
+    status: axum::http::StatusCode,
+) -> PageResult {
+    let token = match cookie(headers, SIGN_IN_COOKIE) {
+        Some(t) if t.len() == 64 => t.to_owned(),
+        _ => credentials::new_session_id(),
+    };
+    let html = crate::templates::render(
+        "sign_in.html",
+        minijinja::context! { title => "Sign in", email, next, error, csrf => token },
+    )?;
+    let mut response = (status, Html(html)).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie_header(app, SIGN_IN_COOKIE, &token, 3600));
+    Ok(response)
+}
+
+pub async fn sign_in(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> PageResult {
+    let next = safe_next(&form.next).to_owned();
+    let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes()) {
+        return Err(WebError::Csrf.into());
+    }
+    let email_key = form.email.trim().to_lowercase();
+    let peer_key = format!("ip {}", peer.ip());
+    let limiter = app.limiter();
+    if let Some(minutes) = limiter.blocked(&email_key).or_else(|| limiter.blocked(&peer_key)) {
+        return Err(WebError::RateLimited { minutes }.into());
+    }
+    let email = Email::parse(form.email.trim()).ok();
+    let password = form.password;
+    let hours = app.config().session_hours;
+    let signed_in = app
+        .run(move |store| {
+            let hash = match &email {
+                Some(e) => store.password_hash(e)?,
+                None => None,
+            };
+            // Verify even for an unknown e-mail, so timing does not tell which exist.
+            let ok = credentials::verify_password(&password, hash.as_deref().unwrap_or(credentials::decoy_hash()));
+            let (Some(email), true, Some(_)) = (email, ok, hash) else { return Ok(None) };
+            let session = credentials::new_session_id();
+            let expires = chrono::Utc::now() + chrono::Duration::hours(hours);
+            store.create_session(&email, &secret_digest(&session), expires)?;
+            Ok(Some(session))
+        })
+        .await?;
+    let Some(session) = signed_in else {
+        limiter.fail(&email_key);
+        limiter.fail(&peer_key);
+        let message = "That e-mail and password do not match an active user.".to_owned();
+        return sign_in_form(
+            &app,
+            &headers,
+            form.email.trim(),
+            &next,
+            Some(message),
+            axum::http::StatusCode::UNAUTHORIZED,
+        );
+    };
+    limiter.clear(&email_key);
+    let mut response = Redirect::to(&next).into_response();
+    let cookies = response.headers_mut();
+    cookies.append(header::SET_COOKIE, cookie_header(&app, SESSION_COOKIE, &session, hours * 3600));
+    cookies.append(header::SET_COOKIE, cookie_header(&app, SIGN_IN_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn sign_out(
+    State(app): State<App>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    Form(form): Form<CsrfForm>,
+) -> PageResult {
+    viewer.check_csrf(&form.csrf)?;
+    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
+        let digest = secret_digest(session);
+        app.run(move |store| Ok(store.delete_session(&digest)?)).await?;
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie_header(&app, SESSION_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/accounts/acme"), "/accounts/acme");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn limiter_blocks_after_the_allowed_failures_and_clears_on_success() {
+        let limiter = SignInLimiter::new(3, 15);
+        for _ in 0..3 {
+            assert_eq!(limiter.blocked("ann"), None);
+            limiter.fail("ann");
+        }
+        assert_eq!(limiter.blocked("ann"), Some(15));
+        assert_eq!(limiter.blocked("bob"), None);
+        limiter.clear("ann");
+        assert_eq!(limiter.blocked("ann"), None);
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; steward_session=abc; b=2"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+}

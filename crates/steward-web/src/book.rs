@@ -1,0 +1,242 @@
+//! The book: one row per account with its health, metrics, ARR and renewal, and the
+//! filters, sorts and totals of the book page and `/api/v1/accounts`.
+//!
+//! Working out every account's row reads each account's data, so the rows are kept for
+//! [`FRESH_FOR`] and dropped at once when this process changes something; another server's
+//! change shows here within that time. Account 360 and My work always read fresh data.
+
+use crate::error::WebError;
+use crate::views::BookRow;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use steward_domain::health::Scorecard;
+use steward_domain::{Email, Metro, Role, User};
+use steward_health::AccountSummary;
+use steward_health::history::AccountData;
+use steward_store::Store;
+
+pub const FRESH_FOR: Duration = Duration::from_secs(30);
+pub const DEFAULT_PER_PAGE: usize = 50;
+pub const MAX_PER_PAGE: usize = 200;
+
+#[derive(Debug)]
+pub struct Book {
+    pub rows: Vec<BookRow>,
+    /// Account managers and directors who own accounts: (e-mail, name), by name.
+    pub owners: Vec<(String, String)>,
+    pub metros: Vec<Metro>,
+    today: NaiveDate,
+    built: Instant,
+}
+
+pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Book, WebError> {
+    let names: HashMap<Email, String> = store.users()?.into_iter().map(|u| (u.email, u.name)).collect();
+    let mut rows = Vec::new();
+    let mut owners = BTreeSet::new();
+    let mut all_metros = BTreeSet::new();
+    for account in store.accounts()? {
+        let data = AccountData::load(store, &account.slug)?;
+        let summary = AccountSummary::of(&data, card, today);
+        let metros: BTreeSet<Metro> = store.worksites(&account.slug)?.into_iter().map(|w| w.metro).collect();
+        all_metros.extend(metros.iter().copied());
+        let owner_name = account.owner.as_ref().and_then(|e| names.get(e).cloned());
+        if let (Some(email), Some(name)) = (&account.owner, &owner_name) {
+            owners.insert((name.clone(), email.to_string()));
+        }
+        rows.push(BookRow::of(&summary, owner_name, &metros.into_iter().collect::<Vec<_>>(), today));
+    }
+    Ok(Book {
+        rows,
+        owners: owners.into_iter().map(|(name, email)| (email, name)).collect(),
+        metros: all_metros.into_iter().collect(),
+        today,
+        built: Instant::now(),
+    })
+}
+
+/// The rows, kept while fresh.
+#[derive(Debug, Default)]
+pub struct BookCache {
+    book: Mutex<Option<Arc<Book>>>,
+}
+
+impl BookCache {
+    pub fn get(&self, today: NaiveDate) -> Option<Arc<Book>> {
+        let book = self.book.lock().unwrap_or_else(|p| p.into_inner());
+        book.as_ref().filter(|b| b.today == today && b.built.elapsed() < FRESH_FOR).cloned()
+    }
+
+    pub fn put(&self, book: Arc<Book>) {
+        *self.book.lock().unwrap_or_else(|p| p.into_inner()) = Some(book);
+    }
+
+    pub fn clear(&self) {
+        *self.book.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// The book page's and API's query string; every field optional, so URLs stay short.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct BookQuery {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub segment: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub metro: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub band: Option<String>,
+    /// "2027-Q1".
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub renewal: Option<String>,
+    /// live, implementing, churned, prospect, or "all"; by default live and implementing
+    /// accounts (the ones being served).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub status: Option<String>,
+    /// An owner's e-mail, or "all". An account manager sees their own book by default.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub owner: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub sort: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub dir: Option<String>,
+    #[serde(default)]
+    pub page: Option<usize>,
+    #[serde(default)]
+    pub per_page: Option<usize>,
+}
+
+/// A filter left empty in a form arrives as `owner=`; it means no filter.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
+}
+
+pub const SORTS: &[&str] =
+    &["name", "health", "eligible_lives", "enrollment_rate", "utilization_rate", "nps", "arr", "renewal", "notice"];
+
+impl BookQuery {
+    /// The owner filter in force: the account manager's own book unless they ask for
+    /// another or "all".
+    pub fn owner_for(&self, viewer: &User) -> Option<String> {
+        match self.owner.as_deref() {
+            Some("all") => None,
+            Some(owner) => Some(owner.to_owned()),
+            None if viewer.role == Role::AccountManager => Some(viewer.email.to_string()),
+            None => None,
+        }
+    }
+
+    pub fn page(&self) -> usize {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> usize {
+        self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
+    }
+
+    pub fn validate(&self) -> Result<(), WebError> {
+        if let Some(sort) = &self.sort
+            && !SORTS.contains(&sort.as_str())
+        {
+            return Err(WebError::field("sort", format!("sort by one of: {}", SORTS.join(", "))));
+        }
+        if let Some(dir) = &self.dir
+            && dir != "asc"
+            && dir != "desc"
+        {
+            return Err(WebError::field("dir", "dir is asc or desc"));
+        }
+        if let Some(status) = &self.status
+            && !["all", "live", "implementing", "churned", "prospect"].contains(&status.as_str())
+        {
+            return Err(WebError::field("status", "status is live, implementing, churned, prospect or all"));
+        }
+        if let Some(band) = &self.band
+            && !["red", "yellow", "green", "none"].contains(&band.as_str())
+        {
+            return Err(WebError::field("band", "band is red, yellow, green or none"));
+        }
+        Ok(())
+    }
+}
+
+/// The rows that pass the filters, sorted; the caller pages them.
+pub fn select<'a>(book: &'a Book, q: &BookQuery, viewer: &User) -> Vec<&'a BookRow> {
+    let owner = q.owner_for(viewer);
+    let mut rows: Vec<&BookRow> = book
+        .rows
+        .iter()
+        .filter(|r| owner.as_deref().is_none_or(|o| r.owner.as_deref() == Some(o)))
+        .filter(|r| match q.status.as_deref() {
+            None => r.status == "live" || r.status == "implementing",
+            Some("all") => true,
+            Some(s) => r.status == s,
+        })
+        .filter(|r| q.segment.as_deref().is_none_or(|s| r.segment == s))
+        .filter(|r| q.metro.as_deref().is_none_or(|m| r.metros.iter().any(|x| x == m)))
+        .filter(|r| {
+            q.band.as_deref().is_none_or(|b| match &r.health {
+                Some(h) => h.band == b,
+                None => b == "none",
+            })
+        })
+        .filter(|r| q.renewal.as_deref().is_none_or(|want| r.renewal_quarter.as_deref() == Some(want)))
+        .collect();
+    let desc = q.dir.as_deref() == Some("desc");
+    // Missing values sort last in either direction.
+    fn by<T: PartialOrd>(a: Option<T>, b: Option<T>, desc: bool) -> std::cmp::Ordering {
+        use std::cmp::Ordering::*;
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                let o = a.partial_cmp(&b).unwrap_or(Equal);
+                if desc { o.reverse() } else { o }
+            }
+            (Some(_), None) => Less,
+            (None, Some(_)) => Greater,
+            (None, None) => Equal,
+        }
+    }
+    rows.sort_by(|a, b| {
+        let o = match q.sort.as_deref().unwrap_or("name") {
+            "health" => by(a.health.as_ref().map(|h| h.score), b.health.as_ref().map(|h| h.score), desc),
+            "eligible_lives" => by(a.eligible_lives, b.eligible_lives, desc),
+            "enrollment_rate" => by(a.enrollment_rate, b.enrollment_rate, desc),
+            "utilization_rate" => by(a.utilization_rate, b.utilization_rate, desc),
+            "nps" => by(a.nps, b.nps, desc),
+            "arr" => by(a.arr_cents, b.arr_cents, desc),
+            "renewal" => by(a.renewal, b.renewal, desc),
+            "notice" => by(a.days_to_notice, b.days_to_notice, desc),
+            _ => by(Some(a.name.to_lowercase()), Some(b.name.to_lowercase()), desc),
+        };
+        o.then_with(|| a.slug.cmp(&b.slug))
+    });
+    rows
+}
+
+/// The totals row: lives and ARR summed, rates weighted by their denominators.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Totals {
+    pub accounts: usize,
+    pub eligible_lives: i64,
+    pub enrolled_members: i64,
+    pub enrollment_rate: Option<f64>,
+    pub utilization_rate: Option<f64>,
+    pub arr: String,
+}
+
+pub fn totals(rows: &[&BookRow]) -> Totals {
+    let sum = |f: fn(&BookRow) -> Option<i64>| rows.iter().filter_map(|r| f(r)).sum::<i64>();
+    let (eligible, enrolled, active) =
+        (sum(|r| r.eligible_lives), sum(|r| r.enrolled_members), sum(|r| r.active_members_12m));
+    let ratio = |n: i64, d: i64| (d > 0).then(|| n as f64 / d as f64);
+    Totals {
+        accounts: rows.len(),
+        eligible_lives: eligible,
+        enrolled_members: enrolled,
+        enrollment_rate: ratio(enrolled, eligible),
+        utilization_rate: ratio(active, enrolled),
+        arr: steward_domain::Money::from_cents(sum(|r| r.arr_cents)).short(),
+    }
+}

@@ -1,0 +1,300 @@
+//! Charts drawn as SVG on the server, so a page needs no script and a printed or PDF report
+//! can reuse the same drawing. Pure functions of numbers and labels; every label is
+//! escaped. Sizes are in CSS pixels; the SVG scales to its container.
+
+use std::fmt::Write;
+
+/// The series colours: one accent and two quieter companions (never health colours).
+const SERIES: [&str; 3] = ["var(--accent, #2357c6)", "#7aa2e3", "#b9cbe9"];
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A small trend line for a table cell; gaps where a value is missing.
+pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
+    let (w, h) = (80.0, 20.0);
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    let mut svg = format!(
+        r#"<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    if let (Some(lo), Some(hi)) = (known.iter().copied().reduce(f64::min), known.iter().copied().reduce(f64::max)) {
+        let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
+        let step = if values.len() > 1 { (w - 4.0) / (values.len() - 1) as f64 } else { 0.0 };
+        let mut path = String::new();
+        let mut pen_up = true;
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let (x, y) = (2.0 + i as f64 * step, h - 2.0 - (v - lo) / span * (h - 4.0));
+                    let _ = write!(path, "{}{x:.1},{y:.1} ", if pen_up { "M" } else { "L" });
+                    pen_up = false;
+                }
+                None => pen_up = true,
+            }
+        }
+        let _ = write!(svg, r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"/>"#, path.trim_end(), SERIES[0]);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// How a chart writes its values on the axis.
+#[derive(Debug, Clone, Copy)]
+pub enum Unit {
+    /// Fractions 0–1 shown as percentages.
+    Percent,
+    /// Plain numbers with thousands separators.
+    Count,
+    /// A score such as NPS (−100..100).
+    Score,
+}
+
+impl Unit {
+    fn format(self, v: f64) -> String {
+        match self {
+            Unit::Percent => format!("{:.0}%", v * 100.0),
+            Unit::Count => crate::views::thousands(v.round() as i64),
+            Unit::Score => format!("{v:.0}"),
+        }
+    }
+}
+
+/// One named line of a line chart.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+}
+
+const W: f64 = 640.0;
+const H: f64 = 220.0;
+const LEFT: f64 = 48.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 40.0;
+
+fn frame(title: &str, unit_label: &str) -> String {
+    format!(
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}"><title>{}</title><text class="axis-title" x="4" y="{}" transform="rotate(-90 10 {})">{}</text>"#,
+        escape(title),
+        escape(title),
+        H / 2.0,
+        H / 2.0,
+        escape(unit_label)
+    )
+}
+
+/// A nice upper bound for an axis: 1, 2 or 5 times a power of ten.
+fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let power = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|v| *v >= max).unwrap_or(max)
+}
+
+fn y_axis(svg: &mut String, lo: f64, hi: f64, unit: Unit) {
+    for i in 0..=4 {
+        let v = lo + (hi - lo) * i as f64 / 4.0;
+        let y = TOP + (H - TOP - BOTTOM) * (1.0 - i as f64 / 4.0);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            LEFT - 4.0,
+            y + 4.0,
+            escape(&unit.format(v))
+        );
+    }
+}
+
+fn x_labels(svg: &mut String, labels: &[String], x: impl Fn(usize) -> f64) {
+    let every = labels.len().div_ceil(8).max(1);
+    for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x(i),
+            H - BOTTOM + 16.0,
+            escape(label)
+        );
+    }
+}
+
+fn legend(svg: &mut String, names: &[&str]) {
+    let mut x = LEFT;
+    for (i, name) in names.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<rect x="{x:.1}" y="{}" width="10" height="10" fill="{}"/><text class="tick" x="{:.1}" y="{}">{}</text>"#,
+            H - 14.0,
+            SERIES[i % SERIES.len()],
+            x + 14.0,
+            H - 5.0,
+            escape(name)
+        );
+        x += 24.0 + 7.0 * name.chars().count() as f64;
+    }
+}
+
+/// Lines over months (`labels`), one per series; a missing value breaks its line.
+pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit) -> String {
+    let mut svg = frame(title, unit_name(unit));
+    let values = series.iter().flat_map(|s| s.values.iter().flatten().copied());
+    let (min, max) = values.fold((0f64, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let lo = if min < 0.0 { -nice_max(-min) } else { 0.0 };
+    let hi = if max == f64::MIN { 1.0 } else { nice_max(max) };
+    y_axis(&mut svg, lo, hi, unit);
+    let n = labels.len().max(1);
+    let x = |i: usize| LEFT + (W - LEFT - RIGHT) * if n > 1 { i as f64 / (n - 1) as f64 } else { 0.5 };
+    let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
+    x_labels(&mut svg, labels, x);
+    for (k, s) in series.iter().enumerate() {
+        let mut path = String::new();
+        let mut pen_up = true;
+        for (i, v) in s.values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    let _ = write!(path, "{}{:.1},{:.1} ", if pen_up { "M" } else { "L" }, x(i), y(*v));
+                    pen_up = false;
+                }
+                None => pen_up = true,
+            }
+        }
+        let _ = write!(
+            svg,
+            r#"<path d="{}" fill="none" stroke="{}" stroke-width="2"><title>{}</title></path>"#,
+            path.trim_end(),
+            SERIES[k % SERIES.len()],
+            escape(&s.name)
+        );
+    }
+    legend(&mut svg, &series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>());
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Stacked bars over months (`labels`); a `None` value is a suppressed cell and draws nothing.
+pub fn stacked_bars(title: &str, labels: &[String], series: &[(String, Vec<Option<i64>>)], unit_label: &str) -> String {
+    let mut svg = frame(title, unit_label);
+    let totals: Vec<i64> =
+        (0..labels.len()).map(|i| series.iter().filter_map(|(_, v)| v.get(i).copied().flatten()).sum()).collect();
+    let hi = nice_max(totals.iter().copied().max().unwrap_or(0) as f64);
+    y_axis(&mut svg, 0.0, hi, Unit::Count);
+    let n = labels.len().max(1);
+    let slot = (W - LEFT - RIGHT) / n as f64;
+    let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
+    x_labels(&mut svg, labels, x);
+    let scale = (H - TOP - BOTTOM) / hi;
+    for (i, label) in labels.iter().enumerate() {
+        let mut base = H - BOTTOM;
+        for (k, (name, values)) in series.iter().enumerate() {
+            let Some(v) = values.get(i).copied().flatten() else { continue };
+            let height = v as f64 * scale;
+            base -= height;
+            let _ = write!(
+                svg,
+                r#"<rect x="{:.1}" y="{base:.1}" width="{:.1}" height="{height:.1}" fill="{}"><title>{} {}: {}</title></rect>"#,
+                x(i) - slot * 0.35,
+                slot * 0.7,
+                SERIES[k % SERIES.len()],
+                escape(label),
+                escape(name),
+                crate::views::thousands(v)
+            );
+        }
+    }
+    legend(&mut svg, &series.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>());
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A funnel of stages (eligible → enrolled → active): bars narrowing with the counts, each
+/// labelled with its count and its share of the first stage. `None` is a suppressed count.
+pub fn funnel(title: &str, stages: &[(String, Option<i64>, String)]) -> String {
+    let row = 40.0;
+    let h = row * stages.len() as f64 + 8.0;
+    let mut svg = format!(
+        r#"<svg class="chart funnel" viewBox="0 0 {W} {h}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    let first = stages.first().and_then(|s| s.1).unwrap_or(0).max(1) as f64;
+    let label_w = 150.0;
+    for (i, (name, count, text)) in stages.iter().enumerate() {
+        let y = 4.0 + row * i as f64;
+        let width = count.map_or(0.0, |c| (W - label_w - 8.0) * (c as f64 / first).clamp(0.0, 1.0));
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="0" y="{:.1}">{}</text><rect x="{label_w}" y="{y:.1}" width="{width:.1}" height="{}" fill="{}"/><text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
+            y + row / 2.0,
+            escape(name),
+            row - 10.0,
+            SERIES[i.min(SERIES.len() - 1)],
+            label_w + width + 6.0,
+            y + row / 2.0,
+            escape(text)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn unit_name(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Percent => "%",
+        Unit::Count => "count",
+        Unit::Score => "score",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_escaped() {
+        let svg = line_chart(
+            "<script>",
+            &["2026-01".into()],
+            &[Series { name: "a&b".into(), values: vec![Some(0.5)] }],
+            Unit::Percent,
+        );
+        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("a&amp;b"));
+    }
+
+    #[test]
+    fn sparkline_breaks_at_gaps_and_handles_flat_and_empty_series() {
+        let svg = sparkline(&[Some(0.1), None, Some(0.2), Some(0.3)], "trend");
+        assert_eq!(svg.matches('M').count(), 2, "{svg}");
+        assert!(sparkline(&[Some(0.2), Some(0.2)], "flat").contains("<path"));
+        assert!(!sparkline(&[None, None], "none").contains("<path"));
+    }
+
+    #[test]
+    fn suppressed_bars_are_not_drawn() {
+        let labels = vec!["2026-01".to_owned(), "2026-02".to_owned()];
+        let svg = stacked_bars("Visits", &labels, &[("In office".into(), vec![Some(40), None])], "visits");
+        assert_eq!(svg.matches("<rect x").count() - 1, 1, "one bar plus the legend swatch: {svg}");
+    }
+
+    #[test]
+    fn axes_end_on_round_numbers() {
+        assert_eq!(nice_max(0.37), 0.5);
+        assert_eq!(nice_max(1234.0), 2000.0);
+        assert_eq!(nice_max(0.0), 1.0);
+    }
+}

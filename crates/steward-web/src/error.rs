@@ -1,0 +1,196 @@
+//! One error type for every handler, and the one place that turns it into a response:
+//! JSON (`{"error": {"code", "message", "fields"}}`) under `/api`, a page otherwise.
+//! Internal causes are logged, never sent.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::collections::BTreeMap;
+use steward_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No valid session or token.
+    #[error("sign in to continue")]
+    Unauthenticated,
+    /// Signed in, but the role may not do this.
+    #[error("your role may not do this")]
+    Forbidden,
+    /// Missing, or hidden from this user (a client asking for another account).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// Input that cannot be accepted; `fields` says what is wrong with each field.
+    #[error("{message}")]
+    Invalid { message: String, fields: BTreeMap<String, String> },
+    /// A write carried a stale version; `current` is the record as it is now.
+    #[error("{message}")]
+    Conflict { message: String, current: Option<serde_json::Value> },
+    #[error("too many attempts; try again in {minutes} minutes")]
+    RateLimited { minutes: i64 },
+    /// A form posted without its CSRF token.
+    #[error("this form has expired; reload the page and try again")]
+    Csrf,
+    #[error("the database is unavailable; try again shortly")]
+    Unavailable(String),
+    /// Anything unexpected. The text is for the log only.
+    #[error("something went wrong on our side")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        WebError::Invalid { message: message.into(), fields: BTreeMap::new() }
+    }
+
+    pub fn field(field: &str, problem: impl Into<String>) -> Self {
+        let problem = problem.into();
+        WebError::Invalid { message: problem.clone(), fields: BTreeMap::from([(field.to_owned(), problem)]) }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict { .. } => StatusCode::CONFLICT,
+            WebError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf_token_invalid",
+            WebError::NotFound(_) => "not_found",
+            WebError::Invalid { .. } => "invalid_input",
+            WebError::Conflict { .. } => "conflict",
+            WebError::RateLimited { .. } => "rate_limited",
+            WebError::Unavailable(_) => "unavailable",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// The sentence a person sees; never an internal cause.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    fn log(&self) {
+        match self {
+            WebError::Internal(cause) => tracing::error!("internal error: {cause}"),
+            WebError::Unavailable(cause) => tracing::warn!("database unavailable: {cause}"),
+            _ => {}
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => WebError::NotFound(what),
+            StoreError::Duplicate(what) => WebError::invalid(format!("{what} already exists")),
+            StoreError::Invalid(message) => WebError::invalid(message),
+            conflict @ StoreError::Conflict { .. } => {
+                WebError::Conflict { message: conflict.to_string(), current: None }
+            }
+            StoreError::Unavailable(cause) => WebError::Unavailable(cause),
+            StoreError::Backend(cause) => WebError::Internal(cause),
+        }
+    }
+}
+
+impl From<steward_domain::ParseError> for WebError {
+    fn from(e: steward_domain::ParseError) -> Self {
+        WebError::invalid(e.0)
+    }
+}
+
+/// An API failure: the JSON error body.
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+/// Lets `?` turn any error a handler meets into the response wrapper.
+macro_rules! wraps {
+    ($wrapper:ident) => {
+        impl From<WebError> for $wrapper {
+            fn from(e: WebError) -> Self {
+                $wrapper(e)
+            }
+        }
+        impl From<StoreError> for $wrapper {
+            fn from(e: StoreError) -> Self {
+                $wrapper(e.into())
+            }
+        }
+        impl From<steward_domain::ParseError> for $wrapper {
+            fn from(e: steward_domain::ParseError) -> Self {
+                $wrapper(e.into())
+            }
+        }
+    };
+}
+
+wraps!(ApiError);
+wraps!(PageError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let mut body = serde_json::json!({ "error": { "code": e.code(), "message": e.message() } });
+        match &e {
+            WebError::Invalid { fields, .. } if !fields.is_empty() => {
+                body["error"]["fields"] = serde_json::json!(fields)
+            }
+            WebError::Conflict { current: Some(current), .. } => body["error"]["current"] = current.clone(),
+            _ => {}
+        }
+        let mut response = (e.status(), axum::Json(body)).into_response();
+        if matches!(e, WebError::Unauthenticated) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// A page failure: a page that says what happened, or the sign-in page when signed out.
+#[derive(Debug)]
+pub struct PageError(pub WebError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        if matches!(e, WebError::Unauthenticated) {
+            return Redirect::to("/sign-in").into_response();
+        }
+        let page = crate::templates::render(
+            "error.html",
+            minijinja::context! { title => title(&e), message => e.message(), status => e.status().as_u16() },
+        );
+        match page {
+            Ok(html) => (e.status(), axum::response::Html(html)).into_response(),
+            Err(_) => (e.status(), e.message()).into_response(),
+        }
+    }
+}
+
+fn title(e: &WebError) -> &'static str {
+    match e {
+        WebError::Unauthenticated => "Sign in",
+        WebError::Forbidden => "Not allowed",
+        WebError::Csrf => "Form expired",
+        WebError::NotFound(_) => "Not found",
+        WebError::Invalid { .. } => "Cannot accept that",
+        WebError::Conflict { .. } => "Changed meanwhile",
+        WebError::RateLimited { .. } => "Too many attempts",
+        WebError::Unavailable(_) => "Unavailable",
+        WebError::Internal(_) => "Error",
+    }
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;
+pub type ApiResult<T> = Result<T, ApiError>;

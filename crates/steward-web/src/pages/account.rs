@@ -1,0 +1,457 @@
+//! Account 360: is this client healthy, why, and what is next — header, health with its
+//! drivers, key metrics with their changes, charts by metro or worksite, stakeholders,
+//! timeline, tasks, contract and imports. Logging an activity and adding a task.
+
+use super::render;
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::authz::{self, AccountAccess};
+use crate::charts::{self, Series, Unit};
+use crate::error::{PageError, PageResult, WebError};
+use crate::forms::FieldErrors;
+use crate::views::{self, HealthView, percent, signed, thousands};
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use minijinja::{Value, context};
+use std::collections::BTreeMap;
+use steward_domain::metrics::MonthMetrics;
+use steward_domain::{
+    Account, ActivityKind, Contact, ContactRole, ImportBatch, NewActivity, NewTask, Priority, Task, TaskSource,
+    TaskStatus, User, Worksite,
+};
+use steward_health::AccountSummary;
+use steward_health::history::AccountData;
+use steward_store::{CutKind, Store, TaskFilter};
+
+/// How many months the charts show.
+const CHART_MONTHS: usize = 24;
+
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct ViewQuery {
+    /// "metro" or "worksite": cut the charts.
+    #[serde(default)]
+    pub by: Option<String>,
+    /// Which metro or worksite.
+    #[serde(default)]
+    pub cut: Option<String>,
+}
+
+/// A form shown again with its errors and what was typed.
+#[derive(Debug, Default)]
+pub struct FormState {
+    pub form: &'static str,
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<String, String>,
+}
+
+struct Loaded {
+    account: Account,
+    access: AccountAccess,
+    summary: Option<AccountSummary>,
+    worksites: Vec<Worksite>,
+    contacts: Vec<Contact>,
+    activities: Vec<steward_domain::Activity>,
+    tasks: Vec<Task>,
+    imports: Vec<ImportBatch>,
+    cut_metrics: Vec<MonthMetrics>,
+    owners: Vec<User>,
+    owner_name: Option<String>,
+}
+
+fn load(
+    store: &dyn Store,
+    user: &User,
+    slug: &str,
+    q: &ViewQuery,
+    app_today: chrono::NaiveDate,
+    card: &steward_domain::health::Scorecard,
+) -> Result<Loaded, WebError> {
+    let (account, access) = authz::load_account(store, user, slug, AccountAccess::Basics)?;
+    let worksites = store.worksites(&account.slug)?;
+    let open = store.tasks(&TaskFilter {
+        account: Some(account.slug.clone()),
+        status: Some(TaskStatus::Open),
+        ..TaskFilter::default()
+    })?;
+    let owner_name = match &account.owner {
+        Some(e) => store.user(e).ok().map(|u| u.name),
+        None => None,
+    };
+    if access < AccountAccess::Read {
+        // A colleague sees the basics and their own tasks there.
+        let tasks = open.into_iter().filter(|t| authz::is_assigned(user, t)).collect();
+        return Ok(Loaded {
+            account,
+            access,
+            summary: None,
+            worksites,
+            contacts: Vec::new(),
+            activities: Vec::new(),
+            tasks,
+            imports: Vec::new(),
+            cut_metrics: Vec::new(),
+            owners: Vec::new(),
+            owner_name,
+        });
+    }
+    let data = AccountData::load(store, &account.slug)?;
+    let summary = AccountSummary::of(&data, card, app_today);
+    let cut_metrics = match (q.by.as_deref(), q.cut.as_deref()) {
+        (Some(by @ ("metro" | "worksite")), Some(value)) => {
+            let kind = if by == "metro" { CutKind::Metro } else { CutKind::Worksite };
+            store
+                .metrics(&account.slug, kind, None, None)?
+                .iter()
+                .filter(|(cut, _, _)| cut.value() == value)
+                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+                .collect()
+        }
+        _ => data.metrics.clone(),
+    };
+    let owners = store.users()?.into_iter().filter(authz::may_own_tasks).collect();
+    Ok(Loaded {
+        contacts: store.contacts(&account.slug)?,
+        activities: store.activities(&account.slug, 50)?,
+        imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
+        tasks: open,
+        summary: Some(summary),
+        account,
+        access,
+        worksites,
+        cut_metrics,
+        owners,
+        owner_name,
+    })
+}
+
+pub async fn page(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> PageResult {
+    show(&app, &viewer, slug, q.normalized(), None).await
+}
+
+impl ViewQuery {
+    /// The page's one select sends `cut=metro:boston`; links may send `by=metro&cut=boston`.
+    fn normalized(self) -> Self {
+        match (&self.by, self.cut.as_deref().and_then(|c| c.split_once(':'))) {
+            (None, Some((by, cut))) => ViewQuery { by: Some(by.to_owned()), cut: Some(cut.to_owned()) },
+            _ if self.cut.as_deref().is_none_or(str::is_empty) => ViewQuery::default(),
+            _ => self,
+        }
+    }
+}
+
+async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Option<FormState>) -> PageResult {
+    let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
+    let query = q.clone();
+    let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card)).await?;
+    let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
+    let view = view(&loaded, &q, today, form);
+    let mut response = render("account.html", viewer, "", &loaded.account.name, view)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn change(now: Option<f64>, before: Option<f64>, scale: f64, unit: &str) -> Option<Value> {
+    let delta = (now? - before?) * scale;
+    Some(context! { text => format!("{}{unit}", signed(delta)), arrow => views::arrow(delta), down => delta < 0.0 })
+}
+
+fn key_metrics(s: &AccountSummary) -> Vec<Value> {
+    let (Some(m), p) = (s.latest.as_ref(), s.previous.as_ref()) else { return Vec::new() };
+    let prev = |f: fn(&MonthMetrics) -> Option<f64>| p.and_then(f);
+    vec![
+        context! { label => "Eligible lives", value => thousands(m.eligible_lives), note => format!("{} employees", thousands(m.eligible_employees)), change => change(Some(m.eligible_lives as f64), prev(|p| Some(p.eligible_lives as f64)), 1.0, "") },
+        context! { label => "Enrollment rate", value => percent(m.enrollment_rate), note => format!("{} of {} eligible · target {}", thousands(m.enrolled_members), thousands(m.eligible_lives), percent(Some(s.account.enrollment_target))), change => change(m.enrollment_rate, prev(|p| p.enrollment_rate), 100.0, " pts") },
+        context! { label => "Utilization (12 mo)", value => percent(m.utilization_rate), note => format!("{} active of {} enrolled", thousands(m.active_members_12m), thousands(m.enrolled_members)), change => change(m.utilization_rate, prev(|p| p.utilization_rate), 100.0, " pts") },
+        context! { label => "Visits per 1,000 / yr", value => m.visits_per_1000.map_or("—".into(), |v| format!("{v:.0}")), note => format!("virtual share {}", percent(m.virtual_share)), change => change(m.visits_per_1000, prev(|p| p.visits_per_1000), 1.0, "") },
+        context! { label => "NPS (12 mo)", value => m.nps.map_or("—".into(), |v| format!("{v:.0}")), note => format!("{} responses", thousands(m.nps_responses)), change => change(m.nps, prev(|p| p.nps), 1.0, "") },
+    ]
+}
+
+/// The page's charts, from one cut's months.
+pub fn charts(months: &[MonthMetrics], target: Option<f64>, scope: &str) -> Value {
+    let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
+    let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
+    let mut rates = vec![
+        Series { name: "Enrollment rate".into(), values: recent.iter().map(|m| m.enrollment_rate).collect() },
+        Series { name: "Utilization (12 mo)".into(), values: recent.iter().map(|m| m.utilization_rate).collect() },
+    ];
+    if let Some(t) = target {
+        rates.push(Series { name: "Enrollment target".into(), values: vec![Some(t); recent.len()] });
+    }
+    let visits = [
+        ("In office".to_owned(), recent.iter().map(|m| Some(m.visits_in_office)).collect()),
+        ("Video".to_owned(), recent.iter().map(|m| Some(m.visits_video)).collect()),
+        ("Other remote".to_owned(), recent.iter().map(|m| Some(m.visits_remote_other)).collect()),
+    ];
+    let nps = [Series { name: "NPS (12 months)".into(), values: recent.iter().map(|m| m.nps).collect() }];
+    let funnel = recent.last().map(|m| {
+        let share = |n: i64| percent((m.eligible_lives > 0).then(|| n as f64 / m.eligible_lives as f64));
+        charts::funnel(
+            &format!("Enrollment funnel, {} ({scope})", m.month),
+            &[
+                ("Eligible".into(), Some(m.eligible_lives), thousands(m.eligible_lives)),
+                (
+                    "Enrolled".into(),
+                    Some(m.enrolled_members),
+                    format!("{} · {}", thousands(m.enrolled_members), share(m.enrolled_members)),
+                ),
+                (
+                    "Active (12 mo)".into(),
+                    Some(m.active_members_12m),
+                    format!("{} · {}", thousands(m.active_members_12m), share(m.active_members_12m)),
+                ),
+            ],
+        )
+    });
+    context! {
+        funnel => funnel,
+        rates => charts::line_chart(&format!("Enrollment and utilization by month ({scope})"), &labels, &rates, Unit::Percent),
+        visits => charts::stacked_bars(&format!("Visits by modality by month ({scope})"), &labels, &visits, "visits"),
+        nps => charts::line_chart(&format!("NPS over the trailing 12 months ({scope})"), &labels, &nps, Unit::Score),
+        nps_responses => recent.last().map(|m| m.nps_responses),
+    }
+}
+
+fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormState>) -> Value {
+    let a = &l.account;
+    let read = l.access >= AccountAccess::Read;
+    let scope = match (q.by.as_deref(), q.cut.as_deref()) {
+        (Some(_), Some(cut)) => cut.replace('_', " "),
+        _ => "whole account".into(),
+    };
+    let mut metros: Vec<_> = l.worksites.iter().map(|w| w.metro).collect();
+    metros.sort();
+    metros.dedup();
+    let mut by_role: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for c in &l.contacts {
+        by_role.entry(role_label(c.role)).or_default().push(context! {
+            id => c.id, name => c.name, title => c.title, influence => c.influence, sentiment => c.sentiment,
+            sentiment_word => match c.sentiment { s if s > 0 => "positive", 0 => "neutral", _ => "negative" },
+            last_touch => c.last_touch.map(|d| d.to_string()),
+        });
+    }
+    let contact_names: BTreeMap<i64, &str> = l.contacts.iter().map(|c| (c.id, c.name.as_str())).collect();
+    let summary = l.summary.as_ref();
+    let contract = summary.and_then(|s| s.contract.as_ref());
+    let form = form.unwrap_or_default();
+    context! {
+        slug => a.slug.as_str(),
+        name => a.name,
+        segment => views::words(a.segment.as_str()),
+        industry => a.industry,
+        status => views::words(a.status.as_str()),
+        owner => l.owner_name.clone().or_else(|| a.owner.as_ref().map(|e| e.to_string())),
+        employees => a.employee_count.map(thousands),
+        worksites => l.worksites.iter().map(|w| context! { name => w.name, metro => w.metro.display_name(), headcount => w.headcount.map(thousands) }).collect::<Vec<_>>(),
+        read => read,
+        write => l.access >= AccountAccess::Write,
+        arr => summary.and_then(|s| s.arr).map(|m| m.short()),
+        renewal => contract.map(|c| context! {
+            end => c.end_date.to_string(),
+            days => (c.end_date - today).num_days(),
+            notice => c.notice_deadline().to_string(),
+            notice_days => (c.notice_deadline() - today).num_days(),
+            model => views::words(c.pricing_model.as_str()),
+            rate => c.rate.to_string(),
+            auto_renew => c.auto_renew,
+            start => c.start_date.to_string(),
+            minimum => c.minimum_annual_commitment.map(|m| m.to_string()),
+        }),
+        health => summary.and_then(HealthView::of),
+        metrics => summary.map(key_metrics).unwrap_or_default(),
+        month => summary.and_then(|s| s.latest.as_ref()).map(|m| m.month.to_string()),
+        charts => (read && !l.cut_metrics.is_empty()).then(|| charts(&l.cut_metrics, q.cut.is_none().then_some(a.enrollment_target), &scope)),
+        by => q.by, cut => q.cut, scope => scope,
+        metro_cuts => metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect::<Vec<_>>(),
+        worksite_cuts => l.worksites.iter().map(|w| w.name.clone()).collect::<Vec<_>>(),
+        stakeholders => by_role.into_iter().map(|(role, people)| context! { role, people }).collect::<Vec<_>>(),
+        contacts => l.contacts.iter().map(|c| context! { id => c.id, name => c.name }).collect::<Vec<_>>(),
+        timeline => l.activities.iter().map(|t| context! {
+            when => t.occurred_at.date_naive().to_string(), kind => views::words(t.kind.as_str()), summary => t.summary,
+            author => t.author.as_ref().map(|e| e.to_string()),
+            with => t.contact_ids.iter().filter_map(|id| contact_names.get(id).copied()).collect::<Vec<_>>(),
+        }).collect::<Vec<_>>(),
+        tasks => l.tasks.iter().map(|t| super::work::task_row(t, today)).collect::<Vec<_>>(),
+        imports => l.imports.iter().map(super::imports::batch_row).collect::<Vec<_>>(),
+        owners => l.owners.iter().map(|u| context! { email => u.email.as_str(), name => u.name }).collect::<Vec<_>>(),
+        kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+        priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        today => today.to_string(),
+        form => form.form, values => form.values, errors => form.errors,
+    }
+}
+
+fn role_label(role: ContactRole) -> &'static str {
+    match role {
+        ContactRole::ExecutiveSponsor => "1 Executive sponsors",
+        ContactRole::DecisionMaker => "2 Decision makers",
+        ContactRole::Champion => "3 Champions",
+        ContactRole::HrBenefits => "4 HR and benefits",
+        ContactRole::BrokerConsultant => "5 Brokers and consultants",
+        ContactRole::Finance => "6 Finance",
+        ContactRole::Other => "7 Others",
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ActivityForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    occurred_on: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    contact: String,
+}
+
+/// Shows the page again with the form's errors, or passes any other failure on.
+async fn again(
+    app: &App,
+    viewer: &Viewer,
+    slug: String,
+    form: &'static str,
+    values: BTreeMap<String, String>,
+    e: WebError,
+) -> PageResult {
+    match e {
+        WebError::Invalid { message, mut fields } => {
+            if fields.is_empty() {
+                fields.insert("form".into(), message);
+            }
+            show(app, viewer, slug, ViewQuery::default(), Some(FormState { form, values, errors: fields })).await
+        }
+        other => Err(PageError(other)),
+    }
+}
+
+pub async fn log_activity(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Form(f): Form<ActivityForm>,
+) -> PageResult {
+    viewer.check_csrf(&f.csrf)?;
+    let mut errors = FieldErrors::default();
+    let kind: Option<ActivityKind> = errors.parse("kind", &f.kind, "kind of activity");
+    let day = errors.date("occurred_on", &f.occurred_on).unwrap_or(app.today());
+    let summary = errors.text("summary", &f.summary, "A summary");
+    let contact: Option<i64> = errors.parse("contact", &f.contact, "contact");
+    let values = BTreeMap::from([
+        ("kind".to_owned(), f.kind.clone()),
+        ("occurred_on".to_owned(), f.occurred_on.clone()),
+        ("summary".to_owned(), f.summary.clone()),
+        ("contact".to_owned(), f.contact.clone()),
+    ]);
+    if kind.is_none() && !errors.0.contains_key("kind") {
+        errors.add("kind", "choose what kind of activity this was");
+    }
+    if let Err(e) = errors.check() {
+        return again(&app, &viewer, slug, "activity", values, e).await;
+    }
+    let user = viewer.user.clone();
+    let target = slug.clone();
+    let occurred_at = day.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(chrono::Utc::now);
+    let result = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &target, AccountAccess::Write)?;
+            if let Some(id) = contact
+                && !store.contacts(&account.slug)?.iter().any(|c| c.id == id)
+            {
+                return Err(WebError::field("contact", "that contact is not one of this account's"));
+            }
+            store.create_activity(&NewActivity {
+                account: account.slug,
+                kind: kind.unwrap_or(ActivityKind::Note),
+                occurred_at,
+                author: Some(user.email.clone()),
+                summary,
+                contact_ids: contact.into_iter().collect(),
+            })?;
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(()) => {
+            app.changed();
+            Ok(Redirect::to(&format!("/accounts/{slug}#timeline")).into_response())
+        }
+        Err(e) => again(&app, &viewer, slug, "activity", values, e).await,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct TaskForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    due_date: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    priority: String,
+}
+
+pub async fn add_task(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Form(f): Form<TaskForm>,
+) -> PageResult {
+    viewer.check_csrf(&f.csrf)?;
+    let mut errors = FieldErrors::default();
+    let title = errors.text("title", &f.title, "A title");
+    let due_date = errors.date("due_date", &f.due_date);
+    let owner: Option<steward_domain::Email> = errors.parse("owner", &f.owner, "owner");
+    let priority: Option<Priority> = errors.parse("priority", &f.priority, "priority");
+    let values = BTreeMap::from([
+        ("title".to_owned(), f.title.clone()),
+        ("due_date".to_owned(), f.due_date.clone()),
+        ("owner".to_owned(), f.owner.clone()),
+        ("priority".to_owned(), f.priority.clone()),
+    ]);
+    if let Err(e) = errors.check() {
+        return again(&app, &viewer, slug, "task", values, e).await;
+    }
+    let user = viewer.user.clone();
+    let target = slug.clone();
+    let result = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &target, AccountAccess::Write)?;
+            let owner = owner.unwrap_or_else(|| user.email.clone());
+            match store.user(&owner) {
+                Ok(u) if authz::may_own_tasks(&u) => {}
+                _ => return Err(WebError::field("owner", "choose an active colleague, account manager or director")),
+            }
+            store.create_task(&NewTask {
+                account: Some(account.slug),
+                title,
+                detail: String::new(),
+                owner: Some(owner),
+                department: None,
+                due_date,
+                priority: priority.unwrap_or(Priority::Normal),
+                escalation: false,
+                source: TaskSource::Manual,
+                source_key: None,
+            })?;
+            Ok(())
+        })
+        .await;
+    match result {
+        Ok(()) => {
+            app.changed();
+            Ok(Redirect::to(&format!("/accounts/{slug}#tasks")).into_response())
+        }
+        Err(e) => again(&app, &viewer, slug, "task", values, e).await,
+    }
+}

@@ -1,0 +1,128 @@
+//! My book (the director's: every book) and account search.
+
+use super::render;
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::authz::{self, Capability};
+use crate::book::{BookQuery, SORTS, select, totals};
+use crate::error::PageResult;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use minijinja::context;
+
+pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<BookQuery>) -> PageResult {
+    authz::check(&viewer.user, Capability::Book)?;
+    q.validate()?;
+    let book = app.book().await?;
+    let rows = select(&book, &q, &viewer.user);
+    let total = totals(&rows);
+    let (page, per_page) = (q.page(), q.per_page());
+    let pages = rows.len().div_ceil(per_page).max(1);
+    let shown: Vec<_> = rows.iter().skip((page - 1) * per_page).take(per_page).collect();
+    let owner = q.owner_for(&viewer.user);
+    // Links keep every filter and change one thing.
+    let link = |change: &dyn Fn(&mut BookQuery)| {
+        let mut next = q.clone();
+        next.owner = Some(owner.clone().unwrap_or_else(|| "all".into()));
+        change(&mut next);
+        format!("/book?{}", serde_urlencoded_query(&next))
+    };
+    let sort_links: Vec<_> = SORTS
+        .iter()
+        .map(|s| {
+            let current = q.sort.as_deref().unwrap_or("name") == *s;
+            let dir = if current && q.dir.as_deref() != Some("desc") { "desc" } else { "asc" };
+            let href = link(&|n| {
+                n.sort = Some((*s).into());
+                n.dir = Some(dir.into());
+                n.page = None;
+            });
+            let aria = match (current, q.dir.as_deref()) {
+                (true, Some("desc")) => "descending",
+                (true, _) => "ascending",
+                _ => "none",
+            };
+            (s.to_string(), context! { href, aria })
+        })
+        .collect();
+    let title = if owner.as_deref() == Some(viewer.user.email.as_str()) { "My book" } else { "Book" };
+    let page_view = context! {
+        rows => shown,
+        totals => total,
+        query => q,
+        owner => owner,
+        owners => book.owners,
+        metros => book.metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect::<Vec<_>>(),
+        quarters => quarters(&app),
+        sorts => minijinja::Value::from_iter(sort_links),
+        page => page,
+        pages => pages,
+        prev => (page > 1).then(|| link(&|n| n.page = Some(page - 1))),
+        next => (page < pages).then(|| link(&|n| n.page = Some(page + 1))),
+        today => app.today().to_string(),
+    };
+    render("book.html", &viewer, "/book", title, page_view)
+}
+
+/// The next six quarters, for the renewal filter.
+fn quarters(app: &App) -> Vec<String> {
+    let mut day = app.today();
+    let mut out = Vec::new();
+    for _ in 0..6 {
+        out.push(crate::views::quarter(day));
+        day = day.checked_add_months(chrono::Months::new(3)).unwrap_or(day);
+    }
+    out
+}
+
+fn serde_urlencoded_query(q: &BookQuery) -> String {
+    let mut parts = Vec::new();
+    let mut add = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            parts.push(format!("{k}={}", encode(&v)));
+        }
+    };
+    add("owner", q.owner.clone());
+    add("status", q.status.clone());
+    add("segment", q.segment.clone());
+    add("metro", q.metro.clone());
+    add("band", q.band.clone());
+    add("renewal", q.renewal.clone());
+    add("sort", q.sort.clone());
+    add("dir", q.dir.clone());
+    add("page", q.page.map(|p| p.to_string()));
+    add("per_page", q.per_page.map(|p| p.to_string()));
+    parts.join("&")
+}
+
+/// Percent-encodes a query value.
+pub fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// Finds accounts by name or slug; one match opens it.
+pub async fn search(State(app): State<App>, viewer: Viewer, Query(s): Query<SearchQuery>) -> PageResult {
+    authz::check(&viewer.user, Capability::Book)?;
+    let needle = s.q.trim().to_lowercase();
+    let book = app.book().await?;
+    let found: Vec<_> = book
+        .rows
+        .iter()
+        .filter(|r| needle.is_empty() || r.name.to_lowercase().contains(&needle) || r.slug.contains(&needle))
+        .collect();
+    if found.len() == 1 && !needle.is_empty() {
+        return Ok(Redirect::to(&format!("/accounts/{}", found[0].slug)).into_response());
+    }
+    render("search.html", &viewer, "", "Accounts", context! { q => s.q, rows => found })
+}

@@ -1,0 +1,123 @@
+//! The HTML pages: one module per page, the routes, and the layout every page shares.
+
+mod account;
+mod admin;
+mod book;
+mod client;
+mod imports;
+mod tasks;
+mod work;
+
+use crate::app::App;
+use crate::auth::{self, Viewer};
+use crate::authz::{self, Capability};
+use crate::error::{PageResult, WebError};
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use steward_domain::Role;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(healthz))
+        .route("/static/steward.css", get(stylesheet))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/book", get(book::page))
+        .route("/accounts", get(book::search))
+        .route("/accounts/{slug}", get(account::page))
+        .route("/accounts/{slug}/activities", post(account::log_activity))
+        .route("/accounts/{slug}/tasks", post(account::add_task))
+        .route("/accounts/{slug}/client", get(client::preview))
+        .route("/client", get(client::page))
+        .route("/work", get(work::page))
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/tasks/{id}/snooze", post(tasks::snooze))
+        .route("/tasks/{id}/reassign", post(tasks::reassign))
+        .route("/imports", get(imports::list).post(imports::upload))
+        .route("/imports/{id}", get(imports::batch))
+        .route("/admin/users", get(admin::users).post(admin::invite))
+        .route("/admin/users/{email}", post(admin::edit_user))
+        .route("/tokens", get(admin::tokens).post(admin::create_token))
+        .route("/tokens/{id}/revoke", post(admin::revoke_token))
+}
+
+/// Where a role starts.
+async fn home(viewer: Viewer) -> Redirect {
+    Redirect::to(match viewer.user.role {
+        Role::Client => "/client",
+        Role::Colleague => "/work",
+        _ => "/book",
+    })
+}
+
+/// A trivial page for load balancers and for benchmarks to compare against.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn stylesheet() -> Response {
+    let mut response = include_str!("../../static/steward.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// The navigation, signed-in user and CSRF token every page's layout shows.
+fn layout(viewer: &Viewer, active: &str) -> Value {
+    let user = &viewer.user;
+    let mut nav: Vec<(&str, &str)> = Vec::new();
+    if authz::may(user, Capability::Work) {
+        nav.push(("/work", "My work"));
+    }
+    if authz::may(user, Capability::Book) {
+        nav.push(("/book", if user.role == Role::AccountManager { "My book" } else { "Book" }));
+    }
+    if authz::may(user, Capability::Imports) {
+        nav.push(("/imports", "Imports"));
+    }
+    if user.role == Role::Client {
+        nav.push(("/client", "Program results"));
+    }
+    if authz::may(user, Capability::Admin) {
+        nav.push(("/admin/users", "Users"));
+    }
+    nav.push(("/tokens", "API tokens"));
+    context! {
+        name => user.name,
+        email => user.email.as_str(),
+        role => crate::views::words(user.role.as_str()),
+        nav => nav.into_iter().map(|(href, label)| context! { href, label, active => href == active }).collect::<Vec<_>>(),
+        csrf => viewer.csrf,
+        search => authz::may(user, Capability::Book),
+    }
+}
+
+/// Renders a page inside the layout.
+fn render(template: &str, viewer: &Viewer, active: &str, title: &str, page: Value) -> PageResult {
+    let html = crate::templates::render(template, context! { layout => layout(viewer, active), title, page })?;
+    Ok(Html(html).into_response())
+}
+
+/// A path to go back to after a form, only on this site.
+fn back_to(path: &str, fallback: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") {
+        path.to_owned()
+    } else {
+        fallback.to_owned()
+    }
+}
+
+/// A stale version: say so, and offer the page again with the record as it is now.
+fn conflict_page(e: WebError, reload: &str) -> WebError {
+    match e {
+        WebError::Conflict { message, current } => {
+            WebError::Conflict { message: format!("{message} Reload {reload} to see the change."), current }
+        }
+        other => other,
+    }
+}

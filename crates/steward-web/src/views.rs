@@ -1,0 +1,228 @@
+//! What pages show, as plain values: numbers formatted for people, health explained in
+//! words, one book row per account. Pure, so they are tested without a server.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use steward_domain::Metro;
+use steward_domain::health::{Band, Driver, HealthScore, Measure};
+use steward_health::AccountSummary;
+
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('−');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A fraction as a percentage with one decimal; an undefined rate is a dash, never 0.
+pub fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+/// A change with its sign: "+3", "−12", "0".
+pub fn signed(v: f64) -> String {
+    let r = v.round();
+    if r > 0.0 {
+        format!("+{r:.0}")
+    } else if r < 0.0 {
+        format!("−{:.0}", -r)
+    } else {
+        "0".to_owned()
+    }
+}
+
+/// ▲ ▼ or nothing, for a change.
+pub fn arrow(v: f64) -> &'static str {
+    if v.round() > 0.0 {
+        "▲"
+    } else if v.round() < 0.0 {
+        "▼"
+    } else {
+        ""
+    }
+}
+
+/// "mid_market" → "Mid market".
+pub fn words(snake: &str) -> String {
+    let text = snake.replace('_', " ");
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The band in words, so colour is never the only signal.
+pub fn band_word(band: Band) -> &'static str {
+    match band {
+        Band::Red => "At risk",
+        Band::Yellow => "Watch",
+        Band::Green => "Healthy",
+    }
+}
+
+/// One driver as a sentence fragment: "enrollment 46% of target: −22 pts".
+pub fn driver_text(d: &Driver) -> String {
+    let value = match d.measure {
+        Measure::EnrollmentVsTarget => format!("enrollment at {:.0}% of target", d.value * 100.0),
+        Measure::UtilizationRate => format!("utilization {:.0}%", d.value * 100.0),
+        Measure::Nps => format!("NPS {:.0}", d.value),
+        Measure::ClientCsat => format!("client CSAT {:.1} of 5", d.value),
+        Measure::DaysSinceDecisionMakerTouch => format!("{:.0} days since a decision maker was met", d.value),
+        Measure::OpenEscalations => format!("{:.0} open escalation(s)", d.value),
+        Measure::EnrollmentTrend3m => format!("enrollment {} pts over 3 months", signed(d.value)),
+    };
+    format!("{value}: −{:.0} pts", d.points_lost)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DriverView {
+    pub text: String,
+    pub points_lost: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthView {
+    pub score: i64,
+    pub band: &'static str,
+    pub word: &'static str,
+    pub change: Option<String>,
+    pub arrow: &'static str,
+    pub insufficient_data: bool,
+    /// The measures that cost points, worst first.
+    pub drivers: Vec<DriverView>,
+    /// What moved the score since last month, in words.
+    pub movers: Vec<String>,
+}
+
+impl HealthView {
+    pub fn of(summary: &AccountSummary) -> Option<Self> {
+        let h: &HealthScore = summary.health.as_ref()?;
+        let change = summary.health_change.as_ref();
+        Some(HealthView {
+            score: h.score.round() as i64,
+            band: h.band.as_str(),
+            word: band_word(h.band),
+            change: change.map(|c| signed(c.delta)),
+            arrow: change.map_or("", |c| arrow(c.delta)),
+            insufficient_data: h.insufficient_data,
+            drivers: h
+                .drivers
+                .iter()
+                .filter(|d| d.points_lost >= 0.5)
+                .map(|d| DriverView { text: driver_text(d), points_lost: d.points_lost })
+                .collect(),
+            movers: change
+                .map(|c| {
+                    c.movers
+                        .iter()
+                        .filter(|(_, p)| p.abs() >= 0.5)
+                        .map(|(m, p)| format!("{} {}", words(m.as_str()), signed(*p)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// One account in the book, filtered and sorted by the values it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct BookRow {
+    pub slug: String,
+    pub name: String,
+    /// DOMAIN.md's word (`mid_market`); `segment_label` is for people.
+    pub segment: String,
+    pub segment_label: String,
+    pub status: String,
+    pub owner: Option<String>,
+    pub owner_name: Option<String>,
+    pub metros: Vec<String>,
+    pub health: Option<HealthView>,
+    pub eligible_lives: Option<i64>,
+    pub enrolled_members: Option<i64>,
+    pub active_members_12m: Option<i64>,
+    pub enrollment_rate: Option<f64>,
+    pub utilization_rate: Option<f64>,
+    pub nps: Option<f64>,
+    pub nps_responses: i64,
+    pub arr_cents: Option<i64>,
+    pub arr: Option<String>,
+    pub renewal: Option<NaiveDate>,
+    pub renewal_quarter: Option<String>,
+    pub days_to_notice: Option<i64>,
+    pub sparkline: String,
+}
+
+/// "2027-Q1".
+pub fn quarter(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
+}
+
+impl BookRow {
+    pub fn of(summary: &AccountSummary, owner_name: Option<String>, metros: &[Metro], today: NaiveDate) -> Self {
+        let a = &summary.account;
+        let latest = summary.latest.as_ref();
+        let trend: Vec<Option<f64>> = summary.enrollment_trend.iter().map(|(_, r)| *r).collect();
+        let first = summary.enrollment_trend.first().map(|(m, _)| m.to_string()).unwrap_or_default();
+        BookRow {
+            slug: a.slug.to_string(),
+            name: a.name.clone(),
+            segment: a.segment.as_str().to_owned(),
+            segment_label: words(a.segment.as_str()),
+            status: a.status.as_str().to_owned(),
+            owner: a.owner.as_ref().map(|e| e.to_string()),
+            owner_name,
+            metros: metros.iter().map(|m| m.to_string()).collect(),
+            health: HealthView::of(summary),
+            eligible_lives: latest.map(|m| m.eligible_lives),
+            enrolled_members: latest.map(|m| m.enrolled_members),
+            active_members_12m: latest.map(|m| m.active_members_12m),
+            enrollment_rate: latest.and_then(|m| m.enrollment_rate),
+            utilization_rate: latest.and_then(|m| m.utilization_rate),
+            nps: latest.and_then(|m| m.nps),
+            nps_responses: latest.map_or(0, |m| m.nps_responses),
+            arr_cents: summary.arr.map(|m| m.cents),
+            arr: summary.arr.map(|m| m.short()),
+            renewal: summary.renewal(),
+            renewal_quarter: summary.renewal().map(quarter),
+            days_to_notice: summary.notice_deadline().map(|d| (d - today).num_days()),
+            sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_people_write_them() {
+        assert_eq!(thousands(12_480), "12,480");
+        assert_eq!(thousands(-1_234_567), "−1,234,567");
+        assert_eq!(thousands(7), "7");
+        assert_eq!(percent(Some(0.314)), "31.4%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(signed(-12.4), "−12");
+        assert_eq!(signed(3.0), "+3");
+        assert_eq!(words("large_enterprise"), "Large enterprise");
+        assert_eq!(quarter(NaiveDate::from_ymd_opt(2027, 5, 1).unwrap()), "2027-Q2");
+    }
+
+    #[test]
+    fn drivers_say_what_cost_points() {
+        let d = Driver {
+            measure: Measure::EnrollmentVsTarget,
+            value: 0.46,
+            measure_score: 20.0,
+            weight: 0.3,
+            points_lost: 22.0,
+        };
+        assert_eq!(driver_text(&d), "enrollment at 46% of target: −22 pts");
+    }
+}

@@ -1,0 +1,52 @@
+use super::outln;
+use crate::Settings;
+use crate::cli::ServeArgs;
+use anyhow::{Context, Result};
+use std::sync::Arc;
+use steward_store::Store;
+use steward_web::{App, WebConfig};
+
+pub fn run(settings: &Settings, args: ServeArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    serve(settings, store, &args, |_| Ok(()))
+}
+
+/// Serves `store` until interrupted; `ready` runs once the address is bound (the demo
+/// prints its sign-ins there), after the URL is printed.
+pub fn serve(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    args: &ServeArgs,
+    ready: impl FnOnce(&str) -> Result<()>,
+) -> Result<()> {
+    init_logging();
+    let (scorecard, _) = super::health::scorecard(settings)?;
+    let (playbooks, _) = super::health::playbooks(settings)?;
+    let mut config = WebConfig::new(crate::open::member_keys(settings)?, settings.ensure_data_dir()?.join("uploads"));
+    config.secure_cookies = args.secure_cookies;
+    config.today = args.today;
+    config.suppression_threshold = args.suppression_threshold;
+    config.scorecard = scorecard;
+    config.playbooks = playbooks;
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the server")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.bind).await.with_context(|| {
+            format!("cannot listen on {}: is another server using it? choose one with --bind", args.bind)
+        })?;
+        let url = format!("http://{}/", listener.local_addr()?);
+        outln!("Steward is serving on {url}  (Ctrl-C stops it)");
+        ready(&url)?;
+        steward_web::serve(listener, App::new(store, config)).await.context("the server stopped")
+    })
+}
+
+/// Warnings and errors to stderr (`RUST_LOG`-style levels are not needed yet).
+fn init_logging() {
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_max_level(tracing::Level::INFO)
+        .try_init();
+}

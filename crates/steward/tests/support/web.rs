@@ -1,0 +1,295 @@
+//! A running web app for tests: a small demo book built once per test process (on SQLite a
+//! template file, on PostgreSQL a template database), copied into a fresh database for each
+//! server, served on 127.0.0.1 port 0; and an HTTP client that signs in like a browser.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use steward_demo::{Book, DemoConfig, Scale};
+use steward_store::Store;
+
+pub const PASSWORD: &str = "fixture-password-1";
+
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
+}
+
+/// The fixture's book: twelve accounts of a few hundred lives (two account managers), so cuts have small cells.
+pub fn book() -> &'static Book {
+    static BOOK: OnceLock<Book> = OnceLock::new();
+    BOOK.get_or_init(|| steward_demo::generate_book(&config()))
+}
+
+fn config() -> DemoConfig {
+    DemoConfig { seed: 3, accounts: 12, as_of: as_of(), lives_per_account: Some(500), scale: Scale::Demo }
+}
+
+/// Loads the book into `store` through the same path as `steward demo`.
+fn fill(store: &dyn Store, key_file: &Path) {
+    let files = tempfile::tempdir().unwrap();
+    steward_demo::write_files(&config(), book(), files.path()).unwrap();
+    let hash = steward_web::credentials::hash_password(PASSWORD).unwrap();
+    steward::demo::load_book(store, book(), &hash).unwrap();
+    let keys = steward_ingest::Pseudonymizer::load_or_create(key_file).unwrap();
+    steward::demo::import_directory(store, &keys, files.path(), false).unwrap();
+    let card = steward_domain::health::Scorecard::default();
+    let rules = steward_health::playbooks::Playbooks::default();
+    steward_health::run::run(store, &card, &rules, as_of(), None, false).unwrap();
+}
+
+/// The member-key secret every fixture database was filled with.
+fn key_file() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
+fn sqlite_template() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let path = key_file().join("template.db");
+        let store = steward_store_sqlite::open(&path).unwrap();
+        fill(&store, &key_file().join("secret.key"));
+        path
+    })
+}
+
+fn pg_template() -> Option<&'static steward_store_tests::PgTemplate> {
+    static TEMPLATE: OnceLock<Option<steward_store_tests::PgTemplate>> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| steward_store_tests::PgTemplate::build(|s| fill(s, &key_file().join("secret.key"))))
+        .as_ref()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A server on its own copy of the fixture; stopped on drop.
+pub struct Server {
+    pub url: String,
+    pub store: Arc<dyn Store>,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    _postgres: Option<steward_store_tests::TempPostgres>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("url", &self.url).finish()
+    }
+}
+
+impl Server {
+    /// `None` only when PostgreSQL tests are skipped on purpose (never in CI).
+    pub fn start(backend: Backend) -> Option<Server> {
+        let data_dir = tempfile::tempdir().unwrap();
+        std::fs::copy(key_file().join("secret.key"), data_dir.path().join("secret.key")).ok();
+        let (store, postgres): (Arc<dyn Store>, _) = match backend {
+            Backend::Sqlite => {
+                let template = sqlite_template();
+                let path = data_dir.path().join("steward.db");
+                std::fs::copy(template, &path).unwrap();
+                (Arc::new(steward_store_sqlite::open(&path).unwrap()), None)
+            }
+            Backend::Postgres => {
+                let db = steward_store_tests::TempPostgres::from_template(pg_template()?);
+                (Arc::new(steward_store_postgres::open(&db.url).unwrap()), Some(db))
+            }
+        };
+        let keys = steward_ingest::Pseudonymizer::load_or_create(&data_dir.path().join("secret.key")).unwrap();
+        let mut config = steward_web::WebConfig::new(keys, data_dir.path().join("uploads"));
+        config.today = Some(as_of());
+        // Few attempts, so the rate-limit test is quick; other tests sign in correctly.
+        config.sign_in_attempts = 5;
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = steward_web::App::new(Arc::clone(&store), config);
+        runtime.spawn(async move {
+            let _ = steward_web::serve_until(listener, app, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        Some(Server { url, store, data_dir, stop: Some(stop), runtime: Some(runtime), _postgres: postgres })
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.url)
+    }
+
+    /// A client signed in as `email`.
+    pub fn signed_in(&self, email: &str) -> Client {
+        let mut c = self.client();
+        let r = c.sign_in(email, PASSWORD);
+        assert_eq!(r.status, 303, "sign in as {email}: {}", r.body);
+        c
+    }
+
+    /// A bearer token for `email`, created through the store as `steward tokens create` does.
+    pub fn token(&self, email: &str) -> String {
+        let token = steward_web::credentials::new_token();
+        let who = steward_domain::Email::parse(email).unwrap();
+        self.store
+            .create_api_token(
+                &who,
+                "test",
+                &steward_store::secret_digest(&token),
+                steward_web::credentials::shown_prefix(&token),
+            )
+            .unwrap();
+        token
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// The first user of `role` in the fixture (an account manager with accounts, a client
+/// user of an account that is live).
+pub fn user(role: steward_domain::Role) -> String {
+    use steward_domain::{AccountStatus, Role};
+    let b = book();
+    let pick = b.users.iter().find(|u| {
+        u.role == role
+            && match role {
+                Role::AccountManager => b
+                    .accounts
+                    .iter()
+                    .any(|a| a.account.owner.as_ref() == Some(&u.email) && a.account.status == AccountStatus::Live),
+                Role::Client => b
+                    .accounts
+                    .iter()
+                    .any(|a| Some(&a.account.slug) == u.account.as_ref() && a.account.status == AccountStatus::Live),
+                _ => true,
+            }
+    });
+    pick.unwrap_or_else(|| panic!("the fixture has no {role}")).email.to_string()
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub content_type: String,
+    pub set_cookies: Vec<String>,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The value of the first `name="csrf"` hidden field on the page.
+    pub fn csrf(&self) -> String {
+        let at = self.body.find(r#"name="csrf" value=""#).expect("a CSRF field on the page");
+        let rest = &self.body[at + r#"name="csrf" value=""#.len()..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects.
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+    cookies: BTreeMap<String, String>,
+    pub bearer: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        Client { base: base.to_owned(), agent, cookies: BTreeMap::new(), bearer: None }
+    }
+
+    fn send(&mut self, method: &str, path: &str, content_type: Option<&str>, body: Option<&[u8]>) -> Response {
+        let mut req = self.agent.request(method, &format!("{}{path}", self.base));
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.set("Cookie", &jar.join("; "));
+        }
+        if let Some(token) = &self.bearer {
+            req = req.set("Authorization", &format!("Bearer {token}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.set("Content-Type", ct);
+        }
+        let result = match body {
+            Some(b) => req.send_bytes(b),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let set_cookies: Vec<String> = resp.all("set-cookie").into_iter().map(str::to_owned).collect();
+        for set in &set_cookies {
+            let pair = set.split(';').next().unwrap_or("");
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() || set.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        let status = resp.status();
+        let location = resp.header("location").map(str::to_owned);
+        let content_type = resp.header("content-type").unwrap_or("").to_owned();
+        let body = resp.into_string().unwrap_or_default();
+        Response { status, body, location, content_type, set_cookies }
+    }
+
+    pub fn get(&mut self, path: &str) -> Response {
+        self.send("GET", path, None, None)
+    }
+
+    pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let body: Vec<String> = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        self.send("POST", path, Some("application/x-www-form-urlencoded"), Some(body.join("&").as_bytes()))
+    }
+
+    pub fn post_json(&mut self, path: &str, body: &serde_json::Value) -> Response {
+        self.send("POST", path, Some("application/json"), Some(body.to_string().as_bytes()))
+    }
+
+    pub fn post_bytes(&mut self, path: &str, content_type: &str, body: &[u8]) -> Response {
+        self.send("POST", path, Some(content_type), Some(body))
+    }
+
+    pub fn sign_in(&mut self, email: &str, password: &str) -> Response {
+        let page = self.get("/sign-in");
+        let csrf = page.csrf();
+        self.post_form("/sign-in", &[("email", email), ("password", password), ("csrf", &csrf), ("next", "/")])
+    }
+
+    pub fn has_session(&self) -> bool {
+        self.cookies.contains_key("steward_session")
+    }
+}
+
+pub fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

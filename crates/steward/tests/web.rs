@@ -1,0 +1,756 @@
+//! The web app over real HTTP on 127.0.0.1, on a fresh copy of a small demo book per test,
+//! on SQLite and on PostgreSQL: sign-in, every page, forms and their errors, conflicts,
+//! uploads, the client view's suppression, the JSON API and who may reach what.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "support/web.rs"]
+mod web_support;
+
+use serde_json::json;
+use steward_domain::{AccountStatus, Role, Slug, TaskStatus};
+use steward_store::TaskFilter;
+use web_support::{Client, Server, book, user};
+
+/// One `#[test]` per case and backend.
+macro_rules! cases {
+    ($($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $case() { let s = super::Server::start(super::web_support::Backend::Sqlite).unwrap(); super::$case(&s); } )+
+        }
+        mod postgres {
+            $( #[test] fn $case() { let Some(s) = super::Server::start(super::web_support::Backend::Postgres) else { return }; super::$case(&s); } )+
+        }
+    };
+}
+
+cases!(
+    sign_in_and_out,
+    sign_in_is_rate_limited,
+    forms_need_their_csrf_token,
+    book_filters_sorts_and_pages,
+    account_360_tells_the_story,
+    logging_an_activity_keeps_what_was_typed_on_error,
+    tasks_complete_snooze_and_reassign_with_conflicts,
+    work_queue_is_ranked_with_reasons,
+    upload_shows_row_errors,
+    client_sees_only_their_suppressed_results,
+    every_route_for_every_role,
+    api_lists_pages_and_errors,
+    api_writes_name_versions,
+    admin_invites_and_deactivates,
+    tokens_page_creates_and_revokes,
+);
+
+/// An account the fixture's account manager owns and one they do not (both live).
+fn accounts() -> (String, String) {
+    let am = user(Role::AccountManager);
+    let live = || book().accounts.iter().filter(|a| a.account.status == AccountStatus::Live);
+    let own = live().find(|a| a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str())).unwrap();
+    let other = live().find(|a| a.account.owner.as_ref().map(|e| e.as_str()) != Some(am.as_str())).unwrap();
+    (own.account.slug.to_string(), other.account.slug.to_string())
+}
+
+/// The client user of `slug`.
+fn client_of(slug: &str) -> String {
+    book()
+        .users
+        .iter()
+        .find(|u| u.role == Role::Client && u.account.as_ref().map(|s| s.as_str()) == Some(slug))
+        .unwrap()
+        .email
+        .to_string()
+}
+
+fn sign_in_and_out(s: &Server) {
+    let mut c = s.client();
+    let r = c.get("/book");
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/sign-in")));
+    let r = c.sign_in(&user(Role::AccountManager), "wrong password");
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("do not match an active user"), "{}", r.body);
+    assert!(r.body.contains(&user(Role::AccountManager)), "the e-mail stays typed");
+    assert!(!c.has_session());
+    let r = c.sign_in(&user(Role::AccountManager), web_support::PASSWORD);
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/")));
+    let cookie = r.set_cookies.iter().find(|c| c.starts_with("steward_session=")).expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    assert_eq!(c.get("/").location.as_deref(), Some("/book"), "an account manager starts at the book");
+    let book = c.get("/book");
+    assert_eq!(book.status, 200);
+    // Signing out needs the form's CSRF token.
+    assert_eq!(c.post_form("/sign-out", &[("csrf", "forged")]).status, 403);
+    assert_eq!(c.post_form("/sign-out", &[("csrf", &book.csrf())]).status, 303);
+    assert_eq!(c.get("/book").status, 303, "the session ended");
+    // An unknown e-mail gets the same answer as a wrong password.
+    let r = c.sign_in("nobody@steward.example", web_support::PASSWORD);
+    assert_eq!(r.status, 401);
+    // A sign-in form posted from elsewhere (no matching cookie) is refused.
+    let mut other = s.client();
+    let r = other
+        .post_form("/sign-in", &[("email", &user(Role::Director)), ("password", web_support::PASSWORD), ("csrf", "x")]);
+    assert_eq!(r.status, 403);
+    // `next` only leads within the site.
+    let mut c = s.client();
+    let csrf = c.get("/sign-in?next=/work").csrf();
+    let r = c.post_form(
+        "/sign-in",
+        &[
+            ("email", &user(Role::Director)),
+            ("password", web_support::PASSWORD),
+            ("csrf", &csrf),
+            ("next", "//evil.example"),
+        ],
+    );
+    assert_eq!(r.location.as_deref(), Some("/"));
+}
+
+fn sign_in_is_rate_limited(s: &Server) {
+    let mut c = s.client();
+    let who = user(Role::Director);
+    for _ in 0..5 {
+        assert_eq!(c.sign_in(&who, "wrong password").status, 401);
+    }
+    let r = c.sign_in(&who, web_support::PASSWORD);
+    assert_eq!(r.status, 429, "the right password is refused once the attempts are used up");
+    assert!(r.body.contains("Too many attempts"), "{}", r.body);
+    assert!(!c.has_session());
+}
+
+fn forms_need_their_csrf_token(s: &Server) {
+    let (own, _) = accounts();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let before = s.store.activities(&Slug::parse(&own).unwrap(), 1000).unwrap().len();
+    let r = c.post_form(&format!("/accounts/{own}/activities"), &[("kind", "call"), ("summary", "Forged")]);
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("form has expired"), "{}", r.body);
+    // Another session's token is no good either.
+    let other = s.signed_in(&user(Role::Director)).get("/book").csrf();
+    let r = c.post_form(
+        &format!("/accounts/{own}/activities"),
+        &[("csrf", &other), ("kind", "call"), ("summary", "Forged")],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(s.store.activities(&Slug::parse(&own).unwrap(), 1000).unwrap().len(), before, "nothing written");
+}
+
+fn rows(body: &str) -> Vec<String> {
+    body.split("<th scope=\"row\"><a href=\"/accounts/").skip(1).map(|r| r[..r.find('"').unwrap()].to_owned()).collect()
+}
+
+fn book_filters_sorts_and_pages(s: &Server) {
+    let am = user(Role::AccountManager);
+    let served =
+        |a: &&steward_demo::DemoAccount| matches!(a.account.status, AccountStatus::Live | AccountStatus::Implementing);
+    let own: Vec<String> = book()
+        .accounts
+        .iter()
+        .filter(served)
+        .filter(|a| a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()))
+        .map(|a| a.account.slug.to_string())
+        .collect();
+    let all: Vec<String> = book().accounts.iter().filter(served).map(|a| a.account.slug.to_string()).collect();
+    let mut c = s.signed_in(&am);
+    let mine = c.get("/book");
+    let mut listed = rows(&mine.body);
+    listed.sort();
+    let mut expected = own.clone();
+    expected.sort();
+    assert_eq!(listed, expected, "an account manager's own book by default");
+    assert!(mine.body.contains("<title>My book · Steward</title>"));
+    assert!(mine.body.contains("<svg class=\"spark\""), "sparklines");
+    assert_eq!(rows(&c.get("/book?owner=all").body).len(), all.len());
+    // The director sees every book.
+    let mut d = s.signed_in(&user(Role::Director));
+    let everyone = d.get("/book");
+    assert_eq!(rows(&everyone.body).len(), all.len());
+    assert!(everyone.body.contains("<title>Book · Steward</title>"));
+    // Sorted by ARR, largest first: the page's order follows the API's numbers.
+    let by_arr = rows(&d.get("/book?sort=arr&dir=desc").body);
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::Director)));
+    let items = api.get("/api/v1/accounts?sort=arr&dir=desc").json()["items"].as_array().unwrap().clone();
+    let arrs: Vec<f64> = items.iter().map(|i| i["arr"].as_f64().unwrap_or(-1.0)).collect();
+    assert!(arrs.windows(2).all(|w| w[0] >= w[1]), "{arrs:?}");
+    assert_eq!(by_arr, items.iter().map(|i| i["slug"].as_str().unwrap().to_owned()).collect::<Vec<_>>());
+    // Pages of two, with links that keep the filters.
+    let first = d.get("/book?per_page=2&sort=name");
+    assert_eq!(rows(&first.body).len(), 2);
+    assert!(first.body.contains("Page 1 of"), "pager");
+    assert!(first.body.contains("rel=\"next\""));
+    let second = d.get("/book?per_page=2&sort=name&page=2");
+    assert_ne!(rows(&second.body), rows(&first.body));
+    // Filters: churned accounts only when asked; health band; segment.
+    let churned = rows(&d.get("/book?status=churned").body);
+    let expected_churned = book().accounts.iter().filter(|a| a.account.status == AccountStatus::Churned).count();
+    assert_eq!(churned.len(), expected_churned);
+    let large = rows(&d.get("/book?segment=large_enterprise").body);
+    assert!(large.iter().all(|slug| {
+        book()
+            .accounts
+            .iter()
+            .any(|a| a.account.slug.as_str() == slug && a.account.segment == steward_domain::Segment::LargeEnterprise)
+    }));
+    let bad = d.get("/book?sort=shoe_size");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("sort by one of"), "{}", bad.body);
+    // Search: one match opens the account.
+    let (own_slug, _) = accounts();
+    let r = c.get(&format!("/accounts?q={own_slug}"));
+    assert_eq!(r.location, Some(format!("/accounts/{own_slug}")));
+}
+
+fn account_360_tells_the_story(s: &Server) {
+    let (own, _) = accounts();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let page = c.get(&format!("/accounts/{own}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    for part in [
+        "Health",
+        "Key numbers",
+        "Enrollment funnel",
+        "Enrollment and utilization by month",
+        "Visits by modality by month",
+        "NPS over the trailing 12 months",
+        "Stakeholders",
+        "Timeline",
+        "Open tasks",
+        "Imports",
+        "Log activity",
+        "Add task",
+        "Renewal",
+    ] {
+        assert!(page.body.contains(part), "Account 360 shows {part}");
+    }
+    assert!(page.body.matches("<svg class=\"chart").count() >= 4, "charts drawn on the server");
+    // Cut by one metro: the charts say so.
+    let metro = book().accounts.iter().find(|a| a.account.slug.as_str() == own).unwrap().worksites[0].metro;
+    let cut = c.get(&format!("/accounts/{own}?cut=metro:{}", metro.as_str()));
+    assert_eq!(cut.status, 200);
+    assert!(cut.body.contains(&format!("({})", metro.as_str().replace('_', " "))), "charts scoped to the metro");
+    assert_eq!(c.get("/accounts/no-such-account").status, 404);
+}
+
+fn logging_an_activity_keeps_what_was_typed_on_error(s: &Server) {
+    let (own, _) = accounts();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let csrf = c.get(&format!("/accounts/{own}")).csrf();
+    let path = format!("/accounts/{own}/activities");
+    let r = c.post_form(&path, &[("csrf", &csrf), ("kind", "call"), ("occurred_on", "2026-13-45"), ("summary", "")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("write the date as YYYY-MM-DD"), "error beside the date");
+    assert!(r.body.contains("A summary is required"), "error beside the summary");
+    assert!(r.body.contains("value=\"2026-13-45\""), "what was typed is kept");
+    let r = c.post_form(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("kind", "qbr"),
+            ("occurred_on", "2026-06-29"),
+            ("summary", "QBR: agreed a flu-shot clinic in October"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(&format!("/accounts/{own}"));
+    assert!(page.body.contains("QBR: agreed a flu-shot clinic in October"), "on the timeline");
+    let stored = s.store.activities(&Slug::parse(&own).unwrap(), 1).unwrap();
+    assert_eq!(stored[0].author.as_ref().map(|e| e.to_string()), Some(user(Role::AccountManager)));
+    // Someone else's account is read-only for an account manager.
+    let (_, other) = accounts();
+    let r = c.post_form(
+        &format!("/accounts/{other}/activities"),
+        &[("csrf", &csrf), ("kind", "call"), ("summary", "Not mine")],
+    );
+    assert_eq!(r.status, 403);
+}
+
+fn tasks_complete_snooze_and_reassign_with_conflicts(s: &Server) {
+    let (own, _) = accounts();
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let csrf = c.get(&format!("/accounts/{own}")).csrf();
+    let r = c.post_form(&format!("/accounts/{own}/tasks"), &[("csrf", &csrf), ("title", ""), ("due_date", "soon")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("A title is required") && r.body.contains("value=\"soon\""));
+    let r = c.post_form(
+        &format!("/accounts/{own}/tasks"),
+        &[
+            ("csrf", &csrf),
+            ("title", "Send the renewal proposal"),
+            ("due_date", "2026-07-03"),
+            ("owner", &am),
+            ("priority", "high"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let find = || {
+        s.store
+            .tasks(&TaskFilter::default())
+            .unwrap()
+            .into_iter()
+            .find(|t| t.title == "Send the renewal proposal")
+            .unwrap()
+    };
+    let task = find();
+    // Snooze it: it leaves the queue until the day.
+    let r = c.post_form(
+        &format!("/tasks/{}/snooze", task.id),
+        &[("csrf", &csrf), ("version", &task.version.to_string()), ("until", "2026-07-10"), ("back", "/work")],
+    );
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/work")));
+    assert!(!c.get("/work").body.contains("Send the renewal proposal"));
+    // A stale version is a conflict, never an overwrite.
+    let r = c
+        .post_form(&format!("/tasks/{}/complete", task.id), &[("csrf", &csrf), ("version", &task.version.to_string())]);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("changed by someone else meanwhile"), "{}", r.body);
+    assert_eq!(find().status, TaskStatus::Open);
+    // Reassign to the director, then complete with the current version.
+    let task = find();
+    let r = c.post_form(
+        &format!("/tasks/{}/reassign", task.id),
+        &[("csrf", &csrf), ("version", &task.version.to_string()), ("owner", &user(Role::Director))],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(find().owner.map(|e| e.to_string()), Some(user(Role::Director)));
+    let task = find();
+    let r = c
+        .post_form(&format!("/tasks/{}/complete", task.id), &[("csrf", &csrf), ("version", &task.version.to_string())]);
+    assert_eq!(r.status, 303);
+    assert_eq!(find().status, TaskStatus::Done);
+    // A client cannot touch it, nor learn it exists.
+    let mut client = s.signed_in(&client_of(&own));
+    let ccsrf = client.get("/client").csrf();
+    assert_eq!(
+        client.post_form(&format!("/tasks/{}/complete", task.id), &[("csrf", &ccsrf), ("version", "1")]).status,
+        404
+    );
+}
+
+fn work_queue_is_ranked_with_reasons(s: &Server) {
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let page = c.get("/work");
+    assert_eq!(page.status, 200);
+    let expected = steward_health::work::queue(
+        &*s.store,
+        &Default::default(),
+        &steward_domain::Email::parse(&am).unwrap(),
+        web_support::as_of(),
+    )
+    .unwrap();
+    assert!(!expected.is_empty(), "the fixture's playbooks opened tasks for this account manager");
+    let mut at = 0;
+    for row in &expected {
+        let title = minijinja_escape(&row.task);
+        let found = page.body[at..].find(&title).unwrap_or_else(|| panic!("{title} in rank order"));
+        at += found;
+        assert!(page.body.contains(&minijinja_escape(&row.reason)), "reason shown: {}", row.reason);
+    }
+    assert!(page.body.contains("Done") && page.body.contains("Snooze") && page.body.contains("Reassign"));
+}
+
+fn minijinja_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+fn multipart(boundary: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n", file.0).as_bytes());
+    body.extend(file.1);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+const VISITS: &[u8] = b"visit_id,member_id,visit_date,modality,metro,status\nWEB1,0000001,2026-06-02,in_office,seattle,completed\nWEB2,0000001,2026-99-02,video,seattle,completed\n";
+
+fn upload_shows_row_errors(s: &Server) {
+    let (own, _) = accounts();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let page = c.get("/imports");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    let boundary = "steward-test-boundary";
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    // Missing kind: the form comes back with the error beside it.
+    let r = c.post_bytes(
+        "/imports",
+        &ct,
+        &multipart(boundary, &[("csrf", &csrf), ("account", &own), ("kind", "")], ("visits.csv", VISITS)),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("choose what the file holds"));
+    let r = c.post_bytes(
+        "/imports",
+        &ct,
+        &multipart(boundary, &[("csrf", &csrf), ("account", &own), ("kind", "visits")], ("visits.csv", VISITS)),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let batch = c.get(r.location.as_deref().unwrap());
+    assert_eq!(batch.status, 200);
+    assert!(batch.body.contains("visits.csv") && batch.body.contains("applied"), "{}", batch.body);
+    assert!(batch.body.contains("<td class=\"num\">3</td>"), "the error's line number: {}", batch.body);
+    // Without the token nothing is imported.
+    let count = s.store.imports(None).unwrap().len();
+    let r = c.post_bytes(
+        "/imports",
+        &ct,
+        &multipart(boundary, &[("account", &own), ("kind", "visits")], ("again.csv", VISITS)),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(s.store.imports(None).unwrap().len(), count);
+}
+
+fn client_sees_only_their_suppressed_results(s: &Server) {
+    let (own, other) = accounts();
+    let who = client_of(&own);
+    let mut c = s.signed_in(&who);
+    assert_eq!(c.get("/").location.as_deref(), Some("/client"));
+    let page = c.get("/client");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("program results") && page.body.contains("shown as “&lt;11”"));
+    for hidden in ["Health", "Stakeholders", "Timeline", "ARR", "Open tasks", "Renewal"] {
+        assert!(!page.body.contains(hidden), "no internal {hidden} for a client");
+    }
+    // Every metro view hides small cells; some metro of a ~700-life account has one.
+    let metros: Vec<_> = book()
+        .accounts
+        .iter()
+        .find(|a| a.account.slug.as_str() == own)
+        .unwrap()
+        .worksites
+        .iter()
+        .map(|w| w.metro)
+        .collect();
+    let mut saw_suppressed = false;
+    for m in &metros {
+        let r = c.get(&format!("/client?by=metro&cut={}", m.as_str()));
+        assert_eq!(r.status, 200);
+        saw_suppressed |= r.body.contains("&lt;11");
+    }
+    let mut api = s.client();
+    api.bearer = Some(s.token(&who));
+    for m in &metros {
+        let items = api.get(&format!("/api/v1/accounts/{own}/metrics?by=metro&cut={}", m.as_str())).json()["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        for item in &items {
+            for field in [
+                "eligible_lives",
+                "enrolled_members",
+                "active_members_12m",
+                "visits_in_office",
+                "visits_video",
+                "visits_remote_other",
+                "nps_responses",
+            ] {
+                if let Some(n) = item[field].as_i64() {
+                    assert!(n >= 11, "{field} = {n} shown to a client");
+                }
+            }
+            saw_suppressed |= item["eligible_lives"].is_null() || item["enrolled_members"].is_null();
+        }
+    }
+    assert!(saw_suppressed, "the fixture exercises suppression");
+    // Nothing else exists for them.
+    for path in [
+        format!("/accounts/{own}"),
+        format!("/accounts/{other}"),
+        format!("/accounts/{other}/client"),
+        format!("/accounts/{own}/client"),
+    ] {
+        assert_eq!(c.get(&path).status, 404, "{path}");
+    }
+    assert_eq!(api.get(&format!("/api/v1/accounts/{other}")).status, 404);
+    assert_eq!(api.get(&format!("/api/v1/accounts/{other}/metrics")).status, 404);
+    assert_eq!(api.get(&format!("/api/v1/accounts/{own}/health")).status, 404);
+    assert_eq!(api.get(&format!("/api/v1/accounts/{own}/contacts")).status, 404);
+    let mine = api.get(&format!("/api/v1/accounts/{own}")).json();
+    assert_eq!(mine.as_object().unwrap().len(), 2, "name and slug only: {mine}");
+}
+
+/// Who may reach what: every route, every role, against one expectation table.
+fn every_route_for_every_role(s: &Server) {
+    let (own, other) = accounts();
+    let roles = [Role::Admin, Role::Director, Role::AccountManager, Role::Colleague, Role::Client];
+    let emails: Vec<String> =
+        roles.iter().map(|r| if *r == Role::Client { client_of(&own) } else { user(*r) }).collect();
+    let colleague = s.store.user(&steward_domain::Email::parse(&emails[3]).unwrap()).unwrap();
+    let colleague_on = |slug: &str| {
+        s.store
+            .tasks(&TaskFilter {
+                account: Some(Slug::parse(slug).unwrap()),
+                status: Some(TaskStatus::Open),
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .any(|t| steward_web::authz::is_assigned(&colleague, t))
+    };
+    let (col_own, col_other) =
+        (if colleague_on(&own) { 200 } else { 403 }, if colleague_on(&other) { 200 } else { 403 });
+    let batch = s.store.imports(None).unwrap()[0].id;
+    let first = s.store.tasks(&TaskFilter::default()).unwrap()[0].clone();
+    let task = first.id;
+    // A colleague may change only what is assigned to them.
+    let col_task = if steward_web::authz::is_assigned(&colleague, &first) { 409 } else { 403 };
+    // (method, path, [admin, director, account manager, colleague, client]); pages first.
+    let pages: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", "/book".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/accounts?q=zzz".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/accounts/{own}"), [200, 200, 200, col_own, 404]),
+        ("GET", format!("/accounts/{other}"), [200, 200, 200, col_other, 404]),
+        ("GET", format!("/accounts/{own}/client"), [200, 200, 200, 403, 404]),
+        ("GET", "/client".into(), [404, 404, 404, 404, 200]),
+        ("GET", "/work".into(), [200, 200, 200, 200, 403]),
+        ("GET", "/imports".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/imports/{batch}"), [200, 200, 200, 403, 403]),
+        ("GET", "/admin/users".into(), [200, 403, 403, 403, 403]),
+        ("GET", "/tokens".into(), [200, 200, 200, 200, 200]),
+        ("POST", format!("/accounts/{own}/activities"), [303, 303, 303, 403, 404]),
+        ("POST", format!("/accounts/{other}/activities"), [303, 303, 403, 403, 404]),
+        ("POST", format!("/accounts/{other}/tasks"), [303, 303, 403, 403, 404]),
+        ("POST", format!("/tasks/{task}/snooze"), [409, 409, 409, col_task, 404]),
+        ("POST", "/admin/users".into(), [422, 403, 403, 403, 403]),
+    ];
+    let api: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", "/api/v1/accounts".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/accounts/{own}"), [200, 200, 200, col_own, 200]),
+        ("GET", format!("/api/v1/accounts/{other}"), [200, 200, 200, col_other, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/metrics"), [200, 200, 200, 403, 200]),
+        ("GET", format!("/api/v1/accounts/{other}/metrics"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/health"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/contacts"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/activities"), [200, 200, 200, 403, 404]),
+        ("GET", "/api/v1/tasks".into(), [200, 200, 200, 200, 403]),
+        ("GET", format!("/api/v1/tasks/{task}"), [200, 200, 200, 403, 404]),
+        ("GET", "/api/v1/work".into(), [200, 200, 200, 200, 403]),
+        ("GET", "/api/v1/imports".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/imports/{batch}"), [200, 200, 200, 403, 403]),
+        ("GET", "/api/v1/openapi.json".into(), [200, 200, 200, 200, 200]),
+        ("POST", format!("/api/v1/accounts/{own}/activities"), [201, 201, 201, 403, 404]),
+        ("POST", format!("/api/v1/accounts/{other}/activities"), [201, 201, 403, 403, 404]),
+        ("POST", "/api/v1/tasks".into(), [201, 201, 403, 403, 404]),
+        ("POST", format!("/api/v1/tasks/{task}/complete"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/api/v1/imports?account={other}&kind=visits&file_name=v.csv"), [201, 201, 403, 403, 403]),
+    ];
+    let mut failures = Vec::new();
+    for (i, email) in emails.iter().enumerate() {
+        let mut browser = s.signed_in(email);
+        let csrf = browser.get("/tokens").csrf();
+        let mut caller = s.client();
+        caller.bearer = Some(s.token(email));
+        for (method, path, expected) in &pages {
+            let r = match *method {
+                "GET" => browser.get(path),
+                _ => browser.post_form(
+                    path,
+                    &[
+                        ("csrf", &csrf),
+                        ("kind", "note"),
+                        ("summary", "matrix"),
+                        ("title", "matrix task"),
+                        ("version", "0"),
+                        ("until", "2026-12-01"),
+                    ],
+                ),
+            };
+            if r.status != expected[i] {
+                failures.push(format!("{:?} {method} {path}: {} (expected {})", roles[i], r.status, expected[i]));
+            }
+        }
+        for (method, path, expected) in &api {
+            let r = match *method {
+                "GET" => caller.get(path),
+                _ if path.contains("/imports") => caller.post_bytes(path, "text/csv", VISITS),
+                _ => caller.post_json(path, &json!({ "account": other, "kind": "note", "summary": "matrix", "title": "matrix task", "version": 0 })),
+            };
+            if r.status != expected[i] {
+                failures.push(format!(
+                    "{:?} {method} {path}: {} (expected {}) {}",
+                    roles[i],
+                    r.status,
+                    expected[i],
+                    r.body.chars().take(160).collect::<String>()
+                ));
+            }
+            if r.status >= 400 {
+                let body = r.json();
+                assert!(
+                    body["error"]["code"].is_string() && body["error"]["message"].is_string(),
+                    "one error shape: {body}"
+                );
+            }
+        }
+    }
+    // Without credentials: pages send people to sign in, the API answers 401.
+    let mut anonymous = s.client();
+    for (_, path, _) in pages.iter().filter(|(m, _, _)| *m == "GET") {
+        let r = anonymous.get(path);
+        if (r.status, r.location.as_deref()) != (303, Some("/sign-in")) {
+            failures.push(format!("anonymous GET {path}: {}", r.status));
+        }
+    }
+    for (method, path, _) in api.iter().filter(|(_, p, _)| !p.ends_with("openapi.json")) {
+        let r = if *method == "GET" { anonymous.get(path) } else { anonymous.post_json(path, &json!({})) };
+        if r.status != 401 {
+            failures.push(format!("anonymous {method} {path}: {}", r.status));
+        }
+    }
+    assert!(failures.is_empty(), "route × role mismatches:\n{}", failures.join("\n"));
+}
+
+fn api_lists_pages_and_errors(s: &Server) {
+    let mut c = s.client();
+    c.bearer = Some(s.token(&user(Role::Director)));
+    let page = c.get("/api/v1/accounts?per_page=2&page=2&status=all").json();
+    assert_eq!(page["page"], 2);
+    assert_eq!(page["per_page"], 2);
+    assert_eq!(page["total"].as_u64().unwrap() as usize, book().accounts.len());
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let (own, _) = accounts();
+    let metrics = c.get(&format!("/api/v1/accounts/{own}/metrics?from=2026-01&to=2026-06")).json();
+    let months: Vec<&str> = metrics["items"].as_array().unwrap().iter().map(|m| m["month"].as_str().unwrap()).collect();
+    assert_eq!(months, ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]);
+    assert!(metrics["items"][0]["enrollment_rate"].as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)));
+    let bad = c.get(&format!("/api/v1/accounts/{own}/metrics?from=January"));
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["error"]["fields"]["from"], "write the month as YYYY-MM");
+    let health = c.get(&format!("/api/v1/accounts/{own}/health")).json();
+    assert!(health["items"].as_array().unwrap().iter().all(|m| m["score"].as_f64().is_some()));
+    let missing = c.get("/api/v1/accounts/no-such-account");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["error"]["code"], "not_found");
+    assert_eq!(c.get("/api/v1/nothing-here").json()["error"]["code"], "not_found");
+    c.bearer = Some("stw_not_a_real_token".into());
+    let r = c.get("/api/v1/accounts");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"]["code"], "unauthenticated");
+    // The OpenAPI document is the snapshot in docs/, and every route in it answers.
+    let served = s.client().get("/api/v1/openapi.json").json();
+    let snapshot_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snapshot_path, &pretty).unwrap();
+    }
+    let snapshot = std::fs::read_to_string(&snapshot_path).unwrap_or_default();
+    assert!(
+        snapshot == pretty,
+        "docs/openapi.json is out of date: run `UPDATE_SNAPSHOTS=1 cargo test -p steward --test web` and review the diff"
+    );
+    assert_eq!(served["openapi"], "3.1.0");
+    assert!(served["paths"].as_object().unwrap().len() >= 14);
+}
+
+fn api_writes_name_versions(s: &Server) {
+    let (own, _) = accounts();
+    let am = user(Role::AccountManager);
+    let mut c = s.client();
+    c.bearer = Some(s.token(&am));
+    let r = c.post_json(
+        "/api/v1/tasks",
+        &json!({ "account": own, "title": "Plan the benefits fair", "due_date": "2026-08-01" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let task = r.json();
+    let id = task["id"].as_i64().unwrap();
+    let v = task["version"].as_i64().unwrap();
+    let r = c.post_json(&format!("/api/v1/tasks/{id}/snooze"), &json!({ "version": v, "until": "2026-07-15" }));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["snoozed_until"], "2026-07-15");
+    let stale = c.post_json(&format!("/api/v1/tasks/{id}/complete"), &json!({ "version": v }));
+    assert_eq!(stale.status, 409);
+    let body = stale.json();
+    assert_eq!(body["error"]["code"], "conflict");
+    assert_eq!(body["error"]["current"]["version"].as_i64(), Some(v + 1), "the current record comes back: {body}");
+    let done = c.post_json(&format!("/api/v1/tasks/{id}/complete"), &json!({ "version": v + 1 }));
+    assert_eq!(done.json()["status"], "done");
+    let bad =
+        c.post_json(&format!("/api/v1/accounts/{own}/activities"), &json!({ "kind": "carrier pigeon", "summary": "" }));
+    assert_eq!(bad.status, 422);
+    assert!(bad.json()["error"]["fields"]["kind"].is_string());
+    let not_json = c.post_bytes("/api/v1/tasks", "application/json", b"{not json");
+    assert_eq!(not_json.status, 422);
+    assert_eq!(not_json.json()["error"]["code"], "invalid_input");
+    // Import over the API: the batch with its row errors.
+    let r = c.post_bytes(
+        &format!("/api/v1/imports?account={own}&kind=visits&file_name=api-visits.csv"),
+        "text/csv",
+        VISITS,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let batch = r.json();
+    assert_eq!((batch["rows_accepted"].as_i64(), batch["rows_rejected"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(batch["errors"][0]["line"], 3);
+    let again = c
+        .post_bytes(&format!("/api/v1/imports?account={own}&kind=visits&file_name=api-visits.csv"), "text/csv", VISITS)
+        .json();
+    assert_eq!(again["status"], "duplicate", "the same file twice changes nothing");
+    let refused = c.post_bytes(
+        &format!("/api/v1/imports?account={own}&kind=eligibility&file_name=x.edi"),
+        "text/plain",
+        b"ISA*00*garbage~",
+    );
+    assert_eq!(refused.status, 422);
+    assert_eq!(refused.json()["status"], "refused");
+}
+
+fn admin_invites_and_deactivates(s: &Server) {
+    let mut c = s.signed_in(&user(Role::Admin));
+    let csrf = c.get("/admin/users").csrf();
+    let r =
+        c.post_form("/admin/users", &[("csrf", &csrf), ("email", "not-an-email"), ("name", ""), ("role", "client")]);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("not a valid e-mail address")
+            && r.body.contains("A name is required")
+            && r.body.contains("needs an account"),
+        "{}",
+        r.body
+    );
+    let r = c.post_form(
+        "/admin/users",
+        &[("csrf", &csrf), ("email", "rae.venn@steward.example"), ("name", "Rae Venn"), ("role", "account_manager")],
+    );
+    assert!(r.body.contains("one-time password"), "{}", r.body);
+    let at = r.body.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
+    let password = r.body[at..at + 16].to_owned();
+    let mut rae = s.client();
+    assert_eq!(rae.sign_in("rae.venn@steward.example", &password).status, 303, "the invited user signs in");
+    let rae_user = s.store.user(&steward_domain::Email::parse("rae.venn@steward.example").unwrap()).unwrap();
+    let r = c.post_form(
+        "/admin/users/rae.venn@steward.example",
+        &[("csrf", &csrf), ("version", &rae_user.version.to_string()), ("role", "account_manager"), ("active", "")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(rae.get("/book").status, 303, "a deactivated user's session stops working");
+    let stale = c.post_form(
+        "/admin/users/rae.venn@steward.example",
+        &[("csrf", &csrf), ("version", &rae_user.version.to_string()), ("role", "director"), ("active", "true")],
+    );
+    assert_eq!(stale.status, 409);
+}
+
+fn tokens_page_creates_and_revokes(s: &Server) {
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let csrf = c.get("/tokens").csrf();
+    let r = c.post_form("/tokens", &[("csrf", &csrf), ("name", "nightly loader")]);
+    assert_eq!(r.status, 200);
+    let at = r.body.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
+    let token = r.body[at..at + 68].to_owned();
+    assert!(token.starts_with("stw_"));
+    let mut api = Client::new(&s.url);
+    api.bearer = Some(token.clone());
+    assert_eq!(api.get("/api/v1/work").status, 200);
+    let listed = s.store.api_tokens(Some(&steward_domain::Email::parse(&am).unwrap())).unwrap();
+    let t = listed.iter().find(|t| t.name == "nightly loader").unwrap();
+    assert!(!c.get("/tokens").body.contains(&token), "shown once only");
+    let r = c.post_form(&format!("/tokens/{}/revoke", t.id), &[("csrf", &csrf), ("version", &t.version.to_string())]);
+    assert_eq!(r.status, 303);
+    assert_eq!(api.get("/api/v1/work").status, 401, "a revoked token stops working");
+}
