@@ -28,6 +28,11 @@ impl Suppressor {
         Self { threshold }
     }
 
+    /// Shows every count: the same shape for internal users, who see unsuppressed numbers.
+    pub fn none() -> Self {
+        Self { threshold: 0 }
+    }
+
     /// The count, or `None` when it is too small to show.
     pub fn count(&self, n: i64) -> Option<i64> {
         (n >= self.threshold).then_some(n)
@@ -185,6 +190,15 @@ mod tests {
         assert_eq!(c.utilization_rate, None);
         assert_eq!((c.nps, c.nps_responses), (None, None));
         assert_eq!(c.enrollment_rate, Some(0.3));
+    }
+
+    #[test]
+    fn none_shows_everything() {
+        let m = month(5, 3, 1, [1, 0, 2], 2);
+        let c = Suppressor::none().month(&m);
+        assert_eq!((c.eligible_lives, c.enrolled_members, c.active_members_12m), (Some(5), Some(3), Some(1)));
+        assert_eq!((c.visits_in_office, c.visits_video, c.nps_responses), (Some(1), Some(0), Some(2)));
+        assert_eq!(c.enrollment_rate, m.enrollment_rate);
     }
 
     #[test]

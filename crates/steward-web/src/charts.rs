@@ -77,7 +77,17 @@ impl Unit {
 pub struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
+    /// A reference line (a target), drawn dashed and grey rather than in a series colour.
+    pub reference: bool,
 }
+
+impl Series {
+    pub fn new(name: impl Into<String>, values: Vec<Option<f64>>) -> Self {
+        Self { name: name.into(), values, reference: false }
+    }
+}
+
+const REFERENCE: &str = "#8a93a3";
 
 const W: f64 = 640.0;
 const H: f64 = 220.0;
@@ -106,10 +116,15 @@ fn nice_max(max: f64) -> f64 {
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * power).find(|v| *v >= max).unwrap_or(max)
 }
 
+/// Gridlines at round values: five steps when the span starts with 1 or 5 (0, 0.1, … 0.5),
+/// four when it starts with 2 (0, 500, … 2,000).
 fn y_axis(svg: &mut String, lo: f64, hi: f64, unit: Unit) {
-    for i in 0..=4 {
-        let v = lo + (hi - lo) * i as f64 / 4.0;
-        let y = TOP + (H - TOP - BOTTOM) * (1.0 - i as f64 / 4.0);
+    let span = hi - lo;
+    let leading = span / 10f64.powf(span.log10().floor());
+    let steps = if (leading - 2.0).abs() < 1e-9 { 4 } else { 5 };
+    for i in 0..=steps {
+        let v = lo + span * i as f64 / steps as f64;
+        let y = TOP + (H - TOP - BOTTOM) * (1.0 - i as f64 / steps as f64);
         let _ = write!(
             svg,
             r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
@@ -134,14 +149,14 @@ fn x_labels(svg: &mut String, labels: &[String], x: impl Fn(usize) -> f64) {
     }
 }
 
-fn legend(svg: &mut String, names: &[&str]) {
+fn legend(svg: &mut String, names: &[(&str, &str)]) {
     let mut x = LEFT;
-    for (i, name) in names.iter().enumerate() {
+    for (name, colour) in names {
         let _ = write!(
             svg,
             r#"<rect x="{x:.1}" y="{}" width="10" height="10" fill="{}"/><text class="tick" x="{:.1}" y="{}">{}</text>"#,
             H - 14.0,
-            SERIES[i % SERIES.len()],
+            colour,
             x + 14.0,
             H - 5.0,
             escape(name)
@@ -174,15 +189,17 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
                 None => pen_up = true,
             }
         }
+        let (colour, dash) = line_style(s, k);
         let _ = write!(
             svg,
-            r#"<path d="{}" fill="none" stroke="{}" stroke-width="2"><title>{}</title></path>"#,
+            r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}><title>{}</title></path>"#,
             path.trim_end(),
-            SERIES[k % SERIES.len()],
             escape(&s.name)
         );
     }
-    legend(&mut svg, &series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>());
+    let names: Vec<(&str, &str)> =
+        series.iter().enumerate().map(|(k, s)| (s.name.as_str(), line_style(s, k).0)).collect();
+    legend(&mut svg, &names);
     svg.push_str("</svg>");
     svg
 }
@@ -217,7 +234,9 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[(String, Vec<Optio
             );
         }
     }
-    legend(&mut svg, &series.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>());
+    let names: Vec<(&str, &str)> =
+        series.iter().enumerate().map(|(k, (s, _))| (s.as_str(), SERIES[k % SERIES.len()])).collect();
+    legend(&mut svg, &names);
     svg.push_str("</svg>");
     svg
 }
@@ -233,10 +252,11 @@ pub fn funnel(title: &str, stages: &[(String, Option<i64>, String)]) -> String {
         escape(title)
     );
     let first = stages.first().and_then(|s| s.1).unwrap_or(0).max(1) as f64;
-    let label_w = 150.0;
+    // Room on the left for the stage, on the right for its count.
+    let (label_w, value_w) = (150.0, 150.0);
     for (i, (name, count, text)) in stages.iter().enumerate() {
         let y = 4.0 + row * i as f64;
-        let width = count.map_or(0.0, |c| (W - label_w - 8.0) * (c as f64 / first).clamp(0.0, 1.0));
+        let width = count.map_or(0.0, |c| (W - label_w - value_w) * (c as f64 / first).clamp(0.0, 1.0));
         let _ = write!(
             svg,
             r#"<text class="tick" x="0" y="{:.1}">{}</text><rect x="{label_w}" y="{y:.1}" width="{width:.1}" height="{}" fill="{}"/><text class="value" x="{:.1}" y="{:.1}">{}</text>"#,
@@ -253,6 +273,10 @@ pub fn funnel(title: &str, stages: &[(String, Option<i64>, String)]) -> String {
     svg
 }
 
+fn line_style(s: &Series, k: usize) -> (&'static str, &'static str) {
+    if s.reference { (REFERENCE, r#" stroke-dasharray="6 4""#) } else { (SERIES[k % SERIES.len()], "") }
+}
+
 fn unit_name(unit: Unit) -> &'static str {
     match unit {
         Unit::Percent => "%",
@@ -267,12 +291,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped() {
-        let svg = line_chart(
-            "<script>",
-            &["2026-01".into()],
-            &[Series { name: "a&b".into(), values: vec![Some(0.5)] }],
-            Unit::Percent,
-        );
+        let svg = line_chart("<script>", &["2026-01".into()], &[Series::new("a&b", vec![Some(0.5)])], Unit::Percent);
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("a&amp;b"));
     }
 
@@ -289,6 +308,13 @@ mod tests {
         let labels = vec!["2026-01".to_owned(), "2026-02".to_owned()];
         let svg = stacked_bars("Visits", &labels, &[("In office".into(), vec![Some(40), None])], "visits");
         assert_eq!(svg.matches("<rect x").count() - 1, 1, "one bar plus the legend swatch: {svg}");
+    }
+
+    #[test]
+    fn targets_are_dashed() {
+        let target = Series { reference: true, ..Series::new("Target", vec![Some(0.3), Some(0.3)]) };
+        let svg = line_chart("Enrollment", &["a".into(), "b".into()], &[target], Unit::Percent);
+        assert!(svg.contains("stroke-dasharray"));
     }
 
     #[test]

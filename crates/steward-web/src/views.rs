@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use steward_domain::Metro;
 use steward_domain::health::{Band, Driver, HealthScore, Measure};
+use steward_domain::suppression::{ClientMonth, Suppressor};
 use steward_health::AccountSummary;
 
 pub fn thousands(n: i64) -> String {
@@ -35,7 +36,7 @@ pub fn signed(v: f64) -> String {
     } else if r < 0.0 {
         format!("−{:.0}", -r)
     } else {
-        "0".to_owned()
+        "±0".to_owned()
     }
 }
 
@@ -130,6 +131,66 @@ impl HealthView {
     }
 }
 
+/// How many months the program charts show.
+pub const CHART_MONTHS: usize = 24;
+
+/// Where a chart's numbers come from, in words: "whole account", "Chicago", "HQ Tower".
+pub fn scope_label(by: Option<&str>, cut: Option<&str>, whole: &str) -> String {
+    match (by, cut.filter(|c| !c.is_empty())) {
+        (Some("metro"), Some(m)) => m.parse::<Metro>().map_or_else(|_| m.to_owned(), |m| m.display_name().to_owned()),
+        (_, Some(cut)) => cut.to_owned(),
+        _ => whole.to_owned(),
+    }
+}
+
+/// A count as shown: "<11" when suppressed.
+pub fn shown_count(n: Option<i64>, s: Suppressor) -> String {
+    n.map_or_else(|| format!("<{}", s.threshold), thousands)
+}
+
+/// The program charts of Account 360 and the client view, drawn from the same months:
+/// the funnel of the last month, enrollment and utilization, visits by modality, NPS.
+/// Suppressed values (`None`) are never plotted.
+pub fn program_charts(months: &[ClientMonth], s: Suppressor, target: Option<f64>, scope: &str) -> minijinja::Value {
+    use crate::charts::{self, Series, Unit};
+    let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
+    let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
+    let mut rates = vec![
+        Series::new("Enrollment rate", recent.iter().map(|m| m.enrollment_rate).collect()),
+        Series::new("Utilization (12 mo)", recent.iter().map(|m| m.utilization_rate).collect()),
+    ];
+    if let Some(t) = target {
+        rates.push(Series { reference: true, ..Series::new("Enrollment target", vec![Some(t); recent.len()]) });
+    }
+    let visits = [
+        ("In office".to_owned(), recent.iter().map(|m| m.visits_in_office).collect()),
+        ("Video".to_owned(), recent.iter().map(|m| m.visits_video).collect()),
+        ("Other remote".to_owned(), recent.iter().map(|m| m.visits_remote_other).collect()),
+    ];
+    let nps = [Series::new("NPS (12 months)", recent.iter().map(|m| m.nps).collect())];
+    let funnel = recent.last().map(|m| {
+        let share = |n: Option<i64>| match (n, m.eligible_lives) {
+            (Some(n), Some(e)) if e > 0 => format!("{} · {}", thousands(n), percent(Some(n as f64 / e as f64))),
+            _ => shown_count(n, s),
+        };
+        charts::funnel(
+            &format!("Enrollment funnel, {} ({scope})", m.month),
+            &[
+                ("Eligible".into(), m.eligible_lives, shown_count(m.eligible_lives, s)),
+                ("Enrolled".into(), m.enrolled_members, share(m.enrolled_members)),
+                ("Active (12 mo)".into(), m.active_members_12m, share(m.active_members_12m)),
+            ],
+        )
+    });
+    minijinja::context! {
+        funnel => funnel,
+        rates => charts::line_chart(&format!("Enrollment and utilization by month ({scope})"), &labels, &rates, Unit::Percent),
+        visits => charts::stacked_bars(&format!("Visits by modality by month ({scope})"), &labels, &visits, "visits"),
+        nps => charts::line_chart(&format!("NPS over the trailing 12 months ({scope})"), &labels, &nps, Unit::Score),
+        nps_responses => recent.last().map(|m| shown_count(m.nps_responses, s)),
+    }
+}
+
 /// One account in the book, filtered and sorted by the values it carries.
 #[derive(Debug, Clone, Serialize)]
 pub struct BookRow {
@@ -210,6 +271,7 @@ mod tests {
         assert_eq!(percent(None), "—");
         assert_eq!(signed(-12.4), "−12");
         assert_eq!(signed(3.0), "+3");
+        assert_eq!(signed(0.2), "±0");
         assert_eq!(words("large_enterprise"), "Large enterprise");
         assert_eq!(quarter(NaiveDate::from_ymd_opt(2027, 5, 1).unwrap()), "2027-Q2");
     }

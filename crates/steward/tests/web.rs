@@ -227,7 +227,7 @@ fn account_360_tells_the_story(s: &Server) {
     let metro = book().accounts.iter().find(|a| a.account.slug.as_str() == own).unwrap().worksites[0].metro;
     let cut = c.get(&format!("/accounts/{own}?cut=metro:{}", metro.as_str()));
     assert_eq!(cut.status, 200);
-    assert!(cut.body.contains(&format!("({})", metro.as_str().replace('_', " "))), "charts scoped to the metro");
+    assert!(cut.body.contains(&format!("({})", metro.display_name())), "charts scoped to the metro");
     assert_eq!(c.get("/accounts/no-such-account").status, 404);
 }
 

@@ -6,7 +6,6 @@ use super::render;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
-use crate::charts::{self, Series, Unit};
 use crate::error::{PageError, PageResult, WebError};
 use crate::forms::FieldErrors;
 use crate::views::{self, HealthView, percent, signed, thousands};
@@ -15,6 +14,7 @@ use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
 use steward_domain::metrics::MonthMetrics;
+use steward_domain::suppression::Suppressor;
 use steward_domain::{
     Account, ActivityKind, Contact, ContactRole, ImportBatch, NewActivity, NewTask, Priority, Task, TaskSource,
     TaskStatus, User, Worksite,
@@ -22,9 +22,6 @@ use steward_domain::{
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
 use steward_store::{CutKind, Store, TaskFilter};
-
-/// How many months the charts show.
-const CHART_MONTHS: usize = 24;
 
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 pub struct ViewQuery {
@@ -172,58 +169,10 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
     ]
 }
 
-/// The page's charts, from one cut's months.
-pub fn charts(months: &[MonthMetrics], target: Option<f64>, scope: &str) -> Value {
-    let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
-    let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
-    let mut rates = vec![
-        Series { name: "Enrollment rate".into(), values: recent.iter().map(|m| m.enrollment_rate).collect() },
-        Series { name: "Utilization (12 mo)".into(), values: recent.iter().map(|m| m.utilization_rate).collect() },
-    ];
-    if let Some(t) = target {
-        rates.push(Series { name: "Enrollment target".into(), values: vec![Some(t); recent.len()] });
-    }
-    let visits = [
-        ("In office".to_owned(), recent.iter().map(|m| Some(m.visits_in_office)).collect()),
-        ("Video".to_owned(), recent.iter().map(|m| Some(m.visits_video)).collect()),
-        ("Other remote".to_owned(), recent.iter().map(|m| Some(m.visits_remote_other)).collect()),
-    ];
-    let nps = [Series { name: "NPS (12 months)".into(), values: recent.iter().map(|m| m.nps).collect() }];
-    let funnel = recent.last().map(|m| {
-        let share = |n: i64| percent((m.eligible_lives > 0).then(|| n as f64 / m.eligible_lives as f64));
-        charts::funnel(
-            &format!("Enrollment funnel, {} ({scope})", m.month),
-            &[
-                ("Eligible".into(), Some(m.eligible_lives), thousands(m.eligible_lives)),
-                (
-                    "Enrolled".into(),
-                    Some(m.enrolled_members),
-                    format!("{} · {}", thousands(m.enrolled_members), share(m.enrolled_members)),
-                ),
-                (
-                    "Active (12 mo)".into(),
-                    Some(m.active_members_12m),
-                    format!("{} · {}", thousands(m.active_members_12m), share(m.active_members_12m)),
-                ),
-            ],
-        )
-    });
-    context! {
-        funnel => funnel,
-        rates => charts::line_chart(&format!("Enrollment and utilization by month ({scope})"), &labels, &rates, Unit::Percent),
-        visits => charts::stacked_bars(&format!("Visits by modality by month ({scope})"), &labels, &visits, "visits"),
-        nps => charts::line_chart(&format!("NPS over the trailing 12 months ({scope})"), &labels, &nps, Unit::Score),
-        nps_responses => recent.last().map(|m| m.nps_responses),
-    }
-}
-
 fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormState>) -> Value {
     let a = &l.account;
     let read = l.access >= AccountAccess::Read;
-    let scope = match (q.by.as_deref(), q.cut.as_deref()) {
-        (Some(_), Some(cut)) => cut.replace('_', " "),
-        _ => "whole account".into(),
-    };
+    let scope = views::scope_label(q.by.as_deref(), q.cut.as_deref(), "whole account");
     let mut metros: Vec<_> = l.worksites.iter().map(|w| w.metro).collect();
     metros.sort();
     metros.dedup();
@@ -265,7 +214,11 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         health => summary.and_then(HealthView::of),
         metrics => summary.map(key_metrics).unwrap_or_default(),
         month => summary.and_then(|s| s.latest.as_ref()).map(|m| m.month.to_string()),
-        charts => (read && !l.cut_metrics.is_empty()).then(|| charts(&l.cut_metrics, q.cut.is_none().then_some(a.enrollment_target), &scope)),
+        charts => (read && !l.cut_metrics.is_empty()).then(|| {
+            let all = Suppressor::none();
+            let months: Vec<_> = l.cut_metrics.iter().map(|m| all.month(m)).collect();
+            views::program_charts(&months, all, q.cut.is_none().then_some(a.enrollment_target), &scope)
+        }),
         by => q.by, cut => q.cut, scope => scope,
         metro_cuts => metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect::<Vec<_>>(),
         worksite_cuts => l.worksites.iter().map(|w| w.name.clone()).collect::<Vec<_>>(),

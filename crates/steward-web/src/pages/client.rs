@@ -6,59 +6,37 @@ use super::render;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
-use crate::charts::{self, Series, Unit};
 use crate::error::{PageResult, WebError};
 use crate::results::{ClientQuery, client_months};
-use crate::views::{percent, thousands};
+use crate::views::{self, percent, shown_count};
 use axum::extract::{Path, Query, State};
 use minijinja::{Value, context};
 use steward_domain::suppression::{ClientMonth, Suppressor};
 use steward_domain::{Account, Role};
 
-const MONTHS: usize = 24;
-
-fn shown(n: Option<i64>, s: Suppressor) -> String {
-    n.map_or_else(|| format!("<{}", s.threshold), thousands)
-}
-
 fn view(account: &Account, months: &[ClientMonth], s: Suppressor, metros: Vec<Value>, q: &ClientQuery) -> Value {
-    let recent = &months[months.len().saturating_sub(MONTHS)..];
-    let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
-    let scope = q.cut.clone().map_or_else(|| "all employees".to_owned(), |c| c.replace('_', " "));
-    let latest = recent.last();
-    let rates = [
-        Series { name: "Enrollment rate".into(), values: recent.iter().map(|m| m.enrollment_rate).collect() },
-        Series { name: "Utilization (12 mo)".into(), values: recent.iter().map(|m| m.utilization_rate).collect() },
-    ];
-    let visits = [
-        ("In office".to_owned(), recent.iter().map(|m| m.visits_in_office).collect()),
-        ("Video".to_owned(), recent.iter().map(|m| m.visits_video).collect()),
-        ("Other remote".to_owned(), recent.iter().map(|m| m.visits_remote_other).collect()),
-    ];
-    let nps = [Series { name: "NPS (12 months)".into(), values: recent.iter().map(|m| m.nps).collect() }];
+    let scope = views::scope_label(q.by.as_deref(), q.cut.as_deref(), "all employees");
+    let latest = months.last();
+    let numbers = latest.map(|m| {
+        let number = |v: Option<f64>, digits: usize| v.map_or("—".into(), |v| format!("{v:.digits$}"));
+        vec![
+            context! { label => "Eligible lives", value => shown_count(m.eligible_lives, s) },
+            context! { label => "Enrolled members", value => shown_count(m.enrolled_members, s) },
+            context! { label => "Enrollment rate", value => percent(m.enrollment_rate) },
+            context! { label => "Active members (12 mo)", value => shown_count(m.active_members_12m, s) },
+            context! { label => "Utilization (12 mo)", value => percent(m.utilization_rate) },
+            context! { label => "Visits per 1,000 / yr", value => number(m.visits_per_1000, 0) },
+            context! { label => "NPS (12 mo)", value => number(m.nps, 0), note => format!("{} responses", shown_count(m.nps_responses, s)) },
+        ]
+    });
     context! {
         name => account.name,
         slug => account.slug.as_str(),
         scope => scope,
         threshold => s.threshold,
         month => latest.map(|m| m.month.to_string()),
-        numbers => latest.map(|m| vec![
-            context! { label => "Eligible lives", value => shown(m.eligible_lives, s) },
-            context! { label => "Enrolled members", value => shown(m.enrolled_members, s) },
-            context! { label => "Enrollment rate", value => percent(m.enrollment_rate) },
-            context! { label => "Active members (12 mo)", value => shown(m.active_members_12m, s) },
-            context! { label => "Utilization (12 mo)", value => percent(m.utilization_rate) },
-            context! { label => "Visits per 1,000 / yr", value => m.visits_per_1000.map_or("—".into(), |v| format!("{v:.0}")) },
-            context! { label => "NPS (12 mo)", value => m.nps.map_or("—".into(), |v| format!("{v:.0}")), note => format!("{} responses", shown(m.nps_responses, s)) },
-        ]).unwrap_or_default(),
-        funnel => latest.map(|m| charts::funnel(&format!("Enrollment funnel, {} ({scope})", m.month), &[
-            ("Eligible".into(), m.eligible_lives, shown(m.eligible_lives, s)),
-            ("Enrolled".into(), m.enrolled_members, shown(m.enrolled_members, s)),
-            ("Active (12 mo)".into(), m.active_members_12m, shown(m.active_members_12m, s)),
-        ])),
-        rates => charts::line_chart(&format!("Enrollment and utilization by month ({scope})"), &labels, &rates, Unit::Percent),
-        visits => charts::stacked_bars(&format!("Visits by modality by month ({scope})"), &labels, &visits, "visits"),
-        nps => charts::line_chart(&format!("NPS over the trailing 12 months ({scope})"), &labels, &nps, Unit::Score),
+        numbers => numbers.unwrap_or_default(),
+        charts => views::program_charts(months, s, None, &scope),
         metros => metros,
         cut => q.cut,
     }

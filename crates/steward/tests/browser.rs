@@ -1,0 +1,127 @@
+//! End to end in headless Chromium, as people use Steward: an account manager signs in,
+//! opens the book and an account, logs an activity, completes a task, uploads a file and
+//! reads its errors; a client user signs in and sees suppressed numbers. Every page is
+//! screenshotted to `target/tmp/screenshots/`.
+
+#![allow(clippy::unwrap_used)]
+
+#[path = "support/web.rs"]
+mod web_support;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use steward_domain::{AccountStatus, Role};
+use web_support::{Backend, PASSWORD, Server, book, user};
+use webdriver::Browser;
+
+fn sign_in(b: &Browser, url: &str, email: &str) {
+    b.goto(&format!("{url}/sign-in"));
+    b.fill("#email", email);
+    b.fill("#password", PASSWORD);
+    b.click("button[type=submit]");
+}
+
+#[test]
+fn people_use_steward_in_a_browser() {
+    let s = Server::start(Backend::Sqlite).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let b = Browser::start(&shots);
+    let url = &s.url;
+
+    b.goto(&format!("{url}/sign-in"));
+    b.screenshot("01-sign-in");
+    let am = user(Role::AccountManager);
+    sign_in(&b, url, &am);
+    assert!(b.url().ends_with("/book"), "signed in, at the book: {}", b.url());
+    assert_eq!(b.title(), "My book · Steward");
+    assert!(b.count("table.book tbody tr") >= 2, "the account manager's accounts");
+    b.screenshot("02-my-book");
+
+    // Sort by health, worst first, by clicking the column header.
+    b.click("th[aria-sort] a[href*='sort=health']");
+    assert!(b.url().contains("sort=health"), "{}", b.url());
+
+    // Open an account the account manager owns.
+    let own = book()
+        .accounts
+        .iter()
+        .find(|a| {
+            a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live
+        })
+        .unwrap();
+    b.click(&format!("a[href='/accounts/{}']", own.account.slug));
+    assert_eq!(b.text("h1"), own.account.name);
+    assert!(b.count("svg.chart") >= 4, "charts drawn");
+    b.screenshot("03-account-360");
+
+    // Log an activity.
+    b.click("#kind option[value='call']");
+    b.fill("#summary", "Call with the benefits lead about the fall campaign");
+    b.click("form[aria-label='Log an activity'] button[type=submit]");
+    assert!(b.text("#timeline ol.timeline").contains("Call with the benefits lead about the fall campaign"));
+    b.screenshot("04-activity-logged");
+
+    // An error is shown beside the field, and what was typed stays.
+    b.fill("#title", "");
+    b.fill("#due_date", "");
+    b.click("form[aria-label='Add a task'] button[type=submit]");
+    assert!(b.text("#title-error").contains("title is required"));
+    b.screenshot("05-form-error");
+
+    // My work: complete the top task.
+    b.click("nav a[href='/work']");
+    let before = b.count("table.work tbody tr");
+    let first = b.text("table.work tbody tr td:nth-child(2)");
+    b.click("table.work tbody tr form[action$='/complete'] button");
+    assert!(b.url().ends_with("/work"));
+    assert_eq!(b.count("table.work tbody tr"), before - 1, "{first} left the queue");
+    b.screenshot("06-my-work");
+
+    // Upload a visits file with one bad row and read its error.
+    let file = s.data_dir.path().join("visits-june.csv");
+    std::fs::write(&file, "visit_id,member_id,visit_date,modality,metro,status\nB1,0000001,2026-06-02,in_office,seattle,completed\nB2,0000001,2026-06-31,video,seattle,completed\n").unwrap();
+    b.click("nav a[href='/imports']");
+    b.click(&format!("#account option[value='{}']", own.account.slug));
+    b.click("#kind option[value='visits']");
+    b.attach("#file", &file);
+    b.click("form[aria-label='Upload a file'] button[type=submit]");
+    assert!(b.text("h1").contains("visits-june.csv"), "the batch page");
+    let errors = b.text("table.errors");
+    assert!(errors.contains('3') && errors.contains("visit_date"), "the row error with its line: {errors}");
+    b.screenshot("07-import-result");
+    b.click("nav a[href='/imports']");
+    b.screenshot("08-imports");
+    b.click("nav a[href='/tokens']");
+    b.screenshot("09-tokens");
+
+    // Sign out; a client user sees their program with small cells suppressed.
+    b.click("form[action='/sign-out'] button");
+    let client =
+        book().users.iter().find(|u| u.role == Role::Client && u.account.as_ref() == Some(&own.account.slug)).unwrap();
+    sign_in(&b, url, client.email.as_str());
+    assert!(b.url().ends_with("/client"), "{}", b.url());
+    assert!(b.source().contains("shown as “&lt;11”"));
+    let mut suppressed = false;
+    for w in &own.worksites {
+        b.goto(&format!("{url}/client?by=metro&cut={}", w.metro.as_str()));
+        if b.text("dl.metrics").contains("<11") {
+            suppressed = true;
+            b.screenshot("10-client-suppressed");
+            break;
+        }
+    }
+    assert!(suppressed, "some metro of this account shows <11");
+    b.goto(&format!("{url}/client"));
+    b.screenshot("11-client");
+    b.goto(&format!("{url}/book"));
+    assert!(b.title().starts_with("Not allowed"), "no book for a client: {}", b.title());
+
+    // The admin's users page.
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Admin));
+    b.goto(&format!("{url}/admin/users"));
+    assert_eq!(b.title(), "Users · Steward");
+    b.screenshot("12-admin-users");
+    b.goto(&format!("{url}/book?owner=all"));
+    b.screenshot("13-director-book");
+}
