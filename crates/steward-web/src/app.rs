@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use steward_domain::Slug;
 use steward_domain::health::Scorecard;
 use steward_health::playbooks::Playbooks;
 use steward_ingest::Pseudonymizer;
@@ -84,21 +85,50 @@ impl App {
         self.inner.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// The book's rows, worked out again when stale ([`crate::book`]).
+    /// The book's rows ([`crate::book`]): as at hand, refreshed in the background when
+    /// stale, built here only when there are none for today.
     pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
         let today = self.today();
-        if let Some(book) = self.inner.book.get(today) {
+        let cache = &self.inner.book;
+        if let Some((book, fresh)) = cache.current(today) {
+            if !fresh && cache.start_refresh() {
+                let app = self.clone();
+                tokio::spawn(async move {
+                    let card = app.config().scorecard.clone();
+                    match app.run(move |store| crate::book::load(store, &card, today)).await {
+                        Ok(book) => app.inner.book.put(Arc::new(book)),
+                        Err(e) => tracing::warn!("cannot refresh the book: {e}"),
+                    }
+                    app.inner.book.end_refresh();
+                });
+            }
+            return Ok(book);
+        }
+        let _one_builder = cache.building.lock().await;
+        if let Some((book, _)) = cache.current(today) {
             return Ok(book);
         }
         let card = self.config().scorecard.clone();
         let book = Arc::new(self.run(move |store| crate::book::load(store, &card, today)).await?);
-        self.inner.book.put(Arc::clone(&book));
+        cache.put(Arc::clone(&book));
         Ok(book)
     }
 
-    /// Called after every write this process makes, so its own pages never look stale.
-    pub(crate) fn changed(&self) {
-        self.inner.book.clear();
+    /// After a change to one account through this process: its book row is worked out
+    /// again before the response, so the change shows at once.
+    pub(crate) async fn account_changed(&self, slug: &Slug) {
+        let (app, slug) = (self.clone(), slug.clone());
+        let card = self.config().scorecard.clone();
+        let refreshed = self.run(move |store| app.inner.book.refresh_account(store, &card, &slug)).await;
+        if let Err(e) = refreshed {
+            tracing::warn!("cannot refresh a book row: {e}");
+            self.inner.book.expire();
+        }
+    }
+
+    /// After a change that may touch every row (a user's name or role).
+    pub(crate) fn book_changed(&self) {
+        self.inner.book.expire();
     }
 
     /// Runs blocking store work off the async runtime; the stores are synchronous.

@@ -87,6 +87,8 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
             Ok(batch)
         })
         .await?;
-    app.changed();
+    if let Some(account) = &batch.account {
+        app.account_changed(account).await;
+    }
     Ok(batch)
 }

@@ -40,6 +40,7 @@ cases!(
     api_writes_name_versions,
     admin_invites_and_deactivates,
     tokens_page_creates_and_revokes,
+    the_book_shows_a_change_at_once,
 );
 
 /// An account the fixture's account manager owns and one they do not (both live).
@@ -753,4 +754,39 @@ fn tokens_page_creates_and_revokes(s: &Server) {
     let r = c.post_form(&format!("/tokens/{}/revoke", t.id), &[("csrf", &csrf), ("version", &t.version.to_string())]);
     assert_eq!(r.status, 303);
     assert_eq!(api.get("/api/v1/work").status, 401, "a revoked token stops working");
+}
+
+/// The book's rows are kept in memory; a change made here shows in the next page at once.
+fn the_book_shows_a_change_at_once(s: &Server) {
+    use steward_domain::health::Measure;
+    let card = steward_domain::health::Scorecard::default();
+    // An account whose health loses points for not having met a decision maker lately.
+    let (slug, contact) = book()
+        .accounts
+        .iter()
+        .filter(|a| a.account.status == AccountStatus::Live)
+        .find_map(|a| {
+            let data = steward_health::history::AccountData::load(&*s.store, &a.account.slug).unwrap();
+            let summary = steward_health::AccountSummary::of(&data, &card, web_support::as_of());
+            let costly = summary
+                .health?
+                .drivers
+                .iter()
+                .any(|d| d.measure == Measure::DaysSinceDecisionMakerTouch && d.points_lost >= 1.0);
+            let dm = s.store.contacts(&a.account.slug).unwrap().into_iter().find(|c| c.role.decides())?;
+            costly.then(|| (a.account.slug.to_string(), dm.id))
+        })
+        .expect("the fixture has an account that has not met a decision maker lately");
+    let mut c = s.client();
+    c.bearer = Some(s.token(&user(Role::Director)));
+    let score = |c: &mut Client| {
+        let page = c.get("/api/v1/accounts?status=all&per_page=200").json();
+        page["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug.as_str()).unwrap()["health"]["score"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = score(&mut c);
+    let r = c.post_json(&format!("/api/v1/accounts/{slug}/activities"), &json!({ "kind": "meeting", "occurred_on": "2026-06-30", "summary": "Met the decision maker", "contact_ids": [contact] }));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(score(&mut c) > before, "the book's health for {slug} rose from {before} at once");
 }

@@ -330,7 +330,7 @@ pub async fn log_activity(
             })?)
         })
         .await?;
-    app.changed();
+    app.account_changed(&activity.account).await;
     Ok((StatusCode::CREATED, Json(activity)))
 }
 
@@ -466,7 +466,9 @@ pub async fn create_task(
             Ok(created.task().clone())
         })
         .await?;
-    app.changed();
+    if let Some(account) = &task.account {
+        app.account_changed(account).await;
+    }
     Ok((StatusCode::CREATED, Json(task)))
 }
 
@@ -487,7 +489,9 @@ async fn change_task(
     change: Change,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let task = app.run(move |store| apply(store, &user, id, version, change)).await?;
-    app.changed();
+    if let Some(account) = &task.account {
+        app.account_changed(account).await;
+    }
     Ok(Json(task))
 }
 

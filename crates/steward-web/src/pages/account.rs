@@ -320,7 +320,7 @@ pub async fn log_activity(
             {
                 return Err(WebError::field("contact", "that contact is not one of this account's"));
             }
-            store.create_activity(&NewActivity {
+            let activity = store.create_activity(&NewActivity {
                 account: account.slug,
                 kind: kind.unwrap_or(ActivityKind::Note),
                 occurred_at,
@@ -328,12 +328,12 @@ pub async fn log_activity(
                 summary,
                 contact_ids: contact.into_iter().collect(),
             })?;
-            Ok(())
+            Ok(activity.account)
         })
         .await;
     match result {
-        Ok(()) => {
-            app.changed();
+        Ok(account) => {
+            app.account_changed(&account).await;
             Ok(Redirect::to(&format!("/accounts/{slug}#timeline")).into_response())
         }
         Err(e) => again(&app, &viewer, slug, "activity", values, e).await,
@@ -386,7 +386,7 @@ pub async fn add_task(
                 _ => return Err(WebError::field("owner", "choose an active colleague, account manager or director")),
             }
             store.create_task(&NewTask {
-                account: Some(account.slug),
+                account: Some(account.slug.clone()),
                 title,
                 detail: String::new(),
                 owner: Some(owner),
@@ -397,12 +397,12 @@ pub async fn add_task(
                 source: TaskSource::Manual,
                 source_key: None,
             })?;
-            Ok(())
+            Ok(account.slug)
         })
         .await;
     match result {
-        Ok(()) => {
-            app.changed();
+        Ok(account) => {
+            app.account_changed(&account).await;
             Ok(Redirect::to(&format!("/accounts/{slug}#tasks")).into_response())
         }
         Err(e) => again(&app, &viewer, slug, "task", values, e).await,

@@ -172,7 +172,7 @@ pub async fn edit_user(
         Ok(())
     })
     .await?;
-    app.changed();
+    app.book_changed();
     Ok(Redirect::to("/admin/users").into_response())
 }
 

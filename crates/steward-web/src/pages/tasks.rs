@@ -30,8 +30,11 @@ async fn act(app: App, viewer: Viewer, id: i64, form: TaskAction, change: Change
     let back = back_to(&form.back, "/work");
     let user = viewer.user.clone();
     let version = form.version;
-    app.run(move |store| apply(store, &user, id, version, change)).await.map_err(|e| conflict_page(e, &back))?;
-    app.changed();
+    let task =
+        app.run(move |store| apply(store, &user, id, version, change)).await.map_err(|e| conflict_page(e, &back))?;
+    if let Some(account) = &task.account {
+        app.account_changed(account).await;
+    }
     Ok(Redirect::to(&back).into_response())
 }
 
