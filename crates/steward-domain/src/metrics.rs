@@ -56,6 +56,38 @@ pub struct MonthCounts {
     pub responses_12m: i64,
 }
 
+impl MonthCounts {
+    /// Every count of `self` less `other`'s: what a whole account holds beyond its cuts
+    /// (people with no worksite, survey responses with no member).
+    pub fn minus(&self, other: &MonthCounts) -> MonthCounts {
+        self.zip(other, |a, b| a - b)
+    }
+
+    pub fn plus(&self, other: &MonthCounts) -> MonthCounts {
+        self.zip(other, |a, b| a + b)
+    }
+
+    fn zip(&self, o: &MonthCounts, f: impl Fn(i64, i64) -> i64) -> MonthCounts {
+        MonthCounts {
+            eligible_lives: f(self.eligible_lives, o.eligible_lives),
+            eligible_employees: f(self.eligible_employees, o.eligible_employees),
+            enrolled_members: f(self.enrolled_members, o.enrolled_members),
+            new_enrollments: f(self.new_enrollments, o.new_enrollments),
+            visits_in_office: f(self.visits_in_office, o.visits_in_office),
+            visits_video: f(self.visits_video, o.visits_video),
+            visits_remote_other: f(self.visits_remote_other, o.visits_remote_other),
+            unmatched_visits: f(self.unmatched_visits, o.unmatched_visits),
+            active_members_12m: f(self.active_members_12m, o.active_members_12m),
+            visits_12m: f(self.visits_12m, o.visits_12m),
+            virtual_visits_12m: f(self.virtual_visits_12m, o.virtual_visits_12m),
+            member_months_12m: f(self.member_months_12m, o.member_months_12m),
+            promoters_12m: f(self.promoters_12m, o.promoters_12m),
+            detractors_12m: f(self.detractors_12m, o.detractors_12m),
+            responses_12m: f(self.responses_12m, o.responses_12m),
+        }
+    }
+}
+
 /// One row of `steward metrics --json`: DOMAIN.md's names, rates as fractions, `None`
 /// (JSON null) where the denominator is zero.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -75,6 +107,8 @@ pub struct MonthMetrics {
     pub visits_remote_other: i64,
     pub active_members_12m: i64,
     pub utilization_rate: Option<f64>,
+    /// Matched visits in window(m), the numerator of `visits_per_1000`.
+    pub visits_12m: i64,
     pub visits_per_1000: Option<f64>,
     pub virtual_share: Option<f64>,
     pub nps: Option<f64>,
@@ -109,6 +143,7 @@ impl MonthMetrics {
             visits_remote_other: c.visits_remote_other,
             active_members_12m: c.active_members_12m,
             utilization_rate: ratio(c.active_members_12m, c.enrolled_members),
+            visits_12m: c.visits_12m,
             visits_per_1000: ratio(12_000 * c.visits_12m, c.member_months_12m),
             virtual_share: ratio(c.virtual_visits_12m, c.visits_12m),
             nps: ratio(100 * (c.promoters_12m - c.detractors_12m), c.responses_12m),

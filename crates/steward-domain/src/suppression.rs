@@ -103,7 +103,8 @@ impl Suppressor {
             visits_in_office: visits[0],
             visits_video: visits[1],
             visits_remote_other: visits[2],
-            visits_per_1000: enrolled.and(m.visits_per_1000),
+            // Per 1,000 with the member-months known would give the visit count back.
+            visits_per_1000: enrolled.and(self.count(m.visits_12m)).and(m.visits_per_1000),
             nps: responses.and(m.nps),
             nps_responses: responses,
         }
@@ -111,16 +112,21 @@ impl Suppressor {
 
     /// A month's cuts (every metro, or every worksite) together: the cuts add up to the
     /// account's total, so on top of each cut's own suppression a count hidden in exactly
-    /// one cut is hidden in the next smallest cut too.
+    /// one cut is hidden in the next smallest cut too. When the cuts do not cover the whole
+    /// account (people without a worksite), pass the remainder as one more cut: it is never
+    /// shown, but a small one is a hidden cell all the same.
     pub fn cuts(&self, cuts: &[MonthMetrics]) -> Vec<ClientMonth> {
         let mut out: Vec<ClientMonth> = cuts.iter().map(|m| self.month(m)).collect();
         type Field = fn(&mut ClientMonth) -> &mut Option<i64>;
         type Raw = fn(&MonthMetrics) -> i64;
-        let fields: [(Field, Raw); 4] = [
+        let fields: [(Field, Raw); 7] = [
             (|c| &mut c.eligible_lives, |m| m.eligible_lives),
             (|c| &mut c.enrolled_members, |m| m.enrolled_members),
             (|c| &mut c.active_members_12m, |m| m.active_members_12m),
             (|c| &mut c.nps_responses, |m| m.nps_responses),
+            (|c| &mut c.visits_in_office, |m| m.visits_in_office),
+            (|c| &mut c.visits_video, |m| m.visits_video),
+            (|c| &mut c.visits_remote_other, |m| m.visits_remote_other),
         ];
         for (field, raw) in fields {
             let shown: Vec<usize> = (0..out.len()).filter(|i| field(&mut out[*i]).is_some()).collect();
@@ -164,7 +170,7 @@ mod tests {
             visits_in_office: visits[0],
             visits_video: visits[1],
             visits_remote_other: visits[2],
-            visits_12m: visits.iter().sum(),
+            visits_12m: visits.iter().sum::<i64>() * 4,
             member_months_12m: enrolled * 12,
             promoters_12m: responses / 2,
             responses_12m: responses,
@@ -224,6 +230,37 @@ mod tests {
         assert_eq!(cuts[1].eligible_lives, None, "complementary");
         assert_eq!(cuts[0].eligible_lives, Some(500));
         assert_eq!(cuts[1].enrollment_rate, None);
+    }
+
+    #[test]
+    fn visits_per_1000_is_blank_when_few_visits_are_behind_it() {
+        // 2 × 4 = 8 visits in the window: with enrolled known, per 1,000 would give them back.
+        let c = Suppressor::default().month(&month(1000, 300, 120, [2, 0, 0], 50));
+        assert_eq!(c.visits_per_1000, None);
+        assert!(Suppressor::default().month(&month(1000, 300, 120, [20, 0, 0], 50)).visits_per_1000.is_some());
+    }
+
+    #[test]
+    fn one_small_visit_count_among_metros_takes_another_with_it() {
+        let s = Suppressor::default();
+        let cuts = s.cuts(&[
+            month(500, 150, 60, [90, 50, 20], 30),
+            month(300, 90, 40, [60, 30, 20], 20),
+            month(200, 60, 30, [40, 5, 20], 12),
+        ]);
+        assert_eq!(cuts[2].visits_video, None);
+        assert_eq!(cuts[1].visits_video, None, "the next smallest video count");
+        assert_eq!(cuts[0].visits_video, Some(50));
+    }
+
+    #[test]
+    fn what_the_cuts_leave_out_counts_as_a_hidden_cell() {
+        // Two metros and six people with no worksite: total − metros would reveal the six.
+        let s = Suppressor::default();
+        let shown =
+            s.cuts(&[month(500, 150, 60, [0; 3], 30), month(300, 90, 40, [0; 3], 20), month(6, 2, 1, [0; 3], 0)]);
+        assert_eq!(shown[1].eligible_lives, None, "the smaller metro is hidden with the remainder");
+        assert_eq!(shown[0].eligible_lives, Some(500));
     }
 
     proptest! {

@@ -66,6 +66,12 @@ pub struct NewTask {
 }
 
 impl Task {
+    /// Whether the task is this person's to do: theirs, or their department's unowned task.
+    pub fn is_assigned_to(&self, email: &Email, department: Option<Department>) -> bool {
+        self.owner.as_ref() == Some(email)
+            || (self.owner.is_none() && self.department.is_some() && self.department == department)
+    }
+
     /// Whether the task waits in the work queue on `today` (open and not snoozed past it).
     pub fn is_actionable(&self, today: NaiveDate) -> bool {
         self.status == TaskStatus::Open && self.snoozed_until.is_none_or(|d| d <= today)

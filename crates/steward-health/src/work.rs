@@ -25,6 +25,9 @@ pub struct RankInputs {
     pub health_change: Option<f64>,
     pub escalation: bool,
     pub priority: Option<Priority>,
+    /// Leave ARR and health out of the reason (they still rank): for colleagues, who may
+    /// not see an account's commercial terms or health.
+    pub reason_without_internals: bool,
 }
 
 const HORIZON_DAYS: f64 = 90.0;
@@ -69,10 +72,11 @@ pub fn rank(inputs: &RankInputs, today: NaiveDate) -> (f64, String) {
         score += 5.0;
     }
     let mut reason: Vec<String> = dates.into_iter().take(1).map(|(_, words)| words).collect();
-    if let Some(a) = inputs.arr.filter(|a| a.cents > 0) {
+    let internals = !inputs.reason_without_internals;
+    if let Some(a) = inputs.arr.filter(|a| a.cents > 0 && internals) {
         reason.push(format!("{} ARR", a.short()));
     }
-    if let Some(h) = inputs.health {
+    if let Some(h) = inputs.health.filter(|_| internals) {
         let arrow = match inputs.health_change {
             Some(c) if c <= -0.5 => format!(" (↓{:.0})", -c),
             Some(c) if c >= 0.5 => format!(" (↑{c:.0})"),
@@ -106,12 +110,16 @@ mod tests {
             health_change: Some(-12.0),
             escalation: false,
             priority: Some(Priority::High),
+            reason_without_internals: false,
         };
         let (score, reason) = rank(&inputs, today);
         // urgency: due in 19 days → 1 − 19/90; money: $1.2M → 1; risk: 0.62.
         let expected = 100.0 * (0.5 * (1.0 - 19.0 / 90.0) + 0.25 * 1.0 + 0.25 * 0.62);
         assert!((score - expected).abs() < 1e-9, "{score} vs {expected}");
         assert_eq!(reason, "due in 19 days · $1.2M ARR · health 38 (↓12)");
+        // A colleague's queue ranks the same but does not say ARR or health.
+        let (same, plain) = rank(&RankInputs { reason_without_internals: true, ..inputs }, today);
+        assert_eq!((same, plain.as_str()), (score, "due in 19 days"));
     }
 
     #[test]
@@ -177,25 +185,26 @@ impl RankInputs {
     }
 }
 
-/// The user's open tasks (theirs, and their department's for a colleague), ranked.
-pub fn queue(
+/// The user's open tasks (theirs, and their department's unowned ones), ranked, each with
+/// the task itself.
+pub fn ranked(
     store: &dyn steward_store::Store,
     card: &steward_domain::health::Scorecard,
-    user: &steward_domain::Email,
+    who: &steward_domain::User,
     today: NaiveDate,
-) -> steward_store::Result<Vec<WorkRow>> {
+) -> steward_store::Result<Vec<(WorkRow, steward_domain::Task)>> {
     use std::collections::HashMap;
-    use steward_domain::TaskStatus;
+    use steward_domain::{Role, TaskStatus};
     use steward_store::TaskFilter;
-    let who = store.user(user)?;
-    let open = store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() })?;
-    let mine = open.into_iter().filter(|t| t.is_actionable(today)).filter(|t| {
-        t.owner.as_ref() == Some(user)
-            || (t.owner.is_none() && t.department.is_some() && t.department == who.department)
-    });
+    let open = |filter: TaskFilter| store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..filter });
+    let mut mine = open(TaskFilter { owner: Some(who.email.clone()), ..TaskFilter::default() })?;
+    if let Some(department) = who.department {
+        let theirs = open(TaskFilter { department: Some(department), ..TaskFilter::default() })?;
+        mine.extend(theirs.into_iter().filter(|t| t.owner.is_none()));
+    }
     let mut per_account: HashMap<steward_domain::Slug, RankInputs> = HashMap::new();
     let mut rows = Vec::new();
-    for t in mine {
+    for t in mine.into_iter().filter(|t| t.is_actionable(today)) {
         let mut inputs = match &t.account {
             Some(a) => match per_account.get(a) {
                 Some(i) => i.clone(),
@@ -210,26 +219,39 @@ pub fn queue(
         inputs.due = t.due_date;
         inputs.escalation = t.escalation;
         inputs.priority = Some(t.priority);
+        inputs.reason_without_internals = who.role == Role::Colleague;
         let (score, reason) = rank(&inputs, today);
-        rows.push(WorkRow {
+        let row = WorkRow {
             rank: 0,
-            task: t.title,
+            task: t.title.clone(),
             task_id: t.id,
-            account: t.account,
+            account: t.account.clone(),
             due: t.due_date,
             reason,
             score,
-        });
+        };
+        rows.push((row, t));
     }
     // Ties: the earlier due date first, undated last.
-    rows.sort_by(|a, b| {
+    rows.sort_by(|(a, _), (b, _)| {
         b.score
             .total_cmp(&a.score)
             .then((a.due.is_none(), a.due).cmp(&(b.due.is_none(), b.due)))
             .then(a.task_id.cmp(&b.task_id))
     });
-    for (i, r) in rows.iter_mut().enumerate() {
+    for (i, (r, _)) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }
     Ok(rows)
+}
+
+/// The ranked rows of [`ranked`] for the user with this e-mail.
+pub fn queue(
+    store: &dyn steward_store::Store,
+    card: &steward_domain::health::Scorecard,
+    user: &steward_domain::Email,
+    today: NaiveDate,
+) -> steward_store::Result<Vec<WorkRow>> {
+    let who = store.user(user)?;
+    Ok(ranked(store, card, &who, today)?.into_iter().map(|(row, _)| row).collect())
 }

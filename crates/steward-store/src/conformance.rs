@@ -131,7 +131,10 @@ pub fn user_scope_follows_role(s: &dyn Store) -> Result<()> {
     stray.account = Some(slug("nowhere"));
     expect_err(s.create_user(&stray), |e| matches!(e, StoreError::NotFound(_)), "client of unknown account")?;
     let colleague = s.create_user(&user("ops@steward.test", Role::Colleague))?;
-    ensure(colleague.department == Some(Department::Operations), "colleague department")
+    ensure(colleague.department == Some(Department::Operations), "colleague department")?;
+    let internal: Vec<String> = s.internal_users()?.iter().map(|u| u.email.to_string()).collect();
+    ensure(internal.contains(&"ops@steward.test".to_owned()), "colleagues may own tasks")?;
+    ensure(!internal.contains(&"hr@acme.test".to_owned()), "client users may not")
 }
 
 pub fn sessions_expire_and_end(s: &dyn Store) -> Result<()> {
@@ -486,6 +489,11 @@ pub fn task_filters_and_order(s: &dyn Store) -> Result<()> {
     let titles: Vec<&str> = mine.iter().map(|t| t.title.as_str()).collect();
     ensure(titles == ["Sooner", "Later", "Undated"], "due first, undated last")?;
     ensure(s.tasks(&TaskFilter { account: Some(slug("acme")), ..TaskFilter::default() })?.len() == 5, "by account")?;
+    let by_department = s.tasks(&TaskFilter { department: Some(Department::Marketing), ..TaskFilter::default() })?;
+    ensure(by_department.len() == 1 && by_department[0].title == "Ship launch kit", "by department")?;
+    let open_mine =
+        TaskFilter { owner: Some(email("am@steward.test")), status: Some(TaskStatus::Open), ..TaskFilter::default() };
+    ensure(s.tasks(&open_mine)?.len() == 3, "by owner and status")?;
     let marketing = s.tasks(&TaskFilter::default())?.into_iter().find(|t| t.title == "Ship launch kit");
     ensure(
         marketing.is_some_and(|t| t.department == Some(Department::Marketing) && t.owner.is_none()),

@@ -18,6 +18,8 @@ pub trait UserStore {
     fn create_user(&self, new: &NewUser) -> Result<User>;
     fn user(&self, email: &Email) -> Result<User>;
     fn users(&self) -> Result<Vec<User>>;
+    /// Active users who are not client users (who may own tasks), by name.
+    fn internal_users(&self) -> Result<Vec<User>>;
     /// The argon2id PHC string, for sign-in only; `None` for an unknown or inactive user.
     fn password_hash(&self, email: &Email) -> Result<Option<String>>;
     fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User>;
@@ -93,6 +95,7 @@ impl TaskCreated {
 pub struct TaskFilter {
     pub account: Option<Slug>,
     pub owner: Option<Email>,
+    pub department: Option<Department>,
     pub status: Option<TaskStatus>,
 }
 

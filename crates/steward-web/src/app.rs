@@ -95,11 +95,17 @@ impl App {
                 let app = self.clone();
                 tokio::spawn(async move {
                     let card = app.config().scorecard.clone();
-                    match app.run(move |store| crate::book::load(store, &card, today)).await {
-                        Ok(book) => app.inner.book.put(Arc::new(book)),
-                        Err(e) => tracing::warn!("cannot refresh the book: {e}"),
+                    let cache = app.clone();
+                    let refreshed = app
+                        .run(move |store| {
+                            let book = crate::book::load(store, &card, today)?;
+                            cache.inner.book.finish_refresh(store, &card, book)
+                        })
+                        .await;
+                    if let Err(e) = refreshed {
+                        tracing::warn!("cannot refresh the book: {e}");
+                        app.inner.book.abandon_refresh();
                     }
-                    app.inner.book.end_refresh();
                 });
             }
             return Ok(book);

@@ -82,48 +82,58 @@ impl FromRequestParts<App> for ApiCaller {
     }
 }
 
-/// Failed sign-ins per key (an e-mail, a client address) within a sliding window. Kept in
-/// the process: with several servers each allows its own share, which still bounds
-/// guessing to a handful of attempts a minute.
+/// Sign-in attempts per key (an e-mail, a client address) within a sliding window. An
+/// attempt is counted before the password is checked and forgiven when it succeeds, so
+/// parallel guesses cannot slip past the count. Kept in the process: with several servers
+/// each allows its own share, which still bounds guessing to a handful a minute. The
+/// per-address limit is wider, since many people may share one address (a proxy).
 #[derive(Debug)]
 pub struct SignInLimiter {
     attempts: usize,
     window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    counted: Mutex<HashMap<String, Vec<Instant>>>,
 }
+
+/// How many times more attempts one client address may make than one e-mail.
+const ADDRESS_FACTOR: usize = 10;
 
 impl SignInLimiter {
     pub fn new(attempts: usize, window_minutes: i64) -> Self {
         let window = Duration::from_secs(60 * window_minutes.max(1) as u64);
-        Self { attempts, window, failures: Mutex::new(HashMap::new()) }
+        Self { attempts, window, counted: Mutex::new(HashMap::new()) }
     }
 
-    /// Minutes until `key` may try again, when it has used up its attempts.
-    fn blocked(&self, key: &str) -> Option<i64> {
+    /// Counts an attempt for the e-mail and the address, or says in how many minutes
+    /// either may try again.
+    fn begin(&self, email: &str, address: &str) -> Result<(), i64> {
         let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let list = failures.get_mut(key)?;
-        list.retain(|t| now.duration_since(*t) < self.window);
-        if list.len() < self.attempts {
-            return None;
+        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget keys whose attempts are all old, so the map cannot grow without bound.
+        if counted.len() > 10_000 {
+            let window = self.window;
+            counted.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < window));
         }
-        let oldest = list.first().copied().unwrap_or(now);
-        let wait = self.window.saturating_sub(now.duration_since(oldest));
-        Some((wait.as_secs() as i64 / 60) + 1)
+        for (key, allowed) in [(email, self.attempts), (address, self.attempts * ADDRESS_FACTOR)] {
+            let list = counted.entry(key.to_owned()).or_default();
+            list.retain(|t| now.duration_since(*t) < self.window);
+            if list.len() >= allowed {
+                let oldest = list.first().copied().unwrap_or(now);
+                return Err(self.window.saturating_sub(now.duration_since(oldest)).as_secs() as i64 / 60 + 1);
+            }
+        }
+        for key in [email, address] {
+            counted.entry(key.to_owned()).or_default().push(now);
+        }
+        Ok(())
     }
 
-    fn fail(&self, key: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget keys whose failures are all old, so the map cannot grow without bound.
-        if failures.len() > 10_000 {
-            let (now, window) = (Instant::now(), self.window);
-            failures.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < window));
+    /// Forgives the attempt of a successful sign-in.
+    fn succeeded(&self, email: &str, address: &str) {
+        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
+        counted.remove(email);
+        if let Some(list) = counted.get_mut(address) {
+            list.pop();
         }
-        failures.entry(key.to_owned()).or_default().push(Instant::now());
-    }
-
-    fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 }
 
@@ -142,9 +152,12 @@ pub struct SignInForm {
     next: String,
 }
 
-/// Only a path of this site: never `//elsewhere` or `https://elsewhere`.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+/// A path of this site to go to after a form, else `fallback`: never `//elsewhere`,
+/// `https://elsewhere`, or a path with a backslash or control character (browsers drop
+/// tabs and newlines, so `/\t/elsewhere` would become `//elsewhere`).
+pub fn safe_path<'a>(path: &'a str, fallback: &'a str) -> &'a str {
+    let ok = path.starts_with('/') && !path.starts_with("//") && !path.chars().any(|c| c == '\\' || c.is_control());
+    if ok { path } else { fallback }
 }
 
 fn cookie_header(app: &App, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
@@ -154,7 +167,7 @@ fn cookie_header(app: &App, name: &str, value: &str, max_age_secs: i64) -> Heade
 }
 
 pub async fn sign_in_page(State(app): State<App>, headers: HeaderMap, Query(q): Query<SignInQuery>) -> PageResult {
-    let next = safe_next(q.next.as_deref().unwrap_or("/")).to_owned();
+    let next = safe_path(q.next.as_deref().unwrap_or("/"), "/").to_owned();
     sign_in_form(&app, &headers, "", &next, None, axum::http::StatusCode::OK)
 }
 
@@ -185,7 +198,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> PageResult {
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_path(&form.next, "/").to_owned();
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
     if expected.is_empty() || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes()) {
         return Err(WebError::Csrf.into());
@@ -193,7 +206,7 @@ pub async fn sign_in(
     let email_key = form.email.trim().to_lowercase();
     let peer_key = format!("ip {}", peer.ip());
     let limiter = app.limiter();
-    if let Some(minutes) = limiter.blocked(&email_key).or_else(|| limiter.blocked(&peer_key)) {
+    if let Err(minutes) = limiter.begin(&email_key, &peer_key) {
         return Err(WebError::RateLimited { minutes }.into());
     }
     let email = Email::parse(form.email.trim()).ok();
@@ -215,8 +228,6 @@ pub async fn sign_in(
         })
         .await?;
     let Some(session) = signed_in else {
-        limiter.fail(&email_key);
-        limiter.fail(&peer_key);
         let message = "That e-mail and password do not match an active user.".to_owned();
         return sign_in_form(
             &app,
@@ -227,7 +238,7 @@ pub async fn sign_in(
             axum::http::StatusCode::UNAUTHORIZED,
         );
     };
-    limiter.clear(&email_key);
+    limiter.succeeded(&email_key, &peer_key);
     let mut response = Redirect::to(&next).into_response();
     let cookies = response.headers_mut();
     cookies.append(header::SET_COOKIE, cookie_header(&app, SESSION_COOKIE, &session, hours * 3600));
@@ -263,23 +274,32 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next("/accounts/acme"), "/accounts/acme");
-        assert_eq!(safe_next("//evil.example"), "/");
-        assert_eq!(safe_next("https://evil.example"), "/");
-        assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_path("/accounts/acme#tasks", "/"), "/accounts/acme#tasks");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil", ""] {
+            assert_eq!(safe_path(bad, "/"), "/", "{bad:?}");
+        }
     }
 
     #[test]
-    fn limiter_blocks_after_the_allowed_failures_and_clears_on_success() {
+    fn limiter_counts_attempts_and_forgives_successes() {
         let limiter = SignInLimiter::new(3, 15);
         for _ in 0..3 {
-            assert_eq!(limiter.blocked("ann"), None);
-            limiter.fail("ann");
+            assert_eq!(limiter.begin("ann", "ip 1"), Ok(()));
         }
-        assert_eq!(limiter.blocked("ann"), Some(15));
-        assert_eq!(limiter.blocked("bob"), None);
-        limiter.clear("ann");
-        assert_eq!(limiter.blocked("ann"), None);
+        assert_eq!(limiter.begin("ann", "ip 1"), Err(15), "the fourth attempt waits");
+        assert_eq!(limiter.begin("bob", "ip 1"), Ok(()), "another e-mail from the same address");
+        limiter.succeeded("bob", "ip 1");
+        let fresh = SignInLimiter::new(3, 15);
+        for _ in 0..10 {
+            fresh.begin("cy", "ip 2").unwrap();
+            fresh.succeeded("cy", "ip 2");
+        }
+        assert_eq!(fresh.begin("cy", "ip 2"), Ok(()), "successes are not held against anyone");
+        let shared = SignInLimiter::new(1, 15);
+        for i in 0..ADDRESS_FACTOR {
+            assert_eq!(shared.begin(&format!("user{i}"), "proxy"), Ok(()));
+        }
+        assert!(shared.begin("one-more", "proxy").is_err(), "an address has its own, wider limit");
     }
 
     #[test]

@@ -11,8 +11,10 @@
 use crate::error::WebError;
 use steward_domain::{Account, Role, Task, User};
 
-/// How much of one account a user may see or change, in increasing order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How much of one account a user may see or change. `Results` (a client's) and `Basics`
+/// (a colleague's) are separate views; `Read` includes both, `Write` includes `Read`. Ask
+/// with [`AccountAccess::allows`], never by comparing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccountAccess {
     None,
     /// The program results, suppressed for small cells (a client user).
@@ -23,6 +25,20 @@ pub enum AccountAccess {
     Read,
     /// Read, plus log activities, add tasks, import files, edit the account.
     Write,
+}
+
+impl AccountAccess {
+    /// Whether this access includes `need`; `need = None` asks for any view at all.
+    pub fn allows(self, need: AccountAccess) -> bool {
+        use AccountAccess::*;
+        match (self, need) {
+            (None, _) => false,
+            (_, None) => true,
+            (have, Results | Basics) => have == need || matches!(have, Read | Write),
+            (Read, Read) | (Write, Read | Write) => true,
+            _ => false,
+        }
+    }
 }
 
 /// Capabilities that are not about one account.
@@ -77,7 +93,7 @@ pub fn load_account(
 /// Succeeds when `have` reaches `need`. A client user below it learns nothing: the
 /// account does not exist for them.
 pub fn require(user: &User, have: AccountAccess, need: AccountAccess, what: &str) -> Result<(), WebError> {
-    if have >= need {
+    if have.allows(need) {
         Ok(())
     } else if user.role == Role::Client {
         Err(WebError::NotFound(what.to_owned()))
@@ -103,14 +119,22 @@ pub fn check(user: &User, capability: Capability) -> Result<(), WebError> {
 
 /// Whether the task is the user's to do: theirs, or their department's unowned task.
 pub fn is_assigned(user: &User, task: &Task) -> bool {
-    task.owner.as_ref() == Some(&user.email)
-        || (task.owner.is_none() && task.department.is_some() && task.department == user.department)
+    task.is_assigned_to(&user.email, user.department)
 }
 
 /// Complete, snooze or reassign a task: whoever it is assigned to, or whoever may write
 /// its account.
 pub fn may_change_task(user: &User, task: &Task, account: AccountAccess) -> bool {
-    user.role != Role::Client && (is_assigned(user, task) || account >= AccountAccess::Write)
+    user.role != Role::Client && (is_assigned(user, task) || account.allows(AccountAccess::Write))
+}
+
+/// Whether the user may see this task: internal users may, a colleague only their own.
+pub fn may_see_task(user: &User, task: &Task) -> bool {
+    match user.role {
+        Role::Client => false,
+        Role::Colleague => is_assigned(user, task),
+        _ => true,
+    }
 }
 
 /// Whether a user may be given tasks (internal people, active).
@@ -189,6 +213,13 @@ mod tests {
         let err = require(&colleague, AccountAccess::Basics, AccountAccess::Read, "account acme").unwrap_err();
         assert!(matches!(err, WebError::Forbidden));
         assert!(require(&colleague, AccountAccess::Basics, AccountAccess::Basics, "x").is_ok());
+        let err = require(&colleague, AccountAccess::Basics, AccountAccess::Results, "x").unwrap_err();
+        assert!(matches!(err, WebError::Forbidden), "a colleague's basics are not a client's results");
+        assert!(require(&client, AccountAccess::Results, AccountAccess::Basics, "x").is_err());
+        assert!(
+            AccountAccess::Read.allows(AccountAccess::Results) && AccountAccess::Write.allows(AccountAccess::Basics)
+        );
+        assert!(!AccountAccess::None.allows(AccountAccess::None) && AccountAccess::Results.allows(AccountAccess::None));
         assert!(!may(&client, Capability::Work) && !may(&client, Capability::Book));
         assert!(may(&colleague, Capability::Work) && !may(&colleague, Capability::Book));
         assert!(may(&user(Role::Admin), Capability::Admin) && !may(&user(Role::Director), Capability::Admin));

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use steward_domain::health::Scorecard;
 use steward_domain::{Account, Email, Metro, Role, Slug, User};
@@ -93,11 +93,15 @@ pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Boo
     Ok(Book::assemble(rows, today))
 }
 
-/// The rows at hand, and whether one refresh is already under way.
+/// The rows at hand. Row updates are serialized (`updating`), and accounts changed while a
+/// full refresh runs are remembered (`dirty`) and applied to its result, so neither a
+/// concurrent change nor a refresh that started earlier can put an older row back.
 #[derive(Debug, Default)]
 pub struct BookCache {
     book: RwLock<Option<Arc<Book>>>,
+    updating: Mutex<()>,
     refreshing: AtomicBool,
+    dirty: Mutex<Vec<Slug>>,
     /// Only one request builds a missing book; the others wait for it.
     pub(crate) building: tokio::sync::Mutex<()>,
 }
@@ -118,12 +122,28 @@ impl BookCache {
         !self.refreshing.swap(true, Ordering::AcqRel)
     }
 
-    pub fn end_refresh(&self) {
+    /// Installs a fully rebuilt book, with the rows of accounts changed meanwhile redone.
+    pub fn finish_refresh(&self, store: &dyn Store, card: &Scorecard, mut book: Book) -> Result<(), WebError> {
+        let _one_writer = self.updating.lock().unwrap_or_else(|p| p.into_inner());
+        let changed: Vec<Slug> = std::mem::take(&mut *self.dirty.lock().unwrap_or_else(|p| p.into_inner()));
+        for slug in &changed {
+            book = book.with_account(store, card, slug)?;
+        }
+        self.put(Arc::new(book));
+        self.refreshing.store(false, Ordering::Release);
+        Ok(())
+    }
+
+    pub fn abandon_refresh(&self) {
         self.refreshing.store(false, Ordering::Release);
     }
 
     /// Recomputes one account's row in the book at hand (nothing to do without one).
     pub fn refresh_account(&self, store: &dyn Store, card: &Scorecard, slug: &Slug) -> Result<(), WebError> {
+        let _one_writer = self.updating.lock().unwrap_or_else(|p| p.into_inner());
+        if self.refreshing.load(Ordering::Acquire) {
+            self.dirty.lock().unwrap_or_else(|p| p.into_inner()).push(slug.clone());
+        }
         let Some(book) = self.book.read().unwrap_or_else(|p| p.into_inner()).clone() else { return Ok(()) };
         let updated = book.with_account(store, card, slug)?;
         self.put(Arc::new(updated));
@@ -132,6 +152,7 @@ impl BookCache {
 
     /// Makes the book stale so the next request refreshes it in the background.
     pub fn expire(&self) {
+        let _one_writer = self.updating.lock().unwrap_or_else(|p| p.into_inner());
         let mut book = self.book.write().unwrap_or_else(|p| p.into_inner());
         if let Some(b) = book.as_ref() {
             let mut stale = (**b).clone();

@@ -4,7 +4,7 @@
 
 use crate::error::WebError;
 use std::collections::BTreeMap;
-use steward_domain::metrics::MonthMetrics;
+use steward_domain::metrics::{Cut, MonthCounts, MonthMetrics};
 use steward_domain::suppression::{ClientMonth, Suppressor};
 use steward_domain::{Account, Month};
 use steward_store::{CutKind, Store};
@@ -17,38 +17,43 @@ pub struct ClientQuery {
     pub cut: Option<String>,
 }
 
-/// The suppressed months of the whole account, or of one metro or worksite (suppressed
-/// together with its sibling cuts, which add up to the account).
+/// `by=metro|worksite`, or the whole account when absent.
+pub fn cut_kind(by: Option<&str>) -> Result<CutKind, WebError> {
+    match by {
+        None | Some("") => Ok(CutKind::All),
+        Some("metro") => Ok(CutKind::Metro),
+        Some("worksite") => Ok(CutKind::Worksite),
+        Some(_) => Err(WebError::field("by", "by is metro or worksite")),
+    }
+}
+
+/// The suppressed months of the whole account, or of one metro or worksite — suppressed
+/// together with its sibling cuts and with what the cuts leave out (people without a
+/// worksite), since all of them add up to the account's total.
 pub fn client_months(
     store: &dyn Store,
     account: &Account,
     s: Suppressor,
     q: &ClientQuery,
 ) -> Result<Vec<ClientMonth>, WebError> {
-    let kind = match q.by.as_deref() {
-        Some("metro") => CutKind::Metro,
-        Some("worksite") => CutKind::Worksite,
-        _ => CutKind::All,
-    };
-    let rows = store.metrics(&account.slug, kind, None, None)?;
+    let kind = cut_kind(q.by.as_deref())?;
+    let all = store.metrics(&account.slug, CutKind::All, None, None)?;
     let cut = q.cut.as_deref().filter(|c| !c.is_empty());
-    if kind == CutKind::All || cut.is_none() {
-        let all = if kind == CutKind::All { rows } else { store.metrics(&account.slug, CutKind::All, None, None)? };
+    let (Some(wanted), false) = (cut, kind == CutKind::All) else {
         return Ok(all.iter().map(|(cut, m, c)| s.month(&MonthMetrics::from_counts(*m, cut, c))).collect());
-    }
-    let wanted = cut.unwrap_or_default();
-    let mut by_month: BTreeMap<Month, Vec<MonthMetrics>> = BTreeMap::new();
-    for (cut, m, c) in &rows {
-        by_month.entry(*m).or_default().push(MonthMetrics::from_counts(*m, cut, c));
+    };
+    let mut by_month: BTreeMap<Month, Vec<(Cut, MonthCounts)>> = BTreeMap::new();
+    for (cut, m, c) in store.metrics(&account.slug, kind, None, None)? {
+        by_month.entry(m).or_default().push((cut, c));
     }
     let mut out = Vec::new();
-    for cuts in by_month.values() {
-        let shown = s.cuts(cuts);
-        if let Some(i) = cuts.iter().position(|m| {
-            m.metro.map(|x| x.as_str().to_owned()).or_else(|| m.worksite.clone()).as_deref() == Some(wanted)
-        }) {
-            out.push(shown[i].clone());
-        }
+    for (cut, month, total) in &all {
+        let Some(cuts) = by_month.get(month) else { continue };
+        let Some(i) = cuts.iter().position(|(c, _)| c.value() == wanted) else { continue };
+        let mut months: Vec<MonthMetrics> = cuts.iter().map(|(c, n)| MonthMetrics::from_counts(*month, c, n)).collect();
+        let covered = cuts.iter().fold(MonthCounts::default(), |sum, (_, n)| sum.plus(n));
+        months.push(MonthMetrics::from_counts(*month, cut, &total.minus(&covered)));
+        out.push(s.cuts(&months).swap_remove(i));
     }
     Ok(out)
 }

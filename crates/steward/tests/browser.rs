@@ -32,14 +32,14 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("01-sign-in");
     let am = user(Role::AccountManager);
     sign_in(&b, url, &am);
-    assert!(b.url().ends_with("/book"), "signed in, at the book: {}", b.url());
+    b.wait_for("the book after signing in", |u| u.ends_with("/book"));
     assert_eq!(b.title(), "My book · Steward");
     assert!(b.count("table.book tbody tr") >= 2, "the account manager's accounts");
     b.screenshot("02-my-book");
 
     // Sort by health, worst first, by clicking the column header.
     b.click("th[aria-sort] a[href*='sort=health']");
-    assert!(b.url().contains("sort=health"), "{}", b.url());
+    b.wait_for("the book sorted by health", |u| u.contains("sort=health"));
 
     // Open an account the account manager owns.
     let own = book()
@@ -50,6 +50,7 @@ fn people_use_steward_in_a_browser() {
         })
         .unwrap();
     b.click(&format!("a[href='/accounts/{}']", own.account.slug));
+    b.wait_for("Account 360", |u| u.ends_with(own.account.slug.as_str()));
     assert_eq!(b.text("h1"), own.account.name);
     assert!(b.count("svg.chart") >= 4, "charts drawn");
     b.screenshot("03-account-360");
@@ -58,6 +59,7 @@ fn people_use_steward_in_a_browser() {
     b.click("#kind option[value='call']");
     b.fill("#summary", "Call with the benefits lead about the fall campaign");
     b.click("form[aria-label='Log an activity'] button[type=submit]");
+    b.wait_for("the timeline", |u| u.ends_with("#timeline"));
     assert!(b.text("#timeline ol.timeline").contains("Call with the benefits lead about the fall campaign"));
     b.screenshot("04-activity-logged");
 
@@ -65,15 +67,17 @@ fn people_use_steward_in_a_browser() {
     b.fill("#title", "");
     b.fill("#due_date", "");
     b.click("form[aria-label='Add a task'] button[type=submit]");
+    b.wait_for("the form shown again", |u| u.ends_with("/tasks"));
     assert!(b.text("#title-error").contains("title is required"));
     b.screenshot("05-form-error");
 
     // My work: complete the top task.
     b.click("nav a[href='/work']");
+    b.wait_for("My work", |u| u.ends_with("/work"));
     let before = b.count("table.work tbody tr");
     let first = b.text("table.work tbody tr td:nth-child(2)");
     b.click("table.work tbody tr form[action$='/complete'] button");
-    assert!(b.url().ends_with("/work"));
+    b.wait_for("My work again", |u| u.ends_with("/work"));
     assert_eq!(b.count("table.work tbody tr"), before - 1, "{first} left the queue");
     b.screenshot("06-my-work");
 
@@ -81,25 +85,30 @@ fn people_use_steward_in_a_browser() {
     let file = s.data_dir.path().join("visits-june.csv");
     std::fs::write(&file, "visit_id,member_id,visit_date,modality,metro,status\nB1,0000001,2026-06-02,in_office,seattle,completed\nB2,0000001,2026-06-31,video,seattle,completed\n").unwrap();
     b.click("nav a[href='/imports']");
+    b.wait_for("Imports", |u| u.ends_with("/imports"));
     b.click(&format!("#account option[value='{}']", own.account.slug));
     b.click("#kind option[value='visits']");
     b.attach("#file", &file);
     b.click("form[aria-label='Upload a file'] button[type=submit]");
+    b.wait_for("the batch", |u| u.contains("/imports/"));
     assert!(b.text("h1").contains("visits-june.csv"), "the batch page");
     let errors = b.text("table.errors");
     assert!(errors.contains('3') && errors.contains("visit_date"), "the row error with its line: {errors}");
     b.screenshot("07-import-result");
     b.click("nav a[href='/imports']");
+    b.wait_for("Imports", |u| u.ends_with("/imports"));
     b.screenshot("08-imports");
     b.click("nav a[href='/tokens']");
+    b.wait_for("API tokens", |u| u.ends_with("/tokens"));
     b.screenshot("09-tokens");
 
     // Sign out; a client user sees their program with small cells suppressed.
     b.click("form[action='/sign-out'] button");
+    b.wait_for("signed out", |u| u.ends_with("/sign-in"));
     let client =
         book().users.iter().find(|u| u.role == Role::Client && u.account.as_ref() == Some(&own.account.slug)).unwrap();
     sign_in(&b, url, client.email.as_str());
-    assert!(b.url().ends_with("/client"), "{}", b.url());
+    b.wait_for("the client's program", |u| u.ends_with("/client"));
     assert!(b.source().contains("shown as “&lt;11”"));
     let mut suppressed = false;
     for w in &own.worksites {
@@ -119,6 +128,7 @@ fn people_use_steward_in_a_browser() {
     // The admin's users page.
     b.goto(&format!("{url}/sign-in"));
     sign_in(&b, url, &user(Role::Admin));
+    b.wait_for("the admin's book", |u| u.ends_with("/book"));
     b.goto(&format!("{url}/admin/users"));
     assert_eq!(b.title(), "Users · Steward");
     b.screenshot("12-admin-users");

@@ -76,13 +76,13 @@ acme,R4,2002,2024-03-20,9
     let expected = json!([
         {"month": "2024-01", "eligible_lives": 2, "eligible_employees": 1, "enrolled_members": 1, "enrollment_rate": 0.5,
          "new_enrollments": 1, "visits_in_office": 1, "visits_video": 0, "visits_remote_other": 0, "active_members_12m": 1,
-         "utilization_rate": 1.0, "visits_per_1000": 12000.0, "virtual_share": 0.0, "nps": 100.0, "nps_responses": 1, "unmatched_visits": 0},
+         "utilization_rate": 1.0, "visits_12m": 1, "visits_per_1000": 12000.0, "virtual_share": 0.0, "nps": 100.0, "nps_responses": 1, "unmatched_visits": 0},
         {"month": "2024-02", "eligible_lives": 3, "eligible_employees": 1, "enrolled_members": 2, "enrollment_rate": 2.0 / 3.0,
          "new_enrollments": 1, "visits_in_office": 0, "visits_video": 0, "visits_remote_other": 1, "active_members_12m": 2,
-         "utilization_rate": 1.0, "visits_per_1000": 8000.0, "virtual_share": 0.5, "nps": 0.0, "nps_responses": 2, "unmatched_visits": 1},
+         "utilization_rate": 1.0, "visits_12m": 2, "visits_per_1000": 8000.0, "virtual_share": 0.5, "nps": 0.0, "nps_responses": 2, "unmatched_visits": 1},
         {"month": "2024-03", "eligible_lives": 2, "eligible_employees": 2, "enrolled_members": 2, "enrollment_rate": 1.0,
          "new_enrollments": 1, "visits_in_office": 1, "visits_video": 1, "visits_remote_other": 0, "active_members_12m": 2,
-         "utilization_rate": 1.0, "visits_per_1000": 9600.0, "virtual_share": 0.5, "nps": 25.0, "nps_responses": 4, "unmatched_visits": 0}
+         "utilization_rate": 1.0, "visits_12m": 4, "visits_per_1000": 9600.0, "virtual_share": 0.5, "nps": 25.0, "nps_responses": 4, "unmatched_visits": 0}
     ]);
     assert_eq!(all, expected);
 

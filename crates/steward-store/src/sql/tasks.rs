@@ -87,13 +87,18 @@ impl<D: Driver> TaskStore for SqlStore<D> {
         self.read(|c| {
             let mut sql = format!("{SELECT} WHERE 1 = 1");
             let mut params: Vec<Value> = Vec::new();
+            // Subqueries rather than filters on the joined tables, so the task indexes serve.
             if let Some(account) = &filter.account {
                 params.push(account.as_str().into());
-                sql += &format!(" AND a.slug = ${}", params.len());
+                sql += &format!(" AND t.account_id = (SELECT id FROM accounts WHERE slug = ${})", params.len());
             }
             if let Some(owner) = &filter.owner {
                 params.push(owner.as_str().into());
-                sql += &format!(" AND u.email = ${}", params.len());
+                sql += &format!(" AND t.owner_id = (SELECT id FROM users WHERE email = ${})", params.len());
+            }
+            if let Some(department) = filter.department {
+                params.push(department.as_str().into());
+                sql += &format!(" AND t.department = ${}", params.len());
             }
             if let Some(status) = filter.status {
                 params.push(status.as_str().into());

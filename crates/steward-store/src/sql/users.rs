@@ -52,6 +52,15 @@ impl<D: Driver> UserStore for SqlStore<D> {
         self.read(|c| c.query(&format!("{SELECT} ORDER BY u.email"), &[])?.iter().map(user).collect())
     }
 
+    fn internal_users(&self) -> Result<Vec<User>> {
+        self.read(|c| {
+            c.query(&format!("{SELECT} WHERE u.active AND u.role <> 'client' ORDER BY u.name, u.email"), &[])?
+                .iter()
+                .map(user)
+                .collect()
+        })
+    }
+
     fn password_hash(&self, email: &Email) -> Result<Option<String>> {
         self.read(|c| {
             c.query_one("SELECT password_hash FROM users WHERE email = $1 AND active", &[email.as_str().into()])?

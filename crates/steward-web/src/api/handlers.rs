@@ -19,10 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::Suppressor;
-use steward_domain::{
-    ActivityKind, Email, ImportKind, Month, NewActivity, NewTask, Priority, Role, Slug, TaskSource, TaskStatus,
-};
-use steward_store::{CutKind, TaskFilter};
+use steward_domain::{ActivityKind, Email, ImportKind, Month, NewActivity, NewTask, Priority, Role, TaskSource};
+use steward_store::TaskFilter;
 
 /// A query string, refused with the API's error body when it does not parse.
 #[derive(Debug)]
@@ -54,6 +52,14 @@ impl<T: DeserializeOwned> FromRequest<App> for J<T> {
     }
 }
 
+/// An optional query or body value of a domain type; an empty one is absent.
+fn optional<T: std::str::FromStr>(value: Option<&str>, field: &str, problem: &str) -> Result<Option<T>, WebError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => v.parse().map(Some).map_err(|_| WebError::field(field, problem)),
+        None => Ok(None),
+    }
+}
+
 /// `{"items": [...], "page": N, "per_page": M, "total": T}`.
 #[derive(Debug, Serialize)]
 pub struct Page<T> {
@@ -75,7 +81,12 @@ fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Page<T
     let page = page.unwrap_or(1).max(1);
     let per_page = per_page.unwrap_or(crate::book::DEFAULT_PER_PAGE).clamp(1, crate::book::MAX_PER_PAGE);
     let total = all.len();
-    Page { items: all.into_iter().skip((page - 1) * per_page).take(per_page).collect(), page, per_page, total }
+    Page {
+        items: all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect(),
+        page,
+        per_page,
+        total,
+    }
 }
 
 pub async fn not_found() -> ApiError {
@@ -151,7 +162,7 @@ pub async fn account(
     let (today, card) = (app.today(), app.config().scorecard.clone());
     let body = app
         .run(move |store| {
-            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
+            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::None)?;
             if access == AccountAccess::Results {
                 return Ok(serde_json::json!({ "slug": account.slug, "name": account.name }));
             }
@@ -163,7 +174,7 @@ pub async fn account(
                 "worksites": worksites.iter().map(|w| serde_json::json!({ "name": w.name, "metro": w.metro })).collect::<Vec<_>>(),
                 "version": account.version,
             });
-            if access >= AccountAccess::Read {
+            if access.allows(AccountAccess::Read) {
                 let data = steward_health::history::AccountData::load(store, &account.slug)?;
                 let s = steward_health::AccountSummary::of(&data, &card, today);
                 body["health"] = serde_json::to_value(&s.health).unwrap_or_default();
@@ -207,20 +218,12 @@ pub async fn metrics(
     Q(q): Q<MetricsQuery>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
     let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
-    let kind = match q.by.as_deref() {
-        None | Some("") => CutKind::All,
-        Some("metro") => CutKind::Metro,
-        Some("worksite") => CutKind::Worksite,
-        Some(_) => return Err(WebError::field("by", "by is metro or worksite").into()),
-    };
+    let kind = crate::results::cut_kind(q.by.as_deref())?;
     let threshold = app.config().suppression_threshold;
     let items = app
         .run(move |store| {
-            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
             let in_range = |m: Month| from.is_none_or(|f| m >= f) && to.is_none_or(|t| m <= t);
-            if access == AccountAccess::Basics {
-                return Err(WebError::Forbidden);
-            }
             if authz::sees_suppressed(&user) {
                 let cq = ClientQuery { by: q.by.clone(), cut: q.cut.clone() };
                 let months = client_months(store, &account, Suppressor::new(threshold), &cq)?;
@@ -239,7 +242,7 @@ pub async fn metrics(
                 .collect())
         })
         .await?;
-    Ok(Json(paged(items, q.page, q.per_page.or(Some(crate::book::MAX_PER_PAGE)))))
+    Ok(Json(paged(items, q.page, q.per_page)))
 }
 
 pub async fn health(
@@ -259,7 +262,7 @@ pub async fn health(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(Json(paged(months, p.page, p.per_page.or(Some(crate::book::MAX_PER_PAGE)))))
+    Ok(Json(paged(months, p.page, p.per_page)))
 }
 
 pub async fn contacts(
@@ -355,38 +358,13 @@ pub async fn tasks(
 ) -> ApiResult<Json<Page<steward_domain::Task>>> {
     authz::check(&user, Capability::Work)?;
     let filter = TaskFilter {
-        account: q
-            .account
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(Slug::parse)
-            .transpose()
-            .map_err(|_| WebError::field("account", "not an account slug"))?,
-        owner: q
-            .owner
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(Email::parse)
-            .transpose()
-            .map_err(|_| WebError::field("owner", "not an e-mail address"))?,
-        status: q
-            .status
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .map(str::parse::<TaskStatus>)
-            .transpose()
-            .map_err(|_| WebError::field("status", "status is open, done or dismissed"))?,
+        department: None,
+        account: optional(q.account.as_deref(), "account", "not an account slug")?,
+        owner: optional(q.owner.as_deref(), "owner", "not an e-mail address")?,
+        status: optional(q.status.as_deref(), "status", "status is open, done or dismissed")?,
     };
     let tasks = app
-        .run(move |store| {
-            let all = store.tasks(&filter)?;
-            // A colleague sees only what is assigned to them or their department.
-            Ok(if user.role == Role::Colleague {
-                all.into_iter().filter(|t| authz::is_assigned(&user, t)).collect()
-            } else {
-                all
-            })
-        })
+        .run(move |store| Ok(store.tasks(&filter)?.into_iter().filter(|t| authz::may_see_task(&user, t)).collect()))
         .await?;
     Ok(Json(paged(tasks, q.page, q.per_page)))
 }
@@ -396,14 +374,15 @@ pub async fn task(
     ApiCaller(user): ApiCaller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<steward_domain::Task>> {
-    authz::check(&user, Capability::Work).map_err(|_| WebError::NotFound(format!("task {id}")))?;
     let task = app
         .run(move |store| {
             let task = store.task(id)?;
-            if user.role == Role::Colleague && !authz::is_assigned(&user, &task) {
-                return Err(WebError::Forbidden);
+            match authz::may_see_task(&user, &task) {
+                true => Ok(task),
+                // A client may not learn that any task exists.
+                false if user.role == Role::Client => Err(WebError::NotFound(format!("task {id}"))),
+                false => Err(WebError::Forbidden),
             }
-            Ok(task)
         })
         .await?;
     Ok(Json(task))
@@ -431,18 +410,8 @@ pub async fn create_task(
     if body.title.trim().is_empty() {
         return Err(WebError::field("title", "a title is required").into());
     }
-    let owner = body
-        .owner
-        .as_deref()
-        .map(Email::parse)
-        .transpose()
-        .map_err(|_| WebError::field("owner", "not an e-mail address"))?;
-    let priority = body
-        .priority
-        .as_deref()
-        .map(str::parse::<Priority>)
-        .transpose()
-        .map_err(|_| WebError::field("priority", "priority is low, normal, high or urgent"))?;
+    let owner = optional(body.owner.as_deref(), "owner", "not an e-mail address")?;
+    let priority = optional(body.priority.as_deref(), "priority", "priority is low, normal, high or urgent")?;
     let task = app
         .run(move |store| {
             let (account, _) = authz::load_account(store, &user, &body.account, AccountAccess::Write)?;
@@ -540,7 +509,12 @@ pub async fn work(
 ) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
     authz::check(&user, Capability::Work)?;
     let (today, card) = (app.today(), app.config().scorecard.clone());
-    let rows = app.run(move |store| Ok(steward_health::work::queue(store, &card, &user.email, today)?)).await?;
+    let rows = app
+        .run(move |store| Ok(steward_health::work::ranked(store, &card, &user, today)?))
+        .await?
+        .into_iter()
+        .map(|(row, _)| row)
+        .collect();
     Ok(Json(paged(rows, p.page, p.per_page)))
 }
 
@@ -560,13 +534,7 @@ pub async fn imports(
     Q(q): Q<ImportsQuery>,
 ) -> ApiResult<Json<Page<steward_domain::ImportBatch>>> {
     authz::check(&user, Capability::Imports)?;
-    let account = q
-        .account
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(Slug::parse)
-        .transpose()
-        .map_err(|_| WebError::field("account", "not an account slug"))?;
+    let account = optional(q.account.as_deref(), "account", "not an account slug")?;
     let batches = app.run(move |store| Ok(store.imports(account.as_ref())?)).await?;
     Ok(Json(paged(batches, q.page, q.per_page)))
 }

@@ -49,7 +49,7 @@ fn schemas() -> Value {
             "month": month, "metro": nullable("string"), "worksite": nullable("string"),
             "eligible_lives": hidden, "eligible_employees": count, "enrolled_members": hidden, "enrollment_rate": rate,
             "new_enrollments": count, "visits_in_office": hidden, "visits_video": hidden, "visits_remote_other": hidden,
-            "active_members_12m": hidden, "utilization_rate": rate, "visits_per_1000": nullable("number"),
+            "active_members_12m": hidden, "utilization_rate": rate, "visits_12m": hidden, "visits_per_1000": nullable("number"),
             "virtual_share": rate, "nps": nullable("number"), "nps_responses": hidden, "unmatched_visits": nullable("integer")
         })),
         "HealthMonth": object(&["month", "score", "band", "insufficient_data", "drivers"], json!({

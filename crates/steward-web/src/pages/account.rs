@@ -74,7 +74,7 @@ fn load(
         Some(e) => store.user(e).ok().map(|u| u.name),
         None => None,
     };
-    if access < AccountAccess::Read {
+    if !access.allows(AccountAccess::Read) {
         // A colleague sees the basics and their own tasks there.
         let tasks = open.into_iter().filter(|t| authz::is_assigned(user, t)).collect();
         return Ok(Loaded {
@@ -105,7 +105,7 @@ fn load(
         }
         _ => data.metrics.clone(),
     };
-    let owners = store.users()?.into_iter().filter(authz::may_own_tasks).collect();
+    let owners = store.internal_users()?;
     Ok(Loaded {
         contacts: store.contacts(&account.slug)?,
         activities: store.activities(&account.slug, 50)?,
@@ -171,7 +171,7 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
 
 fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormState>) -> Value {
     let a = &l.account;
-    let read = l.access >= AccountAccess::Read;
+    let read = l.access.allows(AccountAccess::Read);
     let scope = views::scope_label(q.by.as_deref(), q.cut.as_deref(), "whole account");
     let mut metros: Vec<_> = l.worksites.iter().map(|w| w.metro).collect();
     metros.sort();
@@ -198,7 +198,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         employees => a.employee_count.map(thousands),
         worksites => l.worksites.iter().map(|w| context! { name => w.name, metro => w.metro.display_name(), headcount => w.headcount.map(thousands) }).collect::<Vec<_>>(),
         read => read,
-        write => l.access >= AccountAccess::Write,
+        write => l.access.allows(AccountAccess::Write),
         arr => summary.and_then(|s| s.arr).map(|m| m.short()),
         renewal => contract.map(|c| context! {
             end => c.end_date.to_string(),

@@ -121,6 +121,10 @@ pub async fn invite(State(app): State<App>, viewer: Viewer, Form(f): Form<Invite
         Err(WebError::Invalid { message, .. }) => {
             show_users(&app, &viewer, again(BTreeMap::from([("email".to_owned(), message)])), None).await
         }
+        Err(WebError::NotFound(what)) => {
+            let problem = format!("{what} not found; choose one of the list");
+            show_users(&app, &viewer, again(BTreeMap::from([("account".to_owned(), problem)])), None).await
+        }
         Err(e) => Err(e.into()),
     }
 }

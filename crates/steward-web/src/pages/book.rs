@@ -18,7 +18,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<BookQu
     let total = totals(&rows);
     let (page, per_page) = (q.page(), q.per_page());
     let pages = rows.len().div_ceil(per_page).max(1);
-    let shown: Vec<_> = rows.iter().skip((page - 1) * per_page).take(per_page).collect();
+    let shown: Vec<_> = rows.iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
     let owner = q.owner_for(&viewer.user);
     // Links keep every filter and change one thing.
     let link = |change: &dyn Fn(&mut BookQuery)| {

@@ -55,7 +55,7 @@ async fn show(
             let accounts: Vec<(String, String)> = store
                 .accounts()?
                 .into_iter()
-                .filter(|a| authz::account_access(&user, a, false) >= AccountAccess::Write)
+                .filter(|a| authz::account_access(&user, a, false).allows(AccountAccess::Write))
                 .map(|a| (a.slug.to_string(), a.name))
                 .collect();
             Ok((batches, accounts))
@@ -80,30 +80,43 @@ pub async fn list(State(app): State<App>, viewer: Viewer, Query(q): Query<ListQu
     show(&app, &viewer, q.account, BTreeMap::new(), BTreeMap::new()).await
 }
 
-/// Reads the multipart form; the file is held in memory up to the upload limit.
-async fn read_form(mut form: Multipart) -> Result<(BTreeMap<String, String>, Option<(String, Vec<u8>)>), WebError> {
+/// Reads the multipart form; the file is held in memory up to the upload limit. The form
+/// puts its CSRF token first, so a forged upload is refused before its file is read.
+async fn read_form(
+    viewer: &Viewer,
+    mut form: Multipart,
+) -> Result<(BTreeMap<String, String>, Option<(String, Vec<u8>)>), WebError> {
+    let cut_short =
+        |e: axum::extract::multipart::MultipartError| WebError::invalid(format!("the upload was cut short: {e}"));
     let mut fields = BTreeMap::new();
     let mut file = None;
-    while let Some(field) =
-        form.next_field().await.map_err(|e| WebError::invalid(format!("the upload was cut short: {e}")))?
-    {
+    let mut checked = false;
+    while let Some(field) = form.next_field().await.map_err(cut_short)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if name != "csrf" && !checked {
+            return Err(WebError::Csrf);
+        }
         if name == "file" {
             let file_name = field.file_name().unwrap_or("upload").to_owned();
-            let bytes = field.bytes().await.map_err(|e| WebError::invalid(format!("the upload was cut short: {e}")))?;
-            file = Some((file_name, bytes.to_vec()));
+            file = Some((file_name, field.bytes().await.map_err(cut_short)?.to_vec()));
         } else {
-            let text = field.text().await.map_err(|e| WebError::invalid(format!("the upload was cut short: {e}")))?;
+            let text = field.text().await.map_err(cut_short)?;
+            if name == "csrf" {
+                viewer.check_csrf(&text)?;
+                checked = true;
+            }
             fields.insert(name, text);
         }
+    }
+    if !checked {
+        return Err(WebError::Csrf);
     }
     Ok((fields, file))
 }
 
 pub async fn upload(State(app): State<App>, viewer: Viewer, form: Multipart) -> PageResult {
     authz::check(&viewer.user, Capability::Imports)?;
-    let (fields, file) = read_form(form).await?;
-    viewer.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or_default())?;
+    let (fields, file) = read_form(&viewer, form).await?;
     let mut errors = crate::forms::FieldErrors::default();
     let account = errors.text("account", fields.get("account").map(String::as_str).unwrap_or_default(), "An account");
     let kind: Option<ImportKind> =

@@ -37,7 +37,12 @@ pub fn routes() -> Router<App> {
         .route("/tasks/{id}/complete", post(tasks::complete))
         .route("/tasks/{id}/snooze", post(tasks::snooze))
         .route("/tasks/{id}/reassign", post(tasks::reassign))
-        .route("/imports", get(imports::list).post(imports::upload))
+        .route(
+            "/imports",
+            get(imports::list)
+                .post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::upload::MAX_UPLOAD_BYTES)),
+        )
         .route("/imports/{id}", get(imports::batch))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{email}", post(admin::edit_user))
@@ -101,15 +106,6 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
 fn render(template: &str, viewer: &Viewer, active: &str, title: &str, page: Value) -> PageResult {
     let html = crate::templates::render(template, context! { layout => layout(viewer, active), title, page })?;
     Ok(Html(html).into_response())
-}
-
-/// A path to go back to after a form, only on this site.
-fn back_to(path: &str, fallback: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") {
-        path.to_owned()
-    } else {
-        fallback.to_owned()
-    }
 }
 
 /// A stale version: say so, and offer the page again with the record as it is now.

@@ -1,9 +1,10 @@
 //! Completing, snoozing and reassigning a task from any page, each naming the version it
 //! saw: a task someone changed meanwhile is a conflict, never overwritten.
 
-use super::{back_to, conflict_page};
+use super::conflict_page;
 use crate::app::App;
 use crate::auth::Viewer;
+use crate::auth::safe_path;
 use crate::error::{PageResult, WebError};
 use crate::tasks::{Change, apply};
 use axum::extract::{Form, Path, State};
@@ -27,7 +28,7 @@ pub struct TaskAction {
 
 async fn act(app: App, viewer: Viewer, id: i64, form: TaskAction, change: Change) -> PageResult {
     viewer.check_csrf(&form.csrf)?;
-    let back = back_to(&form.back, "/work");
+    let back = safe_path(&form.back, "/work").to_owned();
     let user = viewer.user.clone();
     let version = form.version;
     let task =

@@ -7,9 +7,8 @@ use crate::authz::{self, Capability};
 use crate::error::PageResult;
 use axum::extract::State;
 use minijinja::{Value, context};
-use std::collections::{BTreeMap, HashMap};
-use steward_domain::{Task, TaskStatus};
-use steward_store::TaskFilter;
+use std::collections::BTreeMap;
+use steward_domain::Task;
 
 /// A task as a table row shows it.
 pub fn task_row(t: &Task, today: chrono::NaiveDate) -> Value {
@@ -52,31 +51,21 @@ fn category(reason: &str) -> &'static str {
 
 pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
     authz::check(&viewer.user, Capability::Work)?;
-    let (email, today, card) = (viewer.user.email.clone(), app.today(), app.config().scorecard.clone());
-    let (rows, tasks, owners) = app
+    let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
+    let (rows, owners) = app
         .run(move |store| {
-            let rows = steward_health::work::queue(store, &card, &email, today)?;
-            let open: HashMap<i64, Task> = store
-                .tasks(&TaskFilter { status: Some(TaskStatus::Open), ..TaskFilter::default() })?
-                .into_iter()
-                .map(|t| (t.id, t))
-                .collect();
-            let owners: Vec<(String, String)> = store
-                .users()?
-                .into_iter()
-                .filter(authz::may_own_tasks)
-                .map(|u| (u.email.to_string(), u.name))
-                .collect();
-            Ok((rows, open, owners))
+            let rows = steward_health::work::ranked(store, &card, &user, today)?;
+            let owners: Vec<(String, String)> =
+                store.internal_users()?.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
+            Ok((rows, owners))
         })
         .await?;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let queue: Vec<Value> = rows
         .iter()
-        .filter_map(|r| {
-            let task = tasks.get(&r.task_id)?;
+        .map(|(r, task)| {
             *counts.entry(category(&r.reason)).or_default() += 1;
-            Some(context! { rank => r.rank, reason => r.reason, score => format!("{:.0}", r.score), task => task_row(task, today) })
+            context! { rank => r.rank, reason => r.reason, score => format!("{:.0}", r.score), task => task_row(task, today) }
         })
         .collect();
     let page = context! {

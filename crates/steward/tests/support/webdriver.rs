@@ -101,6 +101,22 @@ impl Browser {
         self.call("GET", "/url", None).as_str().unwrap_or_default().to_owned()
     }
 
+    /// Waits up to ten seconds for the page's path to satisfy `want` (a form's navigation
+    /// may still be under way when a click returns); returns the URL.
+    pub fn wait_for(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let url = self.url();
+            let ready =
+                self.call("POST", "/execute/sync", Some(json!({ "script": "return document.readyState", "args": [] })));
+            if want(&url) && ready == "complete" {
+                return url;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "waited for {what}; still at {url}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn title(&self) -> String {
         self.call("GET", "/title", None).as_str().unwrap_or_default().to_owned()
     }

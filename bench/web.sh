@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Page latency under load, measured with wrk from a second process against a release
+# `steward serve`: My book (an account manager's, and a page of the director's whole book),
+# Account 360, My work — next to /healthz, a trivial endpoint of the same server, in the
+# same run. On the demo book (30 accounts) and at company scale (6,000 accounts).
+# usage: bench/web.sh [demo|company|both] [SECONDS_PER_PAGE] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale=${1:-both}
+secs=${2:-20}
+conns=${3:-4}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+cargo build --release --quiet
+bin="$PWD/target/release/steward"
+work=$(mktemp -d)
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+as_of=2026-11-26
+password=bench-password-1
+
+sign_in() { # url email cookie-jar
+  local page csrf
+  page=$(curl -s -c "$3" -b "$3" "$1/sign-in")
+  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<< "$page" | head -1 | sed 's/.*value="//; s/"$//')
+  curl -s -o /dev/null -c "$3" -b "$3" --data-urlencode "email=$2" --data-urlencode "password=$password" \
+    --data-urlencode "csrf=$csrf" --data-urlencode "next=/" "$1/sign-in"
+  awk '$6 == "steward_session" {print "steward_session=" $7}' "$3"
+}
+
+measure() { # label url cookie
+  local out
+  out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Cookie: $3" "$2")
+  awk -v label="$1" '
+    /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /Requests\/sec/ {rps = $2}
+    /Non-2xx/ {bad = $NF}
+    END { printf "  %-44s p50 %8s  p99 %8s  %8s req/s%s\n", label, p50, p99, rps, bad ? "  NON-2xx: " bad : "" }' <<< "$out"
+}
+
+run() { # name demo-args...
+  local name=$1; shift
+  local data="$work/$name"
+  echo "== $name: building the book (not timed)…"
+  "$bin" --data-dir "$data" demo --no-serve --as-of "$as_of" --password "$password" "$@" > /dev/null 2> "$work/$name.log"
+  tail -1 "$work/$name.log"
+  "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 --today "$as_of" > "$work/$name.serve" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do grep -q "serving on" "$work/$name.serve" && break; sleep 0.1; done
+  local url
+  url=$(grep -o 'http://[0-9.:]*' "$work/$name.serve" | head -1)
+  local am director slug
+  am=$("$bin" --data-dir "$data" users list --json | python3 -c "import json,sys; print([u['email'] for u in json.load(sys.stdin) if u['role'] == 'account_manager'][0])")
+  director=$("$bin" --data-dir "$data" users list --json | python3 -c "import json,sys; print([u['email'] for u in json.load(sys.stdin) if u['role'] == 'director'][0])")
+  slug=$("$bin" --data-dir "$data" accounts list --json | python3 -c "import json,sys; print([a['slug'] for a in json.load(sys.stdin) if a['owner'] == '$am' and a['status'] == 'live'][0])")
+  local am_cookie dir_cookie
+  am_cookie=$(sign_in "$url" "$am" "$work/$name.am.jar")
+  dir_cookie=$(sign_in "$url" "$director" "$work/$name.dir.jar")
+  curl -s -o /dev/null -H "Cookie: $dir_cookie" "$url/book?owner=all"   # the first request builds the book
+  echo "   $(nproc) cores, wrk -t1 -c$conns -d${secs}s, server and wrk on the same machine"
+  measure "/healthz (trivial, same server)" "$url/healthz" "$am_cookie"
+  measure "My book (account manager)" "$url/book" "$am_cookie"
+  measure "Book, page 1 of every account (director)" "$url/book?owner=all&sort=health" "$dir_cookie"
+  measure "Account 360 ($slug)" "$url/accounts/$slug" "$am_cookie"
+  measure "My work (account manager)" "$url/work" "$am_cookie"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+}
+
+case "$scale" in
+  demo) run demo ;;
+  company) run company --accounts 6000 --lives-per-account 40 ;;
+  both) run demo; run company --accounts 6000 --lives-per-account 40 ;;
+  *) echo "usage: bench/web.sh [demo|company|both] [SECONDS] [CONNECTIONS]" >&2; exit 2 ;;
+esac
