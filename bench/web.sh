@@ -4,6 +4,7 @@
 # Account 360, My work — next to /healthz, a trivial endpoint of the same server, in the
 # same run. On the demo book (30 accounts) and at company scale (6,000 accounts).
 # usage: bench/web.sh [demo|company|both] [SECONDS_PER_PAGE] [CONNECTIONS]
+# With BENCH_BOOKS=DIR the books are kept in DIR and reused by later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-both}
@@ -38,10 +39,14 @@ measure() { # label url cookie
 
 run() { # name demo-args...
   local name=$1; shift
-  local data="$work/$name"
-  echo "== $name: building the book (not timed)…"
-  "$bin" --data-dir "$data" demo --no-serve --as-of "$as_of" --password "$password" "$@" > /dev/null 2> "$work/$name.log"
-  tail -1 "$work/$name.log"
+  local data="${BENCH_BOOKS:-$work}/$name"
+  if [ -f "$data/steward.db" ]; then
+    echo "== $name: reusing the book in $data"
+  else
+    echo "== $name: building the book (not timed)…"
+    "$bin" --data-dir "$data" demo --no-serve --as-of "$as_of" --password "$password" "$@" > /dev/null 2> "$work/$name.log"
+    tail -1 "$work/$name.log"
+  fi
   "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 --today "$as_of" > "$work/$name.serve" 2>&1 &
   server=$!
   for _ in $(seq 100); do grep -q "serving on" "$work/$name.serve" && break; sleep 0.1; done

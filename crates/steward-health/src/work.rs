@@ -161,7 +161,7 @@ pub struct WorkRow {
 }
 
 /// What ranks tasks of one account (worked out once per account).
-fn account_inputs(
+pub fn account_inputs(
     store: &dyn steward_store::Store,
     card: &steward_domain::health::Scorecard,
     account: &steward_domain::Slug,
@@ -193,6 +193,17 @@ pub fn ranked(
     who: &steward_domain::User,
     today: NaiveDate,
 ) -> steward_store::Result<Vec<(WorkRow, steward_domain::Task)>> {
+    ranked_with(store, who, today, |account| account_inputs(store, card, account, today))
+}
+
+/// [`ranked`], with each account's part of the rank from `account_inputs` (read once per
+/// account): a caller that already holds the accounts' summaries passes them in.
+pub fn ranked_with(
+    store: &dyn steward_store::Store,
+    who: &steward_domain::User,
+    today: NaiveDate,
+    mut account_inputs: impl FnMut(&steward_domain::Slug) -> steward_store::Result<RankInputs>,
+) -> steward_store::Result<Vec<(WorkRow, steward_domain::Task)>> {
     use std::collections::HashMap;
     use steward_domain::{Role, TaskStatus};
     use steward_store::TaskFilter;
@@ -209,7 +220,7 @@ pub fn ranked(
             Some(a) => match per_account.get(a) {
                 Some(i) => i.clone(),
                 None => {
-                    let i = account_inputs(store, card, a, today)?;
+                    let i = account_inputs(a)?;
                     per_account.insert(a.clone(), i.clone());
                     i
                 }

@@ -5,12 +5,14 @@ use crate::book::{Book, BookCache};
 use crate::error::WebError;
 use axum::Router;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use steward_domain::Slug;
 use steward_domain::health::Scorecard;
+use steward_domain::{Slug, Task, User};
 use steward_health::playbooks::Playbooks;
+use steward_health::work::{self, RankInputs, WorkRow};
 use steward_ingest::Pseudonymizer;
 use steward_store::Store;
 
@@ -118,6 +120,23 @@ impl App {
         let book = Arc::new(self.run(move |store| crate::book::load(store, &card, today)).await?);
         cache.put(Arc::clone(&book));
         Ok(book)
+    }
+
+    /// The user's ranked queue: their tasks read fresh, each account's part of the rank
+    /// (renewal, ARR, health) taken from the book's rows rather than read again.
+    pub(crate) async fn work_queue(&self, user: User) -> Result<Vec<(WorkRow, Task)>, WebError> {
+        let book = self.book().await?;
+        let (today, card) = (self.today(), self.config().scorecard.clone());
+        self.run(move |store| {
+            let known: HashMap<&str, &RankInputs> =
+                book.rows.iter().map(|r| (r.slug.as_str(), &r.rank_inputs)).collect();
+            let inputs = |slug: &Slug| match known.get(slug.as_str()) {
+                Some(i) => Ok((*i).clone()),
+                None => work::account_inputs(store, &card, slug, today),
+            };
+            Ok(work::ranked_with(store, &user, today, inputs)?)
+        })
+        .await
     }
 
     /// After a change to one account through this process: its book row is worked out

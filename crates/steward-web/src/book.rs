@@ -87,9 +87,11 @@ impl Book {
     }
 }
 
+/// Every account's row, accounts in parallel (each reads only its own data).
 pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Book, WebError> {
+    use rayon::prelude::*;
     let names = names(store)?;
-    let rows = store.accounts()?.iter().map(|a| row(store, card, today, a, &names)).collect::<Result<_, _>>()?;
+    let rows = store.accounts()?.par_iter().map(|a| row(store, card, today, a, &names)).collect::<Result<_, _>>()?;
     Ok(Book::assemble(rows, today))
 }
 

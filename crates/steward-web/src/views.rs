@@ -217,6 +217,9 @@ pub struct BookRow {
     pub renewal_quarter: Option<String>,
     pub days_to_notice: Option<i64>,
     pub sparkline: String,
+    /// The account's part of a task's rank in My work.
+    #[serde(skip)]
+    pub rank_inputs: steward_health::work::RankInputs,
 }
 
 /// "2027-Q1".
@@ -254,6 +257,7 @@ impl BookRow {
             renewal_quarter: summary.renewal().map(quarter),
             days_to_notice: summary.notice_deadline().map(|d| (d - today).num_days()),
             sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
+            rank_inputs: steward_health::work::RankInputs::for_account(summary),
         }
     }
 }

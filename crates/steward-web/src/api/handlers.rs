@@ -508,13 +508,7 @@ pub async fn work(
     Q(p): Q<Paging>,
 ) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
     authz::check(&user, Capability::Work)?;
-    let (today, card) = (app.today(), app.config().scorecard.clone());
-    let rows = app
-        .run(move |store| Ok(steward_health::work::ranked(store, &card, &user, today)?))
-        .await?
-        .into_iter()
-        .map(|(row, _)| row)
-        .collect();
+    let rows = app.work_queue(user).await?.into_iter().map(|(row, _)| row).collect();
     Ok(Json(paged(rows, p.page, p.per_page)))
 }
 

@@ -51,15 +51,10 @@ fn category(reason: &str) -> &'static str {
 
 pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
     authz::check(&viewer.user, Capability::Work)?;
-    let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
-    let (rows, owners) = app
-        .run(move |store| {
-            let rows = steward_health::work::ranked(store, &card, &user, today)?;
-            let owners: Vec<(String, String)> =
-                store.internal_users()?.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
-            Ok((rows, owners))
-        })
-        .await?;
+    let today = app.today();
+    let rows = app.work_queue(viewer.user.clone()).await?;
+    let owners = app.run(|store| Ok(store.internal_users()?)).await?;
+    let owners: Vec<(String, String)> = owners.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let queue: Vec<Value> = rows
         .iter()
