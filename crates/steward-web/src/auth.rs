@@ -3,10 +3,10 @@
 
 use crate::app::App;
 use crate::credentials;
-use crate::error::{ApiError, PageError, PageResult, WebError};
+use crate::error::{ApiError, PageError, PageResult, SignInFirst, WebError};
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -45,17 +45,30 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 impl FromRequestParts<App> for Viewer {
-    type Rejection = PageError;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        // A page asked for while signed out comes back after signing in (GETs only: a
+        // form posted without a session cannot be replayed).
+        let sign_in = || {
+            let next = if parts.method == axum::http::Method::GET {
+                parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned()
+            } else {
+                "/".to_owned()
+            };
+            SignInFirst { next }.into_response()
+        };
         let Some(session) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
-            return Err(WebError::Unauthenticated.into());
+            return Err(sign_in());
         };
         let digest = secret_digest(&session);
-        let user = app.run(move |store| Ok(store.session_user(&digest, chrono::Utc::now())?)).await?;
+        let user = app
+            .run(move |store| Ok(store.session_user(&digest, chrono::Utc::now())?))
+            .await
+            .map_err(|e| PageError(e).into_response())?;
         match user {
             Some(user) => Ok(Viewer { user, csrf: credentials::csrf_token(&session) }),
-            None => Err(WebError::Unauthenticated.into()),
+            None => Err(sign_in()),
         }
     }
 }

@@ -160,6 +160,27 @@ impl IntoResponse for ApiError {
 #[derive(Debug)]
 pub struct PageError(pub WebError);
 
+/// Signed out on a page: sign in, then come back to it.
+#[derive(Debug)]
+pub struct SignInFirst {
+    pub next: String,
+}
+
+impl IntoResponse for SignInFirst {
+    fn into_response(self) -> Response {
+        let next: String = self
+            .next
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let to = if next.is_empty() || next == "/" { "/sign-in".to_owned() } else { format!("/sign-in?next={next}") };
+        Redirect::to(&to).into_response()
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = self.0;

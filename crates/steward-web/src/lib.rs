@@ -24,6 +24,7 @@ mod tasks;
 mod templates;
 mod upload;
 mod views;
+mod writes;
 
 pub use app::{App, WebConfig, router, serve, serve_until};
 pub use error::WebError;

@@ -130,7 +130,11 @@ pub enum TokensCommand {
 
 #[derive(Debug, Args)]
 pub struct TokenCreateArgs {
-    pub email: String,
+    /// The user the token acts as (or `--user EMAIL`).
+    #[arg(required_unless_present = "user", conflicts_with = "user")]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub user: Option<String>,
     /// What the token is for ("nightly eligibility loader").
     #[arg(long)]
     pub name: String,

@@ -41,6 +41,7 @@ cases!(
     admin_invites_and_deactivates,
     tokens_page_creates_and_revokes,
     the_book_shows_a_change_at_once,
+    two_servers_share_one_database,
 );
 
 /// An account the fixture's account manager owns and one they do not (both live).
@@ -65,8 +66,22 @@ fn client_of(slug: &str) -> String {
 
 fn sign_in_and_out(s: &Server) {
     let mut c = s.client();
-    let r = c.get("/book");
-    assert_eq!((r.status, r.location.as_deref()), (303, Some("/sign-in")));
+    let r = c.get("/book?sort=arr");
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/sign-in?next=/book%3Fsort%3Darr")));
+    // Signing in from there comes back to the page asked for.
+    let mut back = s.client();
+    let form = back.get("/sign-in?next=/book%3Fsort%3Darr");
+    assert!(form.body.contains(r#"name="next" value="&#x2f;book?sort=arr""#), "{}", form.body);
+    let r = back.post_form(
+        "/sign-in",
+        &[
+            ("email", &user(Role::Director)),
+            ("password", web_support::PASSWORD),
+            ("csrf", &form.csrf()),
+            ("next", "/book?sort=arr"),
+        ],
+    );
+    assert_eq!(r.location.as_deref(), Some("/book?sort=arr"));
     let r = c.sign_in(&user(Role::AccountManager), "wrong password");
     assert_eq!(r.status, 401);
     assert!(r.body.contains("do not match an active user"), "{}", r.body);
@@ -82,7 +97,7 @@ fn sign_in_and_out(s: &Server) {
     // Signing out needs the form's CSRF token.
     assert_eq!(c.post_form("/sign-out", &[("csrf", "forged")]).status, 403);
     assert_eq!(c.post_form("/sign-out", &[("csrf", &book.csrf())]).status, 303);
-    assert_eq!(c.get("/book").status, 303, "the session ended");
+    assert_eq!(c.get("/book").location.as_deref(), Some("/sign-in?next=/book"), "the session ended");
     // An unknown e-mail gets the same answer as a wrong password.
     let r = c.sign_in("nobody@steward.example", web_support::PASSWORD);
     assert_eq!(r.status, 401);
@@ -206,6 +221,7 @@ fn account_360_tells_the_story(s: &Server) {
     let mut c = s.signed_in(&user(Role::AccountManager));
     let page = c.get(&format!("/accounts/{own}"));
     assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("worksite"), "the header lists the worksites");
     for part in [
         "Health",
         "Key numbers",
@@ -592,7 +608,7 @@ fn every_route_for_every_role(s: &Server) {
     let mut anonymous = s.client();
     for (_, path, _) in pages.iter().filter(|(m, _, _)| *m == "GET") {
         let r = anonymous.get(path);
-        if (r.status, r.location.as_deref()) != (303, Some("/sign-in")) {
+        if r.status != 303 || !r.location.as_deref().is_some_and(|l| l.starts_with("/sign-in")) {
             failures.push(format!("anonymous GET {path}: {}", r.status));
         }
     }
@@ -789,4 +805,37 @@ fn the_book_shows_a_change_at_once(s: &Server) {
     let r = c.post_json(&format!("/api/v1/accounts/{slug}/activities"), &json!({ "kind": "meeting", "occurred_on": "2026-06-30", "summary": "Met the decision maker", "contact_ids": [contact] }));
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(score(&mut c) > before, "the book's health for {slug} rose from {before} at once");
+}
+
+/// Processes keep no session state: a session begun on one server works on another on the
+/// same database, and a task completed through one is done on the other.
+fn two_servers_share_one_database(s: &Server) {
+    let other = s.another();
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let mut there = other.client();
+    for (k, v) in c.cookies() {
+        there.set_cookie(k, v);
+    }
+    let work = there.get("/work");
+    assert_eq!(work.status, 200, "the session from the first server is good on the second");
+    let task = s
+        .store
+        .tasks(&TaskFilter {
+            owner: Some(steward_domain::Email::parse(&am).unwrap()),
+            status: Some(TaskStatus::Open),
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .clone();
+    let r = there.post_form(
+        &format!("/tasks/{}/complete", task.id),
+        &[("csrf", &work.csrf()), ("version", &task.version.to_string())],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(s.store.task(task.id).unwrap().status, TaskStatus::Done, "written where the first server reads");
+    // Signing out on one ends the session on both.
+    let csrf = c.get("/work").csrf();
+    c.post_form("/sign-out", &[("csrf", &csrf)]);
+    assert_eq!(there.get("/work").status, 303);
 }

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult, WebError};
 use crate::results::{ClientQuery, client_months};
 use crate::tasks::{Change, apply};
 use crate::upload::{self, Upload};
+use crate::writes::{self, ActivityInput, TaskInput};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
@@ -19,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::Suppressor;
-use steward_domain::{ActivityKind, Email, ImportKind, Month, NewActivity, NewTask, Priority, Role, TaskSource};
+use steward_domain::{ActivityKind, Email, ImportKind, Month, Role};
 use steward_store::TaskFilter;
 
 /// A query string, refused with the API's error body when it does not parse.
@@ -315,24 +316,13 @@ pub async fn log_activity(
     if body.summary.trim().is_empty() {
         return Err(WebError::field("summary", "a summary is required").into());
     }
-    let day = body.occurred_on.unwrap_or(app.today());
-    let activity = app
-        .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Write)?;
-            let known: Vec<i64> = store.contacts(&account.slug)?.iter().map(|c| c.id).collect();
-            if let Some(id) = body.contact_ids.iter().find(|id| !known.contains(id)) {
-                return Err(WebError::field("contact_ids", format!("contact {id} is not one of this account's")));
-            }
-            Ok(store.create_activity(&NewActivity {
-                account: account.slug,
-                kind,
-                occurred_at: day.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(chrono::Utc::now),
-                author: Some(user.email.clone()),
-                summary: body.summary.trim().to_owned(),
-                contact_ids: body.contact_ids,
-            })?)
-        })
-        .await?;
+    let input = ActivityInput {
+        kind,
+        day: body.occurred_on.unwrap_or(app.today()),
+        summary: body.summary,
+        contact_ids: body.contact_ids,
+    };
+    let activity = app.run(move |store| writes::log_activity(store, &user, &slug, input)).await?;
     app.account_changed(&activity.account).await;
     Ok((StatusCode::CREATED, Json(activity)))
 }
@@ -412,29 +402,8 @@ pub async fn create_task(
     }
     let owner = optional(body.owner.as_deref(), "owner", "not an e-mail address")?;
     let priority = optional(body.priority.as_deref(), "priority", "priority is low, normal, high or urgent")?;
-    let task = app
-        .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &body.account, AccountAccess::Write)?;
-            let owner = owner.unwrap_or_else(|| user.email.clone());
-            match store.user(&owner) {
-                Ok(u) if authz::may_own_tasks(&u) => {}
-                _ => return Err(WebError::field("owner", "not an active internal user")),
-            }
-            let created = store.create_task(&NewTask {
-                account: Some(account.slug),
-                title: body.title.trim().to_owned(),
-                detail: body.detail,
-                owner: Some(owner),
-                department: None,
-                due_date: body.due_date,
-                priority: priority.unwrap_or(Priority::Normal),
-                escalation: false,
-                source: TaskSource::Manual,
-                source_key: None,
-            })?;
-            Ok(created.task().clone())
-        })
-        .await?;
+    let input = TaskInput { title: body.title, detail: body.detail, owner, due_date: body.due_date, priority };
+    let task = app.run(move |store| writes::add_task(store, &user, &body.account, input)).await?;
     if let Some(account) = &task.account {
         app.account_changed(account).await;
     }

@@ -9,6 +9,7 @@ use crate::authz::{self, AccountAccess};
 use crate::error::{PageError, PageResult, WebError};
 use crate::forms::FieldErrors;
 use crate::views::{self, HealthView, percent, signed, thousands};
+use crate::writes::{self, ActivityInput, TaskInput};
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
@@ -16,8 +17,7 @@ use std::collections::BTreeMap;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::Suppressor;
 use steward_domain::{
-    Account, ActivityKind, Contact, ContactRole, ImportBatch, NewActivity, NewTask, Priority, Task, TaskSource,
-    TaskStatus, User, Worksite,
+    Account, ActivityKind, Contact, ContactRole, ImportBatch, Priority, Task, TaskStatus, User, Worksite,
 };
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
@@ -279,6 +279,10 @@ async fn again(
             if fields.is_empty() {
                 fields.insert("form".into(), message);
             }
+            // The API's name for the contacts; the page has one "contact" field.
+            if let Some(problem) = fields.remove("contact_ids") {
+                fields.insert("contact".into(), problem);
+            }
             show(app, viewer, slug, ViewQuery::default(), Some(FormState { form, values, errors: fields })).await
         }
         other => Err(PageError(other)),
@@ -309,28 +313,14 @@ pub async fn log_activity(
     if let Err(e) = errors.check() {
         return again(&app, &viewer, slug, "activity", values, e).await;
     }
-    let user = viewer.user.clone();
-    let target = slug.clone();
-    let occurred_at = day.and_hms_opt(12, 0, 0).map(|t| t.and_utc()).unwrap_or_else(chrono::Utc::now);
-    let result = app
-        .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &target, AccountAccess::Write)?;
-            if let Some(id) = contact
-                && !store.contacts(&account.slug)?.iter().any(|c| c.id == id)
-            {
-                return Err(WebError::field("contact", "that contact is not one of this account's"));
-            }
-            let activity = store.create_activity(&NewActivity {
-                account: account.slug,
-                kind: kind.unwrap_or(ActivityKind::Note),
-                occurred_at,
-                author: Some(user.email.clone()),
-                summary,
-                contact_ids: contact.into_iter().collect(),
-            })?;
-            Ok(activity.account)
-        })
-        .await;
+    let (user, target) = (viewer.user.clone(), slug.clone());
+    let input = ActivityInput {
+        kind: kind.unwrap_or(ActivityKind::Note),
+        day,
+        summary,
+        contact_ids: contact.into_iter().collect(),
+    };
+    let result = app.run(move |store| Ok(writes::log_activity(store, &user, &target, input)?.account)).await;
     match result {
         Ok(account) => {
             app.account_changed(&account).await;
@@ -375,34 +365,14 @@ pub async fn add_task(
     if let Err(e) = errors.check() {
         return again(&app, &viewer, slug, "task", values, e).await;
     }
-    let user = viewer.user.clone();
-    let target = slug.clone();
-    let result = app
-        .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &target, AccountAccess::Write)?;
-            let owner = owner.unwrap_or_else(|| user.email.clone());
-            match store.user(&owner) {
-                Ok(u) if authz::may_own_tasks(&u) => {}
-                _ => return Err(WebError::field("owner", "choose an active colleague, account manager or director")),
-            }
-            store.create_task(&NewTask {
-                account: Some(account.slug.clone()),
-                title,
-                detail: String::new(),
-                owner: Some(owner),
-                department: None,
-                due_date,
-                priority: priority.unwrap_or(Priority::Normal),
-                escalation: false,
-                source: TaskSource::Manual,
-                source_key: None,
-            })?;
-            Ok(account.slug)
-        })
-        .await;
+    let (user, target) = (viewer.user.clone(), slug.clone());
+    let input = TaskInput { title, detail: String::new(), owner, due_date, priority };
+    let result = app.run(move |store| writes::add_task(store, &user, &target, input)).await;
     match result {
-        Ok(account) => {
-            app.account_changed(&account).await;
+        Ok(task) => {
+            if let Some(account) = &task.account {
+                app.account_changed(account).await;
+            }
             Ok(Redirect::to(&format!("/accounts/{slug}#tasks")).into_response())
         }
         Err(e) => again(&app, &viewer, slug, "task", values, e).await,

@@ -15,7 +15,7 @@ pub fn run(settings: &Settings, command: TokensCommand) -> Result<()> {
 }
 
 fn create(settings: &Settings, args: TokenCreateArgs) -> Result<()> {
-    let email = Email::parse(&args.email)?;
+    let email = Email::parse(args.user.as_deref().or(args.email.as_deref()).unwrap_or_default())?;
     let store = crate::open::open_store(settings)?;
     let token = credentials::new_token();
     let created =

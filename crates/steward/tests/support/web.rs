@@ -74,6 +74,8 @@ pub struct Server {
     pub url: String,
     pub store: Arc<dyn Store>,
     pub data_dir: tempfile::TempDir,
+    /// The PostgreSQL URL or SQLite file this server's store opened.
+    database: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     runtime: Option<tokio::runtime::Runtime>,
     _postgres: Option<steward_store_tests::TempPostgres>,
@@ -102,6 +104,20 @@ impl Server {
                 (Arc::new(steward_store_postgres::open(&db.url).unwrap()), Some(db))
             }
         };
+        let database = match &postgres {
+            Some(db) => db.url.clone(),
+            None => data_dir.path().join("steward.db").display().to_string(),
+        };
+        Some(Server::launch(store, data_dir, database, postgres))
+    }
+
+    /// Serves `store` with the data dir's member-key secret.
+    fn launch(
+        store: Arc<dyn Store>,
+        data_dir: tempfile::TempDir,
+        database: String,
+        postgres: Option<steward_store_tests::TempPostgres>,
+    ) -> Server {
         let keys = steward_ingest::Pseudonymizer::load_or_create(&data_dir.path().join("secret.key")).unwrap();
         let mut config = steward_web::WebConfig::new(keys, data_dir.path().join("uploads"));
         config.today = Some(as_of());
@@ -118,7 +134,20 @@ impl Server {
             })
             .await;
         });
-        Some(Server { url, store, data_dir, stop: Some(stop), runtime: Some(runtime), _postgres: postgres })
+        Server { url, store, data_dir, database, stop: Some(stop), runtime: Some(runtime), _postgres: postgres }
+    }
+
+    /// A second server on the same database, with its own connections and memory, as
+    /// another `steward serve` process would be.
+    pub fn another(&self) -> Server {
+        let store: Arc<dyn Store> = if self.database.starts_with("postgres") {
+            Arc::new(steward_store_postgres::open(&self.database).unwrap())
+        } else {
+            Arc::new(steward_store_sqlite::open(Path::new(&self.database)).unwrap())
+        };
+        let data_dir = tempfile::tempdir().unwrap();
+        std::fs::copy(self.data_dir.path().join("secret.key"), data_dir.path().join("secret.key")).unwrap();
+        Server::launch(store, data_dir, self.database.clone(), None)
     }
 
     pub fn client(&self) -> Client {
@@ -278,6 +307,14 @@ impl Client {
         let page = self.get("/sign-in");
         let csrf = page.csrf();
         self.post_form("/sign-in", &[("email", email), ("password", password), ("csrf", &csrf), ("next", "/")])
+    }
+
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        self.cookies.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    pub fn set_cookie(&mut self, name: String, value: String) {
+        self.cookies.insert(name, value);
     }
 
     pub fn has_session(&self) -> bool {
