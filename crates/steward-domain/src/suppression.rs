@@ -65,10 +65,11 @@ fn rate(numerator: Option<i64>, denominator: Option<i64>, value: Option<f64>) ->
     numerator.and(denominator).and(value)
 }
 
-/// One month's program results as a client may see them; `None` is a hidden cell or a
-/// blank rate.
+/// One month's program results as shown to a viewer: `None` is a hidden cell or a blank
+/// rate. Client users get them through the threshold; internal users through
+/// [`Suppressor::none`], which hides nothing, so both draw the same charts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ClientMonth {
+pub struct ProgramMonth {
     pub month: Month,
     pub eligible_lives: Option<i64>,
     pub enrolled_members: Option<i64>,
@@ -86,14 +87,14 @@ pub struct ClientMonth {
 impl Suppressor {
     /// One cut's month. Eligible → enrolled → active are nested wholes and parts; the three
     /// modalities add up to the visits a viewer can work out from visits per 1,000.
-    pub fn month(&self, m: &MonthMetrics) -> ClientMonth {
+    pub fn month(&self, m: &MonthMetrics) -> ProgramMonth {
         let eligible = self.count(m.eligible_lives);
         // Eligible alone does not reveal a hidden enrolled count (its rate is blanked too).
         let enrolled = self.part(m.enrolled_members, eligible);
         let active = enrolled.and_then(|e| self.part(m.active_members_12m, Some(e)));
         let visits = self.group(&[m.visits_in_office, m.visits_video, m.visits_remote_other]);
         let responses = self.count(m.nps_responses);
-        ClientMonth {
+        ProgramMonth {
             month: m.month,
             eligible_lives: eligible,
             enrolled_members: enrolled,
@@ -115,9 +116,9 @@ impl Suppressor {
     /// one cut is hidden in the next smallest cut too. When the cuts do not cover the whole
     /// account (people without a worksite), pass the remainder as one more cut: it is never
     /// shown, but a small one is a hidden cell all the same.
-    pub fn cuts(&self, cuts: &[MonthMetrics]) -> Vec<ClientMonth> {
-        let mut out: Vec<ClientMonth> = cuts.iter().map(|m| self.month(m)).collect();
-        type Field = fn(&mut ClientMonth) -> &mut Option<i64>;
+    pub fn cuts(&self, cuts: &[MonthMetrics]) -> Vec<ProgramMonth> {
+        let mut out: Vec<ProgramMonth> = cuts.iter().map(|m| self.month(m)).collect();
+        type Field = fn(&mut ProgramMonth) -> &mut Option<i64>;
         type Raw = fn(&MonthMetrics) -> i64;
         let fields: [(Field, Raw); 7] = [
             (|c| &mut c.eligible_lives, |m| m.eligible_lives),

@@ -5,7 +5,7 @@
 use crate::error::WebError;
 use std::collections::BTreeMap;
 use steward_domain::metrics::{Cut, MonthCounts, MonthMetrics};
-use steward_domain::suppression::{ClientMonth, Suppressor};
+use steward_domain::suppression::{ProgramMonth, Suppressor};
 use steward_domain::{Account, Month};
 use steward_store::{CutKind, Store};
 
@@ -35,7 +35,7 @@ pub fn client_months(
     account: &Account,
     s: Suppressor,
     q: &ClientQuery,
-) -> Result<Vec<ClientMonth>, WebError> {
+) -> Result<Vec<ProgramMonth>, WebError> {
     let kind = cut_kind(q.by.as_deref())?;
     let all = store.metrics(&account.slug, CutKind::All, None, None)?;
     let cut = q.cut.as_deref().filter(|c| !c.is_empty());

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use steward_domain::Metro;
 use steward_domain::health::{Band, Driver, HealthScore, Measure};
-use steward_domain::suppression::{ClientMonth, Suppressor};
+use steward_domain::suppression::{ProgramMonth, Suppressor};
 use steward_health::AccountSummary;
 
 pub fn thousands(n: i64) -> String {
@@ -151,7 +151,7 @@ pub fn shown_count(n: Option<i64>, s: Suppressor) -> String {
 /// The program charts of Account 360 and the client view, drawn from the same months:
 /// the funnel of the last month, enrollment and utilization, visits by modality, NPS.
 /// Suppressed values (`None`) are never plotted.
-pub fn program_charts(months: &[ClientMonth], s: Suppressor, target: Option<f64>, scope: &str) -> minijinja::Value {
+pub fn program_charts(months: &[ProgramMonth], s: Suppressor, target: Option<f64>, scope: &str) -> minijinja::Value {
     use crate::charts::{self, Series, Unit};
     let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
     let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();

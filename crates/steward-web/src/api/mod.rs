@@ -26,6 +26,8 @@ pub struct Endpoint {
     /// The success response's schema.
     pub response: &'static str,
     pub paged: bool,
+    /// Answers 201 Created (it makes a record) rather than 200.
+    pub created: bool,
     pub handler: fn() -> MethodRouter<App>,
 }
 
@@ -58,6 +60,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "AccountRow",
         paged: true,
+        created: false,
         handler: || get(handlers::accounts),
     },
     Endpoint {
@@ -70,6 +73,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "AccountDetail",
         paged: false,
+        created: false,
         handler: || get(handlers::account),
     },
     Endpoint {
@@ -89,6 +93,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "MonthMetrics",
         paged: true,
+        created: false,
         handler: || get(handlers::metrics),
     },
     Endpoint {
@@ -101,6 +106,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "HealthMonth",
         paged: true,
+        created: false,
         handler: || get(handlers::health),
     },
     Endpoint {
@@ -113,6 +119,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "Contact",
         paged: true,
+        created: false,
         handler: || get(handlers::contacts),
     },
     Endpoint {
@@ -125,6 +132,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "Activity",
         paged: true,
+        created: false,
         handler: || get(handlers::activities),
     },
     Endpoint {
@@ -137,6 +145,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("NewActivity"),
         response: "Activity",
         paged: false,
+        created: true,
         handler: || post(handlers::log_activity),
     },
     Endpoint {
@@ -155,6 +164,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "Task",
         paged: true,
+        created: false,
         handler: || get(handlers::tasks),
     },
     Endpoint {
@@ -167,6 +177,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("NewTask"),
         response: "Task",
         paged: false,
+        created: true,
         handler: || post(handlers::create_task),
     },
     Endpoint {
@@ -179,6 +190,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "Task",
         paged: false,
+        created: false,
         handler: || get(handlers::task),
     },
     Endpoint {
@@ -191,6 +203,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("TaskChange"),
         response: "Task",
         paged: false,
+        created: false,
         handler: || post(handlers::complete_task),
     },
     Endpoint {
@@ -203,6 +216,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("TaskChange"),
         response: "Task",
         paged: false,
+        created: false,
         handler: || post(handlers::snooze_task),
     },
     Endpoint {
@@ -215,6 +229,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("TaskChange"),
         response: "Task",
         paged: false,
+        created: false,
         handler: || post(handlers::reassign_task),
     },
     Endpoint {
@@ -227,6 +242,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "WorkRow",
         paged: true,
+        created: false,
         handler: || get(handlers::work),
     },
     Endpoint {
@@ -239,6 +255,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "ImportBatch",
         paged: true,
+        created: false,
         handler: || get(handlers::imports),
     },
     Endpoint {
@@ -258,6 +275,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: Some("File"),
         response: "ImportBatch",
         paged: false,
+        created: true,
         handler: || post(handlers::import).layer(DefaultBodyLimit::max(crate::upload::MAX_UPLOAD_BYTES)),
     },
     Endpoint {
@@ -270,6 +288,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "ImportBatch",
         paged: false,
+        created: false,
         handler: || get(handlers::import_batch),
     },
     Endpoint {
@@ -282,6 +301,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: None,
         response: "OpenApi",
         paged: false,
+        created: false,
         handler: || get(openapi::document),
     },
 ];

@@ -129,11 +129,7 @@ pub fn build() -> Value {
         } else {
             schema
         };
-        let status = if e.method == "post" && matches!(e.operation_id, "logActivity" | "createTask" | "importFile") {
-            "201"
-        } else {
-            "200"
-        };
+        let status = if e.created { "201" } else { "200" };
         let mut op = json!({
             "operationId": e.operation_id,
             "summary": e.summary,

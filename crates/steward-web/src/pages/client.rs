@@ -11,10 +11,10 @@ use crate::results::{ClientQuery, client_months};
 use crate::views::{self, percent, shown_count};
 use axum::extract::{Path, Query, State};
 use minijinja::{Value, context};
-use steward_domain::suppression::{ClientMonth, Suppressor};
+use steward_domain::suppression::{ProgramMonth, Suppressor};
 use steward_domain::{Account, Role};
 
-fn view(account: &Account, months: &[ClientMonth], s: Suppressor, metros: Vec<Value>, q: &ClientQuery) -> Value {
+fn view(account: &Account, months: &[ProgramMonth], s: Suppressor, metros: Vec<Value>, q: &ClientQuery) -> Value {
     let scope = views::scope_label(q.by.as_deref(), q.cut.as_deref(), "all employees");
     let latest = months.last();
     let numbers = latest.map(|m| {
