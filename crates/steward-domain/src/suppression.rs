@@ -48,16 +48,39 @@ impl Suppressor {
     }
 
     /// Cells that add up to a total the viewer can see (or work out): each small cell is
-    /// hidden, and when exactly one is, the smallest shown cell is hidden with it.
+    /// hidden, then more as [`Suppressor::protect`] requires.
     pub fn group(&self, cells: &[i64]) -> Vec<Option<i64>> {
-        let mut out: Vec<Option<i64>> = cells.iter().map(|n| self.count(*n)).collect();
-        if out.iter().filter(|c| c.is_none()).count() == 1 {
-            let smallest = out.iter().enumerate().filter_map(|(i, c)| c.map(|n| (n, i))).min();
-            if let Some((_, i)) = smallest {
-                out[i] = None;
+        let mut shown: Vec<bool> = cells.iter().map(|n| self.count(*n).is_some()).collect();
+        self.protect(cells, &mut shown, &[(0..cells.len()).collect()]);
+        cells.iter().zip(shown).map(|(n, s)| s.then_some(*n)).collect()
+    }
+
+    /// Complementary suppression: hides more cells until, in every group (cells that add up
+    /// to a total the viewer can see or work out), the hidden cells are either none or at
+    /// least two that together count at least the threshold — so neither subtraction nor
+    /// adding up what is hidden tells anything about fewer people. The smallest shown cell
+    /// goes first; groups may overlap (worksites within metros within the account), so
+    /// this repeats until nothing changes. Returns whether anything was hidden.
+    pub fn protect(&self, values: &[i64], shown: &mut [bool], groups: &[Vec<usize>]) -> bool {
+        let mut any = false;
+        loop {
+            let mut changed = false;
+            for group in groups {
+                let hidden: Vec<usize> = group.iter().copied().filter(|i| !shown[*i]).collect();
+                let hidden_sum: i64 = hidden.iter().map(|i| values[*i]).sum();
+                if hidden.is_empty() || (hidden.len() >= 2 && hidden_sum >= self.threshold) {
+                    continue;
+                }
+                if let Some(&i) = group.iter().filter(|i| shown[**i]).min_by_key(|i| values[**i]) {
+                    shown[i] = false;
+                    changed = true;
+                }
             }
+            if !changed {
+                return any;
+            }
+            any = true;
         }
-        out
     }
 }
 
@@ -111,12 +134,12 @@ impl Suppressor {
         }
     }
 
-    /// A month's cuts (every metro, or every worksite) together: the cuts add up to the
-    /// account's total, so on top of each cut's own suppression a count hidden in exactly
-    /// one cut is hidden in the next smallest cut too. When the cuts do not cover the whole
-    /// account (people without a worksite), pass the remainder as one more cut: it is never
-    /// shown, but a small one is a hidden cell all the same.
-    pub fn cuts(&self, cuts: &[MonthMetrics]) -> Vec<ProgramMonth> {
+    /// A month's cuts together (every metro, or every worksite and what each metro and the
+    /// account hold beyond them), with `groups` naming the cuts that add up to a total the
+    /// viewer can see. Each cut is suppressed on its own, then across the groups
+    /// ([`Suppressor::protect`]) count by count. Cells that are not cuts of their own (the
+    /// remainders) are passed like cuts; the caller shows only the cuts it asked for.
+    pub fn cuts(&self, cuts: &[MonthMetrics], groups: &[Vec<usize>]) -> Vec<ProgramMonth> {
         let mut out: Vec<ProgramMonth> = cuts.iter().map(|m| self.month(m)).collect();
         type Field = fn(&mut ProgramMonth) -> &mut Option<i64>;
         type Raw = fn(&MonthMetrics) -> i64;
@@ -129,12 +152,30 @@ impl Suppressor {
             (|c| &mut c.visits_video, |m| m.visits_video),
             (|c| &mut c.visits_remote_other, |m| m.visits_remote_other),
         ];
-        for (field, raw) in fields {
-            let shown: Vec<usize> = (0..out.len()).filter(|i| field(&mut out[*i]).is_some()).collect();
-            if out.len() - shown.len() == 1
-                && let Some(i) = shown.into_iter().min_by_key(|i| raw(&cuts[*i]))
-            {
-                *field(&mut out[i]) = None;
+        // Hiding an enrolled count hides the active count in that cut, which may call for
+        // more hiding among the active counts: repeat until nothing changes.
+        loop {
+            let mut changed = false;
+            for (field, raw) in fields {
+                let values: Vec<i64> = cuts.iter().map(raw).collect();
+                let mut shown: Vec<bool> = out.iter_mut().map(|c| field(c).is_some()).collect();
+                if self.protect(&values, &mut shown, groups) {
+                    changed = true;
+                    for (c, show) in out.iter_mut().zip(shown) {
+                        if !show {
+                            *field(c) = None;
+                        }
+                    }
+                }
+            }
+            for c in &mut out {
+                if c.enrolled_members.is_none() && c.active_members_12m.is_some() {
+                    c.active_members_12m = None;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
             }
         }
         for c in &mut out {
@@ -225,8 +266,10 @@ mod tests {
     #[test]
     fn one_small_metro_takes_the_next_smallest_with_it() {
         let s = Suppressor::default();
-        let cuts =
-            s.cuts(&[month(500, 150, 60, [0; 3], 30), month(300, 90, 40, [0; 3], 20), month(8, 3, 1, [0; 3], 0)]);
+        let cuts = s.cuts(
+            &[month(500, 150, 60, [0; 3], 30), month(300, 90, 40, [0; 3], 20), month(8, 3, 1, [0; 3], 0)],
+            &[vec![0, 1, 2]],
+        );
         assert_eq!(cuts[2].eligible_lives, None);
         assert_eq!(cuts[1].eligible_lives, None, "complementary");
         assert_eq!(cuts[0].eligible_lives, Some(500));
@@ -244,11 +287,14 @@ mod tests {
     #[test]
     fn one_small_visit_count_among_metros_takes_another_with_it() {
         let s = Suppressor::default();
-        let cuts = s.cuts(&[
-            month(500, 150, 60, [90, 50, 20], 30),
-            month(300, 90, 40, [60, 30, 20], 20),
-            month(200, 60, 30, [40, 5, 20], 12),
-        ]);
+        let cuts = s.cuts(
+            &[
+                month(500, 150, 60, [90, 50, 20], 30),
+                month(300, 90, 40, [60, 30, 20], 20),
+                month(200, 60, 30, [40, 5, 20], 12),
+            ],
+            &[vec![0, 1, 2]],
+        );
         assert_eq!(cuts[2].visits_video, None);
         assert_eq!(cuts[1].visits_video, None, "the next smallest video count");
         assert_eq!(cuts[0].visits_video, Some(50));
@@ -258,20 +304,57 @@ mod tests {
     fn what_the_cuts_leave_out_counts_as_a_hidden_cell() {
         // Two metros and six people with no worksite: total − metros would reveal the six.
         let s = Suppressor::default();
-        let shown =
-            s.cuts(&[month(500, 150, 60, [0; 3], 30), month(300, 90, 40, [0; 3], 20), month(6, 2, 1, [0; 3], 0)]);
+        let shown = s.cuts(
+            &[month(500, 150, 60, [0; 3], 30), month(300, 90, 40, [0; 3], 20), month(6, 2, 1, [0; 3], 0)],
+            &[vec![0, 1, 2]],
+        );
         assert_eq!(shown[1].eligible_lives, None, "the smaller metro is hidden with the remainder");
         assert_eq!(shown[0].eligible_lives, Some(500));
     }
 
+    #[test]
+    fn hidden_cells_together_count_at_least_the_threshold() {
+        // 500, 5 and 3 of a shown 508: hiding 5 and 3 would say "8 people in those two".
+        assert_eq!(Suppressor::default().group(&[500, 5, 3]), vec![None, None, None]);
+        assert_eq!(Suppressor::default().group(&[500, 5, 3, 40]), vec![Some(500), None, None, None]);
+        assert_eq!(Suppressor::default().group(&[500, 9, 3, 40]), vec![Some(500), None, None, Some(40)]);
+    }
+
+    #[test]
+    fn worksites_are_protected_within_their_metro_too() {
+        // Boston = HQ 495 + Lab 5; Chicago = Plant 300 + Depot 200 (no remainders). Hiding
+        // Lab and Depot across the account is not enough: Boston's shown 500 − 495 = Lab.
+        let s = Suppressor::default();
+        let (hq, lab, plant, depot) = (0, 1, 2, 3);
+        let groups = vec![vec![hq, lab], vec![plant, depot], vec![hq, lab, plant, depot]];
+        let shown = s.cuts(
+            &[
+                month(495, 100, 50, [0; 3], 20),
+                month(5, 1, 1, [0; 3], 0),
+                month(300, 90, 40, [0; 3], 20),
+                month(200, 60, 30, [0; 3], 12),
+            ],
+            &groups,
+        );
+        assert_eq!(shown[lab].eligible_lives, None);
+        assert_eq!(shown[hq].eligible_lives, None, "HQ hides with Lab inside Boston");
+        assert_eq!(
+            (shown[plant].eligible_lives, shown[depot].eligible_lives),
+            (Some(300), Some(200)),
+            "Chicago is left alone"
+        );
+    }
+
     proptest! {
         /// No hidden cell of a group can be worked out from the shown cells and the total:
-        /// either nothing is hidden or at least two cells are.
+        /// either nothing is hidden, or at least two cells are and they count at least the
+        /// threshold together.
         #[test]
-        fn groups_never_hide_exactly_one_cell(cells in proptest::collection::vec(0i64..40, 1..6)) {
+        fn hidden_cells_cannot_be_worked_out(cells in proptest::collection::vec(0i64..40, 1..6)) {
             let out = Suppressor::default().group(&cells);
-            let hidden = out.iter().filter(|c| c.is_none()).count();
-            prop_assert!(hidden != 1 || cells.len() == 1);
+            let hidden: Vec<i64> = out.iter().zip(&cells).filter(|(c, _)| c.is_none()).map(|(_, n)| *n).collect();
+            // All hidden is fine: then the total is as small and hidden in its own place.
+            prop_assert!(hidden.is_empty() || hidden.len() == cells.len() || (hidden.len() >= 2 && hidden.iter().sum::<i64>() >= DEFAULT_THRESHOLD));
             for (shown, raw) in out.iter().zip(&cells) {
                 if let Some(n) = shown {
                     prop_assert!(*n >= DEFAULT_THRESHOLD && n == raw);

@@ -25,9 +25,9 @@ pub struct RankInputs {
     pub health_change: Option<f64>,
     pub escalation: bool,
     pub priority: Option<Priority>,
-    /// Leave ARR and health out of the reason (they still rank): for colleagues, who may
-    /// not see an account's commercial terms or health.
-    pub reason_without_internals: bool,
+    /// Rank and explain by the task alone (due date, escalation, priority), not by the
+    /// account's renewal, ARR or health: for colleagues, who may not see those.
+    pub task_only: bool,
 }
 
 const HORIZON_DAYS: f64 = 90.0;
@@ -39,6 +39,18 @@ fn urgency(days: i64) -> f64 {
 
 /// The score and the one-line reason of a task as of `today`.
 pub fn rank(inputs: &RankInputs, today: NaiveDate) -> (f64, String) {
+    let task_only;
+    let inputs = if inputs.task_only {
+        task_only = RankInputs {
+            due: inputs.due,
+            escalation: inputs.escalation,
+            priority: inputs.priority,
+            ..RankInputs::default()
+        };
+        &task_only
+    } else {
+        inputs
+    };
     let days = |d: Option<NaiveDate>| d.map(|d| (d - today).num_days());
     // The most pressing date, and the words for it.
     let mut dates: Vec<(i64, String)> = Vec::new();
@@ -72,11 +84,10 @@ pub fn rank(inputs: &RankInputs, today: NaiveDate) -> (f64, String) {
         score += 5.0;
     }
     let mut reason: Vec<String> = dates.into_iter().take(1).map(|(_, words)| words).collect();
-    let internals = !inputs.reason_without_internals;
-    if let Some(a) = inputs.arr.filter(|a| a.cents > 0 && internals) {
+    if let Some(a) = inputs.arr.filter(|a| a.cents > 0) {
         reason.push(format!("{} ARR", a.short()));
     }
-    if let Some(h) = inputs.health.filter(|_| internals) {
+    if let Some(h) = inputs.health {
         let arrow = match inputs.health_change {
             Some(c) if c <= -0.5 => format!(" (↓{:.0})", -c),
             Some(c) if c >= 0.5 => format!(" (↑{c:.0})"),
@@ -110,16 +121,17 @@ mod tests {
             health_change: Some(-12.0),
             escalation: false,
             priority: Some(Priority::High),
-            reason_without_internals: false,
+            task_only: false,
         };
         let (score, reason) = rank(&inputs, today);
         // urgency: due in 19 days → 1 − 19/90; money: $1.2M → 1; risk: 0.62.
         let expected = 100.0 * (0.5 * (1.0 - 19.0 / 90.0) + 0.25 * 1.0 + 0.25 * 0.62);
         assert!((score - expected).abs() < 1e-9, "{score} vs {expected}");
         assert_eq!(reason, "due in 19 days · $1.2M ARR · health 38 (↓12)");
-        // A colleague's queue ranks the same but does not say ARR or health.
-        let (same, plain) = rank(&RankInputs { reason_without_internals: true, ..inputs }, today);
-        assert_eq!((same, plain.as_str()), (score, "due in 19 days"));
+        // A colleague's queue ranks and explains by the task alone.
+        let (alone, plain) = rank(&RankInputs { task_only: true, ..inputs }, today);
+        assert_eq!(plain, "due in 19 days");
+        assert!((alone - 100.0 * (0.5 * (1.0 - 19.0 / 90.0) + 0.25 * 0.5)).abs() < 1e-9, "{alone}");
     }
 
     #[test]
@@ -230,7 +242,7 @@ pub fn ranked_with(
         inputs.due = t.due_date;
         inputs.escalation = t.escalation;
         inputs.priority = Some(t.priority);
-        inputs.reason_without_internals = who.role == Role::Colleague;
+        inputs.task_only = who.role == Role::Colleague;
         let (score, reason) = rank(&inputs, today);
         let row = WorkRow {
             rank: 0,

@@ -112,6 +112,13 @@ pub fn users_round_trip(s: &dyn Store) -> Result<()> {
         "duplicate e-mail",
     )?;
     ensure(s.password_hash(&created.email)?.is_some_and(|h| h.starts_with("$argon2id$")), "hash kept")?;
+    s.set_password_hash(&created.email, "$argon2id$v=19$changed")?;
+    ensure(s.password_hash(&created.email)?.as_deref() == Some("$argon2id$v=19$changed"), "password changed")?;
+    expect_err(
+        s.set_password_hash(&email("nobody@steward.test"), "$argon2id$x"),
+        |e| matches!(e, StoreError::NotFound(_)),
+        "unknown user's password",
+    )?;
     let mut edit = UserEdit::from(&created);
     edit.active = false;
     let off = s.update_user(&created.email, &edit, created.version)?;

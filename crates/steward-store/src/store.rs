@@ -23,6 +23,8 @@ pub trait UserStore {
     /// The argon2id PHC string, for sign-in only; `None` for an unknown or inactive user.
     fn password_hash(&self, email: &Email) -> Result<Option<String>>;
     fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User>;
+    /// Replaces the user's argon2id PHC string (a password they chose).
+    fn set_password_hash(&self, email: &Email, password_hash: &str) -> Result<()>;
 }
 
 /// The editable parts of a user (the e-mail is their identity and stays).

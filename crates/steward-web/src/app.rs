@@ -116,10 +116,21 @@ impl App {
         if let Some((book, _)) = cache.current(today) {
             return Ok(book);
         }
-        let card = self.config().scorecard.clone();
-        let book = Arc::new(self.run(move |store| crate::book::load(store, &card, today)).await?);
-        cache.put(Arc::clone(&book));
-        Ok(book)
+        // Changes made while the book is built are noted and redone on it, as for a
+        // background refresh.
+        cache.start_refresh();
+        let (card, app) = (self.config().scorecard.clone(), self.clone());
+        let built = self
+            .run(move |store| {
+                let book = crate::book::load(store, &card, today)?;
+                app.inner.book.finish_refresh(store, &card, book)
+            })
+            .await;
+        if let Err(e) = built {
+            cache.abandon_refresh();
+            return Err(e);
+        }
+        cache.current(today).map(|(book, _)| book).ok_or_else(|| WebError::Internal("the book was not kept".into()))
     }
 
     /// The user's ranked queue: their tasks read fresh, each account's part of the rank

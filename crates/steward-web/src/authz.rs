@@ -1,5 +1,5 @@
-//! Who may do what: the one place it is decided (DOMAIN.md roles). Handlers ask here and
-//! never look at a role themselves.
+//! Who may do what: the one place it is decided (DOMAIN.md roles). Handlers ask here for
+//! every permission; they look at a role only to pick a start page or a default filter.
 //!
 //! - admin: everything, including users and settings;
 //! - director: every book, reads and writes every account;
@@ -93,13 +93,13 @@ pub fn load_account(
 /// Succeeds when `have` reaches `need`. A client user below it learns nothing: the
 /// account does not exist for them.
 pub fn require(user: &User, have: AccountAccess, need: AccountAccess, what: &str) -> Result<(), WebError> {
-    if have.allows(need) {
-        Ok(())
-    } else if user.role == Role::Client {
-        Err(WebError::NotFound(what.to_owned()))
-    } else {
-        Err(WebError::Forbidden)
-    }
+    if have.allows(need) { Ok(()) } else { Err(refusal(user, what)) }
+}
+
+/// How to refuse `user` something: a client user is told it does not exist, since even
+/// its existence is internal; anyone else that their role may not.
+pub fn refusal(user: &User, what: &str) -> WebError {
+    if user.role == Role::Client { WebError::NotFound(what.to_owned()) } else { WebError::Forbidden }
 }
 
 pub fn may(user: &User, capability: Capability) -> bool {

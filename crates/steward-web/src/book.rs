@@ -1,8 +1,8 @@
 //! The book: one row per account with its health, metrics, ARR and renewal, and the
 //! filters, sorts and totals of the book page and `/api/v1/accounts`.
 //!
-//! Working out every account's row reads each account's data — about a second for 6,000
-//! accounts — so the rows are kept in memory ([`BookCache`]):
+//! Working out every account's row reads each account's data — about three seconds for
+//! 6,000 accounts — so the rows are kept in memory ([`BookCache`]):
 //! - a change made through this process recomputes the rows of the account it touched
 //!   before the response goes out, so people see their own changes at once;
 //! - rows older than [`FRESH_FOR`] (changes made by another server or an import from the

@@ -26,6 +26,13 @@ pub enum WebError {
     Conflict { message: String, current: Option<serde_json::Value> },
     #[error("too many attempts; try again in {minutes} minutes")]
     RateLimited { minutes: i64 },
+    /// A file refused as a whole; `batch` is its recorded import batch.
+    #[error("{message}")]
+    ImportRefused { message: String, batch: serde_json::Value },
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
+    #[error("the request is too large")]
+    TooLarge,
     /// A form posted without its CSRF token.
     #[error("this form has expired; reload the page and try again")]
     Csrf,
@@ -54,6 +61,9 @@ impl WebError {
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            WebError::ImportRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,6 +78,9 @@ impl WebError {
             WebError::Invalid { .. } => "invalid_input",
             WebError::Conflict { .. } => "conflict",
             WebError::RateLimited { .. } => "rate_limited",
+            WebError::ImportRefused { .. } => "import_refused",
+            WebError::MethodNotAllowed => "method_not_allowed",
+            WebError::TooLarge => "too_large",
             WebError::Unavailable(_) => "unavailable",
             WebError::Internal(_) => "internal",
         }
@@ -146,6 +159,7 @@ impl IntoResponse for ApiError {
                 body["error"]["fields"] = serde_json::json!(fields)
             }
             WebError::Conflict { current: Some(current), .. } => body["error"]["current"] = current.clone(),
+            WebError::ImportRefused { batch, .. } => body["error"]["batch"] = batch.clone(),
             _ => {}
         }
         let mut response = (e.status(), axum::Json(body)).into_response();
@@ -208,6 +222,9 @@ fn title(e: &WebError) -> &'static str {
         WebError::Invalid { .. } => "Cannot accept that",
         WebError::Conflict { .. } => "Changed meanwhile",
         WebError::RateLimited { .. } => "Too many attempts",
+        WebError::ImportRefused { .. } => "File refused",
+        WebError::MethodNotAllowed => "Not allowed",
+        WebError::TooLarge => "Too large",
         WebError::Unavailable(_) => "Unavailable",
         WebError::Internal(_) => "Error",
     }

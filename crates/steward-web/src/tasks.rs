@@ -20,10 +20,8 @@ pub fn changeable(store: &dyn Store, user: &User, id: i64) -> Result<Task, WebEr
     };
     if authz::may_change_task(user, &task, access) {
         Ok(task)
-    } else if user.role == steward_domain::Role::Client {
-        Err(WebError::NotFound(format!("task {id}")))
     } else {
-        Err(WebError::Forbidden)
+        Err(authz::refusal(user, &format!("task {id}")))
     }
 }
 

@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("admin_users.html", include_str!("../templates/admin_users.html")),
     ("tokens.html", include_str!("../templates/tokens.html")),
+    ("password.html", include_str!("../templates/password.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

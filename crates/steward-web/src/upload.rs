@@ -18,7 +18,7 @@ pub struct Upload {
     pub account: String,
     pub kind: ImportKind,
     pub file_name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: axum::body::Bytes,
     pub as_of: Option<NaiveDate>,
     pub force: bool,
     /// A saved column mapping of the account, by name (census files).

@@ -93,6 +93,8 @@ pub struct HealthView {
     pub band: &'static str,
     pub word: &'static str,
     pub change: Option<String>,
+    /// The change in points, unrounded (for the API).
+    pub change_points: Option<f64>,
     pub arrow: &'static str,
     pub insufficient_data: bool,
     /// The measures that cost points, worst first.
@@ -110,6 +112,7 @@ impl HealthView {
             band: h.band.as_str(),
             word: band_word(h.band),
             change: change.map(|c| signed(c.delta)),
+            change_points: change.map(|c| c.delta),
             arrow: change.map_or("", |c| arrow(c.delta)),
             insufficient_data: h.insufficient_data,
             drivers: h

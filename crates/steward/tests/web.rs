@@ -473,6 +473,44 @@ fn client_sees_only_their_suppressed_results(s: &Server) {
         }
     }
     assert!(saw_suppressed, "the fixture exercises suppression");
+    // Subtracting what is shown from what is shown never leaves a small number: within each
+    // metro, the metro's total less its shown worksites is either hidden work or 11 or more.
+    let sites: Vec<(String, String)> = book()
+        .accounts
+        .iter()
+        .find(|a| a.account.slug.as_str() == own)
+        .unwrap()
+        .worksites
+        .iter()
+        .map(|w| (w.name.clone(), w.metro.as_str().to_owned()))
+        .collect();
+    let mut series = |by: &str, cut: &str| -> Vec<serde_json::Value> {
+        api.get(&format!("/api/v1/accounts/{own}/metrics?by={by}&cut={}&per_page=200", web_support::encode(cut))).json()
+            ["items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let mut checked = 0;
+    for metro in metros.iter().map(|m| m.as_str()).collect::<std::collections::BTreeSet<_>>() {
+        let total = series("metro", metro);
+        let in_metro: Vec<Vec<serde_json::Value>> =
+            sites.iter().filter(|(_, m)| m == metro).map(|(name, _)| series("worksite", name)).collect();
+        for (k, month) in total.iter().enumerate() {
+            for field in ["eligible_lives", "enrolled_members"] {
+                let Some(whole) = month[field].as_i64() else { continue };
+                let cells: Vec<Option<i64>> =
+                    in_metro.iter().map(|s| s.get(k).and_then(|m| m[field].as_i64())).collect();
+                let hidden = cells.iter().filter(|c| c.is_none()).count();
+                let left = whole - cells.iter().flatten().sum::<i64>();
+                if hidden == 1 {
+                    assert!(left >= 11, "{metro} {field} month {k}: {whole} less the shown worksites leaves {left}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "the fixture has a metro with exactly one hidden worksite to check");
     // Nothing else exists for them.
     for path in [
         format!("/accounts/{own}"),
@@ -516,7 +554,14 @@ fn every_route_for_every_role(s: &Server) {
     // A colleague may change only what is assigned to them.
     let col_task = if steward_web::authz::is_assigned(&colleague, &first) { 409 } else { 403 };
     // (method, path, [admin, director, account manager, colleague, client]); pages first.
+    let director = user(Role::Director);
+    let admin_token = {
+        s.token(&user(Role::Admin));
+        s.store.api_tokens(Some(&steward_domain::Email::parse(&user(Role::Admin)).unwrap())).unwrap()[0].id
+    };
     let pages: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", "/".into(), [303, 303, 303, 303, 303]),
+        ("GET", "/healthz".into(), [200, 200, 200, 200, 200]),
         ("GET", "/book".into(), [200, 200, 200, 403, 403]),
         ("GET", "/accounts?q=zzz".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/accounts/{own}"), [200, 200, 200, col_own, 404]),
@@ -528,10 +573,17 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/imports/{batch}"), [200, 200, 200, 403, 403]),
         ("GET", "/admin/users".into(), [200, 403, 403, 403, 403]),
         ("GET", "/tokens".into(), [200, 200, 200, 200, 200]),
+        ("GET", "/password".into(), [200, 200, 200, 200, 200]),
         ("POST", format!("/accounts/{own}/activities"), [303, 303, 303, 403, 404]),
         ("POST", format!("/accounts/{other}/activities"), [303, 303, 403, 403, 404]),
         ("POST", format!("/accounts/{other}/tasks"), [303, 303, 403, 403, 404]),
         ("POST", format!("/tasks/{task}/snooze"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/tasks/{task}/complete"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/tasks/{task}/reassign"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/accounts/{own}/tasks"), [303, 303, 303, 403, 404]),
+        ("POST", format!("/admin/users/{director}"), [409, 403, 403, 403, 403]),
+        ("POST", "/tokens".into(), [200, 200, 200, 200, 200]),
+        ("POST", format!("/tokens/{admin_token}/revoke"), [409, 404, 404, 404, 404]),
         ("POST", "/admin/users".into(), [422, 403, 403, 403, 403]),
     ];
     let api: Vec<(&str, String, [u16; 5])> = vec![
@@ -553,6 +605,8 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", format!("/api/v1/accounts/{other}/activities"), [201, 201, 403, 403, 404]),
         ("POST", "/api/v1/tasks".into(), [201, 201, 403, 403, 404]),
         ("POST", format!("/api/v1/tasks/{task}/complete"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/api/v1/tasks/{task}/snooze"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/api/v1/tasks/{task}/reassign"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/api/v1/imports?account={other}&kind=visits&file_name=v.csv"), [201, 201, 403, 403, 403]),
     ];
     let mut failures = Vec::new();
@@ -573,6 +627,10 @@ fn every_route_for_every_role(s: &Server) {
                         ("title", "matrix task"),
                         ("version", "0"),
                         ("until", "2026-12-01"),
+                        ("owner", &director),
+                        ("role", "director"),
+                        ("active", "true"),
+                        ("name", "matrix token"),
                     ],
                 ),
             };
@@ -584,7 +642,11 @@ fn every_route_for_every_role(s: &Server) {
             let r = match *method {
                 "GET" => caller.get(path),
                 _ if path.contains("/imports") => caller.post_bytes(path, "text/csv", VISITS),
-                _ => caller.post_json(path, &json!({ "account": other, "kind": "note", "summary": "matrix", "title": "matrix task", "version": 0 })),
+                _ => caller.post_json(
+                    path,
+                    &json!({ "account": other, "kind": "note", "summary": "matrix", "title": "matrix task", "version": 0,
+                             "until": "2026-12-01", "owner": director }),
+                ),
             };
             if r.status != expected[i] {
                 failures.push(format!(
@@ -606,7 +668,9 @@ fn every_route_for_every_role(s: &Server) {
     }
     // Without credentials: pages send people to sign in, the API answers 401.
     let mut anonymous = s.client();
-    for (_, path, _) in pages.iter().filter(|(m, _, _)| *m == "GET") {
+    // Only the health check is public.
+    assert_eq!(anonymous.get("/healthz").status, 200);
+    for (_, path, _) in pages.iter().filter(|(m, p, _)| *m == "GET" && p != "/healthz") {
         let r = anonymous.get(path);
         if r.status != 303 || !r.location.as_deref().is_some_and(|l| l.starts_with("/sign-in")) {
             failures.push(format!("anonymous GET {path}: {}", r.status));
@@ -713,7 +777,14 @@ fn api_writes_name_versions(s: &Server) {
         b"ISA*00*garbage~",
     );
     assert_eq!(refused.status, 422);
-    assert_eq!(refused.json()["status"], "refused");
+    let body = refused.json();
+    assert_eq!(body["error"]["code"], "import_refused", "{body}");
+    assert_eq!(body["error"]["batch"]["status"], "refused", "the recorded batch comes with it");
+    // Wrong methods and unreadable ids get the same error body.
+    let r = c.post_json("/api/v1/accounts", &json!({}));
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (405, Some("method_not_allowed")));
+    let r = c.get("/api/v1/tasks/not-a-number");
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (404, Some("not_found")));
 }
 
 fn admin_invites_and_deactivates(s: &Server) {
@@ -733,11 +804,26 @@ fn admin_invites_and_deactivates(s: &Server) {
         "/admin/users",
         &[("csrf", &csrf), ("email", "rae.venn@steward.example"), ("name", "Rae Venn"), ("role", "account_manager")],
     );
-    assert!(r.body.contains("one-time password"), "{}", r.body);
+    assert!(r.body.contains("first password"), "{}", r.body);
     let at = r.body.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
     let password = r.body[at..at + 16].to_owned();
     let mut rae = s.client();
     assert_eq!(rae.sign_in("rae.venn@steward.example", &password).status, 303, "the invited user signs in");
+    // … and chooses their own password; the first one stops working.
+    let csrf_rae = rae.get("/password").csrf();
+    let r =
+        rae.post_form("/password", &[("csrf", &csrf_rae), ("current", "wrong"), ("new", "short"), ("again", "other")]);
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("not your current password") && r.body.contains("at least 10") && r.body.contains("differ"),
+        "{}",
+        r.body
+    );
+    let mine = "rae's own passphrase";
+    let r = rae.post_form("/password", &[("csrf", &csrf_rae), ("current", &password), ("new", mine), ("again", mine)]);
+    assert!(r.body.contains("Your password is changed"), "{}", r.body);
+    assert_eq!(s.client().sign_in("rae.venn@steward.example", &password).status, 401);
+    assert_eq!(s.client().sign_in("rae.venn@steward.example", mine).status, 303);
     let rae_user = s.store.user(&steward_domain::Email::parse("rae.venn@steward.example").unwrap()).unwrap();
     let r = c.post_form(
         "/admin/users/rae.venn@steward.example",

@@ -85,22 +85,29 @@ impl<D: Driver> AuthStore for SqlStore<D> {
     }
 
     fn api_token_user(&self, token_digest: &str) -> Result<Option<User>> {
-        self.write(|c| {
+        let found = self.read(|c| {
             let row = c.query_one(
                 &format!(
-                    "{} JOIN api_tokens t ON t.user_id = u.id \
+                    "{}, t.last_used_at FROM users u LEFT JOIN accounts a ON a.id = u.account_id \
+                     JOIN api_tokens t ON t.user_id = u.id \
                      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active",
-                    users::SELECT
+                    users::COLUMNS
                 ),
                 &[token_digest.into()],
             )?;
-            let Some(row) = row else { return Ok(None) };
-            c.execute(
-                "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2",
-                &[now().into(), token_digest.into()],
-            )?;
-            users::user(&row).map(Some)
-        })
+            row.map(|r| Ok::<_, crate::StoreError>((users::user(&r)?, r.opt_time(users::COLUMN_COUNT)?))).transpose()
+        })?;
+        let Some((user, last_used)) = found else { return Ok(None) };
+        // Noting each use would make every API request a write; once a minute is enough
+        // to tell which tokens are in use.
+        let t = now();
+        if last_used.is_none_or(|l| t - l > chrono::Duration::minutes(1)) {
+            self.write(|c| {
+                let sql = "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2";
+                Ok(c.execute(sql, &[t.into(), token_digest.into()])?)
+            })?;
+        }
+        Ok(Some(user))
     }
 
     fn api_token(&self, id: Id) -> Result<ApiToken> {

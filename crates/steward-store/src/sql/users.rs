@@ -2,6 +2,10 @@ use super::{SqlStore, check_versioned_update, now, opt_account_id};
 use crate::{Driver, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
 use steward_domain::{Email, NewUser, User, user::check_scope};
 
+pub(super) const COLUMNS: &str =
+    "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, u.created_at, u.updated_at";
+/// How many columns [`COLUMNS`] selects; a query may add its own after them.
+pub(super) const COLUMN_COUNT: usize = 10;
 pub(super) const SELECT: &str = "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, \
     u.created_at, u.updated_at FROM users u LEFT JOIN accounts a ON a.id = u.account_id";
 
@@ -66,6 +70,19 @@ impl<D: Driver> UserStore for SqlStore<D> {
             c.query_one("SELECT password_hash FROM users WHERE email = $1 AND active", &[email.as_str().into()])?
                 .map(|r| r.text(0))
                 .transpose()
+        })
+    }
+
+    fn set_password_hash(&self, email: &Email, password_hash: &str) -> Result<()> {
+        self.write(|c| {
+            let changed = c.execute(
+                "UPDATE users SET password_hash = $1, updated_at = $2 WHERE email = $3",
+                &[password_hash.into(), now().into(), email.as_str().into()],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound(format!("user {email}")));
+            }
+            Ok(())
         })
     }
 

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::Suppressor;
-use steward_domain::{ActivityKind, Email, ImportKind, Month, Role};
+use steward_domain::{ActivityKind, Email, ImportKind, Month};
 use steward_store::TaskFilter;
 
 /// A query string, refused with the API's error body when it does not parse.
@@ -94,6 +94,25 @@ pub async fn not_found() -> ApiError {
     ApiError(WebError::NotFound("this API route".into()))
 }
 
+pub async fn method_not_allowed() -> ApiError {
+    ApiError(WebError::MethodNotAllowed)
+}
+
+/// A path parameter, refused with the API's error body when it does not parse.
+#[derive(Debug)]
+pub struct P<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<App> for P<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, app).await {
+            Ok(Path(v)) => Ok(P(v)),
+            Err(_) => Err(ApiError(WebError::NotFound("that record".into()))),
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct AccountRow {
     slug: String,
@@ -139,7 +158,7 @@ pub async fn accounts(
             health: r.health.as_ref().map(|h| HealthBrief {
                 score: h.score,
                 band: h.band.to_owned(),
-                change: h.change.as_ref().and_then(|c| c.replace('−', "-").parse().ok()),
+                change: h.change_points,
             }),
             eligible_lives: r.eligible_lives,
             enrolled_members: r.enrolled_members,
@@ -362,17 +381,12 @@ pub async fn tasks(
 pub async fn task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
+    P(id): P<i64>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let task = app
         .run(move |store| {
             let task = store.task(id)?;
-            match authz::may_see_task(&user, &task) {
-                true => Ok(task),
-                // A client may not learn that any task exists.
-                false if user.role == Role::Client => Err(WebError::NotFound(format!("task {id}"))),
-                false => Err(WebError::Forbidden),
-            }
+            if authz::may_see_task(&user, &task) { Ok(task) } else { Err(authz::refusal(&user, &format!("task {id}"))) }
         })
         .await?;
     Ok(Json(task))
@@ -436,7 +450,7 @@ async fn change_task(
 pub async fn complete_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
+    P(id): P<i64>,
     J(b): J<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     change_task(app, user, id, b.version, Change::Complete).await
@@ -445,7 +459,7 @@ pub async fn complete_task(
 pub async fn snooze_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
+    P(id): P<i64>,
     J(b): J<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let until = b.until.ok_or_else(|| WebError::field("until", "until (YYYY-MM-DD) is required"))?;
@@ -458,7 +472,7 @@ pub async fn snooze_task(
 pub async fn reassign_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
+    P(id): P<i64>,
     J(b): J<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let owner = b
@@ -505,7 +519,7 @@ pub async fn imports(
 pub async fn import_batch(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
+    P(id): P<i64>,
 ) -> ApiResult<Json<steward_domain::ImportBatch>> {
     authz::check(&user, Capability::Imports)?;
     Ok(Json(app.run(move |store| Ok(store.import_batch(id)?)).await?))
@@ -531,8 +545,12 @@ pub async fn import(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Q(q): Q<ImportQuery>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<impl IntoResponse> {
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
+        _ => WebError::invalid(format!("the upload was cut short: {}", e.body_text())),
+    })?;
     authz::check(&user, Capability::Imports)?;
     if q.account.trim().is_empty() {
         return Err(WebError::field("account", "account (a slug) is required").into());
@@ -546,16 +564,16 @@ pub async fn import(
         account: q.account,
         kind,
         file_name: q.file_name.unwrap_or_else(|| format!("{}.upload", kind.as_str())),
-        bytes: body.to_vec(),
+        bytes: body,
         as_of: q.as_of,
         force: q.force,
         mapping: q.mapping,
     };
     let batch = upload::import(&app, &user, request).await?;
-    let status = if batch.status == steward_domain::ImportStatus::Refused {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::CREATED
-    };
-    Ok((status, Json(batch)))
+    if batch.status == steward_domain::ImportStatus::Refused {
+        let why = batch.errors.first().map_or_else(|| "the file was refused".to_owned(), |e| e.message.clone());
+        let message = format!("{} was refused and nothing of it was applied: {why}", batch.file_name);
+        return Err(WebError::ImportRefused { message, batch: serde_json::to_value(&batch).unwrap_or_default() }.into());
+    }
+    Ok((StatusCode::CREATED, Json(batch)))
 }

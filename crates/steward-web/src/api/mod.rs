@@ -307,5 +307,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
 ];
 
 pub fn routes() -> Router<App> {
-    ENDPOINTS.iter().fold(Router::new(), |router, e| router.route(e.path, (e.handler)())).fallback(handlers::not_found)
+    ENDPOINTS
+        .iter()
+        .fold(Router::new(), |router, e| router.route(e.path, (e.handler)()))
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
 }

@@ -42,6 +42,7 @@ pub struct FormState {
 }
 
 struct Loaded {
+    user: User,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -78,6 +79,7 @@ fn load(
         // A colleague sees the basics and their own tasks there.
         let tasks = open.into_iter().filter(|t| authz::is_assigned(user, t)).collect();
         return Ok(Loaded {
+            user: user.clone(),
             account,
             access,
             summary: None,
@@ -107,6 +109,7 @@ fn load(
     };
     let owners = store.internal_users()?;
     Ok(Loaded {
+        user: user.clone(),
         contacts: store.contacts(&account.slug)?,
         activities: store.activities(&account.slug, 50)?,
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
@@ -229,7 +232,11 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             author => t.author.as_ref().map(|e| e.to_string()),
             with => t.contact_ids.iter().filter_map(|id| contact_names.get(id).copied()).collect::<Vec<_>>(),
         }).collect::<Vec<_>>(),
-        tasks => l.tasks.iter().map(|t| super::work::task_row(t, today)).collect::<Vec<_>>(),
+        tasks => l.tasks.iter().map(|t| {
+            let row = super::work::task_row(t, today);
+            context! { can_change => authz::may_change_task(&l.user, t, l.access), ..row }
+        }).collect::<Vec<_>>(),
+        snooze_default => (today + chrono::Days::new(7)).to_string(),
         imports => l.imports.iter().map(super::imports::batch_row).collect::<Vec<_>>(),
         owners => l.owners.iter().map(|u| context! { email => u.email.as_str(), name => u.name }).collect::<Vec<_>>(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),

@@ -85,7 +85,7 @@ pub async fn list(State(app): State<App>, viewer: Viewer, Query(q): Query<ListQu
 async fn read_form(
     viewer: &Viewer,
     mut form: Multipart,
-) -> Result<(BTreeMap<String, String>, Option<(String, Vec<u8>)>), WebError> {
+) -> Result<(BTreeMap<String, String>, Option<(String, axum::body::Bytes)>), WebError> {
     let cut_short =
         |e: axum::extract::multipart::MultipartError| WebError::invalid(format!("the upload was cut short: {e}"));
     let mut fields = BTreeMap::new();
@@ -98,7 +98,7 @@ async fn read_form(
         }
         if name == "file" {
             let file_name = field.file_name().unwrap_or("upload").to_owned();
-            file = Some((file_name, field.bytes().await.map_err(cut_short)?.to_vec()));
+            file = Some((file_name, field.bytes().await.map_err(cut_short)?));
         } else {
             let text = field.text().await.map_err(cut_short)?;
             if name == "csrf" {

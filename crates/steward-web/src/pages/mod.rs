@@ -5,6 +5,7 @@ mod admin;
 mod book;
 mod client;
 mod imports;
+mod password;
 mod tasks;
 mod work;
 
@@ -46,6 +47,7 @@ pub fn routes() -> Router<App> {
         .route("/imports/{id}", get(imports::batch))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{email}", post(admin::edit_user))
+        .route("/password", get(password::page).post(password::change))
         .route("/tokens", get(admin::tokens).post(admin::create_token))
         .route("/tokens/{id}/revoke", post(admin::revoke_token))
 }

@@ -1,0 +1,70 @@
+//! Changing one's own password (the first one is given by the admin who invited them).
+
+use super::render;
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::credentials::{self, MIN_PASSWORD_LENGTH, PasswordError};
+use crate::error::{PageResult, WebError};
+use crate::forms::FieldErrors;
+use axum::extract::{Form, State};
+use minijinja::context;
+use std::collections::BTreeMap;
+
+pub async fn page(viewer: Viewer) -> PageResult {
+    show(&viewer, BTreeMap::new(), false)
+}
+
+fn show(viewer: &Viewer, errors: BTreeMap<String, String>, changed: bool) -> PageResult {
+    let failed = !errors.is_empty();
+    let page = context! { errors, changed, min => MIN_PASSWORD_LENGTH };
+    let mut response = render("password.html", viewer, "", "Change password", page)?;
+    if failed {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    again: String,
+}
+
+pub async fn change(State(app): State<App>, viewer: Viewer, Form(f): Form<PasswordForm>) -> PageResult {
+    viewer.check_csrf(&f.csrf)?;
+    let mut errors = FieldErrors::default();
+    if f.new != f.again {
+        errors.add("again", "the two new passwords differ");
+    }
+    let hash = match credentials::hash_password(&f.new) {
+        Ok(hash) => Some(hash),
+        Err(PasswordError::TooShort) => {
+            errors.add("new", format!("use at least {MIN_PASSWORD_LENGTH} characters"));
+            None
+        }
+        Err(e) => return Err(WebError::Internal(e.to_string()).into()),
+    };
+    let email = viewer.user.email.clone();
+    let current = f.current;
+    let verified = app
+        .run(move |store| {
+            let stored = store.password_hash(&email)?;
+            Ok(stored.is_some_and(|h| credentials::verify_password(&current, &h)))
+        })
+        .await?;
+    if !verified {
+        errors.add("current", "that is not your current password");
+    }
+    let (Some(hash), true) = (hash, errors.0.is_empty()) else {
+        return show(&viewer, errors.0, false);
+    };
+    let email = viewer.user.email.clone();
+    app.run(move |store| Ok(store.set_password_hash(&email, &hash)?)).await?;
+    show(&viewer, BTreeMap::new(), true)
+}
