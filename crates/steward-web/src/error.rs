@@ -182,15 +182,10 @@ pub struct SignInFirst {
 
 impl IntoResponse for SignInFirst {
     fn into_response(self) -> Response {
-        let next: String = self
-            .next
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
-        let to = if next.is_empty() || next == "/" { "/sign-in".to_owned() } else { format!("/sign-in?next={next}") };
+        let to = match self.next.as_str() {
+            "" | "/" => "/sign-in".to_owned(),
+            next => format!("/sign-in?next={}", crate::views::url_encode(next)),
+        };
         Redirect::to(&to).into_response()
     }
 }

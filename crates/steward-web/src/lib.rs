@@ -28,3 +28,4 @@ mod writes;
 
 pub use app::{App, WebConfig, router, serve, serve_until};
 pub use error::WebError;
+pub use views::url_encode;

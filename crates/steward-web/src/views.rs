@@ -23,6 +23,16 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
+/// A value for a URL's query string: everything but unreserved characters percent-encoded.
+pub fn url_encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A fraction as a percentage with one decimal; an undefined rate is a dash, never 0.
 pub fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_owned(), |v| format!("{:.1}%", v * 100.0))

@@ -79,7 +79,7 @@ fn serde_urlencoded_query(q: &BookQuery) -> String {
     let mut parts = Vec::new();
     let mut add = |k: &str, v: Option<String>| {
         if let Some(v) = v {
-            parts.push(format!("{k}={}", encode(&v)));
+            parts.push(format!("{k}={}", crate::views::url_encode(&v)));
         }
     };
     add("owner", q.owner.clone());
@@ -93,16 +93,6 @@ fn serde_urlencoded_query(q: &BookQuery) -> String {
     add("page", q.page.map(|p| p.to_string()));
     add("per_page", q.per_page.map(|p| p.to_string()));
     parts.join("&")
-}
-
-/// Percent-encodes a query value.
-pub fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Debug, serde::Deserialize)]
