@@ -96,17 +96,8 @@ impl App {
             if !fresh && cache.start_refresh() {
                 let app = self.clone();
                 tokio::spawn(async move {
-                    let card = app.config().scorecard.clone();
-                    let cache = app.clone();
-                    let refreshed = app
-                        .run(move |store| {
-                            let book = crate::book::load(store, &card, today)?;
-                            cache.inner.book.finish_refresh(store, &card, book)
-                        })
-                        .await;
-                    if let Err(e) = refreshed {
+                    if let Err(e) = app.rebuild_book(today).await {
                         tracing::warn!("cannot refresh the book: {e}");
-                        app.inner.book.abandon_refresh();
                     }
                 });
             }
@@ -116,9 +107,14 @@ impl App {
         if let Some((book, _)) = cache.current(today) {
             return Ok(book);
         }
-        // Changes made while the book is built are noted and redone on it, as for a
-        // background refresh.
         cache.start_refresh();
+        self.rebuild_book(today).await?;
+        cache.current(today).map(|(book, _)| book).ok_or_else(|| WebError::Internal("the book was not kept".into()))
+    }
+
+    /// Builds every row again and installs them, with the rows of accounts changed
+    /// meanwhile redone; the caller has claimed the refresh.
+    async fn rebuild_book(&self, today: chrono::NaiveDate) -> Result<(), WebError> {
         let (card, app) = (self.config().scorecard.clone(), self.clone());
         let built = self
             .run(move |store| {
@@ -126,11 +122,10 @@ impl App {
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;
-        if let Err(e) = built {
-            cache.abandon_refresh();
-            return Err(e);
+        if built.is_err() {
+            self.inner.book.abandon_refresh();
         }
-        cache.current(today).map(|(book, _)| book).ok_or_else(|| WebError::Internal("the book was not kept".into()))
+        built
     }
 
     /// The user's ranked queue: their tasks read fresh, each account's part of the rank

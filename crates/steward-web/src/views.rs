@@ -8,19 +8,10 @@ use steward_domain::health::{Band, Driver, HealthScore, Measure};
 use steward_domain::suppression::{ProgramMonth, Suppressor};
 use steward_health::AccountSummary;
 
+/// A count with thousands separators; a negative one with a true minus sign.
 pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('−');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    let grouped = steward_domain::money::group_digits(n.unsigned_abs());
+    if n < 0 { format!("−{grouped}") } else { grouped }
 }
 
 /// A value for a URL's query string: everything but unreserved characters percent-encoded.

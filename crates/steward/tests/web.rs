@@ -53,6 +53,11 @@ fn accounts() -> (String, String) {
     (own.account.slug.to_string(), other.account.slug.to_string())
 }
 
+/// The fixture's account `slug`, as the demo generated it.
+fn demo_account(slug: &str) -> &'static steward_demo::DemoAccount {
+    book().accounts.iter().find(|a| a.account.slug.as_str() == slug).unwrap()
+}
+
 /// The client user of `slug`.
 fn client_of(slug: &str) -> String {
     book()
@@ -241,7 +246,7 @@ fn account_360_tells_the_story(s: &Server) {
     }
     assert!(page.body.matches("<svg class=\"chart").count() >= 4, "charts drawn on the server");
     // Cut by one metro: the charts say so.
-    let metro = book().accounts.iter().find(|a| a.account.slug.as_str() == own).unwrap().worksites[0].metro;
+    let metro = demo_account(&own).worksites[0].metro;
     let cut = c.get(&format!("/accounts/{own}?cut=metro:{}", metro.as_str()));
     assert_eq!(cut.status, 200);
     assert!(cut.body.contains(&format!("({})", metro.display_name())), "charts scoped to the metro");
@@ -433,15 +438,7 @@ fn client_sees_only_their_suppressed_results(s: &Server) {
         assert!(!page.body.contains(hidden), "no internal {hidden} for a client");
     }
     // Every metro view hides small cells; some metro of a ~700-life account has one.
-    let metros: Vec<_> = book()
-        .accounts
-        .iter()
-        .find(|a| a.account.slug.as_str() == own)
-        .unwrap()
-        .worksites
-        .iter()
-        .map(|w| w.metro)
-        .collect();
+    let metros: Vec<_> = demo_account(&own).worksites.iter().map(|w| w.metro).collect();
     let mut saw_suppressed = false;
     for m in &metros {
         let r = c.get(&format!("/client?by=metro&cut={}", m.as_str()));
@@ -475,15 +472,8 @@ fn client_sees_only_their_suppressed_results(s: &Server) {
     assert!(saw_suppressed, "the fixture exercises suppression");
     // Subtracting what is shown from what is shown never leaves a small number: within each
     // metro, the metro's total less its shown worksites is either hidden work or 11 or more.
-    let sites: Vec<(String, String)> = book()
-        .accounts
-        .iter()
-        .find(|a| a.account.slug.as_str() == own)
-        .unwrap()
-        .worksites
-        .iter()
-        .map(|w| (w.name.clone(), w.metro.as_str().to_owned()))
-        .collect();
+    let sites: Vec<(String, String)> =
+        demo_account(&own).worksites.iter().map(|w| (w.name.clone(), w.metro.as_str().to_owned())).collect();
     let mut series = |by: &str, cut: &str| -> Vec<serde_json::Value> {
         api.get(&format!("/api/v1/accounts/{own}/metrics?by={by}&cut={}&per_page=200", web_support::encode(cut))).json()
             ["items"]

@@ -225,19 +225,15 @@ pub struct MetricsQuery {
     per_page: Option<usize>,
 }
 
-fn month(field: &str, v: Option<&str>) -> Result<Option<Month>, WebError> {
-    v.filter(|s| !s.is_empty())
-        .map(|s| Month::parse(s).map_err(|_| WebError::field(field, "write the month as YYYY-MM")))
-        .transpose()
-}
-
 pub async fn metrics(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
     Q(q): Q<MetricsQuery>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
-    let (from, to) = (month("from", q.from.as_deref())?, month("to", q.to.as_deref())?);
+    const MONTH: &str = "write the month as YYYY-MM";
+    let from: Option<Month> = optional(q.from.as_deref(), "from", MONTH)?;
+    let to: Option<Month> = optional(q.to.as_deref(), "to", MONTH)?;
     let kind = crate::results::cut_kind(q.by.as_deref())?;
     let threshold = app.config().suppression_threshold;
     let items = app

@@ -23,6 +23,9 @@ use steward_health::AccountSummary;
 use steward_health::history::AccountData;
 use steward_store::{CutKind, Store, TaskFilter};
 
+/// How many activities the timeline shows.
+const TIMELINE_ROWS: usize = 50;
+
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
 pub struct ViewQuery {
     /// "metro" or "worksite": cut the charts.
@@ -95,23 +98,21 @@ fn load(
     }
     let data = AccountData::load(store, &account.slug)?;
     let summary = AccountSummary::of(&data, card, app_today);
-    let cut_metrics = match (q.by.as_deref(), q.cut.as_deref()) {
-        (Some(by @ ("metro" | "worksite")), Some(value)) => {
-            let kind = if by == "metro" { CutKind::Metro } else { CutKind::Worksite };
-            store
-                .metrics(&account.slug, kind, None, None)?
-                .iter()
-                .filter(|(cut, _, _)| cut.value() == value)
-                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
-                .collect()
-        }
+    let cut_metrics = match (crate::results::cut_kind(q.by.as_deref())?, q.cut.as_deref()) {
+        (kind, Some(value)) if kind != CutKind::All => store
+            .metrics(&account.slug, kind, None, None)?
+            .iter()
+            .filter(|(cut, _, _)| cut.value() == value)
+            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+            .collect(),
         _ => data.metrics.clone(),
     };
     let owners = store.internal_users()?;
     Ok(Loaded {
         user: user.clone(),
         contacts: store.contacts(&account.slug)?,
-        activities: store.activities(&account.slug, 50)?,
+        // The health history already read every activity, newest first.
+        activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
         tasks: open,
         summary: Some(summary),

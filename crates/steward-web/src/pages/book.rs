@@ -25,7 +25,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<BookQu
         let mut next = q.clone();
         next.owner = Some(owner.clone().unwrap_or_else(|| "all".into()));
         change(&mut next);
-        format!("/book?{}", serde_urlencoded_query(&next))
+        // Unset filters are left out of the link (serde_urlencoded skips `None`).
+        format!("/book?{}", serde_urlencoded::to_string(&next).unwrap_or_default())
     };
     let sort_links: Vec<_> = SORTS
         .iter()
@@ -73,26 +74,6 @@ fn quarters(app: &App) -> Vec<String> {
         day = day.checked_add_months(chrono::Months::new(3)).unwrap_or(day);
     }
     out
-}
-
-fn serde_urlencoded_query(q: &BookQuery) -> String {
-    let mut parts = Vec::new();
-    let mut add = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            parts.push(format!("{k}={}", crate::views::url_encode(&v)));
-        }
-    };
-    add("owner", q.owner.clone());
-    add("status", q.status.clone());
-    add("segment", q.segment.clone());
-    add("metro", q.metro.clone());
-    add("band", q.band.clone());
-    add("renewal", q.renewal.clone());
-    add("sort", q.sort.clone());
-    add("dir", q.dir.clone());
-    add("page", q.page.map(|p| p.to_string()));
-    add("per_page", q.per_page.map(|p| p.to_string()));
-    parts.join("&")
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -87,13 +87,6 @@ pub(crate) fn print_table(headers: &[&str], rows: &[Vec<String>]) -> Result<()> 
 
 /// `12,480`
 pub(crate) fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    let grouped = steward_domain::money::group_digits(n.unsigned_abs());
+    if n < 0 { format!("-{grouped}") } else { grouped }
 }
