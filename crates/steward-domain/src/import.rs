@@ -1,5 +1,6 @@
 use crate::{Email, Id, Slug, text_enum::text_enum};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 text_enum! {
     /// What a file holds (DOMAIN.md "Data that comes in").
@@ -26,7 +27,28 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     pub line: u64,
+    /// What went wrong as a stable word (docs/IMPORTS.md lists them); empty in batches
+    /// recorded before codes existed.
+    #[serde(default)]
+    pub code: String,
     pub message: String,
+}
+
+/// What a batch knows beyond its counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportDetails {
+    /// The standard and version the file declared ("005010X220A1", "FHIR R4").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// How the 834's member ids were formed, by method, so a sender's habits show.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub member_ids: BTreeMap<String, u64>,
+    /// Rows read that carry nothing for Steward, by what they were (FHIR resource types).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ignored: BTreeMap<String, u64>,
+    /// What did not stop the file but its sender should fix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<RowError>,
 }
 
 /// One import of one file: all or nothing, recorded whatever the outcome.
@@ -45,6 +67,11 @@ pub struct ImportBatch {
     pub status: ImportStatus,
     /// The first errors (the count is in `rows_rejected`).
     pub errors: Vec<RowError>,
+    /// The options that change what the file means (as-of date, mapping, dependent REF,
+    /// member-id system), as `name=value;…`: the same bytes with other options are another
+    /// import.
+    pub options: String,
+    pub details: ImportDetails,
     pub created_by: Option<Email>,
     pub created_at: DateTime<Utc>,
 }
@@ -61,5 +88,7 @@ pub struct NewImportBatch {
     pub rows_rejected: i64,
     pub status: ImportStatus,
     pub errors: Vec<RowError>,
+    pub options: String,
+    pub details: ImportDetails,
     pub created_by: Option<Email>,
 }

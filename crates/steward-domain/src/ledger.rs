@@ -122,6 +122,14 @@ pub struct Ledger {
     pub eligibility_as_of: Option<NaiveDate>,
 }
 
+/// Why a change event was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventRefusal {
+    TerminationNotOnFile,
+    TerminationBeforeCoverage,
+    ChangeNotOnFile,
+}
+
 /// How a full file changed the eligibility, for the guard and the batch record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FullFileEffect {
@@ -233,7 +241,7 @@ impl Ledger {
     }
 
     /// Applies one change event; `Err` says why it could not (the row is rejected).
-    pub fn apply_event(&mut self, event: EligibilityEvent) -> Result<(), String> {
+    pub fn apply_event(&mut self, event: EligibilityEvent) -> Result<(), EventRefusal> {
         match event {
             EligibilityEvent::Addition { key, facts, span } => {
                 self.set_facts(key, &facts);
@@ -242,12 +250,9 @@ impl Ledger {
                 merge_spans(&mut p.eligibility);
             }
             EligibilityEvent::Termination { key, end } => {
-                let p = self
-                    .people
-                    .get_mut(&key)
-                    .ok_or_else(|| "termination for a member who is not on file".to_owned())?;
+                let p = self.people.get_mut(&key).ok_or(EventRefusal::TerminationNotOnFile)?;
                 if !p.eligibility.iter().any(|s| s.start <= end) {
-                    return Err("termination dated before any coverage of this member".into());
+                    return Err(EventRefusal::TerminationBeforeCoverage);
                 }
                 // No coverage after the termination date; an earlier end stays earlier.
                 let after = end.succ_opt().unwrap_or(end);
@@ -263,8 +268,10 @@ impl Ledger {
                 merge_spans(&mut p.eligibility);
             }
             EligibilityEvent::Change { key, facts, span } => {
-                if !self.people.contains_key(&key) && span.is_none() {
-                    return Err("change for a member who is not on file".to_owned());
+                // A change names someone already on file; an unknown member is an addition
+                // the sender missed, never one Steward invents from a change.
+                if !self.people.contains_key(&key) {
+                    return Err(EventRefusal::ChangeNotOnFile);
                 }
                 self.merge_facts(key, &facts);
                 if let Some(span) = span {
@@ -457,6 +464,10 @@ mod tests {
         assert_eq!(l.person(k).unwrap().eligibility, vec![span("2024-01-01", Some("2024-09-30"))], "not extended");
         assert!(l.apply_event(EligibilityEvent::Termination { key: MemberKey(8), end: d("2024-01-01") }).is_err());
         assert!(l.apply_event(EligibilityEvent::Change { key: MemberKey(8), facts: facts("HQ"), span: None }).is_err());
+        let dated =
+            EligibilityEvent::Change { key: MemberKey(8), facts: facts("HQ"), span: Some(span("2024-01-01", None)) };
+        assert_eq!(l.apply_event(dated), Err(EventRefusal::ChangeNotOnFile), "a dated change invents nobody");
+        assert!(l.person(MemberKey(8)).is_none());
     }
 
     #[test]

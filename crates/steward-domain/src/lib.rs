@@ -33,7 +33,7 @@ pub use contact::{Contact, ContactRole, NewContact};
 pub use contract::{AddOn, Contract, NewContract, PricingModel, RenewalOutcome, Tier};
 pub use csat::{CsatRating, NewCsatRating};
 pub use email::Email;
-pub use import::{ImportBatch, ImportKind, ImportStatus, NewImportBatch, RowError};
+pub use import::{ImportBatch, ImportDetails, ImportKind, ImportStatus, NewImportBatch, RowError};
 pub use member::{AgeBand, MemberKey, Modality, Relationship, Sex, Span, VisitStatus, merge_spans};
 pub use metro::Metro;
 pub use money::Money;

@@ -9,8 +9,9 @@
 //! rejected is left as they were — never terminated by omission for a typo. Rejection
 //! messages name the field, never its value.
 
-use crate::csv_input::{ColumnMapping, DateFormat, date, optional_end};
+use crate::csv_input::{DateFormat, Mapping, date, id, latest_date, optional_end};
 use crate::pseudonym::Pseudonymizer;
+use crate::reason::{Expected, MappingName, Reason, Unit};
 use crate::records::{FullEligibility, Parsed};
 use crate::report::FileError;
 use crate::tables::{AccountScope, Row, parse_rows};
@@ -40,7 +41,7 @@ enum CensusRow {
     Rejected {
         line: u64,
         key: MemberKey,
-        message: String,
+        reason: Reason,
     },
 }
 
@@ -48,26 +49,24 @@ pub fn parse<R: Read>(
     reader: R,
     account: &str,
     as_of: NaiveDate,
-    mapping: Option<&ColumnMapping>,
+    mapping: Option<(&MappingName, &Mapping)>,
     keys: &Pseudonymizer,
 ) -> Result<Parsed<FullEligibility>, FileError> {
-    let format = mapping.map_or(DateFormat::Iso, |m| m.date_format);
+    let format = mapping.map_or(DateFormat::Iso, |(_, m)| m.date_format);
     let any = |_: &str| true;
     let scope = AccountScope { only: Some(account), known: &any };
     let parsed = parse_rows(reader, REQUIRED, OPTIONAL, mapping, scope, |cols, record, line, _| {
         let field = |name: &str| cols.get(record, name, line);
-        let member_id = field("member_id")?;
-        if member_id.is_empty() {
-            return Ok(Row::Reject("member_id is empty".into()));
-        }
-        let key = keys.member(account, member_id);
-        let rejected = |message: String| Ok(Row::Accept(CensusRow::Rejected { line, key, message }));
-        let Some(relationship) = Relationship::parse_any(field("relationship")?) else {
-            return rejected(
-                "unknown relationship; use employee, spouse, child, other or an X12 code (18, 01, 19, …)".into(),
-            );
+        let member_id = match id(field("member_id")?, "member_id") {
+            Ok(id) => id,
+            Err(reason) => return Ok(Row::Reject(reason)),
         };
-        let start = match date(field("coverage_start")?, "coverage_start", format) {
+        let key = keys.member(account, member_id);
+        let rejected = |reason: Reason| Ok(Row::Accept(CensusRow::Rejected { line, key, reason }));
+        let Some(relationship) = Relationship::parse_any(field("relationship")?) else {
+            return rejected(Reason::UnknownValue { field: "relationship", expected: Expected::Relationship });
+        };
+        let start = match date(field("coverage_start")?, "coverage_start", format, latest_date()) {
             Ok(d) => d,
             Err(e) => return rejected(e),
         };
@@ -76,7 +75,7 @@ pub fn parse<R: Read>(
             Err(e) => return rejected(e),
         };
         if end.is_some_and(|e| e < start) {
-            return rejected("coverage_end is before coverage_start".into());
+            return rejected(Reason::EndBeforeStart { end: "coverage_end", start: "coverage_start" });
         }
         let facts = PersonFacts {
             relationship,
@@ -94,18 +93,15 @@ pub fn parse<R: Read>(
     let mut seen: HashMap<MemberKey, (usize, Vec<u64>)> = HashMap::new();
     for row in parsed.data.groups.into_iter().flatten() {
         match row {
-            CensusRow::Rejected { line, key, message } => {
-                tally.retract(line, message);
+            CensusRow::Rejected { line, key, reason } => {
+                tally.retract(line, reason);
                 untouched.push(key);
             }
             CensusRow::Span { line, key, facts, span } => match seen.get_mut(&key) {
                 Some((i, lines)) => {
                     let (_, existing, spans) = &mut people[*i];
                     if let Some(k) = spans.iter().position(|s| s.overlaps(&span)) {
-                        tally.retract(
-                            line,
-                            format!("duplicate member: this span overlaps the one on line {}", lines[k]),
-                        );
+                        tally.retract(line, Reason::DuplicateMember { other: lines[k], unit: Unit::Line });
                         continue;
                     }
                     *existing = facts;
@@ -121,5 +117,5 @@ pub fn parse<R: Read>(
     }
     // A person with one good row and one rejected row keeps what the good rows say.
     untouched.retain(|k| !seen.contains_key(k));
-    Ok(Parsed { data: FullEligibility { as_of, people, untouched }, tally })
+    Ok(Parsed { data: FullEligibility { as_of, people, untouched, checks: Vec::new() }, tally })
 }

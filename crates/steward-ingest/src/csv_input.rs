@@ -2,19 +2,25 @@
 //! to canonical fields (directly or through a saved column mapping), dates in a known
 //! format, and ids kept as text so leading zeros survive.
 
+use crate::input::read_error;
+use crate::reason::{MappingName, Reason};
 use crate::report::FileError;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
-/// A saved per-account mapping from an employer's layout to the canonical one.
+/// A saved per-account mapping from a sender's layout to the canonical one: an employer's
+/// census columns and date format, or a FHIR server's own encounter class codes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ColumnMapping {
+pub struct Mapping {
     /// canonical field → the file's header name
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
     #[serde(default)]
     pub date_format: DateFormat,
+    /// FHIR encounter class as `system|code` → the modality it is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, steward_domain::Modality>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -87,12 +93,51 @@ pub fn open_ended(d: NaiveDate) -> bool {
         || d == NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
+/// The dates Steward accepts in any file: anything earlier or later is a typo or a
+/// placeholder, and would stretch an account's months across centuries.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+pub fn latest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// The latest date an event (a visit, a survey response) can have when imported on
+/// `today`: it has happened, give or take a time zone.
+pub fn latest_event_date(today: NaiveDate) -> NaiveDate {
+    today.checked_add_days(Days::new(1)).unwrap_or(today)
+}
+
+/// `date` if it lies in `earliest..=latest`.
+pub fn in_range(date: NaiveDate, field: &'static str, latest: NaiveDate) -> Result<NaiveDate, Reason> {
+    if (earliest_date()..=latest).contains(&date) {
+        Ok(date)
+    } else {
+        Err(Reason::DateOutOfRange { field, earliest: earliest_date(), latest })
+    }
+}
+
+/// The longest id (member, visit, response) Steward reads; longer is a shifted field.
+pub const MAX_ID_LEN: usize = 128;
+
+/// A non-empty id of at most [`MAX_ID_LEN`] characters.
+pub fn id<'a>(text: &'a str, field: &'static str) -> Result<&'a str, Reason> {
+    if text.is_empty() {
+        Err(Reason::FieldEmpty { field })
+    } else if text.len() > MAX_ID_LEN {
+        Err(Reason::FieldTooLong { field, max: MAX_ID_LEN })
+    } else {
+        Ok(text)
+    }
+}
+
 /// Refuses UTF-16 and drops a UTF-8 byte-order mark.
 pub fn utf8_reader<R: Read>(reader: R) -> Result<impl BufRead, FileError> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let head = reader.fill_buf().map_err(|e| FileError::new(format!("cannot read the file: {e}")))?;
+    let head = reader.fill_buf().map_err(|e| FileError::new(read_error(&e)))?;
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Err(FileError::at(1, "the file is UTF-16 encoded; save it as UTF-8"));
+        return Err(FileError::at(1, Reason::Utf16));
     }
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         reader.consume(3);
@@ -109,38 +154,55 @@ pub struct Columns {
 
 impl Columns {
     /// Resolves `required` and `optional` canonical fields against the header, through
-    /// `mapping` where given. A missing required column refuses the file.
+    /// `mapping` where given. A missing required column refuses the file; the refusal names
+    /// the header's width and where the columns it did find are, never the header's text.
     pub fn resolve(
         header: &csv::ByteRecord,
         required: &[&'static str],
         optional: &[&'static str],
-        mapping: Option<&ColumnMapping>,
+        mapping: Option<(&MappingName, &Mapping)>,
     ) -> Result<Self, FileError> {
         let names: Vec<String> = header
             .iter()
             .map(|h| std::str::from_utf8(h).map(|s| s.trim().to_ascii_lowercase()))
             .collect::<Result<_, _>>()
-            .map_err(|_| FileError::at(1, "the header is not UTF-8; save the file as UTF-8"))?;
-        let find = |field: &str| -> Option<usize> {
-            let wanted =
-                mapping.and_then(|m| m.columns.get(field)).map_or(field.to_owned(), |h| h.trim().to_ascii_lowercase());
-            names.iter().position(|n| *n == wanted)
+            .map_err(|_| FileError::at(1, Reason::NotUtf8))?;
+        let find = |field: &'static str| -> Result<Option<usize>, FileError> {
+            let wanted = mapping
+                .and_then(|(_, m)| m.columns.get(field))
+                .map_or(field.to_owned(), |h| h.trim().to_ascii_lowercase());
+            let mut at = names.iter().enumerate().filter(|(_, n)| **n == wanted).map(|(i, _)| i);
+            match (at.next(), at.next()) {
+                (Some(first), Some(second)) => Err(FileError::at(1, Reason::DuplicateColumn { field, first, second })),
+                (first, _) => Ok(first),
+            }
         };
         let mut positions = BTreeMap::new();
-        for &field in required {
-            let at = find(field).ok_or_else(|| {
-                let via = mapping
-                    .and_then(|m| m.columns.get(field))
-                    .map(|h| format!(" (mapped to {h:?})"))
-                    .unwrap_or_default();
-                FileError::at(1, format!("missing required column {field}{via}; the header has: {}", names.join(", ")))
-            })?;
-            positions.insert(field, at);
-        }
-        for &field in optional {
-            if let Some(at) = find(field) {
-                positions.insert(field, at);
+        let mut missing = Vec::new();
+        for &field in required.iter().chain(optional) {
+            match find(field)? {
+                Some(at) => {
+                    positions.insert(field, at);
+                }
+                None if required.contains(&field) => missing.push(field),
+                None => {}
             }
+        }
+        if !missing.is_empty() {
+            if looks_like_data(header) {
+                return Err(FileError::at(1, Reason::HeaderIsData { columns: names.len() }));
+            }
+            let mut found: Vec<(&'static str, usize)> = positions.iter().map(|(f, i)| (*f, *i)).collect();
+            found.sort_by_key(|(_, i)| *i);
+            return Err(FileError::at(
+                1,
+                Reason::MissingColumn {
+                    missing,
+                    columns: names.len(),
+                    found,
+                    mapping: mapping.map(|(n, _)| n.clone()),
+                },
+            ));
         }
         Ok(Self { positions, width: names.len() })
     }
@@ -152,26 +214,38 @@ impl Columns {
     /// The field's text ("" when the column is absent), or a file error for bad UTF-8.
     pub fn get<'r>(&self, record: &'r csv::ByteRecord, field: &str, line: u64) -> Result<&'r str, FileError> {
         match self.positions.get(field).and_then(|&i| record.get(i)) {
-            Some(bytes) => std::str::from_utf8(bytes).map(str::trim).map_err(|_| {
-                FileError::at(line, "the file is not UTF-8 (an invalid byte in this line); save it as UTF-8")
-            }),
+            Some(bytes) => std::str::from_utf8(bytes).map(str::trim).map_err(|_| FileError::at(line, Reason::NotUtf8)),
             None => Ok(""),
         }
     }
 }
 
-/// Parses a date field, or says what was wrong with it.
-/// Says which field is wrong and the format wanted, never the value (it may be anything).
-pub fn date(text: &str, field: &str, format: DateFormat) -> Result<NaiveDate, String> {
-    format.parse(text).ok_or_else(|| format!("{field} is not a date in {} format", format.name()))
+/// A header row is data when a required column is missing and some of its fields are
+/// dates or long numbers: a file sent without its header.
+fn looks_like_data(header: &csv::ByteRecord) -> bool {
+    header.iter().filter_map(|f| std::str::from_utf8(f).ok()).map(str::trim).any(|f| {
+        let number = f.len() >= 3 && f.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        number || [DateFormat::Iso, DateFormat::Us, DateFormat::Compact].iter().any(|d| d.parse(f).is_some())
+    })
 }
 
-pub fn optional_end(text: &str, field: &str, format: DateFormat) -> Result<Option<NaiveDate>, String> {
+/// Parses a date field in `earliest..=latest`, or says what was wrong with it: which
+/// field and the format wanted, never the value (it may be anything).
+pub fn date(text: &str, field: &'static str, format: DateFormat, latest: NaiveDate) -> Result<NaiveDate, Reason> {
+    let d = format.parse(text).ok_or(Reason::BadDate { field, format: format.name() })?;
+    in_range(d, field, latest)
+}
+
+/// An end date: empty, or one of the far-future dates that mean "no end", is open.
+pub fn optional_end(text: &str, field: &'static str, format: DateFormat) -> Result<Option<NaiveDate>, Reason> {
     if text.is_empty() {
         return Ok(None);
     }
-    let d = date(text, field, format)?;
-    Ok((!open_ended(d)).then_some(d))
+    let d = format.parse(text).ok_or(Reason::BadDate { field, format: format.name() })?;
+    if open_ended(d) {
+        return Ok(None);
+    }
+    in_range(d, field, latest_date()).map(Some)
 }
 
 #[cfg(test)]

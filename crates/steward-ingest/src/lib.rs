@@ -6,12 +6,15 @@
 //! Architecture invariant: no parser output holds a name, birth date, address, phone,
 //! e-mail, SSN or free text; only [`Pseudonymizer`] ever sees a raw member id.
 
+mod apply;
 pub mod census;
 pub mod csv_input;
 pub mod fhir;
+pub mod input;
 mod metro_map;
 pub mod pipeline;
 pub mod pseudonym;
+pub mod reason;
 pub mod records;
 pub mod report;
 pub mod sniff;
@@ -20,5 +23,6 @@ pub mod x12;
 
 pub use pipeline::{ImportError, ImportOptions, ImportOutcome, import_file};
 pub use pseudonym::Pseudonymizer;
+pub use reason::{MappingName, Reason, ReasonCode};
 pub use report::FileError;
 pub use sniff::Format;

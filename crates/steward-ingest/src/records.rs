@@ -1,11 +1,12 @@
 //! What parsers hand to the pipeline: already pseudonymized, grouped by account, with no
 //! field that could name a member.
 
+use crate::reason::IdMethod;
 use crate::report::Tally;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use steward_domain::ledger::{EligibilityEvent, PersonFacts, SurveyResponse, Visit};
-use steward_domain::{MemberKey, Span};
+use steward_domain::{MemberKey, Relationship, Span};
 
 /// A full file: each listed person once, with every span the file gives them.
 #[derive(Debug, Default)]
@@ -14,13 +15,32 @@ pub struct FullEligibility {
     pub people: Vec<(MemberKey, PersonFacts, Vec<Span>)>,
     /// People the file names only in rejected rows: left as they are, not terminated.
     pub untouched: Vec<MemberKey>,
+    /// Ids to check against the people on file before applying (X12).
+    pub checks: Vec<IdCheck>,
+}
+
+/// A change file's events in file order, each with its segment number.
+#[derive(Debug, Default)]
+pub struct ChangeEvents {
+    pub events: Vec<(u64, EligibilityEvent)>,
+    pub checks: Vec<IdCheck>,
 }
 
 #[derive(Debug)]
 pub enum Eligibility {
     Full(FullEligibility),
-    /// Events in file order, each with its line or segment number.
-    Changes(Vec<(u64, EligibilityEvent)>),
+    Changes(ChangeEvents),
+}
+
+/// A member id Steward formed (or read against the standard): before it is applied, the
+/// person on file under it must be of the same kind of relationship, or two people would
+/// become one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdCheck {
+    pub segment: u64,
+    pub key: MemberKey,
+    pub relationship: Relationship,
+    pub method: IdMethod,
 }
 
 /// Rows for several accounts, grouped by the account's slug as written in the file (rows

@@ -8,10 +8,15 @@
 //! an end before a start, an unknown modality or status, a score outside 0–10, or a clinic
 //! metro that is not one of ours.
 
-use crate::csv_input::{ColumnMapping, Columns, DateFormat, date, optional_end, utf8_reader};
+use crate::csv_input::{
+    Columns, DateFormat, Mapping, date, id, latest_date, latest_event_date, optional_end, utf8_reader,
+};
+use crate::input::read_error;
 use crate::pseudonym::Pseudonymizer;
+use crate::reason::{Expected, MappingName, Reason};
 use crate::records::{ByAccount, Memberships, Parsed, Surveys, Visits};
 use crate::report::{FileError, Tally};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::io::{BufRead, Read};
 use steward_domain::ledger::{SurveyResponse, Visit};
@@ -32,17 +37,18 @@ impl std::fmt::Debug for AccountScope<'_> {
 
 impl AccountScope<'_> {
     /// The account a row is for: the one it names, or `None` for the `--account` one.
-    fn resolve<'r>(&self, written: &'r str, has_column: bool) -> Result<Option<&'r str>, String> {
+    fn resolve<'r>(&self, written: &'r str, has_column: bool) -> Result<Option<&'r str>, Reason> {
         let account = match (has_column, self.only) {
             (true, Some(only)) if !written.is_empty() && written != only => {
-                return Err(format!("account {written:?} is not {only}, the account this import is for"));
+                let only = steward_domain::Slug::parse(only).map_err(|_| Reason::AccountUnknown)?;
+                return Err(Reason::AccountNotThis { only });
             }
             (true, _) if !written.is_empty() => Some(written),
             (_, Some(_)) => None,
-            _ => return Err("account is empty (or name one with --account)".into()),
+            _ => return Err(Reason::AccountEmpty),
         };
         let name = account.or(self.only).unwrap_or_default();
-        if (self.known)(name) { Ok(account) } else { Err(format!("unknown account {name:?}")) }
+        if (self.known)(name) { Ok(account) } else { Err(Reason::AccountUnknown) }
     }
 
     fn name<'r>(&self, resolved: Option<&'r str>) -> &'r str
@@ -57,62 +63,77 @@ impl AccountScope<'_> {
 /// quoting the row's values).
 pub(crate) enum Row<T> {
     Accept(T),
-    Reject(String),
+    Reject(Reason),
 }
 
 /// One block's rows, in order.
 struct Block<T> {
     rows: ByAccount<T>,
-    rejected: Vec<(u64, String)>,
+    rejected: Vec<(u64, Reason)>,
 }
 
 const BLOCK: usize = 8 << 20;
 
-/// Where the last row of `bytes` ends: just after its last newline outside a quoted field.
-/// A quote opens a quoted field only at the start of a field and `""` inside one is a
-/// literal quote — as csv-core reads it, so a stray quote mid-field cannot mislead the cut.
-fn last_row_end(bytes: &[u8]) -> Option<usize> {
-    let (mut quoted, mut field_start, mut last) = (false, true, None);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
+/// Finds where rows end in a growing buffer, scanning each byte once: a quote opens a
+/// quoted field only at the start of a field and `""` inside one is a literal quote — as
+/// csv-core reads it, so a stray quote mid-field cannot mislead the cut.
+#[derive(Debug, Default)]
+struct RowEnds {
+    /// How far the buffer has been scanned.
+    scanned: usize,
+    quoted: bool,
+    field_start: bool,
+    /// A quote inside a quoted field was the last byte scanned: the next byte decides.
+    pending_quote: bool,
+    /// Just after the last newline outside a quoted field.
+    last: Option<usize>,
+}
+
+impl RowEnds {
+    fn new() -> Self {
+        Self { field_start: true, ..Self::default() }
+    }
+
+    /// Scans what was appended to `bytes` since the last call.
+    fn scan(&mut self, bytes: &[u8]) {
+        for (i, &b) in bytes.iter().enumerate().skip(self.scanned) {
+            if self.pending_quote {
+                self.pending_quote = false;
+                if b == b'"' {
+                    // `""`: a literal quote, still inside the field.
+                    continue;
                 }
+                self.quoted = false;
             }
-        } else {
+            if self.quoted {
+                self.pending_quote = b == b'"';
+                continue;
+            }
             match b {
-                b'"' if field_start => quoted = true,
-                b',' => {
-                    field_start = true;
-                    i += 1;
-                    continue;
+                b'"' if self.field_start => {
+                    self.quoted = true;
+                    self.field_start = false;
                 }
+                b',' => self.field_start = true,
                 b'\n' => {
-                    last = Some(i + 1);
-                    field_start = true;
-                    i += 1;
-                    continue;
+                    self.last = Some(i + 1);
+                    self.field_start = true;
                 }
-                _ => {}
+                _ => self.field_start = false,
             }
         }
-        field_start = false;
-        i += 1;
+        self.scanned = bytes.len();
     }
-    last
 }
 
 /// Reads the next block of whole rows: at least `BLOCK` bytes (or the rest of the file),
-/// cut after the last complete row. A row longer than a block makes the block longer.
+/// cut after the last complete row. A row longer than a block makes the block longer; the
+/// bytes already scanned are not scanned again, so an unclosed quote costs linear time.
 fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FileError> {
-    let read = |e: std::io::Error| FileError::new(format!("cannot read the file: {e}"));
+    let read = |e: std::io::Error| FileError::new(read_error(&e));
     let mut block = std::mem::take(carry);
     let mut wanted = BLOCK;
+    let mut ends = RowEnds::new();
     loop {
         while block.len() < wanted {
             let buf = reader.fill_buf().map_err(read)?;
@@ -130,7 +151,8 @@ fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<V
         if at_end {
             return Ok(Some(block));
         }
-        if let Some(cut) = last_row_end(&block) {
+        ends.scan(&block);
+        if let Some(cut) = ends.last {
             *carry = block.split_off(cut);
             return Ok(Some(block));
         }
@@ -161,31 +183,38 @@ impl Lines {
     }
 }
 
+/// The longest header line read: a "header" longer than this is not one.
+const MAX_HEADER: u64 = 1 << 16;
+
 /// Parses every row with `row`, on all cores, returning rows by account in file order.
 pub(crate) fn parse_rows<R: Read, T: Send>(
     reader: R,
     required: &[&'static str],
     optional: &[&'static str],
-    mapping: Option<&ColumnMapping>,
+    mapping: Option<(&MappingName, &Mapping)>,
     scope: AccountScope,
     // (columns, record, line, the row's account) → the row
     row: impl Fn(&Columns, &csv::ByteRecord, u64, &str) -> Result<Row<T>, FileError> + Sync,
 ) -> Result<Parsed<ByAccount<T>>, FileError> {
     let mut reader = utf8_reader(reader)?;
     let mut header_line = Vec::new();
-    reader.read_until(b'\n', &mut header_line).map_err(|e| FileError::new(format!("cannot read the file: {e}")))?;
+    (&mut reader).take(MAX_HEADER).read_until(b'\n', &mut header_line).map_err(|e| FileError::new(read_error(&e)))?;
+    if header_line.len() as u64 >= MAX_HEADER && header_line.last() != Some(&b'\n') {
+        let max = MAX_HEADER as usize;
+        return Err(FileError::at(1, Reason::FieldTooLong { field: "the header line", max }));
+    }
     let header = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(&header_line[..])
         .byte_records()
         .next()
         .transpose()
-        .map_err(|e| FileError::at(1, format!("unreadable header: {e}")))?
+        .map_err(|_| FileError::at(1, Reason::MalformedCsv))?
         .filter(|h| h.len() > 1 || h.get(0).is_some_and(|f| !f.is_empty()))
-        .ok_or_else(|| FileError::at(1, "the file is empty or has no header"))?;
+        .ok_or_else(|| FileError::at(1, Reason::NoHeader))?;
     let cols = Columns::resolve(&header, required, optional, mapping)?;
     if !cols.has("account") && scope.only.is_none() {
-        return Err(FileError::at(1, "the file has no account column: name the account with --account SLUG"));
+        return Err(FileError::at(1, Reason::NoAccountColumn));
     }
     let parse_block = |first_line: u64, bytes: &[u8]| -> Result<Block<T>, FileError> {
         let mut csv = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
@@ -199,20 +228,18 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
                 Ok(true) => {}
                 Err(e) => {
                     let line = lines.line(bytes, e.position().map_or(start, |p| p.byte() as usize));
-                    return Err(FileError::at(line, "malformed CSV (an unclosed quote?)"));
+                    return Err(FileError::at(line, Reason::MalformedCsv));
                 }
             }
             let line = lines.line(bytes, record.position().map_or(start, |p| p.byte() as usize));
             if record.len() != cols.width {
-                // Never echo the fields: a shifted row puts anything anywhere.
-                let message = format!("the row has {} fields; the header has {}", record.len(), cols.width);
-                out.rejected.push((line, message));
+                out.rejected.push((line, Reason::WrongWidth { fields: record.len(), columns: cols.width }));
                 continue;
             }
             let account = match scope.resolve(cols.get(&record, "account", line)?, cols.has("account")) {
                 Ok(account) => scope.name(account),
-                Err(message) => {
-                    out.rejected.push((line, message));
+                Err(reason) => {
+                    out.rejected.push((line, reason));
                     continue;
                 }
             };
@@ -221,7 +248,7 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
                     let i = out.rows.account(account);
                     out.rows.push(i, value);
                 }
-                Row::Reject(message) => out.rejected.push((line, message)),
+                Row::Reject(reason) => out.rejected.push((line, reason)),
             }
         }
         Ok(out)
@@ -250,18 +277,12 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
             tally.accepted += accepted;
             tally.read += accepted;
             all.append(block.rows);
-            for (line, message) in block.rejected {
-                tally.reject(line, message);
+            for (line, reason) in block.rejected {
+                tally.reject(line, reason);
             }
         }
     }
     Ok(Parsed { data: all, tally })
-}
-
-/// "unknown modality; expected one of in_office, video, remote_other" — without the value.
-fn unknown<T: std::fmt::Display>(field: &str, all: &[T]) -> String {
-    let words: Vec<String> = all.iter().map(ToString::to_string).collect();
-    format!("unknown {field}; expected one of {}", words.join(", "))
 }
 
 /// Turns a row-level problem into a rejection, continuing with the next row.
@@ -269,7 +290,7 @@ macro_rules! row_try {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(message) => return Ok(Row::Reject(message)),
+            Err(reason) => return Ok(Row::Reject(reason)),
         }
     };
 }
@@ -287,38 +308,42 @@ pub fn memberships<R: Read>(
         scope,
         |cols, record, line, name| {
             let field = |field: &str| cols.get(record, field, line);
-            let member_id = field("member_id")?;
-            if member_id.is_empty() {
-                return Ok(Row::Reject("member_id is empty".into()));
-            }
-            let start = row_try!(date(field("membership_start")?, "membership_start", DateFormat::Iso));
+            let member_id = row_try!(id(field("member_id")?, "member_id"));
+            let start = row_try!(date(field("membership_start")?, "membership_start", DateFormat::Iso, latest_date()));
             let end = row_try!(optional_end(field("membership_end")?, "membership_end", DateFormat::Iso));
             if end.is_some_and(|e| e < start) {
-                return Ok(Row::Reject("membership_end is before membership_start".into()));
+                return Ok(Row::Reject(Reason::EndBeforeStart { end: "membership_end", start: "membership_start" }));
             }
             Ok(Row::Accept((keys.member(name, member_id), Span::new(start, end))))
         },
     )
 }
 
-pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Visits>, FileError> {
+/// Visits imported on `today` (a visit dated later has not happened).
+pub fn visits<R: Read>(
+    reader: R,
+    scope: AccountScope,
+    keys: &Pseudonymizer,
+    today: NaiveDate,
+) -> Result<Parsed<Visits>, FileError> {
     let required = &["visit_id", "member_id", "visit_date", "modality", "status"];
+    let latest = latest_event_date(today);
     parse_rows(reader, required, &["account", "metro"], None, scope, |cols, record, line, name| {
         let field = |field: &str| cols.get(record, field, line);
-        let (visit_id, member_id) = (field("visit_id")?, field("member_id")?);
-        if visit_id.is_empty() || member_id.is_empty() {
-            return Ok(Row::Reject(
-                if visit_id.is_empty() { "visit_id is empty" } else { "member_id is empty" }.into(),
-            ));
-        }
-        let day = row_try!(date(field("visit_date")?, "visit_date", DateFormat::Iso));
-        let modality: Modality = row_try!(field("modality")?.parse().map_err(|_| unknown("modality", Modality::ALL)));
-        let status: VisitStatus = row_try!(field("status")?.parse().map_err(|_| unknown("status", VisitStatus::ALL)));
+        let visit_id = row_try!(id(field("visit_id")?, "visit_id"));
+        let member_id = row_try!(id(field("member_id")?, "member_id"));
+        let day = row_try!(date(field("visit_date")?, "visit_date", DateFormat::Iso, latest));
+        let unknown = |field, expected| Reason::UnknownValue { field, expected };
+        let modality: Modality =
+            row_try!(field("modality")?.parse().map_err(|_| unknown("modality", Expected::Modality)));
+        let status: VisitStatus =
+            row_try!(field("status")?.parse().map_err(|_| unknown("status", Expected::VisitStatus)));
+        // Empty: the visit had no clinic (a video visit, say).
         let metro_text = field("metro")?;
         let clinic_metro = if metro_text.is_empty() {
             None
         } else {
-            Some(row_try!(metro_text.parse::<Metro>().map_err(|_| unknown("metro", Metro::ALL))))
+            Some(row_try!(metro_text.parse::<Metro>().map_err(|_| unknown("metro", Expected::Metro))))
         };
         let visit = Visit {
             key: keys.record(name, b'v', visit_id),
@@ -332,7 +357,14 @@ pub fn visits<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> 
     })
 }
 
-pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) -> Result<Parsed<Surveys>, FileError> {
+/// Survey responses imported on `today`.
+pub fn surveys<R: Read>(
+    reader: R,
+    scope: AccountScope,
+    keys: &Pseudonymizer,
+    today: NaiveDate,
+) -> Result<Parsed<Surveys>, FileError> {
+    let latest = latest_event_date(today);
     // Comment columns are never read: free text can hold health information.
     parse_rows(
         reader,
@@ -342,18 +374,15 @@ pub fn surveys<R: Read>(reader: R, scope: AccountScope, keys: &Pseudonymizer) ->
         scope,
         |cols, record, line, name| {
             let field = |field: &str| cols.get(record, field, line);
-            let response_id = field("response_id")?;
-            if response_id.is_empty() {
-                return Ok(Row::Reject("response_id is empty".into()));
-            }
-            let day = row_try!(date(field("response_date")?, "response_date", DateFormat::Iso));
-            let score_text = field("score")?;
-            let score = match score_text.parse::<u8>() {
+            let response_id = row_try!(id(field("response_id")?, "response_id"));
+            let day = row_try!(date(field("response_date")?, "response_date", DateFormat::Iso, latest));
+            let score = match field("score")?.parse::<u8>() {
                 Ok(s) if s <= 10 => s,
-                _ => return Ok(Row::Reject("score is not a whole number from 0 to 10".into())),
+                _ => return Ok(Row::Reject(Reason::UnknownValue { field: "score", expected: Expected::Score })),
             };
             let member_id = field("member_id")?;
-            let member: Option<MemberKey> = (!member_id.is_empty()).then(|| keys.member(name, member_id));
+            let member: Option<MemberKey> =
+                if member_id.is_empty() { None } else { Some(keys.member(name, row_try!(id(member_id, "member_id")))) };
             Ok(Row::Accept(SurveyResponse { key: keys.record(name, b's', response_id), member, date: day, score }))
         },
     )
@@ -377,6 +406,27 @@ mod tests {
             total += block.len();
         }
         assert_eq!((total, rows), (text.len(), 1_200_000));
+    }
+
+    /// Where the last row of `bytes` ends: just after its last newline outside quotes.
+    fn last_row_end(bytes: &[u8]) -> Option<usize> {
+        let mut ends = RowEnds::new();
+        ends.scan(bytes);
+        ends.last
+    }
+
+    #[test]
+    fn row_ends_agree_however_the_buffer_grows() {
+        let text = b"a,\"x\ny\",1\nb,pl\"ain,2\nc,\"q\"\"\n\",3\nd,\"\"\"\"\n";
+        let whole = last_row_end(text);
+        assert_eq!(whole, Some(text.len()));
+        for split in 0..text.len() {
+            let mut ends = RowEnds::new();
+            ends.scan(&text[..split]);
+            ends.scan(text);
+            assert_eq!(ends.last, whole, "split at {split}");
+        }
+        assert_eq!(last_row_end(b"a,\"open\n"), None);
     }
 
     #[test]

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use std::fs::File;
 use steward_domain::ledger::{EligibilityEvent, Visit};
 use steward_domain::{AgeBand, Metro, Modality, Relationship, Sex, Span, VisitStatus};
-use steward_ingest::csv_input::{ColumnMapping, DateFormat};
-use steward_ingest::records::Eligibility;
+use steward_ingest::csv_input::{DateFormat, Mapping};
+use steward_ingest::reason::MappingName;
+use steward_ingest::records::{ChangeEvents, Eligibility};
 use steward_ingest::tables::AccountScope;
 use steward_ingest::{Pseudonymizer, census, fhir, tables, x12};
 
@@ -22,6 +23,10 @@ fn keys() -> Pseudonymizer {
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
+}
+
+fn fhir_options() -> fhir::FhirOptions<'static> {
+    fhir::FhirOptions { member_id_system: fhir::DEFAULT_MEMBER_ID_SYSTEM, mapping: None, today: d("2026-01-05") }
 }
 
 fn errors(tally: &steward_ingest::report::Tally) -> Vec<(u64, String)> {
@@ -69,7 +74,7 @@ fn census_with_bom_crlf_codes_and_leading_zeros() {
 
 #[test]
 fn census_through_a_saved_mapping() {
-    let mut mapping = ColumnMapping { date_format: DateFormat::Us, ..ColumnMapping::default() };
+    let mut mapping = Mapping { date_format: DateFormat::Us, ..Mapping::default() };
     for (field, header) in [
         ("member_id", "EE ID"),
         ("relationship", "Rel"),
@@ -82,12 +87,17 @@ fn census_through_a_saved_mapping() {
     ] {
         mapping.columns.insert(field.into(), header.into());
     }
-    let parsed = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), Some(&mapping), &keys()).unwrap();
+    let name = MappingName::parse("workday").unwrap();
+    let named = Some((&name, &mapping));
+    let parsed = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), named, &keys()).unwrap();
     assert_eq!(parsed.tally.accepted, 2);
     assert_eq!(parsed.data.people[1].2, vec![Span::new(d("2024-01-01"), Some(d("2024-12-31")))]);
     assert_eq!(parsed.data.people[1].1.relationship, Relationship::Child);
     let refused = census::parse(fixture("census_mapped.csv"), "acme", d("2025-01-01"), None, &keys()).unwrap_err();
-    assert!(refused.message.contains("missing required column member_id"), "{refused}");
+    assert!(
+        refused.to_string().contains("missing required columns member_id, relationship, coverage_start"),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -100,7 +110,7 @@ fn census_rows_rejected_with_their_line() {
             (4, "unknown relationship"),
             (5, "coverage_end is before coverage_start"),
             (6, "coverage_start is not a date in YYYY-MM-DD format"),
-            (7, "duplicate member: this span overlaps the one on line 2"),
+            (7, "duplicate member: this coverage overlaps the one at line 2"),
         ],
     );
     assert_eq!(
@@ -136,14 +146,16 @@ fn census_files_refused_whole() {
     let refuse = |name: &str| census::parse(fixture(name), "acme", d("2024-06-01"), None, &keys()).unwrap_err();
     let e = refuse("census_missing_column.csv");
     assert_eq!(e.line, Some(1));
-    assert!(
-        e.message.contains("missing required column coverage_start; the header has: member_id, relationship"),
-        "{e}"
+    assert_eq!(
+        e.to_string(),
+        "line 1: missing required column coverage_start; the header has 5 columns, with member_id at column 1, \
+         relationship at column 2, coverage_end at column 5",
+        "the header is shown back only as its width and positions"
     );
-    assert!(refuse("census_utf16.csv").message.contains("UTF-16"));
+    assert!(refuse("census_utf16.csv").to_string().contains("UTF-16"));
     let e = refuse("census_latin1.csv");
     assert_eq!(e.line, Some(3));
-    assert!(e.message.contains("not UTF-8"), "{e}");
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
 }
 
 #[test]
@@ -155,18 +167,19 @@ fn csv_feeds_reject_rows_not_files() {
     assert_rejected(
         &m.tally,
         &[
-            (4, "unknown account \"ghost\""),
+            (4, "the row's account is not the slug of any account"),
             (5, "member_id is empty"),
             (6, "membership_end is before membership_start"),
         ],
     );
     assert_eq!(m.data.len(), 2);
 
-    let v = tables::visits(fixture("visits.csv"), scope, &k).unwrap();
+    let today = d("2026-01-05");
+    let v = tables::visits(fixture("visits.csv"), scope, &k, today).unwrap();
     assert_rejected(
         &v.tally,
         &[
-            (6, "unknown modality; expected one of in_office, video, remote_other"),
+            (6, "unknown modality; expected in_office, video, remote_other"),
             (7, "unknown metro"),
             (8, "visit_date is not a date"),
             (9, "unknown status"),
@@ -184,8 +197,8 @@ fn csv_feeds_reject_rows_not_files() {
         (Some(Metro::Boston), None, VisitStatus::Cancelled)
     );
 
-    let s = tables::surveys(fixture("surveys.csv"), scope, &k).unwrap();
-    assert_rejected(&s.tally, &[(4, "score is not a whole number from 0 to 10"), (5, "score is not")]);
+    let s = tables::surveys(fixture("surveys.csv"), scope, &k, today).unwrap();
+    assert_rejected(&s.tally, &[(4, "unknown score; expected a whole number from 0 to 10"), (5, "unknown score")]);
     assert_eq!(s.data.iter().nth(1).unwrap().member, None, "anonymous responses are kept");
 
     let only_other = |_: &str| true;
@@ -197,15 +210,15 @@ fn csv_feeds_reject_rows_not_files() {
 #[test]
 fn fhir_reads_only_what_it_needs() {
     let k = keys();
-    let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &k).unwrap();
-    assert_rejected(&parsed.tally, &[(5, "encounter class is neither"), (7, "not a FHIR resource: invalid JSON")]);
-    assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 9));
+    let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir_options(), &k).unwrap();
+    assert_rejected(&parsed.tally, &[(5, "encounter class EMER is neither"), (7, "not a FHIR resource: invalid JSON")]);
+    assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
+    assert_eq!(parsed.tally.ignored.get("Observation"), Some(&1), "an Observation is ignored, not accepted");
     let mut ledger = steward_domain::ledger::Ledger::default();
     let (visits, unresolved) = parsed.data.resolve(&mut ledger, fhir::DEFAULT_MEMBER_ID_SYSTEM);
-    assert_eq!(
-        unresolved,
-        vec![(6, "the encounter's subject is not a Patient of this import or an earlier one".to_owned())]
-    );
+    assert_eq!(unresolved.len(), 1);
+    assert_eq!(unresolved[0].0, 6);
+    assert!(unresolved[0].1.to_string().contains("neither in this file nor linked by an earlier import"));
     let e1 = &visits[0];
     assert_eq!(e1.date, d("2024-01-31"), "the date as written in its own offset, not shifted to UTC");
     assert_eq!(
@@ -239,10 +252,18 @@ fn fhir_encounters_find_patients_of_an_earlier_file() {
         r#"{"resourceType":"Encounter","id":"e2","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p2"},"period":{"start":"2024-03-02"}}"#
     );
     let mut ledger = steward_domain::ledger::Ledger::default();
-    let first = fhir::parse(patients.as_bytes(), "acme", system, &k).unwrap();
+    let first = fhir::parse(patients.as_bytes(), "acme", fhir_options(), &k).unwrap();
+    assert_rejected(
+        &first.tally,
+        &[(
+            2,
+            "the Patient has no identifier of system https://steward.example/fhir/member-id (the member-id system); \
+              its identifiers are of systems urn:other",
+        )],
+    );
     let (none, _) = first.data.resolve(&mut ledger, system);
     assert!(none.is_empty());
-    let second = fhir::parse(encounters.as_bytes(), "acme", system, &k).unwrap();
+    let second = fhir::parse(encounters.as_bytes(), "acme", fhir_options(), &k).unwrap();
     let (visits, unresolved) = second.data.resolve(&mut ledger, system);
     assert_eq!(visits.len(), 1);
     assert_eq!(visits[0].member, k.member("acme", "M1"));
@@ -337,7 +358,7 @@ fn x12_member_loops_read_the_right_segments() {
     );
     let parsed = x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap();
     assert_eq!(parsed.tally.rejected, 0, "{:?}", parsed.tally.errors);
-    let Eligibility::Changes(events) = parsed.data else { panic!("a change file") };
+    let Eligibility::Changes(ChangeEvents { events, .. }) = parsed.data else { panic!("a change file") };
     match &events[0].1 {
         EligibilityEvent::Addition { key, facts, span } => {
             assert_eq!(*key, k.member("acme", "S1-CHILD"), "REF*23 names the dependent");
@@ -359,22 +380,25 @@ fn x12_more_refusals() {
     assert!(x12::parse(ok.as_bytes(), "acme", &x12::X12Options::default(), &k).is_ok(), "the base file is valid");
     let refuse = |text: String| x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap_err();
     let e = refuse(ok.replace("GE*1*7", "GE*2*7"));
-    assert!(e.message.contains("GE01 says 2 transaction sets but the group has 1") && e.unit == "segment", "{e}");
-    assert!(refuse(ok.replace("IEA*1*", "IEA*3*")).message.contains("IEA01 says 3 functional groups"));
-    assert!(refuse(ok.replace("ST*834*0001*005010X220A1~\n", "")).message.contains("outside a transaction set"));
-    assert!(refuse(ok.replace("REF*0F*S1", "REF*0F*S\u{e9}")).message.contains("non-ASCII"));
-    assert!(refuse(ok.replace("*0*P*:", "*0*P")).message.contains("ISA"));
+    assert!(
+        e.to_string().contains("GE01 says 2 transaction sets but there are 1") && e.unit.as_str() == "segment",
+        "{e}"
+    );
+    assert!(refuse(ok.replace("IEA*1*", "IEA*3*")).to_string().contains("IEA01 says 3 functional groups"));
+    assert!(refuse(ok.replace("ST*834*0001*005010X220A1~\n", "")).to_string().contains("outside a transaction set"));
+    assert!(refuse(ok.replace("REF*0F*S1", "REF*0F*S\u{e9}")).to_string().contains("non-ASCII"));
+    assert!(refuse(ok.replace("*0*P*:", "*0*P")).to_string().contains("ISA"));
     let second = "ST*834*0002*005010X220A1~\nBGN*00*R*20260105*0930****4~\nSE*3*0002~\n";
     let mixed = ok.replace("GE*1*7", &format!("{second}GE*2*7"));
-    assert!(refuse(mixed).message.contains("mix purposes"));
+    assert!(refuse(mixed).to_string().contains("mix full and change files"));
     let no_bgn = ok.replace("GE*1*7", "ST*834*0002*005010X220A1~\nSE*2*0002~\nGE*2*7");
-    assert!(refuse(no_bgn).message.contains("exactly one BGN"), "a set without BGN is not a full file");
+    assert!(refuse(no_bgn).to_string().contains("exactly one BGN"), "a set without BGN is not a full file");
 }
 
 #[test]
 fn fhir_rejections_never_quote_the_value() {
     let bad = r#"{"resourceType":"Encounter","id":"e9","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},"period":{"start":"Plantedvalue-01"}}"#;
-    let parsed = fhir::parse(bad.as_bytes(), "acme", fhir::DEFAULT_MEMBER_ID_SYSTEM, &keys()).unwrap();
+    let parsed = fhir::parse(bad.as_bytes(), "acme", fhir_options(), &keys()).unwrap();
     assert_rejected(&parsed.tally, &[(1, "period.start is not a date")]);
     assert!(!format!("{:?}", parsed.tally.errors).contains("Plantedvalue"));
 }
@@ -383,7 +407,7 @@ fn fhir_rejections_never_quote_the_value() {
 fn x12_change_file_events_in_order() {
     let k = keys();
     let parsed = x12::parse(fixture("834_change_2tx.edi"), "acme", &x12::X12Options::default(), &k).unwrap();
-    let Eligibility::Changes(events) = parsed.data else { panic!("a change file") };
+    let Eligibility::Changes(ChangeEvents { events, .. }) = parsed.data else { panic!("a change file") };
     let summary: Vec<(u64, &str)> = events
         .iter()
         .map(|(seg, e)| {
@@ -422,8 +446,8 @@ fn x12_change_file_events_in_order() {
 fn x12_files_refused_whole() {
     let refuse = |name: &str| x12::parse(fixture(name), "acme", &x12::X12Options::default(), &keys()).unwrap_err();
     let cases = [
-        ("834_bad_isa.edi", Some(1), "shorter than an ISA segment"),
-        ("834_bad_se_count.edi", Some(39), "SE01 says 36 segments but the set has 37"),
+        ("834_bad_isa.edi", Some(1), "malformed ISA segment: it has 3 elements; it must have 16"),
+        ("834_bad_se_count.edi", Some(39), "SE01 says 36 segments but there are 37"),
         ("834_bad_st_se_control.edi", Some(39), "SE02 0002 does not match ST02 0001"),
         ("834_bad_ge_control.edi", Some(40), "GE02 999 does not match GS06 102"),
         ("834_bad_iea_control.edi", Some(41), "IEA02 000000103 does not match ISA13 000000102"),
@@ -432,6 +456,6 @@ fn x12_files_refused_whole() {
     for (name, line, message) in cases {
         let e = refuse(name);
         assert_eq!(e.line, line, "{name}: {e}");
-        assert!(e.message.contains(message), "{name}: {e}");
+        assert!(e.to_string().contains(message), "{name}: {e}");
     }
 }

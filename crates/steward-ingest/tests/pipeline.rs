@@ -85,7 +85,7 @@ pub fn a_refused_file_changes_nothing(store: &dyn Store) {
     let err = import(store, &fixture("census_missing_column.csv"), &options(ImportKind::Eligibility, Some("acme")))
         .unwrap_err();
     let ImportError::Refused { error, batch, .. } = err else { panic!("refused") };
-    assert!(error.message.contains("missing required column coverage_start"));
+    assert!(error.to_string().contains("missing required column coverage_start"), "{error}");
     assert_eq!(batch.status, ImportStatus::Refused);
     assert_eq!(batch.errors[0].line, 1);
     assert_eq!(snapshot(store), before);
@@ -129,7 +129,8 @@ pub fn x12_change_after_full(store: &dyn Store) {
     let out = import(store, &fixture("834_change_2tx.edi"), &options(ImportKind::Eligibility, Some("acme"))).unwrap();
     assert_eq!((out.batch.rows_read, out.batch.rows_accepted, out.batch.rows_rejected), (6, 5, 1));
     assert_eq!(out.batch.errors[0].line, 30, "the INS segment of the termination");
-    assert!(out.batch.errors[0].message.contains("termination for a member who is not on file"));
+    assert!(out.batch.errors[0].message.contains("a termination (INS03 024) for a member who is not on file"));
+    assert_eq!(out.batch.errors[0].code, "not_on_file");
     assert_eq!(out.batch.format, "x12-834");
     let ledger = store.ledger(&Slug::parse("acme").unwrap()).unwrap().unwrap().ledger;
     assert_eq!(ledger.people.len(), 5);
@@ -141,7 +142,8 @@ pub fn visits_by_id_and_accounts_by_row(store: &dyn Store) {
     let out = import(store, &fixture("visits.csv"), &options(ImportKind::Visits, None)).unwrap();
     assert_eq!((out.batch.rows_accepted, out.batch.rows_rejected, out.batch.account.clone()), (4, 4, None));
     let m = import(store, &fixture("memberships.csv"), &options(ImportKind::Memberships, None)).unwrap();
-    assert_eq!(m.batch.errors[0].message, "unknown account \"ghost\"");
+    assert_eq!(m.batch.errors[0].message, "the row's account is not the slug of any account");
+    assert_eq!(m.batch.errors[0].code, "account_unknown");
     let mut fhir = options(ImportKind::Visits, Some("acme"));
     fhir.format = Some(Format::FhirNdjson);
     import(store, &fixture("fhir.ndjson"), &fhir).unwrap();

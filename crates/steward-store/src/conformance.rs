@@ -10,10 +10,10 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
 use steward_domain::metrics::{self, Cut};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportKind, ImportStatus, Metro, Money,
-    NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
-    PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskAssignment, TaskSource, TaskStatus, Tier,
-    task::Priority,
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportDetails, ImportKind, ImportStatus, Metro,
+    Money, NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser,
+    NewWorksite, PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskAssignment, TaskSource, TaskStatus,
+    Tier, task::Priority,
 };
 use steward_domain::{MemberKey, Modality, Month, Relationship, Sex, Span, VisitStatus};
 
@@ -577,7 +577,18 @@ pub fn imports_round_trip(s: &dyn Store) -> Result<()> {
         rows_accepted: 118,
         rows_rejected: 2,
         status: ImportStatus::Applied,
-        errors: vec![RowError { line: 7, message: "coverage_end before coverage_start".into() }],
+        errors: vec![RowError {
+            line: 7,
+            code: "end_before_start".into(),
+            message: "coverage_end is before coverage_start".into(),
+        }],
+        options: "as_of=2025-01-31".into(),
+        details: ImportDetails {
+            standard: Some("005010X220A1".into()),
+            member_ids: [("dependent_ref".to_owned(), 3)].into(),
+            ignored: [("Location".to_owned(), 2)].into(),
+            warnings: vec![RowError { line: 1, code: "isa_not_fixed_width".into(), message: "not fixed".into() }],
+        },
         created_by: Some(email("am@steward.test")),
     };
     s.record_import(&batch("census-jan.csv", Some("acme")))?;
@@ -586,6 +597,9 @@ pub fn imports_round_trip(s: &dyn Store) -> Result<()> {
     ensure(all.len() == 2 && all[0] == second, "newest first")?;
     let acme = s.imports(Some(&slug("acme")))?;
     ensure(acme.len() == 1 && acme[0].errors[0].line == 7 && acme[0].rows_rejected == 2, "errors kept")?;
+    let first = batch("census-jan.csv", Some("acme"));
+    ensure(acme[0].errors == first.errors && acme[0].errors[0].code == "end_before_start", "codes kept")?;
+    ensure(acme[0].options == first.options && acme[0].details == first.details, "options and details kept")?;
     ensure(s.import_batch(second.id)? == second, "one batch by id")?;
     expect_err(s.import_batch(second.id + 100), |e| matches!(e, StoreError::NotFound(_)), "unknown batch")?;
     expect_err(s.imports(Some(&slug("ghost"))), |e| matches!(e, StoreError::NotFound(_)), "unknown account")
@@ -642,6 +656,8 @@ fn ledger_batch(hash: &str) -> NewImportBatch {
         rows_rejected: 0,
         status: ImportStatus::Applied,
         errors: vec![],
+        options: String::new(),
+        details: ImportDetails::default(),
         created_by: None,
     }
 }
@@ -738,16 +754,27 @@ pub fn applied_imports_and_mappings(s: &dyn Store) -> Result<()> {
         items: [update(&sample_ledger(), None, &Part::ALL)].into(),
         batch: ledger_batch("same"),
     })?;
-    let found = s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "same")?;
+    let found = s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "same", "")?;
     ensure(found.is_some_and(|b| b.content_hash == "same"), "applied batch found")?;
-    ensure(s.applied_import(ImportKind::Visits, Some(&slug("acme")), "same")?.is_none(), "kind matters")?;
-    ensure(s.applied_import(ImportKind::Eligibility, None, "same")?.is_none(), "account matters")?;
+    ensure(s.applied_import(ImportKind::Visits, Some(&slug("acme")), "same", "")?.is_none(), "kind matters")?;
+    ensure(s.applied_import(ImportKind::Eligibility, None, "same", "")?.is_none(), "account matters")?;
+    ensure(
+        s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "same", "as_of=2025-01-31")?.is_none(),
+        "options matter",
+    )?;
     let mut refused = ledger_batch("other");
     refused.status = ImportStatus::Refused;
     s.record_import(&refused)?;
     ensure(
-        s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "other")?.is_none(),
+        s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "other", "")?.is_none(),
         "a refused batch is not applied",
+    )?;
+    let mut nothing = ledger_batch("nothing");
+    (nothing.rows_accepted, nothing.rows_rejected) = (0, 2);
+    s.record_import(&nothing)?;
+    ensure(
+        s.applied_import(ImportKind::Eligibility, Some(&slug("acme")), "nothing", "")?.is_none(),
+        "a batch that applied no row blocks nothing",
     )?;
     ensure(s.column_mapping(&slug("acme"), "workday")?.is_none(), "no mapping yet")?;
     s.put_column_mapping(&slug("acme"), "workday", r#"{"columns":{"member_id":"EE ID"}}"#)?;

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[Migration] = &[
         source: include_str!("../migrations/0003_sessions_and_tokens.sql"),
     },
     Migration { version: 4, name: "task_snooze", source: include_str!("../migrations/0004_task_snooze.sql") },
+    Migration { version: 5, name: "import_options", source: include_str!("../migrations/0005_import_options.sql") },
 ];
 
 /// The schema version this build expects.

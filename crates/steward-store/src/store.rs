@@ -165,12 +165,14 @@ pub trait ImportWork {
 
 pub trait MemberStore {
     fn ledger(&self, account: &Slug) -> Result<Option<StoredLedger>>;
-    /// The batch that already applied exactly this content for this kind and account.
+    /// The batch that already applied exactly this content, with these options, for this
+    /// kind and account — one that accepted rows: a batch that applied nothing blocks nothing.
     fn applied_import(
         &self,
         kind: ImportKind,
         account: Option<&Slug>,
         content_hash: &str,
+        options: &str,
     ) -> Result<Option<ImportBatch>>;
     /// Writes every update of `work` and records its batch, all in one transaction. A
     /// ledger changed since it was read is a conflict, and then nothing is written.

@@ -8,7 +8,7 @@ use crate::error::WebError;
 use chrono::NaiveDate;
 use std::io::Write;
 use steward_domain::{ImportBatch, ImportKind, ImportStatus, User};
-use steward_ingest::{ImportError, ImportOptions};
+use steward_ingest::{ImportError, ImportOptions, MappingName};
 
 /// The largest file accepted over HTTP; bigger feeds go through `steward import`.
 pub const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
@@ -35,6 +35,10 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
     if upload.bytes.is_empty() {
         return Err(WebError::field("file", "choose a file to upload (this one is empty)"));
     }
+    let mapping = match upload.mapping.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(name) => Some(MappingName::parse(name).map_err(|e| WebError::field("mapping", e))?),
+        None => None,
+    };
     // Only the last path component, and only characters safe in a file name.
     let file_name: String = upload
         .file_name
@@ -67,7 +71,7 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
             options.as_of = upload.as_of;
             options.force = upload.force;
             options.created_by = Some(user.email.clone());
-            options.mapping = upload.mapping;
+            options.mapping = mapping;
             let batch = match steward_ingest::import_file(store, &config.member_keys, &path, &options, &|_, _| {}) {
                 Ok(outcome) => outcome.batch,
                 Err(ImportError::Refused { batch, .. }) => *batch,

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use steward_domain::{Department, Role, Segment, Slug};
+use steward_ingest::MappingName;
 
 #[derive(Debug, Parser)]
 #[command(name = "steward", version, about = "Steward: the working system of an enterprise client-services team")]
@@ -274,9 +275,10 @@ pub struct ImportArgs {
     /// census-csv, x12-834, csv or fhir-ndjson (default: sniffed from the content).
     #[arg(long, value_parser = |s: &str| s.parse::<steward_ingest::Format>())]
     pub format: Option<steward_ingest::Format>,
-    /// A saved column mapping of the account, for a census in another layout.
-    #[arg(long)]
-    pub mapping: Option<String>,
+    /// A saved mapping of the account: a census in another layout, or a FHIR server's own
+    /// encounter class codes.
+    #[arg(long, value_parser = parse_mapping_name)]
+    pub mapping: Option<MappingName>,
     /// Apply a full file even if it terminates more than --max-termination-percent of the eligible lives.
     #[arg(long)]
     pub force: bool,
@@ -289,8 +291,8 @@ pub struct ImportArgs {
     /// The REF qualifier that carries a dependent's member id in 834 files.
     #[arg(long, default_value = "23")]
     pub dependent_ref: String,
-    /// The FHIR identifier system whose value is the member id.
-    #[arg(long, default_value = steward_ingest::fhir::DEFAULT_MEMBER_ID_SYSTEM)]
+    /// The FHIR identifier system whose value is the member id (a URI).
+    #[arg(long, default_value = steward_ingest::fhir::DEFAULT_MEMBER_ID_SYSTEM, value_parser = parse_system)]
     pub member_id_system: String,
     #[arg(long)]
     pub json: bool,
@@ -327,7 +329,9 @@ pub struct MetricsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MappingsCommand {
-    /// Save (or replace) a column mapping: --column canonical=Header for each renamed column.
+    /// Save (or replace) a mapping: --column canonical=Header for each renamed census
+    /// column, --class 'SYSTEM|CODE=modality' for each FHIR encounter class a server codes
+    /// its own way.
     Set(MappingSetArgs),
     /// Print a saved mapping as JSON.
     Show(MappingShowArgs),
@@ -337,10 +341,15 @@ pub enum MappingsCommand {
 pub struct MappingSetArgs {
     #[arg(long, value_parser = parse_slug)]
     pub account: Slug,
-    pub name: String,
+    #[arg(value_parser = parse_mapping_name)]
+    pub name: MappingName,
     /// canonical=Header, e.g. member_id="EE ID" (repeat for each column).
     #[arg(long = "column", value_parser = parse_pair)]
     pub columns: Vec<(String, String)>,
+    /// SYSTEM|CODE=modality, e.g. 'urn:oid:1.2.840.114350.1.13.0.1.7.10.698084.30|13=in_office'
+    /// (repeat for each class; modality is in_office, video or remote_other).
+    #[arg(long = "class", value_parser = parse_class)]
+    pub classes: Vec<(String, steward_domain::Modality)>,
     /// YYYY-MM-DD, MM/DD/YYYY or YYYYMMDD.
     #[arg(long, default_value = "YYYY-MM-DD")]
     pub date_format: String,
@@ -350,7 +359,31 @@ pub struct MappingSetArgs {
 pub struct MappingShowArgs {
     #[arg(long, value_parser = parse_slug)]
     pub account: Slug,
-    pub name: String,
+    #[arg(value_parser = parse_mapping_name)]
+    pub name: MappingName,
+}
+
+fn parse_mapping_name(s: &str) -> Result<MappingName, String> {
+    MappingName::parse(s)
+}
+
+fn parse_system(s: &str) -> Result<String, String> {
+    if steward_ingest::reason::SystemUri::of(s).to_string() == s {
+        Ok(s.to_owned())
+    } else {
+        Err("a member-id system is a URI: http(s)://…, urn:oid:… or urn:uuid:…".to_owned())
+    }
+}
+
+fn parse_class(s: &str) -> Result<(String, steward_domain::Modality), String> {
+    let usage = "expected SYSTEM|CODE=modality, e.g. 'urn:oid:1.2.3|13=in_office'";
+    let (class, modality) = s.rsplit_once('=').ok_or(usage)?;
+    let (system, code) = class.split_once('|').ok_or(usage)?;
+    if code.trim().is_empty() {
+        return Err(usage.to_owned());
+    }
+    let modality = modality.trim().parse().map_err(|e: steward_domain::ParseError| e.to_string())?;
+    Ok((format!("{}|{}", system.trim(), code.trim()), modality))
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {

@@ -174,7 +174,7 @@ pub fn import_directory(
     } else {
         manifest.accounts.iter().try_for_each(account_files)?;
     }
-    eprintln!(
+    crate::errln!(
         "  eligibility and FHIR visits of {} accounts: {:.1} s",
         manifest.accounts.len(),
         phase.elapsed().as_secs_f64()
@@ -186,7 +186,7 @@ pub fn import_directory(
     ] {
         let phase = std::time::Instant::now();
         run(kind, None, file)?;
-        eprintln!("  {file}: {:.1} s", phase.elapsed().as_secs_f64());
+        crate::errln!("  {file}: {:.1} s", phase.elapsed().as_secs_f64());
     }
     Ok(totals.into_inner().unwrap_or_else(|p| p.into_inner()))
 }

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            steward::errln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }

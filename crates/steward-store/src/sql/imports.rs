@@ -3,7 +3,8 @@ use crate::{Conn, Driver, ImportStore, Result, Row, StoreError, Value};
 use steward_domain::{Id, ImportBatch, NewImportBatch, Slug};
 
 const SELECT: &str = "SELECT b.id, b.kind, b.format, b.file_name, b.content_hash, a.slug, b.rows_read, \
-    b.rows_accepted, b.rows_rejected, b.status, b.errors, u.email, b.created_at FROM import_batches b \
+    b.rows_accepted, b.rows_rejected, b.status, b.errors, u.email, b.created_at, b.options, b.details \
+    FROM import_batches b \
     LEFT JOIN accounts a ON a.id = b.account_id LEFT JOIN users u ON u.id = b.created_by";
 
 fn batch(r: &Row) -> Result<ImportBatch> {
@@ -19,6 +20,8 @@ fn batch(r: &Row) -> Result<ImportBatch> {
         rows_rejected: r.int(8)?,
         status: r.parse(9)?,
         errors: from_json(&r.text(10)?)?,
+        options: r.text(13)?,
+        details: from_json(&r.text(14)?)?,
         created_by: r.opt_parse(11)?,
         created_at: r.time(12)?,
     })
@@ -54,8 +57,8 @@ pub(crate) fn insert(c: &mut dyn Conn, new: &NewImportBatch) -> Result<ImportBat
     let id = c
         .query_one(
             "INSERT INTO import_batches (kind, format, file_name, content_hash, account_id, rows_read, \
-             rows_accepted, rows_rejected, status, errors, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             rows_accepted, rows_rejected, status, errors, created_by, created_at, options, details) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
             &[
                 new.kind.as_str().into(),
                 new.format.as_str().into(),
@@ -69,6 +72,8 @@ pub(crate) fn insert(c: &mut dyn Conn, new: &NewImportBatch) -> Result<ImportBat
                 to_json(&new.errors)?.into(),
                 author.into(),
                 now().into(),
+                new.options.as_str().into(),
+                to_json(&new.details)?.into(),
             ],
         )?
         .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?

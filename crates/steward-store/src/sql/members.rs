@@ -83,10 +83,11 @@ impl<D: Driver> MemberStore for SqlStore<D> {
         kind: ImportKind,
         account: Option<&Slug>,
         content_hash: &str,
+        options: &str,
     ) -> Result<Option<ImportBatch>> {
         self.read(|c| {
             let account = opt_account_id(c, account)?;
-            applied_id(c, kind, account, content_hash)?.map(|id| super::imports::by_id(c, id)).transpose()
+            applied_id(c, kind, account, content_hash, options)?.map(|id| super::imports::by_id(c, id)).transpose()
         })
     }
 
@@ -96,7 +97,7 @@ impl<D: Driver> MemberStore for SqlStore<D> {
             // the same file at once cannot both apply it.
             let planned = work.batch();
             let account = opt_account_id(c, planned.account.as_ref())?;
-            if applied_id(c, planned.kind, account, &planned.content_hash)?.is_some() {
+            if applied_id(c, planned.kind, account, &planned.content_hash, &planned.options)?.is_some() {
                 return Err(StoreError::Duplicate(format!("import of {}", planned.file_name)));
             }
             while let Some(mut update) = work.next_update()? {
@@ -173,12 +174,19 @@ impl<D: Driver> MemberStore for SqlStore<D> {
     }
 }
 
-/// The first applied batch of this kind, account and content, if any.
-fn applied_id(c: &mut dyn Conn, kind: ImportKind, account: Option<Id>, content_hash: &str) -> Result<Option<Id>> {
+/// The first batch of this kind, account, content and options that applied rows, if any.
+fn applied_id(
+    c: &mut dyn Conn,
+    kind: ImportKind,
+    account: Option<Id>,
+    content_hash: &str,
+    options: &str,
+) -> Result<Option<Id>> {
     c.query_one(
         "SELECT id FROM import_batches WHERE kind = $1 AND content_hash = $2 AND status = 'applied' \
+         AND rows_accepted > 0 AND options = $4 \
          AND (account_id = $3 OR (account_id IS NULL AND $3 IS NULL)) ORDER BY id LIMIT 1",
-        &[kind.as_str().into(), content_hash.into(), account.into()],
+        &[kind.as_str().into(), content_hash.into(), account.into(), options.into()],
     )?
     .map(|r| r.int(0))
     .transpose()

@@ -32,13 +32,13 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         None => false,
         Some(_) if args.reset => true,
         Some(m) if !m.complete => {
-            eprintln!("the previous demo build in this data dir was interrupted; rebuilding it");
+            crate::errln!("the previous demo build in this data dir was interrupted; rebuilding it");
             true
         }
         Some(_) => false,
     };
     if rebuild {
-        eprintln!("removing the data dir's demo book…");
+        crate::errln!("removing the data dir's demo book…");
         store.erase_all()?;
         if files_dir.exists() {
             std::fs::remove_dir_all(&files_dir).with_context(|| format!("cannot remove {}", files_dir.display()))?;
@@ -54,9 +54,10 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
     let (book, password) = match existing.filter(|_| !rebuild) {
         Some(built) => {
             if args.seed != built.seed || args.accounts != built.accounts {
-                eprintln!(
+                crate::errln!(
                     "note: this data dir's book was built with seed {} and {} accounts; --reset rebuilds it",
-                    built.seed, built.accounts
+                    built.seed,
+                    built.accounts
                 );
             }
             outln!(
@@ -68,11 +69,11 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         }
         None => {
             let config = config(&wanted);
-            eprintln!("generating {} accounts (seed {}, as of {})…", config.accounts, config.seed, config.as_of);
+            crate::errln!("generating {} accounts (seed {}, as of {})…", config.accounts, config.seed, config.as_of);
             let book = steward_demo::generate_book(&config);
             let summary = steward_demo::write_files(&config, &book, &files_dir)
                 .with_context(|| format!("cannot write the demo files under {}", files_dir.display()))?;
-            eprintln!(
+            crate::errln!(
                 "wrote {} files ({:.1} MB): {} eligibility rows, {} visits, {} survey responses",
                 summary.files,
                 summary.bytes as f64 / 1e6,
@@ -81,12 +82,12 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
                 thousands(summary.survey_responses as i64)
             );
             put_marker(&*store, &wanted)?;
-            eprintln!("loading the book…");
+            crate::errln!("loading the book…");
             load_book(&*store, &book, &hash)?;
-            eprintln!("importing the member-level files…");
+            crate::errln!("importing the member-level files…");
             let keys = crate::open::member_keys(settings)?;
             let imported = crate::demo::import_directory(&*store, &keys, &files_dir, false)?;
-            eprintln!(
+            crate::errln!(
                 "imported {} files: {} rows, {} rejected",
                 imported.files,
                 thousands(imported.rows),
@@ -98,7 +99,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         }
     };
     print_summary(&book, password.as_deref(), &files_dir)?;
-    eprintln!("ready in {:.1} s", started.elapsed().as_secs_f64());
+    crate::errln!("ready in {:.1} s", started.elapsed().as_secs_f64());
     if args.no_serve {
         return Ok(());
     }

@@ -52,7 +52,7 @@ pub fn run_after(settings: &Settings, store: &dyn steward_store::Store, today: c
     let (card, _) = scorecard(settings)?;
     let (rules, _) = playbooks(settings)?;
     let outcome = steward_health::run::run(store, &card, &rules, today, None, false)?;
-    eprintln!(
+    crate::errln!(
         "playbooks opened {} task(s) ({} already open, {} cooling down)",
         outcome.opened.len(),
         outcome.already_open,

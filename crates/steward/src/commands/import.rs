@@ -6,7 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Instant;
 use steward_domain::{ImportBatch, ImportStatus};
-use steward_ingest::csv_input::{ColumnMapping, DateFormat};
+use steward_ingest::csv_input::{DateFormat, Mapping};
 use steward_ingest::{ImportError, ImportOptions, import_file};
 
 pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
@@ -35,7 +35,7 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
             bar.set_prefix(path.display().to_string());
             bar
         } else {
-            eprintln!("importing {} ({:.1} MB)…", path.display(), size as f64 / 1e6);
+            crate::errln!("importing {} ({:.1} MB)…", path.display(), size as f64 / 1e6);
             ProgressBar::hidden()
         };
         let report = |bytes: u64, lines: u64| {
@@ -71,6 +71,9 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                             secs,
                             size as f64 / 1e6 / secs.max(1e-3)
                         );
+                        for line in details(b) {
+                            outln!("  {line}");
+                        }
                         let unit = if b.format == "x12-834" { "segment" } else { "line" };
                         for e in b.errors.iter().take(5) {
                             outln!("  {unit} {}: {}", e.line, e.message);
@@ -108,6 +111,29 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
+/// What a batch knows beyond its counts, a line each: the standard it declared, rows
+/// ignored by type, how member ids were formed, warnings for the sender.
+fn details(b: &ImportBatch) -> Vec<String> {
+    let d = &b.details;
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, n)| format!("{k} {}", thousands(*n as i64))).collect::<Vec<_>>().join(", ")
+    };
+    let mut lines = Vec::new();
+    if let Some(standard) = &d.standard {
+        lines.push(format!("standard: {standard}"));
+    }
+    if !d.member_ids.is_empty() {
+        lines.push(format!("member ids by how they were formed: {}", counts(&d.member_ids)));
+    }
+    if !d.ignored.is_empty() {
+        let total: u64 = d.ignored.values().sum();
+        lines.push(format!("{} rows ignored (not for Steward): {}", thousands(total as i64), counts(&d.ignored)));
+    }
+    let unit = if b.format == "x12-834" { "segment" } else { "line" };
+    lines.extend(d.warnings.iter().map(|w| format!("warning, {unit} {}: {}", w.line, w.message)));
+    lines
+}
+
 pub fn list(settings: &Settings, args: ImportsArgs) -> Result<()> {
     let batches = crate::open::open_store(settings)?.imports(args.account.as_ref())?;
     if args.json {
@@ -143,17 +169,21 @@ pub fn mappings(settings: &Settings, command: MappingsCommand) -> Result<()> {
     match command {
         MappingsCommand::Set(args) => {
             let date_format: DateFormat = args.date_format.parse().map_err(anyhow::Error::msg)?;
-            let mapping = ColumnMapping { columns: args.columns.into_iter().collect(), date_format };
-            store.put_column_mapping(&args.account, &args.name, &serde_json::to_string(&mapping)?)?;
-            outln!("saved column mapping {:?} for {}", args.name, args.account);
+            let mapping = Mapping {
+                columns: args.columns.into_iter().collect(),
+                date_format,
+                classes: args.classes.into_iter().collect(),
+            };
+            store.put_column_mapping(&args.account, args.name.as_str(), &serde_json::to_string(&mapping)?)?;
+            outln!("saved mapping {} for {}", args.name, args.account);
             Ok(())
         }
-        MappingsCommand::Show(args) => match store.column_mapping(&args.account, &args.name)? {
+        MappingsCommand::Show(args) => match store.column_mapping(&args.account, args.name.as_str())? {
             Some(json) => {
                 let value: serde_json::Value = serde_json::from_str(&json)?;
                 print_json(&value)
             }
-            None => bail!("{} has no column mapping named {:?}", args.account, args.name),
+            None => bail!("{} has no mapping named {}", args.account, args.name),
         },
     }
 }

@@ -20,7 +20,7 @@ fn create(settings: &Settings, args: TokenCreateArgs) -> Result<()> {
     let token = credentials::new_token();
     let created =
         store.create_api_token(&email, &args.name, &secret_digest(&token), credentials::shown_prefix(&token))?;
-    eprintln!("This token is shown once; Steward keeps only its digest.");
+    crate::errln!("This token is shown once; Steward keeps only its digest.");
     if args.json {
         #[derive(serde::Serialize)]
         struct Created<'a> {
