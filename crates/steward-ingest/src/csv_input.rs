@@ -132,17 +132,25 @@ pub fn id<'a>(text: &'a str, field: &'static str) -> Result<&'a str, Reason> {
     }
 }
 
-/// Refuses UTF-16 and drops a UTF-8 byte-order mark.
-pub fn utf8_reader<R: Read>(reader: R) -> Result<impl BufRead, FileError> {
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let head = reader.fill_buf().map_err(|e| FileError::new(read_error(&e)))?;
+/// Refuses UTF-16 and drops a UTF-8 byte-order mark. The first bytes are read whole, however
+/// the reader below hands them out (a decompressor may give one byte at a time).
+pub fn utf8_reader<R: Read>(mut reader: R) -> Result<impl BufRead, FileError> {
+    let mut head = [0u8; 3];
+    let mut n = 0;
+    while n < head.len() {
+        match reader.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(FileError::new(read_error(&e))),
+        }
+    }
+    let head = &head[..n];
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(FileError::at(1, Reason::Utf16));
     }
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        reader.consume(3);
-    }
-    Ok(reader)
+    let skip = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    Ok(BufReader::with_capacity(1 << 20, std::io::Cursor::new(head[skip..].to_vec()).chain(reader)))
 }
 
 /// Column positions of the canonical fields a parser reads.

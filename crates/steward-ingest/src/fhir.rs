@@ -67,6 +67,19 @@ const R5_ENCOUNTER_STATUSES: &[&str] = &["on-hold", "discharged", "completed", "
 const ACT_CODE_SYSTEMS: &[&str] =
     &["http://terminology.hl7.org/CodeSystem/v3-ActCode", "http://hl7.org/fhir/v3/ActCode"];
 const REMOTE_CODES: &[&str] = &["remote_other", "messaging", "telephone", "asynchronous"];
+/// The other classes of HL7 v3 ActCode: encounters, but not the primary-care visits Steward
+/// counts (a hospital stay, an emergency visit), so they are ignored by class, not rejected.
+const OTHER_ACT_CLASSES: &[(&str, &str)] = &[
+    ("IMP", "Encounter of class IMP (inpatient)"),
+    ("ACUTE", "Encounter of class ACUTE (inpatient acute)"),
+    ("NONAC", "Encounter of class NONAC (inpatient non-acute)"),
+    ("EMER", "Encounter of class EMER (emergency)"),
+    ("HH", "Encounter of class HH (home health)"),
+    ("FLD", "Encounter of class FLD (field)"),
+    ("SS", "Encounter of class SS (short stay)"),
+    ("OBSENC", "Encounter of class OBSENC (observation)"),
+    ("PRENC", "Encounter of class PRENC (pre-admission)"),
+];
 
 /// The fields read; every other field is skipped by the parser without being kept.
 #[derive(serde::Deserialize)]
@@ -290,7 +303,12 @@ fn read_resource(
             out.patients.push((keys.record(account, b'p', id), member));
         })
     } else {
-        encounter(r, keys.record(account, b'v', id), options).map(|(patient, visit)| {
+        let modality = match class_of(r, options.mapping) {
+            Ok(Class::Visit(modality)) => modality,
+            Ok(Class::NotAVisit(what)) => return Ok(Outcome::Ignored(what)),
+            Err(reason) => return Ok(Outcome::Rejected(reason)),
+        };
+        encounter(r, keys.record(account, b'v', id), options, modality).map(|(patient, visit)| {
             out.encounters.push(PendingVisit { line, patient: keys.record(account, b'p', patient), visit });
         })
     };
@@ -374,7 +392,7 @@ fn patient_id(reference: &str) -> Option<&str> {
     (parts.next() == Some("Patient")).then_some(id)
 }
 
-fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions) -> Result<(&'r str, Visit), Reason> {
+fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions, modality: Modality) -> Result<(&'r str, Visit), Reason> {
     let status = string(&r.status, "status")?.ok_or(Reason::FieldMissing { field: "status" })?;
     if !R4_ENCOUNTER_STATUSES.contains(&status) {
         return Err(Reason::UnknownValue { field: "status", expected: Expected::EncounterStatus });
@@ -394,7 +412,6 @@ fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions) -> Result<(&'r str
         .and_then(|d| DateFormat::Iso.parse(d))
         .ok_or(Reason::BadDate { field: "period.start", format: "YYYY-MM-DD (a full date)" })?;
     let date = in_range(date, "period.start", latest_event_date(options.today))?;
-    let modality = modality(r, options.mapping)?;
     let status = if status == "finished" { VisitStatus::Completed } else { VisitStatus::Cancelled };
     let reference = match &r.subject {
         Some(Value::Object(s)) => match s.get("reference") {
@@ -410,8 +427,15 @@ fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions) -> Result<(&'r str
     Ok((patient, visit))
 }
 
+/// What an encounter's class makes it.
+enum Class {
+    Visit(Modality),
+    /// Another kind of encounter (a hospital stay, say), ignored under this label.
+    NotAVisit(&'static str),
+}
+
 /// The encounter's modality from its class (through the mapping first) and type.
-fn modality(r: &Line, mapping: Option<&Mapping>) -> Result<Modality, Reason> {
+fn class_of(r: &Line, mapping: Option<&Mapping>) -> Result<Class, Reason> {
     let class = match &r.class {
         Some(Value::Object(c)) => c,
         None | Some(Value::Null) => return Err(Reason::FieldMissing { field: "class" }),
@@ -424,7 +448,7 @@ fn modality(r: &Line, mapping: Option<&Mapping>) -> Result<Modality, Reason> {
     };
     let (system, code) = (field("system")?, field("code")?.unwrap_or(""));
     if let Some(mapped) = mapping.and_then(|m| m.classes.get(&format!("{}|{code}", system.unwrap_or("")))) {
-        return Ok(*mapped);
+        return Ok(Class::Visit(*mapped));
     }
     let remote = r
         .kind
@@ -437,9 +461,13 @@ fn modality(r: &Line, mapping: Option<&Mapping>) -> Result<Modality, Reason> {
         .any(|c| c.get("code").and_then(Value::as_str).is_some_and(|code| REMOTE_CODES.contains(&code)));
     let act_code = system.is_none_or(|s| ACT_CODE_SYSTEMS.contains(&s));
     match (act_code, code, remote) {
-        (true, "AMB", _) => Ok(Modality::InOffice),
-        (true, "VR", true) => Ok(Modality::RemoteOther),
-        (true, "VR", false) => Ok(Modality::Video),
+        (true, "AMB", _) => Ok(Class::Visit(Modality::InOffice)),
+        (true, "VR", true) => Ok(Class::Visit(Modality::RemoteOther)),
+        (true, "VR", false) => Ok(Class::Visit(Modality::Video)),
+        (true, code, _) => match OTHER_ACT_CLASSES.iter().find(|(c, _)| *c == code) {
+            Some((_, what)) => Ok(Class::NotAVisit(what)),
+            None => Err(Reason::UnmappedClass { system: system.map(SystemUri::of), code: Token::of(code) }),
+        },
         _ => Err(Reason::UnmappedClass { system: system.map(SystemUri::of), code: Token::of(code) }),
     }
 }

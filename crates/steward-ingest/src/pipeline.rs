@@ -9,7 +9,7 @@ use crate::input::{decompressed, read_error};
 use crate::pseudonym::Pseudonymizer;
 use crate::reason::{MappingName, Reason};
 use crate::records::{Eligibility, Parsed};
-use crate::report::{FileError, Tally};
+use crate::report::{FileError, KEPT_ERRORS, Tally};
 use crate::sniff::{Format, choose};
 use crate::tables::{self, AccountScope};
 use crate::x12::{self, X12Options};
@@ -163,8 +163,10 @@ pub fn import_file(
         details: tally.details(),
         created_by: options.created_by.clone(),
     };
+    // The refusal first, then the rows' own reasons (when every row was rejected, they say why).
     let refuse = |error: FileError, tally: &Tally| -> ImportError {
-        match store.record_import(&batch(ImportStatus::Refused, tally, vec![error.row_error()])) {
+        let errors = std::iter::once(error.row_error()).chain(tally.errors.iter().cloned()).take(KEPT_ERRORS).collect();
+        match store.record_import(&batch(ImportStatus::Refused, tally, errors)) {
             Ok(recorded) => {
                 ImportError::Refused { file: file_name.clone(), error: Box::new(error), batch: Box::new(recorded) }
             }

@@ -153,6 +153,137 @@ pub fn visits_by_id_and_accounts_by_row(store: &dyn Store) {
     assert_eq!(listed.len(), 4);
 }
 
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn public(name: &str) -> PathBuf {
+    fixture(&format!("public/{name}"))
+}
+
+/// A change 834 around `members`, one segment per line.
+fn change_834(members: &[&str]) -> String {
+    let mut segs = vec![
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260105*0930*^*00501*000000007*0*P*:"
+            .to_owned(),
+        "GS*BE*SENDER*RECEIVER*20260105*0930*7*X*005010X220A1".into(),
+        "ST*834*0001*005010X220A1".into(),
+        "BGN*00*REF*20260105*0930****2".into(),
+    ];
+    segs.extend(members.iter().map(|m| (*m).to_owned()));
+    let count = segs.len() - 2 + 1;
+    segs.extend([format!("SE*{count}*0001"), "GE*1*7".into(), "IEA*1*000000007".into()]);
+    segs.iter().map(|s| format!("{s}~\n")).collect()
+}
+
+pub fn an_import_that_applied_nothing_blocks_nothing(store: &dyn Store) {
+    acme(store);
+    let dir = tempfile::tempdir().unwrap();
+    let patients = write(
+        dir.path(),
+        "Patient.ndjson",
+        br#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://steward.example/fhir/member-id","value":"M1"}]}"#,
+    );
+    let encounters = write(
+        dir.path(),
+        "Encounter.ndjson",
+        br#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"code":"AMB"},"subject":{"reference":"Patient/p1"},"period":{"start":"2025-11-03"}}"#,
+    );
+    let visits = options(ImportKind::Visits, Some("acme"));
+    // Encounters before their Patients: every row rejected, so the file is refused…
+    let Err(ImportError::Refused { batch, .. }) = import(store, &encounters, &visits) else { panic!("refused") };
+    assert_eq!(batch.errors[0].code, "every_row_rejected");
+    assert_eq!(batch.errors[1].code, "patient_unknown", "the rows' reasons follow the refusal");
+    // …and blocks nothing: after the Patients, the same bytes are applied.
+    import(store, &patients, &visits).unwrap();
+    let applied = import(store, &encounters, &visits).unwrap();
+    assert!(!applied.duplicate);
+    assert_eq!((applied.batch.status, applied.batch.rows_accepted), (ImportStatus::Applied, 1));
+    assert!(import(store, &encounters, &visits).unwrap().duplicate, "now it is the same import");
+
+    // The same bytes with other options that change their meaning are another import.
+    let file = census(dir.path(), "census.csv", 1..=5);
+    let mut as_of = options(ImportKind::Eligibility, Some("acme"));
+    as_of.as_of = Some(d("2025-06-30"));
+    assert_eq!(import(store, &file, &as_of).unwrap().batch.options, "as_of=2025-06-30");
+    as_of.as_of = Some(d("2025-09-30"));
+    assert!(!import(store, &file, &as_of).unwrap().duplicate, "another as-of date");
+    assert!(import(store, &file, &as_of).unwrap().duplicate);
+    let mut other_system = visits.clone();
+    other_system.member_id_system = "urn:oid:2.16.840.1.113883.4.1".into();
+    let again = import(store, &patients, &other_system);
+    assert!(matches!(again, Err(ImportError::Refused { .. })), "read again, with the other system: {again:?}");
+}
+
+pub fn batches_record_standard_and_how_ids_were_formed(store: &dyn Store) {
+    acme(store);
+    let eligibility = options(ImportKind::Eligibility, Some("acme"));
+    let family = import(store, &public("pyx12_834_deident_family.txt"), &eligibility).unwrap().batch;
+    assert_eq!(family.details.standard.as_deref(), Some("005010X220A1"));
+    let methods: Vec<(&str, u64)> = family.details.member_ids.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(methods, [("own_ref_0f", 2), ("subscriber_ref_0f", 1)]);
+    assert_eq!(family.options, "dependent_ref=23");
+    let old = import(store, &public("pyx12_834_lui_id_4010.txt"), &eligibility).unwrap().batch;
+    assert_eq!(old.details.standard.as_deref(), Some("004010X095A1"), "the 4010 version is recorded");
+    let listed = store.import_batch(old.id).unwrap();
+    assert_eq!(listed.details, old.details, "details are stored");
+}
+
+pub fn changes_never_invent_or_merge_people(store: &dyn Store) {
+    acme(store);
+    let dir = tempfile::tempdir().unwrap();
+    let eligibility = options(ImportKind::Eligibility, Some("acme"));
+    let spouse = change_834(&["INS*N*01*021*28*A", "REF*0F*S1", "REF*23*S1-01", "HD*021**HLT", "DTP*348*D8*20250101"]);
+    import(store, &write(dir.path(), "spouse.edi", spouse.as_bytes()), &eligibility).unwrap();
+    let child_ins17 = format!("INS*N*19*021*28*A{}1", "*".repeat(12));
+    let next = change_834(&[
+        // A child whose formed id (S1 and INS17 1) is the spouse's on file.
+        &child_ins17,
+        "REF*0F*S1",
+        "HD*021**HLT",
+        "DTP*348*D8*20250601",
+        // A change (001) for somebody never added, dated: rejected, never created.
+        "INS*Y*18*001*25*A",
+        "REF*0F*NOBODY",
+        "HD*001**HLT",
+        "DTP*348*D8*20250601",
+        "INS*Y*18*021*28*A",
+        "REF*0F*S9",
+        "HD*021**HLT",
+        "DTP*348*D8*20250601",
+    ]);
+    let batch = import(store, &write(dir.path(), "next.edi", next.as_bytes()), &eligibility).unwrap().batch;
+    let errors: Vec<(u64, &str)> = batch.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
+    assert_eq!(errors, [(5, "id_held_by_another"), (9, "not_on_file")]);
+    assert_eq!((batch.rows_accepted, batch.rows_rejected), (1, 2));
+    let ledger = store.ledger(&Slug::parse("acme").unwrap()).unwrap().unwrap().ledger;
+    let keys = Pseudonymizer::new([3; 32]);
+    assert_eq!(ledger.people.len(), 2, "the spouse and S9");
+    let spouse = ledger.person(keys.member("acme", "S1-01")).unwrap();
+    assert_eq!(spouse.relationship, steward_domain::Relationship::Spouse, "the spouse stays who they were");
+    assert!(ledger.person(keys.member("acme", "NOBODY")).is_none(), "a change invents nobody");
+}
+
+pub fn gzip_files_are_read_through(store: &dyn Store) {
+    use std::io::Write;
+    acme(store);
+    let dir = tempfile::tempdir().unwrap();
+    import(store, &fixture("census_canonical.csv"), &options(ImportKind::Eligibility, Some("acme"))).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read(fixture("fhir.ndjson")).unwrap()).unwrap();
+    let zipped = write(dir.path(), "Encounter.ndjson.gz", &gz.finish().unwrap());
+    let mut fhir = options(ImportKind::Visits, Some("acme"));
+    fhir.format = None;
+    let batch = import(store, &zipped, &fhir).unwrap().batch;
+    assert_eq!((batch.format.as_str(), batch.rows_accepted), ("fhir-ndjson", 7), "{:?}", batch.errors);
+    let bytes = std::fs::read(&zipped).unwrap();
+    let cut = write(dir.path(), "cut.ndjson.gz", &bytes[..bytes.len() / 2]);
+    let Err(ImportError::Refused { batch, .. }) = import(store, &cut, &fhir) else { panic!("refused") };
+    assert_eq!(batch.errors[0].code, "gzip_damaged");
+}
+
 macro_rules! on_backend {
     ($backend:ident, $make:expr) => {
         mod $backend {
@@ -182,6 +313,26 @@ macro_rules! on_backend {
             fn visits_by_id_and_accounts_by_row() {
                 let Some(s) = $make else { return };
                 super::visits_by_id_and_accounts_by_row(&*s);
+            }
+            #[test]
+            fn an_import_that_applied_nothing_blocks_nothing() {
+                let Some(s) = $make else { return };
+                super::an_import_that_applied_nothing_blocks_nothing(&*s);
+            }
+            #[test]
+            fn batches_record_standard_and_how_ids_were_formed() {
+                let Some(s) = $make else { return };
+                super::batches_record_standard_and_how_ids_were_formed(&*s);
+            }
+            #[test]
+            fn changes_never_invent_or_merge_people() {
+                let Some(s) = $make else { return };
+                super::changes_never_invent_or_merge_people(&*s);
+            }
+            #[test]
+            fn gzip_files_are_read_through() {
+                let Some(s) = $make else { return };
+                super::gzip_files_are_read_through(&*s);
             }
         }
     };

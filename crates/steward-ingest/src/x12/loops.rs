@@ -8,8 +8,9 @@
 //!   names: incorrect member name, mailing address, employer, school, custodial parent,
 //!   responsible person, drop-off location) are skipped.
 //! - 2200 disability (DSB) is skipped.
-//! - 2300 health coverage (HD): DTP*348/349 of our coverage (HD03 `HLT` or empty) and its
-//!   HD01; other lines of coverage (dental, vision…) are skipped, as are 2310 providers
+//! - 2300 health coverage (HD): DTP*348/349 of medical coverage (HD03 `HLT`, `HMO`, `PPO`,
+//!   `POS`, `EPO`, `MM` or empty) and its HD01; other lines of coverage (dental, vision,
+//!   drug…) are skipped, as are 2310 providers
 //!   (LX, NM1), 2320/2330 coordination of benefits (COB, NM1).
 //! - 2700/2750 reporting categories (LS*2700, LX, N1*75, REF, DTP, LE*2700) are skipped:
 //!   their REF*17 is a reporting category, never a member id.
@@ -66,6 +67,11 @@ pub struct LoopReader {
     pub done: Vec<MemberLoop>,
 }
 
+/// HD03 insurance line codes of medical coverage, whose dates are the membership's: health,
+/// the managed-care plan types, major medical, or none given. Dental (DEN), vision (VIS),
+/// drug (PDG, MOD), disability and the rest are other lines, skipped.
+const MEDICAL_LINES: &[&str] = &["", "HLT", "HMO", "PPO", "POS", "EPO", "MM"];
+
 fn element(seg: &[String], i: usize) -> &str {
     seg.get(i).map_or("", |s| s.trim())
 }
@@ -121,7 +127,7 @@ impl LoopReader {
             ("NM1", At::Cob | At::CobEntity) => At::CobEntity,
             ("DSB", _) => At::Disability,
             ("HD", _) => {
-                let ours = matches!(element(seg, 3), "" | "HLT");
+                let ours = MEDICAL_LINES.contains(&element(seg, 3));
                 if ours {
                     m.coverage_maintenance = q.to_owned();
                 }

@@ -85,7 +85,14 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                 }
                 done.push(outcome.batch);
             }
-            Err(ImportError::Refused { file, error, .. }) => {
+            Err(ImportError::Refused { file, error, batch }) => {
+                // When every row was rejected, the rows' reasons follow the refusal.
+                if !args.json {
+                    let unit = if batch.format == "x12-834" { "segment" } else { "line" };
+                    for e in batch.errors.iter().skip(1).take(5) {
+                        outln!("  {unit} {}: {}", e.line, e.message);
+                    }
+                }
                 let rest = args.files.len() - i - 1;
                 let skipped =
                     if rest > 0 { format!("; the {rest} file(s) after it were not imported") } else { String::new() };
