@@ -257,6 +257,20 @@ impl IdMethod {
         }
     }
 
+    /// The method a stored code names, in words for people.
+    pub fn label_of(code: &str) -> Option<&'static str> {
+        [IdMethod::Subscriber, IdMethod::DependentRef, IdMethod::OwnRef0F, IdMethod::Ins17, IdMethod::Position]
+            .into_iter()
+            .find(|m| m.as_str() == code)
+            .map(|m| match m {
+                IdMethod::Subscriber => "subscriber's REF*0F",
+                IdMethod::DependentRef => "dependent's REF",
+                IdMethod::OwnRef0F => "dependent's own REF*0F",
+                IdMethod::Ins17 => "subscriber id + INS17",
+                IdMethod::Position => "subscriber id + position (formed)",
+            })
+    }
+
     /// Whether Steward formed the id rather than reading one the sender gave.
     pub fn formed(self) -> bool {
         matches!(self, IdMethod::Ins17 | IdMethod::Position)

@@ -128,8 +128,10 @@ impl RowEnds {
 
 /// Reads the next block of whole rows: at least `BLOCK` bytes (or the rest of the file),
 /// cut after the last complete row. A row longer than a block makes the block longer; the
-/// bytes already scanned are not scanned again, so an unclosed quote costs linear time.
-fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FileError> {
+/// bytes already scanned are not scanned again, so an unclosed quote costs linear time. A
+/// file that ends inside a quoted field is refused at the line where that row starts: the
+/// quote swallowed every row after it.
+fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>, first_line: u64) -> Result<Option<Vec<u8>>, FileError> {
     let read = |e: std::io::Error| FileError::new(read_error(&e));
     let mut block = std::mem::take(carry);
     let mut wanted = BLOCK;
@@ -148,10 +150,15 @@ fn next_block(reader: &mut impl BufRead, carry: &mut Vec<u8>) -> Result<Option<V
         if block.is_empty() {
             return Ok(None);
         }
+        ends.scan(&block);
         if at_end {
+            if ends.quoted && !ends.pending_quote {
+                let start = ends.last.unwrap_or(0);
+                let line = first_line + block[..start].iter().filter(|b| **b == b'\n').count() as u64;
+                return Err(FileError::at(line, Reason::MalformedCsv));
+            }
             return Ok(Some(block));
         }
-        ends.scan(&block);
         if let Some(cut) = ends.last {
             *carry = block.split_off(cut);
             return Ok(Some(block));
@@ -261,7 +268,7 @@ pub(crate) fn parse_rows<R: Read, T: Send>(
     loop {
         let mut blocks = Vec::with_capacity(per_round);
         while blocks.len() < per_round {
-            let Some(block) = next_block(&mut reader, &mut carry)? else { break };
+            let Some(block) = next_block(&mut reader, &mut carry, next_line)? else { break };
             let lines = block.iter().filter(|b| **b == b'\n').count() as u64;
             blocks.push((next_line, block));
             next_line += lines;
@@ -397,7 +404,7 @@ mod tests {
         let text = b"a,\"x\ny\",1\nb,pl\"ain,2\nc,\"q\"\"\n\",3\n".repeat(400_000);
         let mut reader = std::io::BufReader::new(&text[..]);
         let (mut carry, mut total, mut rows) = (Vec::new(), 0, 0);
-        while let Some(block) = next_block(&mut reader, &mut carry).unwrap() {
+        while let Some(block) = next_block(&mut reader, &mut carry, 1).unwrap() {
             let mut csv = csv::ReaderBuilder::new().has_headers(false).from_reader(&block[..]);
             for record in csv.byte_records() {
                 assert_eq!(record.unwrap().len(), 3, "a row was split");
@@ -435,8 +442,7 @@ mod tests {
         text.extend(b"b,2\n".repeat(5_000_000));
         let mut reader = std::io::BufReader::new(&text[..]);
         let mut carry = Vec::new();
-        let block = next_block(&mut reader, &mut carry).unwrap().unwrap();
-        assert_eq!(block.len(), text.len());
-        assert!(next_block(&mut reader, &mut carry).unwrap().is_none());
+        let e = next_block(&mut reader, &mut carry, 1).unwrap_err();
+        assert_eq!((e.line, e.reason), (Some(1), Reason::MalformedCsv), "the row whose quote never closes");
     }
 }

@@ -211,9 +211,14 @@ fn csv_feeds_reject_rows_not_files() {
 fn fhir_reads_only_what_it_needs() {
     let k = keys();
     let parsed = fhir::parse(fixture("fhir.ndjson"), "acme", fhir_options(), &k).unwrap();
-    assert_rejected(&parsed.tally, &[(5, "encounter class EMER is neither"), (7, "not a FHIR resource: invalid JSON")]);
+    assert_rejected(&parsed.tally, &[(7, "not a FHIR resource: invalid JSON")]);
     assert_eq!((parsed.tally.read, parsed.tally.accepted), (11, 8));
     assert_eq!(parsed.tally.ignored.get("Observation"), Some(&1), "an Observation is ignored, not accepted");
+    assert_eq!(
+        parsed.tally.ignored.get("Encounter of class EMER (emergency)"),
+        Some(&1),
+        "an emergency visit is an encounter, not a primary-care visit"
+    );
     let mut ledger = steward_domain::ledger::Ledger::default();
     let (visits, unresolved) = parsed.data.resolve(&mut ledger, fhir::DEFAULT_MEMBER_ID_SYSTEM);
     assert_eq!(unresolved.len(), 1);

@@ -94,12 +94,24 @@ fn schemas() -> Value {
             "rank": { "type": "integer" }, "task": { "type": "string" }, "task_id": { "type": "integer" },
             "account": nullable("string"), "due": nullable("string"), "reason": { "type": "string" }, "score": { "type": "number" }
         })),
-        "ImportBatch": object(&["id", "kind", "format", "file_name", "content_hash", "rows_read", "rows_accepted", "rows_rejected", "status", "errors"], json!({
+        "RowError": object(&["line", "code", "message"], json!({
+            "line": { "type": "integer", "description": "the line (segment for X12); 0 for the file as a whole" },
+            "code": { "type": "string", "description": "the reason's stable code (docs/IMPORTS.md, Reasons)" },
+            "message": { "type": "string", "description": "the reason in words; never a value from the file" }
+        })),
+        "ImportBatch": object(&["id", "kind", "format", "file_name", "content_hash", "rows_read", "rows_accepted", "rows_rejected", "status", "errors", "options", "details"], json!({
             "id": { "type": "integer" }, "kind": { "type": "string" }, "format": { "type": "string" }, "file_name": { "type": "string" },
             "content_hash": { "type": "string" }, "account": nullable("string"),
             "rows_read": count, "rows_accepted": count, "rows_rejected": count,
             "status": { "enum": ["applied", "refused", "duplicate"] },
-            "errors": { "type": "array", "items": object(&["line", "message"], json!({ "line": { "type": "integer" }, "message": { "type": "string" } })) },
+            "errors": { "type": "array", "items": { "$ref": "#/components/schemas/RowError" } },
+            "options": { "type": "string", "description": "the options that change what the file means, name=value;…" },
+            "details": object(&[], json!({
+                "standard": { "type": "string", "description": "the standard and version the file declared" },
+                "member_ids": { "type": "object", "additionalProperties": count, "description": "834 member ids by how they were formed" },
+                "ignored": { "type": "object", "additionalProperties": count, "description": "rows read that carry nothing for Steward, by type" },
+                "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/RowError" } }
+            })),
             "created_by": nullable("string"), "created_at": { "type": "string", "format": "date-time" }
         })),
         "File": { "type": "string", "contentMediaType": "application/octet-stream" },

@@ -28,8 +28,26 @@ pub fn batch_row(b: &ImportBatch) -> Value {
         status => b.status.as_str(),
         by => b.created_by.as_ref().map(|e| e.as_str()),
         unit => if b.format == "x12-834" { "Segment" } else { "Line" },
-        errors => b.errors.iter().map(|e| context! { line => e.line, message => e.message }).collect::<Vec<_>>(),
+        errors => b.errors.iter().map(row_error).collect::<Vec<_>>(),
+        warnings => b.details.warnings.iter().map(row_error).collect::<Vec<_>>(),
+        standard => b.details.standard,
+        ignored => counts(&b.details.ignored),
+        ignored_total => thousands(b.details.ignored.values().sum::<u64>() as i64),
+        member_ids => counts(&b.details.member_ids.iter().map(|(k, n)| {
+            (steward_ingest::reason::IdMethod::label_of(k).unwrap_or(k).to_owned(), *n)
+        }).collect()),
+        options => (!b.options.is_empty()).then(|| b.options.replace(';', " · ")),
     }
+}
+
+fn row_error(e: &steward_domain::RowError) -> Value {
+    context! { line => e.line, code => e.code, message => e.message }
+}
+
+/// "Location 12 · Organization 3", with its counts grouped.
+fn counts(m: &BTreeMap<String, u64>) -> Option<String> {
+    let parts: Vec<String> = m.iter().map(|(k, n)| format!("{k}: {}", thousands(*n as i64))).collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
