@@ -169,34 +169,37 @@ fn cases() -> Vec<Case> {
     .concat();
     let zipped = gzip(format!("{CENSUS_HEADER}{}{census_canaries}", good_census_rows()).as_bytes());
     let long_line = "PLANTID0042,Zephyrquillname,987-65-4329,".repeat(2_000);
-    let row_problems = format!(
-        "{CENSUS_HEADER}{}{}{}{}{}{}{}{}{}",
+    let row_problems = [
+        CENSUS_HEADER.to_owned(),
         good_census_rows(),
-        "PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,,987-65-4329\n",
+        "PLANTID0042,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,,987-65-4329\n"
+            .into(),
         canary_census_row("Zephyrquillname", "2024-01-01").replace("PLANTID0042", "PLANTID0043"),
         canary_census_row("employee", "1913-02-03x").replace("PLANTID0042", "PLANTID0044"),
         canary_census_row("employee", "1850-01-01").replace("PLANTID0042", "PLANTID0045"),
-        "PLANTID0046,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,2023-01-01\n",
-        "E001,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2023-06-01,\n",
-        ",employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,\n",
-        format!(
-            "{}{}",
-            "PLANTID0042".repeat(20),
-            ",employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,\n"
-        ),
-    );
+        "PLANTID0046,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,2023-01-01\n"
+            .into(),
+        "E001,employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2023-06-01,\n".into(),
+        ",employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,\n".into(),
+        "PLANTID0042".repeat(20)
+            + ",employee,Obadiahplanted,Zephyrquillname,1913-02-03,M,98101,Seattle HQ,2024-01-01,\n",
+    ]
+    .concat();
     let good_visit = "acme,V1,E001,2025-03-01,video,,completed\n";
-    let visit_rows = format!(
-        "{VISITS_HEADER}{good_visit}{}{}{}{}{}{}{}{}",
+    let long_visit_id = format!("acme,{},PLANTID0042,2025-03-01,video,,completed\n", "987-65-4329".repeat(20));
+    let visit_rows = [
+        VISITS_HEADER,
+        good_visit,
         ",V2,PLANTID0042,2025-03-01,video,,completed\n",
         "PLANTID0042,V3,PLANTID0042,2025-03-01,video,,completed\n",
         "acme,V4,PLANTID0042,2025-03-01,Zephyrquillname,,completed\n",
         "acme,V5,PLANTID0042,1913-02-03x,video,,completed\n",
         "acme,V6,PLANTID0042,9999-12-31,video,,completed\n",
         "acme,V7,,2025-03-01,video,,completed\n",
-        format!("acme,{},PLANTID0042,2025-03-01,video,,completed\n", "987-65-4329".repeat(20)),
+        &long_visit_id,
         "acme,V9,PLANTID0042,2025-03-01,video,,completed,Plantedcomment about my rash\n",
-    );
+    ]
+    .concat();
     let fhir_rows = [
         canary_patient("p1", &member_identifier("PLANTID0042")),
         r#"{"resourceType":"Patient","id":"p2","identifier":[{"system":"http://hl7.org/fhir/sid/us-ssn","value":"987-65-4329"},{"system":"https://steward.example/fhir/member-id","value":""}],"name":[{"family":"Zephyrquillname"}]}"#.to_owned(),
