@@ -127,6 +127,16 @@ const COMMENTS: &[&str] = &[
     "Hard to find an appointment this week.",
 ];
 
+/// The share of `month` inside `not_before..=not_after`: a month a membership starts or the
+/// data end in has only that share of a month's visits.
+fn share_of_month(month: Month, not_before: NaiveDate, not_after: NaiveDate) -> f64 {
+    let lo = month.first_day().max(not_before);
+    let hi = month.last_day().min(not_after);
+    let days = (hi - lo).num_days() + 1;
+    let whole = (month.last_day() - month.first_day()).num_days() + 1;
+    days.max(0) as f64 / whole as f64
+}
+
 fn day_in_month(rng: &mut Rng, month: Month, not_before: NaiveDate, not_after: NaiveDate) -> Option<NaiveDate> {
     let lo = month.first_day().max(not_before);
     let hi = month.last_day().min(not_after);
@@ -340,7 +350,11 @@ fn visits_and_surveys(plan: &AccountPlan, rng: &mut Rng, pop: &mut Population) {
             let mut month = Month::of(m.start);
             while month <= Month::of(end) {
                 let years = first.months_until(month) as f64 / 12.0;
-                let lambda = (0.035 + 0.13 * h) * (1.0 + 0.18 * years) * taste * plan.visit_intensity;
+                let lambda = (0.035 + 0.13 * h)
+                    * (1.0 + 0.18 * years)
+                    * taste
+                    * plan.visit_intensity
+                    * share_of_month(month, m.start, end);
                 for _ in 0..rng.poisson(lambda) {
                     let Some(date) = day_in_month(rng, month, m.start, end) else { continue };
                     seq += 1;
@@ -393,7 +407,12 @@ fn visits_and_surveys(plan: &AccountPlan, rng: &mut Rng, pop: &mut Population) {
         if v.status != VisitStatus::Completed || !rng.chance(0.18) {
             continue;
         }
-        let date = (v.date + Days::new(rng.range(0, 10) as u64)).min(plan.data_end);
+        // A response is given up to ten days after the visit; one that would come after the
+        // data end has not been given yet.
+        let date = v.date + Days::new(rng.range(0, 10) as u64);
+        if date > plan.data_end {
+            continue;
+        }
         let promoter = 0.20 + 0.60 * h;
         let detractor = (0.40 - 0.38 * h).max(0.02);
         let score = match rng.f64() {

@@ -96,6 +96,38 @@ fn people_memberships_and_visits_are_consistent() {
 }
 
 #[test]
+fn a_month_to_date_holds_only_the_visits_of_its_days() {
+    // As of the 2nd: December has had two of its 31 days.
+    let mut cfg = config(10);
+    cfg.as_of = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let book = generate_book(&cfg);
+    let (mut november, mut december, mut responses_on_the_last_day, mut responses) = (0, 0, 0, 0);
+    for a in book.accounts.iter().filter(|a| a.plan.data_end == cfg.as_of) {
+        let pop = steward_demo::simulate_account(cfg.seed, &a.plan);
+        for v in &pop.visits {
+            match (v.date.format("%Y-%m").to_string().as_str(), v.date.format("%d").to_string().as_str()) {
+                ("2026-11", _) => november += 1,
+                ("2026-12", "01" | "02") => december += 1,
+                ("2026-12", day) => panic!("a visit on December {day}, after the data end"),
+                _ => {}
+            }
+        }
+        responses += pop.surveys.len();
+        responses_on_the_last_day += pop.surveys.iter().filter(|s| s.date == cfg.as_of).count();
+    }
+    assert!(november > 200, "a whole month of visits: {november}");
+    // Two days of 31 (with Poisson noise): far from a whole month crammed into them.
+    let expected = november as f64 * 2.0 / 30.0;
+    assert!((december as f64) < 2.0 * expected + 20.0, "December 1–2 hold {december} visits; ~{expected:.0} expected");
+    assert!(december > 0, "the first days of the month have visits too");
+    let per_day = responses as f64 / (3.0 * 365.0);
+    assert!(
+        (responses_on_the_last_day as f64) < 4.0 * per_day + 10.0,
+        "{responses_on_the_last_day} responses piled on the last day (~{per_day:.1} a day)"
+    );
+}
+
+#[test]
 fn x12_envelopes_count_their_segments() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(6);

@@ -118,7 +118,8 @@ pub struct Ledger {
     /// FHIR Patient logical ids (keyed hashes) → the member they are: Bulk Data sends
     /// Patients and Encounters in separate files, so the link must outlive one import.
     pub patients: BTreeMap<u64, MemberKey>,
-    /// The latest as-of date of an eligibility file: data runs at least to it.
+    /// The latest as-of date of an eligibility file (a full file's, or a change file's date):
+    /// data runs at least to it, and the month holding it is partial unless it ends there.
     pub eligibility_as_of: Option<NaiveDate>,
 }
 
@@ -237,6 +238,12 @@ impl Ledger {
             }
             keep_before(&mut p.eligibility, as_of);
         }
+        self.note_as_of(as_of);
+    }
+
+    /// An eligibility file states the account's eligibility as of `as_of`: the data run at
+    /// least to it, and the month holding it is complete only if it is the month's last day.
+    pub fn note_as_of(&mut self, as_of: NaiveDate) {
         self.eligibility_as_of = self.eligibility_as_of.max(Some(as_of));
     }
 

@@ -115,6 +115,9 @@ pub struct MonthMetrics {
     pub nps_responses: i64,
     /// Null in a metro or worksite cut: an unmatched visit belongs to no known person.
     pub unmatched_visits: Option<i64>,
+    /// The month ends after the date the account's data are as of (the month to date, or a
+    /// month beyond it): its stocks are as of that date and its flows are not yet whole.
+    pub partial: bool,
 }
 
 fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
@@ -122,7 +125,9 @@ fn ratio(numerator: i64, denominator: i64) -> Option<f64> {
 }
 
 impl MonthMetrics {
-    pub fn from_counts(month: Month, cut: &Cut, c: &MonthCounts) -> Self {
+    /// One month's figures from its counts; `as_of` is the date the account's data are as of
+    /// (a month ending after it is partial).
+    pub fn from_counts(month: Month, cut: &Cut, c: &MonthCounts, as_of: Option<NaiveDate>) -> Self {
         Self {
             month,
             metro: match cut {
@@ -149,8 +154,14 @@ impl MonthMetrics {
             nps: ratio(100 * (c.promoters_12m - c.detractors_12m), c.responses_12m),
             nps_responses: c.responses_12m,
             unmatched_visits: (*cut == Cut::All).then_some(c.unmatched_visits),
+            partial: is_partial(month, as_of),
         }
     }
+}
+
+/// Whether `month` ends after `as_of`, the date the account's data are as of.
+pub fn is_partial(month: Month, as_of: Option<NaiveDate>) -> bool {
+    as_of.is_some_and(|d| month.last_day() > d)
 }
 
 /// Every cut's counts for every month from `first` on.
@@ -479,6 +490,18 @@ mod tests {
         s.parse().unwrap()
     }
 
+    #[test]
+    fn a_month_ending_after_the_data_s_date_is_partial() {
+        let dec = Month::new(2026, 12).unwrap();
+        assert!(is_partial(dec, Some(d("2026-12-02"))), "the month to date");
+        assert!(!is_partial(dec, Some(d("2026-12-31"))), "as of its last day, whole");
+        assert!(is_partial(dec, Some(d("2026-11-30"))), "a month beyond the data");
+        assert!(!is_partial(dec, Some(d("2027-01-05"))));
+        assert!(!is_partial(dec, None), "no date, nothing to say");
+        let m = MonthMetrics::from_counts(dec, &Cut::All, &MonthCounts::default(), Some(d("2026-12-02")));
+        assert!(m.partial);
+    }
+
     fn span(a: &str, b: Option<&str>) -> Span {
         Span::new(d(a), b.map(d))
     }
@@ -550,7 +573,7 @@ mod tests {
     fn rows(cut: Cut) -> Vec<MonthMetrics> {
         let m = compute(&ledger(), |_| None).unwrap();
         assert_eq!((m.first, m.months), (Month::parse("2024-01").unwrap(), 3));
-        m.cuts[&cut].iter().enumerate().map(|(i, c)| MonthMetrics::from_counts(m.month(i), &cut, c)).collect()
+        m.cuts[&cut].iter().enumerate().map(|(i, c)| MonthMetrics::from_counts(m.month(i), &cut, c, None)).collect()
     }
 
     #[test]

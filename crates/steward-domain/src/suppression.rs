@@ -105,6 +105,8 @@ pub struct ProgramMonth {
     pub visits_per_1000: Option<f64>,
     pub nps: Option<f64>,
     pub nps_responses: Option<i64>,
+    /// The month to date (see [`MonthMetrics::partial`]).
+    pub partial: bool,
 }
 
 impl Suppressor {
@@ -131,6 +133,7 @@ impl Suppressor {
             visits_per_1000: enrolled.and(self.count(m.visits_12m)).and(m.visits_per_1000),
             nps: responses.and(m.nps),
             nps_responses: responses,
+            partial: m.partial,
         }
     }
 
@@ -218,7 +221,7 @@ mod tests {
             responses_12m: responses,
             ..MonthCounts::default()
         };
-        MonthMetrics::from_counts(Month::new(2026, 6).unwrap(), &Cut::All, &counts)
+        MonthMetrics::from_counts(Month::new(2026, 6).unwrap(), &Cut::All, &counts, None)
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct AccountData {
     pub account: Account,
     /// Whole-account metrics, oldest first.
     pub metrics: Vec<MonthMetrics>,
+    /// The date the metrics are as of: the month holding it is the month to date.
+    pub metrics_as_of: Option<NaiveDate>,
     /// Newest first, as the store lists them.
     pub activities: Vec<Activity>,
     pub decision_maker_ids: Vec<i64>,
@@ -32,13 +34,15 @@ pub struct AccountData {
 
 impl AccountData {
     pub fn load(store: &dyn Store, slug: &Slug) -> StoreResult<Self> {
+        let metrics_as_of = store.metrics_as_of(slug)?;
         Ok(Self {
             account: store.account(slug)?,
             metrics: store
                 .metrics(slug, CutKind::All, None, None)?
                 .iter()
-                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts, metrics_as_of))
                 .collect(),
+            metrics_as_of,
             activities: store.activities(slug, i64::MAX)?,
             decision_maker_ids: store.contacts(slug)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect(),
             csat: store.csat_ratings(slug)?.into_iter().map(|r| (r.rated_on, r.score)).collect(),

@@ -192,7 +192,7 @@ fn apply(
             ledger.apply_full_file(file.as_of, file.people, &file.untouched);
             ledger.prune();
         }
-        Task::Changes(ChangeEvents { mut events, checks }) => {
+        Task::Changes(ChangeEvents { as_of, mut events, checks }) => {
             let held = check_ids(&ledger, &checks, &mut rejected);
             events.retain(|(segment, _)| !held.contains(segment));
             resolve_metros(
@@ -211,6 +211,7 @@ fn apply(
                     rejected.push((segment, refusal(e)));
                 }
             }
+            ledger.note_as_of(as_of);
         }
         Task::Memberships(rows) => ledger.replace_memberships(rows),
         Task::Visits(rows) => ledger.upsert_visits(rows),
@@ -229,6 +230,7 @@ fn apply(
         people: ledger.people.len() as i64,
         visits: ledger.visits.len() as i64,
         survey_responses: ledger.surveys.len() as i64,
+        as_of: ledger.eligibility_as_of,
         metrics,
     };
     Ok(Ok(Applied { update, rejected }))

@@ -19,9 +19,11 @@ pub struct FullEligibility {
     pub checks: Vec<IdCheck>,
 }
 
-/// A change file's events in file order, each with its segment number.
+/// A change file's events in file order, each with its segment number, and the date the
+/// file states them as of (BGN03, or `--as-of`).
 #[derive(Debug, Default)]
 pub struct ChangeEvents {
+    pub as_of: NaiveDate,
     pub events: Vec<(u64, EligibilityEvent)>,
     pub checks: Vec<IdCheck>,
 }

@@ -700,6 +700,7 @@ fn update(l: &Ledger, expected_version: Option<i64>, parts: &[Part]) -> LedgerUp
         people: l.people.len() as i64,
         visits: l.visits.len() as i64,
         survey_responses: l.surveys.len() as i64,
+        as_of: l.eligibility_as_of,
         metrics: metrics::compute(l, |_| None),
     }
 }
@@ -707,12 +708,15 @@ fn update(l: &Ledger, expected_version: Option<i64>, parts: &[Part]) -> LedgerUp
 pub fn member_ledgers_round_trip(s: &dyn Store) -> Result<()> {
     book(s)?;
     ensure(s.ledger(&slug("acme"))?.is_none(), "no ledger yet")?;
-    let l = sample_ledger();
+    ensure(s.metrics_as_of(&slug("acme"))?.is_none(), "no as-of date before any eligibility")?;
+    let mut l = sample_ledger();
+    l.note_as_of(chrono::NaiveDate::from_ymd_opt(2025, 2, 14).ok_or_else(|| StoreError::Backend("date".into()))?);
     let mut work = Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") };
     let batch = s.commit_import(&mut work)?;
     ensure(batch.status == ImportStatus::Applied && batch.rows_accepted == 2, "batch recorded")?;
     let stored = s.ledger(&slug("acme"))?.ok_or_else(|| StoreError::Backend("ledger missing".into()))?;
     ensure(stored.version == 1 && stored.ledger == l, "ledger round trip")?;
+    ensure(s.metrics_as_of(&slug("acme"))? == l.eligibility_as_of, "the metrics' as-of date is kept")?;
     let all = s.metrics(&slug("acme"), CutKind::All, None, None)?;
     ensure(all.len() == 2 && all[1].1 == Month::parse("2025-02")? && all[1].2.visits_video == 1, "metrics stored")?;
     ensure(all[0].2.eligible_lives == 2 && all[0].2.enrolled_members == 1, "counts kept exactly")?;

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 4, name: "task_snooze", source: include_str!("../migrations/0004_task_snooze.sql") },
     Migration { version: 5, name: "import_options", source: include_str!("../migrations/0005_import_options.sql") },
+    Migration { version: 6, name: "metrics_as_of", source: include_str!("../migrations/0006_metrics_as_of.sql") },
 ];
 
 /// The schema version this build expects.

@@ -5,6 +5,7 @@
 //! [`StoreError::Conflict`](crate::StoreError::Conflict), never a silent overwrite.
 
 use crate::{Dialect, Result};
+use chrono::NaiveDate;
 use steward_domain::auth::ApiToken;
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
@@ -150,6 +151,8 @@ pub struct LedgerUpdate {
     pub people: i64,
     pub visits: i64,
     pub survey_responses: i64,
+    /// The date the account's eligibility is stated as of (its months end there).
+    pub as_of: Option<NaiveDate>,
     /// `None` when the account has no eligibility yet (nothing to measure).
     pub metrics: Option<AccountMetrics>,
 }
@@ -185,6 +188,9 @@ pub trait MemberStore {
         from: Option<Month>,
         to: Option<Month>,
     ) -> Result<Vec<(Cut, Month, MonthCounts)>>;
+    /// The date the account's metrics are as of (its latest eligibility file's): a month
+    /// ending after it is partial. `None` before any eligibility.
+    fn metrics_as_of(&self, account: &Slug) -> Result<Option<NaiveDate>>;
     fn column_mapping(&self, account: &Slug, name: &str) -> Result<Option<String>>;
     fn put_column_mapping(&self, account: &Slug, name: &str, mapping_json: &str) -> Result<()>;
 }

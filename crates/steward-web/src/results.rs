@@ -39,9 +39,10 @@ pub fn client_months(
 ) -> Result<Vec<ProgramMonth>, WebError> {
     let kind = cut_kind(q.by.as_deref())?;
     let all = store.metrics(&account.slug, CutKind::All, None, None)?;
+    let as_of = store.metrics_as_of(&account.slug)?;
     let cut = q.cut.as_deref().filter(|c| !c.is_empty());
     let (Some(wanted), false) = (cut, kind == CutKind::All) else {
-        return Ok(all.iter().map(|(cut, m, c)| s.month(&MonthMetrics::from_counts(*m, cut, c))).collect());
+        return Ok(all.iter().map(|(cut, m, c)| s.month(&MonthMetrics::from_counts(*m, cut, c, as_of))).collect());
     };
     let by_month = |kind| -> Result<BTreeMap<Month, Vec<(Cut, MonthCounts)>>, WebError> {
         let mut out: BTreeMap<Month, Vec<(Cut, MonthCounts)>> = BTreeMap::new();
@@ -65,8 +66,8 @@ pub fn client_months(
         let months: Vec<MonthMetrics> = cells
             .cuts
             .iter()
-            .map(|(c, n)| MonthMetrics::from_counts(*month, c, n))
-            .chain(cells.remainders.iter().map(|n| MonthMetrics::from_counts(*month, all_cut, n)))
+            .map(|(c, n)| MonthMetrics::from_counts(*month, c, n, as_of))
+            .chain(cells.remainders.iter().map(|n| MonthMetrics::from_counts(*month, all_cut, n, as_of)))
             .collect();
         out.push(s.cuts(&months, &cells.groups).swap_remove(i));
     }

@@ -53,6 +53,11 @@ pub fn arrow(v: f64) -> &'static str {
 }
 
 /// "mid_market" → "Mid market".
+/// A month as pages name it: "2026-12, month to date" while its data are not whole.
+pub fn month_label(month: steward_domain::Month, partial: bool) -> String {
+    if partial { format!("{month}, month to date") } else { month.to_string() }
+}
+
 pub fn words(snake: &str) -> String {
     let text = snake.replace('_', " ");
     let mut chars = text.chars();

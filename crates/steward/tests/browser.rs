@@ -78,7 +78,7 @@ fn people_use_steward_in_a_browser() {
     let first = b.text("table.work tbody tr td:nth-child(2)");
     b.click("table.work tbody tr form[action$='/complete'] button");
     b.wait_for("My work again", |u| u.ends_with("/work"));
-    assert_eq!(b.count("table.work tbody tr"), before - 1, "{first} left the queue");
+    b.wait_until(&format!("{first} to leave the queue"), |b| b.count("table.work tbody tr") == before - 1);
     b.screenshot("06-my-work");
 
     // Upload a visits file with one bad row and read its error.

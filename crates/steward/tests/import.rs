@@ -76,13 +76,13 @@ acme,R4,2002,2024-03-20,9
     let expected = json!([
         {"month": "2024-01", "eligible_lives": 2, "eligible_employees": 1, "enrolled_members": 1, "enrollment_rate": 0.5,
          "new_enrollments": 1, "visits_in_office": 1, "visits_video": 0, "visits_remote_other": 0, "active_members_12m": 1,
-         "utilization_rate": 1.0, "visits_12m": 1, "visits_per_1000": 12000.0, "virtual_share": 0.0, "nps": 100.0, "nps_responses": 1, "unmatched_visits": 0},
+         "utilization_rate": 1.0, "visits_12m": 1, "visits_per_1000": 12000.0, "virtual_share": 0.0, "nps": 100.0, "nps_responses": 1, "unmatched_visits": 0, "partial": false},
         {"month": "2024-02", "eligible_lives": 3, "eligible_employees": 1, "enrolled_members": 2, "enrollment_rate": 2.0 / 3.0,
          "new_enrollments": 1, "visits_in_office": 0, "visits_video": 0, "visits_remote_other": 1, "active_members_12m": 2,
-         "utilization_rate": 1.0, "visits_12m": 2, "visits_per_1000": 8000.0, "virtual_share": 0.5, "nps": 0.0, "nps_responses": 2, "unmatched_visits": 1},
+         "utilization_rate": 1.0, "visits_12m": 2, "visits_per_1000": 8000.0, "virtual_share": 0.5, "nps": 0.0, "nps_responses": 2, "unmatched_visits": 1, "partial": false},
         {"month": "2024-03", "eligible_lives": 2, "eligible_employees": 2, "enrolled_members": 2, "enrollment_rate": 1.0,
          "new_enrollments": 1, "visits_in_office": 1, "visits_video": 1, "visits_remote_other": 0, "active_members_12m": 2,
-         "utilization_rate": 1.0, "visits_12m": 4, "visits_per_1000": 9600.0, "virtual_share": 0.5, "nps": 25.0, "nps_responses": 4, "unmatched_visits": 0}
+         "utilization_rate": 1.0, "visits_12m": 4, "visits_per_1000": 9600.0, "virtual_share": 0.5, "nps": 25.0, "nps_responses": 4, "unmatched_visits": 0, "partial": false}
     ]);
     assert_eq!(all, expected);
 
@@ -124,6 +124,50 @@ acme,R4,2002,2024-03-20,9
         assert_eq!(site[field], seattle[field], "{field}");
     }
     assert_eq!(by_site.as_array().unwrap().len(), 6, "two worksites, three months");
+}
+
+#[test]
+fn the_month_holding_the_as_of_date_is_partial() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward(d, &["accounts", "add", "acme", "--name", "Acme"]).ok();
+    let census =
+        write(d, "census.csv", "member_id,relationship,coverage_start\n1,employee,2024-01-01\n2,employee,2024-02-10\n");
+    steward(d, &["import", "eligibility", &census, "--account", "acme", "--as-of", "2024-03-15"]).ok();
+    let rows: Value =
+        serde_json::from_str(&steward(d, &["metrics", "--account", "acme", "--json"]).ok().stdout).unwrap();
+    let partial: Vec<(&str, bool)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["month"].as_str().unwrap(), r["partial"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(partial, [("2024-01", false), ("2024-02", false), ("2024-03", true)], "March to date");
+    let table = steward(d, &["metrics", "--account", "acme"]).ok().stdout;
+    assert!(table.contains("2024-03 (to date)"), "{table}");
+    // A change file dated the month's last day makes it whole.
+    let change = write(
+        d,
+        "change.edi",
+        &[
+            "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240331*0800*^*00501*000000001*0*P*:~",
+            "GS*BE*SENDER*RECEIVER*20240331*0800*1*X*005010X220A1~",
+            "ST*834*0001*005010X220A1~",
+            "BGN*00*REF1*20240331*0800****2~",
+            "INS*Y*18*021*28*A~",
+            "REF*0F*3~",
+            "HD*021**HLT~",
+            "DTP*348*D8*20240320~",
+            "SE*7*0001~",
+            "GE*1*1~",
+            "IEA*1*000000001~",
+        ]
+        .join("\n"),
+    );
+    steward(d, &["import", "eligibility", &change, "--account", "acme"]).ok();
+    let rows: Value =
+        serde_json::from_str(&steward(d, &["metrics", "--account", "acme", "--json"]).ok().stdout).unwrap();
+    assert!(rows.as_array().unwrap().iter().all(|r| r["partial"] == false), "{rows}");
 }
 
 /// Strings no byte under the data dir may contain, in the forms the files carry them.

@@ -333,7 +333,7 @@ fn interpret(
     let data = if full {
         Eligibility::Full(FullEligibility { as_of, people: people.list, untouched, checks })
     } else {
-        Eligibility::Changes(ChangeEvents { events, checks })
+        Eligibility::Changes(ChangeEvents { as_of, events, checks })
     };
     Ok(Parsed { data, tally })
 }

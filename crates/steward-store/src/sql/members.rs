@@ -2,6 +2,7 @@ use super::{SqlStore, account_id, now, opt_account_id};
 use crate::{
     Conn, CutKind, Driver, ImportWork, LedgerUpdate, MemberStore, Result, StoreError, StoredLedger, ledger_codec,
 };
+use chrono::NaiveDate;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::{Id, ImportBatch, ImportKind, Month, Slug};
 
@@ -29,14 +30,22 @@ fn write_ledger(c: &mut dyn Conn, account: i64, update: LedgerUpdate) -> Result<
     let (people, visits, surveys) = (update.people, update.visits, update.survey_responses);
     let changed = match update.expected_version {
         None => c.execute(
-            "INSERT INTO member_ledgers (account_id, version, people, visits, survey_responses, updated_at) \
-             VALUES ($1, 1, $2, $3, $4, $5) ON CONFLICT (account_id) DO NOTHING",
-            &[account.into(), people.into(), visits.into(), surveys.into(), now().into()],
+            "INSERT INTO member_ledgers (account_id, version, people, visits, survey_responses, updated_at, as_of) \
+             VALUES ($1, 1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO NOTHING",
+            &[account.into(), people.into(), visits.into(), surveys.into(), now().into(), update.as_of.into()],
         )?,
         Some(version) => c.execute(
             "UPDATE member_ledgers SET version = version + 1, people = $1, visits = $2, survey_responses = $3, \
-             updated_at = $4 WHERE account_id = $5 AND version = $6",
-            &[people.into(), visits.into(), surveys.into(), now().into(), account.into(), version.into()],
+             updated_at = $4, as_of = $7 WHERE account_id = $5 AND version = $6",
+            &[
+                people.into(),
+                visits.into(),
+                surveys.into(),
+                now().into(),
+                account.into(),
+                version.into(),
+                update.as_of.into(),
+            ],
         )?,
     };
     if changed == 1 {
@@ -144,6 +153,16 @@ impl<D: Driver> MemberStore for SqlStore<D> {
                 }
             }
             Ok(out)
+        })
+    }
+
+    fn metrics_as_of(&self, account: &Slug) -> Result<Option<NaiveDate>> {
+        self.read(|c| {
+            let id = account_id(c, account)?;
+            match c.query_one("SELECT as_of FROM member_ledgers WHERE account_id = $1", &[id.into()])? {
+                Some(row) => row.opt_date(0),
+                None => Ok(None),
+            }
         })
     }
 

@@ -250,10 +250,11 @@ pub async fn metrics(
                     .collect::<Vec<_>>());
             }
             let rows = store.metrics(&account.slug, kind, from, to)?;
+            let as_of = store.metrics_as_of(&account.slug)?;
             Ok(rows
                 .iter()
                 .filter(|(cut, _, _)| q.cut.as_deref().is_none_or(|c| c.is_empty() || cut.value() == c))
-                .map(|(cut, m, c)| MonthMetrics::from_counts(*m, cut, c))
+                .map(|(cut, m, c)| MonthMetrics::from_counts(*m, cut, c, as_of))
                 .filter_map(|m| serde_json::to_value(m).ok())
                 .collect())
         })

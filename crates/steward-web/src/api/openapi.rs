@@ -50,7 +50,8 @@ fn schemas() -> Value {
             "eligible_lives": hidden, "eligible_employees": count, "enrolled_members": hidden, "enrollment_rate": rate,
             "new_enrollments": count, "visits_in_office": hidden, "visits_video": hidden, "visits_remote_other": hidden,
             "active_members_12m": hidden, "utilization_rate": rate, "visits_12m": hidden, "visits_per_1000": nullable("number"),
-            "virtual_share": rate, "nps": nullable("number"), "nps_responses": hidden, "unmatched_visits": nullable("integer")
+            "virtual_share": rate, "nps": nullable("number"), "nps_responses": hidden, "unmatched_visits": nullable("integer"),
+            "partial": { "type": "boolean", "description": "the month ends after the date the data are as of: the month to date" }
         })),
         "HealthMonth": object(&["month", "score", "band", "insufficient_data", "drivers"], json!({
             "month": month, "score": { "type": "number" }, "band": { "enum": ["red", "yellow", "green"] },

@@ -103,7 +103,7 @@ fn load(
             .metrics(&account.slug, kind, None, None)?
             .iter()
             .filter(|(cut, _, _)| cut.value() == value)
-            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts, data.metrics_as_of))
             .collect(),
         _ => data.metrics.clone(),
     };
@@ -217,7 +217,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         }),
         health => summary.and_then(HealthView::of),
         metrics => summary.map(key_metrics).unwrap_or_default(),
-        month => summary.and_then(|s| s.latest.as_ref()).map(|m| m.month.to_string()),
+        month => summary.and_then(|s| s.latest.as_ref()).map(|m| views::month_label(m.month, m.partial)),
         charts => (read && !l.cut_metrics.is_empty()).then(|| {
             let all = Suppressor::none();
             let months: Vec<_> = l.cut_metrics.iter().map(|m| all.month(m)).collect();

@@ -34,7 +34,7 @@ fn view(account: &Account, months: &[ProgramMonth], s: Suppressor, metros: Vec<V
         slug => account.slug.as_str(),
         scope => scope,
         threshold => s.threshold,
-        month => latest.map(|m| m.month.to_string()),
+        month => latest.map(|m| views::month_label(m.month, m.partial)),
         numbers => numbers.unwrap_or_default(),
         charts => views::program_charts(months, s, None, &scope),
         metros => metros,

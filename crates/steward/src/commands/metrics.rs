@@ -13,10 +13,11 @@ pub fn run(settings: &Settings, args: MetricsArgs) -> Result<()> {
         Some(ByArg::Worksite) => CutKind::Worksite,
     };
     let metrics_of = |slug: &steward_domain::Slug| -> Result<Vec<MonthMetrics>> {
+        let as_of = store.metrics_as_of(slug)?;
         Ok(store
             .metrics(slug, kind, args.from, args.to)?
             .iter()
-            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts))
+            .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts, as_of))
             .collect())
     };
     let Some(account) = &args.account else {
@@ -52,7 +53,7 @@ pub fn run(settings: &Settings, args: MetricsArgs) -> Result<()> {
         .map(|m| {
             let cut = m.metro.map(|x| x.to_string()).or_else(|| m.worksite.clone()).unwrap_or_default();
             vec![
-                m.month.to_string(),
+                if m.partial { format!("{} (to date)", m.month) } else { m.month.to_string() },
                 cut,
                 thousands(m.eligible_lives),
                 thousands(m.enrolled_members),

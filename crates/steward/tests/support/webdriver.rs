@@ -117,6 +117,16 @@ impl Browser {
         }
     }
 
+    /// Waits up to ten seconds for `done` to hold of the page: a form that posts back to the
+    /// page it came from leaves the URL as it was, so only the page itself shows it arrived.
+    pub fn wait_until(&self, what: &str, done: impl Fn(&Browser) -> bool) {
+        let started = Instant::now();
+        while !done(self) {
+            assert!(started.elapsed() < Duration::from_secs(10), "waited for {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn title(&self) -> String {
         self.call("GET", "/title", None).as_str().unwrap_or_default().to_owned()
     }
