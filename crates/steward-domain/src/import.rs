@@ -76,6 +76,13 @@ pub struct ImportBatch {
     pub created_at: DateTime<Utc>,
 }
 
+impl ImportBatch {
+    /// What the numbers of its errors count: segments of an X12 file, lines of the others.
+    pub fn position_unit(&self) -> &'static str {
+        if self.format == "x12-834" { "segment" } else { "line" }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewImportBatch {
     pub kind: ImportKind,

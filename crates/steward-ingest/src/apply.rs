@@ -70,8 +70,8 @@ impl<B: Fn(&Tally) -> NewImportBatch> ImportWork for Work<B> {
         match self.results.recv() {
             // Every sender is gone: every account is done.
             Err(_) if self.tally.nothing_accepted() => {
-                let rows = self.tally.rejected;
-                Err(self.refuse(FileError::new(Reason::EveryRowRejected { rows })))
+                let (rows, ignored) = (self.tally.rejected, self.tally.ignored_total());
+                Err(self.refuse(FileError::new(Reason::EveryRowRejected { rows, ignored })))
             }
             Err(_) => Ok(None),
             Ok(Err(e)) => Err(e),

@@ -12,11 +12,10 @@
 use crate::csv_input::{DateFormat, Mapping, date, id, latest_date, optional_end};
 use crate::pseudonym::Pseudonymizer;
 use crate::reason::{Expected, MappingName, Reason, Unit};
-use crate::records::{FullEligibility, Parsed};
+use crate::records::{FullEligibility, Gathered, Parsed};
 use crate::report::FileError;
 use crate::tables::{AccountScope, Row, parse_rows};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::io::Read;
 use steward_domain::ledger::PersonFacts;
 use steward_domain::{AgeBand, MemberKey, Relationship, Sex, Span};
@@ -88,34 +87,20 @@ pub fn parse<R: Read>(
         Ok(Row::Accept(CensusRow::Span { line, key, facts, span: Span::new(start, end) }))
     })?;
     let mut tally = parsed.tally;
-    let mut people: Vec<(MemberKey, PersonFacts, Vec<Span>)> = Vec::new();
+    let mut people = Gathered::default();
     let mut untouched = Vec::new();
-    let mut seen: HashMap<MemberKey, (usize, Vec<u64>)> = HashMap::new();
     for row in parsed.data.groups.into_iter().flatten() {
         match row {
             CensusRow::Rejected { line, key, reason } => {
                 tally.retract(line, reason);
                 untouched.push(key);
             }
-            CensusRow::Span { line, key, facts, span } => match seen.get_mut(&key) {
-                Some((i, lines)) => {
-                    let (_, existing, spans) = &mut people[*i];
-                    if let Some(k) = spans.iter().position(|s| s.overlaps(&span)) {
-                        tally.retract(line, Reason::DuplicateMember { other: lines[k], unit: Unit::Line });
-                        continue;
-                    }
-                    *existing = facts;
-                    spans.push(span);
-                    lines.push(line);
+            CensusRow::Span { line, key, facts, span } => {
+                if let Err(reason) = people.add(key, facts, span, line, Unit::Line) {
+                    tally.retract(line, reason);
                 }
-                None => {
-                    seen.insert(key, (people.len(), vec![line]));
-                    people.push((key, facts, vec![span]));
-                }
-            },
+            }
         }
     }
-    // A person with one good row and one rejected row keeps what the good rows say.
-    untouched.retain(|k| !seen.contains_key(k));
-    Ok(Parsed { data: FullEligibility { as_of, people, untouched, checks: Vec::new() }, tally })
+    Ok(Parsed { data: people.into_file(as_of, untouched, Vec::new()), tally })
 }

@@ -174,7 +174,10 @@ pub struct FhirOptions<'a> {
 struct PatientSystems {
     patients: u64,
     with_member_id: u64,
+    /// How many Patients have an identifier of each system.
     seen: BTreeMap<SystemUri, u64>,
+    /// Patients without the member-id system, with the systems they have, by line.
+    pending: Vec<(u64, Vec<SystemUri>)>,
 }
 
 pub fn parse<R: Read>(
@@ -208,6 +211,11 @@ pub fn parse<R: Read>(
         let resource = match parsed {
             Ok(r) => r,
             // serde's message quotes the offending value, which may be an identifier.
+            // A data error at an object's top level can only be a field named twice.
+            Err(e) if e.is_data() && trimmed.starts_with('{') => {
+                tally.reject(line, Reason::DuplicateField);
+                continue;
+            }
             Err(e) if e.is_data() => {
                 tally.reject(line, Reason::NotAnObject);
                 continue;
@@ -220,15 +228,26 @@ pub fn parse<R: Read>(
         match read_resource(&resource, account, options, keys, line, &mut systems, &mut out) {
             Ok(Outcome::Accepted) => tally.accept(),
             Ok(Outcome::Ignored(what)) => tally.ignore(what),
+            // Said once the whole file is read: only systems many Patients share are named.
+            Ok(Outcome::Rejected(Reason::PatientWithoutMemberId { seen, .. })) => systems.pending.push((line, seen)),
             Ok(Outcome::Rejected(reason)) => tally.reject(line, reason),
             Err(refusal) => return Err(FileError::at(line, refusal)),
         }
     }
     if systems.patients > 0 && systems.with_member_id == 0 {
-        let seen = systems.seen.into_iter().take(5).collect();
+        // The systems many Patients share, most shared first: a value that appears on one
+        // Patient only is no system, whatever its shape.
+        let mut seen: Vec<(SystemUri, u64)> = systems.seen.into_iter().filter(|(_, n)| *n >= 2).collect();
+        seen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        seen.truncate(5);
         let system = SystemUri::of(options.member_id_system);
         return Err(FileError::new(Reason::NoMemberIdSystem { patients: systems.patients, system, seen }));
     }
+    for (line, seen) in std::mem::take(&mut systems.pending) {
+        let seen = seen.into_iter().filter(|s| systems.seen.get(s).is_some_and(|n| *n >= 2)).collect();
+        tally.reject(line, Reason::PatientWithoutMemberId { system: SystemUri::of(options.member_id_system), seen });
+    }
+    tally.errors.sort_by_key(|e| e.line);
     if tally.accepted > 0 {
         tally.standard = Some("FHIR R4");
     }
@@ -258,12 +277,30 @@ fn shape(field: &'static str, expected: &'static str) -> Reason {
     Reason::UnexpectedShape { field, expected }
 }
 
-/// A string field: `None` when absent, a rejection when of another shape.
-fn string<'v>(value: &'v Option<Value>, field: &'static str) -> Result<Option<&'v str>, Reason> {
+/// A string field: `None` when absent or null, a rejection naming `field` when of another
+/// shape.
+fn string<'v>(
+    value: Option<&'v Value>,
+    field: &'static str,
+    expected: &'static str,
+) -> Result<Option<&'v str>, Reason> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(shape(field, "a string")),
+        Some(_) => Err(shape(field, expected)),
+    }
+}
+
+/// An object field: `None` when absent or null, a rejection when of another shape.
+fn object<'v>(
+    value: Option<&'v Value>,
+    field: &'static str,
+    expected: &'static str,
+) -> Result<Option<&'v serde_json::Map<String, Value>>, Reason> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(shape(field, expected)),
     }
 }
 
@@ -276,7 +313,7 @@ fn read_resource(
     systems: &mut PatientSystems,
     out: &mut FhirVisits,
 ) -> Result<Outcome, Reason> {
-    let kind = match string(&r.resource_type, "resourceType") {
+    let kind = match string(r.resource_type.as_ref(), "resourceType", "a string") {
         Ok(Some(kind)) => kind,
         Ok(None) => return Ok(Outcome::Rejected(Reason::FieldMissing { field: "resourceType" })),
         Err(reason) => return Ok(Outcome::Rejected(reason)),
@@ -293,7 +330,7 @@ fn read_resource(
             return Err(Reason::NotR4 { resource: "Encounter", signal });
         }
     }
-    let id = match string(&r.id, "id") {
+    let id = match string(r.id.as_ref(), "id", "a string") {
         Ok(Some(id)) if !id.is_empty() => id,
         Ok(_) => return Ok(Outcome::Rejected(Reason::FieldMissing { field: "id" })),
         Err(reason) => return Ok(Outcome::Rejected(reason)),
@@ -357,11 +394,7 @@ fn patient(
     let mut seen = Vec::new();
     for identifier in identifiers {
         let Value::Object(identifier) = identifier else { return Err(shape("identifier", "a list of identifiers")) };
-        let system = match identifier.get("system") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => return Err(shape("identifier.system", "a string")),
-        };
+        let system = string(identifier.get("system"), "identifier.system", "a string")?;
         if system == Some(options.member_id_system) {
             systems.with_member_id += 1;
             return match identifier.get("value") {
@@ -379,7 +412,6 @@ fn patient(
             }
         }
     }
-    seen.truncate(5);
     Err(Reason::PatientWithoutMemberId { system: SystemUri::of(options.member_id_system), seen })
 }
 
@@ -393,36 +425,22 @@ fn patient_id(reference: &str) -> Option<&str> {
 }
 
 fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions, modality: Modality) -> Result<(&'r str, Visit), Reason> {
-    let status = string(&r.status, "status")?.ok_or(Reason::FieldMissing { field: "status" })?;
+    let status = string(r.status.as_ref(), "status", "a string")?.ok_or(Reason::FieldMissing { field: "status" })?;
     if !R4_ENCOUNTER_STATUSES.contains(&status) {
         return Err(Reason::UnknownValue { field: "status", expected: Expected::EncounterStatus });
     }
-    let start = match &r.period {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(p)) => match p.get("start") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(_) => return Err(shape("period.start", "a date or dateTime string")),
-        },
-        Some(_) => return Err(shape("period", "an object")),
-    };
-    let start = start.ok_or(Reason::FieldMissing { field: "period.start" })?;
+    let period = object(r.period.as_ref(), "period", "an object")?;
+    let start = period.map(|p| string(p.get("start"), "period.start", "a date or dateTime string")).transpose()?;
+    let start = start.flatten().ok_or(Reason::FieldMissing { field: "period.start" })?;
     let date = start
         .get(..10)
         .and_then(|d| DateFormat::Iso.parse(d))
         .ok_or(Reason::BadDate { field: "period.start", format: "YYYY-MM-DD (a full date)" })?;
     let date = in_range(date, "period.start", latest_event_date(options.today))?;
     let status = if status == "finished" { VisitStatus::Completed } else { VisitStatus::Cancelled };
-    let reference = match &r.subject {
-        Some(Value::Object(s)) => match s.get("reference") {
-            Some(Value::String(reference)) => Some(reference.as_str()),
-            Some(_) => return Err(shape("subject.reference", "a string")),
-            None => None,
-        },
-        None | Some(Value::Null) => None,
-        Some(_) => return Err(shape("subject", "a Reference object")),
-    };
-    let patient = reference.and_then(patient_id).ok_or(Reason::SubjectNotPatient)?;
+    let subject = object(r.subject.as_ref(), "subject", "a Reference object")?;
+    let reference = subject.map(|s| string(s.get("reference"), "subject.reference", "a string")).transpose()?;
+    let patient = reference.flatten().and_then(patient_id).ok_or(Reason::SubjectNotPatient)?;
     let visit = Visit { key, member: MemberKey(0), date, modality, status, clinic_metro: metro(r) };
     Ok((patient, visit))
 }
@@ -436,17 +454,9 @@ enum Class {
 
 /// The encounter's modality from its class (through the mapping first) and type.
 fn class_of(r: &Line, mapping: Option<&Mapping>) -> Result<Class, Reason> {
-    let class = match &r.class {
-        Some(Value::Object(c)) => c,
-        None | Some(Value::Null) => return Err(Reason::FieldMissing { field: "class" }),
-        Some(_) => return Err(shape("class", "a Coding object")),
-    };
-    let field = |name: &'static str| match class.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(shape(if name == "code" { "class.code" } else { "class.system" }, "a string")),
-    };
-    let (system, code) = (field("system")?, field("code")?.unwrap_or(""));
+    let class = object(r.class.as_ref(), "class", "a Coding object")?.ok_or(Reason::FieldMissing { field: "class" })?;
+    let system = string(class.get("system"), "class.system", "a string")?;
+    let code = string(class.get("code"), "class.code", "a string")?.unwrap_or("");
     if let Some(mapped) = mapping.and_then(|m| m.classes.get(&format!("{}|{code}", system.unwrap_or("")))) {
         return Ok(Class::Visit(*mapped));
     }

@@ -51,27 +51,33 @@ impl ImportOptions {
             today,
             created_by: None,
             max_termination_share: 0.20,
-            dependent_ref: X12Options::default().dependent_ref,
+            dependent_ref: x12::DEFAULT_DEPENDENT_REF.to_owned(),
             member_id_system: fhir::DEFAULT_MEMBER_ID_SYSTEM.to_owned(),
         }
     }
 
     /// The options that change what a file of `format` means, as `name=value;…` (empty
-    /// when none applies): the same bytes imported with others are another import.
-    pub fn meaning(&self, format: Format) -> String {
+    /// when none applies): the same bytes imported with others are another import. A
+    /// census states eligibility as of its import day unless told otherwise, so that day
+    /// is part of it; a mapping is named with a digest of what it held, so a mapping saved
+    /// anew reads the file anew; options left at their defaults are left out, so batches
+    /// recorded before options were keep matching. Every value is validated at the door
+    /// (a date, a mapping name, an X12 code, a URI), so none holds `;` or `=`.
+    pub fn meaning(&self, format: Format, mapping_json: Option<&str>) -> String {
         let mut parts = Vec::new();
-        if let Some(as_of) = self.as_of.filter(|_| matches!(format, Format::CensusCsv | Format::X12_834)) {
-            parts.push(format!("as_of={as_of}"));
+        match format {
+            Format::CensusCsv => parts.push(format!("as_of={}", self.as_of.unwrap_or(self.today))),
+            Format::X12_834 => parts.extend(self.as_of.map(|d| format!("as_of={d}"))),
+            _ => {}
         }
-        if let Some(mapping) =
-            self.mapping.as_ref().filter(|_| matches!(format, Format::CensusCsv | Format::FhirNdjson))
+        if let (Some(name), Some(json), Format::CensusCsv | Format::FhirNdjson) = (&self.mapping, mapping_json, format)
         {
-            parts.push(format!("mapping={mapping}"));
+            parts.push(format!("mapping={name}@{}", &blake3::hash(json.as_bytes()).to_hex()[..12]));
         }
-        if format == Format::X12_834 {
+        if format == Format::X12_834 && self.dependent_ref != x12::DEFAULT_DEPENDENT_REF {
             parts.push(format!("dependent_ref={}", self.dependent_ref));
         }
-        if format == Format::FhirNdjson {
+        if format == Format::FhirNdjson && self.member_id_system != fhir::DEFAULT_MEMBER_ID_SYSTEM {
             parts.push(format!("member_id_system={}", self.member_id_system));
         }
         parts.join(";")
@@ -147,7 +153,12 @@ pub fn import_file(
         .map_err(|e| FileError::new(read_error(&e)))
         .and_then(|head| choose(options.format, &head, options.kind).map_err(FileError::new));
     let format = chosen.as_ref().map_or(options.format.unwrap_or(Format::Csv), |f| *f);
-    let meaning = options.meaning(format);
+    // The saved mapping is read once: its content is part of what the import is.
+    let mapping_json = match (&options.mapping, &options.account) {
+        (Some(name), Some(account)) => store.column_mapping(account, name.as_str())?,
+        _ => None,
+    };
+    let meaning = options.meaning(format, mapping_json.as_deref());
     let batch = |status: ImportStatus, tally: &Tally, errors| NewImportBatch {
         kind: options.kind,
         format: format.as_str().to_owned(),
@@ -194,7 +205,7 @@ pub fn import_file(
             report: progress,
         };
         let (reader, _) = decompressed(raw).map_err(io)?;
-        let (tasks, tally) = match parse(store, keys, reader, format, options) {
+        let (tasks, tally) = match parse(store, keys, reader, format, options, mapping_json.as_deref()) {
             Ok(parsed) => parsed,
             Err(ParseFailure::File(e)) => return Err(refuse(e, &Tally::default())),
             Err(ParseFailure::Store(e)) => return Err(e.into()),
@@ -231,15 +242,12 @@ impl From<Reason> for ParseFailure {
     }
 }
 
-/// The account's saved mapping named in the options, if any.
-fn mapping(store: &dyn Store, account: &Slug, options: &ImportOptions) -> Result<Option<Mapping>, ParseFailure> {
+/// The saved mapping the options name, read from its stored `json`, if any.
+fn mapping(account: &Slug, options: &ImportOptions, json: Option<&str>) -> Result<Option<Mapping>, Reason> {
     let Some(name) = &options.mapping else { return Ok(None) };
-    let json = store
-        .column_mapping(account, name.as_str())
-        .map_err(ParseFailure::Store)?
-        .ok_or_else(|| Reason::UnknownMapping { account: account.clone(), name: name.clone() })?;
+    let json = json.ok_or_else(|| Reason::UnknownMapping { account: account.clone(), name: name.clone() })?;
     let mapping =
-        serde_json::from_str::<Mapping>(&json).map_err(|_| Reason::UnreadableMapping { name: name.clone() })?;
+        serde_json::from_str::<Mapping>(json).map_err(|_| Reason::UnreadableMapping { name: name.clone() })?;
     Ok(Some(mapping))
 }
 
@@ -250,6 +258,7 @@ fn parse<R: Read>(
     reader: R,
     format: Format,
     options: &ImportOptions,
+    mapping_json: Option<&str>,
 ) -> Result<(Vec<(Slug, Task)>, Tally), ParseFailure> {
     if !format.holds(options.kind) {
         return Err(Reason::FormatCannotHoldKind { format, kind: options.kind }.into());
@@ -264,7 +273,7 @@ fn parse<R: Read>(
     Ok(match format {
         Format::CensusCsv => {
             let account = single()?;
-            let mapping = mapping(store, account, options)?;
+            let mapping = mapping(account, options, mapping_json)?;
             let named = options.mapping.as_ref().zip(mapping.as_ref());
             let as_of = options.as_of.unwrap_or(options.today);
             let Parsed { data, tally } = census::parse(reader, account.as_str(), as_of, named, keys)?;
@@ -272,7 +281,8 @@ fn parse<R: Read>(
         }
         Format::X12_834 => {
             let account = single()?;
-            let x = X12Options { dependent_ref: options.dependent_ref.clone(), as_of: options.as_of };
+            let x =
+                X12Options { dependent_ref: options.dependent_ref.clone(), as_of: options.as_of, today: options.today };
             let Parsed { data, tally } = x12::parse(reader, account.as_str(), &x, keys)?;
             match data {
                 Eligibility::Full(f) => (one(Task::Full(f))?, tally),
@@ -281,7 +291,7 @@ fn parse<R: Read>(
         }
         Format::FhirNdjson => {
             let account = single()?;
-            let mapping = mapping(store, account, options)?;
+            let mapping = mapping(account, options, mapping_json)?;
             let fhir_options = fhir::FhirOptions {
                 member_id_system: &options.member_id_system,
                 mapping: mapping.as_ref(),

@@ -9,7 +9,6 @@
 //! never shown. A shifted row that puts a name or an SSN where a code belongs therefore
 //! cannot reach a message, the database or a log through here.
 
-use crate::csv_input::DateFormat;
 use crate::sniff::Format;
 use chrono::NaiveDate;
 use std::fmt;
@@ -54,6 +53,7 @@ codes! {
     MissingColumn = "missing_column",
     DuplicateColumn = "duplicate_column",
     MalformedCsv = "malformed_csv",
+    CrLineEndings = "cr_line_endings",
     WrongWidth = "wrong_width",
     AccountEmpty = "account_empty",
     AccountNotThis = "account_not_this",
@@ -88,6 +88,7 @@ codes! {
     Not030InFull = "not_030_in_full",
     IdCollision = "id_collision",
     IdHeldByAnother = "id_held_by_another",
+    DependentUnidentified = "dependent_unidentified",
     NotOnFile = "not_on_file",
     TerminationBeforeCoverage = "termination_before_coverage",
     InvalidJson = "invalid_json",
@@ -97,6 +98,7 @@ codes! {
     UnmappedClass = "unmapped_class",
     SubjectNotPatient = "subject_not_patient",
     PatientWithoutMemberId = "patient_without_member_id",
+    PatientRejected = "patient_rejected",
     PatientUnknown = "patient_unknown",
     NoMemberIdSystem = "no_member_id_system",
 }
@@ -144,9 +146,28 @@ impl SystemUri {
         let schemes = ["http://", "https://", "urn:"];
         let uri = text.len() <= 200
             && schemes.iter().any(|s| text.starts_with(s))
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:/%".contains(&b));
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~:/".contains(&b))
+            && !looks_personal(text);
         Self(uri.then(|| text.to_owned()))
     }
+}
+
+/// Whether `text` holds a run shaped like an SSN (`123-45-6789`) or a date (`1913-02-03`,
+/// `19130203`): a system URI never needs one, a sender's mistake can put one there.
+fn looks_personal(text: &str) -> bool {
+    let b = text.as_bytes();
+    let shape = |at: usize, pattern: &[u8]| {
+        b.len() >= at + pattern.len()
+            && pattern
+                .iter()
+                .enumerate()
+                .all(|(i, p)| if *p == b'9' { b[at + i].is_ascii_digit() } else { b[at + i] == *p })
+    };
+    let compact_date = |at: usize| shape(at, b"99999999") && (b[at] == b'1' || b[at] == b'2') && !shape(at + 8, b"9");
+    (0..b.len()).any(|at| {
+        let starts_run = at == 0 || !b[at - 1].is_ascii_digit();
+        starts_run && (shape(at, b"999-99-9999") || shape(at, b"9999-99-99") || compact_date(at))
+    })
 }
 
 impl fmt::Display for SystemUri {
@@ -155,16 +176,14 @@ impl fmt::Display for SystemUri {
     }
 }
 
-/// A short FHIR code (an encounter class code, say): letters, digits, `.`, `-`, `_`, at
-/// most 32 characters; anything else is described.
+/// A short FHIR code (an encounter class code, say): one to eight letters, digits or `_`
+/// (`AMB`, `13`, `O`, `OBSENC`); anything else — a date, an SSN, a long id — is described.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token(Option<String>);
 
 impl Token {
     pub fn of(text: &str) -> Self {
-        let token = !text.is_empty()
-            && text.len() <= 32
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+        let token = (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         Self(token.then(|| text.to_owned()))
     }
 }
@@ -231,7 +250,7 @@ impl Trailer {
     }
 }
 
-/// How an 834 member id was formed (DOMAIN.md; docs/IMPORTS.md "834 member ids").
+/// How an 834 member id was formed (docs/IMPORTS.md "834 member ids").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IdMethod {
     /// The subscriber's REF*0F.
@@ -240,50 +259,37 @@ pub enum IdMethod {
     DependentRef,
     /// A dependent's own REF*0F, different from its subscriber's.
     OwnRef0F,
-    /// Subscriber id, hyphen, INS17.
-    Ins17,
-    /// Subscriber id, hyphen, position under the subscriber.
-    Position,
+    /// Subscriber id and birth date (and INS17 for a multiple birth).
+    BirthDate,
 }
 
 impl IdMethod {
-    pub fn as_str(self) -> &'static str {
+    const ALL: [IdMethod; 4] = [IdMethod::Subscriber, IdMethod::DependentRef, IdMethod::OwnRef0F, IdMethod::BirthDate];
+
+    /// (stored code, label for people, what the id was read from)
+    fn words(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            IdMethod::Subscriber => "subscriber_ref_0f",
-            IdMethod::DependentRef => "dependent_ref",
-            IdMethod::OwnRef0F => "own_ref_0f",
-            IdMethod::Ins17 => "ins17",
-            IdMethod::Position => "position",
+            IdMethod::Subscriber => ("subscriber_ref_0f", "subscriber's REF*0F", "the subscriber's REF*0F"),
+            IdMethod::DependentRef => ("dependent_ref", "dependent's REF", "the dependent's own REF"),
+            IdMethod::OwnRef0F => ("own_ref_0f", "dependent's own REF*0F", "the dependent's own REF*0F"),
+            IdMethod::BirthDate => {
+                ("birth_date", "subscriber id + birth date (formed)", "the subscriber id and the birth date")
+            }
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.words().0
     }
 
     /// The method a stored code names, in words for people.
     pub fn label_of(code: &str) -> Option<&'static str> {
-        [IdMethod::Subscriber, IdMethod::DependentRef, IdMethod::OwnRef0F, IdMethod::Ins17, IdMethod::Position]
-            .into_iter()
-            .find(|m| m.as_str() == code)
-            .map(|m| match m {
-                IdMethod::Subscriber => "subscriber's REF*0F",
-                IdMethod::DependentRef => "dependent's REF",
-                IdMethod::OwnRef0F => "dependent's own REF*0F",
-                IdMethod::Ins17 => "subscriber id + INS17",
-                IdMethod::Position => "subscriber id + position (formed)",
-            })
+        IdMethod::ALL.into_iter().find(|m| m.as_str() == code).map(|m| m.words().1)
     }
 
     /// Whether Steward formed the id rather than reading one the sender gave.
     pub fn formed(self) -> bool {
-        matches!(self, IdMethod::Ins17 | IdMethod::Position)
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            IdMethod::Subscriber => "the subscriber's REF*0F",
-            IdMethod::DependentRef => "the dependent's own REF",
-            IdMethod::OwnRef0F => "the dependent's own REF*0F",
-            IdMethod::Ins17 => "the subscriber id and INS17",
-            IdMethod::Position => "the subscriber id and the dependent's position",
-        }
+        self == IdMethod::BirthDate
     }
 }
 
@@ -363,6 +369,7 @@ pub enum Reason {
     PrettyPrintedJson,
     EveryRowRejected {
         rows: u64,
+        ignored: u64,
     },
     TerminationGuard {
         terminated: usize,
@@ -387,6 +394,7 @@ pub enum Reason {
         second: usize,
     },
     MalformedCsv,
+    CrLineEndings,
     NoAccountColumn,
     WrongWidth {
         fields: usize,
@@ -497,11 +505,11 @@ pub enum Reason {
     Not030InFull,
     IdCollision {
         other: u64,
-        method: IdMethod,
     },
     IdHeldByAnother {
         method: IdMethod,
     },
+    DependentUnidentified,
     NotOnFile {
         what: &'static str,
         hint: &'static str,
@@ -516,6 +524,7 @@ pub enum Reason {
         field: &'static str,
         expected: &'static str,
     },
+    DuplicateField,
     NotR4 {
         resource: &'static str,
         signal: &'static str,
@@ -610,6 +619,7 @@ impl Reason {
             Reason::MissingColumn { .. } => C::MissingColumn,
             Reason::DuplicateColumn { .. } => C::DuplicateColumn,
             Reason::MalformedCsv => C::MalformedCsv,
+            Reason::CrLineEndings => C::CrLineEndings,
             Reason::WrongWidth { .. } => C::WrongWidth,
             Reason::AccountEmpty => C::AccountEmpty,
             Reason::AccountNotThis { .. } => C::AccountNotThis,
@@ -644,15 +654,17 @@ impl Reason {
             Reason::Not030InFull => C::Not030InFull,
             Reason::IdCollision { .. } => C::IdCollision,
             Reason::IdHeldByAnother { .. } => C::IdHeldByAnother,
+            Reason::DependentUnidentified => C::DependentUnidentified,
             Reason::NotOnFile { .. } => C::NotOnFile,
             Reason::TerminationBeforeCoverage => C::TerminationBeforeCoverage,
             Reason::InvalidJson { .. } => C::InvalidJson,
             Reason::NotAnObject => C::NotAnObject,
-            Reason::UnexpectedShape { .. } => C::UnexpectedShape,
+            Reason::UnexpectedShape { .. } | Reason::DuplicateField => C::UnexpectedShape,
             Reason::NotR4 { .. } => C::NotR4,
             Reason::UnmappedClass { .. } => C::UnmappedClass,
             Reason::SubjectNotPatient => C::SubjectNotPatient,
-            Reason::PatientWithoutMemberId { .. } | Reason::PatientRejected { .. } => C::PatientWithoutMemberId,
+            Reason::PatientWithoutMemberId { .. } => C::PatientWithoutMemberId,
+            Reason::PatientRejected { .. } => C::PatientRejected,
             Reason::PatientUnknown { .. } => C::PatientUnknown,
             Reason::NoMemberIdSystem { .. } => C::NoMemberIdSystem,
         }
@@ -705,11 +717,14 @@ impl fmt::Display for Reason {
             Reason::PrettyPrintedJson => f.write_str(
                 "the file is pretty-printed JSON (one resource over several lines), not NDJSON with one resource per line",
             ),
-            Reason::EveryRowRejected { rows } => write!(
-                f,
-                "every one of its {} rows was rejected (the row errors say why), so nothing was applied",
-                steward_domain::money::group_digits(*rows)
-            ),
+            Reason::EveryRowRejected { rows, ignored } => {
+                let rows = steward_domain::money::group_digits(*rows);
+                write!(f, "none of its rows could be applied: {rows} rejected (the row errors say why)")?;
+                if *ignored > 0 {
+                    write!(f, " and {} ignored as not for Steward", steward_domain::money::group_digits(*ignored))?;
+                }
+                f.write_str(", so nothing was applied")
+            }
             Reason::TerminationGuard { terminated, eligible, percent, allowed_percent } => write!(
                 f,
                 "this full file would terminate {terminated} of the account's {eligible} eligible lives ({percent}%), \
@@ -741,6 +756,9 @@ impl fmt::Display for Reason {
                 second + 1
             ),
             Reason::MalformedCsv => f.write_str("malformed CSV (an unclosed quote?)"),
+            Reason::CrLineEndings => {
+                f.write_str("the file's lines end with CR alone (an old Mac format); save it with LF or CRLF line endings")
+            }
             Reason::NoAccountColumn => {
                 f.write_str("the file has no account column: name the account with --account SLUG")
             }
@@ -843,24 +861,30 @@ impl fmt::Display for Reason {
                 write!(f, "{what} without a coverage begin date (DTP*348 or DTP*356)")
             }
             Reason::NoCoverageEnd => f.write_str("a termination without an end date (DTP*349 or DTP*357)"),
-            Reason::Not030InFull => f.write_str("maintenance type in INS03 is not 030 in a full file"),
-            Reason::IdCollision { other, method } => write!(
+            Reason::Not030InFull => f.write_str(
+                "a termination or change (INS03, or HD01 of the coverage) in a full file, where every member is 030",
+            ),
+            Reason::IdCollision { other } => write!(
                 f,
-                "this member and the one at segment {other} would both get the id formed from {}; two people would \
-                 become one, so both are rejected: send each dependent's own id (REF*23)",
-                method.describe()
+                "this member and the one at segment {other} resolve to one id but cannot be one person; both are \
+                 rejected so that two people do not become one: send each dependent's own id (the dependent REF)"
             ),
             Reason::IdHeldByAnother { method } => write!(
                 f,
-                "the id formed from {} belongs to a person on file with another relationship; two people would \
-                 become one, so the loop is rejected: send the dependent's own id (REF*23)",
-                method.describe()
+                "the id read from {} belongs to a person on file with another relationship; the loop is rejected \
+                 so that two people do not become one",
+                method.words().2
+            ),
+            Reason::DependentUnidentified => f.write_str(
+                "a dependent without its own id (the dependent REF) or a birth date (DMG02): which person it is \
+                 cannot be told, so the loop is rejected rather than guessed",
             ),
             Reason::NotOnFile { what, hint } => write!(f, "{what} for a member who is not on file{hint}"),
             Reason::TerminationBeforeCoverage => f.write_str("termination dated before any coverage of this member"),
             Reason::InvalidJson { column } => write!(f, "not a FHIR resource: invalid JSON at column {column}"),
             Reason::NotAnObject => f.write_str("the line is JSON but not an object; NDJSON holds one resource object per line"),
             Reason::UnexpectedShape { field, expected } => write!(f, "{field} is not {expected}"),
+            Reason::DuplicateField => f.write_str("the line names a field twice; a resource names each field once"),
             Reason::NotR4 { resource, signal } => write!(
                 f,
                 "an {resource} that is not FHIR R4 ({signal}; an R5 resource?): Steward reads FHIR R4 Bulk Data, \
@@ -882,9 +906,10 @@ impl fmt::Display for Reason {
             Reason::PatientWithoutMemberId { system, seen } => {
                 write!(f, "the Patient has no identifier of system {system} (the member-id system)")?;
                 if seen.is_empty() {
-                    f.write_str("; it has no identifier with a system at all")
+                    f.write_str("; none of its identifiers is of a system other Patients share")
                 } else {
-                    write!(f, "; its identifiers are of systems {}: pass the right one with --member-id-system", list(seen))
+                    let seen: Vec<&SystemUri> = seen.iter().take(5).collect();
+                    write!(f, "; its identifiers are of systems {}: pass the right one with --member-id-system", list(&seen))
                 }
             }
             Reason::PatientUnknown { system } => write!(
@@ -1064,11 +1089,6 @@ pub fn r4_resource_type(name: &str) -> Option<&'static str> {
     R4_RESOURCE_TYPES.iter().copied().find(|t| *t == name)
 }
 
-/// Keeps a date format's name, for [`Reason::BadDate`].
-pub fn date_format(format: DateFormat) -> &'static str {
-    format.name()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1087,7 +1107,17 @@ mod tests {
             assert_eq!(SystemUri::of(not_a_system).to_string(), "(a system that is not a URI)", "{not_a_system}");
         }
         assert_eq!(Token::of("13").to_string(), "13");
-        assert_eq!(Token::of("Zephyr Quill").to_string(), "(a value that is not a code)");
+        for not_a_code in ["Zephyr Quill", "987-65-4329", "1913-02-03", "PLANTID0042"] {
+            assert_eq!(Token::of(not_a_code).to_string(), "(a value that is not a code)", "{not_a_code}");
+        }
+        for personal in
+            ["urn:ssn:987-65-4329", "https://ehr.example/p/1913-02-03", "urn:x:19130203", "https://a/Zephyr%20Quill"]
+        {
+            assert_eq!(SystemUri::of(personal).to_string(), "(a system that is not a URI)", "{personal}");
+        }
+        assert_eq!(SystemUri::of("urn:oid:2.16.840.1.113883.4.1").to_string(), "urn:oid:2.16.840.1.113883.4.1");
+        let uuid = "urn:uuid:3f0e3b7e-4c1e-4f4f-9b7b-8c1d1f2b6a11";
+        assert_eq!(SystemUri::of(uuid).to_string(), uuid);
         assert_eq!(r4_resource_type("Location"), Some("Location"));
         assert_eq!(r4_resource_type("ZEPHYRQUILLNAME"), None);
         assert!(MappingName::parse("../etc").is_err());

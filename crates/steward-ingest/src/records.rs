@@ -1,7 +1,7 @@
 //! What parsers hand to the pipeline: already pseudonymized, grouped by account, with no
 //! field that could name a member.
 
-use crate::reason::IdMethod;
+use crate::reason::{IdMethod, Reason, Unit};
 use crate::report::Tally;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -17,6 +17,48 @@ pub struct FullEligibility {
     pub untouched: Vec<MemberKey>,
     /// Ids to check against the people on file before applying (X12).
     pub checks: Vec<IdCheck>,
+}
+
+/// A full file's people gathered row by row (census) or loop by loop (834): each person
+/// once with the facts of their last row, their spans in file order. A span overlapping one
+/// the file already gave the same person is a duplicate, named by where that one was.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    people: Vec<(MemberKey, PersonFacts, Vec<Span>)>,
+    /// Where each person is, and the line or segment of each of their spans.
+    index: HashMap<MemberKey, (usize, Vec<u64>)>,
+}
+
+impl Gathered {
+    pub fn add(&mut self, key: MemberKey, facts: PersonFacts, span: Span, at: u64, unit: Unit) -> Result<(), Reason> {
+        match self.index.get_mut(&key) {
+            Some((i, places)) => {
+                let (_, existing, spans) = &mut self.people[*i];
+                if let Some(k) = spans.iter().position(|s| s.overlaps(&span)) {
+                    return Err(Reason::DuplicateMember { other: places[k], unit });
+                }
+                *existing = facts;
+                spans.push(span);
+                places.push(at);
+            }
+            None => {
+                self.index.insert(key, (self.people.len(), vec![at]));
+                self.people.push((key, facts, vec![span]));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn contains(&self, key: &MemberKey) -> bool {
+        self.index.contains_key(key)
+    }
+
+    /// The full file: `untouched` are the people named only in rejected rows.
+    pub fn into_file(self, as_of: NaiveDate, mut untouched: Vec<MemberKey>, checks: Vec<IdCheck>) -> FullEligibility {
+        // A person with one good row and one rejected row keeps what the good rows say.
+        untouched.retain(|k| !self.index.contains_key(k));
+        FullEligibility { as_of, people: self.people, untouched, checks }
+    }
 }
 
 /// A change file's events in file order, each with its segment number, and the date the

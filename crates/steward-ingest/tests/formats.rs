@@ -247,9 +247,10 @@ fn fhir_encounters_find_patients_of_an_earlier_file() {
     let k = keys();
     let system = fhir::DEFAULT_MEMBER_ID_SYSTEM;
     let patients = format!(
-        "{}\n{}\n",
+        "{}\n{}\n{}\n",
         r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://steward.example/fhir/member-id","value":"M1"}]}"#,
-        r#"{"resourceType":"Patient","id":"p2","identifier":[{"system":"urn:other","value":"X"}]}"#
+        r#"{"resourceType":"Patient","id":"p2","identifier":[{"system":"urn:other","value":"X"}]}"#,
+        r#"{"resourceType":"Patient","id":"p3","identifier":[{"system":"urn:other","value":"Y"},{"system":"urn:only-mine","value":"Z"}]}"#
     );
     let encounters = format!(
         "{}\n{}\n",
@@ -258,14 +259,9 @@ fn fhir_encounters_find_patients_of_an_earlier_file() {
     );
     let mut ledger = steward_domain::ledger::Ledger::default();
     let first = fhir::parse(patients.as_bytes(), "acme", fhir_options(), &k).unwrap();
-    assert_rejected(
-        &first.tally,
-        &[(
-            2,
-            "the Patient has no identifier of system https://steward.example/fhir/member-id (the member-id system); \
-              its identifiers are of systems urn:other",
-        )],
-    );
+    let expected = "the Patient has no identifier of system https://steward.example/fhir/member-id (the member-id \
+                    system); its identifiers are of systems urn:other: pass the right one with --member-id-system";
+    assert_rejected(&first.tally, &[(2, expected), (3, expected)]);
     let (none, _) = first.data.resolve(&mut ledger, system);
     assert!(none.is_empty());
     let second = fhir::parse(encounters.as_bytes(), "acme", fhir_options(), &k).unwrap();
@@ -276,7 +272,15 @@ fn fhir_encounters_find_patients_of_an_earlier_file() {
 }
 
 fn full(name: &str) -> steward_ingest::records::FullEligibility {
-    match x12::parse(fixture(name), "acme", &x12::X12Options::default(), &keys()).unwrap().data {
+    match x12::parse(
+        fixture(name),
+        "acme",
+        &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+        &keys(),
+    )
+    .unwrap()
+    .data
+    {
         Eligibility::Full(f) => f,
         Eligibility::Changes(_) => panic!("{name} should be a full file"),
     }
@@ -288,9 +292,11 @@ fn x12_full_file_in_every_delimiter_style() {
     let f = full("834_full_audit.edi");
     assert_eq!(f.as_of, d("2026-01-05"), "BGN03 is the file date");
     let ids: Vec<_> = f.people.iter().map(|p| p.0).collect();
-    let expected: Vec<_> =
-        ["E10001", "E10001-01", "E10001-02", "E10003", "E10004"].iter().map(|id| k.member("acme", id)).collect();
-    assert_eq!(ids, expected, "dependents without REF*23 are numbered under their subscriber");
+    let expected: Vec<_> = ["E10001", "E10001-D19890702", "E10001-D20170910", "E10003", "E10004"]
+        .iter()
+        .map(|id| k.member("acme", id))
+        .collect();
+    assert_eq!(ids, expected, "dependents without REF*23 are known by their subscriber and birth date");
     assert_eq!(f.people[1].1.relationship, Relationship::Spouse);
     assert_eq!(f.people[2].1.age_band, Some(AgeBand::Under18));
     assert!(f.people.iter().all(|p| p.2 == vec![Span::new(d("2026-01-01"), None)]));
@@ -302,7 +308,13 @@ fn x12_full_file_in_every_delimiter_style() {
         assert_eq!(ids, expected, "{variant}");
     }
     // The second group repeats every member: each repeat is a duplicate, rejected.
-    let two = x12::parse(fixture("834_full_two_groups.edi"), "acme", &x12::X12Options::default(), &k).unwrap();
+    let two = x12::parse(
+        fixture("834_full_two_groups.edi"),
+        "acme",
+        &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+        &k,
+    )
+    .unwrap();
     assert_eq!((two.tally.accepted, two.tally.rejected), (5, 5));
     assert!(two.tally.errors[0].message.contains("duplicate member"));
 }
@@ -361,7 +373,9 @@ fn x12_member_loops_read_the_right_segments() {
             "DTP*348*D8*20250601",
         ],
     );
-    let parsed = x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap();
+    let parsed =
+        x12::parse(text.as_bytes(), "acme", &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), &k)
+            .unwrap();
     assert_eq!(parsed.tally.rejected, 0, "{:?}", parsed.tally.errors);
     let Eligibility::Changes(ChangeEvents { events, .. }) = parsed.data else { panic!("a change file") };
     match &events[0].1 {
@@ -382,8 +396,15 @@ fn x12_member_loops_read_the_right_segments() {
 fn x12_more_refusals() {
     let k = keys();
     let ok = x12("2", &["INS*Y*18*021*28*A", "REF*0F*S1", "DTP*348*D8*20260101"]);
-    assert!(x12::parse(ok.as_bytes(), "acme", &x12::X12Options::default(), &k).is_ok(), "the base file is valid");
-    let refuse = |text: String| x12::parse(text.as_bytes(), "acme", &x12::X12Options::default(), &k).unwrap_err();
+    assert!(
+        x12::parse(ok.as_bytes(), "acme", &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), &k)
+            .is_ok(),
+        "the base file is valid"
+    );
+    let refuse = |text: String| {
+        x12::parse(text.as_bytes(), "acme", &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), &k)
+            .unwrap_err()
+    };
     let e = refuse(ok.replace("GE*1*7", "GE*2*7"));
     assert!(
         e.to_string().contains("GE01 says 2 transaction sets but there are 1") && e.unit.as_str() == "segment",
@@ -411,7 +432,13 @@ fn fhir_rejections_never_quote_the_value() {
 #[test]
 fn x12_change_file_events_in_order() {
     let k = keys();
-    let parsed = x12::parse(fixture("834_change_2tx.edi"), "acme", &x12::X12Options::default(), &k).unwrap();
+    let parsed = x12::parse(
+        fixture("834_change_2tx.edi"),
+        "acme",
+        &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+        &k,
+    )
+    .unwrap();
     let Eligibility::Changes(ChangeEvents { events, .. }) = parsed.data else { panic!("a change file") };
     let summary: Vec<(u64, &str)> = events
         .iter()
@@ -443,13 +470,19 @@ fn x12_change_file_events_in_order() {
         matches!(&events[3].1, EligibilityEvent::Termination { key, end } if *key == k.member("acme", "E10002") && *end == d("2026-01-31"))
     );
     assert!(matches!(&events[4].1, EligibilityEvent::Change { facts, span: None, .. } if facts.zip3 == Some(*b"618")));
-    let custom = x12::X12Options { dependent_ref: "17".into(), as_of: None };
+    let custom = x12::X12Options {
+        dependent_ref: "17".into(),
+        ..x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+    };
     assert!(x12::parse(fixture("834_change_2tx.edi"), "acme", &custom, &k).is_ok());
 }
 
 #[test]
 fn x12_files_refused_whole() {
-    let refuse = |name: &str| x12::parse(fixture(name), "acme", &x12::X12Options::default(), &keys()).unwrap_err();
+    let refuse = |name: &str| {
+        x12::parse(fixture(name), "acme", &x12::X12Options::new(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()), &keys())
+            .unwrap_err()
+    };
     let cases = [
         ("834_bad_isa.edi", Some(1), "malformed ISA segment: it has 3 elements; it must have 16"),
         ("834_bad_se_count.edi", Some(39), "SE01 says 36 segments but there are 37"),

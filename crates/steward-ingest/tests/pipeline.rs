@@ -217,6 +217,35 @@ pub fn an_import_that_applied_nothing_blocks_nothing(store: &dyn Store) {
     assert!(matches!(again, Err(ImportError::Refused { .. })), "read again, with the other system: {again:?}");
 }
 
+pub fn a_mapping_saved_anew_reads_the_file_anew(store: &dyn Store) {
+    acme(store);
+    let dir = tempfile::tempdir().unwrap();
+    let acme = Slug::parse("acme").unwrap();
+    let lines = [
+        r#"{"resourceType":"Patient","id":"p1","identifier":[{"system":"https://steward.example/fhir/member-id","value":"M1"}]}"#,
+        r#"{"resourceType":"Encounter","id":"e1","status":"finished","class":{"system":"urn:oid:1.2.3","code":"13"},"subject":{"reference":"Patient/p1"},"period":{"start":"2025-11-03"}}"#,
+        r#"{"resourceType":"Encounter","id":"e2","status":"finished","class":{"system":"urn:oid:1.2.3","code":"14"},"subject":{"reference":"Patient/p1"},"period":{"start":"2025-11-04"}}"#,
+    ];
+    let file = write(dir.path(), "Encounter.ndjson", lines.join("\n").as_bytes());
+    let mut visits = options(ImportKind::Visits, Some("acme"));
+    visits.mapping = Some(steward_ingest::MappingName::parse("epic").unwrap());
+    store.put_column_mapping(&acme, "epic", r#"{"classes":{"urn:oid:1.2.3|13":"in_office"}}"#).unwrap();
+    let first = import(store, &file, &visits).unwrap().batch;
+    assert_eq!((first.rows_accepted, first.rows_rejected), (2, 1), "code 14 is not mapped yet");
+    assert!(first.options.starts_with("mapping=epic@"), "{}", first.options);
+    assert!(import(store, &file, &visits).unwrap().duplicate, "the same mapping: the same import");
+    store
+        .put_column_mapping(&acme, "epic", r#"{"classes":{"urn:oid:1.2.3|13":"in_office","urn:oid:1.2.3|14":"video"}}"#)
+        .unwrap();
+    let again = import(store, &file, &visits).unwrap();
+    assert!(!again.duplicate, "the mapping changed: the file is read anew");
+    assert_eq!((again.batch.rows_accepted, again.batch.rows_rejected), (3, 0));
+    // A census without --as-of states eligibility as of its import day: that day is part of it.
+    let census = census(dir.path(), "census.csv", 1..=3);
+    let batch = import(store, &census, &options(ImportKind::Eligibility, Some("acme"))).unwrap().batch;
+    assert_eq!(batch.options, "as_of=2026-01-05");
+}
+
 pub fn batches_record_standard_and_how_ids_were_formed(store: &dyn Store) {
     acme(store);
     let eligibility = options(ImportKind::Eligibility, Some("acme"));
@@ -224,7 +253,7 @@ pub fn batches_record_standard_and_how_ids_were_formed(store: &dyn Store) {
     assert_eq!(family.details.standard.as_deref(), Some("005010X220A1"));
     let methods: Vec<(&str, u64)> = family.details.member_ids.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     assert_eq!(methods, [("own_ref_0f", 2), ("subscriber_ref_0f", 1)]);
-    assert_eq!(family.options, "dependent_ref=23");
+    assert_eq!(family.options, "", "options left at their defaults are left out");
     let old = import(store, &public("pyx12_834_lui_id_4010.txt"), &eligibility).unwrap().batch;
     assert_eq!(old.details.standard.as_deref(), Some("004010X095A1"), "the 4010 version is recorded");
     let listed = store.import_batch(old.id).unwrap();
@@ -235,13 +264,22 @@ pub fn changes_never_invent_or_merge_people(store: &dyn Store) {
     acme(store);
     let dir = tempfile::tempdir().unwrap();
     let eligibility = options(ImportKind::Eligibility, Some("acme"));
-    let spouse = change_834(&["INS*N*01*021*28*A", "REF*0F*S1", "REF*23*S1-01", "HD*021**HLT", "DTP*348*D8*20250101"]);
-    import(store, &write(dir.path(), "spouse.edi", spouse.as_bytes()), &eligibility).unwrap();
-    let child_ins17 = format!("INS*N*19*021*28*A{}1", "*".repeat(12));
+    // A's family, then a spouse sent after it with B's REF*0F: the spouse's own id, B.
+    let first = change_834(&[
+        "INS*Y*18*021*28*A",
+        "REF*0F*A",
+        "HD*021**HLT",
+        "DTP*348*D8*20250101",
+        "INS*N*01*021*28*A",
+        "REF*0F*B",
+        "HD*021**HLT",
+        "DTP*348*D8*20250101",
+    ]);
+    import(store, &write(dir.path(), "first.edi", first.as_bytes()), &eligibility).unwrap();
     let next = change_834(&[
-        // A child whose formed id (S1 and INS17 1) is the spouse's on file.
-        &child_ins17,
-        "REF*0F*S1",
+        // B the subscriber: the id is the spouse's on file.
+        "INS*Y*18*021*28*A",
+        "REF*0F*B",
         "HD*021**HLT",
         "DTP*348*D8*20250601",
         // A change (001) for somebody never added, dated: rejected, never created.
@@ -260,8 +298,8 @@ pub fn changes_never_invent_or_merge_people(store: &dyn Store) {
     assert_eq!((batch.rows_accepted, batch.rows_rejected), (1, 2));
     let ledger = store.ledger(&Slug::parse("acme").unwrap()).unwrap().unwrap().ledger;
     let keys = Pseudonymizer::new([3; 32]);
-    assert_eq!(ledger.people.len(), 2, "the spouse and S9");
-    let spouse = ledger.person(keys.member("acme", "S1-01")).unwrap();
+    assert_eq!(ledger.people.len(), 3, "A, the spouse B and S9");
+    let spouse = ledger.person(keys.member("acme", "B")).unwrap();
     assert_eq!(spouse.relationship, steward_domain::Relationship::Spouse, "the spouse stays who they were");
     assert!(ledger.person(keys.member("acme", "NOBODY")).is_none(), "a change invents nobody");
 }
@@ -318,6 +356,11 @@ macro_rules! on_backend {
             fn an_import_that_applied_nothing_blocks_nothing() {
                 let Some(s) = $make else { return };
                 super::an_import_that_applied_nothing_blocks_nothing(&*s);
+            }
+            #[test]
+            fn a_mapping_saved_anew_reads_the_file_anew() {
+                let Some(s) = $make else { return };
+                super::a_mapping_saved_anew_reads_the_file_anew(&*s);
             }
             #[test]
             fn batches_record_standard_and_how_ids_were_formed() {

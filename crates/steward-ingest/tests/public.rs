@@ -25,7 +25,10 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn x12_with(name: &str, dependent_ref: &str) -> Result<Parsed<Eligibility>, steward_ingest::FileError> {
-    let options = x12::X12Options { dependent_ref: dependent_ref.into(), as_of: None };
+    let options = x12::X12Options {
+        dependent_ref: dependent_ref.into(),
+        ..x12::X12Options::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+    };
     x12::parse(public(name), "acme", &options, &keys())
 }
 

@@ -49,7 +49,10 @@ fn parse(
     text: &str,
     dependent_ref: &str,
 ) -> Result<steward_ingest::records::Parsed<Eligibility>, steward_ingest::FileError> {
-    let options = x12::X12Options { dependent_ref: dependent_ref.into(), as_of: None };
+    let options = x12::X12Options {
+        dependent_ref: dependent_ref.into(),
+        ..x12::X12Options::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+    };
     x12::parse(text.as_bytes(), "acme", &options, &keys())
 }
 
@@ -66,53 +69,105 @@ fn ins_with_17(relationship: &str, ins17: &str) -> String {
 }
 
 #[test]
-fn a_spouse_by_position_and_a_child_by_ins17_never_become_one_person() {
+fn a_spouse_and_a_child_without_ids_never_become_one_person() {
+    // The real file: a spouse without INS17 and a child with INS17 = 1, neither with REF*23.
+    // Numbering by position or INS17 gave both `-01`; their birth dates tell them apart.
     let child = ins_with_17("19", "1");
+    let k = keys();
     let text = change_file(&[
         "INS*Y*18*021*28*A",
         "REF*0F*S1",
         "HD*021**HLT",
         "DTP*348*D8*20260101",
-        // The spouse has no INS17: position 1 → S1-01.
         "INS*N*01*021*28*A",
         "REF*0F*S1",
+        "NM1*IL*1*X*Y",
+        "DMG*D8*19800101*F",
         "HD*021**HLT",
         "DTP*348*D8*20260101",
-        // The child's INS17 is 1 → S1-01 as well.
         &child,
         "REF*0F*S1",
+        "NM1*IL*1*X*Z",
+        "DMG*D8*20150101*M",
         "HD*021**HLT",
         "DTP*348*D8*20260101",
     ]);
     let (events, tally) = events(parse(&text, "23").unwrap());
-    assert_eq!(events.len(), 1, "only the subscriber is applied");
-    let errors: Vec<(u64, &str, &str)> =
-        tally.errors.iter().map(|e| (e.line, e.code.as_str(), e.message.as_str())).collect();
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    assert_eq!((errors[0].0, errors[0].1), (9, "id_collision"));
-    assert!(errors[0].2.contains("the one at segment 13"), "{}", errors[0].2);
-    assert_eq!((errors[1].0, errors[1].1), (13, "id_collision"));
-    assert!(errors[1].2.contains("the one at segment 9"), "{}", errors[1].2);
+    assert_eq!(tally.rejected, 0, "{:?}", tally.errors);
+    let keys: Vec<_> = events
+        .iter()
+        .map(|(_, e)| match e {
+            EligibilityEvent::Addition { key, .. } => *key,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(keys, [k.member("acme", "S1"), k.member("acme", "S1-D19800101"), k.member("acme", "S1-D20150101")]);
+    assert_eq!(tally.member_ids.get(&IdMethod::BirthDate), Some(&2));
 }
 
 #[test]
-fn ids_steward_forms_are_checked_against_the_people_on_file() {
+fn twins_without_ins17_are_rejected_naming_each_other() {
+    let text = change_file(&[
+        "INS*Y*18*021*28*A",
+        "REF*0F*S1",
+        "HD*021**HLT",
+        "DTP*348*D8*20260101",
+        "INS*N*19*021*28*A",
+        "REF*0F*S1",
+        "NM1*IL*1*X*Y",
+        "DMG*D8*20200101*F",
+        "INS*N*19*021*28*A",
+        "REF*0F*S1",
+        "NM1*IL*1*X*Z",
+        "DMG*D8*20200101*M",
+        // A dependent with neither an id nor a birth date cannot be told from another.
+        "INS*N*19*024*07*A",
+        "REF*0F*S1",
+        "DTP*357*D8*20260131",
+    ]);
+    let (events, tally) = events(parse(&text, "23").unwrap());
+    assert_eq!(events.len(), 1, "only the subscriber is applied");
+    let errors: Vec<(u64, &str)> = tally.errors.iter().map(|e| (e.line, e.code.as_str())).collect();
+    assert_eq!(errors, [(9, "id_collision"), (13, "id_collision"), (17, "dependent_unidentified")]);
+    assert!(tally.errors[0].message.contains("the one at segment 13"), "{}", tally.errors[0].message);
+    assert!(tally.errors[1].message.contains("the one at segment 9"), "{}", tally.errors[1].message);
+}
+
+#[test]
+fn every_id_is_checked_against_the_people_on_file() {
     let k = keys();
-    let text = change_file(&[&ins_with_17("19", "1"), "REF*0F*S1", "HD*021**HLT", "DTP*348*D8*20260101"]);
-    let parsed = parse(&text, "23").unwrap();
-    let Eligibility::Changes(changes) = parsed.data else { panic!("a change file") };
-    assert_eq!(changes.checks.len(), 1, "an INS17 id is checked before it is applied");
-    assert_eq!((changes.checks[0].key, changes.checks[0].method), (k.member("acme", "S1-01"), IdMethod::Ins17));
-    // On file: S1-01 is a spouse (sent with REF*23 by an earlier file).
+    let apply = |ledger: &mut Ledger, text: &str| -> Vec<(u64, Reason)> {
+        let parsed = parse(text, "23").unwrap();
+        let Eligibility::Changes(changes) = parsed.data else { panic!("a change file") };
+        let held = steward_ingest::x12::identity::held_by_another(ledger, &changes.checks);
+        for (segment, e) in changes.events {
+            if held.iter().all(|(s, _, _)| *s != segment) {
+                ledger.apply_event(e).unwrap();
+            }
+        }
+        held.into_iter().map(|(s, _, r)| (s, r)).collect()
+    };
     let mut ledger = Ledger::default();
-    let spouse = change_file(&["INS*N*01*021*28*A", "REF*0F*S1", "REF*23*S1-01", "HD*021**HLT", "DTP*348*D8*20250101"]);
-    for (_, e) in events(parse(&spouse, "23").unwrap()).0 {
-        ledger.apply_event(e).unwrap();
-    }
-    let held = steward_ingest::x12::identity::held_by_another(&ledger, &changes.checks);
-    assert_eq!(held.len(), 1, "the child's formed id belongs to the spouse on file");
-    assert_eq!(held[0].2.code(), ReasonCode::IdHeldByAnother);
-    assert_eq!(ledger.person(k.member("acme", "S1-01")).unwrap().relationship, Relationship::Spouse);
+    // A's family, then B's spouse sent after it with B's REF*0F: read as the spouse's own id.
+    let first = change_file(&[
+        "INS*Y*18*021*28*A",
+        "REF*0F*A",
+        "HD*021**HLT",
+        "DTP*348*D8*20250101",
+        "INS*N*01*021*28*A",
+        "REF*0F*B",
+        "HD*021**HLT",
+        "DTP*348*D8*20250101",
+    ]);
+    assert!(apply(&mut ledger, &first).is_empty());
+    assert_eq!(ledger.person(k.member("acme", "B")).unwrap().relationship, Relationship::Spouse);
+    // B the subscriber arrives: the id is a spouse's on file, so B is refused, not merged.
+    let second = change_file(&["INS*Y*18*021*28*A", "REF*0F*B", "HD*021**HLT", "DTP*348*D8*20250601"]);
+    let held = apply(&mut ledger, &second);
+    assert_eq!(held.len(), 1);
+    assert_eq!((held[0].0, held[0].1.code()), (5, ReasonCode::IdHeldByAnother));
+    assert!(held[0].1.to_string().contains("the subscriber's REF*0F"), "{}", held[0].1);
+    assert_eq!(ledger.person(k.member("acme", "B")).unwrap().relationship, Relationship::Spouse, "B's spouse kept");
 }
 
 #[test]
@@ -123,6 +178,7 @@ fn a_reporting_category_ref_never_names_a_dependent() {
         "INS*N*19*021*28*A",
         "REF*0F*S1",
         "NM1*IL*1*X*Y",
+        "DMG*D8*20150101*F",
         "HD*021**HLT",
         "DTP*348*D8*20260101",
         "LS*2700",
@@ -142,11 +198,11 @@ fn a_reporting_category_ref_never_names_a_dependent() {
         EligibilityEvent::Addition { key, .. } => *key,
         other => panic!("{other:?}"),
     };
-    assert_eq!(key(&events[0].1), k.member("acme", "S1-01"), "not the 2750 loop's CATEGORY7");
+    assert_eq!(key(&events[0].1), k.member("acme", "S1-D20150101"), "not the 2750 loop's CATEGORY7");
     assert_ne!(key(&events[0].1), k.member("acme", "CATEGORY7"));
     assert_eq!(key(&events[1].1), k.member("acme", "S2-OWN"));
     assert_eq!(tally.member_ids.get(&IdMethod::DependentRef), Some(&1));
-    assert_eq!(tally.member_ids.get(&IdMethod::Position), Some(&1));
+    assert_eq!(tally.member_ids.get(&IdMethod::BirthDate), Some(&1));
 }
 
 #[test]
@@ -176,6 +232,46 @@ fn bgn08_empty_is_named_not_called_a_mix() {
     assert!(!text.contains("mix"), "{text}");
     let odd = x12_file(ISA, "BGN*00*REF*20260105*0930****7", &members);
     assert!(parse(&odd, "23").unwrap_err().to_string().contains("BGN08 (the action code) is 7"));
+}
+
+#[test]
+fn a_change_file_of_audits_stays_a_change_file() {
+    // BGN08 = 2 with every loop 030: the audits replace these people's spans and nobody
+    // else is terminated; only when BGN08 says nothing do all-audit loops make a full file.
+    let audits = ["INS*Y*18*030*XN*A", "REF*0F*S1", "HD*030**HLT", "DTP*348*D8*20250601"];
+    let (events, _) = events(parse(&change_file(&audits), "23").unwrap());
+    assert!(matches!(events[..], [(_, EligibilityEvent::Audit { .. })]), "{events:?}");
+    let silent = x12_file(ISA, "BGN*00*REF*20260105*0930****", &audits);
+    assert!(matches!(parse(&silent, "23").unwrap().data, Eligibility::Full(_)));
+}
+
+#[test]
+fn plan_changes_between_medical_lines_are_coverage_that_goes_on() {
+    // A PPO line ending and an HMO line beginning, in either order: covered from the HMO's
+    // begin, never terminated, never "end before start".
+    for lines in [
+        ["HD*024**PPO", "DTP*349*D8*20260131", "HD*021**HMO", "DTP*348*D8*20260201"],
+        ["HD*021**HMO", "DTP*348*D8*20260201", "HD*024**PPO", "DTP*349*D8*20260131"],
+    ] {
+        let mut members = vec!["INS*Y*18*001*AI*A", "REF*0F*S1"];
+        members.extend(lines);
+        let (events, tally) = events(parse(&change_file(&members), "23").unwrap());
+        assert_eq!(tally.rejected, 0, "{:?}", tally.errors);
+        match &events[0].1 {
+            EligibilityEvent::Change { span: Some(span), .. } => {
+                assert_eq!((span.start, span.end), (d("2026-02-01"), None));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn envelope_counts_are_numbers() {
+    let text = change_file(&["INS*Y*18*021*28*A", "REF*0F*S1", "HD*021**HLT", "DTP*348*D8*20260101"])
+        .replace("GE*1*7", "GE*01*7")
+        .replace("IEA*1*", "IEA*00001*");
+    assert!(parse(&text, "23").is_ok(), "GE*01 counts one");
 }
 
 #[test]

@@ -289,7 +289,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub as_of: Option<NaiveDate>,
     /// The REF qualifier that carries a dependent's member id in 834 files.
-    #[arg(long, default_value = "23")]
+    #[arg(long, default_value = steward_ingest::x12::DEFAULT_DEPENDENT_REF, value_parser = parse_dependent_ref)]
     pub dependent_ref: String,
     /// The FHIR identifier system whose value is the member id (a URI).
     #[arg(long, default_value = steward_ingest::fhir::DEFAULT_MEMBER_ID_SYSTEM, value_parser = parse_system)]
@@ -365,6 +365,17 @@ pub struct MappingShowArgs {
 
 fn parse_mapping_name(s: &str) -> Result<MappingName, String> {
     MappingName::parse(s)
+}
+
+fn parse_dependent_ref(s: &str) -> Result<String, String> {
+    let code = (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    match s {
+        "0F" | "DX" => {
+            Err(format!("REF*{s} has its own meaning (subscriber id, worksite); a dependent REF is another"))
+        }
+        _ if code => Ok(s.to_owned()),
+        _ => Err("a REF qualifier is two or three capital letters or digits, such as 23 or 17".to_owned()),
+    }
 }
 
 fn parse_system(s: &str) -> Result<String, String> {

@@ -209,7 +209,10 @@ fn cases() -> Vec<Case> {
         r#""ZEPHYRQUILLNAME Obadiahplanted 987-65-4329""#.to_owned(),
         r#"{"id":"x1","name":[{"family":"Zephyrquillname"}],"birthDate":"1913-02-03"}"#.to_owned(),
         canary_encounter("e1", r#""class":{"code":"AMB"},"period":{"start":19130203}"#),
-        canary_encounter("e2", r#""class":{"system":"urn:oid:1.2.840.114350.1.72.1.7.7.10696.1","code":"13"},"period":{"start":"2025-03-01"}"#),
+        canary_encounter("e2", r#""class":{"system":"urn:oid:1.2.840.114350.1.72.1.7.7.10696.1","code":"987-65-4329"},"period":{"start":"2025-03-01"}"#),
+        canary_encounter("e10", r#""class":{"system":"urn:ssn:987-65-4329","code":"PLANTID0042"},"period":{"start":"2025-03-01"}"#),
+        canary_patient("p5", r#"{"system":"urn:ssn:987-65-4329","value":"1"},{"system":"https://ehr.example/p/Zephyrquillname","value":"2"}"#),
+        r#"{"resourceType":"Patient","id":"p6","id":"PLANTID0042"}"#.to_owned(),
         canary_encounter("e3", r#""class":{"code":"AMB"},"period":{"start":"1913-02-0X"}"#),
         canary_encounter("e4", r#""class":{"code":"AMB"},"period":{"start":"9999-12-31"}"#),
         canary_encounter("e5", r#""class":{"code":"AMB"},"period":{"start":"2025-03-01"}"#).replace("Patient/p1", "Group/PLANTID0042"),
@@ -229,7 +232,6 @@ fn cases() -> Vec<Case> {
     let r5 = canary_encounter("e1", r#""class":[{"coding":[{"code":"AMB"}]}],"actualPeriod":{"start":"2025-03-01"}"#)
         .replace("finished", "completed");
     let big_name = format!("NM1*IL*1*{}", "ZEPHYRQUILLNAME".repeat(5_000));
-    let child_ins17: &'static str = Box::leak(format!("INS*N*19*021*28*A{}1", "*".repeat(12)).into_boxed_str());
     let unpadded = "ISA*00*          *00*          *ZZ*SENDER*ZZ*RECEIVER*260105*0930*^*00501*000000007*0*P*:";
     let full = "BGN*00*REF*20260105*0930****4";
     let good_loop = ["INS*Y*18*021*28*A", "REF*0F*GOOD1", "HD*021**HLT", "DTP*348*D8*20250101"];
@@ -242,6 +244,7 @@ fn cases() -> Vec<Case> {
         case("census-names-as-header.csv", "eligibility", acme, "ZEPHYRQUILLNAME,OBADIAHPLANTED,PLANTID0042\nA,B,C\n").refused(C::MissingColumn),
         case("census-twice.csv", "eligibility", acme, format!("member_id,relationship,coverage_start,member_id\n{}", "PLANTID0042,employee,2024-01-01,987-65-4329\n")).refused(C::DuplicateColumn),
         case("census-empty.csv", "eligibility", acme, "").refused(C::NoHeader),
+        case("census-mac.csv", "eligibility", acme, format!("{CENSUS_HEADER}{census_canaries}").replace('\n', "\r")).refused(C::CrLineEndings),
         case("census-one-long-line.csv", "eligibility", acme, long_line).refused(C::FieldTooLong),
         case("census-rows.csv", "eligibility", acme, row_problems).rejects(&[
             C::WrongWidth, C::UnknownValue, C::BadDate, C::DateOutOfRange, C::EndBeforeStart, C::DuplicateMember, C::FieldEmpty, C::FieldTooLong,
@@ -269,10 +272,10 @@ fn cases() -> Vec<Case> {
         case("834-mixed.edi", "eligibility", &["--account", "acme"], text_replace(&change(&with_canary(&[])), "GE*1*7", "ST*834*0002*005010X220A1~\nBGN*00*R*20260105*0930****4~\nSE*3*0002~\nGE*2*7")).refused(C::MixedPurposes),
         case("834-no-date.edi", "eligibility", &["--account", "acme"], x12(ISA, "005010X220A1", "BGN*00*REF**0930****4", &with_canary(&[]))).refused(C::NoFileDate),
         case("834-version.edi", "eligibility", &["--account", "acme"], x12(ISA, "004010X096A1", "BGN*00*REF*20260105*0930****2", &with_canary(&[]))).refused(C::UnsupportedVersion),
-        case("834-spouse.edi", "eligibility", &["--account", "acme"], change(&["INS*N*01*021*28*A", "REF*0F*S1", "REF*23*S1-01", "HD*021**HLT", "DTP*348*D8*20250101"])).rejects(&[]),
+        case("834-spouse.edi", "eligibility", &["--account", "acme"], change(&["INS*N*01*021*28*A", "REF*0F*S1", "REF*23*S1-D20200101", "HD*021**HLT", "DTP*348*D8*20250101"])).rejects(&[]),
         case("834-rows.edi", "eligibility", &["--account", "acme"], change(&[
-            // A child sent without its subscriber: S1 and INS17 1 form S1-01, the spouse's id.
-            &[child_ins17, "REF*0F*S1", "HD*021**HLT", "DTP*348*D8*20250601"][..],
+            // A child sent without its subscriber: S1 and the birth date form the spouse's id.
+            &["INS*N*19*021*28*A", "REF*0F*S1", "NM1*IL*1*ZEPHYRQUILLNAME", "DMG*D8*20200101*F", "HD*021**HLT", "DTP*348*D8*20250601"][..],
             &good_loop[..],
             &["INS*Y*18*021*28*A", "NM1*IL*1*ZEPHYRQUILLNAME", "HD*021**HLT", "DTP*348*D8*20250101"],
             &["INS*Y*77*021*28*A", "REF*0F*PLANTID0042", "DMG*D8*19130203*M", "HD*021**HLT", "DTP*348*D8*20250101"],
@@ -280,12 +283,15 @@ fn cases() -> Vec<Case> {
             &["INS*Y*18*021*28*A", "REF*0F*PLANTID0044", "HD*021**HLT", "DTP*348*D8*18500101"],
             &["INS*Y*18*021*28*A", "REF*0F*PLANTID0045", "NM1*IL*1*ZEPHYRQUILLNAME", "N3*7788 SECRETSTREET RD"],
             &["INS*Y*18*021*28*A", "REF*0F*S7", "HD*021**HLT", "DTP*348*D8*20250101"],
-            &["INS*N*01*021*28*A", "REF*0F*S7", "HD*021**HLT", "DTP*348*D8*20250101"],
-            &[child_ins17, "REF*0F*S7", "HD*021**HLT", "DTP*348*D8*20250101"],
+            // Twins without INS17: one id for two people.
+            &["INS*N*19*021*28*A", "REF*0F*S7", "NM1*IL*1*ZEPHYRQUILLNAME", "DMG*D8*20180101*F", "HD*021**HLT", "DTP*348*D8*20250101"],
+            &["INS*N*19*021*28*A", "REF*0F*S7", "NM1*IL*1*ZEPHYRQUILLNAME", "DMG*D8*20180101*M", "HD*021**HLT", "DTP*348*D8*20250101"],
+            // A dependent with neither an id nor a birth date.
+            &["INS*N*19*024*07*A", "REF*0F*S7", "NM1*IL*1*ZEPHYRQUILLNAME", "DTP*357*D8*20250101"],
             &["INS*Y*18*001*25*A", "REF*0F*PLANTID0046", "NM1*IL*1*ZEPHYRQUILLNAME", "HD*001**HLT", "DTP*348*D8*20250601"],
             &["INS*Y*18*024*07*A", "REF*0F*E001", "HD*024**HLT", "DTP*349*D8*20230101"],
         ].concat())).rejects(&[
-            C::NoSubscriberId, C::UnknownValue, C::BadDate, C::DateOutOfRange, C::FieldMissing, C::IdCollision, C::IdHeldByAnother, C::NotOnFile, C::TerminationBeforeCoverage,
+            C::NoSubscriberId, C::UnknownValue, C::BadDate, C::DateOutOfRange, C::FieldMissing, C::IdCollision, C::IdHeldByAnother, C::DependentUnidentified, C::NotOnFile, C::TerminationBeforeCoverage,
         ]),
         case("834-full-with-024.edi", "eligibility", &["--account", "acme", "--force"], x12(ISA, "005010X220A1", full, &[
             &["INS*Y*18*030*XN*A", "REF*0F*E001", "HD*030**HLT", "DTP*348*D8*20240101"][..],
@@ -300,8 +306,10 @@ fn cases() -> Vec<Case> {
         case("fhir-as-eligibility.ndjson", "eligibility", &["--account", "acme"], canary_patient("p1", SSN_AND_LICENCE)).refused(C::FormatCannotHoldKind),
         case("fhir-no-account.ndjson", "visits", &[], canary_patient("p1", SSN_AND_LICENCE)).refused(C::AccountMissing),
         case("fhir-as-csv.ndjson", "visits", &["--format", "csv"], canary_patient("p1", SSN_AND_LICENCE)).refused(C::FormatMismatch),
+        // A download cut short at its start: no longer NDJSON at all, read as CSV.
+        case("fhir-cut-at-start.ndjson", "visits", &["--account", "acme"], format!("{}\n{}\n", &canary_patient("p1", SSN_AND_LICENCE)[40..], canary_patient("p2", SSN_AND_LICENCE))).refused(C::MissingColumn),
         case("fhir-rows.ndjson", "visits", &["--account", "acme"], fhir_rows).rejects(&[
-            C::InvalidJson, C::NotAnObject, C::FieldMissing, C::UnexpectedShape, C::FieldEmpty, C::PatientWithoutMemberId, C::UnmappedClass, C::BadDate, C::DateOutOfRange, C::SubjectNotPatient, C::PatientUnknown,
+            C::InvalidJson, C::NotAnObject, C::FieldMissing, C::UnexpectedShape, C::FieldEmpty, C::PatientWithoutMemberId, C::PatientRejected, C::UnmappedClass, C::BadDate, C::DateOutOfRange, C::SubjectNotPatient, C::PatientUnknown,
         ]),
         case("visits-mapping.csv", "visits", &["--mapping", "broken"], format!("{VISITS_HEADER}{good_visit}")).refused(C::MappingNotForFormat),
         case("visits-no-account.csv", "visits", &[], "visit_id,member_id,visit_date,modality,status\nV1,PLANTID0042,1913-02-03,video,completed\n").refused(C::AccountMissing),

@@ -17,7 +17,7 @@
 //!
 //! Names (NM1), addresses (N3), phones (PER) and every other value are never kept.
 
-use std::collections::HashMap;
+use super::segments::element;
 
 /// Where in a member's loops a segment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +33,17 @@ enum At {
     Reporting,
 }
 
-/// What one member loop (INS and everything up to the next INS or SE) says.
+/// One medical coverage line (loop 2300): its HD01 and DTP*348/349 texts.
 #[derive(Debug, Clone, Default)]
+pub struct Coverage {
+    pub hd01: String,
+    pub begin: Option<String>,
+    pub end: Option<String>,
+}
+
+/// What one member loop (INS and everything up to the next INS or SE) says. Its fields
+/// hold member data as sent (ids, birth date, zip), so `Debug` shows only the segment.
+#[derive(Clone, Default)]
 pub struct MemberLoop {
     /// The INS segment's number.
     pub segment: u64,
@@ -51,14 +60,19 @@ pub struct MemberLoop {
     pub zip: String,
     pub birth: String,
     pub sex: String,
-    /// DTP qualifier → date text: 348/349 of our coverage, 356/357 of the member level.
-    pub dates: HashMap<&'static str, String>,
-    /// HD01 of our coverage's HD loop, when there is one (024 ends coverage).
-    pub coverage_maintenance: String,
+    /// DTP*356/357 of the member level (eligibility begin and end).
+    pub eligibility: (Option<String>, Option<String>),
+    /// The medical coverage lines, in file order.
+    pub coverages: Vec<Coverage>,
+}
+
+impl std::fmt::Debug for MemberLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemberLoop").field("segment", &self.segment).field("set", &self.set).finish_non_exhaustive()
+    }
 }
 
 /// Builds member loops from the segments of one transaction set after its header.
-#[derive(Debug)]
 pub struct LoopReader {
     dependent_ref: String,
     set: u32,
@@ -72,8 +86,10 @@ pub struct LoopReader {
 /// drug (PDG, MOD), disability and the rest are other lines, skipped.
 const MEDICAL_LINES: &[&str] = &["", "HLT", "HMO", "PPO", "POS", "EPO", "MM"];
 
-fn element(seg: &[String], i: usize) -> &str {
-    seg.get(i).map_or("", |s| s.trim())
+impl std::fmt::Debug for LoopReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoopReader").field("set", &self.set).field("done", &self.done.len()).finish_non_exhaustive()
+    }
 }
 
 impl LoopReader {
@@ -129,7 +145,7 @@ impl LoopReader {
             ("HD", _) => {
                 let ours = MEDICAL_LINES.contains(&element(seg, 3));
                 if ours {
-                    m.coverage_maintenance = q.to_owned();
+                    m.coverages.push(Coverage { hd01: q.to_owned(), ..Coverage::default() });
                 }
                 At::Coverage { ours }
             }
@@ -152,14 +168,18 @@ impl LoopReader {
                     value.clone_into(slot);
                 }
             }
-            ("DTP", At::Member) => {
-                if let Some(q) = ["356", "357"].into_iter().find(|k| *k == q) {
-                    m.dates.insert(q, element(seg, 3).to_owned());
-                }
-            }
+            ("DTP", At::Member) => match q {
+                "356" => m.eligibility.0 = Some(element(seg, 3).to_owned()),
+                "357" => m.eligibility.1 = Some(element(seg, 3).to_owned()),
+                _ => {}
+            },
             ("DTP", At::Coverage { ours: true }) => {
-                if let Some(q) = ["348", "349"].into_iter().find(|k| *k == q) {
-                    m.dates.insert(q, element(seg, 3).to_owned());
+                if let Some(line) = m.coverages.last_mut() {
+                    match q {
+                        "348" => line.begin = Some(element(seg, 3).to_owned()),
+                        "349" => line.end = Some(element(seg, 3).to_owned()),
+                        _ => {}
+                    }
                 }
             }
             ("N4", At::MemberName) => element(seg, 3).clone_into(&mut m.zip),
@@ -207,7 +227,7 @@ mod tests {
         );
         assert_eq!(loops.len(), 1);
         assert_eq!(loops[0].dependent_id, "", "REF*17 of loop 2750 is not the member's");
-        assert_eq!(loops[0].dates.get("348").map(String::as_str), Some("20260101"));
+        assert_eq!(loops[0].coverages[0].begin.as_deref(), Some("20260101"));
     }
 
     #[test]
@@ -241,7 +261,12 @@ mod tests {
         let m = &loops[0];
         assert_eq!((m.subscriber_id.as_str(), m.dependent_id.as_str()), ("S1", "OWN"));
         assert_eq!((m.zip.as_str(), m.birth.as_str(), m.sex.as_str()), ("98101", "19800101", "F"));
-        assert_eq!(m.dates.get("348").map(String::as_str), Some("20260101"), "a 2000-level 348 is not coverage");
-        assert_eq!(m.coverage_maintenance, "021");
+        assert_eq!(m.coverages.len(), 1, "the dental line is not ours");
+        let line = &m.coverages[0];
+        assert_eq!(
+            (line.hd01.as_str(), line.begin.as_deref()),
+            ("021", Some("20260101")),
+            "a 2000-level 348 is not coverage"
+        );
     }
 }

@@ -22,13 +22,12 @@ use crate::census::zip3;
 use crate::csv_input::{DateFormat, in_range, latest_date, open_ended};
 use crate::pseudonym::Pseudonymizer;
 use crate::reason::{Expected, Reason, Trailer, Unit, X12Value};
-use crate::records::{ChangeEvents, Eligibility, FullEligibility, IdCheck, Parsed};
+use crate::records::{ChangeEvents, Eligibility, Gathered, IdCheck, Parsed};
 use crate::report::{FileError, Tally};
 use chrono::NaiveDate;
-use identity::Resolved;
-use loops::{LoopReader, MemberLoop};
-use segments::Segments;
-use std::collections::HashMap;
+use identity::{Resolved, Unresolved};
+use loops::{Coverage, LoopReader, MemberLoop};
+use segments::{Segments, element};
 use std::io::Read;
 use steward_domain::ledger::{EligibilityEvent, PersonFacts};
 use steward_domain::{AgeBand, MemberKey, Relationship, Sex, Span};
@@ -38,22 +37,23 @@ use steward_domain::{AgeBand, MemberKey, Relationship, Sex, Span};
 pub struct X12Options {
     /// The REF qualifier carrying a dependent's member id.
     pub dependent_ref: String,
-    /// Overrides the file date (BGN03) as the as-of date of a full file.
+    /// Overrides the file date (BGN03) as the as-of date.
     pub as_of: Option<NaiveDate>,
+    /// The import's day: a change file without BGN03 is dated by it.
+    pub today: NaiveDate,
 }
 
-impl Default for X12Options {
-    fn default() -> Self {
-        Self { dependent_ref: "23".into(), as_of: None }
+/// The dependent REF qualifier unless an account's feed says otherwise.
+pub const DEFAULT_DEPENDENT_REF: &str = "23";
+
+impl X12Options {
+    pub fn new(today: NaiveDate) -> Self {
+        Self { dependent_ref: DEFAULT_DEPENDENT_REF.into(), as_of: None, today }
     }
 }
 
 /// The implementation guides read (GS08), as the batch records them.
 const VERSIONS: &[&str] = &["005010X220A1", "005010X220", "004010X095A1", "004010X095"];
-
-fn element(seg: &[String], i: usize) -> &str {
-    seg.get(i).map_or("", |s| s.trim())
-}
 
 fn d8(text: &str) -> Option<NaiveDate> {
     // RD8 ranges ("CCYYMMDD-CCYYMMDD") give their first date.
@@ -71,12 +71,14 @@ struct Bgn {
 struct Envelope {
     groups: u64,
     group: Option<(String, u64)>,
-    set: Option<(String, u64)>,
+    /// The open set: ST02, segments counted, BGNs seen.
+    set: Option<(String, u64, u32)>,
     ended: bool,
 }
 
+/// A trailer's count, read as a number (`GE*01` counts one).
 fn count(trailer: Trailer, said: &str, counted: u64) -> Option<Reason> {
-    (said != counted.to_string()).then(|| Reason::EnvelopeCount { trailer, said: X12Value::of(said), counted })
+    (said.parse::<u64>() != Ok(counted)).then(|| Reason::EnvelopeCount { trailer, said: X12Value::of(said), counted })
 }
 
 fn control(trailer: Trailer, trailer_value: &str, header_value: &str) -> Option<Reason> {
@@ -117,12 +119,19 @@ impl Envelope {
                     return Some(Reason::Not834 { st01: X12Value::of(element(seg, 1)) });
                 }
                 *sets += 1;
-                self.set = Some((element(seg, 2).to_owned(), 1));
+                self.set = Some((element(seg, 2).to_owned(), 1, 0));
+            }
+            "BGN" => {
+                if let Some((_, _, bgns)) = self.set.as_mut() {
+                    *bgns += 1;
+                }
             }
             "SE" => {
-                let Some((st02, counted)) = self.set.take() else { return Some(nesting("SE", "without ST")) };
+                let Some((st02, counted, bgns)) = self.set.take() else { return Some(nesting("SE", "without ST")) };
+                // Without this, a set lacking its BGN would leave the purposes agreeing with anything.
                 return count(Trailer::Se, element(seg, 1), counted)
-                    .or_else(|| control(Trailer::Se, element(seg, 2), &st02));
+                    .or_else(|| control(Trailer::Se, element(seg, 2), &st02))
+                    .or_else(|| (bgns != 1).then_some(Reason::BgnCount));
             }
             "GE" => {
                 if self.set.is_some() {
@@ -174,7 +183,7 @@ pub fn parse<R: Read>(
             let reason = Reason::OutsideTransactionSet { segment: X12Value::segment_id(id) };
             return Err(FileError::segment(n, reason));
         }
-        if let Some((_, counted)) = env.set.as_mut() {
+        if let Some((_, counted, _)) = env.set.as_mut() {
             *counted += 1;
         }
         if let Some(reason) = env.check(id, &seg, &isa13, &mut tally.standard) {
@@ -194,17 +203,21 @@ pub fn parse<R: Read>(
     if !env.ended {
         return Err(FileError::segment(segs.number, Reason::Truncated));
     }
-    // Without this, a set lacking its BGN would leave the purposes agreeing with anything.
-    if bgns.len() != members.set() as usize {
-        return Err(FileError::new(Reason::BgnCount));
-    }
     let loops = std::mem::take(&mut members.done);
     let full = purpose(&bgns, &loops)?;
-    let as_of = options.as_of.or(file_date).ok_or_else(|| FileError::new(Reason::NoFileDate))?;
+    // A full file's date says as of when it states everyone; a change file is dated by its
+    // BGN03, or by the day it is imported.
+    let as_of = match (options.as_of.or(file_date), full) {
+        (Some(d), _) => d,
+        (None, true) => return Err(FileError::new(Reason::NoFileDate)),
+        (None, false) => options.today,
+    };
     interpret(loops, account, as_of, full, keys, tally)
 }
 
-/// Whether the file is a full file (`true`) or a change file, from every set's BGN08.
+/// Whether the file is a full file (`true`) or a change file, from every set's BGN08. A
+/// change file whose loops are all audits (030) stays a change file: its audits replace
+/// those people's spans and nobody else's.
 fn purpose(bgns: &[Bgn], loops: &[MemberLoop]) -> Result<bool, FileError> {
     let all_audit = !loops.is_empty() && loops.iter().all(|m| m.maintenance == "030");
     let mut purposes = Vec::with_capacity(bgns.len());
@@ -212,7 +225,7 @@ fn purpose(bgns: &[Bgn], loops: &[MemberLoop]) -> Result<bool, FileError> {
         let full = match b.bgn08.as_str() {
             "4" | "RX" => true,
             "2" => false,
-            // Every loop an audit (030) states the whole file, whatever BGN08 says.
+            // BGN08 says nothing of use, but every loop an audit (030) states the whole file.
             _ if all_audit => true,
             "" => {
                 let bgn07 = (!b.bgn07.is_empty()).then(|| X12Value::of(&b.bgn07));
@@ -227,30 +240,60 @@ fn purpose(bgns: &[Bgn], loops: &[MemberLoop]) -> Result<bool, FileError> {
         let purposes = bgns.iter().map(|b| X12Value::of(&b.bgn08)).collect();
         return Err(FileError::new(Reason::MixedPurposes { purposes }));
     }
-    Ok(full || all_audit)
+    Ok(full && !purposes.is_empty())
 }
 
 struct Decoded {
     facts: PersonFacts,
+    /// INS03, or 024 when every medical coverage line ends.
+    maintenance: String,
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
 }
 
+fn date(text: Option<&String>, qualifier: &'static str) -> Result<Option<NaiveDate>, Reason> {
+    match text {
+        None => Ok(None),
+        Some(text) => d8(text).map(Some).ok_or(Reason::BadDtpDate { qualifier }),
+    }
+}
+
+/// The member's coverage from their medical lines (HD): while any line goes on, from the
+/// earliest begin of those that do to their latest end (open if any is); when every line
+/// ends (HD01 024), up to the latest end — a plan change (PPO ending, HMO beginning) is
+/// coverage that goes on. Without medical lines, the member-level eligibility dates.
+fn coverage(m: &MemberLoop) -> Result<(Option<NaiveDate>, Option<NaiveDate>, bool), Reason> {
+    let ongoing: Vec<&Coverage> = m.coverages.iter().filter(|c| c.hd01 != "024").collect();
+    let ending = !m.coverages.is_empty() && ongoing.is_empty();
+    let lines: Vec<&Coverage> = if ending { m.coverages.iter().collect() } else { ongoing };
+    let mut begins = Vec::new();
+    let mut ends = Vec::new();
+    let mut open = false;
+    for line in &lines {
+        begins.extend(date(line.begin.as_ref(), "348")?);
+        match date(line.end.as_ref(), "349")? {
+            Some(e) if !open_ended(e) => ends.push(e),
+            _ => open = true,
+        }
+    }
+    let begin = match begins.into_iter().min() {
+        Some(b) => Some(b),
+        None => date(m.eligibility.0.as_ref(), "356")?,
+    };
+    let member_end = date(m.eligibility.1.as_ref(), "357")?.filter(|e| !open_ended(*e));
+    let end = if ends.is_empty() || (open && !ending) { member_end } else { ends.into_iter().max() };
+    Ok((begin, end, ending))
+}
+
 /// Rejection reasons name the segment and element, never the value in it.
 fn decode(m: &MemberLoop, relationship: Relationship, as_of: NaiveDate) -> Result<Decoded, Reason> {
-    let date = |q: &'static str| -> Result<Option<NaiveDate>, Reason> {
-        match m.dates.get(q) {
-            None => Ok(None),
-            Some(text) => d8(text).map(Some).ok_or(Reason::BadDtpDate { qualifier: q }),
-        }
-    };
+    let (start, end, ending) = coverage(m)?;
     // An end far in the future means "no end"; any other date must be a sane one.
-    let start = date("348")?.or(date("356")?).map(|s| in_range(s, "the coverage begin date", latest_date()));
-    let start = start.transpose()?;
-    let end = date("349")?.or(date("357")?).filter(|d| !open_ended(*d));
+    let start = start.map(|s| in_range(s, "the coverage begin date", latest_date())).transpose()?;
     let end = end.map(|e| in_range(e, "the coverage end date", latest_date())).transpose()?;
+    let maintenance = if ending { "024".to_owned() } else { m.maintenance.clone() };
     if let (Some(s), Some(e)) = (start, end) {
-        if e < s && m.maintenance != "024" {
+        if e < s && maintenance != "024" {
             return Err(Reason::EndBeforeStart { end: "the coverage end", start: "its begin" });
         }
     }
@@ -262,33 +305,7 @@ fn decode(m: &MemberLoop, relationship: Relationship, as_of: NaiveDate) -> Resul
         worksite: (!m.worksite.is_empty()).then(|| m.worksite.clone()),
         metro: None,
     };
-    Ok(Decoded { facts, start, end })
-}
-
-/// A full file's people as they are gathered, loop by loop.
-#[derive(Default)]
-struct People {
-    list: Vec<(MemberKey, PersonFacts, Vec<Span>)>,
-    index: HashMap<MemberKey, (usize, Vec<u64>)>,
-}
-
-impl People {
-    fn add(&mut self, key: MemberKey, facts: PersonFacts, span: Span, segment: u64) -> Result<(), Reason> {
-        match self.index.get_mut(&key) {
-            Some((i, segments)) => {
-                if let Some(k) = self.list[*i].2.iter().position(|s| s.overlaps(&span)) {
-                    return Err(Reason::DuplicateMember { other: segments[k], unit: Unit::Segment });
-                }
-                self.list[*i].2.push(span);
-                segments.push(segment);
-            }
-            None => {
-                self.index.insert(key, (self.list.len(), vec![segment]));
-                self.list.push((key, facts, vec![span]));
-            }
-        }
-        Ok(())
-    }
+    Ok(Decoded { facts, maintenance, start, end })
 }
 
 fn interpret(
@@ -301,27 +318,26 @@ fn interpret(
 ) -> Result<Parsed<Eligibility>, FileError> {
     let resolved = identity::resolve(&loops, account, keys);
     let mut events = Vec::new();
-    let mut people = People::default();
+    let mut people = Gathered::default();
     let mut untouched = Vec::new();
     let mut checks = Vec::new();
     for (m, resolved) in loops.iter().zip(resolved) {
         let Resolved { key, method } = match resolved {
             Ok(r) => r,
-            Err(reason) => {
+            Err(Unresolved { reason, key }) => {
                 tally.reject(m.segment, reason);
+                // Whoever it would have named stays as they were, not terminated by omission.
+                untouched.extend(key);
                 continue;
             }
         };
-        let outcome = member_event(m, key, as_of, full, &mut people);
-        match outcome {
+        match member_event(m, key, as_of, full, &mut people) {
             Ok(event) => {
                 events.extend(event.map(|e| (m.segment, e)));
                 tally.accept();
                 *tally.member_ids.entry(method).or_default() += 1;
-                if method.formed() || method == crate::reason::IdMethod::OwnRef0F {
-                    let relationship = Relationship::parse_any(&m.relationship).unwrap_or(Relationship::Other);
-                    checks.push(IdCheck { segment: m.segment, key, relationship, method });
-                }
+                let relationship = Relationship::parse_any(&m.relationship).unwrap_or(Relationship::Other);
+                checks.push(IdCheck { segment: m.segment, key, relationship, method });
             }
             Err(reason) => {
                 tally.reject(m.segment, reason);
@@ -329,9 +345,8 @@ fn interpret(
             }
         }
     }
-    untouched.retain(|k| !people.index.contains_key(k));
     let data = if full {
-        Eligibility::Full(FullEligibility { as_of, people: people.list, untouched, checks })
+        Eligibility::Full(people.into_file(as_of, untouched, checks))
     } else {
         Eligibility::Changes(ChangeEvents { as_of, events, checks })
     };
@@ -344,17 +359,16 @@ fn member_event(
     key: MemberKey,
     as_of: NaiveDate,
     full: bool,
-    people: &mut People,
+    people: &mut Gathered,
 ) -> Result<Option<EligibilityEvent>, Reason> {
     let relationship = Relationship::parse_any(&m.relationship)
         .ok_or(Reason::UnknownCode { element: "INS02", expected: Expected::Ins02 })?;
     let d = decode(m, relationship, as_of)?;
-    // An HD loop terminating our coverage ends it whatever INS03 says.
-    let maintenance = if m.coverage_maintenance == "024" { "024" } else { m.maintenance.as_str() };
     let need_start = |what: &'static str| d.start.map(|s| Span::new(s, d.end)).ok_or(Reason::NoCoverageBegin { what });
-    match maintenance {
+    // Medical lines that all end (HD01 024) end coverage whatever INS03 says.
+    match d.maintenance.as_str() {
         "030" | "021" | "025" if full => {
-            people.add(key, d.facts.clone(), need_start("a member")?, m.segment)?;
+            people.add(key, d.facts.clone(), need_start("a member")?, m.segment, Unit::Segment)?;
             Ok(None)
         }
         "024" | "001" if full => Err(Reason::Not030InFull),

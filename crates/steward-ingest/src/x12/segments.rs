@@ -11,7 +11,7 @@
 //! newline itself.
 
 use crate::input::read_error;
-use crate::reason::{IsaProblem, Reason, X12Value};
+use crate::reason::{IsaProblem, Reason};
 use crate::report::FileError;
 use crate::sniff::look;
 use std::io::{BufRead, BufReader, Cursor, Read};
@@ -175,11 +175,11 @@ impl<R: Read> Segments<R> {
             return Ok(Some(text.split(self.delimiters.element as char).map(str::to_owned).collect()));
         }
     }
+}
 
-    /// ISA13, the interchange control number.
-    pub fn control_number(&self) -> X12Value {
-        X12Value::of(&self.isa[12])
-    }
+/// Element `i` of a segment, trimmed ("" when absent).
+pub fn element(seg: &[String], i: usize) -> &str {
+    seg.get(i).map_or("", |s| s.trim())
 }
 
 fn trim(b: &[u8]) -> &[u8] {

@@ -27,7 +27,7 @@ pub fn batch_row(b: &ImportBatch) -> Value {
         rejected => thousands(b.rows_rejected),
         status => b.status.as_str(),
         by => b.created_by.as_ref().map(|e| e.as_str()),
-        unit => if b.format == "x12-834" { "Segment" } else { "Line" },
+        unit => crate::views::words(b.position_unit()),
         errors => b.errors.iter().map(row_error).collect::<Vec<_>>(),
         warnings => b.details.warnings.iter().map(row_error).collect::<Vec<_>>(),
         standard => b.details.standard,

@@ -74,7 +74,7 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                         for line in details(b) {
                             outln!("  {line}");
                         }
-                        let unit = if b.format == "x12-834" { "segment" } else { "line" };
+                        let unit = b.position_unit();
                         for e in b.errors.iter().take(5) {
                             outln!("  {unit} {}: {}", e.line, e.message);
                         }
@@ -87,8 +87,10 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
             }
             Err(ImportError::Refused { file, error, batch }) => {
                 // When every row was rejected, the rows' reasons follow the refusal.
-                if !args.json {
-                    let unit = if batch.format == "x12-834" { "segment" } else { "line" };
+                if args.json {
+                    done.push(*batch);
+                } else {
+                    let unit = batch.position_unit();
                     for e in batch.errors.iter().skip(1).take(5) {
                         outln!("  {unit} {}: {}", e.line, e.message);
                     }
@@ -136,7 +138,7 @@ fn details(b: &ImportBatch) -> Vec<String> {
         let total: u64 = d.ignored.values().sum();
         lines.push(format!("{} rows ignored (not for Steward): {}", thousands(total as i64), counts(&d.ignored)));
     }
-    let unit = if b.format == "x12-834" { "segment" } else { "line" };
+    let unit = b.position_unit();
     lines.extend(d.warnings.iter().map(|w| format!("warning, {unit} {}: {}", w.line, w.message)));
     lines
 }
