@@ -48,6 +48,16 @@ impl Month {
         self.succ().first_day().pred_opt().expect("a month start always has a previous day")
     }
 
+    /// Its calendar quarter, "2026-Q3".
+    pub fn quarter(self) -> String {
+        format!("{}-Q{}", self.year, (self.month - 1) / 3 + 1)
+    }
+
+    /// The last month of a calendar quarter (March, June, September, December).
+    pub fn ends_quarter(self) -> bool {
+        self.month % 3 == 0
+    }
+
     pub fn succ(self) -> Self {
         self.plus(1)
     }

@@ -63,11 +63,15 @@ pub enum Unit {
 }
 
 impl Unit {
-    fn format(self, v: f64) -> String {
+    /// `v` on an axis whose ticks are `step` apart: as many decimals as the step needs, so
+    /// ticks of a small range read 0%, 0.2%, 0.4% rather than 0%, 0%, 0%.
+    fn format(self, v: f64, step: f64) -> String {
+        let shown = if matches!(self, Unit::Percent) { 100.0 } else { 1.0 };
+        let decimals = (-(step * shown).log10().floor()).clamp(0.0, 3.0) as usize;
         match self {
-            Unit::Percent => format!("{:.0}%", v * 100.0),
+            Unit::Percent => format!("{:.decimals$}%", v * 100.0),
             Unit::Count => crate::views::thousands(v.round() as i64),
-            Unit::Score => format!("{v:.0}"),
+            Unit::Score => format!("{v:.decimals$}"),
         }
     }
 }
@@ -77,15 +81,45 @@ impl Unit {
 pub struct Series {
     pub name: String,
     pub values: Vec<Option<f64>>,
+    /// Points hidden to protect privacy (not missing data): marked "<11", never left blank.
+    pub hidden: Vec<bool>,
     /// A reference line (a target), drawn dashed and grey rather than in a series colour.
     pub reference: bool,
 }
 
 impl Series {
     pub fn new(name: impl Into<String>, values: Vec<Option<f64>>) -> Self {
-        Self { name: name.into(), values, reference: false }
+        Self { name: name.into(), values, hidden: Vec::new(), reference: false }
+    }
+
+    /// Values of which `None` is a hidden cell, not missing data.
+    pub fn suppressed(name: impl Into<String>, values: Vec<Option<f64>>) -> Self {
+        let hidden = values.iter().map(Option::is_none).collect();
+        Self { hidden, ..Self::new(name, values) }
     }
 }
+
+/// One named series of stacked bars; `hidden` as for [`Series`].
+#[derive(Debug, Clone)]
+pub struct Bars {
+    pub name: String,
+    pub values: Vec<Option<i64>>,
+    pub hidden: Vec<bool>,
+}
+
+impl Bars {
+    pub fn new(name: impl Into<String>, values: Vec<Option<i64>>) -> Self {
+        Self { name: name.into(), values, hidden: Vec::new() }
+    }
+
+    pub fn suppressed(name: impl Into<String>, values: Vec<Option<i64>>) -> Self {
+        let hidden = values.iter().map(Option::is_none).collect();
+        Self { name: name.into(), values, hidden }
+    }
+}
+
+/// The mark of a hidden cell, in every chart alike.
+pub const HIDDEN: &str = "<11";
 
 const REFERENCE: &str = "#8a93a3";
 
@@ -117,11 +151,16 @@ fn nice_max(max: f64) -> f64 {
 }
 
 /// Gridlines at round values: five steps when the span starts with 1 or 5 (0, 0.1, … 0.5),
-/// four when it starts with 2 (0, 500, … 2,000).
+/// four when it starts with 2 (0, 500, … 2,000) — and for counts never a step under one,
+/// so a small range reads 0, 1, 2 rather than 0, 0, 1, 1.
 fn y_axis(svg: &mut String, lo: f64, hi: f64, unit: Unit) {
     let span = hi - lo;
     let leading = span / 10f64.powf(span.log10().floor());
-    let steps = if (leading - 2.0).abs() < 1e-9 { 4 } else { 5 };
+    let mut steps = if (leading - 2.0).abs() < 1e-9 { 4 } else { 5 };
+    if matches!(unit, Unit::Count) && span < steps as f64 {
+        steps = (span.round() as usize).max(1);
+    }
+    let step = span / steps as f64;
     for i in 0..=steps {
         let v = lo + span * i as f64 / steps as f64;
         let y = TOP + (H - TOP - BOTTOM) * (1.0 - i as f64 / steps as f64);
@@ -131,9 +170,22 @@ fn y_axis(svg: &mut String, lo: f64, hi: f64, unit: Unit) {
             W - RIGHT,
             LEFT - 4.0,
             y + 4.0,
-            escape(&unit.format(v))
+            escape(&unit.format(v, step))
         );
     }
+}
+
+/// A hidden cell's mark at `x`, just above the axis.
+fn hidden_mark(svg: &mut String, x: f64, what: &str) {
+    let _ = write!(
+        svg,
+        r#"<g class="hidden-cell"><rect x="{:.1}" y="{:.1}" width="22" height="12" rx="2" fill="none" stroke="{REFERENCE}" stroke-dasharray="2 2"/><text class="tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text><title>{}: hidden to protect privacy</title></g>"#,
+        x - 11.0,
+        H - BOTTOM - 14.0,
+        H - BOTTOM - 5.0,
+        escape(HIDDEN),
+        escape(what)
+    );
 }
 
 fn x_labels(svg: &mut String, labels: &[String], x: impl Fn(usize) -> f64) {
@@ -196,6 +248,16 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
             path.trim_end(),
             escape(&s.name)
         );
+        // A lone point between gaps draws no line: mark it so it shows.
+        for (i, v) in s.values.iter().enumerate() {
+            let alone = |j: Option<usize>| j.and_then(|j| s.values.get(j)).is_none_or(Option::is_none);
+            if let Some(v) = v.filter(|_| alone(i.checked_sub(1)) && alone(Some(i + 1))) {
+                let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{colour}"/>"#, x(i), y(v));
+            }
+        }
+        for (i, _) in s.hidden.iter().enumerate().filter(|(_, h)| **h) {
+            hidden_mark(&mut svg, x(i), &format!("{} {}", labels.get(i).map_or("", String::as_str), s.name));
+        }
     }
     let names: Vec<(&str, &str)> =
         series.iter().enumerate().map(|(k, s)| (s.name.as_str(), line_style(s, k).0)).collect();
@@ -204,11 +266,11 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
     svg
 }
 
-/// Stacked bars over months (`labels`); a `None` value is a suppressed cell and draws nothing.
-pub fn stacked_bars(title: &str, labels: &[String], series: &[(String, Vec<Option<i64>>)], unit_label: &str) -> String {
+/// Stacked bars over periods (`labels`); a hidden segment is marked "<11" above its bar.
+pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label: &str) -> String {
     let mut svg = frame(title, unit_label);
     let totals: Vec<i64> =
-        (0..labels.len()).map(|i| series.iter().filter_map(|(_, v)| v.get(i).copied().flatten()).sum()).collect();
+        (0..labels.len()).map(|i| series.iter().filter_map(|b| b.values.get(i).copied().flatten()).sum()).collect();
     let hi = nice_max(totals.iter().copied().max().unwrap_or(0) as f64);
     y_axis(&mut svg, 0.0, hi, Unit::Count);
     let n = labels.len().max(1);
@@ -218,7 +280,9 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[(String, Vec<Optio
     let scale = (H - TOP - BOTTOM) / hi;
     for (i, label) in labels.iter().enumerate() {
         let mut base = H - BOTTOM;
-        for (k, (name, values)) in series.iter().enumerate() {
+        let hidden: Vec<&str> =
+            series.iter().filter(|b| b.hidden.get(i).copied().unwrap_or(false)).map(|b| b.name.as_str()).collect();
+        for (k, Bars { name, values, .. }) in series.iter().enumerate() {
             let Some(v) = values.get(i).copied().flatten() else { continue };
             let height = v as f64 * scale;
             base -= height;
@@ -233,9 +297,19 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[(String, Vec<Optio
                 crate::views::thousands(v)
             );
         }
+        if !hidden.is_empty() {
+            let _ = write!(
+                svg,
+                r#"<g class="hidden-cell"><text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text><title>{label} {}: hidden to protect privacy</title></g>"#,
+                x(i),
+                (base - 4.0).max(TOP + 8.0),
+                escape(HIDDEN),
+                escape(&hidden.join(", "))
+            );
+        }
     }
     let names: Vec<(&str, &str)> =
-        series.iter().enumerate().map(|(k, (s, _))| (s.as_str(), SERIES[k % SERIES.len()])).collect();
+        series.iter().enumerate().map(|(k, b)| (b.name.as_str(), SERIES[k % SERIES.len()])).collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
     svg
@@ -304,10 +378,48 @@ mod tests {
     }
 
     #[test]
-    fn suppressed_bars_are_not_drawn() {
-        let labels = vec!["2026-01".to_owned(), "2026-02".to_owned()];
-        let svg = stacked_bars("Visits", &labels, &[("In office".into(), vec![Some(40), None])], "visits");
+    fn hidden_bars_are_marked_not_left_out() {
+        let labels = vec!["2026-Q1".to_owned(), "2026-Q2".to_owned()];
+        let svg = stacked_bars("Visits", &labels, &[Bars::suppressed("In office", vec![Some(40), None])], "visits");
         assert_eq!(svg.matches("<rect x").count() - 1, 1, "one bar plus the legend swatch: {svg}");
+        assert_eq!(svg.matches("hidden-cell").count(), 1, "the hidden quarter is marked: {svg}");
+        assert!(svg.contains("2026-Q2 In office: hidden to protect privacy") && svg.contains("&lt;11"));
+        // Missing data (not hidden) is simply not drawn.
+        let svg = stacked_bars("Visits", &labels, &[Bars::new("In office", vec![Some(40), None])], "visits");
+        assert!(!svg.contains("hidden-cell"));
+    }
+
+    #[test]
+    fn hidden_points_are_marked_and_lone_points_drawn() {
+        let labels = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let svg =
+            line_chart("NPS", &labels, &[Series::suppressed("NPS", vec![Some(30.0), None, Some(40.0)])], Unit::Score);
+        assert_eq!(svg.matches("hidden-cell").count(), 1, "{svg}");
+        assert_eq!(svg.matches("<circle").count(), 2, "two lone points between gaps");
+    }
+
+    #[test]
+    fn ticks_of_small_ranges_are_distinct() {
+        let ticks = |hi: f64, unit: Unit| {
+            let mut svg = String::new();
+            y_axis(&mut svg, 0.0, hi, unit);
+            svg.split("text-anchor=\"end\">")
+                .skip(1)
+                .map(|t| t.split('<').next().unwrap_or("").to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ticks(1.0, Unit::Count), ["0", "1"]);
+        assert_eq!(ticks(2.0, Unit::Count), ["0", "1", "2"]);
+        assert_eq!(ticks(0.005, Unit::Percent), ["0.0%", "0.1%", "0.2%", "0.3%", "0.4%", "0.5%"]);
+        assert_eq!(ticks(0.5, Unit::Percent), ["0%", "10%", "20%", "30%", "40%", "50%"]);
+        for hi in [1.0, 2.0, 5.0, 10.0, 0.01, 0.02, 0.05] {
+            for unit in [Unit::Count, Unit::Percent] {
+                let t = ticks(hi, unit);
+                let mut d = t.clone();
+                d.dedup();
+                assert_eq!(d, t, "{hi} {unit:?}");
+            }
+        }
     }
 
     #[test]

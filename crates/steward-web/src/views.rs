@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use steward_domain::Metro;
 use steward_domain::health::{Band, Driver, HealthScore, Measure};
-use steward_domain::suppression::{ProgramMonth, Suppressor};
+use steward_domain::suppression::{ClientMonth, ClientQuarter, ProgramMonth};
 use steward_health::AccountSummary;
 
 /// A count with thousands separators; a negative one with a true minus sign.
@@ -152,16 +152,15 @@ pub fn scope_label(by: Option<&str>, cut: Option<&str>, whole: &str) -> String {
     }
 }
 
-/// A count as shown: "<11" when suppressed.
-pub fn shown_count(n: Option<i64>, s: Suppressor) -> String {
-    n.map_or_else(|| format!("<{}", s.threshold), thousands)
+/// A count as shown: "<11" when hidden.
+pub fn shown_count(n: Option<i64>, threshold: i64) -> String {
+    n.map_or_else(|| format!("<{threshold}"), thousands)
 }
 
-/// The program charts of Account 360 and the client view, drawn from the same months:
-/// the funnel of the last month, enrollment and utilization, visits by modality, NPS.
-/// Suppressed values (`None`) are never plotted.
-pub fn program_charts(months: &[ProgramMonth], s: Suppressor, target: Option<f64>, scope: &str) -> minijinja::Value {
-    use crate::charts::{self, Series, Unit};
+/// The program charts of Account 360, from exact months: the funnel of the last month,
+/// enrollment and utilization, visits by modality, NPS over the trailing twelve months.
+pub fn program_charts(months: &[ProgramMonth], target: Option<f64>, scope: &str) -> minijinja::Value {
+    use crate::charts::{self, Bars, Series, Unit};
     let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
     let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
     let mut rates = vec![
@@ -172,23 +171,18 @@ pub fn program_charts(months: &[ProgramMonth], s: Suppressor, target: Option<f64
         rates.push(Series { reference: true, ..Series::new("Enrollment target", vec![Some(t); recent.len()]) });
     }
     let visits = [
-        ("In office".to_owned(), recent.iter().map(|m| m.visits_in_office).collect()),
-        ("Video".to_owned(), recent.iter().map(|m| m.visits_video).collect()),
-        ("Other remote".to_owned(), recent.iter().map(|m| m.visits_remote_other).collect()),
+        Bars::new("In office", recent.iter().map(|m| m.visits_in_office).collect()),
+        Bars::new("Video", recent.iter().map(|m| m.visits_video).collect()),
+        Bars::new("Other remote", recent.iter().map(|m| m.visits_remote_other).collect()),
     ];
     let nps = [Series::new("NPS (12 months)", recent.iter().map(|m| m.nps).collect())];
     let funnel = recent.last().map(|m| {
-        let share = |n: Option<i64>| match (n, m.eligible_lives) {
-            (Some(n), Some(e)) if e > 0 => format!("{} · {}", thousands(n), percent(Some(n as f64 / e as f64))),
-            _ => shown_count(n, s),
-        };
-        charts::funnel(
+        funnel_chart(
             &format!("Enrollment funnel, {} ({scope})", m.month),
-            &[
-                ("Eligible".into(), m.eligible_lives, shown_count(m.eligible_lives, s)),
-                ("Enrolled".into(), m.enrolled_members, share(m.enrolled_members)),
-                ("Active (12 mo)".into(), m.active_members_12m, share(m.active_members_12m)),
-            ],
+            m.eligible_lives,
+            m.enrolled_members,
+            m.active_members_12m,
+            0,
         )
     });
     minijinja::context! {
@@ -196,7 +190,73 @@ pub fn program_charts(months: &[ProgramMonth], s: Suppressor, target: Option<f64
         rates => charts::line_chart(&format!("Enrollment and utilization by month ({scope})"), &labels, &rates, Unit::Percent),
         visits => charts::stacked_bars(&format!("Visits by modality by month ({scope})"), &labels, &visits, "visits"),
         nps => charts::line_chart(&format!("NPS over the trailing 12 months ({scope})"), &labels, &nps, Unit::Score),
-        nps_responses => recent.last().map(|m| shown_count(m.nps_responses, s)),
+        nps_responses => recent.last().map(|m| shown_count(m.nps_responses, 0)),
+    }
+}
+
+/// Eligible → enrolled → active, each with its share of the eligible.
+fn funnel_chart(
+    title: &str,
+    eligible: Option<i64>,
+    enrolled: Option<i64>,
+    active: Option<i64>,
+    threshold: i64,
+) -> String {
+    let share = |n: Option<i64>| match (n, eligible) {
+        (Some(n), Some(e)) if e > 0 => format!("{} · {}", thousands(n), percent(Some(n as f64 / e as f64))),
+        _ => shown_count(n, threshold),
+    };
+    crate::charts::funnel(
+        title,
+        &[
+            ("Eligible".into(), eligible, shown_count(eligible, threshold)),
+            ("Enrolled".into(), enrolled, share(enrolled)),
+            ("Active (12 mo)".into(), active, share(active)),
+        ],
+    )
+}
+
+/// How many quarters the client's charts show.
+const CHART_QUARTERS: usize = 8;
+
+/// The client's charts, from client figures only: enrollment by month; utilization, visits
+/// by modality and NPS by calendar quarter. Hidden cells are marked "<11", never blank.
+pub fn client_charts(months: &[ClientMonth], threshold: i64, scope: &str) -> minijinja::Value {
+    use crate::charts::{self, Bars, Series, Unit};
+    let recent = &months[months.len().saturating_sub(CHART_MONTHS)..];
+    let labels: Vec<String> = recent.iter().map(|m| m.month.to_string()).collect();
+    let enrollment = [Series::suppressed("Enrollment rate", recent.iter().map(|m| m.enrollment_rate).collect())];
+    let quarters: Vec<&ClientQuarter> = months.iter().filter_map(|m| m.quarter.as_ref()).collect();
+    let quarters = &quarters[quarters.len().saturating_sub(CHART_QUARTERS)..];
+    let q_labels: Vec<String> = quarters.iter().map(|q| q.quarter.clone()).collect();
+    let utilization = [Series::suppressed(
+        "Utilization (12 mo to quarter end)",
+        quarters.iter().map(|q| q.utilization_rate).collect(),
+    )];
+    let visits = [
+        Bars::suppressed("In office", quarters.iter().map(|q| q.visits_in_office).collect()),
+        Bars::suppressed("Video", quarters.iter().map(|q| q.visits_video).collect()),
+        Bars::suppressed("Other remote", quarters.iter().map(|q| q.visits_remote_other).collect()),
+    ];
+    let nps = [Series::suppressed("NPS (the quarter's responses)", quarters.iter().map(|q| q.nps).collect())];
+    let latest_quarter = quarters.last();
+    let funnel = recent.last().map(|m| {
+        funnel_chart(
+            &format!("Enrollment funnel, {} ({scope})", m.month),
+            m.eligible_lives,
+            m.enrolled_members,
+            latest_quarter.and_then(|q| q.active_members_12m),
+            threshold,
+        )
+    });
+    minijinja::context! {
+        funnel => funnel,
+        enrollment => charts::line_chart(&format!("Enrollment rate by month ({scope})"), &labels, &enrollment, Unit::Percent),
+        utilization => charts::line_chart(&format!("Utilization by quarter ({scope})"), &q_labels, &utilization, Unit::Percent),
+        visits => charts::stacked_bars(&format!("Visits by modality by quarter ({scope})"), &q_labels, &visits, "visits"),
+        nps => charts::line_chart(&format!("NPS by quarter ({scope})"), &q_labels, &nps, Unit::Score),
+        nps_responses => latest_quarter.map(|q| shown_count(q.nps_responses, threshold)),
+        latest_quarter => latest_quarter.map(|q| q.quarter.clone()),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::auth::ApiCaller;
 use crate::authz::{self, AccountAccess, Capability};
 use crate::book::{BookQuery, select};
 use crate::error::{ApiError, ApiResult, WebError};
-use crate::results::{ClientQuery, client_months};
+use crate::results::{ClientQuery, client_results};
 use crate::tasks::{Change, apply};
 use crate::upload::{self, Upload};
 use crate::writes::{self, ActivityInput, TaskInput};
@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::suppression::Suppressor;
+use steward_domain::suppression::ClientMonth;
 use steward_domain::{ActivityKind, Email, ImportKind, Month};
 use steward_store::TaskFilter;
 
@@ -235,20 +235,10 @@ pub async fn metrics(
     let from: Option<Month> = optional(q.from.as_deref(), "from", MONTH)?;
     let to: Option<Month> = optional(q.to.as_deref(), "to", MONTH)?;
     let kind = crate::results::cut_kind(q.by.as_deref())?;
-    let threshold = app.config().suppression_threshold;
     let items = app
         .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
-            let in_range = |m: Month| from.is_none_or(|f| m >= f) && to.is_none_or(|t| m <= t);
-            if authz::sees_suppressed(&user) {
-                let cq = ClientQuery { by: q.by.clone(), cut: q.cut.clone() };
-                let months = client_months(store, &account, Suppressor::new(threshold), &cq)?;
-                return Ok(months
-                    .into_iter()
-                    .filter(|m| in_range(m.month))
-                    .filter_map(|m| serde_json::to_value(m).ok())
-                    .collect::<Vec<_>>());
-            }
+            // Exact figures are internal: a client reads their program through `results`.
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
             let rows = store.metrics(&account.slug, kind, from, to)?;
             let as_of = store.metrics_as_of(&account.slug)?;
             Ok(rows
@@ -257,6 +247,28 @@ pub async fn metrics(
                 .map(|(cut, m, c)| MonthMetrics::from_counts(*m, cut, c, as_of))
                 .filter_map(|m| serde_json::to_value(m).ok())
                 .collect())
+        })
+        .await?;
+    Ok(Json(paged(items, q.page, q.per_page)))
+}
+
+/// The program as its client sees it: every figure through the client-privacy function.
+pub async fn results(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Q(q): Q<MetricsQuery>,
+) -> ApiResult<Json<Page<ClientMonth>>> {
+    const MONTH: &str = "write the month as YYYY-MM";
+    let from: Option<Month> = optional(q.from.as_deref(), "from", MONTH)?;
+    let to: Option<Month> = optional(q.to.as_deref(), "to", MONTH)?;
+    let threshold = app.config().suppression_threshold;
+    let items = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
+            let cq = ClientQuery { by: q.by.clone(), cut: q.cut.clone() };
+            let in_range = |m: Month| from.is_none_or(|f| m >= f) && to.is_none_or(|t| m <= t);
+            Ok(client_results(store, &account, threshold, &cq)?.into_iter().filter(|m| in_range(m.month)).collect())
         })
         .await?;
     Ok(Json(paged(items, q.page, q.per_page)))

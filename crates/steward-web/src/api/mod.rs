@@ -80,8 +80,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: "get",
         path: "/accounts/{slug}/metrics",
         operation_id: "getMetrics",
-        summary: "Program metrics by month (DOMAIN.md definitions); for a client user, suppressed below the threshold",
-        roles: "internal readers; a client user for their own account (suppressed)",
+        summary: "Program metrics by month, exact (DOMAIN.md definitions)",
+        roles: "internal readers of the account",
         query: &[
             ("from", "string", "first month, YYYY-MM"),
             ("to", "string", "last month, YYYY-MM"),
@@ -95,6 +95,28 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: true,
         created: false,
         handler: || get(handlers::metrics),
+    },
+    Endpoint {
+        method: "get",
+        path: "/accounts/{slug}/results",
+        operation_id: "getResults",
+        summary: "Program results as the client sees them: complete months only; counts under the threshold (and those \
+                  that would reveal them) hidden, the rest rounded up to a multiple of 5, rates from the rounded counts; \
+                  visits, utilization and NPS per calendar quarter",
+        roles: "a client user for their own account; internal readers (a preview)",
+        query: &[
+            ("from", "string", "first month, YYYY-MM"),
+            ("to", "string", "last month, YYYY-MM"),
+            ("by", "string", "metro or worksite"),
+            ("cut", "string", "one metro or worksite (with by)"),
+            PAGING[0],
+            PAGING[1],
+        ],
+        body: None,
+        response: "ClientMonth",
+        paged: true,
+        created: false,
+        handler: || get(handlers::results),
     },
     Endpoint {
         method: "get",

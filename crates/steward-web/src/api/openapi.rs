@@ -19,8 +19,10 @@ fn schemas() -> Value {
     let date = json!({ "type": "string", "format": "date" });
     let month = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" });
     let count = json!({ "type": "integer", "minimum": 0 });
-    let hidden =
-        json!({ "type": ["integer", "null"], "description": "null when suppressed (fewer than the threshold)" });
+    let client_count = json!({
+        "type": ["integer", "null"], "minimum": 0, "multipleOf": 5,
+        "description": "null when hidden (fewer than the threshold, or it would reveal such a count); else rounded up to a multiple of 5"
+    });
     json!({
         "Error": object(&["error"], json!({ "error": object(&["code", "message"], json!({
             "code": { "type": "string" }, "message": { "type": "string" },
@@ -47,11 +49,22 @@ fn schemas() -> Value {
         })),
         "MonthMetrics": object(&["month"], json!({
             "month": month, "metro": nullable("string"), "worksite": nullable("string"),
-            "eligible_lives": hidden, "eligible_employees": count, "enrolled_members": hidden, "enrollment_rate": rate,
-            "new_enrollments": count, "visits_in_office": hidden, "visits_video": hidden, "visits_remote_other": hidden,
-            "active_members_12m": hidden, "utilization_rate": rate, "visits_12m": hidden, "visits_per_1000": nullable("number"),
-            "virtual_share": rate, "nps": nullable("number"), "nps_responses": hidden, "unmatched_visits": nullable("integer"),
+            "eligible_lives": count, "eligible_employees": count, "enrolled_members": count, "enrollment_rate": rate,
+            "new_enrollments": count, "visits_in_office": count, "visits_video": count, "visits_remote_other": count,
+            "active_members_12m": count, "utilization_rate": rate, "visits_12m": count, "visits_per_1000": nullable("number"),
+            "virtual_share": rate, "nps": nullable("number"), "nps_responses": count, "unmatched_visits": nullable("integer"),
             "partial": { "type": "boolean", "description": "the month ends after the date the data are as of: the month to date" }
+        })),
+        "ClientMonth": object(&["month", "eligible_lives", "enrolled_members", "enrollment_rate"], json!({
+            "month": month,
+            "eligible_lives": client_count, "enrolled_members": client_count, "enrollment_rate": rate,
+            "quarter": { "$ref": "#/components/schemas/ClientQuarter" }
+        })),
+        "ClientQuarter": object(&["quarter"], json!({
+            "quarter": { "type": "string", "pattern": "^[0-9]{4}-Q[1-4]$" },
+            "active_members_12m": client_count, "utilization_rate": rate,
+            "visits_in_office": client_count, "visits_video": client_count, "visits_remote_other": client_count,
+            "visits_per_1000": nullable("number"), "nps": nullable("number"), "nps_responses": client_count
         })),
         "HealthMonth": object(&["month", "score", "band", "insufficient_data", "drivers"], json!({
             "month": month, "score": { "type": "number" }, "band": { "enum": ["red", "yellow", "green"] },

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::suppression::Suppressor;
+use steward_domain::suppression::ProgramMonth;
 use steward_domain::{
     Account, ActivityKind, Contact, ContactRole, ImportBatch, Priority, Task, TaskStatus, User, Worksite,
 };
@@ -219,9 +219,8 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         metrics => summary.map(key_metrics).unwrap_or_default(),
         month => summary.and_then(|s| s.latest.as_ref()).map(|m| views::month_label(m.month, m.partial)),
         charts => (read && !l.cut_metrics.is_empty()).then(|| {
-            let all = Suppressor::none();
-            let months: Vec<_> = l.cut_metrics.iter().map(|m| all.month(m)).collect();
-            views::program_charts(&months, all, q.cut.is_none().then_some(a.enrollment_target), &scope)
+            let months: Vec<_> = l.cut_metrics.iter().map(ProgramMonth::exact).collect();
+            views::program_charts(&months, q.cut.is_none().then_some(a.enrollment_target), &scope)
         }),
         by => q.by, cut => q.cut, scope => scope,
         metro_cuts => metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect::<Vec<_>>(),

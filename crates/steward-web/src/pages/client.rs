@@ -7,36 +7,44 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
 use crate::error::{PageResult, WebError};
-use crate::results::{ClientQuery, client_months};
+use crate::results::{ClientQuery, client_results};
 use crate::views::{self, percent, shown_count};
 use axum::extract::{Path, Query, State};
 use minijinja::{Value, context};
-use steward_domain::suppression::{ProgramMonth, Suppressor};
+use steward_domain::suppression::ClientMonth;
 use steward_domain::{Account, Role};
 
-fn view(account: &Account, months: &[ProgramMonth], s: Suppressor, metros: Vec<Value>, q: &ClientQuery) -> Value {
+fn view(account: &Account, months: &[ClientMonth], threshold: i64, metros: Vec<Value>, q: &ClientQuery) -> Value {
     let scope = views::scope_label(q.by.as_deref(), q.cut.as_deref(), "all employees");
     let latest = months.last();
-    let numbers = latest.map(|m| {
-        let number = |v: Option<f64>, digits: usize| v.map_or("—".into(), |v| format!("{v:.digits$}"));
-        vec![
-            context! { label => "Eligible lives", value => shown_count(m.eligible_lives, s) },
-            context! { label => "Enrolled members", value => shown_count(m.enrolled_members, s) },
-            context! { label => "Enrollment rate", value => percent(m.enrollment_rate) },
-            context! { label => "Active members (12 mo)", value => shown_count(m.active_members_12m, s) },
-            context! { label => "Utilization (12 mo)", value => percent(m.utilization_rate) },
-            context! { label => "Visits per 1,000 / yr", value => number(m.visits_per_1000, 0) },
-            context! { label => "NPS (12 mo)", value => number(m.nps, 0), note => format!("{} responses", shown_count(m.nps_responses, s)) },
-        ]
-    });
+    let quarter = months.iter().rev().find_map(|m| m.quarter.as_ref());
+    let count = |n| shown_count(n, threshold);
+    let number = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.0}"));
+    let mut numbers = Vec::new();
+    if let Some(m) = latest {
+        numbers.extend([
+            context! { label => "Eligible lives", value => count(m.eligible_lives), note => m.month.to_string() },
+            context! { label => "Enrolled members", value => count(m.enrolled_members), note => m.month.to_string() },
+            context! { label => "Enrollment rate", value => percent(m.enrollment_rate), note => m.month.to_string() },
+        ]);
+    }
+    if let Some(q) = quarter {
+        let to_end = format!("12 months to the end of {}", q.quarter);
+        numbers.extend([
+            context! { label => "Active members", value => count(q.active_members_12m), note => to_end },
+            context! { label => "Utilization", value => percent(q.utilization_rate), note => to_end },
+            context! { label => "Visits per 1,000 a year", value => number(q.visits_per_1000), note => to_end },
+            context! { label => "NPS", value => number(q.nps), note => format!("{} responses in {}", count(q.nps_responses), q.quarter) },
+        ]);
+    }
     context! {
         name => account.name,
         slug => account.slug.as_str(),
         scope => scope,
-        threshold => s.threshold,
-        month => latest.map(|m| views::month_label(m.month, m.partial)),
-        numbers => numbers.unwrap_or_default(),
-        charts => views::program_charts(months, s, None, &scope),
+        threshold => threshold,
+        month => latest.map(|m| m.month.to_string()),
+        numbers => numbers,
+        charts => (!months.is_empty()).then(|| views::client_charts(months, threshold, &scope)),
         metros => metros,
         cut => q.cut,
     }
@@ -44,12 +52,12 @@ fn view(account: &Account, months: &[ProgramMonth], s: Suppressor, metros: Vec<V
 
 async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: bool) -> PageResult {
     let user = viewer.user.clone();
-    let s = Suppressor::new(app.config().suppression_threshold);
+    let threshold = app.config().suppression_threshold;
     let query = q.clone();
     let (account, months, metros) = app
         .run(move |store| {
             let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
-            let months = client_months(store, &account, s, &query)?;
+            let months = client_results(store, &account, threshold, &query)?;
             let mut metros: Vec<_> = store.worksites(&account.slug)?.into_iter().map(|w| w.metro).collect();
             metros.sort();
             metros.dedup();
@@ -57,7 +65,7 @@ async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: b
         })
         .await?;
     let metros = metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect();
-    let mut page = view(&account, &months, s, metros, &q);
+    let mut page = view(&account, &months, threshold, metros, &q);
     if preview {
         page = context! { preview => true, ..page };
     }

@@ -211,6 +211,17 @@ pub fn user(role: steward_domain::Role) -> String {
     pick.unwrap_or_else(|| panic!("the fixture has no {role}")).email.to_string()
 }
 
+/// The client user of the fixture's account `slug`.
+pub fn client_of(slug: &str) -> String {
+    book()
+        .users
+        .iter()
+        .find(|u| u.role == steward_domain::Role::Client && u.account.as_ref().map(|s| s.as_str()) == Some(slug))
+        .unwrap()
+        .email
+        .to_string()
+}
+
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
