@@ -412,8 +412,9 @@ mod tests {
         assert_eq!(ticks(2.0, Unit::Count), ["0", "1", "2"]);
         assert_eq!(ticks(0.005, Unit::Percent), ["0.0%", "0.1%", "0.2%", "0.3%", "0.4%", "0.5%"]);
         assert_eq!(ticks(0.5, Unit::Percent), ["0%", "10%", "20%", "30%", "40%", "50%"]);
-        for hi in [1.0, 2.0, 5.0, 10.0, 0.01, 0.02, 0.05] {
-            for unit in [Unit::Count, Unit::Percent] {
+        let cases = [(Unit::Count, [1.0, 2.0, 5.0, 10.0, 20.0]), (Unit::Percent, [0.01, 0.02, 0.05, 0.5, 1.0])];
+        for (unit, highs) in cases {
+            for hi in highs {
                 let t = ticks(hi, unit);
                 let mut d = t.clone();
                 d.dedup();
