@@ -56,6 +56,17 @@ pub struct Contract {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The last day a client's users may use Steward: no end while the account is a client or
+/// becoming one; for a churned account, `grace_days` after its last contract ended (so the
+/// reports they were given stay theirs that long), and at once without a contract.
+pub fn client_access_until(status: crate::AccountStatus, contracts: &[Contract], grace_days: u64) -> Option<NaiveDate> {
+    if status != crate::AccountStatus::Churned {
+        return None;
+    }
+    let Some(ended) = contracts.iter().map(|c| c.end_date).max() else { return Some(NaiveDate::MIN) };
+    Some(ended.checked_add_days(chrono::Days::new(grace_days)).unwrap_or(ended))
+}
+
 impl Contract {
     /// The last day to give notice of non-renewal.
     pub fn notice_deadline(&self) -> NaiveDate {
@@ -156,5 +167,32 @@ mod tests {
             renewal_outcome: RenewalOutcome::Pending,
         };
         assert!(c.validate().is_err(), "tiers must increase");
+    }
+
+    #[test]
+    fn a_churned_client_keeps_access_for_the_grace_days_after_its_last_contract() {
+        use crate::AccountStatus::*;
+        let contract = |end: &str| Contract {
+            id: 1,
+            account: Slug::parse("acme").unwrap(),
+            start_date: d("2023-01-01"),
+            end_date: d(end),
+            auto_renew: false,
+            notice_days: 90,
+            pricing_model: PricingModel::Pepm,
+            rate: Money::from_cents(450),
+            tiers: vec![],
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: vec![],
+            renewal_outcome: RenewalOutcome::Churned,
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let contracts = [contract("2024-12-31"), contract("2025-12-31")];
+        assert_eq!(client_access_until(Live, &contracts, 90), None);
+        assert_eq!(client_access_until(Churned, &contracts, 90), Some(d("2026-03-31")));
+        assert_eq!(client_access_until(Churned, &[], 90), Some(NaiveDate::MIN), "no contract: ended");
     }
 }

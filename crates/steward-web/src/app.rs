@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub member_keys: Pseudonymizer,
     /// Where uploads wait while they are imported.
     pub upload_dir: PathBuf,
+    /// How long a churned client's users keep their access after its last contract ends.
+    pub client_access_grace_days: u64,
     /// Failed sign-ins allowed per e-mail (and per client address) in `sign_in_window_minutes`.
     pub sign_in_attempts: usize,
     pub sign_in_window_minutes: i64,
@@ -49,6 +51,7 @@ impl WebConfig {
             today: None,
             member_keys,
             upload_dir,
+            client_access_grace_days: 90,
             sign_in_attempts: 10,
             sign_in_window_minutes: 15,
         }

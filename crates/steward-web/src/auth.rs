@@ -2,6 +2,7 @@
 //! forms; signing in and out, with failed attempts limited.
 
 use crate::app::App;
+use crate::authz;
 use crate::credentials;
 use crate::error::{ApiError, PageError, PageResult, SignInFirst, WebError};
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
@@ -62,8 +63,15 @@ impl FromRequestParts<App> for Viewer {
             return Err(sign_in());
         };
         let digest = secret_digest(&session);
+        let (today, grace) = (app.today(), app.config().client_access_grace_days);
         let user = app
-            .run(move |store| Ok(store.session_user(&digest, chrono::Utc::now())?))
+            .run(move |store| {
+                let Some(user) = store.session_user(&digest, chrono::Utc::now())? else { return Ok(None) };
+                if let Some(ended) = authz::client_access_ended(store, &user, today, grace)? {
+                    return Err(WebError::AccessEnded { ended });
+                }
+                Ok(Some(user))
+            })
             .await
             .map_err(|e| PageError(e).into_response())?;
         match user {
@@ -90,7 +98,16 @@ impl FromRequestParts<App> for ApiCaller {
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthenticated)?;
         let digest = secret_digest(token);
-        let user = app.run(move |store| Ok(store.api_token_user(&digest)?)).await?;
+        let (today, grace) = (app.today(), app.config().client_access_grace_days);
+        let user = app
+            .run(move |store| {
+                let Some(user) = store.api_token_user(&digest)? else { return Ok(None) };
+                if let Some(ended) = authz::client_access_ended(store, &user, today, grace)? {
+                    return Err(WebError::AccessEnded { ended });
+                }
+                Ok(Some(user))
+            })
+            .await?;
         user.map(ApiCaller).ok_or(ApiError(WebError::Unauthenticated))
     }
 }
@@ -225,6 +242,7 @@ pub async fn sign_in(
     let email = Email::parse(form.email.trim()).ok();
     let password = form.password;
     let hours = app.config().session_hours;
+    let (today, grace) = (app.today(), app.config().client_access_grace_days);
     let signed_in = app
         .run(move |store| {
             let hash = match &email {
@@ -234,6 +252,10 @@ pub async fn sign_in(
             // Verify even for an unknown e-mail, so timing does not tell which exist.
             let ok = credentials::verify_password(&password, hash.as_deref().unwrap_or(credentials::decoy_hash()));
             let (Some(email), true, Some(_)) = (email, ok, hash) else { return Ok(None) };
+            // The password is right: whether their organization's access has ended may be said.
+            if let Some(ended) = authz::client_access_ended(store, &store.user(&email)?, today, grace)? {
+                return Err(WebError::AccessEnded { ended });
+            }
             let session = credentials::new_session_id();
             let expires = chrono::Utc::now() + chrono::Duration::hours(hours);
             store.create_session(&email, &secret_digest(&session), expires)?;

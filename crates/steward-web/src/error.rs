@@ -26,6 +26,9 @@ pub enum WebError {
     Conflict { message: String, current: Option<serde_json::Value> },
     #[error("too many attempts; try again in {minutes} minutes")]
     RateLimited { minutes: i64 },
+    /// A client user whose employer's access has ended.
+    #[error("your organization's access to Steward ended on {ended}")]
+    AccessEnded { ended: chrono::NaiveDate },
     /// A file refused as a whole; `batch` is its recorded import batch.
     #[error("{message}")]
     ImportRefused { message: String, batch: serde_json::Value },
@@ -56,7 +59,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Csrf | WebError::AccessEnded { .. } => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
@@ -78,6 +81,7 @@ impl WebError {
             WebError::Invalid { .. } => "invalid_input",
             WebError::Conflict { .. } => "conflict",
             WebError::RateLimited { .. } => "rate_limited",
+            WebError::AccessEnded { .. } => "access_ended",
             WebError::ImportRefused { .. } => "import_refused",
             WebError::MethodNotAllowed => "method_not_allowed",
             WebError::TooLarge => "too_large",
@@ -217,6 +221,7 @@ fn title(e: &WebError) -> &'static str {
         WebError::Invalid { .. } => "Cannot accept that",
         WebError::Conflict { .. } => "Changed meanwhile",
         WebError::RateLimited { .. } => "Too many attempts",
+        WebError::AccessEnded { .. } => "Access ended",
         WebError::ImportRefused { .. } => "File refused",
         WebError::MethodNotAllowed => "Not allowed",
         WebError::TooLarge => "Too large",

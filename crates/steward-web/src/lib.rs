@@ -27,5 +27,6 @@ mod views;
 mod writes;
 
 pub use app::{App, WebConfig, router, serve, serve_until};
+pub use auth::SESSION_COOKIE;
 pub use error::WebError;
 pub use views::url_encode;

@@ -193,9 +193,17 @@ pub struct ServeArgs {
     /// Pages compute as of this day instead of today (e.g. a dated demo book).
     #[arg(long)]
     pub today: Option<NaiveDate>,
-    /// Client-facing counts below this are shown as "<N".
-    #[arg(long, default_value_t = 11)]
+    /// Client-facing counts below this are shown as "<N" (at least 11 unless
+    /// --accept-small-cell-risk).
+    #[arg(long, default_value_t = steward_domain::suppression::DEFAULT_THRESHOLD, allow_negative_numbers = true)]
     pub suppression_threshold: i64,
+    /// Allow a suppression threshold under 11: client users may then see groups of fewer
+    /// than 11 people. Logged at every start.
+    #[arg(long)]
+    pub accept_small_cell_risk: bool,
+    /// Days a churned client's users keep their access after its last contract ends.
+    #[arg(long, default_value_t = 90)]
+    pub client_access_days: u64,
 }
 
 #[derive(Debug, Args)]

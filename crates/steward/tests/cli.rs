@@ -163,3 +163,16 @@ fn api_tokens_are_shown_once_and_stored_as_digests() {
         .fails(1, "error: user nobody@steward.example");
     steward(d, &["tokens", "create", "loader@steward.example", "--name", " "]).fails(1, "needs a name");
 }
+
+#[test]
+fn a_suppression_threshold_under_eleven_is_refused_unless_the_risk_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for threshold in ["0", "-1", "5"] {
+        steward(d, &["serve", "--bind", "127.0.0.1:0", "--suppression-threshold", threshold])
+            .fails(1, "suppression threshold");
+    }
+    // With the risk accepted, 0 is still refused: it would show every cell.
+    steward(d, &["serve", "--bind", "127.0.0.1:0", "--suppression-threshold", "0", "--accept-small-cell-risk"])
+        .fails(1, "would show every cell");
+}

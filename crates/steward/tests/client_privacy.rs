@@ -13,7 +13,7 @@ mod web_support;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use steward_domain::{AccountStatus, Role};
-use web_support::{Server, book, client_of, user};
+use web_support::{PASSWORD, Server, as_of, book, client_of, user};
 
 macro_rules! cases {
     ($($case:ident),+ $(,)?) => {
@@ -26,7 +26,7 @@ macro_rules! cases {
     };
 }
 
-cases!(subtraction_pins_down_nobody);
+cases!(subtraction_pins_down_nobody, a_churned_clients_access_ends_after_the_grace_days);
 
 fn items(s: &Server, token: &str, path: &str) -> Vec<Value> {
     let mut api = s.client();
@@ -89,4 +89,38 @@ fn subtraction_pins_down_nobody(s: &Server) {
         }
     }
     assert!(attacked > 500, "the attack had figures to work on: {attacked}");
+}
+
+/// Every client user of the fixture, by their employer's status and contracts: a churned
+/// client whose last contract ended more than 90 days ago is refused at sign-in, with a
+/// session signed in before, and with an API token; everyone else keeps using Steward.
+fn a_churned_clients_access_ends_after_the_grace_days(s: &Server) {
+    let (mut ended, mut kept) = (0, 0);
+    for client in book().users.iter().filter(|u| u.role == Role::Client) {
+        let slug = client.account.clone().unwrap();
+        let email = client.email.to_string();
+        let token = s.token(&email);
+        let mut earlier = s.signed_in_anyway(&email);
+        let contracts = s.store.contracts(&slug).unwrap();
+        let status = s.store.account(&slug).unwrap().status;
+        let until = steward_domain::contract::client_access_until(status, &contracts, 90);
+        let mut api = s.client();
+        api.bearer = Some(token);
+        let results = format!("/api/v1/accounts/{slug}/results");
+        if until.is_some_and(|last| as_of() > last) {
+            ended += 1;
+            let r = s.client().sign_in(&email, PASSWORD);
+            assert_eq!(r.status, 403, "{email}: {}", r.body);
+            assert!(r.body.contains("access to Steward ended on"), "{}", r.body);
+            assert_eq!(earlier.get("/client").status, 403, "{email}: a session from before");
+            let r = api.get(&results);
+            assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("access_ended")), "{email}");
+        } else {
+            kept += 1;
+            assert_eq!(s.client().sign_in(&email, PASSWORD).status, 303, "{email}");
+            assert_eq!(earlier.get("/client").status, 200, "{email}");
+            assert_eq!(api.get(&results).status, 200, "{email}");
+        }
+    }
+    assert!(ended > 0 && kept > 0, "the fixture has clients of both kinds: {ended} ended, {kept} kept");
 }

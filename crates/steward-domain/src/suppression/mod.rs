@@ -21,6 +21,20 @@ use crate::metrics::MonthMetrics;
 /// The smallest group a client figure may count (DOMAIN.md: 11).
 pub const DEFAULT_THRESHOLD: i64 = 11;
 
+/// A configured threshold, checked: never below one (which would show every cell), and
+/// below [`DEFAULT_THRESHOLD`] only when whoever configures it says they accept the risk —
+/// then client figures may reveal groups of fewer than eleven people.
+pub fn checked_threshold(threshold: i64, accept_risk: bool) -> Result<i64, String> {
+    match threshold {
+        ..1 => Err(format!("a suppression threshold of {threshold} would show every cell; it must be at least 1")),
+        n if n < DEFAULT_THRESHOLD && !accept_risk => Err(format!(
+            "a suppression threshold of {n} shows client users groups of fewer than {DEFAULT_THRESHOLD} people; \
+             add --accept-small-cell-risk to do so on purpose"
+        )),
+        n => Ok(n),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Suppressor {
     pub threshold: i64,
@@ -143,6 +157,17 @@ mod tests {
         let (values, mut shown) = ([500, 300, 6], [true, true, false]);
         assert!(s.protect(&values, &mut shown, &[vec![0, 1, 2]]));
         assert_eq!(shown, [true, false, false]);
+    }
+
+    #[test]
+    fn thresholds_below_eleven_need_the_risk_accepted() {
+        assert_eq!(checked_threshold(11, false), Ok(11));
+        assert_eq!(checked_threshold(25, false), Ok(25));
+        assert!(checked_threshold(5, false).is_err());
+        assert_eq!(checked_threshold(5, true), Ok(5));
+        for never in [0, -3] {
+            assert!(checked_threshold(never, true).is_err(), "{never}");
+        }
     }
 
     proptest! {

@@ -110,6 +110,8 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         secure_cookies: false,
         today: Some(book.as_of),
         suppression_threshold: steward_domain::suppression::DEFAULT_THRESHOLD,
+        accept_small_cell_risk: false,
+        client_access_days: 90,
     };
     super::serve::serve(settings, store, &serve, |url| {
         outln!("Open {url} and sign in with one of the users above.");

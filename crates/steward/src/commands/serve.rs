@@ -20,12 +20,22 @@ pub fn serve(
     ready: impl FnOnce(&str) -> Result<()>,
 ) -> Result<()> {
     init_logging();
+    let threshold =
+        steward_domain::suppression::checked_threshold(args.suppression_threshold, args.accept_small_cell_risk)
+            .map_err(anyhow::Error::msg)?;
+    if threshold < steward_domain::suppression::DEFAULT_THRESHOLD {
+        tracing::warn!(
+            "suppression threshold {threshold} (--accept-small-cell-risk): client users may see groups of fewer than {} people",
+            steward_domain::suppression::DEFAULT_THRESHOLD
+        );
+    }
     let (scorecard, _) = super::health::scorecard(settings)?;
     let (playbooks, _) = super::health::playbooks(settings)?;
     let mut config = WebConfig::new(crate::open::member_keys(settings)?, settings.ensure_data_dir()?.join("uploads"));
     config.secure_cookies = args.secure_cookies;
     config.today = args.today;
-    config.suppression_threshold = args.suppression_threshold;
+    config.suppression_threshold = threshold;
+    config.client_access_grace_days = args.client_access_days;
     config.scorecard = scorecard;
     config.playbooks = playbooks;
     let runtime =
