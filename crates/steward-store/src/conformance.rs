@@ -4,7 +4,8 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    CutKind, ImportWork, LedgerUpdate, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
+    CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit,
+    secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
@@ -24,7 +25,7 @@ macro_rules! conformance_tests {
     ($factory:expr) => {
         $crate::conformance_tests!(@cases $factory;
             schema_is_current, metros_are_seeded, users_round_trip, user_scope_follows_role, sessions_expire_and_end,
-            api_tokens_revoke,
+            api_tokens_revoke, password_change_ends_other_sessions, deactivating_revokes_tokens_for_good,
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
@@ -112,10 +113,10 @@ pub fn users_round_trip(s: &dyn Store) -> Result<()> {
         "duplicate e-mail",
     )?;
     ensure(s.password_hash(&created.email)?.is_some_and(|h| h.starts_with("$argon2id$")), "hash kept")?;
-    s.set_password_hash(&created.email, "$argon2id$v=19$changed")?;
+    s.set_password_hash(&created.email, "$argon2id$v=19$changed", None, false)?;
     ensure(s.password_hash(&created.email)?.as_deref() == Some("$argon2id$v=19$changed"), "password changed")?;
     expect_err(
-        s.set_password_hash(&email("nobody@steward.test"), "$argon2id$x"),
+        s.set_password_hash(&email("nobody@steward.test"), "$argon2id$x", None, false),
         |e| matches!(e, StoreError::NotFound(_)),
         "unknown user's password",
     )?;
@@ -168,8 +169,45 @@ pub fn sessions_expire_and_end(s: &dyn Store) -> Result<()> {
     s.create_session(&am.email, &early, at(2026, 6, 1))?;
     let mut edit = UserEdit::from(&am);
     edit.active = false;
-    s.update_user(&am.email, &edit, am.version)?;
-    ensure(s.session_user(&early, at(2026, 2, 1))?.is_none(), "deactivated users' sessions stop working")
+    let off = s.update_user(&am.email, &edit, am.version)?;
+    ensure(s.session_user(&early, at(2026, 2, 1))?.is_none(), "deactivated users' sessions stop working")?;
+    edit.active = true;
+    s.update_user(&am.email, &edit, off.version)?;
+    ensure(s.session_user(&early, at(2026, 2, 1))?.is_none(), "reactivating revives no session")
+}
+
+pub fn password_change_ends_other_sessions(s: &dyn Store) -> Result<()> {
+    let am = s.create_user(&user("am@steward.test", Role::AccountManager))?;
+    let other = s.create_user(&user("other@steward.test", Role::AccountManager))?;
+    let (here, there, theirs) = (secret_digest("here"), secret_digest("there"), secret_digest("theirs"));
+    for (who, session) in [(&am, &here), (&am, &there), (&other, &theirs)] {
+        s.create_session(&who.email, session, at(2026, 6, 1))?;
+    }
+    let (token, their_token) = (secret_digest("stw_mine"), secret_digest("stw_theirs"));
+    s.create_api_token(&am.email, "export", &token, "stw_mine")?;
+    s.create_api_token(&other.email, "export", &their_token, "stw_thei")?;
+    let changed = s.set_password_hash(&am.email, "$argon2id$v=19$new", Some(&here), false)?;
+    ensure(changed == PasswordChanged { sessions_ended: 1, tokens_revoked: 0 }, "one other session ended")?;
+    let live = |d: &str| s.session_user(d, at(2026, 2, 1)).map(|u| u.is_some());
+    ensure(live(&here)? && !live(&there)? && live(&theirs)?, "the changing session and others' sessions stay")?;
+    ensure(s.api_token_user(&token)?.is_some(), "tokens stay unless asked")?;
+    let changed = s.set_password_hash(&am.email, "$argon2id$v=19$newer", None, true)?;
+    ensure(changed == PasswordChanged { sessions_ended: 1, tokens_revoked: 1 }, "every session and token ended")?;
+    ensure(!live(&here)? && s.api_token_user(&token)?.is_none(), "nothing of the old password works")?;
+    ensure(s.api_token_user(&their_token)?.is_some() && live(&theirs)?, "another user's untouched")
+}
+
+pub fn deactivating_revokes_tokens_for_good(s: &dyn Store) -> Result<()> {
+    let am = s.create_user(&user("am@steward.test", Role::AccountManager))?;
+    let token = secret_digest("stw_mine");
+    s.create_api_token(&am.email, "export", &token, "stw_mine")?;
+    let mut edit = UserEdit::from(&am);
+    edit.active = false;
+    let off = s.update_user(&am.email, &edit, am.version)?;
+    edit.active = true;
+    let on = s.update_user(&am.email, &edit, off.version)?;
+    ensure(on.active && s.api_token_user(&token)?.is_none(), "a reactivated user's old token stays revoked")?;
+    ensure(s.api_tokens(Some(&am.email))?.iter().all(|t| t.revoked_at.is_some()), "listed as revoked")
 }
 
 pub fn api_tokens_revoke(s: &dyn Store) -> Result<()> {

@@ -21,7 +21,7 @@ pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
     AccountStore, ActivityStore, AuthStore, ContactStore, ContractStore, CutKind, ImportStore, ImportWork,
-    LedgerUpdate, MemberStore, SettingStore, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore, UserEdit,
-    UserStore, secret_digest,
+    LedgerUpdate, MemberStore, PasswordChanged, SettingStore, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore,
+    UserEdit, UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

@@ -23,9 +23,26 @@ pub trait UserStore {
     fn internal_users(&self) -> Result<Vec<User>>;
     /// The argon2id PHC string, for sign-in only; `None` for an unknown or inactive user.
     fn password_hash(&self, email: &Email) -> Result<Option<String>>;
+    /// Deactivating a user also ends their sessions and revokes their API tokens, so
+    /// reactivating them later revives neither.
     fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User>;
-    /// Replaces the user's argon2id PHC string (a password they chose).
-    fn set_password_hash(&self, email: &Email, password_hash: &str) -> Result<()>;
+    /// Replaces the user's argon2id PHC string and, in the same transaction, ends every
+    /// session of theirs but `keep_session` (the digest of the one changing it, if any) and
+    /// with `revoke_tokens` revokes their API tokens: whoever knew the old password is out.
+    fn set_password_hash(
+        &self,
+        email: &Email,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        revoke_tokens: bool,
+    ) -> Result<PasswordChanged>;
+}
+
+/// What a password change ended besides the old password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PasswordChanged {
+    pub sessions_ended: u64,
+    pub tokens_revoked: u64,
 }
 
 /// The editable parts of a user (the e-mail is their identity and stays).

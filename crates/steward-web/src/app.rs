@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub member_keys: Pseudonymizer,
     /// Where uploads wait while they are imported.
     pub upload_dir: PathBuf,
+    /// The largest file accepted over HTTP.
+    pub upload_limit_bytes: u64,
     /// How long a churned client's users keep their access after its last contract ends.
     pub client_access_grace_days: u64,
     /// Failed sign-ins allowed per e-mail (and per client address) in `sign_in_window_minutes`.
@@ -51,6 +53,7 @@ impl WebConfig {
             today: None,
             member_keys,
             upload_dir,
+            upload_limit_bytes: crate::upload::DEFAULT_UPLOAD_LIMIT,
             client_access_grace_days: 90,
             sign_in_attempts: 10,
             sign_in_window_minutes: 15,

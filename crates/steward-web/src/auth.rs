@@ -25,6 +25,8 @@ const SIGN_IN_COOKIE: &str = "steward_sign_in";
 pub struct Viewer {
     pub user: User,
     pub csrf: String,
+    /// The digest of this session's id, as stored.
+    pub session_digest: String,
 }
 
 impl Viewer {
@@ -64,6 +66,7 @@ impl FromRequestParts<App> for Viewer {
         };
         let digest = secret_digest(&session);
         let (today, grace) = (app.today(), app.config().client_access_grace_days);
+        let session_digest = digest.clone();
         let user = app
             .run(move |store| {
                 let Some(user) = store.session_user(&digest, chrono::Utc::now())? else { return Ok(None) };
@@ -75,7 +78,7 @@ impl FromRequestParts<App> for Viewer {
             .await
             .map_err(|e| PageError(e).into_response())?;
         match user {
-            Some(user) => Ok(Viewer { user, csrf: credentials::csrf_token(&session) }),
+            Some(user) => Ok(Viewer { user, csrf: credentials::csrf_token(&session), session_digest }),
             None => Err(sign_in()),
         }
     }

@@ -204,6 +204,9 @@ pub struct ServeArgs {
     /// Days a churned client's users keep their access after its last contract ends.
     #[arg(long, default_value_t = 90)]
     pub client_access_days: u64,
+    /// The largest file accepted over HTTP, in MiB; bigger feeds go through `steward import`.
+    #[arg(long, default_value_t = 256)]
+    pub upload_limit_mb: u64,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 #[path = "support/web.rs"]
 mod web_support;
 
@@ -14,17 +15,6 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use steward_domain::{AccountStatus, Role};
 use web_support::{PASSWORD, Server, as_of, book, client_of, user};
-
-macro_rules! cases {
-    ($($case:ident),+ $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { let s = super::Server::start(super::web_support::Backend::Sqlite).unwrap(); super::$case(&s); } )+
-        }
-        mod postgres {
-            $( #[test] fn $case() { let Some(s) = super::Server::start(super::web_support::Backend::Postgres) else { return }; super::$case(&s); } )+
-        }
-    };
-}
 
 cases!(subtraction_pins_down_nobody, a_churned_clients_access_ends_after_the_grace_days);
 

@@ -4,25 +4,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 #[path = "support/web.rs"]
 mod web_support;
 
 use serde_json::json;
 use steward_domain::{AccountStatus, Role, Slug, TaskStatus};
 use steward_store::TaskFilter;
-use web_support::{Client, Server, book, client_of, user};
-
-/// One `#[test]` per case and backend.
-macro_rules! cases {
-    ($($case:ident),+ $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $case() { let s = super::Server::start(super::web_support::Backend::Sqlite).unwrap(); super::$case(&s); } )+
-        }
-        mod postgres {
-            $( #[test] fn $case() { let Some(s) = super::Server::start(super::web_support::Backend::Postgres) else { return }; super::$case(&s); } )+
-        }
-    };
-}
+use web_support::{Client, Server, book, client_of, multipart, user};
 
 cases!(
     sign_in_and_out,
@@ -363,17 +352,6 @@ fn work_queue_is_ranked_with_reasons(s: &Server) {
 
 fn minijinja_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
-}
-
-fn multipart(boundary: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
-    }
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n", file.0).as_bytes());
-    body.extend(file.1);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-    body
 }
 
 const VISITS: &[u8] = b"visit_id,member_id,visit_date,modality,metro,status\nWEB1,0000001,2026-06-02,in_office,seattle,completed\nWEB2,0000001,2026-99-02,video,seattle,completed\n";

@@ -1,5 +1,5 @@
 use super::{SqlStore, check_versioned_update, now, opt_account_id};
-use crate::{Driver, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
+use crate::{Driver, PasswordChanged, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
 use steward_domain::{Email, NewUser, User, user::check_scope};
 
 pub(super) const COLUMNS: &str =
@@ -73,16 +73,25 @@ impl<D: Driver> UserStore for SqlStore<D> {
         })
     }
 
-    fn set_password_hash(&self, email: &Email, password_hash: &str) -> Result<()> {
+    fn set_password_hash(
+        &self,
+        email: &Email,
+        password_hash: &str,
+        keep_session: Option<&str>,
+        revoke_tokens: bool,
+    ) -> Result<PasswordChanged> {
         self.write(|c| {
-            let changed = c.execute(
-                "UPDATE users SET password_hash = $1, updated_at = $2 WHERE email = $3",
-                &[password_hash.into(), now().into(), email.as_str().into()],
+            let current = one(c, email)?;
+            c.execute(
+                "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+                &[password_hash.into(), now().into(), current.id.into()],
             )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound(format!("user {email}")));
-            }
-            Ok(())
+            let sessions_ended = c.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2",
+                &[current.id.into(), keep_session.unwrap_or_default().into()],
+            )?;
+            let tokens_revoked = if revoke_tokens { revoke_tokens_of(c, current.id)? } else { 0 };
+            Ok(PasswordChanged { sessions_ended, tokens_revoked })
         })
     }
 
@@ -106,9 +115,21 @@ impl<D: Driver> UserStore for SqlStore<D> {
                 ],
             )?;
             check_versioned_update(c, changed, "users", current.id, &format!("user {email}"))?;
+            if current.active && !edit.active {
+                c.execute("DELETE FROM sessions WHERE user_id = $1", &[current.id.into()])?;
+                revoke_tokens_of(c, current.id)?;
+            }
             one(c, email)
         })
     }
+}
+
+/// Revokes every live API token of the user; how many were.
+fn revoke_tokens_of(c: &mut dyn crate::Conn, user_id: steward_domain::Id) -> Result<u64> {
+    Ok(c.execute(
+        "UPDATE api_tokens SET revoked_at = $1, version = version + 1 WHERE user_id = $2 AND revoked_at IS NULL",
+        &[now().into(), user_id.into()],
+    )?)
 }
 
 fn one(c: &mut dyn crate::Conn, email: &Email) -> Result<User> {

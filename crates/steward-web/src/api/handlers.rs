@@ -11,7 +11,6 @@ use crate::tasks::{Change, apply};
 use crate::upload::{self, Upload};
 use crate::writes::{self, ActivityInput, TaskInput};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{StatusCode, request::Parts};
 use axum::response::IntoResponse;
@@ -20,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ClientMonth;
-use steward_domain::{ActivityKind, Email, ImportKind, Month};
+use steward_domain::{ActivityKind, Email, Month};
 use steward_store::TaskFilter;
 
 /// A query string, refused with the API's error body when it does not parse.
@@ -554,30 +553,25 @@ pub async fn import(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Q(q): Q<ImportQuery>,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> ApiResult<impl IntoResponse> {
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge,
-        _ => WebError::invalid(format!("the upload was cut short: {}", e.body_text())),
-    })?;
-    authz::check(&user, Capability::Imports)?;
-    if q.account.trim().is_empty() {
-        return Err(WebError::field("account", "account (a slug) is required").into());
+    use http_body_util::BodyExt;
+    // Everything about the caller and the request is settled before the body is read.
+    let account = upload::authorize(&app, &user, &q.account).await?;
+    let kind = upload::kind(&q.kind)?;
+    upload::check_declared_length(&app, &headers)?;
+    let file_name = q.file_name.unwrap_or_else(|| format!("{}.upload", kind.as_str()));
+    let mut spool = upload::Spool::create(&app, &file_name).await?;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| WebError::invalid(format!("the upload was cut short: {e}")))?;
+        if let Ok(chunk) = frame.into_data() {
+            spool.write(&chunk).await?;
+        }
     }
-    let kind: ImportKind =
-        q.kind.parse().map_err(|_| WebError::field("kind", "kind is eligibility, memberships, visits or surveys"))?;
-    if !upload::KINDS.contains(&kind) {
-        return Err(WebError::field("kind", "kind is eligibility, memberships, visits or surveys").into());
-    }
-    let request = Upload {
-        account: q.account,
-        kind,
-        file_name: q.file_name.unwrap_or_else(|| format!("{}.upload", kind.as_str())),
-        bytes: body,
-        as_of: q.as_of,
-        force: q.force,
-        mapping: q.mapping,
-    };
+    let request =
+        Upload { account, kind, file: spool.finish().await?, as_of: q.as_of, force: q.force, mapping: q.mapping };
     let batch = upload::import(&app, &user, request).await?;
     if batch.status == steward_domain::ImportStatus::Refused {
         let why = batch.errors.first().map_or_else(|| "the file was refused".to_owned(), |e| e.message.clone());

@@ -8,7 +8,6 @@ pub mod openapi;
 
 use crate::app::App;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 
 /// One route: what the OpenAPI document says about it, and its handler.
@@ -298,7 +297,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         response: "ImportBatch",
         paged: false,
         created: true,
-        handler: || post(handlers::import).layer(DefaultBodyLimit::max(crate::upload::MAX_UPLOAD_BYTES)),
+        handler: || post(handlers::import),
     },
     Endpoint {
         method: "get",

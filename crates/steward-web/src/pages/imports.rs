@@ -6,13 +6,13 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess, Capability};
 use crate::error::{PageResult, WebError};
-use crate::upload::{self, KINDS, MAX_UPLOAD_BYTES, Upload};
+use crate::upload::{self, KINDS, Upload};
 use crate::views::{thousands, words};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
-use steward_domain::{ImportBatch, ImportKind, Slug};
+use steward_domain::{ImportBatch, Slug};
 
 pub fn batch_row(b: &ImportBatch) -> Value {
     context! {
@@ -87,7 +87,7 @@ async fn show(
         kinds => KINDS.iter().map(|k| context! { value => k.as_str(), label => words(k.as_str()) }).collect::<Vec<_>>(),
         values => values,
         errors => errors,
-        max_mb => MAX_UPLOAD_BYTES / (1024 * 1024),
+        max_mb => app.config().upload_limit_bytes / (1024 * 1024),
     };
     let mut response = render("imports.html", viewer, "/imports", "Imports", page)?;
     *response.status_mut() = status;
@@ -98,68 +98,113 @@ pub async fn list(State(app): State<App>, viewer: Viewer, Query(q): Query<ListQu
     show(&app, &viewer, q.account, BTreeMap::new(), BTreeMap::new()).await
 }
 
-/// Reads the multipart form; the file is held in memory up to the upload limit. The form
-/// puts its CSRF token first, so a forged upload is refused before its file is read.
-async fn read_form(
-    viewer: &Viewer,
-    mut form: Multipart,
-) -> Result<(BTreeMap<String, String>, Option<(String, axum::body::Bytes)>), WebError> {
-    let cut_short =
-        |e: axum::extract::multipart::MultipartError| WebError::invalid(format!("the upload was cut short: {e}"));
+/// The upload form as read: its small fields, the file if one could be taken, and what was
+/// wrong with the fields.
+struct UploadForm {
+    fields: BTreeMap<String, String>,
+    file: Option<(upload::Authorized, upload::Received)>,
+    errors: crate::forms::FieldErrors,
+}
+
+/// The form's fields other than the file are short; more or longer is not our form.
+const MAX_FIELDS: usize = 16;
+const MAX_FIELD_BYTES: usize = 4096;
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::invalid(format!("the upload was cut short: {}", e.body_text()))
+    }
+}
+
+async fn small_text(mut field: axum::extract::multipart::Field<'_>) -> Result<String, WebError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_FIELD_BYTES {
+            return Err(WebError::invalid("a field of the upload form is longer than the form allows"));
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| WebError::invalid("a field of the upload form is not text"))
+}
+
+/// Reads the multipart form in its order: the CSRF token first, so a forged upload is
+/// refused before anything else is read; then the account and kind, so the caller is
+/// authorized for the account before a byte of the file is read; the file itself goes
+/// straight to disk, never past the upload limit.
+async fn read_form(app: &App, viewer: &Viewer, mut form: Multipart) -> Result<UploadForm, WebError> {
     let mut fields = BTreeMap::new();
+    let mut errors = crate::forms::FieldErrors::default();
     let mut file = None;
     let mut checked = false;
-    while let Some(field) = form.next_field().await.map_err(cut_short)? {
+    while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != "csrf" && !checked {
             return Err(WebError::Csrf);
         }
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("upload").to_owned();
-            file = Some((file_name, field.bytes().await.map_err(cut_short)?));
-        } else {
-            let text = field.text().await.map_err(cut_short)?;
+        if fields.len() >= MAX_FIELDS {
+            return Err(WebError::invalid("the upload form has more fields than it should"));
+        }
+        if name != "file" {
+            let text = small_text(field).await?;
             if name == "csrf" {
                 viewer.check_csrf(&text)?;
                 checked = true;
             }
             fields.insert(name, text);
+            continue;
+        }
+        let account = fields.get("account").map(String::as_str).unwrap_or_default();
+        let kind = upload::kind(fields.get("kind").map(String::as_str).unwrap_or_default());
+        if account.trim().is_empty() || kind.is_err() {
+            // The file is not read: the form comes back to say what to choose.
+            errors.text("account", account, "An account");
+            if kind.is_err() {
+                errors.add("kind", "choose what the file holds");
+            }
+            continue;
+        }
+        let authorized = upload::authorize(app, &viewer.user, account).await?;
+        let mut spool = upload::Spool::create(app, field.file_name().unwrap_or("upload")).await?;
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            spool.write(&chunk).await?;
+        }
+        match spool.finish().await {
+            Ok(received) => file = Some((authorized, received)),
+            Err(WebError::Invalid { fields, .. }) => fields.into_iter().for_each(|(k, v)| errors.add(&k, v)),
+            Err(e) => return Err(e),
         }
     }
     if !checked {
         return Err(WebError::Csrf);
     }
-    Ok((fields, file))
+    if file.is_none() {
+        errors.add("file", "choose a file to upload");
+    }
+    Ok(UploadForm { fields, file, errors })
 }
 
-pub async fn upload(State(app): State<App>, viewer: Viewer, form: Multipart) -> PageResult {
+pub async fn upload(
+    State(app): State<App>,
+    viewer: Viewer,
+    headers: axum::http::HeaderMap,
+    form: Multipart,
+) -> PageResult {
     authz::check(&viewer.user, Capability::Imports)?;
-    let (fields, file) = read_form(&viewer, form).await?;
-    let mut errors = crate::forms::FieldErrors::default();
-    let account = errors.text("account", fields.get("account").map(String::as_str).unwrap_or_default(), "An account");
-    let kind: Option<ImportKind> =
-        errors.parse("kind", fields.get("kind").map(String::as_str).unwrap_or_default(), "kind of file");
+    upload::check_declared_length(&app, &headers)?;
+    let UploadForm { fields, file, mut errors } = read_form(&app, &viewer, form).await?;
+    let kind = upload::kind(fields.get("kind").map(String::as_str).unwrap_or_default()).ok();
     let as_of = errors.date("as_of", fields.get("as_of").map(String::as_str).unwrap_or_default());
-    if kind.is_none() {
-        errors.add("kind", "choose what the file holds");
-    }
-    let file = match file {
-        Some((name, bytes)) if !bytes.is_empty() => Some((name, bytes)),
-        _ => {
-            errors.add("file", "choose a file to upload");
-            None
-        }
-    };
     let mut values = fields.clone();
     values.remove("csrf");
-    let (Some(kind), Some((file_name, bytes)), true) = (kind, file, errors.0.is_empty()) else {
+    let (Some(kind), Some((account, file)), true) = (kind, file, errors.0.is_empty()) else {
         return show(&app, &viewer, None, values, errors.0).await;
     };
     let request = Upload {
         account,
         kind,
-        file_name,
-        bytes,
+        file,
         as_of,
         force: fields.get("force").is_some_and(|v| v == "on" || v == "true"),
         mapping: fields.get("mapping").map(|m| m.trim().to_owned()).filter(|m| !m.is_empty()),

@@ -38,12 +38,7 @@ pub fn routes() -> Router<App> {
         .route("/tasks/{id}/complete", post(tasks::complete))
         .route("/tasks/{id}/snooze", post(tasks::snooze))
         .route("/tasks/{id}/reassign", post(tasks::reassign))
-        .route(
-            "/imports",
-            get(imports::list)
-                .post(imports::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::upload::MAX_UPLOAD_BYTES)),
-        )
+        .route("/imports", get(imports::list).post(imports::upload).layer(axum::extract::DefaultBodyLimit::disable()))
         .route("/imports/{id}", get(imports::batch))
         .route("/admin/users", get(admin::users).post(admin::invite))
         .route("/admin/users/{email}", post(admin::edit_user))

@@ -9,14 +9,29 @@ use crate::forms::FieldErrors;
 use axum::extract::{Form, State};
 use minijinja::context;
 use std::collections::BTreeMap;
+use steward_store::PasswordChanged;
 
-pub async fn page(viewer: Viewer) -> PageResult {
-    show(&viewer, BTreeMap::new(), false)
+pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
+    show(&app, &viewer, BTreeMap::new(), None).await
 }
 
-fn show(viewer: &Viewer, errors: BTreeMap<String, String>, changed: bool) -> PageResult {
+async fn show(
+    app: &App,
+    viewer: &Viewer,
+    errors: BTreeMap<String, String>,
+    changed: Option<PasswordChanged>,
+) -> PageResult {
     let failed = !errors.is_empty();
-    let page = context! { errors, changed, min => MIN_PASSWORD_LENGTH };
+    let email = viewer.user.email.clone();
+    let tokens = app
+        .run(move |store| Ok(store.api_tokens(Some(&email))?.iter().filter(|t| t.revoked_at.is_none()).count()))
+        .await?;
+    let page = context! {
+        errors,
+        changed => changed.map(|c| context! { sessions => c.sessions_ended, tokens => c.tokens_revoked }),
+        tokens,
+        min => MIN_PASSWORD_LENGTH,
+    };
     let mut response = render("password.html", viewer, "", "Change password", page)?;
     if failed {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -34,6 +49,9 @@ pub struct PasswordForm {
     new: String,
     #[serde(default)]
     again: String,
+    /// "on" when they asked for their API tokens to be revoked too.
+    #[serde(default)]
+    revoke_tokens: Option<String>,
 }
 
 pub async fn change(State(app): State<App>, viewer: Viewer, Form(f): Form<PasswordForm>) -> PageResult {
@@ -62,9 +80,10 @@ pub async fn change(State(app): State<App>, viewer: Viewer, Form(f): Form<Passwo
         errors.add("current", "that is not your current password");
     }
     let (Some(hash), true) = (hash, errors.0.is_empty()) else {
-        return show(&viewer, errors.0, false);
+        return show(&app, &viewer, errors.0, None).await;
     };
-    let email = viewer.user.email.clone();
-    app.run(move |store| Ok(store.set_password_hash(&email, &hash)?)).await?;
-    show(&viewer, BTreeMap::new(), true)
+    let (email, keep) = (viewer.user.email.clone(), viewer.session_digest.clone());
+    let revoke_tokens = f.revoke_tokens.is_some_and(|v| v == "on" || v == "true");
+    let changed = app.run(move |store| Ok(store.set_password_hash(&email, &hash, Some(&keep), revoke_tokens)?)).await?;
+    show(&app, &viewer, BTreeMap::new(), Some(changed)).await
 }

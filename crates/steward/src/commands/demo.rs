@@ -112,6 +112,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         suppression_threshold: steward_domain::suppression::DEFAULT_THRESHOLD,
         accept_small_cell_risk: false,
         client_access_days: 90,
+        upload_limit_mb: 256,
     };
     super::serve::serve(settings, store, &serve, |url| {
         outln!("Open {url} and sign in with one of the users above.");

@@ -2,7 +2,7 @@
 //! template file, on PostgreSQL a template database), copied into a fresh database for each
 //! server, served on 127.0.0.1 port 0; and an HTTP client that signs in like a browser.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unused_macros)]
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -11,7 +11,23 @@ use std::sync::{Arc, OnceLock};
 use steward_demo::{Book, DemoConfig, Scale};
 use steward_store::Store;
 
+/// One `#[test]` per case and backend: `cases!(a, b)` runs `fn a(&Server)` and `fn b`
+/// on SQLite and on PostgreSQL.
+macro_rules! cases {
+    ($($case:ident),+ $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $case() { let s = super::Server::start(super::web_support::Backend::Sqlite).unwrap(); super::$case(&s); } )+
+        }
+        mod postgres {
+            $( #[test] fn $case() { let Some(s) = super::Server::start(super::web_support::Backend::Postgres) else { return }; super::$case(&s); } )+
+        }
+    };
+}
+
 pub const PASSWORD: &str = "fixture-password-1";
+
+/// The test servers' upload limit.
+pub const UPLOAD_LIMIT: u64 = 1024 * 1024;
 
 pub fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
@@ -123,6 +139,8 @@ impl Server {
         config.today = Some(as_of());
         // Few attempts, so the rate-limit test is quick; other tests sign in correctly.
         config.sign_in_attempts = 5;
+        // A small upload limit, so refusing a file past it is quick to test.
+        config.upload_limit_bytes = UPLOAD_LIMIT;
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -172,6 +190,45 @@ impl Server {
         let mut c = self.client();
         c.set_cookie(steward_web::SESSION_COOKIE.to_owned(), session);
         c
+    }
+
+    /// Sends `request` by hand and reads the answer, waiting at most ten seconds. With
+    /// `stall`, the connection then stays open sending nothing more — as a huge or slow
+    /// upload would look while the server waits for the rest. Errors writing are ignored:
+    /// a server may answer and close before taking the whole request.
+    pub fn raw(&self, request: &[u8], stall: bool) -> Raw {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let request = request.to_vec();
+        let sending = std::thread::spawn(move || {
+            let _ = writer.write_all(&request);
+            if stall {
+                std::thread::sleep(std::time::Duration::from_secs(12));
+            }
+        });
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+                Err(_) => break,
+            }
+            if complete(&answer) {
+                break;
+            }
+        }
+        drop(stream);
+        if !stall {
+            sending.join().unwrap();
+        }
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Raw { status, head: head.to_owned(), body: body.to_owned() }
     }
 
     /// A bearer token for `email`, created through the store as `steward tokens create` does.
@@ -232,6 +289,25 @@ pub fn client_of(slug: &str) -> String {
         .unwrap()
         .email
         .to_string()
+}
+
+/// An answer read by [`Server::raw`]; status 0 when none came.
+#[derive(Debug)]
+pub struct Raw {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+/// Whether `answer` holds a whole response with a Content-Length body.
+fn complete(answer: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(answer);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else { return false };
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse::<usize>().ok());
+    length.is_some_and(|n| body.len() >= n)
 }
 
 #[derive(Debug)]
@@ -347,4 +423,16 @@ impl Client {
 
 pub fn encode(v: &str) -> String {
     steward_web::url_encode(v)
+}
+
+/// A multipart form body: the text fields in order, then the file.
+pub fn multipart(boundary: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n", file.0).as_bytes());
+    body.extend(file.1);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
 }

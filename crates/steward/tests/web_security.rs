@@ -1,0 +1,176 @@
+//! The web app's defences, over real HTTP on both backends (issue 10): uploads authorized
+//! before their body is read and refused past the limit while streaming, …
+
+#![allow(clippy::unwrap_used)]
+
+#[macro_use]
+#[path = "support/web.rs"]
+mod web_support;
+
+use steward_domain::{AccountStatus, Role};
+use web_support::{PASSWORD, Server, UPLOAD_LIMIT, book, multipart, user};
+
+cases!(
+    uploads_are_authorized_before_a_byte_is_read,
+    uploads_past_the_limit_are_refused_with_413,
+    a_password_change_ends_every_other_session,
+    reactivating_a_user_revives_no_session_or_token,
+);
+
+/// An account the fixture's account manager does not own (live).
+fn not_owned() -> String {
+    let am = user(Role::AccountManager);
+    let other = book().accounts.iter().find(|a| {
+        a.account.status == AccountStatus::Live && a.account.owner.as_ref().map(|e| e.as_str()) != Some(am.as_str())
+    });
+    other.unwrap().account.slug.to_string()
+}
+
+fn owned() -> String {
+    let am = user(Role::AccountManager);
+    let own = book().accounts.iter().find(|a| {
+        a.account.status == AccountStatus::Live && a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str())
+    });
+    own.unwrap().account.slug.to_string()
+}
+
+fn api_upload_head(s: &Server, token: &str, account: &str, length: u64) -> String {
+    format!(
+        "POST /api/v1/imports?account={account}&kind=visits HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: text/csv\r\nContent-Length: {length}\r\n\r\n",
+        s.url.trim_start_matches("http://")
+    )
+}
+
+/// A 250 MiB upload that sends its first bytes and then waits: the server answers at once
+/// for a caller who may not import there, having read nothing of it.
+fn uploads_are_authorized_before_a_byte_is_read(s: &Server) {
+    let huge = 250 * 1024 * 1024;
+    let client = s.token(&web_support::client_of(&owned()));
+    let am = s.token(&user(Role::AccountManager));
+    for (token, account, status) in [(&client, owned(), 403), (&am, not_owned(), 403)] {
+        let mut request = api_upload_head(s, token, &account, huge).into_bytes();
+        request.extend_from_slice(b"visit_id,member_id,visit_date\n");
+        let r = s.raw(&request, true);
+        assert_eq!(r.status, status, "answered before the body came: {}", r.head);
+        assert!(r.body.contains("\"error\""), "{}", r.body);
+    }
+    // The page: the form's token, account and kind come first; the file is not read for
+    // an account the user may not write.
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let csrf = c.get("/imports").csrf();
+    let boundary = "b0undary";
+    let mut form =
+        multipart(boundary, &[("csrf", &csrf), ("account", &not_owned()), ("kind", "visits")], ("v.csv", b""));
+    form.truncate(form.len() - format!("\r\n--{boundary}--\r\n").len());
+    let declared = UPLOAD_LIMIT - 1024;
+    let cookies: Vec<String> = c.cookies().iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut request = format!(
+        "POST /imports HTTP/1.1\r\nHost: x\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n\
+         Content-Length: {declared}\r\n\r\n",
+        cookies.join("; ")
+    )
+    .into_bytes();
+    request.extend_from_slice(&form);
+    request.extend_from_slice(b"visit_id,member_id");
+    let r = s.raw(&request, true);
+    assert_eq!(r.status, 403, "answered before the file came: {}", r.head);
+    assert!(r.head.to_ascii_lowercase().contains("content-type: text/html"), "{}", r.head);
+    assert_eq!(s.store.imports(None).unwrap().iter().filter(|b| b.file_name == "v.csv").count(), 0);
+}
+
+/// Past the limit, declared or not, the page and the API both answer 413 in their own
+/// form, and nothing of the file stays in the upload directory.
+fn uploads_past_the_limit_are_refused_with_413(s: &Server) {
+    let own = owned();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let csrf = c.get("/imports").csrf();
+    let big = vec![b'x'; UPLOAD_LIMIT as usize + 1];
+    let boundary = "b0undary";
+    let form = multipart(boundary, &[("csrf", &csrf), ("account", &own), ("kind", "visits")], ("big.csv", &big));
+    let r = c.post_bytes("/imports", &format!("multipart/form-data; boundary={boundary}"), &form);
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.content_type.starts_with("text/html") && r.body.contains("Too large"), "{}", r.body);
+    // The API, the length declared: refused before reading.
+    let am = s.token(&user(Role::AccountManager));
+    let r = s.raw(api_upload_head(s, &am, &own, UPLOAD_LIMIT * 4).as_bytes(), true);
+    assert_eq!(r.status, 413, "{}", r.head);
+    assert!(r.body.contains("too_large"), "{}", r.body);
+    // The API, chunked so no length is declared: refused once the stream passes the limit.
+    let mut request = format!(
+        "POST /api/v1/imports?account={own}&kind=visits HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {am}\r\n\
+         Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    let chunk = vec![b'x'; 64 * 1024];
+    for _ in 0..(UPLOAD_LIMIT as usize / chunk.len() + 2) {
+        request.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        request.extend_from_slice(&chunk);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let r = s.raw(&request, false);
+    assert_eq!(r.status, 413, "{}", r.head);
+    assert!(r.body.contains("too_large"), "{}", r.body);
+    let left: Vec<_> = walk(&s.data_dir.path().join("uploads"));
+    assert!(left.is_empty(), "an upload stayed on disk: {left:?}");
+    assert!(s.store.imports(None).unwrap().iter().all(|b| b.file_name != "big.csv"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+    entries.flatten().map(|e| e.path()).flat_map(|p| if p.is_dir() { walk(&p) } else { vec![p] }).collect()
+}
+
+fn api_status(s: &Server, token: &str) -> u16 {
+    let mut api = s.client();
+    api.bearer = Some(token.to_owned());
+    api.get("/api/v1/work").status
+}
+
+/// Someone who knew the old password and signed in elsewhere is out once it changes; the
+/// person changing it stays, and their API tokens go too when they ask.
+fn a_password_change_ends_every_other_session(s: &Server) {
+    let am = user(Role::AccountManager);
+    let (mut here, mut there) = (s.signed_in(&am), s.signed_in(&am));
+    let bystander = s.signed_in(&user(Role::Director));
+    let token = s.token(&am);
+    let page = here.get("/password");
+    assert!(page.body.contains("Also revoke my 1 API token"), "the offer: {}", page.body);
+    let new = "a new passphrase here";
+    let csrf = page.csrf();
+    let r = here.post_form("/password", &[("csrf", &csrf), ("current", PASSWORD), ("new", new), ("again", new)]);
+    assert!(r.body.contains("Signed out 1 other session."), "{}", r.body);
+    assert_eq!(there.get("/work").status, 303, "the other session is signed out");
+    assert_eq!(here.get("/work").status, 200, "the changing session stays");
+    let mut bystander = bystander;
+    assert_eq!(bystander.get("/work").status, 200, "another user's session stays");
+    assert_eq!(api_status(s, &token), 200, "tokens stay unless asked");
+    let newer = "a newer passphrase yet";
+    let fields = [("csrf", csrf.as_str()), ("current", new), ("new", newer), ("again", newer), ("revoke_tokens", "on")];
+    let r = here.post_form("/password", &fields);
+    assert!(r.body.contains("Revoked 1 API token."), "{}", r.body);
+    assert_eq!(api_status(s, &token), 401, "the token is revoked");
+}
+
+/// A deactivated user's sessions and tokens end, and reactivating them revives neither.
+fn reactivating_a_user_revives_no_session_or_token(s: &Server) {
+    let am = user(Role::AccountManager);
+    let mut session = s.signed_in(&am);
+    let token = s.token(&am);
+    let mut admin = s.signed_in(&user(Role::Admin));
+    let csrf = admin.get("/admin/users").csrf();
+    let email = steward_domain::Email::parse(&am).unwrap();
+    for active in ["", "true"] {
+        let current = s.store.user(&email).unwrap();
+        let fields = [("csrf", csrf.as_str()), ("version", &current.version.to_string()), ("role", "account_manager")];
+        let mut fields = fields.to_vec();
+        fields.push(("active", active));
+        let r = admin.post_form(&format!("/admin/users/{am}"), &fields);
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    assert!(s.store.user(&email).unwrap().active, "active again");
+    assert_eq!(session.get("/work").status, 303, "the old session stays ended");
+    assert_eq!(api_status(s, &token), 401, "the old token stays revoked");
+    assert_eq!(s.client().sign_in(&am, PASSWORD).status, 303, "they sign in afresh");
+}
