@@ -25,6 +25,7 @@ pub mod pricing;
 pub mod slug;
 pub mod suppression;
 pub mod task;
+pub mod throttle;
 pub mod user;
 
 pub use account::{Account, AccountStatus, NewAccount, NewWorksite, Segment, Worksite};

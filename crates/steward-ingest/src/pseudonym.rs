@@ -43,6 +43,12 @@ impl Pseudonymizer {
         u64::from_le_bytes(out)
     }
 
+    /// A key for another purpose derived from the deployment's secret, so one secret file
+    /// serves (and is backed up) for all; no derived key tells the secret or another.
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        blake3::derive_key(purpose, &self.key)
+    }
+
     /// The person `member_id` of `account`.
     pub fn member(&self, account: &str, member_id: &str) -> MemberKey {
         MemberKey(self.hash(b'm', account, member_id))

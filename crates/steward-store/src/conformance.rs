@@ -10,6 +10,7 @@ use crate::{
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
 use steward_domain::metrics::{self, Cut};
+use steward_domain::throttle::{Policy, Rule, Scope};
 use steward_domain::{
     AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportDetails, ImportKind, ImportStatus, Metro,
     Money, NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser,
@@ -26,6 +27,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@cases $factory;
             schema_is_current, metros_are_seeded, users_round_trip, user_scope_follows_role, sessions_expire_and_end,
             api_tokens_revoke, password_change_ends_other_sessions, deactivating_revokes_tokens_for_good,
+            sign_in_failures_slow_the_next_attempt, parallel_sign_ins_queue_on_their_count,
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
@@ -236,6 +238,79 @@ pub fn api_tokens_revoke(s: &dyn Store) -> Result<()> {
     expect_err(s.revoke_api_token(9_999, 1), |e| matches!(e, StoreError::NotFound(_)), "unknown token id")?;
     expect_err(s.api_token(9_999), |e| matches!(e, StoreError::NotFound(_)), "no such token")?;
     Ok(())
+}
+
+fn throttle_policy() -> Policy {
+    let rule = |free| Rule { free, max_wait: chrono::Duration::seconds(60) };
+    Policy {
+        pair: rule(2),
+        address: rule(4),
+        account: rule(6),
+        first_wait: chrono::Duration::seconds(10),
+        forget_after: chrono::Duration::hours(1),
+    }
+}
+
+fn throttle_keys(address: &str, account: &str) -> Vec<(Scope, String)> {
+    vec![
+        (Scope::Pair, format!("{address}|{account}")),
+        (Scope::Address, address.to_owned()),
+        (Scope::Account, account.to_owned()),
+    ]
+}
+
+pub fn sign_in_failures_slow_the_next_attempt(s: &dyn Store) -> Result<()> {
+    let p = throttle_policy();
+    let t0 = at(2026, 6, 1);
+    let secs = |n| t0 + chrono::Duration::seconds(n);
+    let guesser = throttle_keys("addr-1", "dana");
+    for n in 0..2 {
+        ensure(s.claim_sign_in(&guesser, &p, secs(n))?.is_ok(), "two failures without a wait")?;
+    }
+    ensure(s.claim_sign_in(&guesser, &p, secs(2))? == Err(secs(11)), "then 10 s from the last")?;
+    ensure(s.claim_sign_in(&guesser, &p, secs(10))? == Err(secs(11)), "a refused attempt counts nothing")?;
+    ensure(s.claim_sign_in(&guesser, &p, secs(11))?.is_ok(), "allowed after the wait")?;
+    ensure(s.claim_sign_in(&guesser, &p, secs(12))? == Err(secs(31)), "the wait doubles")?;
+    // The owner, from another address, is not slowed by the guesser's pair.
+    let owner = throttle_keys("addr-2", "dana");
+    ensure(s.claim_sign_in(&owner, &p, secs(13))?.is_ok(), "the owner elsewhere signs in")?;
+    s.forgive_sign_in(&owner[..1], &owner[1..])?;
+    // A success clears its pair and takes its attempt back from the address and account.
+    ensure(s.claim_sign_in(&guesser, &p, secs(31))?.is_ok(), "allowed after the wait")?;
+    s.forgive_sign_in(&guesser[..1], &guesser[1..])?;
+    ensure(s.claim_sign_in(&guesser, &p, secs(32))?.is_ok(), "the pair starts again")?;
+    // One address over many accounts: four failures, then it waits.
+    let spray = |at, from: i32| -> Result<bool> {
+        let mut all = true;
+        for i in from..from + 4 {
+            all &= s.claim_sign_in(&throttle_keys("addr-3", &format!("user-{i}")), &p, at)?.is_ok();
+        }
+        Ok(all)
+    };
+    ensure(spray(secs(40), 0)?, "four attempts from one address")?;
+    ensure(s.claim_sign_in(&throttle_keys("addr-3", "user-9"), &p, secs(41))?.is_err(), "the address waits")?;
+    // An hour without failures and the address starts again: four more at once.
+    ensure(spray(secs(41) + p.forget_after, 10)?, "forgotten")
+}
+
+pub fn parallel_sign_ins_queue_on_their_count(s: &dyn Store) -> Result<()> {
+    let p = throttle_policy();
+    let keys = throttle_keys("addr-1", "dana");
+    let now = at(2026, 6, 1);
+    let outcomes: Vec<Result<std::result::Result<(), DateTime<Utc>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| s.claim_sign_in(&keys, &p, now))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into()))))
+            .collect()
+    });
+    let mut allowed = 0;
+    for outcome in outcomes {
+        if outcome?.is_ok() {
+            allowed += 1;
+        }
+    }
+    ensure(allowed == 2, &format!("two failures before a wait, however parallel: {allowed}"))
 }
 
 pub fn accounts_round_trip(s: &dyn Store) -> Result<()> {

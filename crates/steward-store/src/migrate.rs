@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "task_snooze", source: include_str!("../migrations/0004_task_snooze.sql") },
     Migration { version: 5, name: "import_options", source: include_str!("../migrations/0005_import_options.sql") },
     Migration { version: 6, name: "metrics_as_of", source: include_str!("../migrations/0006_metrics_as_of.sql") },
+    Migration { version: 7, name: "sign_in_failures", source: include_str!("../migrations/0007_sign_in_failures.sql") },
 ];
 
 /// The schema version this build expects.

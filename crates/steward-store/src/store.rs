@@ -6,9 +6,11 @@
 
 use crate::{Dialect, Result};
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use steward_domain::auth::ApiToken;
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
+use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
     Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
     NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
@@ -244,6 +246,20 @@ pub trait AuthStore {
     /// One user's tokens, or everyone's; newest first.
     fn api_tokens(&self, user: Option<&Email>) -> Result<Vec<ApiToken>>;
     fn revoke_api_token(&self, id: Id, version: i64) -> Result<ApiToken>;
+    /// One sign-in attempt under `keys` (a scope and a digest of its key each), in one
+    /// transaction so attempts made in parallel, on any server, queue: the failures counted
+    /// against each key go to `policy`; an attempt it allows is counted as a failure against
+    /// every key until [`forgive_sign_in`](Self::forgive_sign_in) says it succeeded. A
+    /// refused attempt counts nothing and says when one may be made.
+    fn claim_sign_in(
+        &self,
+        keys: &[(Scope, String)],
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<(), DateTime<Utc>>>;
+    /// After a successful sign-in: forgets the failures counted against `clear` and takes
+    /// the attempt back from `uncount`.
+    fn forgive_sign_in(&self, clear: &[(Scope, String)], uncount: &[(Scope, String)]) -> Result<()>;
 }
 
 /// The digest a session id or API token is stored as: its BLAKE3 hash. The secrets are

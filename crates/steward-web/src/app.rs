@@ -1,7 +1,7 @@
 //! The application value every handler receives, the router, and starting a server.
 
-use crate::auth::SignInLimiter;
 use crate::book::{Book, BookCache};
+use crate::credentials::ServerKeys;
 use crate::error::WebError;
 use axum::Router;
 use chrono::NaiveDate;
@@ -37,9 +37,11 @@ pub struct WebConfig {
     pub upload_limit_bytes: u64,
     /// How long a churned client's users keep their access after its last contract ends.
     pub client_access_grace_days: u64,
-    /// Failed sign-ins allowed per e-mail (and per client address) in `sign_in_window_minutes`.
-    pub sign_in_attempts: usize,
-    pub sign_in_window_minutes: i64,
+    /// How failed sign-ins slow the next attempt (shared by every server on the database).
+    pub sign_in: steward_domain::throttle::Policy,
+    /// Behind a reverse proxy, a client's address is the last one it adds to
+    /// `X-Forwarded-For`; otherwise the connection's peer.
+    pub behind_proxy: bool,
 }
 
 impl WebConfig {
@@ -55,13 +57,13 @@ impl WebConfig {
             upload_dir,
             upload_limit_bytes: crate::upload::DEFAULT_UPLOAD_LIMIT,
             client_access_grace_days: 90,
-            sign_in_attempts: 10,
-            sign_in_window_minutes: 15,
+            sign_in: steward_domain::throttle::Policy::default(),
+            behind_proxy: false,
         }
     }
 }
 
-/// Shared by every request: the store, the configuration and the sign-in limiter.
+/// Shared by every request: the store, the configuration and the keys derived from it.
 #[derive(Debug, Clone)]
 pub struct App {
     inner: Arc<Inner>,
@@ -71,22 +73,22 @@ pub struct App {
 struct Inner {
     store: Arc<dyn Store>,
     config: WebConfig,
-    limiter: SignInLimiter,
+    keys: ServerKeys,
     book: BookCache,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
-        let limiter = SignInLimiter::new(config.sign_in_attempts, config.sign_in_window_minutes);
-        Self { inner: Arc::new(Inner { store, config, limiter, book: BookCache::default() }) }
+        let keys = ServerKeys::derive(&config.member_keys);
+        Self { inner: Arc::new(Inner { store, config, keys, book: BookCache::default() }) }
     }
 
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
     }
 
-    pub(crate) fn limiter(&self) -> &SignInLimiter {
-        &self.inner.limiter
+    pub(crate) fn keys(&self) -> &ServerKeys {
+        &self.inner.keys
     }
 
     pub fn today(&self) -> NaiveDate {

@@ -8,10 +8,8 @@ use crate::error::{ApiError, PageError, PageResult, SignInFirst, WebError};
 use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, SocketAddr};
+use steward_domain::throttle::{self, Scope};
 use steward_domain::{Email, User};
 use steward_store::secret_digest;
 
@@ -115,59 +113,34 @@ impl FromRequestParts<App> for ApiCaller {
     }
 }
 
-/// Sign-in attempts per key (an e-mail, a client address) within a sliding window. An
-/// attempt is counted before the password is checked and forgiven when it succeeds, so
-/// parallel guesses cannot slip past the count. Kept in the process: with several servers
-/// each allows its own share, which still bounds guessing to a handful a minute. The
-/// per-address limit is wider, since many people may share one address (a proxy).
-#[derive(Debug)]
-pub struct SignInLimiter {
-    attempts: usize,
-    window: Duration,
-    counted: Mutex<HashMap<String, Vec<Instant>>>,
+/// The address a request comes from, as the sign-in throttle keys it: behind a proxy, the
+/// last address the proxy added to `X-Forwarded-For` (earlier ones are the client's to
+/// forge); an IPv6 address by its /64, which one subscriber holds whole.
+pub fn client_address(behind_proxy: bool, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let forwarded = behind_proxy
+        .then(|| {
+            let all: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+            all.join(",").rsplit(',').map(str::trim).find(|a| !a.is_empty()).and_then(|a| a.parse::<IpAddr>().ok())
+        })
+        .flatten();
+    match forwarded.unwrap_or(peer.ip()) {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or_else(String::new, |v4| v4.to_string()),
+        IpAddr::V4(v4) => v4.to_string(),
+    }
 }
 
-/// How many times more attempts one client address may make than one e-mail.
-const ADDRESS_FACTOR: usize = 10;
-
-impl SignInLimiter {
-    pub fn new(attempts: usize, window_minutes: i64) -> Self {
-        let window = Duration::from_secs(60 * window_minutes.max(1) as u64);
-        Self { attempts, window, counted: Mutex::new(HashMap::new()) }
-    }
-
-    /// Counts an attempt for the e-mail and the address, or says in how many minutes
-    /// either may try again.
-    fn begin(&self, email: &str, address: &str) -> Result<(), i64> {
-        let now = Instant::now();
-        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget keys whose attempts are all old, so the map cannot grow without bound.
-        if counted.len() > 10_000 {
-            let window = self.window;
-            counted.retain(|_, list| list.iter().any(|t| now.duration_since(*t) < window));
-        }
-        for (key, allowed) in [(email, self.attempts), (address, self.attempts * ADDRESS_FACTOR)] {
-            let list = counted.entry(key.to_owned()).or_default();
-            list.retain(|t| now.duration_since(*t) < self.window);
-            if list.len() >= allowed {
-                let oldest = list.first().copied().unwrap_or(now);
-                return Err(self.window.saturating_sub(now.duration_since(oldest)).as_secs() as i64 / 60 + 1);
-            }
-        }
-        for key in [email, address] {
-            counted.entry(key.to_owned()).or_default().push(now);
-        }
-        Ok(())
-    }
-
-    /// Forgives the attempt of a successful sign-in.
-    fn succeeded(&self, email: &str, address: &str) {
-        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
-        counted.remove(email);
-        if let Some(list) = counted.get_mut(address) {
-            list.pop();
-        }
-    }
+/// The keys a sign-in attempt is counted under (see [`steward_domain::throttle`]).
+fn throttle_keys(app: &App, email: &str, address: &str) -> Vec<(Scope, String)> {
+    let keys = app.keys();
+    vec![
+        (Scope::Pair, keys.throttle_key(&[address, email])),
+        (Scope::Address, keys.throttle_key(&[address])),
+        (Scope::Account, keys.throttle_key(&[email])),
+    ]
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -212,16 +185,15 @@ fn sign_in_form(
     error: Option<String>,
     status: axum::http::StatusCode,
 ) -> PageResult {
-    let token = match cookie(headers, SIGN_IN_COOKIE) {
+    let nonce = match cookie(headers, SIGN_IN_COOKIE) {
         Some(t) if t.len() == 64 => t.to_owned(),
         _ => credentials::new_session_id(),
     };
-    let html = crate::templates::render(
-        "sign_in.html",
-        minijinja::context! { title => "Sign in", email, next, error, csrf => token },
-    )?;
+    let csrf = app.keys().sign_in_form_token(&nonce);
+    let html =
+        crate::templates::render("sign_in.html", minijinja::context! { title => "Sign in", email, next, error, csrf })?;
     let mut response = (status, Html(html)).into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie_header(app, SIGN_IN_COOKIE, &token, 3600));
+    response.headers_mut().append(header::SET_COOKIE, cookie_header(app, SIGN_IN_COOKIE, &nonce, 3600));
     Ok(response)
 }
 
@@ -232,22 +204,29 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> PageResult {
     let next = safe_path(&form.next, "/").to_owned();
-    let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes()) {
+    let nonce = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    let expected = app.keys().sign_in_form_token(nonce);
+    // Compared as digests so the comparison takes the same time wherever they differ.
+    if nonce.is_empty() || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes()) {
         return Err(WebError::Csrf.into());
     }
-    let email_key = form.email.trim().to_lowercase();
-    let peer_key = format!("ip {}", peer.ip());
-    let limiter = app.limiter();
-    if let Err(minutes) = limiter.begin(&email_key, &peer_key) {
-        return Err(WebError::RateLimited { minutes }.into());
-    }
+    let keys = throttle_keys(
+        &app,
+        &form.email.trim().to_lowercase(),
+        &client_address(app.config().behind_proxy, &headers, peer),
+    );
+    let policy = app.config().sign_in;
     let email = Email::parse(form.email.trim()).ok();
     let password = form.password;
     let hours = app.config().session_hours;
     let (today, grace) = (app.today(), app.config().client_access_grace_days);
     let signed_in = app
         .run(move |store| {
+            let now = chrono::Utc::now();
+            if let Err(at) = store.claim_sign_in(&keys, &policy, now)? {
+                let retry_after = (at - now).num_seconds().max(1);
+                return Err(WebError::RateLimited { wait: throttle::wait_text(now, at), retry_after });
+            }
             let hash = match &email {
                 Some(e) => store.password_hash(e)?,
                 None => None,
@@ -255,16 +234,28 @@ pub async fn sign_in(
             // Verify even for an unknown e-mail, so timing does not tell which exist.
             let ok = credentials::verify_password(&password, hash.as_deref().unwrap_or(credentials::decoy_hash()));
             let (Some(email), true, Some(_)) = (email, ok, hash) else { return Ok(None) };
-            // The password is right: whether their organization's access has ended may be said.
+            // The password was right: the attempt is forgiven whatever follows.
+            store.forgive_sign_in(&keys[..1], &keys[1..])?;
+            // Whether their organization's access has ended may be said now.
             if let Some(ended) = authz::client_access_ended(store, &store.user(&email)?, today, grace)? {
                 return Err(WebError::AccessEnded { ended });
             }
             let session = credentials::new_session_id();
-            let expires = chrono::Utc::now() + chrono::Duration::hours(hours);
+            let expires = now + chrono::Duration::hours(hours);
             store.create_session(&email, &secret_digest(&session), expires)?;
             Ok(Some(session))
         })
-        .await?;
+        .await;
+    let signed_in = match signed_in {
+        Err(WebError::RateLimited { wait, retry_after }) => {
+            let message = format!("Too many attempts to sign in from here; try again in {wait}.");
+            let e = WebError::RateLimited { wait, retry_after };
+            let mut page = sign_in_form(&app, &headers, form.email.trim(), &next, Some(message), e.status())?;
+            e.add_headers(&mut page);
+            return Ok(page);
+        }
+        other => other?,
+    };
     let Some(session) = signed_in else {
         let message = "That e-mail and password do not match an active user.".to_owned();
         return sign_in_form(
@@ -276,7 +267,6 @@ pub async fn sign_in(
             axum::http::StatusCode::UNAUTHORIZED,
         );
     };
-    limiter.succeeded(&email_key, &peer_key);
     let mut response = Redirect::to(&next).into_response();
     let cookies = response.headers_mut();
     cookies.append(header::SET_COOKIE, cookie_header(&app, SESSION_COOKIE, &session, hours * 3600));
@@ -319,25 +309,17 @@ mod tests {
     }
 
     #[test]
-    fn limiter_counts_attempts_and_forgives_successes() {
-        let limiter = SignInLimiter::new(3, 15);
-        for _ in 0..3 {
-            assert_eq!(limiter.begin("ann", "ip 1"), Ok(()));
-        }
-        assert_eq!(limiter.begin("ann", "ip 1"), Err(15), "the fourth attempt waits");
-        assert_eq!(limiter.begin("bob", "ip 1"), Ok(()), "another e-mail from the same address");
-        limiter.succeeded("bob", "ip 1");
-        let fresh = SignInLimiter::new(3, 15);
-        for _ in 0..10 {
-            fresh.begin("cy", "ip 2").unwrap();
-            fresh.succeeded("cy", "ip 2");
-        }
-        assert_eq!(fresh.begin("cy", "ip 2"), Ok(()), "successes are not held against anyone");
-        let shared = SignInLimiter::new(1, 15);
-        for i in 0..ADDRESS_FACTOR {
-            assert_eq!(shared.begin(&format!("user{i}"), "proxy"), Ok(()));
-        }
-        assert!(shared.begin("one-more", "proxy").is_err(), "an address has its own, wider limit");
+    fn addresses_come_from_the_proxy_only_when_behind_one() {
+        let peer: SocketAddr = "10.0.0.9:5000".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.7"));
+        headers.append("x-forwarded-for", HeaderValue::from_static("198.51.100.2"));
+        assert_eq!(client_address(false, &headers, peer), "10.0.0.9", "a forged header is ignored");
+        assert_eq!(client_address(true, &headers, peer), "198.51.100.2", "the proxy's own addition");
+        let v6: SocketAddr = "[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:443".parse().unwrap();
+        assert_eq!(client_address(false, &HeaderMap::new(), v6), "2001:db8:1:2::/64");
+        let mapped: SocketAddr = "[::ffff:192.0.2.1]:443".parse().unwrap();
+        assert_eq!(client_address(false, &HeaderMap::new(), mapped), "192.0.2.1");
     }
 
     #[test]

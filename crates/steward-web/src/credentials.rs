@@ -69,6 +69,40 @@ pub fn shown_prefix(token: &str) -> &str {
     &token[..SHOWN.min(token.len())]
 }
 
+/// Keys the web app derives from the deployment's secret, one per purpose.
+pub struct ServerKeys {
+    throttle: [u8; 32],
+    sign_in_form: [u8; 32],
+}
+
+impl std::fmt::Debug for ServerKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerKeys(<secret>)")
+    }
+}
+
+impl ServerKeys {
+    pub fn derive(secret: &steward_ingest::Pseudonymizer) -> Self {
+        ServerKeys {
+            throttle: secret.derive_key("steward 2026 sign-in throttle key"),
+            sign_in_form: secret.derive_key("steward 2026 sign-in form key"),
+        }
+    }
+
+    /// What a sign-in throttle key is stored as: keyed, so the table names no address or
+    /// e-mail even to someone who guesses them.
+    pub fn throttle_key(&self, parts: &[&str]) -> String {
+        blake3::keyed_hash(&self.throttle, parts.join("\0").as_bytes()).to_hex().to_string()
+    }
+
+    /// The token the sign-in form must carry for the random value in its cookie: only this
+    /// server can make one, so a cookie planted by another site (a sibling subdomain) is
+    /// no use without the form this server gave with it.
+    pub fn sign_in_form_token(&self, cookie_value: &str) -> String {
+        blake3::keyed_hash(&self.sign_in_form, cookie_value.as_bytes()).to_hex().to_string()
+    }
+}
+
 /// The CSRF token of a session: derived from its secret id, which only the browser holding
 /// the HttpOnly cookie knows, so no other site can compute it.
 pub fn csrf_token(session_id: &str) -> String {

@@ -24,8 +24,8 @@ pub enum WebError {
     /// A write carried a stale version; `current` is the record as it is now.
     #[error("{message}")]
     Conflict { message: String, current: Option<serde_json::Value> },
-    #[error("too many attempts; try again in {minutes} minutes")]
-    RateLimited { minutes: i64 },
+    #[error("too many attempts; try again in {wait}")]
+    RateLimited { wait: String, retry_after: i64 },
     /// A client user whose employer's access has ended.
     #[error("your organization's access to Steward ended on {ended}")]
     AccessEnded { ended: chrono::NaiveDate },
@@ -93,6 +93,20 @@ impl WebError {
     /// The sentence a person sees; never an internal cause.
     pub fn message(&self) -> String {
         self.to_string()
+    }
+
+    /// Headers that belong with this failure's status.
+    pub fn add_headers(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        match self {
+            WebError::Unauthenticated => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            WebError::RateLimited { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            _ => {}
+        }
     }
 
     fn log(&self) {
@@ -167,9 +181,7 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (e.status(), axum::Json(body)).into_response();
-        if matches!(e, WebError::Unauthenticated) {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
+        e.add_headers(&mut response);
         response
     }
 }
@@ -205,10 +217,12 @@ impl IntoResponse for PageError {
             "error.html",
             minijinja::context! { title => title(&e), message => e.message(), status => e.status().as_u16() },
         );
-        match page {
+        let mut response = match page {
             Ok(html) => (e.status(), axum::response::Html(html)).into_response(),
             Err(_) => (e.status(), e.message()).into_response(),
-        }
+        };
+        e.add_headers(&mut response);
+        response
     }
 }
 

@@ -207,6 +207,10 @@ pub struct ServeArgs {
     /// The largest file accepted over HTTP, in MiB; bigger feeds go through `steward import`.
     #[arg(long, default_value_t = 256)]
     pub upload_limit_mb: u64,
+    /// Served behind a reverse proxy: a client's address is the last one the proxy adds
+    /// to X-Forwarded-For (sign-in throttling keys on it).
+    #[arg(long)]
+    pub behind_proxy: bool,
 }
 
 #[derive(Debug, Args)]

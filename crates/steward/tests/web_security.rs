@@ -15,6 +15,7 @@ cases!(
     uploads_past_the_limit_are_refused_with_413,
     a_password_change_ends_every_other_session,
     reactivating_a_user_revives_no_session_or_token,
+    sign_in_slows_the_guesser_not_the_owner,
 );
 
 /// An account the fixture's account manager does not own (live).
@@ -173,4 +174,28 @@ fn reactivating_a_user_revives_no_session_or_token(s: &Server) {
     assert_eq!(session.get("/work").status, 303, "the old session stays ended");
     assert_eq!(api_status(s, &token), 401, "the old token stays revoked");
     assert_eq!(s.client().sign_in(&am, PASSWORD).status, 303, "they sign in afresh");
+}
+
+/// Wrong passwords from one address slow that address's attempts at that account — on
+/// every server of the database — while the owner signs in from elsewhere at once.
+fn sign_in_slows_the_guesser_not_the_owner(s: &Server) {
+    let who = user(Role::Director);
+    let mut guesser = s.client();
+    guesser.from = Some("203.0.113.5".into());
+    for _ in 0..5 {
+        assert_eq!(guesser.sign_in(&who, "wrong password").status, 401);
+    }
+    let r = guesser.sign_in(&who, PASSWORD);
+    assert_eq!(r.status, 429, "the guesser waits, even with the right password");
+    let said = r.body.split("try again in ").nth(1).and_then(|rest| rest.split('.').next()).unwrap_or_default();
+    assert!(matches!(said, "1 minute" | "60 seconds") || said.ends_with(" seconds"), "about a minute: {said:?}");
+    assert!(r.body.contains(r#"name="password""#), "the form, to try again: {}", r.body);
+    let mut owner = s.client();
+    owner.from = Some("198.51.100.7".into());
+    assert_eq!(owner.sign_in(&who, PASSWORD).status, 303, "the owner is not locked out");
+    // Another server on the same database counts the same failures.
+    let other = s.another();
+    let mut there = other.client();
+    there.from = Some("203.0.113.5".into());
+    assert_eq!(there.sign_in(&who, PASSWORD).status, 429, "the count is shared");
 }

@@ -1,6 +1,7 @@
 use super::{SqlStore, check_versioned_update, now, user_id, users};
 use crate::{AuthStore, Conn, Driver, Result, Row, StoreError, Value, error::duplicate_as};
 use chrono::{DateTime, Utc};
+use steward_domain::throttle::{Failures, Policy, Scope};
 use steward_domain::{Email, Id, User, auth::ApiToken};
 
 const TOKEN_SELECT: &str = "SELECT t.id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.revoked_at, \
@@ -136,6 +137,64 @@ impl<D: Driver> AuthStore for SqlStore<D> {
             )?;
             check_versioned_update(c, changed, "api_tokens", id, &format!("API token {id}"))?;
             one_token(c, id)
+        })
+    }
+
+    fn claim_sign_in(
+        &self,
+        keys: &[(Scope, String)],
+        policy: &Policy,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<(), DateTime<Utc>>> {
+        let forget_before = policy.forget_before(now);
+        self.write(|c| {
+            c.execute("DELETE FROM sign_in_failures WHERE last_failure_at < $1", &[forget_before.into()])?;
+            let mut counted = Vec::with_capacity(keys.len());
+            for (scope, key) in keys {
+                // An upsert that changes nothing, so the row is locked (PostgreSQL) until
+                // this attempt is decided and counted; SQLite holds the database already.
+                let row = c
+                    .query_one(
+                        "INSERT INTO sign_in_failures (scope, key_digest, failures, last_failure_at) \
+                         VALUES ($1, $2, 0, $3) ON CONFLICT (scope, key_digest) \
+                         DO UPDATE SET failures = sign_in_failures.failures RETURNING failures, last_failure_at",
+                        &[scope.as_str().into(), key.as_str().into(), now.into()],
+                    )?
+                    .ok_or_else(|| StoreError::Backend("upsert returned no row".into()))?;
+                let count = u32::try_from(row.int(0)?).unwrap_or(u32::MAX);
+                let failures = Failures { count, last_at: row.time(1)? };
+                counted.push((*scope, (count > 0 && failures.last_at >= forget_before).then_some(failures)));
+            }
+            if let Err(at) = policy.decide(&counted, now) {
+                return Ok(Err(at));
+            }
+            for ((scope, key), (_, before)) in keys.iter().zip(&counted) {
+                let failures = before.map_or(1, |f| i64::from(f.count) + 1);
+                c.execute(
+                    "UPDATE sign_in_failures SET failures = $1, last_failure_at = $2 WHERE scope = $3 AND key_digest = $4",
+                    &[failures.into(), now.into(), scope.as_str().into(), key.as_str().into()],
+                )?;
+            }
+            Ok(Ok(()))
+        })
+    }
+
+    fn forgive_sign_in(&self, clear: &[(Scope, String)], uncount: &[(Scope, String)]) -> Result<()> {
+        self.write(|c| {
+            for (scope, key) in clear {
+                c.execute(
+                    "DELETE FROM sign_in_failures WHERE scope = $1 AND key_digest = $2",
+                    &[scope.as_str().into(), key.as_str().into()],
+                )?;
+            }
+            for (scope, key) in uncount {
+                c.execute(
+                    "UPDATE sign_in_failures SET failures = failures - 1 \
+                     WHERE scope = $1 AND key_digest = $2 AND failures > 0",
+                    &[scope.as_str().into(), key.as_str().into()],
+                )?;
+            }
+            Ok(())
         })
     }
 }

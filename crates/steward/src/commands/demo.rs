@@ -113,6 +113,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
         accept_small_cell_risk: false,
         client_access_days: 90,
         upload_limit_mb: 256,
+        behind_proxy: false,
     };
     super::serve::serve(settings, store, &serve, |url| {
         outln!("Open {url} and sign in with one of the users above.");

@@ -36,6 +36,7 @@ pub fn serve(
     config.today = args.today;
     config.suppression_threshold = threshold;
     config.client_access_grace_days = args.client_access_days;
+    config.behind_proxy = args.behind_proxy;
     config.upload_limit_bytes = args.upload_limit_mb.saturating_mul(1024 * 1024);
     config.scorecard = scorecard;
     config.playbooks = playbooks;

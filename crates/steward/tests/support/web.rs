@@ -137,8 +137,11 @@ impl Server {
         let keys = steward_ingest::Pseudonymizer::load_or_create(&data_dir.path().join("secret.key")).unwrap();
         let mut config = steward_web::WebConfig::new(keys, data_dir.path().join("uploads"));
         config.today = Some(as_of());
-        // Few attempts, so the rate-limit test is quick; other tests sign in correctly.
-        config.sign_in_attempts = 5;
+        // Few free failures and a long first wait, so the throttle tests are quick and sure;
+        // other tests sign in correctly. Tests say where they come from in X-Forwarded-For.
+        config.sign_in.pair.free = 5;
+        config.sign_in.first_wait = chrono::Duration::minutes(1);
+        config.behind_proxy = true;
         // A small upload limit, so refusing a file past it is quick to test.
         config.upload_limit_bytes = UPLOAD_LIMIT;
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -338,12 +341,14 @@ pub struct Client {
     agent: ureq::Agent,
     cookies: BTreeMap<String, String>,
     pub bearer: Option<String>,
+    /// The address the test servers' proxy setting takes this client to come from.
+    pub from: Option<String>,
 }
 
 impl Client {
     pub fn new(base: &str) -> Self {
         let agent = ureq::AgentBuilder::new().redirects(0).build();
-        Client { base: base.to_owned(), agent, cookies: BTreeMap::new(), bearer: None }
+        Client { base: base.to_owned(), agent, cookies: BTreeMap::new(), bearer: None, from: None }
     }
 
     fn send(&mut self, method: &str, path: &str, content_type: Option<&str>, body: Option<&[u8]>) -> Response {
@@ -354,6 +359,9 @@ impl Client {
         }
         if let Some(token) = &self.bearer {
             req = req.set("Authorization", &format!("Bearer {token}"));
+        }
+        if let Some(address) = &self.from {
+            req = req.set("X-Forwarded-For", address);
         }
         if let Some(ct) = content_type {
             req = req.set("Content-Type", ct);
