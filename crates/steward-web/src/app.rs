@@ -185,7 +185,11 @@ impl App {
 
 /// Every page and API route.
 pub fn router(app: App) -> Router {
-    Router::new().merge(crate::pages::routes()).nest("/api/v1", crate::api::routes()).with_state(app)
+    Router::new()
+        .merge(crate::pages::routes())
+        .nest("/api/v1", crate::api::routes())
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::headers::security_headers))
+        .with_state(app)
 }
 
 /// Serves until the process is interrupted (Ctrl-C or SIGTERM), finishing requests in flight.

@@ -18,6 +18,7 @@ pub mod charts;
 pub mod credentials;
 mod error;
 mod forms;
+mod headers;
 mod pages;
 mod results;
 mod tasks;

@@ -35,6 +35,8 @@ fn people_use_steward_in_a_browser() {
     b.wait_for("the book after signing in", |u| u.ends_with("/book"));
     assert_eq!(b.title(), "My book · Steward");
     assert!(b.count("table.book tbody tr") >= 2, "the account manager's accounts");
+    let styled = "return [...document.styleSheets].some(s => s.href && s.href.endsWith('/static/steward.css') && s.cssRules.length > 0)";
+    assert_eq!(b.script(styled), true, "the stylesheet applies under the Content-Security-Policy");
     b.screenshot("02-my-book");
 
     // Sort by health, worst first, by clicking the column header.

@@ -16,6 +16,7 @@ cases!(
     a_password_change_ends_every_other_session,
     reactivating_a_user_revives_no_session_or_token,
     sign_in_slows_the_guesser_not_the_owner,
+    every_response_carries_the_security_headers,
 );
 
 /// An account the fixture's account manager does not own (live).
@@ -198,4 +199,38 @@ fn sign_in_slows_the_guesser_not_the_owner(s: &Server) {
     let mut there = other.client();
     there.from = Some("203.0.113.5".into());
     assert_eq!(there.sign_in(&who, PASSWORD).status, 429, "the count is shared");
+}
+
+/// Pages, the API, errors and the stylesheet all carry the policy; nothing signed-in may
+/// be cached; no page holds a script for the policy to break.
+fn every_response_carries_the_security_headers(s: &Server) {
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    let answers = [
+        ("sign-in page", s.client().get("/sign-in")),
+        ("a signed-in page", am.get("/work")),
+        ("a page that is not there", am.get("/no-such-page")),
+        ("a refused page", am.get("/admin/users")),
+        ("an API answer", api.get("/api/v1/work")),
+        ("an API error", api.get("/api/v1/tasks/not-a-number")),
+        ("signed out", s.client().get("/book")),
+    ];
+    for (what, r) in &answers {
+        let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("{what}: no CSP"));
+        assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{what}: {csp}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{what}");
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{what}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(r.header("strict-transport-security"), None, "{what}: HSTS only over HTTPS");
+        assert!(!r.body.contains("<script") && !r.body.contains("javascript:"), "{what}: a script");
+    }
+    let css = s.client().get("/static/steward.css");
+    assert_eq!(css.header("cache-control"), Some("public, max-age=3600"), "the stylesheet may be cached");
+    assert!(css.header("content-security-policy").is_some());
+    // Served over HTTPS (secure cookies), browsers are told to keep to it.
+    let https = s.another_with(|config| config.secure_cookies = true);
+    let r = https.client().get("/sign-in");
+    assert_eq!(r.header("strict-transport-security"), Some("max-age=31536000"));
+    assert!(r.set_cookies.iter().all(|c| c.contains("; Secure")), "{:?}", r.set_cookies);
 }

@@ -124,7 +124,7 @@ impl Server {
             Some(db) => db.url.clone(),
             None => data_dir.path().join("steward.db").display().to_string(),
         };
-        Some(Server::launch(store, data_dir, database, postgres))
+        Some(Server::launch(store, data_dir, database, postgres, |_| {}))
     }
 
     /// Serves `store` with the data dir's member-key secret.
@@ -133,6 +133,7 @@ impl Server {
         data_dir: tempfile::TempDir,
         database: String,
         postgres: Option<steward_store_tests::TempPostgres>,
+        configure: impl FnOnce(&mut steward_web::WebConfig),
     ) -> Server {
         let keys = steward_ingest::Pseudonymizer::load_or_create(&data_dir.path().join("secret.key")).unwrap();
         let mut config = steward_web::WebConfig::new(keys, data_dir.path().join("uploads"));
@@ -144,6 +145,7 @@ impl Server {
         config.behind_proxy = true;
         // A small upload limit, so refusing a file past it is quick to test.
         config.upload_limit_bytes = UPLOAD_LIMIT;
+        configure(&mut config);
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -161,6 +163,11 @@ impl Server {
     /// A second server on the same database, with its own connections and memory, as
     /// another `steward serve` process would be.
     pub fn another(&self) -> Server {
+        self.another_with(|_| {})
+    }
+
+    /// [`another`](Self::another), configured differently.
+    pub fn another_with(&self, configure: impl FnOnce(&mut steward_web::WebConfig)) -> Server {
         let store: Arc<dyn Store> = if self.database.starts_with("postgres") {
             Arc::new(steward_store_postgres::open(&self.database).unwrap())
         } else {
@@ -168,7 +175,7 @@ impl Server {
         };
         let data_dir = tempfile::tempdir().unwrap();
         std::fs::copy(self.data_dir.path().join("secret.key"), data_dir.path().join("secret.key")).unwrap();
-        Server::launch(store, data_dir, self.database.clone(), None)
+        Server::launch(store, data_dir, self.database.clone(), None, configure)
     }
 
     pub fn client(&self) -> Client {
@@ -320,11 +327,18 @@ pub struct Response {
     pub location: Option<String>,
     pub content_type: String,
     pub set_cookies: Vec<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Response {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The value of the first `name="csrf"` hidden field on the page.
@@ -387,10 +401,15 @@ impl Client {
             }
         }
         let status = resp.status();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .flat_map(|name| resp.all(&name).into_iter().map(move |v| (name.clone(), v.to_owned())).collect::<Vec<_>>())
+            .collect();
         let location = resp.header("location").map(str::to_owned);
         let content_type = resp.header("content-type").unwrap_or("").to_owned();
         let body = resp.into_string().unwrap_or_default();
-        Response { status, body, location, content_type, set_cookies }
+        Response { status, body, location, content_type, set_cookies, headers }
     }
 
     pub fn get(&mut self, path: &str) -> Response {
