@@ -5,7 +5,9 @@ use crate::app::App;
 use crate::authz;
 use crate::credentials;
 use crate::error::{ApiError, PageError, PageResult, SignInFirst, WebError};
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use crate::extract::page::Query;
+use crate::extract::{NoFields, PublicForm, Signed};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::net::{IpAddr, SocketAddr};
@@ -94,8 +96,7 @@ impl FromRequestParts<App> for ApiCaller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(bearer_token)
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthenticated)?;
         let digest = secret_digest(token);
@@ -111,6 +112,13 @@ impl FromRequestParts<App> for ApiCaller {
             .await?;
         user.map(ApiCaller).ok_or(ApiError(WebError::Unauthenticated))
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header; the scheme's case does not
+/// matter (RFC 9110 §11.1).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// The address a request comes from, as the sign-in throttle keys it: behind a proxy, the
@@ -150,8 +158,11 @@ pub struct SignInQuery {
 
 #[derive(Debug, serde::Deserialize)]
 pub struct SignInForm {
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
+    /// Checked against the sign-in cookie, not a session (there is none yet).
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -201,7 +212,7 @@ pub async fn sign_in(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SignInForm>,
+    PublicForm(form): PublicForm<SignInForm>,
 ) -> PageResult {
     let next = safe_path(&form.next, "/").to_owned();
     let nonce = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
@@ -274,23 +285,9 @@ pub async fn sign_in(
     Ok(response)
 }
 
-#[derive(Debug, serde::Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
-}
-
-pub async fn sign_out(
-    State(app): State<App>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    Form(form): Form<CsrfForm>,
-) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
-    if let Some(session) = cookie(&headers, SESSION_COOKIE) {
-        let digest = secret_digest(session);
-        app.run(move |store| Ok(store.delete_session(&digest)?)).await?;
-    }
+pub async fn sign_out(State(app): State<App>, Signed { viewer, .. }: Signed<NoFields>) -> PageResult {
+    let digest = viewer.session_digest;
+    app.run(move |store| Ok(store.delete_session(&digest)?)).await?;
     let mut response = Redirect::to("/sign-in").into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie_header(&app, SESSION_COOKIE, "", 0));
     Ok(response)
@@ -320,6 +317,15 @@ mod tests {
         assert_eq!(client_address(false, &HeaderMap::new(), v6), "2001:db8:1:2::/64");
         let mapped: SocketAddr = "[::ffff:192.0.2.1]:443".parse().unwrap();
         assert_eq!(client_address(false, &HeaderMap::new(), mapped), "192.0.2.1");
+    }
+
+    #[test]
+    fn bearer_is_read_in_any_case() {
+        for header in ["Bearer stw_abc", "bearer stw_abc", "BEARER  stw_abc "] {
+            assert_eq!(bearer_token(header), Some("stw_abc"), "{header:?}");
+        }
+        assert_eq!(bearer_token("Basic stw_abc"), None);
+        assert_eq!(bearer_token("Bearerstw_abc"), None);
     }
 
     #[test]

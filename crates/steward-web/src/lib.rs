@@ -17,6 +17,7 @@ mod book;
 pub mod charts;
 pub mod credentials;
 mod error;
+mod extract;
 mod forms;
 mod headers;
 mod pages;

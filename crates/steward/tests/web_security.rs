@@ -17,6 +17,8 @@ cases!(
     reactivating_a_user_revives_no_session_or_token,
     sign_in_slows_the_guesser_not_the_owner,
     every_response_carries_the_security_headers,
+    every_refusal_answers_in_the_apps_own_form,
+    a_planted_sign_in_cookie_is_no_use,
 );
 
 /// An account the fixture's account manager does not own (live).
@@ -233,4 +235,56 @@ fn every_response_carries_the_security_headers(s: &Server) {
     let r = https.client().get("/sign-in");
     assert_eq!(r.header("strict-transport-security"), Some("max-age=31536000"));
     assert!(r.set_cookies.iter().all(|c| c.contains("; Secure")), "{:?}", r.set_cookies);
+}
+
+/// What axum's extractors would answer in plain text (400, 415, 422) comes as the app's
+/// HTML error page on pages and as its one JSON error body on the API.
+fn every_refusal_answers_in_the_apps_own_form(s: &Server) {
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let html = |what: &str, r: &web_support::Response, status: u16, says: &str| {
+        assert_eq!(r.status, status, "{what}: {}", r.body);
+        assert!(r.content_type.starts_with("text/html"), "{what}: {}", r.content_type);
+        assert!(r.body.contains("<main") && r.body.contains(says), "{what}: {}", r.body);
+    };
+    html("a bad page number", &am.get("/book?page=abc"), 422, "query cannot be read");
+    html("a page that is not there", &am.get("/no-such-page"), 404, "not found");
+    html("a task id that is not a number", &am.post_form("/tasks/abc/complete", &[]), 404, "not found");
+    html("signing out without a body", &am.send_raw("POST", "/sign-out", None, None), 403, "form has expired");
+    html("a method a page does not take", &am.send_raw("DELETE", "/book", None, None), 405, "does not take");
+    let csrf = am.get("/work").csrf();
+    let huge = "x".repeat(3 * 1024 * 1024);
+    html(
+        "a form past the size limit",
+        &am.post_form("/password", &[("csrf", &csrf), ("current", &huge)]),
+        413,
+        "too large",
+    );
+    let mut api = s.client();
+    // The scheme's case does not matter.
+    api.bearer = None;
+    let token = s.token(&user(Role::AccountManager));
+    let r = api.send_raw("GET", "/api/v1/work", None, Some(&format!("bearer {token}")));
+    assert_eq!(r.status, 200, "lower-case bearer: {}", r.body);
+    api.bearer = Some(token);
+    let json = |what: &str, r: web_support::Response, status: u16, code: &str| {
+        assert_eq!(r.status, status, "{what}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], code, "{what}: {}", r.body);
+    };
+    json("a bad page number", api.get("/api/v1/accounts?page=abc"), 422, "invalid_input");
+    json("a body without its content type", api.post_bytes("/api/v1/tasks", "text/plain", b"{}"), 422, "invalid_input");
+    json("a task id that is not a number", api.get("/api/v1/tasks/abc"), 404, "not_found");
+}
+
+/// A sign-in cookie and form token chosen by someone else (another site that can set
+/// cookies for this one) sign no one in: the form's token must be one this server made.
+fn a_planted_sign_in_cookie_is_no_use(s: &Server) {
+    let mut c = s.client();
+    let planted = "ab".repeat(32);
+    c.set_cookie("steward_sign_in".into(), planted.clone());
+    let r = c.post_form(
+        "/sign-in",
+        &[("email", &user(Role::Director)), ("password", PASSWORD), ("csrf", &planted), ("next", "/")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(!c.has_session());
 }

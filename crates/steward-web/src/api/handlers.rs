@@ -6,51 +6,22 @@ use crate::auth::ApiCaller;
 use crate::authz::{self, AccountAccess, Capability};
 use crate::book::{BookQuery, select};
 use crate::error::{ApiError, ApiResult, WebError};
+use crate::extract::JsonBody;
+use crate::extract::api::{Path, Query};
 use crate::results::{ClientQuery, client_results};
 use crate::tasks::{Change, apply};
 use crate::upload::{self, Upload};
 use crate::writes::{self, ActivityInput, TaskInput};
 use axum::Json;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::{StatusCode, request::Parts};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ClientMonth;
 use steward_domain::{ActivityKind, Email, Month};
 use steward_store::TaskFilter;
-
-/// A query string, refused with the API's error body when it does not parse.
-#[derive(Debug)]
-pub struct Q<T>(pub T);
-
-impl<T: DeserializeOwned + Send> FromRequestParts<App> for Q<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &App) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        serde_urlencoded::from_str(query)
-            .map(Q)
-            .map_err(|e| ApiError(WebError::invalid(format!("bad query string: {e}"))))
-    }
-}
-
-/// A JSON body, refused with the API's error body when it does not parse.
-#[derive(Debug)]
-pub struct J<T>(pub T);
-
-impl<T: DeserializeOwned> FromRequest<App> for J<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, app).await {
-            Ok(Json(v)) => Ok(J(v)),
-            Err(e) => Err(ApiError(WebError::invalid(e.body_text()))),
-        }
-    }
-}
 
 /// An optional query or body value of a domain type; an empty one is absent.
 fn optional<T: std::str::FromStr>(value: Option<&str>, field: &str, problem: &str) -> Result<Option<T>, WebError> {
@@ -97,21 +68,6 @@ pub async fn method_not_allowed() -> ApiError {
     ApiError(WebError::MethodNotAllowed)
 }
 
-/// A path parameter, refused with the API's error body when it does not parse.
-#[derive(Debug)]
-pub struct P<T>(pub T);
-
-impl<T: DeserializeOwned + Send> FromRequestParts<App> for P<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, app).await {
-            Ok(Path(v)) => Ok(P(v)),
-            Err(_) => Err(ApiError(WebError::NotFound("that record".into()))),
-        }
-    }
-}
-
 #[derive(Debug, Serialize)]
 pub struct AccountRow {
     slug: String,
@@ -141,7 +97,7 @@ pub struct HealthBrief {
 pub async fn accounts(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Q(q): Q<BookQuery>,
+    Query(q): Query<BookQuery>,
 ) -> ApiResult<Json<Page<AccountRow>>> {
     authz::check(&user, Capability::Book)?;
     q.validate()?;
@@ -228,7 +184,7 @@ pub async fn metrics(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    Q(q): Q<MetricsQuery>,
+    Query(q): Query<MetricsQuery>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
     const MONTH: &str = "write the month as YYYY-MM";
     let from: Option<Month> = optional(q.from.as_deref(), "from", MONTH)?;
@@ -256,7 +212,7 @@ pub async fn results(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    Q(q): Q<MetricsQuery>,
+    Query(q): Query<MetricsQuery>,
 ) -> ApiResult<Json<Page<ClientMonth>>> {
     const MONTH: &str = "write the month as YYYY-MM";
     let from: Option<Month> = optional(q.from.as_deref(), "from", MONTH)?;
@@ -277,7 +233,7 @@ pub async fn health(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    Q(p): Q<Paging>,
+    Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
     let card = app.config().scorecard.clone();
     let months = app
@@ -297,7 +253,7 @@ pub async fn contacts(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    Q(p): Q<Paging>,
+    Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<steward_domain::Contact>>> {
     let contacts = app
         .run(move |store| {
@@ -312,7 +268,7 @@ pub async fn activities(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    Q(p): Q<Paging>,
+    Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<steward_domain::Activity>>> {
     let activities = app
         .run(move |store| {
@@ -337,7 +293,7 @@ pub async fn log_activity(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Path(slug): Path<String>,
-    J(body): J<ActivityBody>,
+    JsonBody(body): JsonBody<ActivityBody>,
 ) -> ApiResult<impl IntoResponse> {
     let kind: ActivityKind = body.kind.parse().map_err(|e: steward_domain::ParseError| WebError::field("kind", e.0))?;
     if body.summary.trim().is_empty() {
@@ -371,7 +327,7 @@ pub struct TaskQuery {
 pub async fn tasks(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Q(q): Q<TaskQuery>,
+    Query(q): Query<TaskQuery>,
 ) -> ApiResult<Json<Page<steward_domain::Task>>> {
     authz::check(&user, Capability::Work)?;
     let filter = TaskFilter {
@@ -389,7 +345,7 @@ pub async fn tasks(
 pub async fn task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    P(id): P<i64>,
+    Path(id): Path<i64>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let task = app
         .run(move |store| {
@@ -417,7 +373,7 @@ pub struct TaskBody {
 pub async fn create_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    J(body): J<TaskBody>,
+    JsonBody(body): JsonBody<TaskBody>,
 ) -> ApiResult<impl IntoResponse> {
     if body.title.trim().is_empty() {
         return Err(WebError::field("title", "a title is required").into());
@@ -458,8 +414,8 @@ async fn change_task(
 pub async fn complete_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    P(id): P<i64>,
-    J(b): J<TaskChangeBody>,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     change_task(app, user, id, b.version, Change::Complete).await
 }
@@ -467,8 +423,8 @@ pub async fn complete_task(
 pub async fn snooze_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    P(id): P<i64>,
-    J(b): J<TaskChangeBody>,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let until = b.until.ok_or_else(|| WebError::field("until", "until (YYYY-MM-DD) is required"))?;
     if until <= app.today() {
@@ -480,8 +436,8 @@ pub async fn snooze_task(
 pub async fn reassign_task(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    P(id): P<i64>,
-    J(b): J<TaskChangeBody>,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let owner = b
         .owner
@@ -496,7 +452,7 @@ pub async fn reassign_task(
 pub async fn work(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Q(p): Q<Paging>,
+    Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
     authz::check(&user, Capability::Work)?;
     let rows = app.work_queue(user).await?.into_iter().map(|(row, _)| row).collect();
@@ -516,7 +472,7 @@ pub struct ImportsQuery {
 pub async fn imports(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Q(q): Q<ImportsQuery>,
+    Query(q): Query<ImportsQuery>,
 ) -> ApiResult<Json<Page<steward_domain::ImportBatch>>> {
     authz::check(&user, Capability::Imports)?;
     let account = optional(q.account.as_deref(), "account", "not an account slug")?;
@@ -527,7 +483,7 @@ pub async fn imports(
 pub async fn import_batch(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    P(id): P<i64>,
+    Path(id): Path<i64>,
 ) -> ApiResult<Json<steward_domain::ImportBatch>> {
     authz::check(&user, Capability::Imports)?;
     Ok(Json(app.run(move |store| Ok(store.import_batch(id)?)).await?))
@@ -552,7 +508,7 @@ pub struct ImportQuery {
 pub async fn import(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Q(q): Q<ImportQuery>,
+    Query(q): Query<ImportQuery>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> ApiResult<impl IntoResponse> {

@@ -7,10 +7,12 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
 use crate::error::{PageError, PageResult, WebError};
+use crate::extract::Signed;
+use crate::extract::page::{Path, Query};
 use crate::forms::FieldErrors;
 use crate::views::{self, HealthView, percent, signed, thousands};
 use crate::writes::{self, ActivityInput, TaskInput};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
@@ -261,8 +263,6 @@ fn role_label(role: ContactRole) -> &'static str {
 #[derive(Debug, serde::Deserialize)]
 pub struct ActivityForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     kind: String,
     #[serde(default)]
     occurred_on: String,
@@ -298,11 +298,9 @@ async fn again(
 
 pub async fn log_activity(
     State(app): State<App>,
-    viewer: Viewer,
     Path(slug): Path<String>,
-    Form(f): Form<ActivityForm>,
+    Signed { viewer, form: f }: Signed<ActivityForm>,
 ) -> PageResult {
-    viewer.check_csrf(&f.csrf)?;
     let mut errors = FieldErrors::default();
     let kind: Option<ActivityKind> = errors.parse("kind", &f.kind, "kind of activity");
     let day = errors.date("occurred_on", &f.occurred_on).unwrap_or(app.today());
@@ -340,8 +338,6 @@ pub async fn log_activity(
 #[derive(Debug, serde::Deserialize)]
 pub struct TaskForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     title: String,
     #[serde(default)]
     due_date: String,
@@ -353,11 +349,9 @@ pub struct TaskForm {
 
 pub async fn add_task(
     State(app): State<App>,
-    viewer: Viewer,
     Path(slug): Path<String>,
-    Form(f): Form<TaskForm>,
+    Signed { viewer, form: f }: Signed<TaskForm>,
 ) -> PageResult {
-    viewer.check_csrf(&f.csrf)?;
     let mut errors = FieldErrors::default();
     let title = errors.text("title", &f.title, "A title");
     let due_date = errors.date("due_date", &f.due_date);

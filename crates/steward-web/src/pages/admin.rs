@@ -7,9 +7,11 @@ use crate::auth::Viewer;
 use crate::authz::{self, Capability};
 use crate::credentials;
 use crate::error::{PageResult, WebError};
+use crate::extract::Signed;
+use crate::extract::page::Path;
 use crate::forms::FieldErrors;
 use crate::views::words;
-use axum::extract::{Form, Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
@@ -62,8 +64,6 @@ pub async fn users(State(app): State<App>, viewer: Viewer) -> PageResult {
 #[derive(Debug, serde::Deserialize)]
 pub struct InviteForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     name: String,
@@ -76,9 +76,8 @@ pub struct InviteForm {
 }
 
 /// Creates the user with a one-time password shown to the admin once, to pass on.
-pub async fn invite(State(app): State<App>, viewer: Viewer, Form(f): Form<InviteForm>) -> PageResult {
+pub async fn invite(State(app): State<App>, Signed { viewer, form: f }: Signed<InviteForm>) -> PageResult {
     authz::check(&viewer.user, Capability::Admin)?;
-    viewer.check_csrf(&f.csrf)?;
     let mut errors = FieldErrors::default();
     let email: Option<Email> = errors.parse("email", &f.email, "e-mail address");
     if f.email.trim().is_empty() {
@@ -131,8 +130,6 @@ pub async fn invite(State(app): State<App>, viewer: Viewer, Form(f): Form<Invite
 
 #[derive(Debug, serde::Deserialize)]
 pub struct EditForm {
-    #[serde(default)]
-    csrf: String,
     version: i64,
     #[serde(default)]
     role: String,
@@ -144,12 +141,10 @@ pub struct EditForm {
 /// dropped (a colleague made a director keeps no department).
 pub async fn edit_user(
     State(app): State<App>,
-    viewer: Viewer,
     Path(email): Path<String>,
-    Form(f): Form<EditForm>,
+    Signed { viewer, form: f }: Signed<EditForm>,
 ) -> PageResult {
     authz::check(&viewer.user, Capability::Admin)?;
-    viewer.check_csrf(&f.csrf)?;
     let email = Email::parse(&email).map_err(|_| WebError::NotFound(format!("user {email}")))?;
     let role: Role = f.role.parse().map_err(|_| WebError::field("role", "choose a role"))?;
     let active = f.active == "true" || f.active == "on";
@@ -206,14 +201,11 @@ pub async fn tokens(State(app): State<App>, viewer: Viewer) -> PageResult {
 #[derive(Debug, serde::Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     name: String,
 }
 
 /// A token for the signed-in user, shown once.
-pub async fn create_token(State(app): State<App>, viewer: Viewer, Form(f): Form<TokenForm>) -> PageResult {
-    viewer.check_csrf(&f.csrf)?;
+pub async fn create_token(State(app): State<App>, Signed { viewer, form: f }: Signed<TokenForm>) -> PageResult {
     let name = f.name.trim().to_owned();
     if name.is_empty() {
         return show_tokens(&app, &viewer, None, Some("Name the token after where it will be used.".into())).await;
@@ -227,18 +219,14 @@ pub async fn create_token(State(app): State<App>, viewer: Viewer, Form(f): Form<
 
 #[derive(Debug, serde::Deserialize)]
 pub struct RevokeForm {
-    #[serde(default)]
-    csrf: String,
     version: i64,
 }
 
 pub async fn revoke_token(
     State(app): State<App>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<RevokeForm>,
+    Signed { viewer, form: f }: Signed<RevokeForm>,
 ) -> PageResult {
-    viewer.check_csrf(&f.csrf)?;
     let user = viewer.user.clone();
     app.run(move |store| {
         let token = store.api_token(id)?;

@@ -6,7 +6,8 @@ use crate::auth::Viewer;
 use crate::authz::{self, Capability};
 use crate::book::{BookQuery, SORTS, select, totals};
 use crate::error::PageResult;
-use axum::extract::{Query, State};
+use crate::extract::page::Query;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::context;
 

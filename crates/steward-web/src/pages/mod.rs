@@ -12,7 +12,7 @@ mod work;
 use crate::app::App;
 use crate::auth::{self, Viewer};
 use crate::authz::{self, Capability};
-use crate::error::{PageResult, WebError};
+use crate::error::{PageError, PageResult, WebError};
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -45,6 +45,8 @@ pub fn routes() -> Router<App> {
         .route("/password", get(password::page).post(password::change))
         .route("/tokens", get(admin::tokens).post(admin::create_token))
         .route("/tokens/{id}/revoke", post(admin::revoke_token))
+        .fallback(|| async { PageError(WebError::NotFound("this page".into())) })
+        .method_not_allowed_fallback(|| async { PageError(WebError::MethodNotAllowed) })
 }
 
 /// Where a role starts.

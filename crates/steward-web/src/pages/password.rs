@@ -5,8 +5,9 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::credentials::{self, MIN_PASSWORD_LENGTH, PasswordError};
 use crate::error::{PageResult, WebError};
+use crate::extract::Signed;
 use crate::forms::FieldErrors;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use minijinja::context;
 use std::collections::BTreeMap;
 use steward_store::PasswordChanged;
@@ -42,8 +43,6 @@ async fn show(
 #[derive(Debug, serde::Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current: String,
     #[serde(default)]
     new: String,
@@ -54,8 +53,7 @@ pub struct PasswordForm {
     revoke_tokens: Option<String>,
 }
 
-pub async fn change(State(app): State<App>, viewer: Viewer, Form(f): Form<PasswordForm>) -> PageResult {
-    viewer.check_csrf(&f.csrf)?;
+pub async fn change(State(app): State<App>, Signed { viewer, form: f }: Signed<PasswordForm>) -> PageResult {
     let mut errors = FieldErrors::default();
     if f.new != f.again {
         errors.add("again", "the two new passwords differ");

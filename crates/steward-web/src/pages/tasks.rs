@@ -6,15 +6,15 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::auth::safe_path;
 use crate::error::{PageResult, WebError};
+use crate::extract::Signed;
+use crate::extract::page::Path;
 use crate::tasks::{Change, apply};
-use axum::extract::{Form, Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use steward_domain::Email;
 
 #[derive(Debug, serde::Deserialize)]
 pub struct TaskAction {
-    #[serde(default)]
-    csrf: String,
     version: i64,
     #[serde(default)]
     back: String,
@@ -27,7 +27,6 @@ pub struct TaskAction {
 }
 
 async fn act(app: App, viewer: Viewer, id: i64, form: TaskAction, change: Change) -> PageResult {
-    viewer.check_csrf(&form.csrf)?;
     let back = safe_path(&form.back, "/work").to_owned();
     let user = viewer.user.clone();
     let version = form.version;
@@ -41,18 +40,16 @@ async fn act(app: App, viewer: Viewer, id: i64, form: TaskAction, change: Change
 
 pub async fn complete(
     State(app): State<App>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<TaskAction>,
+    Signed { viewer, form }: Signed<TaskAction>,
 ) -> PageResult {
     act(app, viewer, id, form, Change::Complete).await
 }
 
 pub async fn snooze(
     State(app): State<App>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<TaskAction>,
+    Signed { viewer, form }: Signed<TaskAction>,
 ) -> PageResult {
     let until = chrono::NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d")
         .map_err(|_| WebError::field("until", "write the snooze date as YYYY-MM-DD"))?;
@@ -64,9 +61,8 @@ pub async fn snooze(
 
 pub async fn reassign(
     State(app): State<App>,
-    viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<TaskAction>,
+    Signed { viewer, form }: Signed<TaskAction>,
 ) -> PageResult {
     let owner = Email::parse(form.owner.trim()).map_err(|_| WebError::field("owner", "choose who should do it"))?;
     act(app, viewer, id, form, Change::Reassign(owner)).await

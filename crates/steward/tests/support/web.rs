@@ -366,22 +366,33 @@ impl Client {
     }
 
     fn send(&mut self, method: &str, path: &str, content_type: Option<&str>, body: Option<&[u8]>) -> Response {
+        self.send_raw(method, path, content_type.map(|ct| (ct, body.unwrap_or_default())), None)
+    }
+
+    /// Any method, an optional body with its content type, and an `Authorization` header
+    /// written as given (else the client's bearer token, if any).
+    pub fn send_raw(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, &[u8])>,
+        authorization: Option<&str>,
+    ) -> Response {
         let mut req = self.agent.request(method, &format!("{}{path}", self.base));
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
             req = req.set("Cookie", &jar.join("; "));
         }
-        if let Some(token) = &self.bearer {
+        if let Some(header) = authorization {
+            req = req.set("Authorization", header);
+        } else if let Some(token) = &self.bearer {
             req = req.set("Authorization", &format!("Bearer {token}"));
         }
         if let Some(address) = &self.from {
             req = req.set("X-Forwarded-For", address);
         }
-        if let Some(ct) = content_type {
-            req = req.set("Content-Type", ct);
-        }
         let result = match body {
-            Some(b) => req.send_bytes(b),
+            Some((content_type, bytes)) => req.set("Content-Type", content_type).send_bytes(bytes),
             None => req.call(),
         };
         let resp = match result {
