@@ -83,6 +83,7 @@ impl NewAccount {
         if self.name.trim().is_empty() {
             return Err(ParseError::new("an account needs a name"));
         }
+        crate::input::text_field("the name", crate::input::TextKind::Name, &self.name)?;
         if self.employee_count.is_some_and(|n| n < 0) {
             return Err(ParseError::new("employee count cannot be negative"));
         }

@@ -43,6 +43,7 @@ impl NewActivity {
         if self.summary.trim().is_empty() {
             return Err(ParseError::new("an activity needs a summary"));
         }
-        Ok(())
+        crate::input::text_field("the summary", crate::input::TextKind::Summary, &self.summary)?;
+        crate::input::date_field("the day it happened", Some(self.occurred_at.date_naive()))
     }
 }

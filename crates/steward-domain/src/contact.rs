@@ -59,6 +59,7 @@ impl NewContact {
         if self.name.trim().is_empty() {
             return Err(ParseError::new("a contact needs a name"));
         }
+        crate::input::text_field("the name", crate::input::TextKind::Name, &self.name)?;
         if !(1..=5).contains(&self.influence) {
             return Err(ParseError::new("influence is 1 to 5"));
         }

@@ -15,6 +15,7 @@ pub mod csat;
 pub mod email;
 pub mod health;
 pub mod import;
+pub mod input;
 pub mod ledger;
 pub mod member;
 pub mod metrics;

@@ -101,7 +101,8 @@ impl TaskAssignment {
         if self.owner.is_none() && self.department.is_none() {
             return Err(ParseError::new("a task needs an owner or a department"));
         }
-        Ok(())
+        crate::input::date_field("the due date", self.due_date)?;
+        crate::input::date_field("the snooze date", self.snoozed_until)
     }
 }
 
@@ -116,6 +117,8 @@ impl NewTask {
         if self.source != TaskSource::Manual && self.source_key.is_none() {
             return Err(ParseError::new("playbook and project tasks need a source key"));
         }
-        Ok(())
+        crate::input::text_field("the title", crate::input::TextKind::Title, &self.title)?;
+        crate::input::text_field("the detail", crate::input::TextKind::Summary, &self.detail)?;
+        crate::input::date_field("the due date", self.due_date)
     }
 }

@@ -57,7 +57,7 @@ impl NewUser {
         if self.name.trim().is_empty() {
             return Err(ParseError::new("a user needs a name"));
         }
-        Ok(())
+        crate::input::text_field("the name", crate::input::TextKind::Name, &self.name)
     }
 }
 

@@ -5,6 +5,23 @@ use crate::error::WebError;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use steward_domain::input::{self, TextKind};
+
+/// Text typed into `field`, as kept: line ends normalized, within its kind's limits
+/// ([`steward_domain::input`]) — for pages and the API alike.
+pub fn checked_text(field: &str, kind: TextKind, value: &str) -> Result<String, WebError> {
+    let text = input::normalize_newlines(value);
+    input::check_text(kind, &text).map_err(|problem| WebError::field(field, format!("this {problem}")))?;
+    Ok(text)
+}
+
+/// A date typed into `field`, within the range any date may have.
+pub fn checked_date(field: &str, date: Option<NaiveDate>) -> Result<Option<NaiveDate>, WebError> {
+    match date {
+        Some(d) => input::check_date(d).map(|()| Some(d)).map_err(|problem| WebError::field(field, problem)),
+        None => Ok(None),
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct FieldErrors(pub BTreeMap<String, String>);
@@ -14,13 +31,26 @@ impl FieldErrors {
         self.0.entry(field.to_owned()).or_insert_with(|| message.into());
     }
 
-    /// A required text field, trimmed.
-    pub fn text(&mut self, field: &str, value: &str, what: &str) -> String {
+    /// A required text field of `kind`, trimmed and within its limits.
+    pub fn text(&mut self, field: &str, value: &str, what: &str, kind: TextKind) -> String {
         let v = value.trim();
         if v.is_empty() {
             self.add(field, format!("{what} is required"));
         }
-        v.to_owned()
+        match checked_text(field, kind, v) {
+            Ok(text) => text,
+            Err(e) => {
+                self.take(e);
+                v.to_owned()
+            }
+        }
+    }
+
+    /// Files an error for a field under that field.
+    fn take(&mut self, e: WebError) {
+        if let WebError::Invalid { fields, .. } = e {
+            fields.into_iter().for_each(|(k, v)| self.add(&k, v));
+        }
     }
 
     /// An optional date written YYYY-MM-DD.
@@ -30,7 +60,13 @@ impl FieldErrors {
             return None;
         }
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => match checked_date(field, Some(d)) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.take(e);
+                    None
+                }
+            },
             Err(_) => {
                 self.add(field, "write the date as YYYY-MM-DD");
                 None

@@ -63,3 +63,12 @@ pub fn apply(store: &dyn Store, user: &User, id: i64, version: i64, change: Chan
         }
     }
 }
+
+/// A snooze date someone chose: after today, and a date anyone means.
+pub fn snooze_until(until: chrono::NaiveDate, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, WebError> {
+    crate::forms::checked_date("until", Some(until))?;
+    if until <= today {
+        return Err(WebError::field("until", "snooze until a day after today"));
+    }
+    Ok(until)
+}

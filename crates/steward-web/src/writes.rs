@@ -4,7 +4,9 @@
 
 use crate::authz::{self, AccountAccess};
 use crate::error::WebError;
+use crate::forms::{checked_date, checked_text};
 use chrono::NaiveDate;
+use steward_domain::input::TextKind;
 use steward_domain::{Activity, ActivityKind, Email, Id, NewActivity, NewTask, Priority, Task, TaskSource, User};
 use steward_store::Store;
 
@@ -18,6 +20,8 @@ pub struct ActivityInput {
 }
 
 pub fn log_activity(store: &dyn Store, user: &User, slug: &str, input: ActivityInput) -> Result<Activity, WebError> {
+    let summary = checked_text("summary", TextKind::Summary, input.summary.trim())?;
+    checked_date("occurred_on", Some(input.day))?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     let known: Vec<Id> = store.contacts(&account.slug)?.iter().map(|c| c.id).collect();
     if let Some(id) = input.contact_ids.iter().find(|id| !known.contains(id)) {
@@ -30,7 +34,7 @@ pub fn log_activity(store: &dyn Store, user: &User, slug: &str, input: ActivityI
         kind: input.kind,
         occurred_at,
         author: Some(user.email.clone()),
-        summary: input.summary.trim().to_owned(),
+        summary,
         contact_ids: input.contact_ids,
     })?)
 }
@@ -46,6 +50,9 @@ pub struct TaskInput {
 }
 
 pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) -> Result<Task, WebError> {
+    let title = checked_text("title", TextKind::Title, input.title.trim())?;
+    let detail = checked_text("detail", TextKind::Summary, input.detail.trim())?;
+    checked_date("due_date", input.due_date)?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     let owner = input.owner.unwrap_or_else(|| user.email.clone());
     match store.user(&owner) {
@@ -54,8 +61,8 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
     }
     let created = store.create_task(&NewTask {
         account: Some(account.slug),
-        title: input.title.trim().to_owned(),
-        detail: input.detail,
+        title,
+        detail,
         owner: Some(owner),
         department: None,
         due_date: input.due_date,

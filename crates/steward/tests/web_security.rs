@@ -19,6 +19,7 @@ cases!(
     every_response_carries_the_security_headers,
     every_refusal_answers_in_the_apps_own_form,
     a_planted_sign_in_cookie_is_no_use,
+    text_and_dates_have_limits,
 );
 
 /// An account the fixture's account manager does not own (live).
@@ -287,4 +288,49 @@ fn a_planted_sign_in_cookie_is_no_use(s: &Server) {
     );
     assert_eq!(r.status, 403, "{}", r.body);
     assert!(!c.has_session());
+}
+
+/// Over-long text, control characters, direction overrides and dates no one means are
+/// refused field by field, on the API and on pages, and the refusal never repeats the text.
+fn text_and_dates_have_limits(s: &Server) {
+    let own = owned();
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    let activities = format!("/api/v1/accounts/{own}/activities");
+    let refused = |r: web_support::Response, field: &str, says: &str| {
+        assert_eq!(r.status, 422, "{field}: {}", r.body);
+        let problem = r.json()["error"]["fields"][field].as_str().unwrap_or_default().to_owned();
+        assert!(problem.contains(says), "{field}: {problem}");
+        assert!(!r.body.contains("planted-text"), "the text is not repeated: {}", r.body);
+    };
+    let summary = |text: String| serde_json::json!({ "kind": "call", "summary": text });
+    refused(api.post_json(&activities, &summary("x".repeat(5001))), "summary", "at most 5000");
+    refused(api.post_json(&activities, &summary("planted-text\0".into())), "summary", "U+0000");
+    refused(api.post_json(&activities, &summary("planted-text\u{202E}txt.exe".into())), "summary", "U+202E");
+    let ok = api.post_json(&activities, &summary("Called.\r\nThey will renew.\tGood.".into()));
+    assert_eq!(ok.status, 201, "newlines and tabs are fine: {}", ok.body);
+    assert_eq!(ok.json()["summary"], "Called.\nThey will renew.\tGood.", "kept with LF line ends");
+    let task = |title: &str, due: &str| serde_json::json!({ "account": own, "title": title, "due_date": due });
+    refused(api.post_json("/api/v1/tasks", &task("planted-text\nsecond line", "2026-07-01")), "title", "one line");
+    refused(
+        api.post_json("/api/v1/tasks", &task("Call back", "0026-07-01")),
+        "due_date",
+        "between 1900-01-01 and 2200-12-31",
+    );
+    let r = api.post_bytes(
+        &format!("/api/v1/imports?account={own}&kind=visits&as_of=2201-01-01"),
+        "text/csv",
+        b"visit_id,member_id,visit_date,modality,metro,status\n",
+    );
+    refused(r, "as_of", "between");
+    // A page keeps what was typed and says what is wrong beside the field.
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let csrf = am.get(&format!("/accounts/{own}")).csrf();
+    let r = am.post_form(
+        &format!("/accounts/{own}/activities"),
+        &[("csrf", &csrf), ("kind", "call"), ("occurred_on", "2201-03-04"), ("summary", "Quarterly review")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("2201-03-04 is not between 1900-01-01 and 2200-12-31"), "{}", r.body);
+    assert!(r.body.contains("Quarterly review"), "what was typed stays");
 }

@@ -70,6 +70,7 @@ impl<D: Driver> AuthStore for SqlStore<D> {
         if name.is_empty() {
             return Err(StoreError::Invalid("an API token needs a name".into()));
         }
+        steward_domain::input::text_field("the token's name", steward_domain::input::TextKind::Name, name)?;
         self.write(|c| {
             let uid = user_id(c, user)?;
             let id = c

@@ -97,6 +97,7 @@ impl<D: Driver> UserStore for SqlStore<D> {
 
     fn update_user(&self, email: &Email, edit: &UserEdit, version: i64) -> Result<User> {
         check_scope(edit.role, edit.department, edit.account.as_ref())?;
+        steward_domain::input::text_field("the name", steward_domain::input::TextKind::Name, &edit.name)?;
         self.write(|c| {
             let current = one(c, email)?;
             let account_id = opt_account_id(c, edit.account.as_ref())?;

@@ -427,9 +427,7 @@ pub async fn snooze_task(
     JsonBody(b): JsonBody<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     let until = b.until.ok_or_else(|| WebError::field("until", "until (YYYY-MM-DD) is required"))?;
-    if until <= app.today() {
-        return Err(WebError::field("until", "snooze until a day after today").into());
-    }
+    let until = crate::tasks::snooze_until(until, app.today())?;
     change_task(app, user, id, b.version, Change::Snooze(until)).await
 }
 
@@ -516,6 +514,7 @@ pub async fn import(
     // Everything about the caller and the request is settled before the body is read.
     let account = upload::authorize(&app, &user, &q.account).await?;
     let kind = upload::kind(&q.kind)?;
+    let as_of = crate::forms::checked_date("as_of", q.as_of)?;
     upload::check_declared_length(&app, &headers)?;
     let file_name = q.file_name.unwrap_or_else(|| format!("{}.upload", kind.as_str()));
     let mut spool = upload::Spool::create(&app, &file_name).await?;
@@ -526,8 +525,7 @@ pub async fn import(
             spool.write(&chunk).await?;
         }
     }
-    let request =
-        Upload { account, kind, file: spool.finish().await?, as_of: q.as_of, force: q.force, mapping: q.mapping };
+    let request = Upload { account, kind, file: spool.finish().await?, as_of, force: q.force, mapping: q.mapping };
     let batch = upload::import(&app, &user, request).await?;
     if batch.status == steward_domain::ImportStatus::Refused {
         let why = batch.errors.first().map_or_else(|| "the file was refused".to_owned(), |e| e.message.clone());

@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
+use steward_domain::input::TextKind;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ProgramMonth;
 use steward_domain::{
@@ -304,7 +305,7 @@ pub async fn log_activity(
     let mut errors = FieldErrors::default();
     let kind: Option<ActivityKind> = errors.parse("kind", &f.kind, "kind of activity");
     let day = errors.date("occurred_on", &f.occurred_on).unwrap_or(app.today());
-    let summary = errors.text("summary", &f.summary, "A summary");
+    let summary = errors.text("summary", &f.summary, "A summary", TextKind::Summary);
     let contact: Option<i64> = errors.parse("contact", &f.contact, "contact");
     let values = BTreeMap::from([
         ("kind".to_owned(), f.kind.clone()),
@@ -353,7 +354,7 @@ pub async fn add_task(
     Signed { viewer, form: f }: Signed<TaskForm>,
 ) -> PageResult {
     let mut errors = FieldErrors::default();
-    let title = errors.text("title", &f.title, "A title");
+    let title = errors.text("title", &f.title, "A title", TextKind::Title);
     let due_date = errors.date("due_date", &f.due_date);
     let owner: Option<steward_domain::Email> = errors.parse("owner", &f.owner, "owner");
     let priority: Option<Priority> = errors.parse("priority", &f.priority, "priority");

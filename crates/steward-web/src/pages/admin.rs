@@ -83,7 +83,7 @@ pub async fn invite(State(app): State<App>, Signed { viewer, form: f }: Signed<I
     if f.email.trim().is_empty() {
         errors.add("email", "an e-mail address is required");
     }
-    let name = errors.text("name", &f.name, "A name");
+    let name = errors.text("name", &f.name, "A name", steward_domain::input::TextKind::Name);
     let role: Option<Role> = errors.parse("role", &f.role, "role");
     let department: Option<Department> = errors.parse("department", &f.department, "department");
     let account: Option<Slug> = errors.parse("account", &f.account, "account");
@@ -206,7 +206,10 @@ pub struct TokenForm {
 
 /// A token for the signed-in user, shown once.
 pub async fn create_token(State(app): State<App>, Signed { viewer, form: f }: Signed<TokenForm>) -> PageResult {
-    let name = f.name.trim().to_owned();
+    let name = match crate::forms::checked_text("name", steward_domain::input::TextKind::Name, f.name.trim()) {
+        Ok(name) => name,
+        Err(e) => return show_tokens(&app, &viewer, None, Some(format!("The name: {}.", e.message()))).await,
+    };
     if name.is_empty() {
         return show_tokens(&app, &viewer, None, Some("Name the token after where it will be used.".into())).await;
     }

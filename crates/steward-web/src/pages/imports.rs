@@ -160,7 +160,9 @@ async fn read_form(app: &App, viewer: &Viewer, mut form: Multipart) -> Result<Up
         let kind = upload::kind(fields.get("kind").map(String::as_str).unwrap_or_default());
         if account.trim().is_empty() || kind.is_err() {
             // The file is not read: the form comes back to say what to choose.
-            errors.text("account", account, "An account");
+            if account.trim().is_empty() {
+                errors.add("account", "An account is required");
+            }
             if kind.is_err() {
                 errors.add("kind", "choose what the file holds");
             }

@@ -53,9 +53,7 @@ pub async fn snooze(
 ) -> PageResult {
     let until = chrono::NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d")
         .map_err(|_| WebError::field("until", "write the snooze date as YYYY-MM-DD"))?;
-    if until <= app.today() {
-        return Err(WebError::field("until", "snooze until a day after today").into());
-    }
+    let until = crate::tasks::snooze_until(until, app.today())?;
     act(app, viewer, id, form, Change::Snooze(until)).await
 }
 
