@@ -124,6 +124,7 @@ pub fn migrate(conn: &mut dyn Conn, dialect: Dialect, now: &str) -> Result<usize
 
 /// Every table the migrations create, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
+    "sign_in_failures",
     "api_tokens",
     "sessions",
     "column_mappings",
