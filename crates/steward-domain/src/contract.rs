@@ -58,13 +58,16 @@ pub struct Contract {
 
 /// The last day a client's users may use Steward: no end while the account is a client or
 /// becoming one; for a churned account, `grace_days` after its last contract ended (so the
-/// reports they were given stay theirs that long), and at once without a contract.
+/// reports they were given stay theirs that long), and at once without a contract
+/// (`NaiveDate::MIN`: the date is not one to show).
 pub fn client_access_until(status: crate::AccountStatus, contracts: &[Contract], grace_days: u64) -> Option<NaiveDate> {
     if status != crate::AccountStatus::Churned {
         return None;
     }
+    // A churned account with no contract on record has nothing to keep access for.
     let Some(ended) = contracts.iter().map(|c| c.end_date).max() else { return Some(NaiveDate::MIN) };
-    Some(ended.checked_add_days(chrono::Days::new(grace_days)).unwrap_or(ended))
+    // Grace past the last representable day means no end.
+    ended.checked_add_days(chrono::Days::new(grace_days))
 }
 
 impl Contract {
@@ -193,6 +196,7 @@ mod tests {
         let contracts = [contract("2024-12-31"), contract("2025-12-31")];
         assert_eq!(client_access_until(Live, &contracts, 90), None);
         assert_eq!(client_access_until(Churned, &contracts, 90), Some(d("2026-03-31")));
+        assert_eq!(client_access_until(Churned, &contracts, u64::MAX), None, "endless grace: no end");
         assert_eq!(client_access_until(Churned, &[], 90), Some(NaiveDate::MIN), "no contract: ended");
     }
 }

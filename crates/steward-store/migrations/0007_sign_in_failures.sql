@@ -6,6 +6,9 @@ CREATE TABLE sign_in_failures (
     key_digest TEXT NOT NULL,
     failures BIGINT NOT NULL,
     last_failure_at {{timestamp}} NOT NULL,
+    -- The failure before the last, put back when the last attempt turns out to succeed,
+    -- so a success does not keep old failures from being forgotten.
+    previous_failure_at {{timestamp}},
     PRIMARY KEY (scope, key_digest)
 );
 

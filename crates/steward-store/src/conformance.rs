@@ -83,6 +83,17 @@ fn expect_err<T: std::fmt::Debug>(r: Result<T>, wanted: fn(&StoreError) -> bool,
     }
 }
 
+/// `f` run by `n` threads at once, their outcomes in order (a panic is an error).
+fn in_parallel<T: Send>(n: usize, f: impl Fn() -> Result<T> + Sync) -> Vec<Result<T>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n).map(|_| scope.spawn(&f)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into()))))
+            .collect()
+    })
+}
+
 fn ensure(condition: bool, what: &str) -> Result<()> {
     if condition { Ok(()) } else { Err(StoreError::Backend(format!("expectation failed: {what}"))) }
 }
@@ -290,22 +301,29 @@ pub fn sign_in_failures_slow_the_next_attempt(s: &dyn Store) -> Result<()> {
     ensure(spray(secs(40), 0)?, "four attempts from one address")?;
     ensure(s.claim_sign_in(&throttle_keys("addr-3", "user-9"), &p, secs(41))?.is_err(), "the address waits")?;
     // An hour without failures and the address starts again: four more at once.
-    ensure(spray(secs(41) + p.forget_after, 10)?, "forgotten")
+    ensure(spray(secs(41) + p.forget_after, 10)?, "forgotten")?;
+    // A success does not keep an address's failures alive: they are forgotten an hour
+    // after the last failure, not the last attempt.
+    for i in 0..3 {
+        ensure(s.claim_sign_in(&throttle_keys("addr-9", &format!("typo-{i}")), &p, secs(100))?.is_ok(), "typos")?;
+    }
+    let success = throttle_keys("addr-9", "finn");
+    ensure(s.claim_sign_in(&success, &p, secs(100) + p.forget_after / 2)?.is_ok(), "finn signs in")?;
+    s.forgive_sign_in(&success[..1], &success[1..])?;
+    let after = secs(101) + p.forget_after;
+    for i in 0..4 {
+        let keys = throttle_keys("addr-9", &format!("next-{i}"));
+        ensure(s.claim_sign_in(&keys, &p, after)?.is_ok(), "the typos are forgotten on time")?;
+    }
+    Ok(())
 }
 
 pub fn parallel_sign_ins_queue_on_their_count(s: &dyn Store) -> Result<()> {
     let p = throttle_policy();
     let keys = throttle_keys("addr-1", "dana");
     let now = at(2026, 6, 1);
-    let outcomes: Vec<Result<std::result::Result<(), DateTime<Utc>>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| s.claim_sign_in(&keys, &p, now))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into()))))
-            .collect()
-    });
     let mut allowed = 0;
-    for outcome in outcomes {
+    for outcome in in_parallel(8, || s.claim_sign_in(&keys, &p, now)) {
         if outcome?.is_ok() {
             allowed += 1;
         }
@@ -571,15 +589,8 @@ pub fn concurrent_task_triggers_open_one_task(s: &dyn Store) -> Result<()> {
     let mut t = manual_task("Health fell 15 points");
     t.source = TaskSource::Playbook;
     t.source_key = Some("health_drop:acme:2025-06".into());
-    let outcomes: Vec<Result<TaskCreated>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..6).map(|_| scope.spawn(|| s.create_task(&t))).collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("thread panicked".into()))))
-            .collect()
-    });
     let mut created = 0;
-    for outcome in outcomes {
+    for outcome in in_parallel(6, || s.create_task(&t)) {
         if matches!(outcome?, TaskCreated::Created(_)) {
             created += 1;
         }

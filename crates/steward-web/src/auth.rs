@@ -114,6 +114,20 @@ impl FromRequestParts<App> for ApiCaller {
     }
 }
 
+/// Whether the browser says the form was posted from another site. A real cookie and token
+/// pair fetched from this server and planted by a sibling site would pass the token check;
+/// the browser's own `Sec-Fetch-Site` and `Origin` headers, which a page cannot set, do not.
+fn posted_from_elsewhere(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
+        _ => false,
+    }
+}
+
 /// The token of an `Authorization: Bearer <token>` header; the scheme's case does not
 /// matter (RFC 9110 §11.1).
 fn bearer_token(header: &str) -> Option<&str> {
@@ -141,8 +155,36 @@ pub fn client_address(behind_proxy: bool, headers: &HeaderMap, peer: SocketAddr)
     }
 }
 
+/// Checks `password` for `email` as one throttled attempt under `keys` — at sign-in and
+/// wherever a password is asked for again: claimed before the check (refused while the
+/// keys must wait), forgiven when right. An unknown e-mail is checked against a decoy
+/// hash, so timing does not tell which exist.
+pub(crate) fn throttled_password_check(
+    store: &dyn steward_store::Store,
+    keys: &[(Scope, String)],
+    policy: &throttle::Policy,
+    email: Option<&Email>,
+    password: &str,
+) -> Result<bool, WebError> {
+    let now = chrono::Utc::now();
+    if let Err(at) = store.claim_sign_in(keys, policy, now)? {
+        let retry_after = (at - now).num_seconds().max(1);
+        return Err(WebError::RateLimited { wait: throttle::wait_text(now, at), retry_after });
+    }
+    let hash = match email {
+        Some(e) => store.password_hash(e)?,
+        None => None,
+    };
+    let right =
+        credentials::verify_password(password, hash.as_deref().unwrap_or(credentials::decoy_hash())) && hash.is_some();
+    if right {
+        store.forgive_sign_in(&keys[..1], &keys[1..])?;
+    }
+    Ok(right)
+}
+
 /// The keys a sign-in attempt is counted under (see [`steward_domain::throttle`]).
-fn throttle_keys(app: &App, email: &str, address: &str) -> Vec<(Scope, String)> {
+pub(crate) fn throttle_keys(app: &App, email: &str, address: &str) -> Vec<(Scope, String)> {
     let keys = app.keys();
     vec![
         (Scope::Pair, keys.throttle_key(&[address, email])),
@@ -218,7 +260,10 @@ pub async fn sign_in(
     let nonce = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
     let expected = app.keys().sign_in_form_token(nonce);
     // Compared as digests so the comparison takes the same time wherever they differ.
-    if nonce.is_empty() || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes()) {
+    if nonce.is_empty()
+        || blake3::hash(expected.as_bytes()) != blake3::hash(form.csrf.as_bytes())
+        || posted_from_elsewhere(&headers)
+    {
         return Err(WebError::Csrf.into());
     }
     let keys = throttle_keys(
@@ -233,26 +278,14 @@ pub async fn sign_in(
     let (today, grace) = (app.today(), app.config().client_access_grace_days);
     let signed_in = app
         .run(move |store| {
-            let now = chrono::Utc::now();
-            if let Err(at) = store.claim_sign_in(&keys, &policy, now)? {
-                let retry_after = (at - now).num_seconds().max(1);
-                return Err(WebError::RateLimited { wait: throttle::wait_text(now, at), retry_after });
-            }
-            let hash = match &email {
-                Some(e) => store.password_hash(e)?,
-                None => None,
-            };
-            // Verify even for an unknown e-mail, so timing does not tell which exist.
-            let ok = credentials::verify_password(&password, hash.as_deref().unwrap_or(credentials::decoy_hash()));
-            let (Some(email), true, Some(_)) = (email, ok, hash) else { return Ok(None) };
-            // The password was right: the attempt is forgiven whatever follows.
-            store.forgive_sign_in(&keys[..1], &keys[1..])?;
-            // Whether their organization's access has ended may be said now.
+            let right = throttled_password_check(store, &keys, &policy, email.as_ref(), &password)?;
+            let (Some(email), true) = (email, right) else { return Ok(None) };
+            // The password was right: whether their organization's access has ended may be said.
             if let Some(ended) = authz::client_access_ended(store, &store.user(&email)?, today, grace)? {
                 return Err(WebError::AccessEnded { ended });
             }
             let session = credentials::new_session_id();
-            let expires = now + chrono::Duration::hours(hours);
+            let expires = chrono::Utc::now() + chrono::Duration::hours(hours);
             store.create_session(&email, &secret_digest(&session), expires)?;
             Ok(Some(session))
         })
@@ -317,6 +350,21 @@ mod tests {
         assert_eq!(client_address(false, &HeaderMap::new(), v6), "2001:db8:1:2::/64");
         let mapped: SocketAddr = "[::ffff:192.0.2.1]:443".parse().unwrap();
         assert_eq!(client_address(false, &HeaderMap::new(), mapped), "192.0.2.1");
+    }
+
+    #[test]
+    fn a_sign_in_posted_from_another_site_is_told_apart() {
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            pairs.iter().for_each(|(k, v)| _ = h.insert(*k, HeaderValue::from_static(v)));
+            posted_from_elsewhere(&h)
+        };
+        assert!(!with(&[]), "a client that says nothing (curl, tests)");
+        assert!(!with(&[("sec-fetch-site", "same-origin")]));
+        assert!(with(&[("sec-fetch-site", "same-site")]), "a sibling subdomain");
+        assert!(with(&[("sec-fetch-site", "cross-site")]));
+        assert!(!with(&[("origin", "https://steward.example"), ("host", "steward.example")]));
+        assert!(with(&[("origin", "https://evil.steward.example"), ("host", "steward.example")]));
     }
 
     #[test]

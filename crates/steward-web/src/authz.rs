@@ -103,21 +103,22 @@ pub fn refusal(user: &User, what: &str) -> WebError {
 }
 
 /// For a client user whose employer churned more than the grace days ago, the day their
-/// access ended: they may no longer use Steward. `None` for everyone else.
+/// access ended if a contract says (`Some(None)` if none does): they may no longer use
+/// Steward. `None` for everyone else.
 pub fn client_access_ended(
     store: &dyn steward_store::Store,
     user: &User,
     today: chrono::NaiveDate,
     grace_days: u64,
-) -> Result<Option<chrono::NaiveDate>, WebError> {
+) -> Result<Option<Option<chrono::NaiveDate>>, WebError> {
     if user.role != Role::Client {
         return Ok(None);
     }
-    let Some(slug) = &user.account else { return Ok(Some(today)) };
+    let Some(slug) = &user.account else { return Ok(Some(None)) };
     let account = store.account(slug)?;
     let contracts = store.contracts(slug)?;
     let until = steward_domain::contract::client_access_until(account.status, &contracts, grace_days);
-    Ok(until.filter(|last| today > *last))
+    Ok(until.filter(|last| today > *last).map(|last| (last != chrono::NaiveDate::MIN).then_some(last)))
 }
 
 pub fn may(user: &User, capability: Capability) -> bool {

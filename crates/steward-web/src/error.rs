@@ -26,9 +26,9 @@ pub enum WebError {
     Conflict { message: String, current: Option<serde_json::Value> },
     #[error("too many attempts; try again in {wait}")]
     RateLimited { wait: String, retry_after: i64 },
-    /// A client user whose employer's access has ended.
-    #[error("your organization's access to Steward ended on {ended}")]
-    AccessEnded { ended: chrono::NaiveDate },
+    /// A client user whose employer's access has ended (`None`: no contract says when).
+    #[error("your organization's access to Steward has ended{}", ended.map(|d| format!(" (on {d})")).unwrap_or_default())]
+    AccessEnded { ended: Option<chrono::NaiveDate> },
     /// A file refused as a whole; `batch` is its recorded import batch.
     #[error("{message}")]
     ImportRefused { message: String, batch: serde_json::Value },

@@ -113,6 +113,7 @@ fn safe_file_name(given: &str) -> String {
         .unwrap_or("upload")
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' })
+        .take(120)
         .collect();
     if name.trim_matches('.').is_empty() { "upload".to_owned() } else { name }
 }

@@ -101,7 +101,7 @@ fn a_churned_clients_access_ends_after_the_grace_days(s: &Server) {
             ended += 1;
             let r = s.client().sign_in(&email, PASSWORD);
             assert_eq!(r.status, 403, "{email}: {}", r.body);
-            assert!(r.body.contains("access to Steward ended on"), "{}", r.body);
+            assert!(r.body.contains("access to Steward has ended (on "), "{}", r.body);
             assert_eq!(earlier.get("/client").status, 403, "{email}: a session from before");
             let r = api.get(&results);
             assert_eq!((r.status, r.json()["error"]["code"].as_str()), (403, Some("access_ended")), "{email}");

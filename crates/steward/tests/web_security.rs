@@ -20,6 +20,7 @@ cases!(
     every_refusal_answers_in_the_apps_own_form,
     a_planted_sign_in_cookie_is_no_use,
     text_and_dates_have_limits,
+    the_password_page_is_throttled_too,
 );
 
 /// An account the fixture's account manager does not own (live).
@@ -192,7 +193,8 @@ fn sign_in_slows_the_guesser_not_the_owner(s: &Server) {
     let r = guesser.sign_in(&who, PASSWORD);
     assert_eq!(r.status, 429, "the guesser waits, even with the right password");
     let said = r.body.split("try again in ").nth(1).and_then(|rest| rest.split('.').next()).unwrap_or_default();
-    assert!(matches!(said, "1 minute" | "60 seconds") || said.ends_with(" seconds"), "about a minute: {said:?}");
+    let seconds = said.strip_suffix(" seconds").and_then(|n| n.parse::<u32>().ok());
+    assert!(said == "1 minute" || seconds.is_some_and(|n| (45..=60).contains(&n)), "about a minute: {said:?}");
     assert!(r.body.contains(r#"name="password""#), "the form, to try again: {}", r.body);
     let mut owner = s.client();
     owner.from = Some("198.51.100.7".into());
@@ -224,6 +226,9 @@ fn every_response_carries_the_security_headers(s: &Server) {
         assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{what}: {csp}");
         assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{what}");
         assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{what}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+        assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"), "{what}");
+        assert!(csp.starts_with("default-src 'none'") && csp.contains("form-action 'self'"), "{what}: {csp}");
         assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
         assert_eq!(r.header("strict-transport-security"), None, "{what}: HSTS only over HTTPS");
         assert!(!r.body.contains("<script") && !r.body.contains("javascript:"), "{what}: a script");
@@ -288,6 +293,24 @@ fn a_planted_sign_in_cookie_is_no_use(s: &Server) {
     );
     assert_eq!(r.status, 403, "{}", r.body);
     assert!(!c.has_session());
+    // A real pair fetched from this server and planted by a sibling site: the browser says
+    // where the form was posted from.
+    let mut fetched = s.client();
+    let token = fetched.get("/sign-in").csrf();
+    let (name, value) = fetched.cookies().into_iter().find(|(k, _)| k == "steward_sign_in").unwrap();
+    let body = format!(
+        "email={}&password={}&csrf={token}&next=%2F",
+        web_support::encode(&user(Role::Director)),
+        web_support::encode(PASSWORD)
+    );
+    let request = format!(
+        "POST /sign-in HTTP/1.1\r\nHost: x\r\nCookie: {name}={value}\r\nSec-Fetch-Site: same-site\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let r = s.raw(request.as_bytes(), false);
+    assert_eq!(r.status, 403, "posted from a sibling site: {}", r.head);
+    assert!(!r.head.contains("steward_session="), "no session: {}", r.head);
 }
 
 /// Over-long text, control characters, direction overrides and dates no one means are
@@ -333,4 +356,27 @@ fn text_and_dates_have_limits(s: &Server) {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("2201-03-04 is not between 1900-01-01 and 2200-12-31"), "{}", r.body);
     assert!(r.body.contains("Quarterly review"), "what was typed stays");
+}
+
+/// Asked for again on the password page, a password is guessed no faster than at sign-in.
+fn the_password_page_is_throttled_too(s: &Server) {
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    c.from = Some("203.0.113.9".into());
+    let csrf = c.get("/password").csrf();
+    let guess = |c: &mut web_support::Client| {
+        c.post_form(
+            "/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "a wrong guess"),
+                ("new", "a new passphrase"),
+                ("again", "a new passphrase"),
+            ],
+        )
+    };
+    for _ in 0..5 {
+        assert_eq!(guess(&mut c).status, 422);
+    }
+    let r = guess(&mut c);
+    assert_eq!(r.status, 429, "{}", r.body);
 }

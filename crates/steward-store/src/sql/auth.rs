@@ -31,11 +31,18 @@ impl<D: Driver> AuthStore for SqlStore<D> {
     fn create_session(&self, user: &Email, id_digest: &str, expires_at: DateTime<Utc>) -> Result<()> {
         self.write(|c| {
             let uid = user_id(c, user)?;
-            c.execute(
-                "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                &[id_digest.into(), uid.into(), now().into(), expires_at.into()],
-            )
-            .map_err(duplicate_as(|| "session".to_owned()))?;
+            // Only for an active user, in the same transaction: a sign-in racing a
+            // deactivation cannot leave a session for reactivation to revive.
+            let made = c
+                .execute(
+                    "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) \
+                     SELECT $1, id, $3, $4 FROM users WHERE id = $2 AND active",
+                    &[id_digest.into(), uid.into(), now().into(), expires_at.into()],
+                )
+                .map_err(duplicate_as(|| "session".to_owned()))?;
+            if made == 0 {
+                return Err(StoreError::NotFound(format!("active user {user}")));
+            }
             Ok(())
         })
     }
@@ -171,9 +178,11 @@ impl<D: Driver> AuthStore for SqlStore<D> {
             }
             for ((scope, key), (_, before)) in keys.iter().zip(&counted) {
                 let failures = before.map_or(1, |f| i64::from(f.count) + 1);
+                let previous = before.map(|f| f.last_at);
                 c.execute(
-                    "UPDATE sign_in_failures SET failures = $1, last_failure_at = $2 WHERE scope = $3 AND key_digest = $4",
-                    &[failures.into(), now.into(), scope.as_str().into(), key.as_str().into()],
+                    "UPDATE sign_in_failures SET failures = $1, last_failure_at = $2, previous_failure_at = $3 \
+                     WHERE scope = $4 AND key_digest = $5",
+                    &[failures.into(), now.into(), previous.into(), scope.as_str().into(), key.as_str().into()],
                 )?;
             }
             Ok(Ok(()))
@@ -189,8 +198,11 @@ impl<D: Driver> AuthStore for SqlStore<D> {
                 )?;
             }
             for (scope, key) in uncount {
+                // The attempt was not a failure: its time goes too, so a key that only
+                // succeeds is forgotten on time.
                 c.execute(
-                    "UPDATE sign_in_failures SET failures = failures - 1 \
+                    "UPDATE sign_in_failures SET failures = failures - 1, \
+                     last_failure_at = COALESCE(previous_failure_at, last_failure_at), previous_failure_at = NULL \
                      WHERE scope = $1 AND key_digest = $2 AND failures > 0",
                     &[scope.as_str().into(), key.as_str().into()],
                 )?;

@@ -139,6 +139,7 @@ async fn read_form(app: &App, viewer: &Viewer, mut form: Multipart) -> Result<Up
     let mut errors = crate::forms::FieldErrors::default();
     let mut file = None;
     let mut checked = false;
+    let mut file_parts = 0;
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name != "csrf" && !checked {
@@ -146,6 +147,12 @@ async fn read_form(app: &App, viewer: &Viewer, mut form: Multipart) -> Result<Up
         }
         if fields.len() >= MAX_FIELDS {
             return Err(WebError::invalid("the upload form has more fields than it should"));
+        }
+        if name == "file" {
+            file_parts += 1;
+            if file_parts > 1 {
+                return Err(WebError::invalid("the upload form carries one file"));
+            }
         }
         if name != "file" {
             let text = small_text(field).await?;
@@ -192,10 +199,12 @@ pub async fn upload(
     State(app): State<App>,
     viewer: Viewer,
     headers: axum::http::HeaderMap,
-    form: Multipart,
+    form: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
     authz::check(&viewer.user, Capability::Imports)?;
     upload::check_declared_length(&app, &headers)?;
+    let form =
+        form.map_err(|e| WebError::invalid(format!("the upload is not a form with a file: {}", e.body_text())))?;
     let UploadForm { fields, file, mut errors } = read_form(&app, &viewer, form).await?;
     let kind = upload::kind(fields.get("kind").map(String::as_str).unwrap_or_default()).ok();
     let as_of = errors.date("as_of", fields.get("as_of").map(String::as_str).unwrap_or_default());

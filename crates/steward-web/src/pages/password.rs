@@ -2,14 +2,17 @@
 
 use super::render;
 use crate::app::App;
+use crate::auth;
 use crate::auth::Viewer;
 use crate::credentials::{self, MIN_PASSWORD_LENGTH, PasswordError};
 use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::forms::FieldErrors;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use minijinja::context;
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use steward_store::PasswordChanged;
 
 pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
@@ -53,7 +56,12 @@ pub struct PasswordForm {
     revoke_tokens: Option<String>,
 }
 
-pub async fn change(State(app): State<App>, Signed { viewer, form: f }: Signed<PasswordForm>) -> PageResult {
+pub async fn change(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Signed { viewer, form: f }: Signed<PasswordForm>,
+) -> PageResult {
     let mut errors = FieldErrors::default();
     if f.new != f.again {
         errors.add("again", "the two new passwords differ");
@@ -66,14 +74,13 @@ pub async fn change(State(app): State<App>, Signed { viewer, form: f }: Signed<P
         }
         Err(e) => return Err(WebError::Internal(e.to_string()).into()),
     };
+    // Asked for again, the password is guessed no faster than at sign-in.
     let email = viewer.user.email.clone();
-    let current = f.current;
-    let verified = app
-        .run(move |store| {
-            let stored = store.password_hash(&email)?;
-            Ok(stored.is_some_and(|h| credentials::verify_password(&current, &h)))
-        })
-        .await?;
+    let address = auth::client_address(app.config().behind_proxy, &headers, peer);
+    let keys = auth::throttle_keys(&app, email.as_str(), &address);
+    let (current, policy) = (f.current, app.config().sign_in);
+    let verified =
+        app.run(move |store| auth::throttled_password_check(store, &keys, &policy, Some(&email), &current)).await?;
     if !verified {
         errors.add("current", "that is not your current password");
     }
