@@ -32,10 +32,14 @@ impl TextKind {
     }
 }
 
-/// Characters that reorder how text is shown (Trojan Source, CVE-2021-42574), and the
-/// Unicode line and paragraph separators, which break lines where no newline is.
+/// Characters that reorder how text is shown (Trojan Source, CVE-2021-42574), the Unicode
+/// line and paragraph separators, which break lines where no newline is, and the
+/// zero-width no-break space (a stray byte-order mark).
 fn invisible_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}'
+    )
 }
 
 /// Refuses text of `kind` that breaks a limit; `Ok` for any other (empty included: whether
@@ -48,7 +52,7 @@ pub fn check_text(kind: TextKind, text: &str) -> Result<(), String> {
     let allowed = |c: char| c == '\t' || (c == '\n' && kind.multiline());
     if let Some(c) = text.chars().find(|c| (c.is_control() && !allowed(*c)) || invisible_control(*c)) {
         let what = match c {
-            '\n' | '\r' => "a line break; keep it to one line".to_owned(),
+            '\n' => "a line break; keep it to one line".to_owned(),
             c if invisible_control(c) => format!("an invisible direction or line mark (U+{:04X})", c as u32),
             c => format!("a control character (U+{:04X})", c as u32),
         };

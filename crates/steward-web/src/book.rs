@@ -29,6 +29,8 @@ use steward_store::Store;
 pub const FRESH_FOR: Duration = Duration::from_secs(30);
 pub const DEFAULT_PER_PAGE: usize = 50;
 pub const MAX_PER_PAGE: usize = 200;
+/// The highest page number asked for that is not a mistake.
+pub const MAX_PAGE: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct Book {
@@ -193,6 +195,23 @@ pub struct BookQuery {
     pub per_page: Option<usize>,
 }
 
+/// "2027-Q1".
+fn is_quarter(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7 && b[..4].iter().all(u8::is_ascii_digit) && &b[4..6] == b"-Q" && (b'1'..=b'4').contains(&b[6])
+}
+
+/// Refuses a page or page size out of range (the API document says the same).
+pub fn check_paging(page: Option<usize>, per_page: Option<usize>) -> Result<(), WebError> {
+    if page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) {
+        return Err(WebError::field("page", format!("page is from 1 to {MAX_PAGE}")));
+    }
+    if per_page.is_some_and(|n| !(1..=MAX_PER_PAGE).contains(&n)) {
+        return Err(WebError::field("per_page", format!("per_page is from 1 to {MAX_PER_PAGE}")));
+    }
+    Ok(())
+}
+
 /// A filter left empty in a form arrives as `owner=`; it means no filter.
 fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let s: Option<String> = Option::deserialize(d)?;
@@ -244,6 +263,17 @@ impl BookQuery {
         {
             return Err(WebError::field("band", "band is red, yellow, green or none"));
         }
+        if let Some(segment) = &self.segment
+            && !["mid_market", "large_enterprise"].contains(&segment.as_str())
+        {
+            return Err(WebError::field("segment", "segment is mid_market or large_enterprise"));
+        }
+        if let Some(renewal) = &self.renewal
+            && !is_quarter(renewal)
+        {
+            return Err(WebError::field("renewal", "renewal is a quarter, e.g. 2027-Q1"));
+        }
+        check_paging(self.page, self.per_page)?;
         Ok(())
     }
 }

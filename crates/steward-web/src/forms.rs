@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use steward_domain::input::{self, TextKind};
 
-/// Text typed into `field`, as kept: line ends normalized, within its kind's limits
-/// ([`steward_domain::input`]) — for pages and the API alike.
+/// Text typed into `field`, within its kind's limits ([`steward_domain::input`]), checked
+/// as sent (a page's form normalizes a textarea's CRLF first) and kept trimmed.
 pub fn checked_text(field: &str, kind: TextKind, value: &str) -> Result<String, WebError> {
-    let text = input::normalize_newlines(value);
-    input::check_text(kind, &text).map_err(|problem| WebError::field(field, format!("this {problem}")))?;
-    Ok(text)
+    input::check_text(kind, value).map_err(|problem| WebError::field(field, format!("this {problem}")))?;
+    Ok(value.trim().to_owned())
 }
 
 /// A date typed into `field`, within the range any date may have.
@@ -37,7 +36,7 @@ impl FieldErrors {
         if v.is_empty() {
             self.add(field, format!("{what} is required"));
         }
-        match checked_text(field, kind, v) {
+        match checked_text(field, kind, &input::normalize_newlines(v)) {
             Ok(text) => text,
             Err(e) => {
                 self.take(e);

@@ -20,7 +20,7 @@ pub struct ActivityInput {
 }
 
 pub fn log_activity(store: &dyn Store, user: &User, slug: &str, input: ActivityInput) -> Result<Activity, WebError> {
-    let summary = checked_text("summary", TextKind::Summary, input.summary.trim())?;
+    let summary = checked_text("summary", TextKind::Summary, &input.summary)?;
     checked_date("occurred_on", Some(input.day))?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     let known: Vec<Id> = store.contacts(&account.slug)?.iter().map(|c| c.id).collect();
@@ -50,8 +50,8 @@ pub struct TaskInput {
 }
 
 pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) -> Result<Task, WebError> {
-    let title = checked_text("title", TextKind::Title, input.title.trim())?;
-    let detail = checked_text("detail", TextKind::Summary, input.detail.trim())?;
+    let title = checked_text("title", TextKind::Title, &input.title)?;
+    let detail = checked_text("detail", TextKind::Summary, &input.detail)?;
     checked_date("due_date", input.due_date)?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     let owner = input.owner.unwrap_or_else(|| user.email.clone());

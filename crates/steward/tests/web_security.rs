@@ -330,9 +330,11 @@ fn text_and_dates_have_limits(s: &Server) {
     refused(api.post_json(&activities, &summary("x".repeat(5001))), "summary", "at most 5000");
     refused(api.post_json(&activities, &summary("planted-text\0".into())), "summary", "U+0000");
     refused(api.post_json(&activities, &summary("planted-text\u{202E}txt.exe".into())), "summary", "U+202E");
-    let ok = api.post_json(&activities, &summary("Called.\r\nThey will renew.\tGood.".into()));
+    let ok = api.post_json(&activities, &summary("Called.\nThey will renew.\tGood. ".into()));
     assert_eq!(ok.status, 201, "newlines and tabs are fine: {}", ok.body);
-    assert_eq!(ok.json()["summary"], "Called.\nThey will renew.\tGood.", "kept with LF line ends");
+    assert_eq!(ok.json()["summary"], "Called.\nThey will renew.\tGood.", "kept trimmed");
+    // The API takes text as the document says (LF line ends); a page's textarea sends CRLF.
+    refused(api.post_json(&activities, &summary("planted-text\r\nmore".into())), "summary", "U+000D");
     let task = |title: &str, due: &str| serde_json::json!({ "account": own, "title": title, "due_date": due });
     refused(api.post_json("/api/v1/tasks", &task("planted-text\nsecond line", "2026-07-01")), "title", "one line");
     refused(
@@ -356,6 +358,13 @@ fn text_and_dates_have_limits(s: &Server) {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("2201-03-04 is not between 1900-01-01 and 2200-12-31"), "{}", r.body);
     assert!(r.body.contains("Quarterly review"), "what was typed stays");
+    let r = am.post_form(
+        &format!("/accounts/{own}/activities"),
+        &[("csrf", &csrf), ("kind", "call"), ("occurred_on", "2026-06-04"), ("summary", "Two\r\nlines")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let kept = s.store.activities(&steward_domain::Slug::parse(&own).unwrap(), 1000).unwrap();
+    assert!(kept.iter().any(|a| a.summary == "Two\nlines"), "a textarea's CRLF kept as LF");
 }
 
 /// Asked for again on the password page, a password is guessed no faster than at sign-in.

@@ -23,6 +23,20 @@ use steward_domain::suppression::ClientMonth;
 use steward_domain::{ActivityKind, Email, Month};
 use steward_store::TaskFilter;
 
+/// A JSON integer, written `7` or `7.0` (JSON Schema's `integer` allows both).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).map(|f| f as i64))
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
+}
+
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_number")] i64);
+    Ok(Vec::<Whole>::deserialize(d)?.into_iter().map(|w| w.0).collect())
+}
+
 /// An optional query or body value of a domain type; an empty one is absent.
 fn optional<T: std::str::FromStr>(value: Option<&str>, field: &str, problem: &str) -> Result<Option<T>, WebError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
@@ -48,16 +62,17 @@ pub struct Paging {
     per_page: Option<usize>,
 }
 
-fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Page<T> {
+fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, WebError> {
+    crate::book::check_paging(page, per_page)?;
     let page = page.unwrap_or(1).max(1);
     let per_page = per_page.unwrap_or(crate::book::DEFAULT_PER_PAGE).clamp(1, crate::book::MAX_PER_PAGE);
     let total = all.len();
-    Page {
+    Ok(Page {
         items: all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect(),
         page,
         per_page,
         total,
-    }
+    })
 }
 
 pub async fn not_found() -> ApiError {
@@ -126,7 +141,7 @@ pub async fn accounts(
             days_to_notice_deadline: r.days_to_notice,
         })
         .collect();
-    Ok(Json(paged(rows, Some(q.page()), Some(q.per_page()))))
+    Ok(Json(paged(rows, Some(q.page()), Some(q.per_page()))?))
 }
 
 pub async fn account(
@@ -204,7 +219,7 @@ pub async fn metrics(
                 .collect())
         })
         .await?;
-    Ok(Json(paged(items, q.page, q.per_page)))
+    Ok(Json(paged(items, q.page, q.per_page)?))
 }
 
 /// The program as its client sees it: every figure through the client-privacy function.
@@ -226,7 +241,7 @@ pub async fn results(
             Ok(client_results(store, &account, threshold, &cq)?.into_iter().filter(|m| in_range(m.month)).collect())
         })
         .await?;
-    Ok(Json(paged(items, q.page, q.per_page)))
+    Ok(Json(paged(items, q.page, q.per_page)?))
 }
 
 pub async fn health(
@@ -246,7 +261,7 @@ pub async fn health(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(Json(paged(months, p.page, p.per_page)))
+    Ok(Json(paged(months, p.page, p.per_page)?))
 }
 
 pub async fn contacts(
@@ -261,7 +276,7 @@ pub async fn contacts(
             Ok(store.contacts(&account.slug)?)
         })
         .await?;
-    Ok(Json(paged(contacts, p.page, p.per_page)))
+    Ok(Json(paged(contacts, p.page, p.per_page)?))
 }
 
 pub async fn activities(
@@ -276,7 +291,7 @@ pub async fn activities(
             Ok(store.activities(&account.slug, i64::MAX)?)
         })
         .await?;
-    Ok(Json(paged(activities, p.page, p.per_page)))
+    Ok(Json(paged(activities, p.page, p.per_page)?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,7 +300,7 @@ pub struct ActivityBody {
     #[serde(default)]
     occurred_on: Option<NaiveDate>,
     summary: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_numbers")]
     contact_ids: Vec<i64>,
 }
 
@@ -339,7 +354,7 @@ pub async fn tasks(
     let tasks = app
         .run(move |store| Ok(store.tasks(&filter)?.into_iter().filter(|t| authz::may_see_task(&user, t)).collect()))
         .await?;
-    Ok(Json(paged(tasks, q.page, q.per_page)))
+    Ok(Json(paged(tasks, q.page, q.per_page)?))
 }
 
 pub async fn task(
@@ -390,6 +405,7 @@ pub async fn create_task(
 
 #[derive(Debug, Deserialize)]
 pub struct TaskChangeBody {
+    #[serde(deserialize_with = "whole_number")]
     version: i64,
     #[serde(default)]
     until: Option<NaiveDate>,
@@ -454,7 +470,7 @@ pub async fn work(
 ) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
     authz::check(&user, Capability::Work)?;
     let rows = app.work_queue(user).await?.into_iter().map(|(row, _)| row).collect();
-    Ok(Json(paged(rows, p.page, p.per_page)))
+    Ok(Json(paged(rows, p.page, p.per_page)?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -475,7 +491,7 @@ pub async fn imports(
     authz::check(&user, Capability::Imports)?;
     let account = optional(q.account.as_deref(), "account", "not an account slug")?;
     let batches = app.run(move |store| Ok(store.imports(account.as_ref())?)).await?;
-    Ok(Json(paged(batches, q.page, q.per_page)))
+    Ok(Json(paged(batches, q.page, q.per_page)?))
 }
 
 pub async fn import_batch(

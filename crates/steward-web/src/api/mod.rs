@@ -19,7 +19,7 @@ pub struct Endpoint {
     pub summary: &'static str,
     /// Who may call it, in words (authorization itself is in `authz`).
     pub roles: &'static str,
-    pub query: &'static [(&'static str, &'static str, &'static str)],
+    pub query: &'static [Param],
     /// The request body's schema, if any.
     pub body: Option<&'static str>,
     /// The success response's schema.
@@ -30,8 +30,66 @@ pub struct Endpoint {
     pub handler: fn() -> MethodRouter<App>,
 }
 
-const PAGING: [(&str, &str, &str); 2] =
-    [("page", "integer", "1-based page"), ("per_page", "integer", "rows per page (default 50, at most 200)")];
+/// A query parameter: what the server accepts, which the document says in JSON Schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub schema: Schema,
+    pub required: bool,
+    pub description: &'static str,
+}
+
+/// What a query parameter's value may be. Each one is what the handler enforces; the
+/// OpenAPI document is written from it, and schemathesis checks the two agree.
+#[derive(Debug, Clone, Copy)]
+pub enum Schema {
+    Text,
+    /// One of these words; empty means the parameter is absent.
+    Words(&'static [&'static str]),
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    Boolean,
+    /// Text matching this ECMA pattern.
+    Pattern(&'static str),
+    /// An account slug (2–63 lowercase letters, digits and single hyphens); when the
+    /// parameter is optional, empty too.
+    Slug,
+}
+
+const fn optional(name: &'static str, schema: Schema, description: &'static str) -> Param {
+    Param { name, schema, required: false, description }
+}
+
+const fn required(name: &'static str, schema: Schema, description: &'static str) -> Param {
+    Param { name, schema, required: true, description }
+}
+
+/// An account slug as `steward_domain::Slug` reads one.
+pub const SLUG_PATTERN: &str = "^[a-z0-9](-?[a-z0-9])+$";
+/// A month from 1900-01 to 9999-12, YYYY-MM, or empty.
+pub const MONTH: Schema = Schema::Pattern("^((19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2]))?$");
+/// A day from 1900-01-01 to 2200-12-31, YYYY-MM-DD (the server refuses impossible days too).
+pub const DATE: Schema = Schema::Pattern(
+    "^((19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])|2200-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$",
+);
+/// An e-mail address as Steward reads one, or empty.
+pub const EMAIL: Schema = Schema::Pattern("^([^\\s@]+@[^\\s@.]([^\\s@]*[^\\s@.])?\\.[^\\s@]*[^\\s@.]|)$");
+
+const PAGING: [Param; 2] = [
+    optional("page", Schema::Integer { min: 1, max: crate::book::MAX_PAGE as i64 }, "1-based page"),
+    optional(
+        "per_page",
+        Schema::Integer { min: 1, max: crate::book::MAX_PER_PAGE as i64 },
+        "rows per page (default 50, at most 200)",
+    ),
+];
+
+const BY: Param = optional("by", Schema::Words(&["metro", "worksite"]), "cut by metro or worksite");
+const CUT: Param = optional("cut", Schema::Text, "one metro or worksite (with by)");
+const FROM: Param = optional("from", MONTH, "first month, YYYY-MM");
+const TO: Param = optional("to", MONTH, "last month, YYYY-MM");
 
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -41,18 +99,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "The book: accounts with health, metrics, ARR and renewal, filtered and sorted like the book page",
         roles: "admin, director, account_manager",
         query: &[
-            ("owner", "string", "an owner's e-mail or `all` (an account manager's default is their own book)"),
-            ("status", "string", "live, implementing, churned, prospect or all (default: live and implementing)"),
-            ("segment", "string", "mid_market or large_enterprise"),
-            ("metro", "string", "a metro with a worksite"),
-            ("band", "string", "red, yellow, green or none"),
-            ("renewal", "string", "renewal quarter, e.g. 2027-Q1"),
-            (
-                "sort",
-                "string",
-                "name, health, eligible_lives, enrollment_rate, utilization_rate, nps, arr, renewal or notice",
+            optional(
+                "owner",
+                Schema::Text,
+                "an owner's e-mail or `all` (an account manager's default is their own book)",
             ),
-            ("dir", "string", "asc or desc"),
+            optional(
+                "status",
+                Schema::Words(&["live", "implementing", "churned", "prospect", "all"]),
+                "default: live and implementing",
+            ),
+            optional("segment", Schema::Words(&["mid_market", "large_enterprise"]), "the account's segment"),
+            optional("metro", Schema::Text, "a metro with a worksite"),
+            optional("band", Schema::Words(&["red", "yellow", "green", "none"]), "health band; none: not scored"),
+            optional("renewal", Schema::Pattern("^([0-9]{4}-Q[1-4])?$"), "renewal quarter, e.g. 2027-Q1"),
+            optional("sort", Schema::Words(crate::book::SORTS), "the column to sort by"),
+            optional("dir", Schema::Words(&["asc", "desc"]), "sort direction"),
             PAGING[0],
             PAGING[1],
         ],
@@ -81,14 +143,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         operation_id: "getMetrics",
         summary: "Program metrics by month, exact (DOMAIN.md definitions)",
         roles: "internal readers of the account",
-        query: &[
-            ("from", "string", "first month, YYYY-MM"),
-            ("to", "string", "last month, YYYY-MM"),
-            ("by", "string", "metro or worksite"),
-            ("cut", "string", "one metro or worksite (with by)"),
-            PAGING[0],
-            PAGING[1],
-        ],
+        query: &[FROM, TO, BY, CUT, PAGING[0], PAGING[1]],
         body: None,
         response: "MonthMetrics",
         paged: true,
@@ -103,14 +158,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
                   that would reveal them) hidden, the rest rounded up to a multiple of 5, rates from the rounded counts; \
                   visits, utilization and NPS per calendar quarter",
         roles: "a client user for their own account; internal readers (a preview)",
-        query: &[
-            ("from", "string", "first month, YYYY-MM"),
-            ("to", "string", "last month, YYYY-MM"),
-            ("by", "string", "metro or worksite"),
-            ("cut", "string", "one metro or worksite (with by)"),
-            PAGING[0],
-            PAGING[1],
-        ],
+        query: &[FROM, TO, BY, CUT, PAGING[0], PAGING[1]],
         body: None,
         response: "ClientMonth",
         paged: true,
@@ -176,9 +224,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Tasks the caller may see: one account's, one owner's, by status",
         roles: "internal users (a colleague sees the tasks assigned to them or their department)",
         query: &[
-            ("account", "string", "account slug"),
-            ("owner", "string", "owner e-mail"),
-            ("status", "string", "open, done or dismissed"),
+            optional("account", Schema::Slug, "account slug"),
+            optional("owner", EMAIL, "owner e-mail"),
+            optional("status", Schema::Words(&["open", "done", "dismissed"]), "the task's status"),
             PAGING[0],
             PAGING[1],
         ],
@@ -221,7 +269,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Mark a task done; a stale version gets 409 with the current task",
         roles: "the task's assignee, or whoever may write its account",
         query: &[],
-        body: Some("TaskChange"),
+        body: Some("TaskVersion"),
         response: "Task",
         paged: false,
         created: false,
@@ -234,7 +282,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Keep a task out of the work queue until a day (`until`)",
         roles: "the task's assignee, or whoever may write its account",
         query: &[],
-        body: Some("TaskChange"),
+        body: Some("TaskSnooze"),
         response: "Task",
         paged: false,
         created: false,
@@ -247,7 +295,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Give a task to someone else (`owner`)",
         roles: "the task's assignee, or whoever may write its account",
         query: &[],
-        body: Some("TaskChange"),
+        body: Some("TaskReassign"),
         response: "Task",
         paged: false,
         created: false,
@@ -272,7 +320,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         operation_id: "listImports",
         summary: "Import batches, newest first, with their row errors",
         roles: "admin, director, account_manager",
-        query: &[("account", "string", "account slug"), PAGING[0], PAGING[1]],
+        query: &[optional("account", Schema::Slug, "account slug"), PAGING[0], PAGING[1]],
         body: None,
         response: "ImportBatch",
         paged: true,
@@ -286,12 +334,16 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "Import a file (the request body, as is) for an account; the batch says what was applied or why it was refused",
         roles: "whoever may write the account",
         query: &[
-            ("account", "string", "account slug (required)"),
-            ("kind", "string", "eligibility, memberships, visits or surveys (required)"),
-            ("file_name", "string", "the file's name, for the record"),
-            ("as_of", "string", "full-file date, YYYY-MM-DD"),
-            ("force", "boolean", "apply even past the termination guard"),
-            ("mapping", "string", "a saved census column mapping"),
+            required("account", Schema::Slug, "account slug"),
+            required(
+                "kind",
+                Schema::Words(&["eligibility", "memberships", "visits", "surveys"]),
+                "what the file holds",
+            ),
+            optional("file_name", Schema::Text, "the file's name, for the record"),
+            optional("as_of", DATE, "full-file date, YYYY-MM-DD"),
+            optional("force", Schema::Boolean, "apply even past the termination guard"),
+            optional("mapping", Schema::Text, "a saved census column mapping"),
         ],
         body: Some("File"),
         response: "ImportBatch",
@@ -333,4 +385,36 @@ pub fn routes() -> Router<App> {
         .fold(Router::new(), |router, e| router.route(e.path, (e.handler)()))
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_domain::{AccountStatus, ImportKind, Segment, TaskStatus};
+
+    fn words(operation: &str, name: &str) -> Vec<&'static str> {
+        let e = ENDPOINTS.iter().find(|e| e.operation_id == operation).unwrap();
+        match e.query.iter().find(|p| p.name == name).unwrap().schema {
+            Schema::Words(w) => w.to_vec(),
+            other => panic!("{operation} {name}: {other:?}"),
+        }
+    }
+
+    /// The words the document lists are the domain's own (and the handlers parse them
+    /// with the same types), so a new status or kind cannot be left out of the document.
+    #[test]
+    fn listed_words_are_the_domains() {
+        let names = |all: &[&'static str]| all.to_vec();
+        let mut statuses = names(&AccountStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        statuses.push("all");
+        let mut listed = words("listAccounts", "status");
+        listed.sort_unstable();
+        statuses.sort_unstable();
+        assert_eq!(listed, statuses);
+        assert_eq!(words("listAccounts", "segment"), Segment::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        assert_eq!(words("listTasks", "status"), TaskStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+        let kinds: Vec<&str> = crate::upload::KINDS.iter().map(|k: &ImportKind| k.as_str()).collect();
+        assert_eq!(words("importFile", "kind"), kinds);
+        assert_eq!(words("listAccounts", "sort"), crate::book::SORTS.to_vec());
+    }
 }

@@ -1,13 +1,47 @@
 //! The OpenAPI 3.1 document, generated from [`ENDPOINTS`](super::ENDPOINTS) (the table the
 //! router is built from) and the schemas below. A snapshot test guards it.
 
-use super::ENDPOINTS;
+use super::{ENDPOINTS, Param, Schema};
 use axum::Json;
 use serde_json::{Value, json};
+use steward_domain::input::TextKind;
+use steward_domain::{ActivityKind, Priority};
 
 fn nullable(t: &str) -> Value {
     json!({ "type": [t, "null"] })
 }
+
+fn slug() -> Value {
+    json!({ "type": "string", "pattern": super::SLUG_PATTERN, "maxLength": 63 })
+}
+
+/// An optional body field: absent, null or `schema` (a string's).
+fn or_null(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    s["type"] = json!(["string", "null"]);
+    s
+}
+
+/// The largest integer a JSON number holds exactly.
+const MAX_SAFE: i64 = (1 << 53) - 1;
+
+/// Typed text as `steward_domain::input` accepts it: its kind's length, no control
+/// character but tab (and newline where text runs over lines), no direction mark; when
+/// `required`, something besides spaces.
+fn text(kind: TextKind, required: bool) -> Value {
+    let forbidden = if kind == TextKind::Summary { FORBIDDEN_MULTILINE } else { FORBIDDEN_ONE_LINE };
+    let pattern = if required {
+        format!("^[^{forbidden}]*[^{forbidden}\\s][^{forbidden}]*$")
+    } else {
+        format!("^[^{forbidden}]*$")
+    };
+    json!({ "type": "string", "maxLength": kind.max_chars(), "pattern": pattern })
+}
+
+const FORBIDDEN_ONE_LINE: &str =
+    r"\u0000-\u0008\u000A-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069\uFEFF";
+const FORBIDDEN_MULTILINE: &str =
+    r"\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028-\u202E\u2066-\u2069\uFEFF";
 
 fn object(required: &[&str], properties: Value) -> Value {
     json!({ "type": "object", "required": required, "properties": properties })
@@ -16,9 +50,16 @@ fn object(required: &[&str], properties: Value) -> Value {
 /// The shapes the API speaks, by name.
 fn schemas() -> Value {
     let rate = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "a fraction; null when the denominator is zero" });
-    let date = json!({ "type": "string", "format": "date" });
     let month = json!({ "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$" });
     let count = json!({ "type": "integer", "minimum": 0 });
+    let version = json!({ "type": "integer", "minimum": 1, "maximum": MAX_SAFE, "description": "the version last read; a stale one gets 409" });
+    let pattern = |schema: super::Schema| match schema {
+        super::Schema::Pattern(p) => p,
+        _ => "",
+    };
+    let day = json!({ "type": "string", "pattern": pattern(super::DATE) });
+    let email = json!({ "type": "string", "pattern": pattern(super::EMAIL), "maxLength": 254 });
+    let slug = slug();
     let client_count = json!({
         "type": ["integer", "null"], "minimum": 0, "multipleOf": 5,
         "description": "null when hidden (fewer than the threshold, or it would reveal such a count); else rounded up to a multiple of 5"
@@ -86,8 +127,9 @@ fn schemas() -> Value {
             "contact_ids": { "type": "array", "items": { "type": "integer" } }, "version": { "type": "integer" }
         })),
         "NewActivity": object(&["kind", "summary"], json!({
-            "kind": { "enum": ["meeting", "call", "email", "note", "qbr", "onsite"] }, "occurred_on": date,
-            "summary": { "type": "string" }, "contact_ids": { "type": "array", "items": { "type": "integer" } }
+            "kind": { "enum": ActivityKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() }, "occurred_on": or_null(&day),
+            "summary": text(TextKind::Summary, true),
+            "contact_ids": { "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": MAX_SAFE } }
         })),
         "Task": object(&["id", "title", "status", "priority", "escalation", "source", "version"], json!({
             "id": { "type": "integer" }, "account": nullable("string"), "title": { "type": "string" }, "detail": { "type": "string" },
@@ -97,13 +139,13 @@ fn schemas() -> Value {
             "source_key": nullable("string"), "closed_at": nullable("string"), "snoozed_until": nullable("string"), "version": { "type": "integer" }
         })),
         "NewTask": object(&["account", "title"], json!({
-            "account": { "type": "string" }, "title": { "type": "string" }, "detail": { "type": "string" },
-            "owner": { "type": "string", "format": "email" }, "due_date": date, "priority": { "enum": ["low", "normal", "high", "urgent"] }
+            "account": slug, "title": text(TextKind::Title, true), "detail": text(TextKind::Summary, false),
+            "owner": or_null(&email), "due_date": or_null(&day),
+            "priority": { "enum": Priority::ALL.iter().map(|p| Some(p.as_str())).chain([Some(""), None]).collect::<Vec<_>>(), "description": "empty or null: normal" }
         })),
-        "TaskChange": object(&["version"], json!({
-            "version": { "type": "integer", "description": "the version last read; a stale one gets 409" },
-            "until": date, "owner": { "type": "string", "format": "email" }
-        })),
+        "TaskVersion": object(&["version"], json!({ "version": version })),
+        "TaskSnooze": object(&["version", "until"], json!({ "version": version, "until": day })),
+        "TaskReassign": object(&["version", "owner"], json!({ "version": version, "owner": email })),
         "WorkRow": object(&["rank", "task", "task_id", "reason", "score"], json!({
             "rank": { "type": "integer" }, "task": { "type": "string" }, "task_id": { "type": "integer" },
             "account": nullable("string"), "due": nullable("string"), "reason": { "type": "string" }, "score": { "type": "number" }
@@ -133,6 +175,25 @@ fn schemas() -> Value {
     })
 }
 
+/// A query parameter's JSON Schema, from what its handler accepts.
+fn param_schema(p: &Param) -> Value {
+    match p.schema {
+        Schema::Text => json!({ "type": "string" }),
+        Schema::Words(words) => {
+            let mut allowed: Vec<&str> = words.to_vec();
+            if !p.required {
+                allowed.push("");
+            }
+            json!({ "type": "string", "enum": allowed })
+        }
+        Schema::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Schema::Boolean => json!({ "type": "boolean" }),
+        Schema::Pattern(pattern) => json!({ "type": "string", "pattern": pattern }),
+        Schema::Slug if p.required => slug(),
+        Schema::Slug => json!({ "anyOf": [slug(), { "const": "" }] }),
+    }
+}
+
 fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
@@ -146,7 +207,9 @@ pub fn build() -> Value {
             .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": if name == "id" { "integer" } else { "string" } } }))
             .collect();
-        parameters.extend(e.query.iter().map(|(name, ty, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": ty } })));
+        parameters.extend(e.query.iter().map(|p| {
+            json!({ "name": p.name, "in": "query", "required": p.required, "description": p.description, "schema": param_schema(p) })
+        }));
         let schema = json!({ "$ref": format!("#/components/schemas/{}", e.response) });
         let body = if e.paged {
             json!({ "type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
@@ -176,7 +239,7 @@ pub fn build() -> Value {
             let media = if b == "File" { "application/octet-stream" } else { "application/json" };
             op["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
         }
-        if e.body == Some("TaskChange") {
+        if e.body.is_some_and(|b| b.starts_with("Task") && b != "Task") {
             op["responses"]["409"] = error_response("the task changed meanwhile; `current` holds it as it is now");
         }
         let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));

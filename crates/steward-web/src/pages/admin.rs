@@ -206,7 +206,7 @@ pub struct TokenForm {
 
 /// A token for the signed-in user, shown once.
 pub async fn create_token(State(app): State<App>, Signed { viewer, form: f }: Signed<TokenForm>) -> PageResult {
-    let name = match crate::forms::checked_text("name", steward_domain::input::TextKind::Name, f.name.trim()) {
+    let name = match crate::forms::checked_text("name", steward_domain::input::TextKind::Name, &f.name) {
         Ok(name) => name,
         Err(e) => return show_tokens(&app, &viewer, None, Some(format!("The name: {}.", e.message()))).await,
     };

@@ -361,7 +361,9 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        // No pooled connections: a server may close one it answered early (before reading a
+        // refused body), and a request sent on it would fail with "unexpected EOF".
+        let agent = ureq::AgentBuilder::new().redirects(0).max_idle_connections(0).build();
         Client { base: base.to_owned(), agent, cookies: BTreeMap::new(), bearer: None, from: None }
     }
 
