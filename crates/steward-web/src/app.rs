@@ -203,6 +203,8 @@ pub async fn serve_until(
     app: App,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let uploads = app.config().upload_dir.clone();
+    tokio::task::spawn_blocking(move || crate::upload::sweep_leftovers(&uploads));
     let sweeper = tokio::spawn(sweep_sessions(app.clone()));
     let result = axum::serve(listener, router(app).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(stop)

@@ -56,9 +56,10 @@ pub fn check_declared_length(app: &App, headers: &axum::http::HeaderMap) -> Resu
 /// upload directory; the directory goes when the spool (or the received file) is dropped.
 #[derive(Debug)]
 pub struct Spool {
+    // The file closes before its directory goes (fields drop in order).
+    file: tokio::fs::File,
     dir: tempfile::TempDir,
     path: PathBuf,
-    file: tokio::fs::File,
     written: u64,
     limit: u64,
 }
@@ -77,7 +78,7 @@ impl Spool {
         let file = tokio::fs::File::create(&path)
             .await
             .map_err(|e| WebError::Internal(format!("cannot keep the upload: {e}")))?;
-        Ok(Spool { dir, path, file, written: 0, limit: app.config().upload_limit_bytes })
+        Ok(Spool { file, dir, path, written: 0, limit: app.config().upload_limit_bytes })
     }
 
     /// Appends a chunk; past the limit the upload is refused (and its file removed on drop).
@@ -95,6 +96,20 @@ impl Spool {
             return Err(WebError::field("file", "choose a file to upload (this one is empty)"));
         }
         Ok(Received { _dir: self.dir, path: self.path })
+    }
+}
+
+/// Removes uploads a crashed server left behind (member files must not linger); only those
+/// an hour old, so another server's upload in flight on the same data dir stays.
+pub fn sweep_leftovers(upload_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(upload_dir) else { return };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let left = entry.file_name().to_string_lossy().starts_with("upload-")
+            && entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        if left && let Err(e) = std::fs::remove_dir_all(entry.path()) {
+            tracing::warn!("cannot remove a leftover upload {}: {e}", entry.path().display());
+        }
     }
 }
 
@@ -173,4 +188,23 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
         app.account_changed(account).await;
     }
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn leftovers_an_hour_old_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("upload-old");
+        let fresh = dir.path().join("upload-fresh");
+        for d in [&old, &fresh] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("census.csv"), "member_id\n").unwrap();
+        }
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::open(&old).unwrap().set_modified(two_hours_ago).unwrap();
+        super::sweep_leftovers(dir.path());
+        assert!(!old.exists(), "a crash's leftover is removed");
+        assert!(fresh.exists(), "an upload in flight stays");
+    }
 }
