@@ -14,7 +14,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$data"' EXIT
 
-"$bin" --data-dir "$data" demo --no-serve --accounts 8 --as-of 2026-06-30 --password "schemathesis-demo-1" > "$data/demo.log"
+"$bin" --data-dir "$data" demo --no-serve --seed 7 --accounts 8 --as-of 2026-06-30 --password "schemathesis-demo-1" > "$data/demo.log"
 token() { "$bin" --data-dir "$data" tokens create "$1" --name schemathesis --json | python3 -c "import json, sys; print(json.load(sys.stdin)['token'])"; }
 users=$("$bin" --data-dir "$data" users list --json)
 admin=$(echo "$users" | python3 -c "import json, sys; print(next(u['email'] for u in json.load(sys.stdin) if u['role'] == 'admin'))")
@@ -36,7 +36,7 @@ status=0
 for who in "$admin" "$client"; do
   echo "== schemathesis as $(echo "$users" | python3 -c "import json, sys; print(next(u['role'] for u in json.load(sys.stdin) if u['email'] == '$who'))")"
   st --config-file schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
-    --url "http://127.0.0.1:$port/api/v1" --checks all --max-examples "$examples" --workers 1 \
+    --url "http://127.0.0.1:$port/api/v1" --checks all --max-examples "$examples" --workers 1 ${ST_SEED:+--seed "$ST_SEED"} \
     -H "Authorization: Bearer $(token "$who")" || status=1
 done
 exit $status

@@ -10,7 +10,7 @@ impl Email {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let s = s.trim().to_lowercase();
         let valid = s.len() <= 254
-            && !s.chars().any(char::is_whitespace)
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\u{FEFF}')
             && matches!(s.split_once('@'), Some((local, domain))
                 if !local.is_empty()
                     && !domain.contains('@')

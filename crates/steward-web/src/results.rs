@@ -33,8 +33,9 @@ fn wanted(q: &ClientQuery) -> Result<Cut, WebError> {
     let cut = q.cut.as_deref().filter(|c| !c.is_empty());
     Ok(match (cut_kind(q.by.as_deref())?, cut) {
         (CutKind::All, _) | (_, None) => Cut::All,
+        // A cut that names no metro names nothing here, like an unknown worksite.
         (CutKind::Metro, Some(m)) => {
-            Cut::Metro(m.parse::<Metro>().map_err(|_| WebError::field("cut", "cut is one of the account's metros"))?)
+            Cut::Metro(m.parse::<Metro>().map_err(|_| WebError::NotFound("that metro".into()))?)
         }
         (CutKind::Worksite, Some(w)) => Cut::Worksite(w.to_owned()),
     })

@@ -37,9 +37,11 @@ fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::
     Ok(Vec::<Whole>::deserialize(d)?.into_iter().map(|w| w.0).collect())
 }
 
-/// An optional query or body value of a domain type; an empty one is absent.
+/// An optional query or body value of a domain type; an empty one is absent. Taken as
+/// sent: spaces around it make it another value, as the API document says.
 fn optional<T: std::str::FromStr>(value: Option<&str>, field: &str, problem: &str) -> Result<Option<T>, WebError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match value.filter(|v| !v.is_empty()) {
+        Some(v) if v.trim() != v => Err(WebError::field(field, problem)),
         Some(v) => v.parse().map(Some).map_err(|_| WebError::field(field, problem)),
         None => Ok(None),
     }

@@ -74,8 +74,14 @@ pub const MONTH: Schema = Schema::Pattern("^((19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0
 pub const DATE: Schema = Schema::Pattern(
     "^((19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])|2200-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$",
 );
-/// An e-mail address as Steward reads one, or empty.
-pub const EMAIL: Schema = Schema::Pattern("^([^\\s@]+@[^\\s@.]([^\\s@]*[^\\s@.])?\\.[^\\s@]*[^\\s@.]|)$");
+/// An e-mail address as Steward reads one (no space, control or invisible character — ECMA's
+/// `\s` and Rust's whitespace differ only in U+0085, a control, and U+FEFF, refused by both),
+/// or empty.
+pub const EMAIL: Schema = Schema::Pattern(concat!(
+    "^([^\\s@\\u0000-\\u001F\\u007F-\\u009F]+@[^\\s@.\\u0000-\\u001F\\u007F-\\u009F]",
+    "([^\\s@\\u0000-\\u001F\\u007F-\\u009F]*[^\\s@.\\u0000-\\u001F\\u007F-\\u009F])?",
+    "\\.[^\\s@\\u0000-\\u001F\\u007F-\\u009F]*[^\\s@.\\u0000-\\u001F\\u007F-\\u009F]|)$"
+));
 
 const PAGING: [Param; 2] = [
     optional("page", Schema::Integer { min: 1, max: crate::book::MAX_PAGE as i64 }, "1-based page"),
