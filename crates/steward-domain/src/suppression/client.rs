@@ -278,9 +278,17 @@ fn quarter(
         let c = wanted_counts;
         (100.0 * (c.promoters_12m - c.detractors_12m) as f64 / c.responses_12m as f64).round()
     });
+    // Visits are derived from the people who made them: fewer visitors than the threshold
+    // over the twelve months (which hold the quarter) and no visit figure shows, however
+    // many visits they made.
+    if wanted_counts.active_members_12m < threshold {
+        visits = [None; 3];
+    }
     // Per 1,000 from rounded visits and member-months, only when both count enough.
     let per_1000 = match (s.count(wanted_counts.visits_12m), s.count(wanted_counts.member_months_12m)) {
-        (Some(v), Some(mm)) => ratio(Some(12_000 * round_up(v)), Some(round_up(mm))),
+        (Some(v), Some(mm)) if wanted_counts.active_members_12m >= threshold => {
+            ratio(Some(12_000 * round_up(v)), Some(round_up(mm)))
+        }
         _ => None,
     };
     Some(ClientQuarter {
@@ -470,6 +478,32 @@ mod tests {
         // Boston (HQ and Lab) and Chicago (Plant) split 40/20: both show.
         let boston = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::Metro(Metro::Boston), 11);
         assert_eq!(boston[23].eligible_lives, Some(40));
+    }
+
+    #[test]
+    fn visits_of_a_few_people_show_nothing_however_many() {
+        // 60 eligible members; 4 of them visit every week.
+        let people: Vec<Person> = (0..60)
+            .map(|i| Person {
+                site: i % 3,
+                start: 0,
+                length: None,
+                member_from: Some(0),
+                visits: if i < 4 { (0..100).map(|k| (k * 7 + 3, 0)).collect() } else { Vec::new() },
+                surveys: Vec::new(),
+            })
+            .collect();
+        let mut l = ledger(&people);
+        l.note_as_of(d("2025-12-31"));
+        let m = metrics::compute(&l, |_| None).unwrap();
+        let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::All, 11);
+        let q = shown[20].quarter.as_ref().expect("2025-Q3");
+        assert_eq!(q.active_members_12m, None, "four visitors");
+        assert_eq!(
+            (q.visits_in_office, q.visits_video, q.visits_remote_other, q.visits_per_1000),
+            (None, None, None, None),
+            "their visits are theirs: {q:?}"
+        );
     }
 
     /// What an attacker knows of a shown count `x`: the true count lies in `x-4..=x`.
