@@ -322,64 +322,39 @@ pub fn gzip_files_are_read_through(store: &dyn Store) {
     assert_eq!(batch.errors[0].code, "gzip_damaged");
 }
 
+/// One `#[test]` per case on a backend; `$make` gives a fresh store or `None` to skip.
 macro_rules! on_backend {
-    ($backend:ident, $make:expr) => {
+    ($backend:ident, $make:expr; $($case:ident),+ $(,)?) => {
         mod $backend {
             #[allow(unused_imports)]
             use super::*;
-            #[test]
-            fn same_content_twice_changes_nothing() {
-                let Some(s) = $make else { return };
-                super::same_content_twice_changes_nothing(&*s);
-            }
-            #[test]
-            fn a_refused_file_changes_nothing() {
-                let Some(s) = $make else { return };
-                super::a_refused_file_changes_nothing(&*s);
-            }
-            #[test]
-            fn a_full_file_terminating_too_many_needs_force() {
-                let Some(s) = $make else { return };
-                super::a_full_file_terminating_too_many_needs_force(&*s);
-            }
-            #[test]
-            fn x12_change_after_full() {
-                let Some(s) = $make else { return };
-                super::x12_change_after_full(&*s);
-            }
-            #[test]
-            fn visits_by_id_and_accounts_by_row() {
-                let Some(s) = $make else { return };
-                super::visits_by_id_and_accounts_by_row(&*s);
-            }
-            #[test]
-            fn an_import_that_applied_nothing_blocks_nothing() {
-                let Some(s) = $make else { return };
-                super::an_import_that_applied_nothing_blocks_nothing(&*s);
-            }
-            #[test]
-            fn a_mapping_saved_anew_reads_the_file_anew() {
-                let Some(s) = $make else { return };
-                super::a_mapping_saved_anew_reads_the_file_anew(&*s);
-            }
-            #[test]
-            fn batches_record_standard_and_how_ids_were_formed() {
-                let Some(s) = $make else { return };
-                super::batches_record_standard_and_how_ids_were_formed(&*s);
-            }
-            #[test]
-            fn changes_never_invent_or_merge_people() {
-                let Some(s) = $make else { return };
-                super::changes_never_invent_or_merge_people(&*s);
-            }
-            #[test]
-            fn gzip_files_are_read_through() {
-                let Some(s) = $make else { return };
-                super::gzip_files_are_read_through(&*s);
-            }
+            $(
+                #[test]
+                fn $case() {
+                    let Some(s) = $make else { return };
+                    super::$case(&*s);
+                }
+            )+
         }
     };
 }
 
-on_backend!(sqlite, Some(steward_store_tests::TempSqlite::new()));
-on_backend!(postgres, steward_store_tests::TempPostgres::new());
+macro_rules! cases {
+    ($backend:ident, $make:expr) => {
+        on_backend!($backend, $make;
+            same_content_twice_changes_nothing,
+            a_refused_file_changes_nothing,
+            a_full_file_terminating_too_many_needs_force,
+            x12_change_after_full,
+            visits_by_id_and_accounts_by_row,
+            an_import_that_applied_nothing_blocks_nothing,
+            a_mapping_saved_anew_reads_the_file_anew,
+            batches_record_standard_and_how_ids_were_formed,
+            changes_never_invent_or_merge_people,
+            gzip_files_are_read_through,
+        );
+    };
+}
+
+cases!(sqlite, Some(steward_store_tests::TempSqlite::new()));
+cases!(postgres, steward_store_tests::TempPostgres::new());

@@ -263,20 +263,12 @@ acme,R2,PLANTID0042,2024-01-26,987-65-4329,Plantedcomment about my rash\n",
     assert!(metrics.stdout.contains("\"eligible_lives\": 2"), "the planted people were imported: {}", metrics.stdout);
 
     let mut scanned = 0;
-    let mut stack = vec![data.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            scanned += bytes.len();
-            for planted in PLANTED {
-                let found = bytes.windows(planted.len()).any(|w| w.eq_ignore_ascii_case(planted.as_bytes()));
-                assert!(!found, "{planted:?} found in {}", path.display());
-            }
+    for path in support::files_under(&data) {
+        let bytes = std::fs::read(&path).unwrap();
+        scanned += bytes.len();
+        for planted in PLANTED {
+            let found = bytes.windows(planted.len()).any(|w| w.eq_ignore_ascii_case(planted.as_bytes()));
+            assert!(!found, "{planted:?} found in {}", path.display());
         }
     }
     assert!(scanned > 50_000, "the scan read the database: {scanned} bytes");

@@ -428,17 +428,9 @@ fn no_refusal_or_rejection_quotes_a_member_value() {
     }
     scan("imports --json", listed.stdout.as_bytes());
     let mut scanned = Vec::new();
-    let mut stack = vec![data.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            scan(&path.display().to_string(), &std::fs::read(&path).unwrap());
-            scanned.push(path.file_name().unwrap().to_string_lossy().into_owned());
-        }
+    for path in support::files_under(&data) {
+        scan(&path.display().to_string(), &std::fs::read(&path).unwrap());
+        scanned.push(path.file_name().unwrap().to_string_lossy().into_owned());
     }
     assert!(scanned.iter().any(|n| n.ends_with("-wal")), "the WAL was scanned: {scanned:?}");
     drop(held);
