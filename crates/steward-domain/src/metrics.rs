@@ -54,6 +54,9 @@ pub struct MonthCounts {
     pub promoters_12m: i64,
     pub detractors_12m: i64,
     pub responses_12m: i64,
+    /// Matched members with a completed visit in the three months ending with this one — at
+    /// a quarter's end, the people behind the quarter's visits.
+    pub visitors_3m: i64,
 }
 
 impl MonthCounts {
@@ -84,6 +87,7 @@ impl MonthCounts {
             promoters_12m: f(self.promoters_12m, o.promoters_12m),
             detractors_12m: f(self.detractors_12m, o.detractors_12m),
             responses_12m: f(self.responses_12m, o.responses_12m),
+            visitors_3m: f(self.visitors_3m, o.visitors_3m),
         }
     }
 }
@@ -188,6 +192,8 @@ struct Tally {
     visits: [Vec<i64>; 3],
     unmatched: Vec<i64>,
     active: Vec<i64>,
+    /// A difference array: +1 where a person's three-month visiting run starts, −1 after.
+    visitors: Vec<i64>,
     promoters: Vec<i64>,
     detractors: Vec<i64>,
     responses: Vec<i64>,
@@ -204,6 +210,7 @@ impl Tally {
             visits: [z.clone(), z.clone(), z.clone()],
             unmatched: z.clone(),
             active: z.clone(),
+            visitors: z.clone(),
             promoters: z.clone(),
             detractors: z.clone(),
             responses: z,
@@ -419,6 +426,19 @@ fn tally_person(
             tallies[ids[0]].unmatched[i] += 1;
         }
     }
+    // A visit in month v counts its person among the visitors of v, v+1 and v+2 (once,
+    // however many visits fall in those months).
+    let mut counted_until = 0;
+    for &v in visit_months.iter() {
+        let (lo, hi) = (v.max(counted_until), (v + 3).min(n));
+        if lo < hi {
+            for &id in ids {
+                tallies[id].visitors[lo] += 1;
+                tallies[id].visitors[hi] -= 1;
+            }
+            counted_until = hi;
+        }
+    }
     // Active in month m: enrolled at its end with a matched visit in window(m).
     let mut cursor = 0;
     for &m in enrolled_months.iter() {
@@ -451,11 +471,12 @@ fn tally_person(
 /// Turns difference arrays into stocks and per-month flows into window(m) sums.
 fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
     let window = |v: &[i64], i: usize| v[i.saturating_sub(11)..=i].iter().sum::<i64>();
-    let (mut eligible, mut employees) = (0, 0);
+    let (mut eligible, mut employees, mut visitors) = (0, 0, 0);
     (0..n)
         .map(|i| {
             eligible += t.eligible[i];
             employees += t.employees[i];
+            visitors += t.visitors[i];
             let virtual_visits_12m = window(&t.visits[1], i) + window(&t.visits[2], i);
             MonthCounts {
                 eligible_lives: eligible,
@@ -473,6 +494,7 @@ fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
                 promoters_12m: window(&t.promoters, i),
                 detractors_12m: window(&t.detractors, i),
                 responses_12m: window(&t.responses, i),
+                visitors_3m: visitors,
             }
         })
         .collect()
@@ -598,6 +620,39 @@ mod tests {
             r.iter().map(|m| (m.nps, m.nps_responses)).collect::<Vec<_>>(),
             [(Some(100.0), 1), (Some(0.0), 2), (Some(25.0), 4)]
         );
+    }
+
+    #[test]
+    fn visitors_are_people_over_three_months() {
+        let m = compute(&ledger(), |_| None).unwrap();
+        let visitors = |cut: Cut| m.cuts[&cut].iter().map(|c| c.visitors_3m).collect::<Vec<_>>();
+        // Jan: 10. Feb: 10 (January's visit) and 20; the unknown member's visit is nobody's.
+        // Mar: 10 once for two visits, 20, 40; the cancelled visit is no visit.
+        assert_eq!(visitors(Cut::All), [1, 2, 3]);
+        assert_eq!(visitors(Cut::Metro(Metro::Boston)), [0, 0, 1]);
+
+        let mut l = Ledger::default();
+        let facts = PersonFacts {
+            relationship: Relationship::Employee,
+            age_band: None,
+            sex: Sex::Unknown,
+            zip3: None,
+            worksite: None,
+            metro: None,
+        };
+        l.apply_full_file(d("2023-01-01"), vec![(MemberKey(1), facts, vec![span("2023-01-01", None)])], &[]);
+        let visit = |key, date| Visit {
+            key,
+            member: MemberKey(1),
+            date: d(date),
+            modality: Modality::Video,
+            status: VisitStatus::Completed,
+            clinic_metro: None,
+        };
+        l.upsert_visits(vec![visit(1, "2023-01-31"), visit(2, "2023-02-02"), visit(3, "2023-06-09")]);
+        let m = compute(&l, |_| None).unwrap();
+        let all: Vec<i64> = m.cuts[&Cut::All].iter().map(|c| c.visitors_3m).collect();
+        assert_eq!(all, [1, 1, 1, 1, 0, 1], "one person, however many visits; not a member, still a visitor");
     }
 
     #[test]

@@ -138,6 +138,31 @@ fn resolve_metros<'f>(
     Ok(())
 }
 
+/// An account's metrics from its ledger, whose people carry their metros already (resolved
+/// as they were imported).
+fn account_metrics(ledger: &Ledger) -> Option<metrics::AccountMetrics> {
+    metrics::compute(ledger, |_| None)
+}
+
+/// Recomputes, from their ledgers, the metrics an earlier build stored without counts this
+/// one keeps ([`steward_store::MemberStore::outdated_metrics`]); returns how many accounts.
+/// An account whose ledger changes meanwhile is left to the change, which wrote its own.
+pub fn refresh_outdated_metrics(store: &dyn Store) -> Result<usize, StoreError> {
+    let mut refreshed = 0;
+    for account in store.outdated_metrics()? {
+        let Some(stored) = store.ledger(&account)? else {
+            store.refresh_metrics(&account, 0, None)?;
+            continue;
+        };
+        match store.refresh_metrics(&account, stored.version, account_metrics(&stored.ledger).as_ref()) {
+            Ok(()) => refreshed += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(refreshed)
+}
+
 fn refusal(e: EventRefusal) -> Reason {
     match e {
         EventRefusal::TerminationNotOnFile => Reason::NotOnFile { what: "a termination (INS03 024)", hint: "" },
@@ -222,7 +247,7 @@ fn apply(
         }
         Task::Surveys(rows) => ledger.upsert_surveys(rows),
     }
-    let metrics = metrics::compute(&ledger, |_| None);
+    let metrics = account_metrics(&ledger);
     let update = LedgerUpdate {
         account,
         expected_version,

@@ -21,6 +21,7 @@ pub mod sniff;
 pub mod tables;
 pub mod x12;
 
+pub use apply::refresh_outdated_metrics;
 pub use pipeline::{ImportError, ImportOptions, ImportOutcome, import_file};
 pub use pseudonym::Pseudonymizer;
 pub use reason::{MappingName, Reason, ReasonCode};

@@ -17,3 +17,29 @@ fn reopening_keeps_data_and_does_not_migrate_twice() {
 fn steward_domain_account(slug: &str) -> steward_domain::NewAccount {
     steward_domain::NewAccount::new(steward_domain::Slug::parse(slug).expect("slug"), "Acme")
 }
+
+/// A database an earlier build wrote: its series hold fifteen counts a month, not today's
+/// sixteen. They read with the new count as zero, are listed as outdated, and a refresh
+/// brings them up to date.
+#[test]
+fn series_an_earlier_build_wrote_read_and_refresh() {
+    use steward_store::{AccountStore, CutKind, MemberStore};
+    let temp = steward_store_tests::TempSqlite::new();
+    temp.create_account(&steward_domain_account("acme")).expect("create");
+    let acme = steward_domain::Slug::parse("acme").expect("slug");
+    // One month: 300 eligible lives, 12 visits in office, the other thirteen counts zero.
+    let mut old = vec![0xAC, 0x02, 0, 0, 0, 12];
+    old.extend([0; 10]);
+    let db = rusqlite::Connection::open(temp.path()).expect("open the file");
+    db.execute(
+        "INSERT INTO account_metrics (account_id, cut_kind, cut_value, first_month, months, counts, counts_fields) \
+         SELECT id, 'all', '', '2025-01-01', 1, ?1, 15 FROM accounts WHERE slug = 'acme'",
+        [old],
+    )
+    .expect("an old series");
+    let read = temp.metrics(&acme, CutKind::All, None, None).expect("read");
+    assert_eq!((read[0].2.eligible_lives, read[0].2.visits_in_office, read[0].2.visitors_3m), (300, 12, 0));
+    assert_eq!(temp.outdated_metrics().expect("outdated"), [acme.clone()]);
+    temp.refresh_metrics(&acme, 0, None).expect("refresh");
+    assert!(temp.outdated_metrics().expect("outdated").is_empty());
+}

@@ -32,7 +32,8 @@ macro_rules! conformance_tests {
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
-            member_ledgers_round_trip, stale_ledger_writes_nothing, applied_imports_and_mappings);
+            member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
+            applied_imports_and_mappings);
     };
     (@cases $factory:expr; $($case:ident),+) => {
         $(
@@ -858,6 +859,29 @@ pub fn member_ledgers_round_trip(s: &dyn Store) -> Result<()> {
     let stored = s.ledger(&slug("acme"))?.ok_or_else(|| StoreError::Backend("ledger missing".into()))?;
     ensure(stored.version == 2 && stored.ledger.visits == l.visits, "visits part untouched")?;
     ensure(stored.ledger.people == changed.people, "people part replaced")
+}
+
+pub fn metrics_refresh_on_the_current_ledger_only(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let l = sample_ledger();
+    s.commit_import(&mut Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") })?;
+    ensure(s.outdated_metrics()?.is_empty(), "metrics this build wrote are current")?;
+    let mut fewer = l.clone();
+    fewer.visits.clear();
+    let recomputed = metrics::compute(&fewer, |_| None);
+    expect_err(
+        s.refresh_metrics(&slug("acme"), 2, recomputed.as_ref()),
+        |e| matches!(e, StoreError::Conflict { current: 1, .. }),
+        "a ledger version that is not the stored one",
+    )?;
+    let visits = |s: &dyn Store| -> Result<i64> {
+        Ok(s.metrics(&slug("acme"), CutKind::All, None, None)?.iter().map(|(_, _, c)| c.visits_video).sum())
+    };
+    ensure(visits(s)? == 1, "a refused refresh writes nothing")?;
+    s.refresh_metrics(&slug("acme"), 1, recomputed.as_ref())?;
+    ensure(visits(s)? == 0, "the refresh replaced the series")?;
+    s.refresh_metrics(&slug("acme"), 1, None)?;
+    ensure(s.metrics(&slug("acme"), CutKind::All, None, None)?.is_empty(), "no metrics, no rows")
 }
 
 pub fn stale_ledger_writes_nothing(s: &dyn Store) -> Result<()> {

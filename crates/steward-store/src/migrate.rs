@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "import_options", source: include_str!("../migrations/0005_import_options.sql") },
     Migration { version: 6, name: "metrics_as_of", source: include_str!("../migrations/0006_metrics_as_of.sql") },
     Migration { version: 7, name: "sign_in_failures", source: include_str!("../migrations/0007_sign_in_failures.sql") },
+    Migration { version: 8, name: "metrics_fields", source: include_str!("../migrations/0008_metrics_fields.sql") },
 ];
 
 /// The schema version this build expects.

@@ -1,10 +1,15 @@
-//! The bytes of one cut's month-by-month counts: for each month, the fifteen counts of
-//! [`MonthCounts`] as LEB128 varints (most are small), in a fixed order.
+//! The bytes of one cut's month-by-month counts: for each month, the counts of
+//! [`MonthCounts`] as LEB128 varints (most are small), in a fixed order. New counts are
+//! appended, never inserted: a series stored with fewer ([`FIELDS`] is today's number) reads
+//! the missing ones as zero.
 
 use crate::{Result, StoreError};
 use steward_domain::metrics::MonthCounts;
 
-fn fields(c: &MonthCounts) -> [i64; 15] {
+/// How many counts a month holds as written today.
+pub const FIELDS: usize = 16;
+
+fn fields(c: &MonthCounts) -> [i64; FIELDS] {
     [
         c.eligible_lives,
         c.eligible_employees,
@@ -21,10 +26,11 @@ fn fields(c: &MonthCounts) -> [i64; 15] {
         c.promoters_12m,
         c.detractors_12m,
         c.responses_12m,
+        c.visitors_3m,
     ]
 }
 
-fn counts(f: [i64; 15]) -> MonthCounts {
+fn counts(f: [i64; FIELDS]) -> MonthCounts {
     MonthCounts {
         eligible_lives: f[0],
         eligible_employees: f[1],
@@ -41,9 +47,11 @@ fn counts(f: [i64; 15]) -> MonthCounts {
         promoters_12m: f[12],
         detractors_12m: f[13],
         responses_12m: f[14],
+        visitors_3m: f[15],
     }
 }
 
+/// [`FIELDS`] counts a month.
 pub fn encode(months: &[MonthCounts]) -> Vec<u8> {
     let mut out = Vec::with_capacity(months.len() * 20);
     for m in months {
@@ -64,8 +72,14 @@ pub fn encode(months: &[MonthCounts]) -> Vec<u8> {
     out
 }
 
-pub fn decode(bytes: &[u8], months: usize) -> Result<Vec<MonthCounts>> {
+/// `months` months of `stored_fields` counts each (as many as the series was written with).
+pub fn decode(bytes: &[u8], months: usize, stored_fields: usize) -> Result<Vec<MonthCounts>> {
     let corrupt = || StoreError::Backend("stored metrics series is corrupt".into());
+    if stored_fields == 0 || stored_fields > FIELDS {
+        return Err(StoreError::Backend(format!(
+            "stored metrics series has {stored_fields} counts a month; this build reads at most {FIELDS}: upgrade Steward"
+        )));
+    }
     let mut at = 0;
     let mut next = || -> Result<i64> {
         let mut v: u64 = 0;
@@ -81,8 +95,8 @@ pub fn decode(bytes: &[u8], months: usize) -> Result<Vec<MonthCounts>> {
     };
     let mut out = Vec::with_capacity(months);
     for _ in 0..months {
-        let mut f = [0i64; 15];
-        for v in &mut f {
+        let mut f = [0i64; FIELDS];
+        for v in &mut f[..stored_fields] {
             *v = next()?;
         }
         out.push(counts(f));
@@ -104,12 +118,47 @@ mod tests {
             member_months_12m: 6_000_000,
             promoters_12m: 127,
             detractors_12m: 128,
+            visitors_3m: 3,
             ..MonthCounts::default()
         };
         let b = MonthCounts { eligible_lives: 1, ..MonthCounts::default() };
         let bytes = encode(&[a, b]);
-        assert_eq!(decode(&bytes, 2).unwrap(), vec![a, b]);
-        assert!(decode(&bytes, 3).is_err());
-        assert!(decode(&bytes[..bytes.len() - 1], 2).is_err());
+        assert_eq!(decode(&bytes, 2, FIELDS).unwrap(), vec![a, b]);
+        assert!(decode(&bytes, 3, FIELDS).is_err());
+        assert!(decode(&bytes[..bytes.len() - 1], 2, FIELDS).is_err());
+        assert!(decode(&bytes, 2, FIELDS + 1).is_err(), "a newer build's series is refused, not misread");
+    }
+
+    /// The stored order is a file format: these bytes were written by an earlier build and
+    /// must read the same forever.
+    #[test]
+    fn golden_bytes() {
+        let month = MonthCounts {
+            eligible_lives: 300,
+            eligible_employees: 200,
+            enrolled_members: 90,
+            new_enrollments: 4,
+            visits_in_office: 12,
+            visits_video: 7,
+            visits_remote_other: 1,
+            unmatched_visits: 2,
+            active_members_12m: 40,
+            visits_12m: 150,
+            virtual_visits_12m: 60,
+            member_months_12m: 1000,
+            promoters_12m: 20,
+            detractors_12m: 5,
+            responses_12m: 30,
+            visitors_3m: 17,
+        };
+        let today: &[u8] = &[
+            0xAC, 0x02, 0xC8, 0x01, 0x5A, 0x04, 0x0C, 0x07, 0x01, 0x02, 0x28, 0x96, 0x01, 0x3C, 0xE8, 0x07, 0x14, 0x05,
+            0x1E, 0x11,
+        ];
+        assert_eq!(encode(&[month]), today);
+        assert_eq!(decode(today, 1, FIELDS).unwrap(), vec![month]);
+        // Written before the quarter's visitors were counted: fifteen counts, the last read as 0.
+        let before = &today[..today.len() - 1];
+        assert_eq!(decode(before, 1, 15).unwrap(), vec![MonthCounts { visitors_3m: 0, ..month }]);
     }
 }

@@ -210,6 +210,12 @@ pub trait MemberStore {
     /// The date the account's metrics are as of (its latest eligibility file's): a month
     /// ending after it is partial. `None` before any eligibility.
     fn metrics_as_of(&self, account: &Slug) -> Result<Option<NaiveDate>>;
+    /// Accounts whose stored metrics an earlier build wrote, without counts this one keeps
+    /// (they read as zero): to recompute from their ledgers with [`MemberStore::refresh_metrics`].
+    fn outdated_metrics(&self) -> Result<Vec<Slug>>;
+    /// Replaces an account's metrics with ones computed from its ledger at `ledger_version`.
+    /// A ledger changed since is a conflict, and nothing is written (the change wrote its own).
+    fn refresh_metrics(&self, account: &Slug, ledger_version: i64, metrics: Option<&AccountMetrics>) -> Result<()>;
     fn column_mapping(&self, account: &Slug, name: &str) -> Result<Option<String>>;
     fn put_column_mapping(&self, account: &Slug, name: &str, mapping_json: &str) -> Result<()>;
 }

@@ -36,8 +36,22 @@ pub fn member_keys(settings: &Settings) -> Result<steward_ingest::Pseudonymizer>
         .with_context(|| format!("cannot use the member-key secret {}", path.display()))
 }
 
-/// Opens the configured database and applies pending migrations.
+/// Opens the configured database, applies pending migrations, and recomputes the metrics an
+/// earlier version stored without counts this one keeps (until then client figures that
+/// need them stay hidden).
 pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
+    let store = open_backend(settings)?;
+    let refreshed = steward_ingest::refresh_outdated_metrics(store.as_ref())
+        .context("cannot bring the metrics an earlier version stored up to date")?;
+    if refreshed > 0 {
+        eprintln!(
+            "Recomputed the metrics of {refreshed} accounts from their member data (stored by an earlier version)."
+        );
+    }
+    Ok(store)
+}
+
+fn open_backend(settings: &Settings) -> Result<Arc<dyn Store>> {
     match settings.database_url.as_deref() {
         None => {
             let dir = settings.ensure_data_dir()?;

@@ -73,6 +73,14 @@ fn subtraction_pins_down_nobody(s: &Server) {
                     let t = truth["active_members_12m"].as_i64().unwrap();
                     assert!(a >= 11 && a % 5 == 0 && a >= t && a - t <= 4, "{slug}{view} {month} active: {a} for {t}");
                 }
+                // A quarter's visits are the sum of its months': rounded the same way.
+                for field in ["visits_in_office", "visits_video", "visits_remote_other"] {
+                    let Some(n) = m["quarter"][field].as_i64() else { continue };
+                    let at = exact.iter().position(|e| e["month"] == month).unwrap();
+                    let t: i64 = exact[at.saturating_sub(2)..=at].iter().map(|e| e[field].as_i64().unwrap()).sum();
+                    assert!(n >= 11 && n % 5 == 0 && n >= t && n - t <= 4, "{slug}{view} {month} {field}: {n} for {t}");
+                    attacked += 1;
+                }
             }
             // 5. No month to date: every month shown is complete.
             assert!(shown.iter().all(|m| m["partial"].is_null()), "{slug}{view}: a month to date");

@@ -99,8 +99,8 @@ fn monthly_surveys(series: &[MonthCounts]) -> Vec<[i64; 3]> {
     out
 }
 
-/// A quarter's counts in a [`MonthCounts`]: stocks and trailing figures at its end, visits
-/// summed over its months, and — in the `*_12m` survey fields — its own responses summed.
+/// A quarter's counts in a [`MonthCounts`]: stocks and trailing figures at its end (the
+/// three months' visitors at its end are the quarter's), visits summed over its months, and — in the `*_12m` survey fields — its own responses summed.
 fn quarter_counts(months: &[(MonthCounts, [i64; 3])]) -> Option<MonthCounts> {
     let (end, _) = months.last()?;
     let mut q = *end;
@@ -255,36 +255,25 @@ fn quarter(
             enrolled_shown.get(i).copied().unwrap_or(false) && c.enrolled_members - c.active_members_12m >= threshold
         },
     );
-    let mut visits = [
-        protected(s, &cells, at, |c| c.visits_in_office, |_| true).0,
-        protected(s, &cells, at, |c| c.visits_video, |_| true).0,
-        protected(s, &cells, at, |c| c.visits_remote_other, |_| true).0,
+    // Visits are derived from the people who made them: a cell whose quarter had fewer
+    // visitors than the threshold shows no visit figure, however many visits they made.
+    let visitors_enough = |i: usize| cells.cuts[i].1.visitors_3m >= threshold;
+    let visits = [
+        protected(s, &cells, at, |c| c.visits_in_office, visitors_enough).0,
+        protected(s, &cells, at, |c| c.visits_video, visitors_enough).0,
+        protected(s, &cells, at, |c| c.visits_remote_other, visitors_enough).0,
     ];
-    // The three modalities add up to the quarter's visits: one hidden alone takes another.
-    let raw = {
-        let c = &cells.cuts[at].1;
-        [c.visits_in_office, c.visits_video, c.visits_remote_other]
-    };
-    let mut shown = visits.map(|v| v.is_some());
-    s.protect(&raw, &mut shown, &[vec![0, 1, 2]]);
-    for (v, keep) in visits.iter_mut().zip(shown) {
-        if !keep {
-            *v = None;
-        }
-    }
+    // No figure shows the quarter's visits in all, so a hidden modality cannot be worked
+    // out from the others: each stands or hides on its own.
     let (responses, _) = protected(s, &cells, at, |c| c.responses_12m, |_| true);
     let wanted_counts = &cells.cuts[at].1;
     let nps = responses.map(|_| {
         let c = wanted_counts;
         (100.0 * (c.promoters_12m - c.detractors_12m) as f64 / c.responses_12m as f64).round()
     });
-    // Visits are derived from the people who made them: fewer visitors than the threshold
-    // over the twelve months (which hold the quarter) and no visit figure shows, however
-    // many visits they made.
-    if wanted_counts.active_members_12m < threshold {
-        visits = [None; 3];
-    }
-    // Per 1,000 from rounded visits and member-months, only when both count enough.
+    // Per 1,000 from rounded visits and member-months, only when both count enough and the
+    // twelve months' visits come from enough people (active members undercount them: a
+    // visitor who left is not active, so this errs towards hiding).
     let per_1000 = match (s.count(wanted_counts.visits_12m), s.count(wanted_counts.member_months_12m)) {
         (Some(v), Some(mm)) if wanted_counts.active_members_12m >= threshold => {
             ratio(Some(12_000 * round_up(v)), Some(round_up(mm)))
@@ -506,6 +495,46 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_quarter_s_visits_need_the_quarter_s_visitors() {
+        // 60 eligible, 45 members; 30 of the members visited in early 2025 (active through the
+        // year), and in 2025-Q3 only three of them, weekly for nine weeks: the quarter's
+        // visits are theirs alone.
+        let people: Vec<Person> = (0..60)
+            .map(|i| Person {
+                site: i % 3,
+                start: 0,
+                length: None,
+                member_from: (i < 45).then_some(0),
+                visits: match i {
+                    0..3 => (0..9).map(|k| (547 + k * 7, 0)).chain([(370, 1)]).collect(),
+                    3..30 => vec![(370 + i as u32, 1)],
+                    _ => Vec::new(),
+                },
+                surveys: Vec::new(),
+            })
+            .collect();
+        let mut l = ledger(&people);
+        l.note_as_of(d("2025-12-31"));
+        let m = metrics::compute(&l, |_| None).unwrap();
+        let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::All, 11);
+        let q1 = shown[14].quarter.as_ref().expect("2025-Q1");
+        assert_eq!(q1.visits_video, Some(30), "thirty visitors in Q1: {q1:?}");
+        let q3 = shown[20].quarter.as_ref().expect("2025-Q3");
+        assert_eq!(q3.active_members_12m, Some(30), "thirty active over the year");
+        assert_eq!((q3.visits_in_office, q3.visits_video, q3.visits_remote_other), (None, None, None), "{q3:?}");
+    }
+
+    /// Which people of the generated population a cut holds.
+    fn in_cut(cut: &Cut, p: &Person) -> bool {
+        let (site, metro) = SITES[p.site];
+        match cut {
+            Cut::All => true,
+            Cut::Metro(m) => *m == metro,
+            Cut::Worksite(w) => w == site,
+        }
+    }
+
     /// What an attacker knows of a shown count `x`: the true count lies in `x-4..=x`.
     fn interval(x: i64) -> (i64, i64) {
         (x - (ROUNDING - 1), x)
@@ -542,6 +571,14 @@ mod tests {
                         ]);
                         prop_assert_eq!(q.utilization_rate, ratio(q.active_members_12m, month.enrolled_members));
                         prop_assert!(q.nps.is_none() || q.nps_responses.is_some());
+                        // Any visit figure: the quarter's visitors in the cut, counted straight
+                        // from the people, are enough.
+                        if q.visits_in_office.is_some() || q.visits_video.is_some() || q.visits_remote_other.is_some() {
+                            let (from, to) = (month.month.plus(-2).first_day(), month.month.last_day());
+                            let days = |p: &Person| p.visits.iter().map(|(day, _)| d("2024-01-01") + chrono::Days::new(u64::from(*day))).collect::<Vec<_>>();
+                            let visitors = people.iter().filter(|p| in_cut(cut, p) && days(p).iter().any(|v| *v >= from && *v <= to)).count();
+                            prop_assert!(visitors >= 11, "{cut:?} {}: visits of {visitors} people", q.quarter);
+                        }
                         if *cut == Cut::All {
                             // The quarter's responses, counted straight from the ledger.
                             let first = month.month.plus(-2).first_day().max(d("2024-01-01"));

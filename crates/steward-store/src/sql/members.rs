@@ -11,8 +11,8 @@ fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics
     let Some(m) = metrics else { return Ok(()) };
     for (cut, months) in &m.cuts {
         c.execute(
-            "INSERT INTO account_metrics (account_id, cut_kind, cut_value, first_month, months, counts) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO account_metrics (account_id, cut_kind, cut_value, first_month, months, counts, counts_fields) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[
                 account.into(),
                 cut.kind().into(),
@@ -20,6 +20,7 @@ fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics
                 m.first.first_day().into(),
                 (months.len() as i64).into(),
                 crate::series_codec::encode(months).into(),
+                (crate::series_codec::FIELDS as i64).into(),
             ],
         )?;
     }
@@ -129,7 +130,7 @@ impl<D: Driver> MemberStore for SqlStore<D> {
         self.read(|c| {
             let id = account_id(c, account)?;
             let rows = c.query(
-                "SELECT cut_value, first_month, months, counts FROM account_metrics WHERE account_id = $1 AND cut_kind = $2 \
+                "SELECT cut_value, first_month, months, counts, counts_fields FROM account_metrics WHERE account_id = $1 AND cut_kind = $2 \
                  ORDER BY cut_value",
                 &[id.into(), cut_kind.as_str().into()],
             )?;
@@ -144,7 +145,7 @@ impl<D: Driver> MemberStore for SqlStore<D> {
                     CutKind::Worksite => Cut::Worksite(value),
                 };
                 let first = Month::of(r.date(1)?);
-                let months = crate::series_codec::decode(r.bytes(3)?, r.int(2)? as usize)?;
+                let months = crate::series_codec::decode(r.bytes(3)?, r.int(2)? as usize, r.int(4)? as usize)?;
                 for (i, counts) in months.into_iter().enumerate() {
                     let month = first.plus(i as i32);
                     if from.is_none_or(|f| month >= f) && to.is_none_or(|t| month <= t) {
@@ -153,6 +154,34 @@ impl<D: Driver> MemberStore for SqlStore<D> {
                 }
             }
             Ok(out)
+        })
+    }
+
+    fn outdated_metrics(&self) -> Result<Vec<Slug>> {
+        self.read(|c| {
+            c.query(
+                "SELECT DISTINCT a.slug FROM account_metrics m JOIN accounts a ON a.id = m.account_id \
+                 WHERE m.counts_fields < $1 ORDER BY a.slug",
+                &[(crate::series_codec::FIELDS as i64).into()],
+            )?
+            .iter()
+            .map(|r| r.parse(0))
+            .collect()
+        })
+    }
+
+    fn refresh_metrics(&self, account: &Slug, ledger_version: i64, metrics: Option<&AccountMetrics>) -> Result<()> {
+        self.write(|c| {
+            let id = account_id(c, account)?;
+            let current = c
+                .query_one("SELECT version FROM member_ledgers WHERE account_id = $1", &[id.into()])?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0);
+            if current != ledger_version {
+                return Err(StoreError::Conflict { what: format!("member data of {account}"), current });
+            }
+            write_metrics(c, id, metrics)
         })
     }
 
