@@ -580,8 +580,9 @@ mod tests {
                             prop_assert!(visitors >= 11, "{cut:?} {}: visits of {visitors} people", q.quarter);
                         }
                         if *cut == Cut::All {
-                            // The quarter's responses, counted straight from the ledger.
-                            let first = month.month.plus(-2).first_day().max(d("2024-01-01"));
+                            // The quarter's responses, counted straight from the ledger (the
+                            // months measured start with the first eligibility).
+                            let first = month.month.plus(-2).first_day().max(m.first.first_day());
                             let own = l.surveys.iter().filter(|s| s.date >= first && s.date <= month.month.last_day()).count() as i64;
                             if let Some(n) = q.nps_responses {
                                 prop_assert!(own >= 11 && n == round_up(own), "responses {n} vs {own} in the quarter");
