@@ -622,15 +622,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn visitors_are_people_over_three_months() {
-        let m = compute(&ledger(), |_| None).unwrap();
-        let visitors = |cut: Cut| m.cuts[&cut].iter().map(|c| c.visitors_3m).collect::<Vec<_>>();
-        // Jan: 10. Feb: 10 (January's visit) and 20; the unknown member's visit is nobody's.
-        // Mar: 10 once for two visits, 20, 40; the cancelled visit is no visit.
-        assert_eq!(visitors(Cut::All), [1, 2, 3]);
-        assert_eq!(visitors(Cut::Metro(Metro::Boston)), [0, 0, 1]);
-
+    /// One employee, eligible since January 2023, with no worksite.
+    fn one_person() -> Ledger {
         let mut l = Ledger::default();
         let facts = PersonFacts {
             relationship: Relationship::Employee,
@@ -641,6 +634,19 @@ mod tests {
             metro: None,
         };
         l.apply_full_file(d("2023-01-01"), vec![(MemberKey(1), facts, vec![span("2023-01-01", None)])], &[]);
+        l
+    }
+
+    #[test]
+    fn visitors_are_people_over_three_months() {
+        let m = compute(&ledger(), |_| None).unwrap();
+        let visitors = |cut: Cut| m.cuts[&cut].iter().map(|c| c.visitors_3m).collect::<Vec<_>>();
+        // Jan: 10. Feb: 10 (January's visit) and 20; the unknown member's visit is nobody's.
+        // Mar: 10 once for two visits, 20, 40; the cancelled visit is no visit.
+        assert_eq!(visitors(Cut::All), [1, 2, 3]);
+        assert_eq!(visitors(Cut::Metro(Metro::Boston)), [0, 0, 1]);
+
+        let mut l = one_person();
         let visit = |key, date| Visit {
             key,
             member: MemberKey(1),
@@ -687,16 +693,7 @@ mod tests {
 
     #[test]
     fn the_window_stops_after_twelve_months() {
-        let mut l = Ledger::default();
-        let facts = PersonFacts {
-            relationship: Relationship::Employee,
-            age_band: None,
-            sex: Sex::Unknown,
-            zip3: None,
-            worksite: None,
-            metro: None,
-        };
-        l.apply_full_file(d("2023-01-01"), vec![(MemberKey(1), facts, vec![span("2023-01-01", None)])], &[]);
+        let mut l = one_person();
         l.replace_memberships(vec![(MemberKey(1), span("2023-01-01", None))]);
         l.upsert_visits(vec![Visit {
             key: 1,

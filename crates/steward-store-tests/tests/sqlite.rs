@@ -39,7 +39,7 @@ fn series_an_earlier_build_wrote_read_and_refresh() {
     .expect("an old series");
     let read = temp.metrics(&acme, CutKind::All, None, None).expect("read");
     assert_eq!((read[0].2.eligible_lives, read[0].2.visits_in_office, read[0].2.visitors_3m), (300, 12, 0));
-    assert_eq!(temp.outdated_metrics().expect("outdated"), [acme.clone()]);
+    assert_eq!(temp.outdated_metrics().expect("outdated"), std::slice::from_ref(&acme));
     temp.refresh_metrics(&acme, 0, None).expect("refresh");
     assert!(temp.outdated_metrics().expect("outdated").is_empty());
 }

@@ -432,27 +432,41 @@ mod tests {
         assert!(shown[2].quarter.is_some(), "Q1 is");
     }
 
-    #[test]
-    fn a_program_of_many_people_shows_its_quarters() {
-        // 60 eligible, 45 members, 30 people with two visits a quarter, everyone answering
-        // a survey each quarter: the figures show, rounded.
+    /// Sixty people over two years, all eligible from the start at three worksites, with
+    /// membership, visits and survey responses by person; the account's metrics as of the
+    /// end of 2025.
+    fn sixty(
+        member: impl Fn(usize) -> bool,
+        visits: impl Fn(usize) -> Vec<(u32, u8)>,
+        surveys: impl Fn(usize) -> Vec<(u32, u8)>,
+    ) -> AccountMetrics {
         let people: Vec<Person> = (0..60)
             .map(|i| Person {
                 site: i % 3,
                 start: 0,
                 length: None,
-                member_from: (i % 4 != 0).then_some(0),
-                visits: if i % 2 == 0 {
-                    (0..16).map(|k| (k * 45 + 20 + i as u32 % 10, ((i / 2) % 3) as u8)).collect()
-                } else {
-                    Vec::new()
-                },
-                surveys: (0..8).map(|k| (k * 90 + 5, (i % 11) as u8)).collect(),
+                member_from: member(i).then_some(0),
+                visits: visits(i),
+                surveys: surveys(i),
             })
             .collect();
         let mut l = ledger(&people);
         l.note_as_of(d("2025-12-31"));
-        let m = metrics::compute(&l, |_| None).unwrap();
+        metrics::compute(&l, |_| None).unwrap()
+    }
+
+    #[test]
+    fn a_program_of_many_people_shows_its_quarters() {
+        // 60 eligible, 45 members, 30 people with two visits a quarter, everyone answering
+        // a survey each quarter: the figures show, rounded.
+        let m = sixty(
+            |i| i % 4 != 0,
+            |i| match i % 2 {
+                0 => (0..16).map(|k| (k * 45 + 20 + i as u32 % 10, ((i / 2) % 3) as u8)).collect(),
+                _ => Vec::new(),
+            },
+            |i| (0..8).map(|k| (k * 90 + 5, (i % 11) as u8)).collect(),
+        );
         let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::All, 11);
         assert_eq!(shown.len(), 24);
         let q = shown[20].quarter.as_ref().expect("2025-Q3");
@@ -472,19 +486,11 @@ mod tests {
     #[test]
     fn visits_of_a_few_people_show_nothing_however_many() {
         // 60 eligible members; 4 of them visit every week.
-        let people: Vec<Person> = (0..60)
-            .map(|i| Person {
-                site: i % 3,
-                start: 0,
-                length: None,
-                member_from: Some(0),
-                visits: if i < 4 { (0..100).map(|k| (k * 7 + 3, 0)).collect() } else { Vec::new() },
-                surveys: Vec::new(),
-            })
-            .collect();
-        let mut l = ledger(&people);
-        l.note_as_of(d("2025-12-31"));
-        let m = metrics::compute(&l, |_| None).unwrap();
+        let m = sixty(
+            |_| true,
+            |i| if i < 4 { (0..100).map(|k| (k * 7 + 3, 0)).collect() } else { Vec::new() },
+            |_| Vec::new(),
+        );
         let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::All, 11);
         let q = shown[20].quarter.as_ref().expect("2025-Q3");
         assert_eq!(q.active_members_12m, None, "four visitors");
@@ -500,23 +506,15 @@ mod tests {
         // 60 eligible, 45 members; 30 of the members visited in early 2025 (active through the
         // year), and in 2025-Q3 only three of them, weekly for nine weeks: the quarter's
         // visits are theirs alone.
-        let people: Vec<Person> = (0..60)
-            .map(|i| Person {
-                site: i % 3,
-                start: 0,
-                length: None,
-                member_from: (i < 45).then_some(0),
-                visits: match i {
-                    0..3 => (0..9).map(|k| (547 + k * 7, 0)).chain([(370, 1)]).collect(),
-                    3..30 => vec![(370 + i as u32, 1)],
-                    _ => Vec::new(),
-                },
-                surveys: Vec::new(),
-            })
-            .collect();
-        let mut l = ledger(&people);
-        l.note_as_of(d("2025-12-31"));
-        let m = metrics::compute(&l, |_| None).unwrap();
+        let m = sixty(
+            |i| i < 45,
+            |i| match i {
+                0..3 => (0..9).map(|k| (547 + k * 7, 0)).chain([(370, 1)]).collect(),
+                3..30 => vec![(370 + i as u32, 1)],
+                _ => Vec::new(),
+            },
+            |_| Vec::new(),
+        );
         let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &Cut::All, 11);
         let q1 = shown[14].quarter.as_ref().expect("2025-Q1");
         assert_eq!(q1.visits_video, Some(30), "thirty visitors in Q1: {q1:?}");
