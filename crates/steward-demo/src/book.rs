@@ -262,6 +262,7 @@ fn tasks(seed: u64, plan: &AccountPlan, owner: Option<&Email>) -> Vec<DemoTask> 
             let title = rng.pick(TASKS).replace("{q}", &(((Month::of(plan.as_of).month() - 1) / 3) + 1).to_string());
             let due = plan.as_of + Days::new(rng.range(0, 55) as u64) - Days::new(12);
             let by_department = k == 0 && rng.chance(0.4);
+            let for_renewal = title.contains("renewal");
             DemoTask {
                 task: NewTask {
                     account: Some(plan.slug.clone()),
@@ -272,6 +273,7 @@ fn tasks(seed: u64, plan: &AccountPlan, owner: Option<&Email>) -> Vec<DemoTask> 
                     due_date: Some(due),
                     priority: *rng.pick(&[Priority::Normal, Priority::Normal, Priority::High, Priority::Low]),
                     escalation: rng.chance(0.08 + 0.2 * (1.0 - plan.latent_health)),
+                    for_renewal,
                     source: TaskSource::Manual,
                     source_key: None,
                 },

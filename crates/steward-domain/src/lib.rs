@@ -28,6 +28,7 @@ pub mod suppression;
 pub mod task;
 pub mod throttle;
 pub mod user;
+pub mod words;
 
 pub use account::{Account, AccountStatus, NewAccount, NewWorksite, Segment, Worksite};
 pub use activity::{Activity, ActivityKind, NewActivity};

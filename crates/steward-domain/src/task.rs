@@ -39,6 +39,8 @@ pub struct Task {
     pub status: TaskStatus,
     pub priority: Priority,
     pub escalation: bool,
+    /// The task serves the account's renewal: the renewal's deadlines are its own.
+    pub for_renewal: bool,
     pub source: TaskSource,
     /// Identifies what created the task (e.g. a playbook rule and account), so the same
     /// trigger never opens a second task while one is open.
@@ -61,6 +63,8 @@ pub struct NewTask {
     pub due_date: Option<NaiveDate>,
     pub priority: Priority,
     pub escalation: bool,
+    /// The task serves the account's renewal: the renewal's deadlines are its own.
+    pub for_renewal: bool,
     pub source: TaskSource,
     pub source_key: Option<String>,
 }

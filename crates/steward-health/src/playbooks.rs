@@ -51,6 +51,9 @@ pub struct TaskTemplate {
     pub priority: Priority,
     #[serde(default)]
     pub escalation: bool,
+    /// The task serves the account's renewal: it takes the renewal's deadlines in My work.
+    #[serde(default)]
+    pub for_renewal: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -66,6 +69,11 @@ impl Default for Playbooks {
             due_in_days,
             priority,
             escalation,
+            for_renewal: false,
+        };
+        let renewal_task = |title: &str, due_in_days, priority| TaskTemplate {
+            for_renewal: true,
+            ..task(title, Assignee::Owner, due_in_days, priority, false)
         };
         let rule = |id: &str, condition, cooldown_days, tasks| Rule { id: id.into(), condition, cooldown_days, tasks };
         Self {
@@ -75,12 +83,10 @@ impl Default for Playbooks {
                     Condition::RenewalSoonLowEnrollment { days: 120, rate: 0.20 },
                     60,
                     vec![
-                        task(
+                        renewal_task(
                             "Renewal in {renewal_in_days} days with enrollment at {enrollment}: plan an enrollment push",
-                            Assignee::Owner,
                             7,
                             Priority::High,
-                            false,
                         ),
                         task(
                             "Prepare an enrollment campaign kit for {account}",
@@ -119,12 +125,10 @@ impl Default for Playbooks {
                     "notice_deadline_no_activity",
                     Condition::NoticeDeadlineNoRenewalActivity { days: 30 },
                     30,
-                    vec![task(
+                    vec![renewal_task(
                         "Notice deadline in {deadline_in_days} days and no renewal conversation yet",
-                        Assignee::Owner,
                         2,
                         Priority::Urgent,
-                        false,
                     )],
                 ),
                 rule(
@@ -248,6 +252,35 @@ pub fn evaluate(condition: &Condition, facts: &Facts, today: NaiveDate) -> Optio
     None
 }
 
+/// Why a rule fired, as a sentence for people, from the values [`evaluate`] found.
+pub fn explain(condition: &Condition, values: &BTreeMap<String, String>) -> String {
+    let v = |k: &str| values.get(k).map_or("", String::as_str);
+    let days = |k: &str| v(k).parse::<i64>().map_or_else(|_| format!("{} days", v(k)), steward_domain::words::days);
+    match condition {
+        Condition::RenewalSoonLowEnrollment { rate, .. } => format!(
+            "The contract renews in {} and enrollment is {}, below the {} this playbook watches for.",
+            days("renewal_in_days"),
+            v("enrollment"),
+            pct(*rate)
+        ),
+        Condition::HealthDrop { .. } => {
+            format!("Health fell {} points in a month, to {}.", v("drop"), v("health"))
+        }
+        Condition::NoDecisionMakerTouch { .. } => {
+            format!("No decision maker or executive sponsor met for {}.", days("days_since"))
+        }
+        Condition::NoticeDeadlineNoRenewalActivity { .. } => format!(
+            "The notice deadline is in {} and nothing has been logged with the client since the renewal window opened.",
+            days("deadline_in_days")
+        ),
+        Condition::UtilizationFalling { .. } => format!(
+            "Utilization fell {} running, to {}.",
+            steward_domain::words::count(v("months").parse().unwrap_or(0), "month", "months"),
+            v("utilization")
+        ),
+    }
+}
+
 /// Fills `{name}` placeholders from `values`.
 pub fn fill(template: &str, account: &str, values: &BTreeMap<String, String>) -> String {
     let mut out = template.replace("{account}", account);
@@ -275,6 +308,7 @@ pub struct Proposal {
     pub due_date: NaiveDate,
     pub priority: Priority,
     pub escalation: bool,
+    pub for_renewal: bool,
     pub source: TaskSource,
     pub source_key: String,
     pub cooldown_days: i64,
@@ -291,7 +325,7 @@ pub fn propose(
     let mut out = Vec::new();
     for rule in &playbooks.rules {
         let Some(values) = evaluate(&rule.condition, facts, today) else { continue };
-        let fired: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let why = explain(&rule.condition, &values);
         for (k, t) in rule.tasks.iter().enumerate() {
             let (owner, department) = match &t.assign {
                 Assignee::Owner => match owner {
@@ -305,12 +339,13 @@ pub fn propose(
                 account: account.clone(),
                 rule: rule.id.clone(),
                 title: fill(&t.title, account.as_str(), &values),
-                detail: format!("Opened by playbook rule {} on {today}: {}", rule.id, fired.join(", ")),
+                detail: format!("{why} Opened on {today} by the playbook rule “{}”.", rule.id.replace('_', " ")),
                 owner,
                 department,
                 due_date: today + Days::new(t.due_in_days),
                 priority: t.priority,
                 escalation: t.escalation,
+                for_renewal: t.for_renewal,
                 source: TaskSource::Playbook,
                 source_key: source_key(&rule.id, account, k),
                 cooldown_days: rule.cooldown_days,
@@ -412,7 +447,12 @@ mod tests {
         )[0];
         assert_eq!(p.title, "Renewal in 107 days with enrollment at 15.0%: plan an enrollment push");
         assert_eq!(p.source_key, "playbook:renewal_low_enrollment:acme");
-        assert!(p.detail.contains("renewal_low_enrollment") && p.detail.contains("enrollment = 15.0%"));
+        assert_eq!(
+            p.detail,
+            "The contract renews in 107 days and enrollment is 15.0%, below the 20.0% this playbook watches for. \
+             Opened on 2026-06-15 by the playbook rule “renewal low enrollment”."
+        );
+        assert!(p.for_renewal, "the owner's push serves the renewal");
         assert_eq!(p.due_date, d("2026-06-22"));
         let second = &propose(&Playbooks::default(), &Slug::parse("acme").unwrap(), None, &facts, d("2026-06-15"))[0];
         assert_eq!(

@@ -108,6 +108,7 @@ pub fn run(
                     due_date: Some(p.due_date),
                     priority: p.priority,
                     escalation: p.escalation,
+                    for_renewal: p.for_renewal,
                     source: p.source,
                     source_key: Some(p.source_key.clone()),
                 })?;

@@ -477,6 +477,7 @@ fn manual_task(title: &str) -> NewTask {
         due_date: None,
         priority: Priority::Normal,
         escalation: false,
+        for_renewal: false,
         source: TaskSource::Manual,
         source_key: None,
     }

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 6, name: "metrics_as_of", source: include_str!("../migrations/0006_metrics_as_of.sql") },
     Migration { version: 7, name: "sign_in_failures", source: include_str!("../migrations/0007_sign_in_failures.sql") },
     Migration { version: 8, name: "metrics_fields", source: include_str!("../migrations/0008_metrics_fields.sql") },
+    Migration { version: 9, name: "task_for_renewal", source: include_str!("../migrations/0009_task_for_renewal.sql") },
 ];
 
 /// The schema version this build expects.

@@ -138,7 +138,7 @@ impl App {
 
     /// The user's ranked queue: their tasks read fresh, each account's part of the rank
     /// (renewal, ARR, health) taken from the book's rows rather than read again.
-    pub(crate) async fn work_queue(&self, user: User) -> Result<Vec<(WorkRow, Task)>, WebError> {
+    pub(crate) async fn work_queue(&self, user: User) -> Result<Vec<(WorkRow, Option<Task>)>, WebError> {
         let book = self.book().await?;
         let (today, card) = (self.today(), self.config().scorecard.clone());
         self.run(move |store| {

@@ -47,6 +47,8 @@ pub struct TaskInput {
     pub owner: Option<Email>,
     pub due_date: Option<NaiveDate>,
     pub priority: Option<Priority>,
+    /// The task serves the account's renewal (it takes the renewal's deadlines).
+    pub for_renewal: bool,
 }
 
 pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) -> Result<Task, WebError> {
@@ -68,6 +70,7 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
         due_date: input.due_date,
         priority: input.priority.unwrap_or(Priority::Normal),
         escalation: false,
+        for_renewal: input.for_renewal,
         source: TaskSource::Manual,
         source_key: None,
     })?;

@@ -32,7 +32,12 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("01-sign-in");
     let am = user(Role::AccountManager);
     sign_in(&b, url, &am);
-    b.wait_for("the book after signing in", |u| u.ends_with("/book"));
+    b.wait_for("My work after signing in", |u| u.ends_with("/work"));
+    assert_eq!(b.title(), "My work · Steward");
+    assert!(b.text("main h2").contains("Overdue") || b.text("main h2").contains("Renewal"), "the pressing bands first");
+    b.screenshot("02-my-work-first-thing");
+    b.click("nav a[href='/book']");
+    b.wait_for("the book", |u| u.ends_with("/book"));
     assert_eq!(b.title(), "My book · Steward");
     assert!(b.count("table.book tbody tr") >= 2, "the account manager's accounts");
     let styled = "return [...document.styleSheets].some(s => s.href && s.href.endsWith('/static/steward.css') && s.cssRules.length > 0)";
@@ -76,12 +81,23 @@ fn people_use_steward_in_a_browser() {
     // My work: complete the top task.
     b.click("nav a[href='/work']");
     b.wait_for("My work", |u| u.ends_with("/work"));
-    let before = b.count("table.work tbody tr");
-    let first = b.text("table.work tbody tr td:nth-child(2)");
-    b.click("table.work tbody tr form[action$='/complete'] button");
+    let tasks = "table.work tbody tr:has(form[action$='/complete'])";
+    let before = b.count(tasks);
+    let first = b.text(&format!("{tasks} td:nth-child(2)"));
+    b.click(&format!("{tasks} form[action$='/complete'] button"));
     b.wait_for("My work again", |u| u.ends_with("/work"));
-    b.wait_until(&format!("{first} to leave the queue"), |b| b.count("table.work tbody tr") == before - 1);
+    b.wait_until(&format!("{first} to leave the queue"), |b| b.count(tasks) == before - 1);
+    // A row's score, taken apart on demand.
+    b.click("table.work details.score summary");
+    assert!(b.text("table.work details.score[open] ul").contains("Urgency"), "the score's parts");
     b.screenshot("06-my-work");
+    // The counts are filters: one band at a time.
+    b.click("ul.filters a[href*='band=upcoming']");
+    b.wait_for("the upcoming band", |u| u.contains("band=upcoming"));
+    assert_eq!(b.count("main section.band"), 1);
+    assert!(b.text("main h2").starts_with("Upcoming"));
+    b.click("ul.filters a[href='/work']");
+    b.wait_for("all bands again", |u| u.ends_with("/work"));
 
     // Upload a visits file with one bad row and read its error.
     let file = s.data_dir.path().join("visits-june.csv");

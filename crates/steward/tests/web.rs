@@ -74,7 +74,7 @@ fn sign_in_and_out(s: &Server) {
     assert_eq!((r.status, r.location.as_deref()), (303, Some("/")));
     let cookie = r.set_cookies.iter().find(|c| c.starts_with("steward_session=")).expect("a session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
-    assert_eq!(c.get("/").location.as_deref(), Some("/book"), "an account manager starts at the book");
+    assert_eq!(c.get("/").location.as_deref(), Some("/work"), "an account manager starts with My work");
     let book = c.get("/book");
     assert_eq!(book.status, 200);
     // Signing out needs the form's CSRF token.

@@ -3,8 +3,8 @@ use crate::{Conn, DbError, Driver, Result, Row, StoreError, TaskCreated, TaskFil
 use steward_domain::{Id, NewTask, Task, TaskAssignment, TaskStatus};
 
 const SELECT: &str = "SELECT t.id, a.slug, t.title, t.detail, u.email, t.department, t.due_date, t.status, \
-    t.priority, t.escalation, t.source, t.source_key, t.closed_at, t.snoozed_until, t.version, t.created_at, t.updated_at \
-    FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id";
+    t.priority, t.escalation, t.source, t.source_key, t.closed_at, t.snoozed_until, t.version, t.created_at, t.updated_at, \
+    t.for_renewal FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id";
 
 fn task(r: &Row) -> Result<Task> {
     Ok(Task {
@@ -25,6 +25,7 @@ fn task(r: &Row) -> Result<Task> {
         version: r.int(14)?,
         created_at: r.time(15)?,
         updated_at: r.time(16)?,
+        for_renewal: r.bool(17)?,
     })
 }
 
@@ -52,8 +53,8 @@ impl<D: Driver> TaskStore for SqlStore<D> {
             // processes race: the loser inserts nothing and finds the winner's task.
             let inserted = c.query_one(
                 "INSERT INTO tasks (account_id, title, detail, owner_id, department, due_date, status, priority, \
-                 escalation, source, source_key, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, 1, $11, $11) \
+                 escalation, source, source_key, version, created_at, updated_at, for_renewal) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, 1, $11, $11, $12) \
                  ON CONFLICT (source_key) WHERE status = 'open' DO NOTHING RETURNING id",
                 &[
                     account.into(),
@@ -67,6 +68,7 @@ impl<D: Driver> TaskStore for SqlStore<D> {
                     new.source.as_str().into(),
                     new.source_key.as_deref().into(),
                     t.into(),
+                    new.for_renewal.into(),
                 ],
             )?;
             match (inserted, new.source_key.as_deref()) {

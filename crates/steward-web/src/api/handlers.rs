@@ -385,6 +385,8 @@ pub struct TaskBody {
     due_date: Option<NaiveDate>,
     #[serde(default)]
     priority: Option<String>,
+    #[serde(default)]
+    for_renewal: Option<bool>,
 }
 
 pub async fn create_task(
@@ -397,7 +399,14 @@ pub async fn create_task(
     }
     let owner = optional(body.owner.as_deref(), "owner", "not an e-mail address")?;
     let priority = optional(body.priority.as_deref(), "priority", "priority is low, normal, high or urgent")?;
-    let input = TaskInput { title: body.title, detail: body.detail, owner, due_date: body.due_date, priority };
+    let input = TaskInput {
+        title: body.title,
+        detail: body.detail,
+        owner,
+        due_date: body.due_date,
+        priority,
+        for_renewal: body.for_renewal.unwrap_or(false),
+    };
     let task = app.run(move |store| writes::add_task(store, &user, &body.account, input)).await?;
     if let Some(account) = &task.account {
         app.account_changed(account).await;
@@ -470,6 +479,7 @@ pub async fn work(
     ApiCaller(user): ApiCaller,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<steward_health::work::WorkRow>>> {
+    // Paged here, not by the database: the rank is worked out over every open task.
     authz::check(&user, Capability::Work)?;
     let rows = app.work_queue(user).await?.into_iter().map(|(row, _)| row).collect();
     Ok(Json(paged(rows, p.page, p.per_page)?))

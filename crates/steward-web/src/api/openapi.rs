@@ -6,6 +6,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
 use steward_domain::{ActivityKind, Priority};
+use steward_health::work::Band;
 
 fn nullable(t: &str) -> Value {
     json!({ "type": [t, "null"] })
@@ -135,20 +136,25 @@ fn schemas() -> Value {
             "id": { "type": "integer" }, "account": nullable("string"), "title": { "type": "string" }, "detail": { "type": "string" },
             "owner": nullable("string"), "department": nullable("string"), "due_date": nullable("string"),
             "status": { "enum": ["open", "done", "dismissed"] }, "priority": { "enum": ["low", "normal", "high", "urgent"] },
-            "escalation": { "type": "boolean" }, "source": { "enum": ["manual", "playbook", "project"] },
+            "escalation": { "type": "boolean" }, "for_renewal": { "type": "boolean" }, "source": { "enum": ["manual", "playbook", "project"] },
             "source_key": nullable("string"), "closed_at": nullable("string"), "snoozed_until": nullable("string"), "version": { "type": "integer" }
         })),
         "NewTask": object(&["account", "title"], json!({
             "account": slug, "title": text(TextKind::Title, true), "detail": text(TextKind::Summary, false),
             "owner": or_null(&email), "due_date": or_null(&day),
+            "for_renewal": { "type": ["boolean", "null"], "description": "the task serves the account's renewal and takes its deadlines in the work queue; null: false" },
             "priority": { "enum": Priority::ALL.iter().map(|p| Some(p.as_str())).chain([Some(""), None]).collect::<Vec<_>>(), "description": "empty or null: normal" }
         })),
         "TaskVersion": object(&["version"], json!({ "version": version })),
         "TaskSnooze": object(&["version", "until"], json!({ "version": version, "until": day })),
         "TaskReassign": object(&["version", "owner"], json!({ "version": version, "owner": email })),
-        "WorkRow": object(&["rank", "task", "task_id", "reason", "score"], json!({
-            "rank": { "type": "integer" }, "task": { "type": "string" }, "task_id": { "type": "integer" },
-            "account": nullable("string"), "due": nullable("string"), "reason": { "type": "string" }, "score": { "type": "number" }
+        "WorkRow": object(&["rank", "band", "task", "task_id", "reason", "score", "parts"], json!({
+            "rank": { "type": "integer" },
+            "band": { "enum": Band::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>(), "description": "bands come first (overdue, renewal_deadline, upcoming); the score orders within one" },
+            "task": { "type": "string", "description": "the task's title, or a renewal deadline's" },
+            "task_id": { "type": ["integer", "null"], "description": "null: a renewal deadline no open task serves" },
+            "account": nullable("string"), "due": nullable("string"), "reason": { "type": "string" }, "score": { "type": "number" },
+            "parts": { "type": "array", "items": object(&["part", "points"], json!({ "part": { "type": "string" }, "points": { "type": "number" } })) }
         })),
         "RowError": object(&["line", "code", "message"], json!({
             "line": { "type": "integer", "description": "the line (segment for X12); 0 for the file as a whole" },

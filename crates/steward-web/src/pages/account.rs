@@ -346,6 +346,9 @@ pub struct TaskForm {
     owner: String,
     #[serde(default)]
     priority: String,
+    /// A checkbox: present ("on") when ticked.
+    #[serde(default)]
+    for_renewal: Option<String>,
 }
 
 pub async fn add_task(
@@ -363,12 +366,14 @@ pub async fn add_task(
         ("due_date".to_owned(), f.due_date.clone()),
         ("owner".to_owned(), f.owner.clone()),
         ("priority".to_owned(), f.priority.clone()),
+        ("for_renewal".to_owned(), f.for_renewal.clone().unwrap_or_default()),
     ]);
     if let Err(e) = errors.check() {
         return again(&app, &viewer, slug, "task", values, e).await;
     }
     let (user, target) = (viewer.user.clone(), slug.clone());
-    let input = TaskInput { title, detail: String::new(), owner, due_date, priority };
+    let for_renewal = f.for_renewal.is_some();
+    let input = TaskInput { title, detail: String::new(), owner, due_date, priority, for_renewal };
     let result = app.run(move |store| writes::add_task(store, &user, &target, input)).await;
     match result {
         Ok(task) => {

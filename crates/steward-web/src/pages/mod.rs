@@ -49,12 +49,12 @@ pub fn routes() -> Router<App> {
         .method_not_allowed_fallback(|| async { PageError(WebError::MethodNotAllowed) })
 }
 
-/// Where a role starts.
+/// Where a role starts: an account manager's day starts with what to do next.
 async fn home(viewer: Viewer) -> Redirect {
     Redirect::to(match viewer.user.role {
         Role::Client => "/client",
-        Role::Colleague => "/work",
-        _ => "/book",
+        Role::Colleague | Role::AccountManager => "/work",
+        Role::Admin | Role::Director => "/book",
     })
 }
 

@@ -5,10 +5,13 @@ use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, Capability};
 use crate::error::PageResult;
+use crate::error::WebError;
+use crate::extract::page::Query;
 use axum::extract::State;
 use minijinja::{Value, context};
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use steward_domain::Task;
+use steward_health::work::{Band, WorkRow};
 
 /// A task as a table row shows it.
 pub fn task_row(t: &Task, today: chrono::NaiveDate) -> Value {
@@ -38,34 +41,93 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head))
 }
 
-/// The kind of reason a row leads with, for the counts above the queue.
-fn category(reason: &str) -> &'static str {
-    match reason.split(' ').next().unwrap_or("") {
-        "overdue" => "Overdue",
-        "due" => "Due soon",
-        "renewal" => "Renewal",
-        "notice" => "Notice deadline",
-        _ => "Other",
-    }
+/// Which rows My work shows: one band, one account, or both.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkQuery {
+    #[serde(default)]
+    band: Option<String>,
+    #[serde(default)]
+    account: Option<String>,
 }
 
-pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
+/// The query string of a filter, with `band` or `account` changed ("" drops it).
+fn link(band: Option<&str>, account: Option<&str>) -> String {
+    let pairs: Vec<String> = [("band", band), ("account", account)]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", urlencoding(v))))
+        .collect();
+    if pairs.is_empty() { "/work".into() } else { format!("/work?{}", pairs.join("&")) }
+}
+
+/// Slugs and band names are ASCII words; anything else is escaped byte by byte.
+fn urlencoding(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQuery>) -> PageResult {
     authz::check(&viewer.user, Capability::Work)?;
+    let band = match q.band.as_deref().filter(|b| !b.is_empty()) {
+        None => None,
+        Some(b) => Some(
+            Band::ALL.into_iter().find(|x| x.as_str() == b).ok_or_else(|| WebError::NotFound(format!("band {b}")))?,
+        ),
+    };
+    let account = q.account.filter(|a| !a.is_empty());
     let today = app.today();
     let rows = app.work_queue(viewer.user.clone()).await?;
     let owners = app.run(|store| Ok(store.internal_users()?)).await?;
     let owners: Vec<(String, String)> = owners.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let queue: Vec<Value> = rows
+    // Counts by band within the chosen account, and the accounts in the queue.
+    let of_account =
+        |r: &WorkRow| account.as_deref().is_none_or(|a| r.account.as_ref().is_some_and(|s| s.as_str() == a));
+    let accounts: BTreeSet<&str> = rows.iter().filter_map(|(r, _)| r.account.as_ref().map(|s| s.as_str())).collect();
+    let total = rows.iter().filter(|(r, _)| of_account(r)).count();
+    let counts: Vec<Value> = Band::ALL
         .iter()
-        .map(|(r, task)| {
-            *counts.entry(category(&r.reason)).or_default() += 1;
-            context! { rank => r.rank, reason => r.reason, score => format!("{:.0}", r.score), task => task_row(task, today) }
+        .map(|b| {
+            let n = rows.iter().filter(|(r, _)| r.band == *b && of_account(r)).count();
+            context! { label => b.label(), n, href => link(Some(b.as_str()), account.as_deref()), current => band == Some(*b) }
         })
         .collect();
+    let mut groups: Vec<Value> = Vec::new();
+    for b in Band::ALL.into_iter().filter(|b| band.is_none_or(|x| x == *b)) {
+        let queue: Vec<Value> = rows
+            .iter()
+            .filter(|(r, _)| r.band == b && of_account(r))
+            .map(|(r, task)| {
+                let parts: Vec<Value> =
+                    r.parts.iter().map(|p| context! { part => p.part, points => format!("{:.1}", p.points) }).collect();
+                context! {
+                    rank => r.rank,
+                    title => r.task,
+                    account => r.account.as_ref().map(|s| s.as_str()),
+                    due => r.due.map(|d| d.to_string()),
+                    reason => r.reason,
+                    score => format!("{:.0}", r.score),
+                    parts => parts,
+                    task => task.as_ref().map(|t| task_row(t, today)),
+                }
+            })
+            .collect();
+        if !queue.is_empty() {
+            groups.push(context! { label => b.label(), band => b.as_str(), queue });
+        }
+    }
     let page = context! {
-        queue => queue,
-        counts => counts.into_iter().map(|(k, n)| context! { label => k, n }).collect::<Vec<_>>(),
+        groups => groups,
+        total => total,
+        all_href => link(None, account.as_deref()),
+        filtered => band.is_some(),
+        counts => counts,
+        accounts => accounts.into_iter().collect::<Vec<_>>(),
+        account => account,
+        band => band.map(|b| b.as_str()),
         owners => owners.into_iter().map(|(email, name)| context! { email, name }).collect::<Vec<_>>(),
         snooze_default => (today + chrono::Days::new(7)).to_string(),
         today => today.to_string(),

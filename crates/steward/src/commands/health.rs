@@ -247,6 +247,7 @@ pub fn work(settings: &Settings, args: crate::cli::WorkArgs) -> Result<()> {
         .map(|r| {
             vec![
                 r.rank.to_string(),
+                r.band.label().to_owned(),
                 r.task.clone(),
                 r.account.as_ref().map(|a| a.to_string()).unwrap_or_default(),
                 r.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -254,5 +255,5 @@ pub fn work(settings: &Settings, args: crate::cli::WorkArgs) -> Result<()> {
             ]
         })
         .collect();
-    print_table(&["rank", "task", "account", "due", "why"], &table)
+    print_table(&["rank", "band", "task", "account", "due", "why"], &table)
 }
