@@ -82,13 +82,15 @@ impl Task {
     }
 }
 
-/// Who does an open task and by when: what reassigning or snoozing changes.
+/// Who does an open task and by when, and its notes: what reassigning or snoozing changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskAssignment {
     pub owner: Option<Email>,
     pub department: Option<Department>,
     pub due_date: Option<NaiveDate>,
     pub snoozed_until: Option<NaiveDate>,
+    /// The task's notes; a reassignment's note is added to them.
+    pub detail: String,
 }
 
 impl TaskAssignment {
@@ -98,7 +100,18 @@ impl TaskAssignment {
             department: task.department,
             due_date: task.due_date,
             snoozed_until: task.snoozed_until,
+            detail: task.detail.clone(),
         }
+    }
+
+    /// The assignment with `note` added to the task's notes, signed and dated.
+    pub fn with_note(mut self, note: &str, by: &str, on: NaiveDate) -> Self {
+        let note = note.trim();
+        if !note.is_empty() {
+            let line = format!("{note} — {by}, {on}");
+            self.detail = if self.detail.trim().is_empty() { line } else { format!("{}\n\n{line}", self.detail) };
+        }
+        self
     }
 
     pub fn validate(&self) -> Result<(), ParseError> {
@@ -106,7 +119,8 @@ impl TaskAssignment {
             return Err(ParseError::new("a task needs an owner or a department"));
         }
         crate::input::date_field("the due date", self.due_date)?;
-        crate::input::date_field("the snooze date", self.snoozed_until)
+        crate::input::date_field("the snooze date", self.snoozed_until)?;
+        crate::input::text_field("the task's notes", crate::input::TextKind::Summary, &self.detail)
     }
 }
 

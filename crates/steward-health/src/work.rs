@@ -276,6 +276,23 @@ pub fn deadline_row(account: &steward_domain::Slug, inputs: &RankInputs, today: 
     Some(WorkRow::new(title, None, Some(account.clone()), Some(notice.unwrap_or(renewal)), rank(&inputs, today)))
 }
 
+/// The open tasks that are the user's to do: theirs, and their department's unowned ones
+/// (snoozed or not).
+pub fn assigned_open(
+    store: &dyn steward_store::Store,
+    who: &steward_domain::User,
+) -> steward_store::Result<Vec<steward_domain::Task>> {
+    use steward_store::TaskFilter;
+    let open =
+        |filter: TaskFilter| store.tasks(&TaskFilter { status: Some(steward_domain::TaskStatus::Open), ..filter });
+    let mut mine = open(TaskFilter { owner: Some(who.email.clone()), ..TaskFilter::default() })?;
+    if let Some(department) = who.department {
+        let theirs = open(TaskFilter { department: Some(department), ..TaskFilter::default() })?;
+        mine.extend(theirs.into_iter().filter(|t| t.owner.is_none()));
+    }
+    Ok(mine)
+}
+
 /// The user's queue: their open tasks (theirs, and their department's unowned ones) and the
 /// renewal deadlines of the accounts they own that no open task serves, ranked, each task
 /// row with its task.
@@ -300,11 +317,7 @@ pub fn ranked_with(
     use steward_domain::{AccountStatus, Role, TaskStatus};
     use steward_store::TaskFilter;
     let open = |filter: TaskFilter| store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..filter });
-    let mut mine = open(TaskFilter { owner: Some(who.email.clone()), ..TaskFilter::default() })?;
-    if let Some(department) = who.department {
-        let theirs = open(TaskFilter { department: Some(department), ..TaskFilter::default() })?;
-        mine.extend(theirs.into_iter().filter(|t| t.owner.is_none()));
-    }
+    let mine = assigned_open(store, who)?;
     let task_only = who.role == Role::Colleague;
     let mut per_account: HashMap<steward_domain::Slug, RankInputs> = HashMap::new();
     let mut inputs_of = |a: &steward_domain::Slug| -> steward_store::Result<RankInputs> {

@@ -644,8 +644,10 @@ pub fn tasks_reassign_and_snooze(s: &dyn Store) -> Result<()> {
         due_date: Some(date("2025-07-01")),
         snoozed_until: Some(date("2025-06-15")),
         ..TaskAssignment::of(&task)
-    };
+    }
+    .with_note("They met the sponsor last week", "Dev Zanlark", date("2025-06-01"));
     let after = s.assign_task(task.id, &moved, task.version)?;
+    ensure(after.detail == "They met the sponsor last week — Dev Zanlark, 2025-06-01", "the note is kept")?;
     ensure(TaskAssignment::of(&after) == moved && after.version == task.version + 1, "assignment kept")?;
     ensure(s.task(task.id)? == after, "read back")?;
     ensure(!after.is_actionable(date("2025-06-14")) && after.is_actionable(date("2025-06-15")), "snoozed")?;

@@ -1,4 +1,4 @@
-//! Changing a task — complete, snooze, reassign — for pages and the API alike, each
+//! Changing a task — complete, reopen, snooze, wake, reassign — for pages and the API alike, each
 //! naming the version the user saw: a task changed meanwhile is a conflict carrying the
 //! task as it is now, never overwritten.
 
@@ -28,15 +28,25 @@ pub fn changeable(store: &dyn Store, user: &User, id: i64) -> Result<Task, WebEr
 /// What a task action does to the task, given the version the user saw.
 pub enum Change {
     Complete,
+    /// Undoes a completion.
+    Reopen,
     Snooze(chrono::NaiveDate),
-    Reassign(Email),
+    /// Ends a snooze: back in the queue today.
+    Wake,
+    /// To `owner`, with an optional note for them, added to the task's notes on `on`.
+    Reassign {
+        owner: Email,
+        note: String,
+        on: chrono::NaiveDate,
+    },
 }
 
 pub fn apply(store: &dyn Store, user: &User, id: i64, version: i64, change: Change) -> Result<Task, WebError> {
     let task = changeable(store, user, id)?;
-    if task.status != TaskStatus::Open {
+    let needs = if matches!(change, Change::Reopen) { TaskStatus::Done } else { TaskStatus::Open };
+    if task.status != needs {
         return Err(WebError::Conflict {
-            message: format!("task {id} is already {}.", task.status),
+            message: format!("Task “{}” is {} now.", task.title, task.status),
             current: serde_json::to_value(&task).ok(),
         });
     }
@@ -49,16 +59,32 @@ pub fn apply(store: &dyn Store, user: &User, id: i64, version: i64, change: Chan
     };
     match change {
         Change::Complete => store.set_task_status(id, TaskStatus::Done, version).map_err(stale),
+        Change::Reopen => store.set_task_status(id, TaskStatus::Open, version).map_err(|e| match e {
+            steward_store::StoreError::Duplicate(_) => WebError::Conflict {
+                message: format!("A playbook opened “{}” again meanwhile: that task is in the queue.", task.title),
+                current: None,
+            },
+            other => stale(other),
+        }),
+        Change::Wake => {
+            let assignment = TaskAssignment { snoozed_until: None, ..TaskAssignment::of(&task) };
+            store.assign_task(id, &assignment, version).map_err(stale)
+        }
         Change::Snooze(until) => {
             let assignment = TaskAssignment { snoozed_until: Some(until), ..TaskAssignment::of(&task) };
             store.assign_task(id, &assignment, version).map_err(stale)
         }
-        Change::Reassign(owner) => {
+        Change::Reassign { owner, note, on } => {
             match store.user(&owner) {
                 Ok(u) if authz::may_own_tasks(&u) => {}
                 _ => return Err(WebError::field("owner", "choose an active colleague, account manager or director")),
             }
-            let assignment = TaskAssignment { owner: Some(owner), department: None, ..TaskAssignment::of(&task) };
+            crate::forms::checked_text("note", steward_domain::input::TextKind::Summary, &note)?;
+            let assignment = TaskAssignment { owner: Some(owner), department: None, ..TaskAssignment::of(&task) }
+                .with_note(&note, &user.name, on);
+            if assignment.detail.chars().count() > steward_domain::input::TextKind::Summary.max_chars() {
+                return Err(WebError::field("note", "the task's notes are full: shorten the note"));
+            }
             store.assign_task(id, &assignment, version).map_err(stale)
         }
     }

@@ -85,8 +85,14 @@ fn people_use_steward_in_a_browser() {
     let before = b.count(tasks);
     let first = b.text(&format!("{tasks} td:nth-child(2)"));
     b.click(&format!("{tasks} form[action$='/complete'] button"));
-    b.wait_for("My work again", |u| u.ends_with("/work"));
+    b.wait_for("My work again", |u| u.contains("/work?done="));
     b.wait_until(&format!("{first} to leave the queue"), |b| b.count(tasks) == before - 1);
+    assert!(b.text("div.notice").contains("done"), "done says so, and offers a way back");
+    b.screenshot("06-my-work-done-undo");
+    // Undo: the task is back.
+    b.click("div.notice button");
+    b.wait_for("My work after undo", |u| u.ends_with("/work"));
+    b.wait_until(&format!("{first} to come back"), |b| b.count(tasks) == before);
     // A row's score, taken apart on demand.
     b.click("table.work details.score summary");
     assert!(b.text("table.work details.score[open] ul").contains("Urgency"), "the score's parts");

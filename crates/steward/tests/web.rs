@@ -21,6 +21,7 @@ cases!(
     account_360_tells_the_story,
     logging_an_activity_keeps_what_was_typed_on_error,
     tasks_complete_snooze_and_reassign_with_conflicts,
+    task_actions_forgive,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -327,6 +328,103 @@ fn tasks_complete_snooze_and_reassign_with_conflicts(s: &Server) {
     );
 }
 
+/// Issue 11, item 3: done can be undone, a snooze has its own list and the app's date
+/// format, a reassignment picks a person by name, department and role and carries a note,
+/// and a refused entry comes back beside its field with what was entered.
+fn task_actions_forgive(s: &Server) {
+    let (own, _) = accounts();
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let csrf = c.get(&format!("/accounts/{own}")).csrf();
+    let title = "Agree the renewal terms with finance";
+    let r = c.post_form(
+        &format!("/accounts/{own}/tasks"),
+        &[("csrf", &csrf), ("title", title), ("due_date", "2026-07-08"), ("owner", &am), ("for_renewal", "on")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let find = || s.store.tasks(&TaskFilter::default()).unwrap().into_iter().find(|t| t.title == title).unwrap();
+    let task = find();
+    assert!(task.for_renewal, "the checkbox marks it as renewal work");
+    let page = c.get(&format!("/tasks/{}", task.id));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let director = s.store.user(&steward_domain::Email::parse(&user(Role::Director)).unwrap()).unwrap();
+    assert!(page.body.contains(&format!("{} — Director", director.name)), "people told apart by role: {}", page.body);
+    let version = |t: &steward_domain::Task| t.version.to_string();
+    // A snooze date written another way comes back beside its field, as typed.
+    let r = c.post_form(
+        &format!("/tasks/{}/snooze", task.id),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&task)),
+            ("until", "next week"),
+            ("back", &format!("/tasks/{}", task.id)),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"until-error\"")
+            && r.body.contains("YYYY-MM-DD")
+            && r.body.contains("value=\"next week\"")
+    );
+    // Snoozed, it has its own list, and wakes from there.
+    let r = c.post_form(
+        &format!("/tasks/{}/snooze", task.id),
+        &[("csrf", &csrf), ("version", &version(&task)), ("until", "2026-07-20"), ("back", "/work")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(!c.get("/work").body.contains(title));
+    let snoozed = c.get("/work?band=snoozed");
+    assert!(snoozed.body.contains(title) && snoozed.body.contains("2026-07-20"), "the snoozed list");
+    let task = find();
+    let r = c.post_form(
+        &format!("/tasks/{}/wake", task.id),
+        &[("csrf", &csrf), ("version", &version(&task)), ("back", "/work?band=snoozed")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(c.get("/work").body.contains(title), "awake: back in the queue");
+    // Reassigning to nobody: the problem beside the field, the note kept.
+    let task = find();
+    let note = "Finance wants the 3-year option costed";
+    let r = c.post_form(
+        &format!("/tasks/{}/reassign", task.id),
+        &[("csrf", &csrf), ("version", &version(&task)), ("owner", ""), ("note", note)],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"owner-error\"") && r.body.contains(note), "{}", r.body);
+    let r = c.post_form(
+        &format!("/tasks/{}/reassign", task.id),
+        &[
+            ("csrf", &csrf),
+            ("version", &version(&task)),
+            ("owner", director.email.as_str()),
+            ("note", note),
+            ("back", "/work"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let task = find();
+    assert_eq!(task.owner.as_ref(), Some(&director.email));
+    assert!(task.detail.contains(note) && task.detail.contains("2026-"), "the note, signed and dated: {}", task.detail);
+    // Done, with a way back.
+    let mut d = s.signed_in(director.email.as_str());
+    let dcsrf = d.get("/work").csrf();
+    let r = d.post_form(
+        &format!("/tasks/{}/complete", task.id),
+        &[("csrf", &dcsrf), ("version", &version(&task)), ("back", "/work")],
+    );
+    assert_eq!(r.location.as_deref(), Some(format!("/work?done={}", task.id).as_str()));
+    let after = d.get(&format!("/work?done={}", task.id));
+    assert!(after.body.contains(&format!("Marked “{title}” done.")) && after.body.contains("Undo"), "{}", after.body);
+    let done = find();
+    assert_eq!(done.status, TaskStatus::Done);
+    let r = d.post_form(
+        &format!("/tasks/{}/reopen", done.id),
+        &[("csrf", &dcsrf), ("version", &version(&done)), ("back", "/work")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(find().status, TaskStatus::Open, "undone");
+}
+
 fn work_queue_is_ranked_with_reasons(s: &Server) {
     let am = user(Role::AccountManager);
     let mut c = s.signed_in(&am);
@@ -516,6 +614,7 @@ fn every_route_for_every_role(s: &Server) {
     let task = first.id;
     // A colleague may change only what is assigned to them.
     let col_task = if steward_web::authz::is_assigned(&colleague, &first) { 409 } else { 403 };
+    let col_see = if steward_web::authz::is_assigned(&colleague, &first) { 200 } else { 403 };
     // (method, path, [admin, director, account manager, colleague, client]); pages first.
     let director = user(Role::Director);
     let admin_token = {
@@ -543,6 +642,9 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", format!("/tasks/{task}/snooze"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/tasks/{task}/complete"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/tasks/{task}/reassign"), [409, 409, 409, col_task, 404]),
+        ("GET", format!("/tasks/{task}"), [200, 200, 200, col_see, 404]),
+        ("POST", format!("/tasks/{task}/reopen"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/tasks/{task}/wake"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/accounts/{own}/tasks"), [303, 303, 303, 403, 404]),
         ("POST", format!("/admin/users/{director}"), [409, 403, 403, 403, 403]),
         ("POST", "/tokens".into(), [200, 200, 200, 200, 200]),
@@ -572,6 +674,8 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", format!("/api/v1/tasks/{task}/complete"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/api/v1/tasks/{task}/snooze"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/api/v1/tasks/{task}/reassign"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/api/v1/tasks/{task}/reopen"), [409, 409, 409, col_task, 404]),
+        ("POST", format!("/api/v1/tasks/{task}/wake"), [409, 409, 409, col_task, 404]),
         ("POST", format!("/api/v1/imports?account={other}&kind=visits&file_name=v.csv"), [201, 201, 403, 403, 403]),
     ];
     let mut failures = Vec::new();

@@ -136,7 +136,7 @@ impl<D: Driver> TaskStore for SqlStore<D> {
             let owner = opt_user_id(c, assignment.owner.as_ref())?;
             let changed = c.execute(
                 "UPDATE tasks SET owner_id = $1, department = $2, due_date = $3, snoozed_until = $4, \
-                 updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+                 updated_at = $5, version = version + 1, detail = $8 WHERE id = $6 AND version = $7",
                 &[
                     owner.into(),
                     assignment.department.map(|d| d.as_str()).into(),
@@ -145,6 +145,7 @@ impl<D: Driver> TaskStore for SqlStore<D> {
                     now().into(),
                     id.into(),
                     version.into(),
+                    assignment.detail.as_str().into(),
                 ],
             )?;
             check_versioned_update(c, changed, "tasks", id, &format!("task {id}"))?;

@@ -422,6 +422,8 @@ pub struct TaskChangeBody {
     until: Option<NaiveDate>,
     #[serde(default)]
     owner: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 async fn change_task(
@@ -445,6 +447,24 @@ pub async fn complete_task(
     JsonBody(b): JsonBody<TaskChangeBody>,
 ) -> ApiResult<Json<steward_domain::Task>> {
     change_task(app, user, id, b.version, Change::Complete).await
+}
+
+pub async fn reopen_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskChangeBody>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    change_task(app, user, id, b.version, Change::Reopen).await
+}
+
+pub async fn wake_task(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<TaskChangeBody>,
+) -> ApiResult<Json<steward_domain::Task>> {
+    change_task(app, user, id, b.version, Change::Wake).await
 }
 
 pub async fn snooze_task(
@@ -471,7 +491,8 @@ pub async fn reassign_task(
         .transpose()
         .map_err(|_| WebError::field("owner", "not an e-mail address"))?;
     let owner = owner.ok_or_else(|| WebError::field("owner", "owner is required"))?;
-    change_task(app, user, id, b.version, Change::Reassign(owner)).await
+    let change = Change::Reassign { owner, note: b.note.unwrap_or_default(), on: app.today() };
+    change_task(app, user, id, b.version, change).await
 }
 
 pub async fn work(

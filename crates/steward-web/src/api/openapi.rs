@@ -147,7 +147,7 @@ fn schemas() -> Value {
         })),
         "TaskVersion": object(&["version"], json!({ "version": version })),
         "TaskSnooze": object(&["version", "until"], json!({ "version": version, "until": day })),
-        "TaskReassign": object(&["version", "owner"], json!({ "version": version, "owner": email })),
+        "TaskReassign": object(&["version", "owner"], json!({ "version": version, "owner": email, "note": or_null(&text(TextKind::Summary, false)) })),
         "WorkRow": object(&["rank", "band", "task", "task_id", "reason", "score", "parts"], json!({
             "rank": { "type": "integer" },
             "band": { "enum": Band::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>(), "description": "bands come first (overdue, renewal_deadline, upcoming); the score orders within one" },

@@ -37,6 +37,9 @@ pub struct ViewQuery {
     /// Which metro or worksite.
     #[serde(default)]
     pub cut: Option<String>,
+    /// A task just marked done here, to offer to undo.
+    #[serde(default, skip_serializing)]
+    pub done: Option<i64>,
 }
 
 /// A form shown again with its errors and what was typed.
@@ -141,7 +144,7 @@ impl ViewQuery {
     /// The page's one select sends `cut=metro:boston`; links may send `by=metro&cut=boston`.
     fn normalized(self) -> Self {
         match (&self.by, self.cut.as_deref().and_then(|c| c.split_once(':'))) {
-            (None, Some((by, cut))) => ViewQuery { by: Some(by.to_owned()), cut: Some(cut.to_owned()) },
+            (None, Some((by, cut))) => ViewQuery { by: Some(by.to_owned()), cut: Some(cut.to_owned()), done: None },
             _ if self.cut.as_deref().is_none_or(str::is_empty) => ViewQuery::default(),
             _ => self,
         }
@@ -153,7 +156,8 @@ async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Opti
     let query = q.clone();
     let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card)).await?;
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let view = view(&loaded, &q, today, form);
+    let done = super::tasks::just_done(app, viewer, q.done).await?;
+    let view = context! { done => done, ..view(&loaded, &q, today, form) };
     let mut response = render("account.html", viewer, "", &loaded.account.name, view)?;
     *response.status_mut() = status;
     Ok(response)
@@ -239,7 +243,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             let row = super::work::task_row(t, today);
             context! { can_change => authz::may_change_task(&l.user, t, l.access), ..row }
         }).collect::<Vec<_>>(),
-        snooze_default => (today + chrono::Days::new(7)).to_string(),
+        snooze_choices => super::tasks::snooze_choices(today),
         imports => l.imports.iter().map(super::imports::batch_row).collect::<Vec<_>>(),
         owners => l.owners.iter().map(|u| context! { email => u.email.as_str(), name => u.name }).collect::<Vec<_>>(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),

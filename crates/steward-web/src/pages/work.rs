@@ -41,6 +41,9 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head))
 }
 
+/// The filter for tasks snoozed out of the queue.
+const SNOOZED: &str = "snoozed";
+
 /// Which rows My work shows: one band, one account, or both.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +52,9 @@ pub struct WorkQuery {
     band: Option<String>,
     #[serde(default)]
     account: Option<String>,
+    /// A task just marked done, to offer to undo.
+    #[serde(default)]
+    done: Option<i64>,
 }
 
 /// The query string of a filter, with `band` or `account` changed ("" drops it).
@@ -72,7 +78,8 @@ fn urlencoding(v: &str) -> String {
 
 pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQuery>) -> PageResult {
     authz::check(&viewer.user, Capability::Work)?;
-    let band = match q.band.as_deref().filter(|b| !b.is_empty()) {
+    let snoozed_only = q.band.as_deref() == Some(SNOOZED);
+    let band = match q.band.as_deref().filter(|b| !b.is_empty() && *b != SNOOZED) {
         None => None,
         Some(b) => Some(
             Band::ALL.into_iter().find(|x| x.as_str() == b).ok_or_else(|| WebError::NotFound(format!("band {b}")))?,
@@ -81,6 +88,14 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
     let account = q.account.filter(|a| !a.is_empty());
     let today = app.today();
     let rows = app.work_queue(viewer.user.clone()).await?;
+    let who = viewer.user.clone();
+    let mut snoozed: Vec<Task> = app
+        .run(move |store| Ok(steward_health::work::assigned_open(store, &who)?))
+        .await?
+        .into_iter()
+        .filter(|t| !t.is_actionable(today))
+        .collect();
+    snoozed.sort_by_key(|t| (t.snoozed_until, t.id));
     let owners = app.run(|store| Ok(store.internal_users()?)).await?;
     let owners: Vec<(String, String)> = owners.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
     // Counts by band within the chosen account, and the accounts in the queue.
@@ -96,7 +111,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
         })
         .collect();
     let mut groups: Vec<Value> = Vec::new();
-    for b in Band::ALL.into_iter().filter(|b| band.is_none_or(|x| x == *b)) {
+    for b in Band::ALL.into_iter().filter(|b| !snoozed_only && band.is_none_or(|x| x == *b)) {
         let queue: Vec<Value> = rows
             .iter()
             .filter(|(r, _)| r.band == b && of_account(r))
@@ -123,13 +138,17 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
         groups => groups,
         total => total,
         all_href => link(None, account.as_deref()),
-        filtered => band.is_some(),
+        filtered => band.is_some() || snoozed_only,
+        snoozed_only => snoozed_only,
+        snoozed_href => link(Some(SNOOZED), account.as_deref()),
+        snoozed => snoozed.iter().filter(|t| account.as_deref().is_none_or(|a| t.account.as_ref().is_some_and(|s| s.as_str() == a))).map(|t| task_row(t, today)).collect::<Vec<_>>(),
         counts => counts,
         accounts => accounts.into_iter().collect::<Vec<_>>(),
         account => account,
         band => band.map(|b| b.as_str()),
         owners => owners.into_iter().map(|(email, name)| context! { email, name }).collect::<Vec<_>>(),
-        snooze_default => (today + chrono::Days::new(7)).to_string(),
+        snooze_choices => super::tasks::snooze_choices(today),
+        done => super::tasks::just_done(&app, &viewer, q.done).await?,
         today => today.to_string(),
     };
     render("work.html", &viewer, "/work", "My work", page)
