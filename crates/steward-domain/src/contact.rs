@@ -21,6 +21,30 @@ impl ContactRole {
     }
 }
 
+/// The last day, on or before `as_of`, that `contact` was met: a logged activity they took
+/// part in, or the last touch recorded on them (kept when an activity is logged, or given
+/// when the contact was added).
+pub fn last_met(contact: &Contact, activities: &[crate::Activity], as_of: NaiveDate) -> Option<NaiveDate> {
+    activities
+        .iter()
+        .filter(|a| a.contact_ids.contains(&contact.id))
+        .map(|a| a.occurred_at.date_naive())
+        .chain(contact.last_touch)
+        .filter(|d| *d <= as_of)
+        .max()
+}
+
+/// The last day, on or before `as_of`, that someone who decides — an executive sponsor or a
+/// decision maker ([`ContactRole::decides`]) — was met ([`last_met`]). The one definition
+/// health, playbooks, tasks and the stakeholder list share.
+pub fn last_decision_maker_touch(
+    contacts: &[Contact],
+    activities: &[crate::Activity],
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    contacts.iter().filter(|c| c.role.decides()).filter_map(|c| last_met(c, activities, as_of)).max()
+}
+
 /// One of the client's HR or business people (not a member: business details are fine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contact {

@@ -84,7 +84,8 @@ pub fn backtest(store: &dyn Store, card: &Scorecard, months_before: i32) -> Stor
             if decisions.is_empty() {
                 return Ok(Vec::new());
             }
-            let health = score_months(card, &data);
+            // Every month as of its own end: the decisions are in the past.
+            let health = score_months(card, &data, chrono::NaiveDate::MAX);
             Ok(decisions
                 .into_iter()
                 .map(|(month, churned)| {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::health::{self, HealthScore, Inputs, Scorecard};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::{Account, Activity, Contract, Month, RenewalOutcome, Slug, TaskSource};
+use steward_domain::{Account, Activity, Contact, Contract, Month, RenewalOutcome, Slug, TaskSource};
 use steward_store::{CutKind, Result as StoreResult, Store, TaskFilter};
 
 /// Health by month, oldest first.
@@ -25,7 +25,7 @@ pub struct AccountData {
     pub metrics_as_of: Option<NaiveDate>,
     /// Newest first, as the store lists them.
     pub activities: Vec<Activity>,
-    pub decision_maker_ids: Vec<i64>,
+    pub contacts: Vec<Contact>,
     pub csat: Vec<(NaiveDate, i64)>,
     /// Escalation tasks: when opened, when closed.
     pub escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
@@ -44,7 +44,7 @@ impl AccountData {
                 .collect(),
             metrics_as_of,
             activities: store.activities(slug, i64::MAX)?,
-            decision_maker_ids: store.contacts(slug)?.into_iter().filter(|c| c.role.decides()).map(|c| c.id).collect(),
+            contacts: store.contacts(slug)?,
             csat: store.csat_ratings(slug)?.into_iter().map(|r| (r.rated_on, r.score)).collect(),
             escalations: store
                 .tasks(&TaskFilter { account: Some(slug.clone()), ..TaskFilter::default() })?
@@ -65,16 +65,17 @@ impl AccountData {
             .min_by_key(|c| c.end_date)
     }
 
-    /// Days of activities that involved a decision maker, oldest first.
-    pub fn decision_maker_touches(&self) -> Vec<NaiveDate> {
-        let mut days: Vec<NaiveDate> = self
-            .activities
-            .iter()
-            .filter(|a| a.contact_ids.iter().any(|c| self.decision_maker_ids.contains(c)))
-            .map(|a| a.occurred_at.date_naive())
-            .collect();
-        days.sort_unstable();
-        days
+    /// The last day a decision maker was met, on or before `as_of`
+    /// ([`steward_domain::contact::last_decision_maker_touch`]).
+    pub fn last_decision_maker_touch(&self, as_of: NaiveDate) -> Option<NaiveDate> {
+        steward_domain::contact::last_decision_maker_touch(&self.contacts, &self.activities, as_of)
+    }
+
+    /// Days from the last decision-maker touch to `as_of`; never met counts from the
+    /// account's first month of data (so a relationship nobody built still ages).
+    pub fn days_since_decision_maker_touch(&self, as_of: NaiveDate) -> Option<i64> {
+        let since_first = self.metrics.first().map(|m| m.month.first_day());
+        self.last_decision_maker_touch(as_of).or(since_first).map(|d| (as_of - d).num_days())
     }
 }
 
@@ -89,16 +90,13 @@ fn csat(ratings: &[(NaiveDate, i64)], month: Month) -> Option<f64> {
     (!window.is_empty()).then(|| window.iter().sum::<i64>() as f64 / window.len() as f64)
 }
 
-/// Scores every month of `data`.
-pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
-    let touches = data.decision_maker_touches();
+/// Scores every month of `data`, each as of its last day — the month holding `today` as of
+/// `today`, so its relationship measures read as they do everywhere else today.
+pub fn score_months(card: &Scorecard, data: &AccountData, today: NaiveDate) -> AccountHealth {
     let metrics = &data.metrics;
-    // Never having met a decision maker counts as long as the account has had data.
-    let since_first = metrics.first().map(|m| m.month.first_day());
     let mut months = Vec::with_capacity(metrics.len());
     for (i, m) in metrics.iter().enumerate() {
-        let end = m.month.last_day();
-        let last_touch = touches.partition_point(|d| *d <= end).checked_sub(1).map(|k| touches[k]);
+        let end = m.month.last_day().min(today);
         let at = end_of(m.month);
         let inputs = Inputs {
             enrollment_rate: m.enrollment_rate,
@@ -107,7 +105,7 @@ pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
             nps: m.nps,
             nps_responses: m.nps_responses,
             client_csat: csat(&data.csat, m.month),
-            days_since_decision_maker_touch: last_touch.or(since_first).map(|d| (end - d).num_days()),
+            days_since_decision_maker_touch: data.days_since_decision_maker_touch(end),
             open_escalations: data
                 .escalations
                 .iter()
@@ -124,7 +122,106 @@ pub fn score_months(card: &Scorecard, data: &AccountData) -> AccountHealth {
     AccountHealth { account: data.account.slug.clone(), months }
 }
 
-/// Loads an account and scores every month.
-pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug) -> StoreResult<AccountHealth> {
-    Ok(score_months(card, &AccountData::load(store, account)?))
+/// Loads an account and scores every month, the month holding `today` as of `today`.
+pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug, today: NaiveDate) -> StoreResult<AccountHealth> {
+    Ok(score_months(card, &AccountData::load(store, account)?, today))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_domain::metrics::{Cut, MonthCounts};
+    use steward_domain::{ActivityKind, ContactRole, health::Measure};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn at(day: &str) -> DateTime<Utc> {
+        d(day).and_hms_opt(10, 0, 0).unwrap().and_utc()
+    }
+
+    /// An account with data since April, a decision maker met on 10 June and a champion on
+    /// 14 June.
+    fn data() -> AccountData {
+        let slug = Slug::parse("acme").unwrap();
+        let now = at("2026-06-01");
+        let contact = |id, role| Contact {
+            id,
+            account: slug.clone(),
+            name: format!("Contact {id}"),
+            title: String::new(),
+            email: None,
+            phone: None,
+            role,
+            influence: 3,
+            sentiment: 0,
+            last_touch: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let activity = |id, day, with: i64| Activity {
+            id,
+            account: slug.clone(),
+            kind: ActivityKind::Meeting,
+            occurred_at: at(day),
+            author: None,
+            summary: "met".into(),
+            contact_ids: vec![with],
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let counts = MonthCounts { eligible_lives: 100, enrolled_members: 30, ..MonthCounts::default() };
+        AccountData {
+            account: Account {
+                id: 1,
+                slug: slug.clone(),
+                name: "Acme".into(),
+                segment: steward_domain::Segment::MidMarket,
+                industry: String::new(),
+                employee_count: None,
+                status: steward_domain::AccountStatus::Live,
+                parent: None,
+                owner: None,
+                launch_date: None,
+                fein: None,
+                enrollment_target: 0.3,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            metrics: (4..=6)
+                .map(|m| MonthMetrics::from_counts(Month::new(2026, m).unwrap(), &Cut::All, &counts, None))
+                .collect(),
+            metrics_as_of: None,
+            activities: vec![activity(2, "2026-06-14", 2), activity(1, "2026-06-10", 1)],
+            contacts: vec![contact(1, ContactRole::DecisionMaker), contact(2, ContactRole::Champion)],
+            csat: Vec::new(),
+            escalations: Vec::new(),
+            contracts: Vec::new(),
+        }
+    }
+
+    fn days_in_health(h: &AccountHealth, month: u32) -> Option<f64> {
+        let (_, score) = h.months.iter().find(|(m, _)| m.month() == month)?;
+        score.drivers.iter().find(|d| d.measure == Measure::DaysSinceDecisionMakerTouch).map(|d| d.value)
+    }
+
+    /// Mid-month, the month to date counts the days to today — not to the month's end —
+    /// as the playbooks and the stakeholder list do; a champion is no decision maker.
+    #[test]
+    fn the_month_to_date_counts_to_today() {
+        let data = data();
+        let today = d("2026-06-15");
+        let health = score_months(&Scorecard::default(), &data, today);
+        assert_eq!(days_in_health(&health, 6), Some(5.0), "10 June to 15 June");
+        assert_eq!(data.last_decision_maker_touch(today), Some(d("2026-06-10")));
+        // Before any meeting, the days count from the account's first data (1 April).
+        assert_eq!(days_in_health(&health, 5), Some(60.0), "1 April to 31 May");
+        // A past month is as of its end whatever today is.
+        let later = score_months(&Scorecard::default(), &data, d("2026-09-01"));
+        assert_eq!(days_in_health(&later, 6), Some(20.0), "10 June to 30 June");
+    }
 }

@@ -20,7 +20,7 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
         health: health.months.iter().filter(|(m, _)| m.first_day() <= today).map(|(m, h)| (*m, h.score)).collect(),
         renewal: current.map(|c| c.end_date),
         notice_deadline: current.map(|c| c.notice_deadline()),
-        last_decision_maker_touch: data.decision_maker_touches().into_iter().filter(|d| seen(*d)).max(),
+        last_decision_maker_touch: data.last_decision_maker_touch(today),
         // A conversation with the client: an activity with one of their people in it.
         last_activity: data
             .activities
@@ -74,7 +74,7 @@ pub fn run(
         .par_iter()
         .map(|slug| {
             let data = AccountData::load(store, slug)?;
-            let health = score_months(card, &data);
+            let health = score_months(card, &data, today);
             let proposals = propose(playbooks, slug, data.account.owner.as_ref(), &facts(&data, &health, today), today);
             let tasks = if proposals.is_empty() {
                 Vec::new()

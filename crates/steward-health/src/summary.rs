@@ -35,7 +35,7 @@ impl AccountSummary {
         let past = &data.metrics[..upto];
         let latest = past.last().cloned();
         let previous = latest.as_ref().and_then(|l| past.iter().rev().find(|m| m.month == l.month.plus(-1)).cloned());
-        let health = score_months(card, data).months;
+        let health = score_months(card, data, today).months;
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();

@@ -22,6 +22,7 @@ cases!(
     logging_an_activity_keeps_what_was_typed_on_error,
     tasks_complete_snooze_and_reassign_with_conflicts,
     task_actions_forgive,
+    decision_maker_touch_reads_the_same_everywhere,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -423,6 +424,50 @@ fn task_actions_forgive(s: &Server) {
     );
     assert_eq!(r.status, 303);
     assert_eq!(find().status, TaskStatus::Open, "undone");
+}
+
+/// Issue 11, item 4: the days since a decision maker was met read the same in health, the
+/// playbooks' facts and the stakeholder list, for every live account of the book.
+fn decision_maker_touch_reads_the_same_everywhere(s: &Server) {
+    let today = web_support::as_of();
+    let mut c = s.client();
+    c.bearer = Some(s.token(&user(Role::Director)));
+    let mut browser = s.signed_in(&user(Role::Director));
+    let mut compared = 0;
+    for account in book().accounts.iter().filter(|a| a.account.status == AccountStatus::Live) {
+        let slug = account.account.slug.clone();
+        // Health, this month.
+        let months = c.get(&format!("/api/v1/accounts/{slug}/health?per_page=200")).json();
+        let month = steward_domain::Month::of(today).to_string();
+        let now = months["items"].as_array().unwrap().iter().find(|m| m["month"] == month.as_str()).cloned();
+        let Some(now) = now else { continue };
+        let in_health = now["drivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["measure"] == "days_since_decision_maker_touch")
+            .map(|d| d["value"].as_f64().unwrap() as i64);
+        // The playbooks' facts.
+        let data = steward_health::history::AccountData::load(&*s.store, &slug).unwrap();
+        let health = steward_health::history::score_months(&Default::default(), &data, today);
+        let facts = steward_health::run::facts(&data, &health, today);
+        // The stakeholder list on Account 360.
+        let page = browser.get(&format!("/accounts/{slug}")).body;
+        let line = page.split("id=\"decision-maker-touch\">").nth(1).unwrap().split("</p>").next().unwrap().to_owned();
+        match facts.last_decision_maker_touch {
+            Some(day) => {
+                let days = (today - day).num_days();
+                assert_eq!(in_health, Some(days), "{slug}: health against the playbooks");
+                assert!(
+                    line.contains(&day.to_string()),
+                    "{slug}: the stakeholder list says {line}, the playbooks {day}"
+                );
+                compared += 1;
+            }
+            None => assert!(line.contains("No decision maker met yet"), "{slug}: {line}"),
+        }
+    }
+    assert!(compared >= 3, "the book has accounts whose decision makers were met: {compared}");
 }
 
 fn work_queue_is_ranked_with_reasons(s: &Server) {

@@ -252,11 +252,11 @@ pub async fn health(
     Path(slug): Path<String>,
     Query(p): Query<Paging>,
 ) -> ApiResult<Json<Page<serde_json::Value>>> {
-    let card = app.config().scorecard.clone();
+    let (card, today) = (app.config().scorecard.clone(), app.today());
     let months = app
         .run(move |store| {
             let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-            let h = steward_health::history(store, &card, &account.slug)?;
+            let h = steward_health::history(store, &card, &account.slug, today)?;
             Ok(h.months
                 .iter()
                 .map(|(m, s)| serde_json::json!({ "month": m, "score": s.score, "band": s.band, "insufficient_data": s.insufficient_data, "drivers": s.drivers }))

@@ -57,6 +57,10 @@ struct Loaded {
     summary: Option<AccountSummary>,
     worksites: Vec<Worksite>,
     contacts: Vec<Contact>,
+    /// Each contact's last meeting, by id ([`steward_domain::contact::last_met`]).
+    last_met: BTreeMap<i64, chrono::NaiveDate>,
+    /// The last day a decision maker was met, as health and the playbooks count it.
+    decision_maker_touch: Option<chrono::NaiveDate>,
     activities: Vec<steward_domain::Activity>,
     tasks: Vec<Task>,
     imports: Vec<ImportBatch>,
@@ -94,6 +98,8 @@ fn load(
             summary: None,
             worksites,
             contacts: Vec::new(),
+            last_met: BTreeMap::new(),
+            decision_maker_touch: None,
             activities: Vec::new(),
             tasks,
             imports: Vec::new(),
@@ -116,7 +122,13 @@ fn load(
     let owners = store.internal_users()?;
     Ok(Loaded {
         user: user.clone(),
-        contacts: store.contacts(&account.slug)?,
+        last_met: data
+            .contacts
+            .iter()
+            .filter_map(|c| steward_domain::contact::last_met(c, &data.activities, app_today).map(|d| (c.id, d)))
+            .collect(),
+        decision_maker_touch: data.last_decision_maker_touch(app_today),
+        contacts: data.contacts.clone(),
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
@@ -192,7 +204,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         by_role.entry(role_label(c.role)).or_default().push(context! {
             id => c.id, name => c.name, title => c.title, influence => c.influence, sentiment => c.sentiment,
             sentiment_word => match c.sentiment { s if s > 0 => "positive", 0 => "neutral", _ => "negative" },
-            last_touch => c.last_touch.map(|d| d.to_string()),
+            last_met => l.last_met.get(&c.id).map(|d| d.to_string()),
         });
     }
     let contact_names: BTreeMap<i64, &str> = l.contacts.iter().map(|c| (c.id, c.name.as_str())).collect();
@@ -232,6 +244,10 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         by => q.by, cut => q.cut, scope => scope,
         metro_cuts => metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect::<Vec<_>>(),
         worksite_cuts => l.worksites.iter().map(|w| w.name.clone()).collect::<Vec<_>>(),
+        decision_maker_touch => l.decision_maker_touch.map(|d| context! {
+            date => d.to_string(),
+            ago => steward_domain::words::from_today((d - today).num_days()),
+        }),
         stakeholders => by_role.into_iter().map(|(role, people)| context! { role, people }).collect::<Vec<_>>(),
         contacts => l.contacts.iter().map(|c| context! { id => c.id, name => c.name }).collect::<Vec<_>>(),
         timeline => l.activities.iter().map(|t| context! {

@@ -133,11 +133,12 @@ pub fn run(settings: &Settings, args: HealthArgs) -> Result<()> {
         None => store.accounts()?,
     };
     use rayon::prelude::*;
+    let today = chrono::Local::now().date_naive();
     // Accounts are independent: score them on every core, keep their order.
     let scored: Vec<Result<Option<Picked>>> = accounts
         .par_iter()
         .map(|account| {
-            let history = steward_health::history(&*store, &card, &account.slug)?;
+            let history = steward_health::history(&*store, &card, &account.slug, today)?;
             let at = match args.month {
                 Some(m) => history.months.iter().position(|(month, _)| *month == m),
                 None => history.months.len().checked_sub(1),
