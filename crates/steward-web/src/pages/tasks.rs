@@ -4,6 +4,7 @@
 //! overwritten. A refused snooze or reassignment comes back on the task's page with the
 //! problem beside the field and what was entered kept.
 
+use super::account::FormState;
 use super::{conflict_page, render};
 use crate::app::App;
 use crate::auth::Viewer;
@@ -72,12 +73,7 @@ fn origin(t: &Task) -> String {
 }
 
 /// The task's page, with a form's problems and entries when it comes back refused.
-async fn show(
-    app: &App,
-    viewer: &Viewer,
-    id: i64,
-    refused: Option<(&'static str, BTreeMap<String, String>, BTreeMap<String, String>)>,
-) -> PageResult {
+async fn show(app: &App, viewer: &Viewer, id: i64, refused: Option<FormState>) -> PageResult {
     let user = viewer.user.clone();
     let (task, users, owner) = app
         .run(move |store| {
@@ -95,7 +91,7 @@ async fn show(
         move |store| Ok(crate::tasks::changeable(store, &user, id).is_ok())
     });
     let may_change = may_change.await?;
-    let (form, values, errors) = refused.unwrap_or(("", BTreeMap::new(), BTreeMap::new()));
+    let FormState { form, values, errors } = refused.unwrap_or_default();
     let due = task.due_date.map(|d| format!("{d} ({})", words::from_today((d - today).num_days())));
     let page = context! {
         task => super::work::task_row(&task, today),
@@ -173,7 +169,7 @@ async fn refused(
             if fields.is_empty() {
                 fields.insert("form".into(), message);
             }
-            show(app, viewer, id, Some((form, values, fields))).await
+            show(app, viewer, id, Some(FormState { form, values, errors: fields })).await
         }
         other => Err(PageError(other)),
     }
