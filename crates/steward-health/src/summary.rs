@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use steward_domain::health::{Change, HealthScore, Scorecard, change};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::pricing::{Volume, arr};
-use steward_domain::{Account, Contract, Money, Month};
+use steward_domain::{Account, AccountStatus, Contract, Money, Month};
 
 /// How many months of enrollment rate a sparkline shows.
 pub const SPARKLINE_MONTHS: usize = 12;
@@ -35,7 +35,11 @@ impl AccountSummary {
         let past = &data.metrics[..upto];
         let latest = past.last().cloned();
         let previous = latest.as_ref().and_then(|l| past.iter().rev().find(|m| m.month == l.month.plus(-1)).cloned());
-        let health = score_months(card, data, today).months;
+        // An account that left has no health today: nothing to keep, nothing to rank.
+        let health = match data.account.status {
+            AccountStatus::Churned => Vec::new(),
+            _ => score_months(card, data, today).months,
+        };
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use steward_domain::health::Scorecard;
-use steward_domain::{Account, Email, Metro, Role, Slug, User};
+use steward_domain::{Account, AccountStatus, Email, Metro, Role, Slug, User};
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
 use steward_store::Store;
@@ -334,7 +334,10 @@ pub fn select<'a>(book: &'a Book, q: &BookQuery, viewer: &User) -> Vec<&'a BookR
 /// The totals row: lives and ARR summed, rates weighted by their denominators.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Totals {
+    /// The accounts the totals count: every listed one but those that left.
     pub accounts: usize,
+    /// Listed accounts that left, shown but not counted in the live totals.
+    pub churned: usize,
     pub eligible_lives: i64,
     pub enrolled_members: i64,
     pub enrollment_rate: Option<f64>,
@@ -343,12 +346,15 @@ pub struct Totals {
 }
 
 pub fn totals(rows: &[&BookRow]) -> Totals {
+    let all = rows.len();
+    let rows: Vec<&BookRow> = rows.iter().copied().filter(|r| r.status != AccountStatus::Churned.as_str()).collect();
     let sum = |f: fn(&BookRow) -> Option<i64>| rows.iter().filter_map(|r| f(r)).sum::<i64>();
     let (eligible, enrolled, active) =
         (sum(|r| r.eligible_lives), sum(|r| r.enrolled_members), sum(|r| r.active_members_12m));
     let ratio = |n: i64, d: i64| (d > 0).then(|| n as f64 / d as f64);
     Totals {
         accounts: rows.len(),
+        churned: all - rows.len(),
         eligible_lives: eligible,
         enrolled_members: enrolled,
         enrollment_rate: ratio(enrolled, eligible),

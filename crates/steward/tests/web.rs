@@ -182,9 +182,39 @@ fn book_filters_sorts_and_pages(s: &Server) {
     let second = d.get("/book?per_page=2&sort=name&page=2");
     assert_ne!(rows(&second.body), rows(&first.body));
     // Filters: churned accounts only when asked; health band; segment.
-    let churned = rows(&d.get("/book?status=churned").body);
+    let churned_page = d.get("/book?status=churned");
+    let churned = rows(&churned_page.body);
     let expected_churned = book().accounts.iter().filter(|a| a.account.status == AccountStatus::Churned).count();
     assert_eq!(churned.len(), expected_churned);
+    // Accounts that left carry no health band and stay out of the live totals (issue 11, item 6).
+    assert!(
+        expected_churned > 0 && !churned_page.body.contains("<span class=\"health "),
+        "no band for a churned account"
+    );
+    assert!(
+        churned_page.body.contains(&format!("0 accounts (and {expected_churned} churned, not counted)")),
+        "{}",
+        churned_page.body
+    );
+    let gone = api.get("/api/v1/accounts?status=churned").json();
+    assert!(gone["items"].as_array().unwrap().iter().all(|a| a["health"].is_null()), "{gone}");
+    // A score from some measures only says so in the book as on the account's page.
+    let listed = api.get("/api/v1/accounts?per_page=200").json();
+    let partial: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["health"]["insufficient_data"] == true)
+        .map(|a| a["slug"].as_str().unwrap())
+        .collect();
+    assert!(!partial.is_empty(), "the fixture has accounts scored from some measures");
+    let whole_book = d.get("/book?per_page=200").body;
+    for slug in partial {
+        let row =
+            whole_book.split(&format!("href=\"/accounts/{slug}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains("partial data"), "{slug} in the book: {row}");
+        assert!(d.get(&format!("/accounts/{slug}")).body.contains("partial data"), "{slug} on its page");
+    }
     let large = rows(&d.get("/book?segment=large_enterprise").body);
     assert!(large.iter().all(|slug| {
         book()

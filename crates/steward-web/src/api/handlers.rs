@@ -109,6 +109,8 @@ pub struct HealthBrief {
     score: i64,
     band: String,
     change: Option<f64>,
+    /// Some measures had no data; the score uses the others.
+    insufficient_data: bool,
 }
 
 pub async fn accounts(
@@ -131,6 +133,7 @@ pub async fn accounts(
                 score: h.score,
                 band: h.band.to_owned(),
                 change: h.change_points,
+                insufficient_data: h.insufficient_data,
             }),
             eligible_lives: r.eligible_lives,
             enrolled_members: r.enrolled_members,

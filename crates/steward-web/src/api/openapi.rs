@@ -76,7 +76,7 @@ fn schemas() -> Value {
             "segment": { "enum": ["mid_market", "large_enterprise"] },
             "status": { "enum": ["prospect", "implementing", "live", "churned"] },
             "owner": nullable("string"),
-            "health": { "oneOf": [{ "type": "null" }, object(&["score", "band"], json!({ "score": { "type": "integer" }, "band": { "enum": ["red", "yellow", "green"] }, "change": nullable("number") }))] },
+            "health": { "oneOf": [{ "type": "null" }, object(&["score", "band", "insufficient_data"], json!({ "score": { "type": "integer" }, "band": { "enum": ["red", "yellow", "green"] }, "change": nullable("number"), "insufficient_data": { "type": "boolean", "description": "some measures had no data; the score uses the others" } }))] },
             "eligible_lives": nullable("integer"), "enrolled_members": nullable("integer"),
             "enrollment_rate": rate, "utilization_rate": rate, "nps": nullable("number"), "nps_responses": count,
             "arr": nullable("number"), "renewal_date": nullable("string"), "days_to_notice_deadline": nullable("integer")
