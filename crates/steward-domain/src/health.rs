@@ -16,6 +16,9 @@ text_enum! {
         /// Mean 1–5 rating from the client's HR contacts, last two quarters.
         ClientCsat = "client_csat",
         DaysSinceDecisionMakerTouch = "days_since_decision_maker_touch",
+        /// How the people who decide feel about the program: their sentiment (−2 to +2),
+        /// weighted by their influence.
+        DecisionMakerSentiment = "decision_maker_sentiment",
         OpenEscalations = "open_escalations",
         /// Change in enrollment rate over three months, in percentage points.
         EnrollmentTrend3m = "enrollment_trend_3m",
@@ -97,7 +100,10 @@ impl Default for Scorecard {
                 rule(UtilizationRate, 15.0, &[(0.25, 0.0), (0.45, 50.0), (0.6, 100.0)]),
                 rule(Nps, 15.0, &[(-20.0, 0.0), (20.0, 50.0), (50.0, 100.0)]),
                 rule(ClientCsat, 15.0, &[(2.0, 0.0), (3.5, 60.0), (4.5, 100.0)]),
-                rule(DaysSinceDecisionMakerTouch, 10.0, &[(30.0, 100.0), (60.0, 60.0), (120.0, 0.0)]),
+                // Capped at 5 and gently sloped: one logged call after months of silence
+                // moves the score by a few points, never a band by itself.
+                rule(DaysSinceDecisionMakerTouch, 5.0, &[(30.0, 100.0), (90.0, 60.0), (180.0, 0.0)]),
+                rule(DecisionMakerSentiment, 10.0, &[(-2.0, 0.0), (0.0, 50.0), (1.5, 100.0)]),
                 rule(OpenEscalations, 10.0, &[(0.0, 100.0), (1.0, 60.0), (3.0, 0.0)]),
                 rule(EnrollmentTrend3m, 10.0, &[(-3.0, 0.0), (0.0, 60.0), (2.0, 100.0)]),
             ],
@@ -116,6 +122,7 @@ pub struct Inputs {
     pub nps_responses: i64,
     pub client_csat: Option<f64>,
     pub days_since_decision_maker_touch: Option<i64>,
+    pub decision_maker_sentiment: Option<f64>,
     pub open_escalations: i64,
     pub enrollment_trend_3m: Option<f64>,
 }
@@ -130,6 +137,7 @@ impl Inputs {
             Measure::Nps => self.nps.filter(|_| self.nps_responses >= min_nps_responses),
             Measure::ClientCsat => self.client_csat,
             Measure::DaysSinceDecisionMakerTouch => self.days_since_decision_maker_touch.map(|d| d as f64),
+            Measure::DecisionMakerSentiment => self.decision_maker_sentiment,
             Measure::OpenEscalations => Some(self.open_escalations as f64),
             Measure::EnrollmentTrend3m => self.enrollment_trend_3m,
         }
@@ -245,6 +253,7 @@ mod tests {
             nps_responses: 40,
             client_csat: Some(4.0),
             days_since_decision_maker_touch: Some(45),
+            decision_maker_sentiment: Some(0.75),
             open_escalations: 1,
             enrollment_trend_3m: Some(-1.5),
         }
@@ -262,21 +271,24 @@ mod tests {
     fn scored_by_hand() {
         // enrollment 0.15/0.30 = 0.5 of target → 40 × (0.5−0.25)/(0.6−0.25) = 28.571…
         // utilization 0.50 → 50 + 50 × 0.05/0.15 = 66.667; NPS 35 → 50 + 50 × 15/30 = 75
-        // CSAT 4.0 → 60 + 40 × 0.5 = 80; touch 45 days → 100 − 40 × 15/30 = 80
-        // 1 escalation → 60; trend −1.5 → 60 × 1.5/3 = 30. Weights 25/15/15/15/10/10/10 of 100.
+        // CSAT 4.0 → 60 + 40 × 0.5 = 80; touch 45 days → 100 − 40 × 15/60 = 90;
+        // sentiment +0.75 → 50 + 50 × 0.75/1.5 = 75; 1 escalation → 60; trend −1.5 → 30.
+        // Weights 25/15/15/15/5/10/10/10 of 105.
         let s = score(&Scorecard::default(), &full()).unwrap();
-        let expected = 0.25 * (40.0 * 0.25 / 0.35)
-            + 0.15 * (50.0 + 50.0 / 3.0)
-            + 0.15 * 75.0
-            + 0.15 * 80.0
-            + 0.10 * 80.0
-            + 0.10 * 60.0
-            + 0.10 * 30.0;
+        let expected = (25.0 * (40.0 * 0.25 / 0.35)
+            + 15.0 * (50.0 + 50.0 / 3.0)
+            + 15.0 * 75.0
+            + 15.0 * 80.0
+            + 5.0 * 90.0
+            + 10.0 * 75.0
+            + 10.0 * 60.0
+            + 10.0 * 30.0)
+            / 105.0;
         assert!((s.score - expected).abs() < 1e-9, "{} vs {expected}", s.score);
         assert_eq!(s.band, Band::Yellow);
         assert!(!s.insufficient_data);
         assert_eq!(s.drivers[0].measure, Measure::EnrollmentVsTarget, "the worst driver first");
-        assert!((s.drivers[0].points_lost - 0.25 * (100.0 - 40.0 * 0.25 / 0.35)).abs() < 1e-9);
+        assert!((s.drivers[0].points_lost - 25.0 / 105.0 * (100.0 - 40.0 * 0.25 / 0.35)).abs() < 1e-9);
         let lost: f64 = s.drivers.iter().map(|d| d.points_lost).sum();
         assert!((100.0 - lost - s.score).abs() < 1e-9, "points lost add up to the gap to 100");
     }
@@ -288,10 +300,10 @@ mod tests {
         i.client_csat = None;
         let s = score(&Scorecard::default(), &i).unwrap();
         assert!(s.insufficient_data);
-        assert_eq!(s.drivers.len(), 5);
+        assert_eq!(s.drivers.len(), 6);
         assert!((s.drivers.iter().map(|d| d.weight).sum::<f64>() - 1.0).abs() < 1e-12);
         let enrollment = s.drivers.iter().find(|d| d.measure == Measure::EnrollmentVsTarget).unwrap();
-        assert!((enrollment.weight - 25.0 / 70.0).abs() < 1e-12);
+        assert!((enrollment.weight - 25.0 / 75.0).abs() < 1e-12);
         // Renormalized by hand: utilization 66.667, CSAT 80 over weights 15 + 15 → 73.333.
         let two = Inputs {
             utilization_rate: Some(0.50),
@@ -307,6 +319,44 @@ mod tests {
         assert_eq!(score(&Scorecard::default(), &nothing), None, "escalations alone are no data");
     }
 
+    /// Issue 11, item 5: an account at risk — CSAT 2.8, both decision makers negative, no
+    /// decision maker met for 140 days — logs one call. Its score moves a few points and it
+    /// stays at risk; the old card (touch weighted 10, 0 points at 120 days, no sentiment)
+    /// took it from 46 to 52.
+    #[test]
+    fn one_call_does_not_swing_the_band() {
+        let at_risk = Inputs {
+            enrollment_rate: Some(0.16),
+            enrollment_target: 0.30,
+            utilization_rate: Some(0.42),
+            nps: Some(22.0),
+            nps_responses: 30,
+            client_csat: Some(2.8),
+            days_since_decision_maker_touch: Some(140),
+            decision_maker_sentiment: Some(-1.5),
+            open_escalations: 1,
+            enrollment_trend_3m: Some(0.5),
+        };
+        let called = Inputs { days_since_decision_maker_touch: Some(0), ..at_risk };
+        let card = Scorecard::default();
+        let (before, after) = (score(&card, &at_risk).unwrap(), score(&card, &called).unwrap());
+        assert!(after.score - before.score < 4.0, "{} → {}", before.score, after.score);
+        assert_eq!((before.band, after.band), (Band::Red, Band::Red));
+        let mut old = Scorecard::default();
+        old.measures.retain(|r| r.measure != Measure::DecisionMakerSentiment);
+        for r in &mut old.measures {
+            if r.measure == Measure::DaysSinceDecisionMakerTouch {
+                *r = MeasureRule {
+                    measure: r.measure,
+                    weight: 10.0,
+                    bands: vec![(30.0, 100.0), (60.0, 60.0), (120.0, 0.0)],
+                };
+            }
+        }
+        let (was, now) = (score(&old, &at_risk).unwrap(), score(&old, &called).unwrap());
+        assert!(now.score - was.score > 9.0, "the old card swung it: {} → {}", was.score, now.score);
+    }
+
     #[test]
     fn change_names_the_measures_that_moved() {
         let before = score(&Scorecard::default(), &full()).unwrap();
@@ -315,7 +365,8 @@ mod tests {
         worse.client_csat = Some(3.5);
         let after = score(&Scorecard::default(), &worse).unwrap();
         let c = change(&before, &after);
-        assert!((c.delta - (-6.0 - 3.0)).abs() < 1e-9, "{c:?}");
+        // Escalations 60 → 0 at weight 10/105, CSAT 80 → 60 at 15/105.
+        assert!((c.delta - (-600.0 - 300.0) / 105.0).abs() < 1e-9, "{c:?}");
         assert_eq!(c.movers.iter().map(|m| m.0).collect::<Vec<_>>(), [Measure::OpenEscalations, Measure::ClientCsat]);
     }
 

@@ -71,6 +71,21 @@ impl AccountData {
         steward_domain::contact::last_decision_maker_touch(&self.contacts, &self.activities, as_of)
     }
 
+    /// How the people who decide feel, as of `as_of` (−2 to +2, weighted by influence). A
+    /// contact's sentiment is kept as it is now, not as it was: it counts for the month to
+    /// date (`current`), and for a past month only when the contact was last changed by its
+    /// end — otherwise today's feelings would leak into the past, and into the backtest.
+    pub fn decision_maker_sentiment(&self, as_of: NaiveDate, current: bool) -> Option<f64> {
+        let known: Vec<&Contact> = self
+            .contacts
+            .iter()
+            .filter(|c| c.role.decides() && (current || c.updated_at.date_naive() <= as_of))
+            .collect();
+        let weight: i64 = known.iter().map(|c| c.influence.max(1)).sum();
+        (weight > 0)
+            .then(|| known.iter().map(|c| (c.sentiment * c.influence.max(1)) as f64).sum::<f64>() / weight as f64)
+    }
+
     /// Days from the last decision-maker touch to `as_of`; never met counts from the
     /// account's first month of data (so a relationship nobody built still ages).
     pub fn days_since_decision_maker_touch(&self, as_of: NaiveDate) -> Option<i64> {
@@ -106,6 +121,7 @@ pub fn score_months(card: &Scorecard, data: &AccountData, today: NaiveDate) -> A
             nps_responses: m.nps_responses,
             client_csat: csat(&data.csat, m.month),
             days_since_decision_maker_touch: data.days_since_decision_maker_touch(end),
+            decision_maker_sentiment: data.decision_maker_sentiment(end, m.month == Month::of(today)),
             open_escalations: data
                 .escalations
                 .iter()

@@ -30,6 +30,16 @@ pub fn percent(v: Option<f64>) -> String {
 }
 
 /// A change with its sign: "+3", "−12", "0".
+/// "+1.5", "−0.5", "±0.0": one decimal, with the sign people write.
+pub fn signed_tenths(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    match r {
+        r if r > 0.0 => format!("+{r:.1}"),
+        r if r < 0.0 => format!("−{:.1}", -r),
+        _ => "±0.0".to_owned(),
+    }
+}
+
 pub fn signed(v: f64) -> String {
     let r = v.round();
     if r > 0.0 {
@@ -80,7 +90,10 @@ pub fn driver_text(d: &Driver) -> String {
         Measure::UtilizationRate => format!("utilization {:.0}%", d.value * 100.0),
         Measure::Nps => format!("NPS {:.0}", d.value),
         Measure::ClientCsat => format!("client CSAT {:.1} of 5", d.value),
-        Measure::DaysSinceDecisionMakerTouch => format!("{:.0} days since a decision maker was met", d.value),
+        Measure::DaysSinceDecisionMakerTouch => {
+            format!("{} since a decision maker was met", steward_domain::words::days(d.value as i64))
+        }
+        Measure::DecisionMakerSentiment => format!("decision makers' sentiment {} (−2 to +2)", signed_tenths(d.value)),
         Measure::OpenEscalations => format!("{:.0} open escalation(s)", d.value),
         Measure::EnrollmentTrend3m => format!("enrollment {} pts over 3 months", signed(d.value)),
     };

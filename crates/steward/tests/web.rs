@@ -1018,7 +1018,7 @@ fn the_book_shows_a_change_at_once(s: &Server) {
                 .health?
                 .drivers
                 .iter()
-                .any(|d| d.measure == Measure::DaysSinceDecisionMakerTouch && d.points_lost >= 1.0);
+                .any(|d| d.measure == Measure::DaysSinceDecisionMakerTouch && d.points_lost >= 0.25);
             let dm = s.store.contacts(&a.account.slug).unwrap().into_iter().find(|c| c.role.decides())?;
             costly.then(|| (a.account.slug.to_string(), dm.id))
         })
@@ -1027,8 +1027,9 @@ fn the_book_shows_a_change_at_once(s: &Server) {
     c.bearer = Some(s.token(&user(Role::Director)));
     let score = |c: &mut Client| {
         let page = c.get("/api/v1/accounts?status=all&per_page=200").json();
-        page["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug.as_str()).unwrap()["health"]["score"]
-            .as_i64()
+        // The change since last month, unrounded: a meeting is worth under a point now.
+        page["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug.as_str()).unwrap()["health"]["change"]
+            .as_f64()
             .unwrap()
     };
     let before = score(&mut c);
