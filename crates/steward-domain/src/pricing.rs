@@ -36,35 +36,134 @@ pub fn contract_years(start: NaiveDate, day: NaiveDate) -> i64 {
     years.max(0)
 }
 
-/// Cents (fractional) for `units` billed through graduated `tiers`, or at `rate` without.
-fn usage_cents(rate: Money, tiers: &[Tier], units: i64) -> f64 {
-    let units = units.max(0);
-    if tiers.is_empty() {
-        return rate.cents as f64 * units as f64;
-    }
-    let mut total = 0.0;
-    for (i, tier) in tiers.iter().enumerate() {
-        let upper = tiers.get(i + 1).map_or(i64::MAX, |next| next.from_units);
-        let in_tier = units.min(upper) - tier.from_units;
-        if in_tier > 0 {
-            total += tier.rate.cents as f64 * in_tier as f64;
+/// One usage line of a month's bill: the units within one tier (the whole volume when the
+/// contract has no tiers) at that tier's rate as escalated.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UsageLine {
+    pub from_units: i64,
+    /// The next tier's start; `None` for the last (or only) tier.
+    pub to_units: Option<i64>,
+    pub units: i64,
+    /// The tier's rate as written in the contract.
+    pub base_rate: Money,
+    /// The rate in force this month, in cents, after the escalator (not rounded).
+    pub rate_cents: f64,
+    /// Units × rate in force, in cents (not rounded).
+    pub cents: f64,
+}
+
+/// One add-on service's share of a month: a year's events spread over twelve months.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AddOnLine {
+    pub service: String,
+    pub price_per_event: Money,
+    pub events_per_year: i64,
+    pub cents: f64,
+}
+
+/// One month's bill taken apart — what ARR is made of, line by line — so a person can
+/// check it by hand. [`monthly_billed`] and [`arr`] are read from it: there is no other
+/// arithmetic.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bill {
+    pub month: Month,
+    pub model: PricingModel,
+    /// The contract year the month falls in (1 for the first).
+    pub contract_year: i64,
+    pub escalator_pct: f64,
+    /// (1 + escalator) to the power of the years completed.
+    pub escalation: f64,
+    /// Units billed: eligible employees (PEPM) or enrolled members (PMPM); `None` for a flat fee.
+    pub units: Option<i64>,
+    /// For a flat fee, one line of the annual fee spread over twelve months.
+    pub usage: Vec<UsageLine>,
+    pub add_ons: Vec<AddOnLine>,
+    /// The month's bill, to the cent.
+    pub monthly: Money,
+    /// The month's bill × 12.
+    pub run_rate: Money,
+    pub minimum: Option<Money>,
+    /// The run rate, not below the minimum annual commitment.
+    pub arr: Money,
+}
+
+/// What `contract` bills for `month` at `volume`, line by line.
+pub fn bill(contract: &Contract, month: Month, volume: Volume) -> Bill {
+    let years = contract_years(contract.start_date, month.first_day());
+    let escalation = (1.0 + contract.annual_escalator_pct / 100.0).powi(years as i32);
+    let units = match contract.pricing_model {
+        PricingModel::Pepm => Some(volume.eligible_employees.max(0)),
+        PricingModel::Pmpm => Some(volume.enrolled_members.max(0)),
+        PricingModel::FlatAnnual => None,
+    };
+    let usage: Vec<UsageLine> = match units {
+        None => vec![UsageLine {
+            from_units: 0,
+            to_units: None,
+            units: 1,
+            base_rate: contract.rate,
+            rate_cents: contract.rate.cents as f64 / 12.0 * escalation,
+            cents: contract.rate.cents as f64 / 12.0 * escalation,
+        }],
+        Some(units) => {
+            let tiers = if contract.tiers.is_empty() {
+                vec![Tier { from_units: 0, rate: contract.rate }]
+            } else {
+                contract.tiers.clone()
+            };
+            let mut lines = Vec::new();
+            for (i, tier) in tiers.iter().enumerate() {
+                let to_units = tiers.get(i + 1).map(|next| next.from_units);
+                let in_tier = units.min(to_units.unwrap_or(i64::MAX)) - tier.from_units;
+                if in_tier > 0 || i == 0 {
+                    let rate_cents = tier.rate.cents as f64 * escalation;
+                    let in_tier = in_tier.max(0);
+                    lines.push(UsageLine {
+                        from_units: tier.from_units,
+                        to_units,
+                        units: in_tier,
+                        base_rate: tier.rate,
+                        rate_cents,
+                        cents: rate_cents * in_tier as f64,
+                    });
+                }
+            }
+            lines
         }
+    };
+    let add_ons: Vec<AddOnLine> = contract
+        .add_ons
+        .iter()
+        .map(|a| AddOnLine {
+            service: a.service.clone(),
+            price_per_event: a.price_per_event,
+            events_per_year: a.events_per_year,
+            cents: a.price_per_event.cents as f64 * a.events_per_year as f64 / 12.0,
+        })
+        .collect();
+    let cents = usage.iter().map(|l| l.cents).sum::<f64>() + add_ons.iter().map(|a| a.cents).sum::<f64>();
+    let monthly = Money::from_cents(cents.round() as i64);
+    let run_rate = Money::from_cents(monthly.cents * 12);
+    let minimum = contract.minimum_annual_commitment;
+    Bill {
+        month,
+        model: contract.pricing_model,
+        contract_year: years + 1,
+        escalator_pct: contract.annual_escalator_pct,
+        escalation,
+        units,
+        usage,
+        add_ons,
+        monthly,
+        run_rate,
+        minimum,
+        arr: Money::from_cents(run_rate.cents.max(minimum.map_or(0, |m| m.cents))),
     }
-    total
 }
 
 /// What `contract` bills for `month` at `volume`: usage (escalated) plus add-ons.
 pub fn monthly_billed(contract: &Contract, month: Month, volume: Volume) -> Money {
-    let escalation = (1.0 + contract.annual_escalator_pct / 100.0)
-        .powi(contract_years(contract.start_date, month.first_day()) as i32);
-    let usage = match contract.pricing_model {
-        PricingModel::Pepm => usage_cents(contract.rate, &contract.tiers, volume.eligible_employees),
-        PricingModel::Pmpm => usage_cents(contract.rate, &contract.tiers, volume.enrolled_members),
-        PricingModel::FlatAnnual => contract.rate.cents as f64 / 12.0,
-    };
-    let add_ons: f64 =
-        contract.add_ons.iter().map(|a| a.price_per_event.cents as f64 * a.events_per_year as f64 / 12.0).sum();
-    Money::from_cents((usage * escalation + add_ons).round() as i64)
+    bill(contract, month, volume).monthly
 }
 
 /// A contract year's bill: the months' sum, floored by the minimum annual commitment.
@@ -75,8 +174,7 @@ pub fn annual_billed(contract: &Contract, months: &[(Month, Volume)]) -> Money {
 
 /// Annual recurring revenue: the current month's bill × 12, not below the minimum.
 pub fn arr(contract: &Contract, month: Month, volume: Volume) -> Money {
-    let run_rate = monthly_billed(contract, month, volume).cents * 12;
-    Money::from_cents(run_rate.max(contract.minimum_annual_commitment.map_or(0, |m| m.cents)))
+    bill(contract, month, volume).arr
 }
 
 #[cfg(test)]
@@ -198,6 +296,26 @@ mod tests {
             let high = Volume { eligible_employees: a + extra, enrolled_members: a + extra };
             prop_assert!(monthly_billed(&c, month, low) <= monthly_billed(&c, month, high));
             prop_assert!(arr(&c, month, low) <= arr(&c, month, high));
+        }
+
+        /// A bill taken apart adds up: its usage lines hold every unit once, and the lines
+        /// (each units × rate in force, add-ons a twelfth of a year's events) make the month.
+        #[test]
+        fn a_bill_s_lines_add_up(c in any_contract(), volume in 0..100_000i64, month in 0..48i32) {
+            let v = Volume { eligible_employees: volume, enrolled_members: volume };
+            let b = bill(&c, m("2024-08").plus(month), v);
+            if let Some(units) = b.units {
+                prop_assert_eq!(b.usage.iter().map(|l| l.units).sum::<i64>(), units);
+            }
+            for l in &b.usage {
+                prop_assert!((l.cents - l.rate_cents * l.units as f64).abs() < 1e-6);
+                let per_month = if b.units.is_none() { 12.0 } else { 1.0 };
+                let expected = l.base_rate.cents as f64 * b.escalation / per_month;
+                prop_assert!((l.rate_cents - expected).abs() < 1e-6, "rate {} vs {}", l.rate_cents, expected);
+            }
+            let lines: f64 = b.usage.iter().map(|l| l.cents).sum::<f64>() + b.add_ons.iter().map(|a| a.cents).sum::<f64>();
+            prop_assert_eq!(b.monthly.cents, lines.round() as i64);
+            prop_assert_eq!(b.arr.cents, (b.monthly.cents * 12).max(b.minimum.map_or(0, |m| m.cents)));
         }
 
         #[test]

@@ -72,9 +72,9 @@ impl AccountData {
     }
 
     /// How the people who decide feel, as of `as_of` (−2 to +2, weighted by influence). A
-    /// contact's sentiment is kept as it is now, not as it was: it counts for the month to
-    /// date (`current`), and for a past month only when the contact was last changed by its
-    /// end — otherwise today's feelings would leak into the past, and into the backtest.
+    /// contact's sentiment is kept as it is now, not as it was: it counts for the latest
+    /// months (`current`), and for an earlier month only when the contact was last changed by
+    /// its end — otherwise today's feelings would leak into the past, and into the backtest.
     pub fn decision_maker_sentiment(&self, as_of: NaiveDate, current: bool) -> Option<f64> {
         let known: Vec<&Contact> = self
             .contacts
@@ -121,7 +121,9 @@ pub fn score_months(card: &Scorecard, data: &AccountData, today: NaiveDate) -> A
             nps_responses: m.nps_responses,
             client_csat: csat(&data.csat, m.month),
             days_since_decision_maker_touch: data.days_since_decision_maker_touch(end),
-            decision_maker_sentiment: data.decision_maker_sentiment(end, m.month == Month::of(today)),
+            // Sentiment as it is now also scores the month before, so "since last month"
+            // compares like with like; never earlier months, never the backtest.
+            decision_maker_sentiment: data.decision_maker_sentiment(end, m.month >= Month::of(today).plus(-1)),
             open_escalations: data
                 .escalations
                 .iter()
@@ -236,7 +238,13 @@ mod tests {
         assert_eq!(data.last_decision_maker_touch(today), Some(d("2026-06-10")));
         // Before any meeting, the days count from the account's first data (1 April).
         assert_eq!(days_in_health(&health, 5), Some(60.0), "1 April to 31 May");
-        // A past month is as of its end whatever today is.
+        // A past month is as of its end whatever today is; sentiment known only now scores
+        // this month and the one before, not April.
+        let sentiment = |h: &AccountHealth, month: u32| {
+            let (_, s) = h.months.iter().find(|(m, _)| m.month() == month).unwrap();
+            s.drivers.iter().any(|d| d.measure == Measure::DecisionMakerSentiment)
+        };
+        assert_eq!([sentiment(&health, 4), sentiment(&health, 5), sentiment(&health, 6)], [false, true, true]);
         let later = score_months(&Scorecard::default(), &data, d("2026-09-01"));
         assert_eq!(days_in_health(&later, 6), Some(20.0), "10 June to 30 June");
     }

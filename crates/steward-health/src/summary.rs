@@ -6,7 +6,7 @@ use crate::history::{AccountData, score_months};
 use chrono::NaiveDate;
 use steward_domain::health::{Change, HealthScore, Scorecard, change};
 use steward_domain::metrics::MonthMetrics;
-use steward_domain::pricing::{Volume, arr};
+use steward_domain::pricing::{Bill, Volume, bill};
 use steward_domain::{Account, AccountStatus, Contract, Money, Month};
 
 /// How many months of enrollment rate a sparkline shows.
@@ -24,6 +24,8 @@ pub struct AccountSummary {
     pub health_change: Option<Change>,
     pub contract: Option<Contract>,
     pub arr: Option<Money>,
+    /// This month's bill of the contract, line by line: what the ARR is made of.
+    pub bill: Option<Bill>,
     /// Enrollment rate of the last [`SPARKLINE_MONTHS`] months, oldest first.
     pub enrollment_trend: Vec<(Month, Option<f64>)>,
 }
@@ -46,8 +48,10 @@ impl AccountSummary {
         let volume = latest
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
+        let bill = contract.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
         Self {
-            arr: contract.as_ref().map(|c| arr(c, this_month, volume.unwrap_or_default())),
+            arr: bill.as_ref().map(|b| b.arr),
+            bill,
             health_change: now.zip(before).map(|((_, after), (_, was))| change(was, after)),
             health: now.map(|(_, h)| h.clone()),
             enrollment_trend: past[upto.saturating_sub(SPARKLINE_MONTHS)..]

@@ -30,6 +30,77 @@ pub fn percent(v: Option<f64>) -> String {
 }
 
 /// A change with its sign: "+3", "−12", "0".
+/// A rate in cents as people check it by hand: to the cent when it is whole cents, else to
+/// a hundredth of a cent ("$6.3654").
+fn rate(cents: f64) -> String {
+    if (cents - cents.round()).abs() < 1e-6 {
+        steward_domain::Money::from_cents(cents.round() as i64).to_string()
+    } else {
+        format!("${:.4}", cents / 100.0)
+    }
+}
+
+/// A month's bill of a contract, line by line, as the contract card shows it: the rate in
+/// force with its escalations, the units, the add-ons, the minimum — ARR checkable by hand.
+pub fn bill_view(b: &steward_domain::pricing::Bill) -> minijinja::Value {
+    use steward_domain::Money;
+    use steward_domain::contract::PricingModel;
+    let years = b.contract_year - 1;
+    let escalated = |base: Money| {
+        if years > 0 && b.escalator_pct != 0.0 {
+            format!(
+                " ({base} + {}% a year × {})",
+                b.escalator_pct,
+                steward_domain::words::count(years, "year", "years")
+            )
+        } else {
+            String::new()
+        }
+    };
+    let unit = match b.model {
+        PricingModel::Pepm => "eligible employees",
+        PricingModel::Pmpm => "enrolled members",
+        PricingModel::FlatAnnual => "",
+    };
+    let mut lines: Vec<minijinja::Value> = Vec::new();
+    for l in &b.usage {
+        let (what, calc) = match b.units {
+            None => {
+                ("Flat annual fee".to_owned(), format!("{}{} ÷ 12", rate(l.rate_cents * 12.0), escalated(l.base_rate)))
+            }
+            Some(_) => {
+                let tier = match (b.usage.len(), l.to_units) {
+                    (1, _) => String::new(),
+                    (_, Some(to)) => format!(", {}–{}", thousands(l.from_units + 1), thousands(to)),
+                    (_, None) => format!(", over {}", thousands(l.from_units)),
+                };
+                (
+                    format!("{}{tier}", words(b.model.as_str()).to_uppercase()),
+                    format!("{} {unit} × {}{}", thousands(l.units), rate(l.rate_cents), escalated(l.base_rate)),
+                )
+            }
+        };
+        lines.push(minijinja::context! { what, calc, amount => Money::from_cents(l.cents.round() as i64).to_string() });
+    }
+    for a in &b.add_ons {
+        lines.push(minijinja::context! {
+            what => words(&a.service),
+            calc => format!("{} a year × {} ÷ 12", a.events_per_year, a.price_per_event),
+            amount => Money::from_cents(a.cents.round() as i64).to_string(),
+        });
+    }
+    minijinja::context! {
+        month => b.month.to_string(),
+        contract_year => b.contract_year,
+        lines,
+        monthly => b.monthly.to_string(),
+        run_rate => b.run_rate.to_string(),
+        minimum => b.minimum.map(|m| m.to_string()),
+        floored => b.minimum.is_some_and(|m| m > b.run_rate),
+        arr => b.arr.to_string(),
+    }
+}
+
 /// "+1.5", "−0.5", "±0.0": one decimal, with the sign people write.
 pub fn signed_tenths(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;

@@ -23,6 +23,7 @@ cases!(
     tasks_complete_snooze_and_reassign_with_conflicts,
     task_actions_forgive,
     decision_maker_touch_reads_the_same_everywhere,
+    arr_can_be_checked_by_hand,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -498,6 +499,54 @@ fn decision_maker_touch_reads_the_same_everywhere(s: &Server) {
         }
     }
     assert!(compared >= 3, "the book has accounts whose decision makers were met: {compared}");
+}
+
+/// Issue 11, item 7: the contract card works the ARR out line by line — rate in force,
+/// units, add-ons, the month × 12, the minimum — and its figures add up to the ARR the
+/// header shows; company size and eligible employees are told apart.
+fn arr_can_be_checked_by_hand(s: &Server) {
+    let mut c = s.signed_in(&user(Role::Director));
+    let cents = |text: &str| -> i64 {
+        let digits: String = text.chars().filter(|ch| ch.is_ascii_digit()).collect();
+        digits.parse().unwrap()
+    };
+    let mut checked = 0;
+    for account in book().accounts.iter().filter(|a| a.account.status == AccountStatus::Live) {
+        let page = c.get(&format!("/accounts/{}", account.account.slug)).body;
+        let Some(table) = page.split("<table class=\"bill\">").nth(1).map(|t| t.split("</table>").next().unwrap())
+        else {
+            continue;
+        };
+        let amounts: Vec<(String, i64)> = table
+            .split("<tr")
+            .skip(1)
+            .map(|row| {
+                let label = row.split("<th scope=\"row\">").nth(1).unwrap().split("</th>").next().unwrap().to_owned();
+                let amount = row.rsplit("<td class=\"num\">").next().unwrap().split("</td>").next().unwrap();
+                (label, cents(amount))
+            })
+            .collect();
+        let get = |label: &str| amounts.iter().find(|(l, _)| l == label).map(|(_, c)| *c).unwrap();
+        let lines: Vec<i64> = amounts.iter().take_while(|(l, _)| l != "A month").map(|(_, c)| *c).collect();
+        let month = get("A month");
+        assert!(
+            (lines.iter().sum::<i64>() - month).abs() <= lines.len() as i64,
+            "{}: lines {lines:?} make {month}",
+            account.account.slug
+        );
+        assert_eq!(get("A year at this rate"), month * 12);
+        let minimum = amounts.iter().find(|(l, _)| l == "Minimum annual commitment").map_or(0, |(_, c)| *c);
+        let arr = get("ARR");
+        assert_eq!(arr, (month * 12).max(minimum), "{}", account.account.slug);
+        let short = steward_domain::Money::from_cents(arr).short();
+        assert!(page.contains(&format!("<dt>ARR</dt><dd>{short}</dd>")), "the header's ARR is the card's: {short}");
+        assert!(
+            page.contains("eligible employees in the files"),
+            "eligible employees labelled apart from company size"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "live accounts with a contract: {checked}");
 }
 
 fn work_queue_is_ranked_with_reasons(s: &Server) {
