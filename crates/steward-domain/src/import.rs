@@ -49,6 +49,10 @@ pub struct ImportDetails {
     /// What did not stop the file but its sender should fix.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<RowError>,
+    /// How many rows were rejected or warned about, by reason code — every one, where the
+    /// errors and warnings keep the first hundred in full.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_reason: BTreeMap<String, u64>,
 }
 
 /// One import of one file: all or nothing, recorded whatever the outcome.

@@ -35,13 +35,11 @@ enum CensusRow {
         key: MemberKey,
         facts: PersonFacts,
         span: Span,
+        /// What the row lost (an unreadable birth date or sex) or the file lacks.
+        warnings: Vec<Reason>,
     },
     /// A rejected row whose person is known: they stay as they were.
-    Rejected {
-        line: u64,
-        key: MemberKey,
-        reason: Reason,
-    },
+    Rejected { line: u64, key: MemberKey, reason: Reason },
 }
 
 pub fn parse<R: Read>(
@@ -76,26 +74,55 @@ pub fn parse<R: Read>(
         if end.is_some_and(|e| e < start) {
             return rejected(Reason::EndBeforeStart { end: "coverage_end", start: "coverage_start" });
         }
+        let mut warnings = Vec::new();
+        if !cols.has("birth_date") {
+            warnings.push(Reason::OptionalColumnMissing {
+                column: "birth_date",
+                consequence: "everyone's age band is unknown, and age cuts leave them out",
+            });
+        }
+        let birth_date = field("birth_date")?;
+        let born = format.parse(birth_date);
+        if born.is_none() && !birth_date.is_empty() {
+            warnings.push(Reason::ValueIgnored { field: "birth_date", expected: format.described() });
+        }
+        let sex_text = field("sex")?;
+        let sex = Sex::parse_any(sex_text);
+        if sex.is_none() && !sex_text.is_empty() {
+            warnings.push(Reason::ValueIgnored { field: "sex", expected: "one of M, F, U (or male, female, unknown)" });
+        }
         let facts = PersonFacts {
             relationship,
-            age_band: format.parse(field("birth_date")?).and_then(|b| AgeBand::on(b, as_of)),
-            sex: Sex::parse_any(field("sex")?).unwrap_or(Sex::Unknown),
+            age_band: born.and_then(|b| AgeBand::on(b, as_of)),
+            sex: sex.unwrap_or(Sex::Unknown),
             zip3: zip3(field("zip")?),
             worksite: Some(field("worksite")?).filter(|w| !w.is_empty()).map(str::to_owned),
             metro: None,
         };
-        Ok(Row::Accept(CensusRow::Span { line, key, facts, span: Span::new(start, end) }))
+        Ok(Row::Accept(CensusRow::Span { line, key, facts, span: Span::new(start, end), warnings }))
     })?;
     let mut tally = parsed.tally;
     let mut people = Gathered::default();
     let mut untouched = Vec::new();
+    let mut column_said = false;
     for row in parsed.data.groups.into_iter().flatten() {
         match row {
             CensusRow::Rejected { line, key, reason } => {
                 tally.retract(line, reason);
                 untouched.push(key);
             }
-            CensusRow::Span { line, key, facts, span } => {
+            CensusRow::Span { line, key, facts, span, warnings } => {
+                for w in warnings {
+                    // A missing column is the file's, said once.
+                    match w {
+                        Reason::OptionalColumnMissing { .. } if !column_said => {
+                            column_said = true;
+                            tally.warn(0, w);
+                        }
+                        Reason::OptionalColumnMissing { .. } => {}
+                        w => tally.warn(line, w),
+                    }
+                }
                 if let Err(reason) = people.add(key, facts, span, line, Unit::Line) {
                     tally.retract(line, reason);
                 }

@@ -54,6 +54,8 @@ fn digits(b: &[u8]) -> Option<u32> {
 }
 
 impl DateFormat {
+    pub const ALL: [DateFormat; 3] = [DateFormat::Iso, DateFormat::Us, DateFormat::Compact];
+
     /// Parses from fixed positions, without allocating.
     pub fn parse(self, s: &str) -> Option<NaiveDate> {
         let b = s.trim().as_bytes();
@@ -76,6 +78,15 @@ impl DateFormat {
             _ => return None,
         };
         NaiveDate::from_ymd_opt(digits(y)? as i32, digits(m)?, digits(d)?)
+    }
+
+    /// "a date in YYYY-MM-DD format", for messages.
+    pub fn described(self) -> &'static str {
+        match self {
+            DateFormat::Iso => "a date in YYYY-MM-DD format",
+            DateFormat::Us => "a date in MM/DD/YYYY format",
+            DateFormat::Compact => "a date in YYYYMMDD format",
+        }
     }
 
     pub fn name(self) -> &'static str {
@@ -239,8 +250,14 @@ fn looks_like_data(header: &csv::ByteRecord) -> bool {
 
 /// Parses a date field in `earliest..=latest`, or says what was wrong with it: which
 /// field and the format wanted, never the value (it may be anything).
+/// The reason a date did not parse: with the format it is written in, when it fits another.
+pub fn bad_date(text: &str, field: &'static str, format: DateFormat) -> Reason {
+    let looks_like = DateFormat::ALL.into_iter().filter(|f| *f != format).find(|f| f.parse(text).is_some());
+    Reason::BadDate { field, format: format.name(), looks_like: looks_like.map(DateFormat::name) }
+}
+
 pub fn date(text: &str, field: &'static str, format: DateFormat, latest: NaiveDate) -> Result<NaiveDate, Reason> {
-    let d = format.parse(text).ok_or(Reason::BadDate { field, format: format.name() })?;
+    let d = format.parse(text).ok_or_else(|| bad_date(text, field, format))?;
     in_range(d, field, latest)
 }
 
@@ -249,7 +266,7 @@ pub fn optional_end(text: &str, field: &'static str, format: DateFormat) -> Resu
     if text.is_empty() {
         return Ok(None);
     }
-    let d = format.parse(text).ok_or(Reason::BadDate { field, format: format.name() })?;
+    let d = format.parse(text).ok_or_else(|| bad_date(text, field, format))?;
     if open_ended(d) {
         return Ok(None);
     }

@@ -432,10 +432,11 @@ fn encounter<'r>(r: &'r Line, key: u64, options: FhirOptions, modality: Modality
     let period = object(r.period.as_ref(), "period", "an object")?;
     let start = period.map(|p| string(p.get("start"), "period.start", "a date or dateTime string")).transpose()?;
     let start = start.flatten().ok_or(Reason::FieldMissing { field: "period.start" })?;
-    let date = start
-        .get(..10)
-        .and_then(|d| DateFormat::Iso.parse(d))
-        .ok_or(Reason::BadDate { field: "period.start", format: "YYYY-MM-DD (a full date)" })?;
+    let date = start.get(..10).and_then(|d| DateFormat::Iso.parse(d)).ok_or(Reason::BadDate {
+        field: "period.start",
+        format: "YYYY-MM-DD (a full date)",
+        looks_like: None,
+    })?;
     let date = in_range(date, "period.start", latest_event_date(options.today))?;
     let status = if status == "finished" { VisitStatus::Completed } else { VisitStatus::Cancelled };
     let subject = object(r.subject.as_ref(), "subject", "a Reference object")?;

@@ -62,6 +62,8 @@ codes! {
     FieldEmpty = "field_empty",
     FieldTooLong = "field_too_long",
     BadDate = "bad_date",
+    ValueIgnored = "value_ignored",
+    OptionalColumnMissing = "optional_column_missing",
     DateOutOfRange = "date_out_of_range",
     EndBeforeStart = "end_before_start",
     UnknownValue = "unknown_value",
@@ -418,6 +420,18 @@ pub enum Reason {
     BadDate {
         field: &'static str,
         format: &'static str,
+        /// Another date format the text is written in, when it fits one (a shape, not a value).
+        looks_like: Option<&'static str>,
+    },
+    /// A row kept without one of its attributes, which was not readable (a warning).
+    ValueIgnored {
+        field: &'static str,
+        expected: &'static str,
+    },
+    /// A column the file does not have, so everyone lacks what it holds (a warning).
+    OptionalColumnMissing {
+        column: &'static str,
+        consequence: &'static str,
     },
     DateOutOfRange {
         field: &'static str,
@@ -628,6 +642,8 @@ impl Reason {
             Reason::FieldEmpty { .. } => C::FieldEmpty,
             Reason::FieldTooLong { .. } => C::FieldTooLong,
             Reason::BadDate { .. } | Reason::BadDtpDate { .. } => C::BadDate,
+            Reason::ValueIgnored { .. } => C::ValueIgnored,
+            Reason::OptionalColumnMissing { .. } => C::OptionalColumnMissing,
             Reason::DateOutOfRange { .. } => C::DateOutOfRange,
             Reason::EndBeforeStart { .. } => C::EndBeforeStart,
             Reason::UnknownValue { .. } | Reason::UnknownCode { .. } => C::UnknownValue,
@@ -728,7 +744,8 @@ impl fmt::Display for Reason {
             Reason::TerminationGuard { terminated, eligible, percent, allowed_percent } => write!(
                 f,
                 "this full file would terminate {terminated} of the account's {eligible} eligible lives ({percent}%), \
-                 more than the {allowed_percent}% allowed; check that it is complete, or import it with --force"
+                 more than the {allowed_percent}% allowed; check that it is complete — if the employer confirms, \
+                 apply it with the termination override"
             ),
             Reason::NoHeader => f.write_str("the file is empty or has no header"),
             Reason::HeaderIsData { columns } => write!(
@@ -773,7 +790,18 @@ impl fmt::Display for Reason {
             Reason::FieldMissing { field } => write!(f, "{field} is missing"),
             Reason::FieldEmpty { field } => write!(f, "{field} is empty"),
             Reason::FieldTooLong { field, max } => write!(f, "{field} is longer than {max} characters"),
-            Reason::BadDate { field, format } => write!(f, "{field} is not a date in {format} format"),
+            Reason::BadDate { field, format, looks_like: None } => write!(f, "{field} is not a date in {format} format"),
+            Reason::BadDate { field, format, looks_like: Some(shape) } => write!(
+                f,
+                "{field} is not a date in {format} format; the file writes dates as {shape}: read it with a column \
+                 mapping whose date format is {shape}"
+            ),
+            Reason::ValueIgnored { field, expected } => {
+                write!(f, "{field} is not {expected}: the row is kept without it")
+            }
+            Reason::OptionalColumnMissing { column, consequence } => {
+                write!(f, "the file has no {column} column: {consequence}")
+            }
             Reason::DateOutOfRange { field, earliest, latest } => {
                 write!(f, "{field} is outside the dates Steward accepts ({earliest} to {latest})")
             }

@@ -62,6 +62,8 @@ pub struct Tally {
     pub member_ids: BTreeMap<IdMethod, u64>,
     /// The standard and version the file declared.
     pub standard: Option<&'static str>,
+    /// Every rejection and warning counted by its reason, beyond the ones kept in full.
+    pub by_reason: BTreeMap<crate::reason::ReasonCode, u64>,
 }
 
 impl Tally {
@@ -73,6 +75,7 @@ impl Tally {
     pub fn reject(&mut self, line: u64, reason: Reason) {
         self.read += 1;
         self.rejected += 1;
+        *self.by_reason.entry(reason.code()).or_default() += 1;
         if self.errors.len() < KEPT_ERRORS {
             self.errors.push(row_error(line, &reason));
         }
@@ -86,6 +89,7 @@ impl Tally {
 
     /// Something the sender should fix that did not stop the file.
     pub fn warn(&mut self, line: u64, reason: Reason) {
+        *self.by_reason.entry(reason.code()).or_default() += 1;
         if self.warnings.len() < KEPT_ERRORS {
             self.warnings.push(row_error(line, &reason));
         }
@@ -114,6 +118,7 @@ impl Tally {
             member_ids: self.member_ids.iter().map(|(m, n)| (m.as_str().to_owned(), *n)).collect(),
             ignored: self.ignored.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
             warnings: self.warnings.clone(),
+            by_reason: self.by_reason.iter().map(|(c, n)| (c.as_str().to_owned(), *n)).collect(),
         }
     }
 }

@@ -716,6 +716,7 @@ pub fn imports_round_trip(s: &dyn Store) -> Result<()> {
             member_ids: [("dependent_ref".to_owned(), 3)].into(),
             ignored: [("Location".to_owned(), 2)].into(),
             warnings: vec![RowError { line: 1, code: "isa_not_fixed_width".into(), message: "not fixed".into() }],
+            by_reason: [("end_before_start".to_owned(), 2), ("isa_not_fixed_width".to_owned(), 1)].into(),
         },
         created_by: Some(email("am@steward.test")),
     };
@@ -934,5 +935,10 @@ pub fn applied_imports_and_mappings(s: &dyn Store) -> Result<()> {
     ensure(s.column_mapping(&slug("acme"), "workday")?.is_none(), "no mapping yet")?;
     s.put_column_mapping(&slug("acme"), "workday", r#"{"columns":{"member_id":"EE ID"}}"#)?;
     s.put_column_mapping(&slug("acme"), "workday", r#"{"columns":{"member_id":"Employee"}}"#)?;
-    ensure(s.column_mapping(&slug("acme"), "workday")?.is_some_and(|m| m.contains("Employee")), "mapping replaced")
+    ensure(s.column_mapping(&slug("acme"), "workday")?.is_some_and(|m| m.contains("Employee")), "mapping replaced")?;
+    s.put_column_mapping(&slug("acme"), "adp", r#"{"columns":{}}"#)?;
+    ensure(
+        s.column_mappings()? == [(slug("acme"), "adp".to_owned()), (slug("acme"), "workday".to_owned())],
+        "every mapping listed once, by account and name",
+    )
 }

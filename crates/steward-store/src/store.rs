@@ -218,6 +218,8 @@ pub trait MemberStore {
     fn refresh_metrics(&self, account: &Slug, ledger_version: i64, metrics: Option<&AccountMetrics>) -> Result<()>;
     fn column_mapping(&self, account: &Slug, name: &str) -> Result<Option<String>>;
     fn put_column_mapping(&self, account: &Slug, name: &str, mapping_json: &str) -> Result<()>;
+    /// Every saved mapping's name, by account.
+    fn column_mappings(&self) -> Result<Vec<(Slug, String)>>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

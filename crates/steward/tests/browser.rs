@@ -116,7 +116,7 @@ fn people_use_steward_in_a_browser() {
     b.click("form[aria-label='Upload a file'] button[type=submit]");
     b.wait_for("the batch", |u| u.contains("/imports/"));
     assert!(b.text("h1").contains("visits-june.csv"), "the batch page");
-    let errors = b.text("table.errors");
+    let errors = b.text("section.card .reason");
     assert!(errors.contains('3') && errors.contains("visit_date"), "the row error with its line: {errors}");
     b.screenshot("07-import-result");
     b.click("nav a[href='/imports']");

@@ -42,8 +42,12 @@ fn the_default_scorecard_predicts_churn_on_the_demo_book() {
             .unwrap();
     let rows = work.as_array().unwrap();
     assert!(rows.len() >= 5, "{work}");
-    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked by score");
+    // Bands first (overdue, renewal deadlines, upcoming), then the score within a band.
+    let band = |r: &serde_json::Value| {
+        ["overdue", "renewal_deadline", "upcoming"].iter().position(|b| r["band"] == *b).unwrap()
+    };
+    let keys: Vec<(usize, f64)> = rows.iter().map(|r| (band(r), -r["score"].as_f64().unwrap())).collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "ranked by band, then score: {keys:?}");
     assert!(rows.iter().enumerate().all(|(i, r)| r["rank"] == i + 1 && !r["reason"].as_str().unwrap().is_empty()));
     assert!(
         rows.iter().any(|r| r["task"].as_str().unwrap().contains("decision-maker")

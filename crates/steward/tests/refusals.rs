@@ -249,6 +249,8 @@ fn cases() -> Vec<Case> {
         case("census-rows.csv", "eligibility", acme, row_problems).rejects(&[
             C::WrongWidth, C::UnknownValue, C::BadDate, C::DateOutOfRange, C::EndBeforeStart, C::DuplicateMember, C::FieldEmpty, C::FieldTooLong,
         ]),
+        case("census-odd-birth.csv", "eligibility", acme, format!("{CENSUS_HEADER}{}PLANTID0042,employee,Obadiahplanted,Zephyrquillname,ZEPHYRQUILLNAME,987-65-4329,98101,Seattle HQ,2024-01-01,\n", good_census_rows())).warns(C::ValueIgnored),
+        case("census-no-birth.csv", "eligibility", acme, format!("member_id,relationship,sex,coverage_start\n{}PLANTID0042,employee,M,2024-01-01\n", (1..=10).map(|i| format!("E{i:03},employee,F,2024-01-01\n")).collect::<String>())).warns(C::OptionalColumnMissing),
         case("census-short.csv", "eligibility", acme, format!("{CENSUS_HEADER}E001,employee,Ann,Good,1980-01-01,F,98101,Seattle HQ,2024-01-01,\n{census_canaries}")).refused(C::TerminationGuard),
         case("census-no-account.csv", "eligibility", &[], format!("{CENSUS_HEADER}{census_canaries}")).refused(C::AccountMissing),
         case("census-unknown-mapping.csv", "eligibility", &["--account", "acme", "--mapping", "nosuch"], format!("{CENSUS_HEADER}{census_canaries}")).refused(C::UnknownMapping),

@@ -24,6 +24,7 @@ cases!(
     task_actions_forgive,
     decision_maker_touch_reads_the_same_everywhere,
     arr_can_be_checked_by_hand,
+    imports_speak_plainly,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -602,8 +603,8 @@ fn upload_shows_row_errors(s: &Server) {
     assert_eq!(r.status, 303, "{}", r.body);
     let batch = c.get(r.location.as_deref().unwrap());
     assert_eq!(batch.status, 200);
-    assert!(batch.body.contains("visits.csv") && batch.body.contains("applied"), "{}", batch.body);
-    assert!(batch.body.contains("<td class=\"num\">3</td>"), "the error's line number: {}", batch.body);
+    assert!(batch.body.contains("visits.csv") && batch.body.contains("Applied with errors"), "{}", batch.body);
+    assert!(batch.body.contains("line 3"), "the error's line number: {}", batch.body);
     // Without the token nothing is imported.
     let count = s.store.imports(None).unwrap().len();
     let r = c.post_bytes(
@@ -613,6 +614,62 @@ fn upload_shows_row_errors(s: &Server) {
     );
     assert_eq!(r.status, 403);
     assert_eq!(s.store.imports(None).unwrap().len(), count);
+}
+
+/// Issue 11, item 8: a batch page says plainly what happened — never a success when most rows
+/// failed — groups repeated errors with a count and a hint, warns about values and columns
+/// it could not use, and never shows a command-line flag.
+fn imports_speak_plainly(s: &Server) {
+    let prospect = book().accounts.iter().find(|a| a.account.status == AccountStatus::Prospect).unwrap();
+    let slug = prospect.account.slug.to_string();
+    let mut c = s.signed_in(&user(Role::Director));
+    let csrf = c.get("/imports").csrf();
+    let boundary = "steward-test-boundary";
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let mut upload = |account: &str, name: &str, body: &str, force: bool| {
+        let mut fields =
+            vec![("csrf", csrf.as_str()), ("account", account), ("kind", "eligibility"), ("as_of", "2026-06-01")];
+        if force {
+            fields.push(("force", "on"));
+        }
+        let r = c.post_bytes("/imports", &ct, &multipart(boundary, &fields, (name, body.as_bytes())));
+        assert_eq!(r.status, 303, "{}", r.body);
+        c.get(r.location.as_deref().unwrap()).body
+    };
+    // Dates the American way throughout: every row fails for one reason, said once.
+    let us =
+        "member_id,relationship,coverage_start\nA1,employee,03/01/2026\nA2,employee,03/01/2026\nA3,spouse,03/01/2026\n";
+    let page = upload(&slug, "census-us.csv", us, false);
+    assert!(page.contains("<strong>Refused.</strong> Nothing in this file was applied."), "{page}");
+    assert!(page.contains("the file writes dates as MM&#x2f;DD&#x2f;YYYY"), "the shape of the dates: {page}");
+    assert_eq!(page.matches("coverage_start is not a date in YYYY-MM-DD format").count(), 1, "one line for three rows");
+    assert!(page.contains("3 rows: line 2, 3, 4"), "{page}");
+    assert!(page.contains("a column mapping that has their date format"), "a hint");
+    // One good row of four: not a success.
+    let most = "member_id,relationship,coverage_start,birth_date,sex\nB1,employee,2026-03-01,13/45/1980,Q\nB2,boss,2026-03-01,,\nB3,boss,2026-03-01,,\nB4,boss,2026-03-01,,\n";
+    let page = upload(&slug, "census-most.csv", most, false);
+    assert!(page.contains("<strong>Most rows failed.</strong> Only 1 of 4 rows (25%) were applied"), "{page}");
+    assert!(!page.contains("tone-applied\""), "no success colour");
+    assert!(page.contains("birth_date is not a date in YYYY-MM-DD format: the row is kept without it"), "{page}");
+    assert!(page.contains("sex is not one of M, F, U"), "{page}");
+    // No birth_date column: applied, with a warning for the sender.
+    let plain = "member_id,relationship,coverage_start\nB1,employee,2026-03-01\nC2,employee,2026-03-01\n";
+    let page = upload(&slug, "census-plain.csv", plain, false);
+    assert!(page.contains("<strong>Applied.</strong> All 2 rows are in"), "{page}");
+    assert!(page.contains("the file has no birth_date column: everyone&#x27;s age band is unknown"), "{page}");
+    assert!(page.contains("The file as a whole"), "a file's warning is not a row's");
+    // The termination guard, in the web's words.
+    let (own, _) = accounts();
+    let one = "member_id,relationship,coverage_start\nZ1,employee,2026-03-01\n";
+    let page = upload(&own, "census-one.csv", one, false);
+    assert!(
+        page.contains("termination_guard") && page.contains("Apply even if it ends more than 20% of eligibility"),
+        "{page}"
+    );
+    for flag in ["--force", "--as-of", "--mapping"] {
+        assert!(!page.contains(flag), "a command-line flag on a web page: {flag}");
+        assert!(!c.get("/imports").body.contains(flag), "{flag} on the imports page");
+    }
 }
 
 fn client_sees_only_their_suppressed_results(s: &Server) {

@@ -207,6 +207,18 @@ impl<D: Driver> MemberStore for SqlStore<D> {
         })
     }
 
+    fn column_mappings(&self) -> Result<Vec<(Slug, String)>> {
+        self.read(|c| {
+            c.query(
+                "SELECT a.slug, m.name FROM column_mappings m JOIN accounts a ON a.id = m.account_id ORDER BY a.slug, m.name",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.parse(0)?, r.text(1)?)))
+            .collect()
+        })
+    }
+
     fn put_column_mapping(&self, account: &Slug, name: &str, mapping_json: &str) -> Result<()> {
         self.write(|c| {
             let id = account_id(c, account)?;

@@ -41,6 +41,103 @@ pub fn batch_row(b: &ImportBatch) -> Value {
     }
 }
 
+/// What happened to the file, in one plain sentence, and how it should look: most rows
+/// failing is never shown as a success.
+fn outcome(b: &ImportBatch) -> (&'static str, &'static str, String) {
+    use steward_domain::ImportStatus;
+    let (read, accepted, rejected) = (b.rows_read, b.rows_accepted, b.rows_rejected);
+    match b.status {
+        ImportStatus::Refused => ("refused", "Refused", "Nothing in this file was applied.".into()),
+        ImportStatus::Duplicate => {
+            ("duplicate", "Already imported", "The same content was imported before: nothing changed.".into())
+        }
+        ImportStatus::Applied if rejected == 0 => {
+            ("applied", "Applied", format!("All {} rows are in, and the metrics are up to date.", thousands(accepted)))
+        }
+        ImportStatus::Applied if accepted < rejected => (
+            "failed-mostly",
+            "Most rows failed",
+            format!(
+                "Only {} of {} rows ({:.0}%) were applied; the people on the other rows were left as they were. \
+                 Fix the errors below and send the file again.",
+                thousands(accepted),
+                thousands(read),
+                100.0 * accepted as f64 / read.max(1) as f64
+            ),
+        ),
+        ImportStatus::Applied => (
+            "applied-with-errors",
+            "Applied with errors",
+            format!(
+                "{} of {} rows were applied; {} rejected, and {} left as they were.",
+                thousands(accepted),
+                thousands(read),
+                thousands(rejected),
+                if rejected == 1 { "its person" } else { "their people" }
+            ),
+        ),
+    }
+}
+
+/// What someone can do about a reason, in the web's words.
+fn hint(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "bad_date" => {
+            "Check the date with the sender. If they write dates another way throughout, read the file with a column mapping that has their date format."
+        }
+        "missing_column" => {
+            "Choose the employer's saved column mapping below, or ask the data team to save one for this layout."
+        }
+        "wrong_width" => {
+            "The row has more or fewer fields than the header — often a comma inside a field that is not quoted."
+        }
+        "unknown_value" => "The value is not one Steward knows; the file's specification lists the allowed values.",
+        "end_before_start" => "The end date is before the start date: the sender should check the row.",
+        "duplicate_member" => {
+            "The same person appears twice for overlapping dates: the sender should send one row per coverage span."
+        }
+        "termination_guard" => {
+            "If the employer confirms these terminations, upload the file again with “Apply even if it ends more than 20% of eligibility” ticked."
+        }
+        "value_ignored" => "The row was kept without that detail; ask the sender to fix it in the next file.",
+        "optional_column_missing" => "Ask the sender to include the column in the next file.",
+        _ => return None,
+    })
+}
+
+/// Kept row errors grouped by what is wrong: one line a reason, with how many rows it hit
+/// (every one, counted, where only the first hundred are kept in full), some of their
+/// lines, and a hint.
+fn grouped(errors: &[steward_domain::RowError], by_reason: &BTreeMap<String, u64>) -> Vec<Value> {
+    let mut groups: Vec<(&str, &str, Vec<u64>)> = Vec::new();
+    for e in errors {
+        match groups.iter_mut().find(|(c, m, _)| *c == e.code && *m == e.message) {
+            Some((_, _, lines)) => lines.push(e.line),
+            None => groups.push((&e.code, &e.message, vec![e.line])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(code, message, lines)| {
+            // The counted total is this group's when no other group shares its code.
+            let alone = groups.iter().filter(|(c, _, _)| c == code).count() == 1;
+            let total =
+                by_reason.get(*code).copied().filter(|_| alone).unwrap_or(lines.len() as u64).max(lines.len() as u64);
+            let whole_file = lines.iter().all(|l| *l == 0);
+            let shown: Vec<String> = lines.iter().filter(|l| **l > 0).take(8).map(|l| thousands(*l as i64)).collect();
+            let more = if whole_file { 0 } else { total - shown.len() as u64 };
+            context! {
+                code, message, whole_file,
+                rows => thousands(total as i64),
+                many => total > 1,
+                lines => shown.join(", "),
+                more => (more > 0).then(|| thousands(more as i64)),
+                hint => hint(code),
+            }
+        })
+        .collect()
+}
+
 fn row_error(e: &steward_domain::RowError) -> Value {
     context! { line => e.line, code => e.code, message => e.message }
 }
@@ -66,7 +163,7 @@ async fn show(
 ) -> PageResult {
     authz::check(&viewer.user, Capability::Imports)?;
     let user = viewer.user.clone();
-    let (batches, accounts) = app
+    let (batches, accounts, mappings) = app
         .run(move |store| {
             let filter = account.as_deref().filter(|a| !a.is_empty()).map(Slug::parse).transpose()?;
             let batches: Vec<ImportBatch> = store.imports(filter.as_ref())?.into_iter().take(100).collect();
@@ -77,7 +174,14 @@ async fn show(
                 .filter(|a| authz::account_access(&user, a, false).allows(AccountAccess::Write))
                 .map(|a| (a.slug.to_string(), a.name))
                 .collect();
-            Ok((batches, accounts))
+            let mappings: Vec<(String, String)> = store
+                .column_mappings()?
+                .into_iter()
+                .filter_map(|(slug, name)| {
+                    accounts.iter().find(|(s, _)| *s == slug.as_str()).map(|(_, account)| (name, account.clone()))
+                })
+                .collect();
+            Ok((batches, accounts, mappings))
         })
         .await?;
     let status =
@@ -86,6 +190,7 @@ async fn show(
         batches => batches.iter().map(batch_row).collect::<Vec<_>>(),
         accounts => accounts.into_iter().map(|(slug, name)| context! { slug, name }).collect::<Vec<_>>(),
         kinds => KINDS.iter().map(|k| context! { value => k.as_str(), label => words(k.as_str()) }).collect::<Vec<_>>(),
+        mappings => mappings.into_iter().map(|(name, account)| context! { name, account }).collect::<Vec<_>>(),
         values => values,
         errors => errors,
         max_mb => app.config().upload_limit_bytes / (1024 * 1024),
@@ -236,5 +341,12 @@ pub async fn upload(
 pub async fn batch(State(app): State<App>, viewer: Viewer, Path(id): Path<i64>) -> PageResult {
     authz::check(&viewer.user, Capability::Imports)?;
     let batch = app.run(move |store| Ok(store.import_batch(id)?)).await?;
-    render("import.html", &viewer, "/imports", &format!("Import {}", batch.id), batch_row(&batch))
+    let (tone, headline, sentence) = outcome(&batch);
+    let page = context! {
+        tone, headline, sentence,
+        error_groups => grouped(&batch.errors, &batch.details.by_reason),
+        warning_groups => grouped(&batch.details.warnings, &batch.details.by_reason),
+        ..batch_row(&batch)
+    };
+    render("import.html", &viewer, "/imports", &format!("Import {}: {}", batch.id, batch.file_name), page)
 }

@@ -105,7 +105,13 @@ pub fn run(settings: &Settings, args: ImportArgs) -> Result<()> {
                 if done.iter().any(|b| b.status == ImportStatus::Applied) {
                     super::health::run_after(settings, &*store, chrono::Local::now().date_naive())?;
                 }
-                bail!("{file} was refused and nothing of it was applied — {error}{skipped}");
+                // The override, in this interface's words.
+                let how = if error.reason.code() == steward_ingest::ReasonCode::TerminationGuard {
+                    " (the override: --force)"
+                } else {
+                    ""
+                };
+                bail!("{file} was refused and nothing of it was applied — {error}{how}{skipped}");
             }
             Err(e) => return Err(e.into()),
         }
