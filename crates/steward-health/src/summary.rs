@@ -26,6 +26,8 @@ pub struct AccountSummary {
     pub arr: Option<Money>,
     /// This month's bill of the contract, line by line: what the ARR is made of.
     pub bill: Option<Bill>,
+    /// The day of the latest logged activity with the client, on or before today.
+    pub last_activity: Option<NaiveDate>,
     /// Enrollment rate of the last [`SPARKLINE_MONTHS`] months, oldest first.
     pub enrollment_trend: Vec<(Month, Option<f64>)>,
 }
@@ -58,6 +60,7 @@ impl AccountSummary {
                 .iter()
                 .map(|m| (m.month, m.enrollment_rate))
                 .collect(),
+            last_activity: data.activities.iter().map(|a| a.occurred_at.date_naive()).filter(|d| *d <= today).max(),
             account: data.account.clone(),
             latest,
             previous,

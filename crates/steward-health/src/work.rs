@@ -317,7 +317,7 @@ pub fn ranked_with(
     use steward_domain::{AccountStatus, Role, TaskStatus};
     use steward_store::TaskFilter;
     let open = |filter: TaskFilter| store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..filter });
-    let mine = assigned_open(store, who)?;
+    let mut mine = assigned_open(store, who)?;
     let task_only = who.role == Role::Colleague;
     let mut per_account: HashMap<steward_domain::Slug, RankInputs> = HashMap::new();
     let mut inputs_of = |a: &steward_domain::Slug| -> steward_store::Result<RankInputs> {
@@ -329,6 +329,33 @@ pub fn ranked_with(
         Ok(i)
     };
     let mut rows = Vec::new();
+    let mut team_reason: HashMap<i64, &'static str> = HashMap::new();
+    if who.role == Role::Director {
+        // What the team let slip that is the director's to chase: overdue work on accounts
+        // nobody owns, and overdue escalations, whoever holds them.
+        let accounts = store.accounts()?;
+        let unowned: HashSet<&steward_domain::Slug> = accounts
+            .iter()
+            .filter(|a| a.owner.is_none() && a.status != AccountStatus::Churned)
+            .map(|a| &a.slug)
+            .collect();
+        let held: HashSet<i64> = mine.iter().map(|t| t.id).collect();
+        for t in open(TaskFilter::default())? {
+            let overdue = t.due_date.is_some_and(|d| d < today);
+            if !overdue || held.contains(&t.id) {
+                continue;
+            }
+            let why = if t.account.as_ref().is_some_and(|a| unowned.contains(a)) {
+                "the account has no owner"
+            } else if t.escalation {
+                "an escalation the team has not closed"
+            } else {
+                continue;
+            };
+            team_reason.insert(t.id, why);
+            mine.push(t);
+        }
+    }
     for t in mine.into_iter().filter(|t| t.is_actionable(today)) {
         let mut inputs = match &t.account {
             Some(a) => inputs_of(a)?,
@@ -339,7 +366,10 @@ pub fn ranked_with(
         inputs.priority = Some(t.priority);
         inputs.for_renewal = t.for_renewal;
         inputs.task_only = task_only;
-        let row = WorkRow::new(t.title.clone(), Some(t.id), t.account.clone(), t.due_date, rank(&inputs, today));
+        let mut row = WorkRow::new(t.title.clone(), Some(t.id), t.account.clone(), t.due_date, rank(&inputs, today));
+        if let Some(why) = team_reason.get(&t.id) {
+            row.reason = format!("{} · {why}", row.reason);
+        }
         rows.push((row, Some(t)));
     }
     if !task_only {

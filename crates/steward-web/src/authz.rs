@@ -54,6 +54,8 @@ pub enum Capability {
     Admin,
     /// Creating one's own API tokens.
     OwnTokens,
+    /// The team page, and any account manager's queue.
+    Team,
 }
 
 /// `has_task_there`: the user (or their department) has a task on the account.
@@ -129,6 +131,7 @@ pub fn may(user: &User, capability: Capability) -> bool {
         Capability::Work => user.role != Role::Client,
         Capability::Admin => user.role == Role::Admin,
         Capability::OwnTokens => true,
+        Capability::Team => matches!(user.role, Role::Admin | Role::Director),
     }
 }
 

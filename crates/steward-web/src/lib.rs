@@ -23,6 +23,7 @@ mod headers;
 mod pages;
 mod results;
 mod tasks;
+mod team;
 mod templates;
 mod upload;
 mod views;

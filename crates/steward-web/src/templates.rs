@@ -13,6 +13,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("book.html", include_str!("../templates/book.html")),
     ("account.html", include_str!("../templates/account.html")),
     ("work.html", include_str!("../templates/work.html")),
+    ("team.html", include_str!("../templates/team.html")),
     ("task.html", include_str!("../templates/task.html")),
     ("client.html", include_str!("../templates/client.html")),
     ("imports.html", include_str!("../templates/imports.html")),

@@ -369,6 +369,7 @@ pub struct BookRow {
     pub renewal: Option<NaiveDate>,
     pub renewal_quarter: Option<String>,
     pub days_to_notice: Option<i64>,
+    pub last_activity: Option<NaiveDate>,
     pub sparkline: String,
     /// The account's part of a task's rank in My work.
     #[serde(skip)]
@@ -409,6 +410,7 @@ impl BookRow {
             renewal: summary.renewal(),
             renewal_quarter: summary.renewal().map(quarter),
             days_to_notice: summary.notice_deadline().map(|d| (d - today).num_days()),
+            last_activity: summary.last_activity,
             sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
             rank_inputs: steward_health::work::RankInputs::for_account(summary),
         }

@@ -25,6 +25,7 @@ cases!(
     decision_maker_touch_reads_the_same_everywhere,
     arr_can_be_checked_by_hand,
     imports_speak_plainly,
+    the_team_page_shows_every_book_and_queue,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -672,6 +673,74 @@ fn imports_speak_plainly(s: &Server) {
     }
 }
 
+/// Issue 11, item 9: a director's Team page — each account manager's accounts, ARR, risk,
+/// renewals, overdue and due-soon work and last activity, agreeing with the store — leads
+/// into their queue and book; the director's own queue holds the team's overdue work on
+/// accounts nobody owns.
+fn the_team_page_shows_every_book_and_queue(s: &Server) {
+    let today = web_support::as_of();
+    let mut d = s.signed_in(&user(Role::Director));
+    let page = d.get("/team");
+    assert_eq!(page.status, 200);
+    let managers: Vec<_> =
+        s.store.users().unwrap().into_iter().filter(|u| u.role == Role::AccountManager && u.active).collect();
+    assert!(managers.len() >= 2);
+    let open = s.store.tasks(&TaskFilter { status: Some(TaskStatus::Open), ..Default::default() }).unwrap();
+    for m in &managers {
+        let link = format!("work?user={}\">{}</a></th>", m.email.as_str().replace('@', "%40"), m.name);
+        let row = page.body.split(&link).nth(1).unwrap_or_else(|| panic!("{} has a line: {}", m.name, page.body));
+        let row = row.split("</tr>").next().unwrap();
+        let overdue =
+            open.iter().filter(|t| t.owner.as_ref() == Some(&m.email) && t.due_date.is_some_and(|d| d < today)).count();
+        let cells: Vec<&str> =
+            row.split("<td class=\"num\">").skip(1).map(|c| c.split("</td>").next().unwrap()).collect();
+        let overdue_cell = cells[5].replace("<strong>", "").replace("</strong>", "");
+        assert_eq!(overdue_cell, overdue.to_string(), "{}'s overdue tasks: {row}", m.name);
+        let live = book()
+            .accounts
+            .iter()
+            .filter(|a| a.account.owner.as_ref() == Some(&m.email) && a.account.status != AccountStatus::Churned)
+            .count();
+        assert!(cells[0].contains(&format!(">{live}</a>")), "{}'s accounts: {row}", m.name);
+    }
+    // Into one account manager's queue: the same rows they see.
+    let am = &managers[0];
+    let theirs = d.get(&format!("/work?user={}", am.email.as_str()));
+    assert_eq!(theirs.status, 200);
+    assert!(
+        theirs.body.contains(&format!("{}&#x27;s work", am.name))
+            || theirs.body.contains(&format!("{}'s work", am.name))
+    );
+    for row in steward_health::work::queue(&*s.store, &Default::default(), &am.email, today).unwrap().iter().take(5) {
+        assert!(theirs.body.contains(&minijinja_escape(&row.task)), "{} in {}'s queue", row.task, am.name);
+    }
+    // An overdue task on an account nobody owns reaches the director's own queue.
+    let mut orphan = steward_domain::NewAccount::new(Slug::parse("orphan-co").unwrap(), "Orphan Co");
+    orphan.status = AccountStatus::Live;
+    s.store.create_account(&orphan).unwrap();
+    s.store
+        .create_task(&steward_domain::NewTask {
+            account: Some(Slug::parse("orphan-co").unwrap()),
+            title: "Send the orphaned renewal notice".into(),
+            detail: String::new(),
+            owner: Some(am.email.clone()),
+            department: None,
+            due_date: Some(today - chrono::Days::new(3)),
+            priority: steward_domain::Priority::Normal,
+            escalation: false,
+            for_renewal: false,
+            source: steward_domain::TaskSource::Manual,
+            source_key: None,
+        })
+        .unwrap();
+    let mine = d.get("/work");
+    assert!(
+        mine.body.contains("Send the orphaned renewal notice") && mine.body.contains("the account has no owner"),
+        "{}",
+        mine.body
+    );
+}
+
 fn client_sees_only_their_suppressed_results(s: &Server) {
     let (own, other) = accounts();
     let who = client_of(&own);
@@ -812,6 +881,8 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/accounts/{own}/client"), [200, 200, 200, 403, 404]),
         ("GET", "/client".into(), [404, 404, 404, 404, 200]),
         ("GET", "/work".into(), [200, 200, 200, 200, 403]),
+        ("GET", "/team".into(), [200, 200, 403, 403, 403]),
+        ("GET", format!("/work?user={}", user(Role::AccountManager)), [200, 200, 200, 403, 403]),
         ("GET", "/imports".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/imports/{batch}"), [200, 200, 200, 403, 403]),
         ("GET", "/admin/users".into(), [200, 403, 403, 403, 403]),

@@ -7,6 +7,7 @@ mod client;
 mod imports;
 mod password;
 mod tasks;
+mod team;
 mod work;
 
 use crate::app::App;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<App> {
         .route("/accounts/{slug}/client", get(client::preview))
         .route("/client", get(client::page))
         .route("/work", get(work::page))
+        .route("/team", get(team::page))
         .route("/tasks/{id}", get(tasks::page))
         .route("/tasks/{id}/complete", post(tasks::complete))
         .route("/tasks/{id}/reopen", post(tasks::reopen))
@@ -80,6 +82,9 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
     let mut nav: Vec<(&str, &str)> = Vec::new();
     if authz::may(user, Capability::Work) {
         nav.push(("/work", "My work"));
+    }
+    if authz::may(user, Capability::Team) {
+        nav.push(("/team", "Team"));
     }
     if authz::may(user, Capability::Book) {
         nav.push(("/book", if user.role == Role::AccountManager { "My book" } else { "Book" }));

@@ -55,11 +55,15 @@ pub struct WorkQuery {
     /// A task just marked done, to offer to undo.
     #[serde(default)]
     done: Option<i64>,
+    /// Someone else's queue (directors and admins, from the team page).
+    #[serde(default)]
+    user: Option<String>,
 }
 
-/// The query string of a filter, with `band` or `account` changed ("" drops it).
-fn link(band: Option<&str>, account: Option<&str>) -> String {
-    let pairs: Vec<String> = [("band", band), ("account", account)]
+/// The query string of a filter, with `band` or `account` changed ("" drops it), for
+/// `user`'s queue (none: the viewer's own).
+fn link(band: Option<&str>, account: Option<&str>, user: Option<&str>) -> String {
+    let pairs: Vec<String> = [("user", user), ("band", band), ("account", account)]
         .into_iter()
         .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", urlencoding(v))))
         .collect();
@@ -67,10 +71,10 @@ fn link(band: Option<&str>, account: Option<&str>) -> String {
 }
 
 /// Slugs and band names are ASCII words; anything else is escaped byte by byte.
-fn urlencoding(v: &str) -> String {
+pub(crate) fn urlencoding(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -87,10 +91,22 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
     };
     let account = q.account.filter(|a| !a.is_empty());
     let today = app.today();
-    let rows = app.work_queue(viewer.user.clone()).await?;
-    let who = viewer.user.clone();
+    // Whose queue: the viewer's, or (for a director) the account manager they chose.
+    let other = q.user.as_deref().filter(|u| !u.is_empty() && *u != viewer.user.email.as_str());
+    let who = match other {
+        None => viewer.user.clone(),
+        Some(email) => {
+            authz::check(&viewer.user, Capability::Team)?;
+            let email = steward_domain::Email::parse(email).map_err(|_| WebError::NotFound(format!("user {email}")))?;
+            app.run(move |store| Ok(store.user(&email)?)).await?
+        }
+    };
+    let rows = app.work_queue(who.clone()).await?;
     let mut snoozed: Vec<Task> = app
-        .run(move |store| Ok(steward_health::work::assigned_open(store, &who)?))
+        .run({
+            let who = who.clone();
+            move |store| Ok(steward_health::work::assigned_open(store, &who)?)
+        })
         .await?
         .into_iter()
         .filter(|t| !t.is_actionable(today))
@@ -107,7 +123,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
         .iter()
         .map(|b| {
             let n = rows.iter().filter(|(r, _)| r.band == *b && of_account(r)).count();
-            context! { label => b.label(), n, href => link(Some(b.as_str()), account.as_deref()), current => band == Some(*b) }
+            context! { label => b.label(), n, href => link(Some(b.as_str()), account.as_deref(), other), current => band == Some(*b) }
         })
         .collect();
     let mut groups: Vec<Value> = Vec::new();
@@ -137,10 +153,13 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
     let page = context! {
         groups => groups,
         total => total,
-        all_href => link(None, account.as_deref()),
+        all_href => link(None, account.as_deref(), other),
+        user => other,
+        back => link(None, None, other),
+        whose => other.map(|_| who.name.clone()),
         filtered => band.is_some() || snoozed_only,
         snoozed_only => snoozed_only,
-        snoozed_href => link(Some(SNOOZED), account.as_deref()),
+        snoozed_href => link(Some(SNOOZED), account.as_deref(), other),
         snoozed => snoozed.iter().filter(|t| account.as_deref().is_none_or(|a| t.account.as_ref().is_some_and(|s| s.as_str() == a))).map(|t| task_row(t, today)).collect::<Vec<_>>(),
         counts => counts,
         accounts => accounts.into_iter().collect::<Vec<_>>(),
@@ -151,5 +170,9 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
         done => super::tasks::just_done(&app, &viewer, q.done).await?,
         today => today.to_string(),
     };
-    render("work.html", &viewer, "/work", "My work", page)
+    let title = match other {
+        Some(_) => format!("{}'s work", who.name),
+        None => "My work".to_owned(),
+    };
+    render("work.html", &viewer, if other.is_some() { "/team" } else { "/work" }, &title, page)
 }
