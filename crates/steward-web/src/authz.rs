@@ -9,7 +9,7 @@
 //!   is not theirs does not exist for them (404, never 403).
 
 use crate::error::WebError;
-use steward_domain::{Account, Role, Task, User};
+use steward_domain::{Account, ContactRole, Department, Role, Task, User};
 
 /// How much of one account a user may see or change. `Results` (a client's) and `Basics`
 /// (a colleague's) are separate views; `Read` includes both, `Write` includes `Read`. Ask
@@ -156,6 +156,33 @@ pub fn may_see_task(user: &User, task: &Task) -> bool {
         Role::Client => false,
         Role::Colleague => is_assigned(user, task),
         _ => true,
+    }
+}
+
+/// What a colleague with a task on an account sees beyond its basics, for their department's
+/// work — and nothing else of the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColleagueView {
+    /// The account's recent imports and their errors (those who fix feeds).
+    pub imports: bool,
+    /// Enrollment by worksite (those who run campaigns).
+    pub worksite_enrollment: bool,
+    /// The client contacts their work deals with.
+    pub contact_roles: &'static [ContactRole],
+}
+
+pub fn colleague_view(department: Option<Department>) -> ColleagueView {
+    use ContactRole::*;
+    match department {
+        Some(Department::Operations | Department::It) => {
+            ColleagueView { imports: true, worksite_enrollment: false, contact_roles: &[HrBenefits, BrokerConsultant] }
+        }
+        Some(Department::Marketing) => {
+            ColleagueView { imports: false, worksite_enrollment: true, contact_roles: &[HrBenefits, Champion] }
+        }
+        Some(Department::Sales | Department::Clinical) | None => {
+            ColleagueView { imports: false, worksite_enrollment: false, contact_roles: &[HrBenefits] }
+        }
     }
 }
 

@@ -26,6 +26,7 @@ cases!(
     arr_can_be_checked_by_hand,
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
+    colleagues_see_what_their_task_needs,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -739,6 +740,62 @@ fn the_team_page_shows_every_book_and_queue(s: &Server) {
         "{}",
         mine.body
     );
+}
+
+/// Issue 11, item 10: a colleague given a task sees its notes and the facts it was opened on,
+/// and on the account what their department's work needs — operations the import errors,
+/// marketing enrollment by worksite, both the client contacts for the work — and nothing else.
+fn colleagues_see_what_their_task_needs(s: &Server) {
+    use steward_domain::Department;
+    let (own, _) = accounts();
+    let colleague = |dept: Department| {
+        book().users.iter().find(|u| u.role == Role::Colleague && u.department == Some(dept)).unwrap().email.clone()
+    };
+    let (ops, marketing) = (colleague(Department::Operations), colleague(Department::Marketing));
+    for (who, title) in [(&ops, "Fix the eligibility feed's dates"), (&marketing, "Plan the worksite campaign")] {
+        s.store
+            .create_task(&steward_domain::NewTask {
+                account: Some(Slug::parse(&own).unwrap()),
+                title: title.into(),
+                detail: "Most rows of the last census failed on dates.".into(),
+                owner: Some(who.clone()),
+                department: None,
+                due_date: Some(web_support::as_of()),
+                priority: steward_domain::Priority::Normal,
+                escalation: false,
+                for_renewal: false,
+                source: steward_domain::TaskSource::Manual,
+                source_key: None,
+            })
+            .unwrap();
+    }
+    let task_of =
+        |title: &str| s.store.tasks(&TaskFilter::default()).unwrap().into_iter().find(|t| t.title == title).unwrap();
+    let mut o = s.signed_in(ops.as_str());
+    let page = o.get(&format!("/tasks/{}", task_of("Fix the eligibility feed's dates").id));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Most rows of the last census failed on dates."), "the task's note");
+    let account = o.get(&format!("/accounts/{own}"));
+    assert_eq!(account.status, 200);
+    assert!(
+        account.body.contains("Recent imports") && account.body.contains("Client contacts for this work"),
+        "{}",
+        account.body
+    );
+    assert!(!account.body.contains("Enrollment by worksite"), "not marketing's");
+    let mut m = s.signed_in(marketing.as_str());
+    let account = m.get(&format!("/accounts/{own}"));
+    assert!(
+        account.body.contains("Enrollment by worksite") && account.body.contains("Client contacts for this work"),
+        "{}",
+        account.body
+    );
+    assert!(!account.body.contains("Recent imports"), "not operations'");
+    for page in [o.get(&format!("/accounts/{own}")).body, account.body] {
+        for hidden in ["Health", "Stakeholders", "Timeline", "ARR", "Decision maker"] {
+            assert!(!page.contains(&format!(">{hidden}<")), "{hidden} is not a colleague's");
+        }
+    }
 }
 
 fn client_sees_only_their_suppressed_results(s: &Server) {

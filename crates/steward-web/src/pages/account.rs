@@ -65,6 +65,8 @@ struct Loaded {
     tasks: Vec<Task>,
     imports: Vec<ImportBatch>,
     cut_metrics: Vec<MonthMetrics>,
+    /// A colleague's view: each worksite's latest month (marketing).
+    worksite_enrollment: Vec<MonthMetrics>,
     owners: Vec<User>,
     owner_name: Option<String>,
 }
@@ -89,21 +91,40 @@ fn load(
         None => None,
     };
     if !access.allows(AccountAccess::Read) {
-        // A colleague sees the basics and their own tasks there.
+        // A colleague sees the basics, their own tasks there, and what their department's
+        // work on it needs.
         let tasks = open.into_iter().filter(|t| authz::is_assigned(user, t)).collect();
+        let needs = authz::colleague_view(user.department);
+        let contacts =
+            store.contacts(&account.slug)?.into_iter().filter(|c| needs.contact_roles.contains(&c.role)).collect();
+        let imports =
+            if needs.imports { store.imports(Some(&account.slug))?.into_iter().take(5).collect() } else { Vec::new() };
+        let worksite_enrollment = if needs.worksite_enrollment {
+            let as_of = store.metrics_as_of(&account.slug)?;
+            let rows =
+                store.metrics(&account.slug, CutKind::Worksite, None, Some(steward_domain::Month::of(app_today)))?;
+            let mut latest: BTreeMap<String, MonthMetrics> = BTreeMap::new();
+            for (cut, month, counts) in &rows {
+                latest.insert(cut.value().to_owned(), MonthMetrics::from_counts(*month, cut, counts, as_of));
+            }
+            latest.into_values().collect()
+        } else {
+            Vec::new()
+        };
         return Ok(Loaded {
             user: user.clone(),
             account,
             access,
             summary: None,
             worksites,
-            contacts: Vec::new(),
+            contacts,
             last_met: BTreeMap::new(),
             decision_maker_touch: None,
             activities: Vec::new(),
             tasks,
-            imports: Vec::new(),
+            imports,
             cut_metrics: Vec::new(),
+            worksite_enrollment,
             owners: Vec::new(),
             owner_name,
         });
@@ -138,6 +159,7 @@ fn load(
         access,
         worksites,
         cut_metrics,
+        worksite_enrollment: Vec::new(),
         owners,
         owner_name,
     })
@@ -251,6 +273,19 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             date => d.to_string(),
             ago => steward_domain::words::from_today((d - today).num_days()),
         }),
+        colleague_contacts => l.contacts.iter().map(|c| context! {
+            name => c.name, title => c.title, role => role_label(c.role)[2..].to_owned(),
+            email => c.email.as_ref().map(|e| e.to_string()), phone => c.phone,
+        }).collect::<Vec<_>>(),
+        worksite_enrollment => l.worksite_enrollment.iter().map(|m| context! {
+            worksite => m.worksite, month => m.month.to_string(), eligible => thousands(m.eligible_lives),
+            enrolled => thousands(m.enrolled_members), rate => views::percent(m.enrollment_rate),
+        }).collect::<Vec<_>>(),
+        import_results => (!read).then(|| l.imports.iter().map(|b| context! {
+            file_name => b.file_name, when => b.created_at.format("%Y-%m-%d").to_string(), status => b.status.as_str(),
+            accepted => thousands(b.rows_accepted), rejected => thousands(b.rows_rejected),
+            errors => super::imports::grouped(&b.errors, &b.details.by_reason),
+        }).collect::<Vec<_>>()),
         stakeholders => by_role.into_iter().map(|(role, people)| context! { role, people }).collect::<Vec<_>>(),
         contacts => l.contacts.iter().map(|c| context! { id => c.id, name => c.name }).collect::<Vec<_>>(),
         timeline => l.activities.iter().map(|t| context! {

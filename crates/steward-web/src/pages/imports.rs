@@ -108,7 +108,7 @@ fn hint(code: &str) -> Option<&'static str> {
 /// Kept row errors grouped by what is wrong: one line a reason, with how many rows it hit
 /// (every one, counted, where only the first hundred are kept in full), some of their
 /// lines, and a hint.
-fn grouped(errors: &[steward_domain::RowError], by_reason: &BTreeMap<String, u64>) -> Vec<Value> {
+pub(super) fn grouped(errors: &[steward_domain::RowError], by_reason: &BTreeMap<String, u64>) -> Vec<Value> {
     let mut groups: Vec<(&str, &str, Vec<u64>)> = Vec::new();
     for e in errors {
         match groups.iter_mut().find(|(c, m, _)| *c == e.code && *m == e.message) {
