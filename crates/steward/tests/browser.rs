@@ -159,3 +159,74 @@ fn people_use_steward_in_a_browser() {
     b.goto(&format!("{url}/book?owner=all"));
     b.screenshot("13-director-book");
 }
+
+/// At 390 px wide (a phone): no page is wider than the screen, the header is one line that
+/// scrolls away with the page, tables are stacked cards whose cells say what they are, and
+/// the actions are buttons a thumb can reach. Screenshots `phone-*`.
+#[test]
+fn a_phone_reaches_everything() {
+    let s = Server::start(Backend::Sqlite).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let b = Browser::start(&shots);
+    b.resize(390, 844);
+    let url = &s.url;
+    let own = book()
+        .accounts
+        .iter()
+        .find(|a| {
+            a.account.owner.as_ref().map(|e| e.as_str()) == Some(user(Role::AccountManager).as_str())
+                && a.account.status == AccountStatus::Live
+        })
+        .unwrap();
+    let fits = |page: &str| {
+        let (scroll, inner) = (
+            b.script("return document.documentElement.scrollWidth").as_i64().unwrap(),
+            b.script("return window.innerWidth").as_i64().unwrap(),
+        );
+        assert!(inner <= 400, "a phone's width: {inner}");
+        let wide = b.script("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(' ')");
+        assert!(scroll <= inner, "{page} is {scroll} px wide on a {inner} px screen: {wide}");
+    };
+    sign_in(&b, url, &user(Role::AccountManager));
+    b.wait_for("My work", |u| u.ends_with("/work"));
+    fits("My work");
+    let header = b.script(
+        "const h = document.querySelector('header.top'); return [h.offsetHeight, getComputedStyle(h).position]",
+    );
+    assert!(header[0].as_i64().unwrap() <= 60, "one line of header: {header}");
+    assert_ne!(header[1], "sticky", "the header scrolls away");
+    assert_eq!(
+        b.script("return getComputedStyle(document.querySelector('table.work tbody tr')).display"),
+        "block",
+        "rows are cards"
+    );
+    let label = b.script(
+        "return getComputedStyle(document.querySelector('table.work td[data-label=\"Why here\"]'), '::before').content",
+    );
+    assert_eq!(label, "\"Why here: \"", "a card's cells say what they are");
+    let button =
+        b.script("return document.querySelector('table.work button').getBoundingClientRect().height").as_f64().unwrap();
+    assert!(button >= 40.0, "a button a thumb can hit: {button}");
+    b.screenshot("phone-1-my-work");
+    for (path, name) in [
+        (format!("/accounts/{}", own.account.slug), "phone-2-account-360"),
+        ("/book".to_owned(), "phone-3-book"),
+        ("/imports".to_owned(), "phone-4-imports"),
+    ] {
+        b.goto(&format!("{url}{path}"));
+        fits(&path);
+        b.screenshot(name);
+    }
+    let task = b.script("return document.querySelector('a[href^=\"/tasks/\"]') && document.querySelector('a[href^=\"/tasks/\"]').getAttribute('href')");
+    if let Some(task) = task.as_str() {
+        b.goto(&format!("{url}{task}"));
+        fits(task);
+        b.screenshot("phone-5-task");
+    }
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Director));
+    b.wait_for("the director's book", |u| u.ends_with("/book"));
+    b.goto(&format!("{url}/team"));
+    fits("/team");
+    b.screenshot("phone-6-team");
+}

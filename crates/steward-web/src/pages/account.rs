@@ -257,6 +257,11 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             start => c.start_date.to_string(),
             minimum => c.minimum_annual_commitment.map(|m| m.to_string()),
             notice_period => c.notice_days,
+            renewal_words => steward_domain::words::from_today((c.end_date - today).num_days()),
+            notice_words => match (c.notice_deadline() - today).num_days() {
+                n if n < 0 => format!("passed {}", steward_domain::words::from_today(n)),
+                n => steward_domain::words::from_today(n),
+            },
         }),
         bill => summary.and_then(|s| s.bill.as_ref()).map(views::bill_view),
         health => summary.and_then(HealthView::of),
