@@ -263,7 +263,24 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
         series.iter().enumerate().map(|(k, s)| (s.name.as_str(), line_style(s, k).0)).collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
-    svg
+    let show = |v: f64| match unit {
+        Unit::Percent => format!("{:.1}%", v * 100.0),
+        Unit::Count => crate::views::thousands(v.round() as i64),
+        Unit::Score => format!("{v:.0}"),
+    };
+    let rows = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let cells = series
+                .iter()
+                .map(|s| cell(s.values.get(i).copied().flatten(), s.hidden.get(i).copied().unwrap_or(false), show))
+                .collect();
+            (l.clone(), cells)
+        })
+        .collect();
+    let columns: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    with_numbers(title, svg, &columns, rows)
 }
 
 /// Stacked bars over periods (`labels`); a hidden segment is marked "<11" above its bar.
@@ -312,7 +329,25 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
         series.iter().enumerate().map(|(k, b)| (b.name.as_str(), SERIES[k % SERIES.len()])).collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
-    svg
+    let rows = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let cells = series
+                .iter()
+                .map(|b| {
+                    cell(
+                        b.values.get(i).copied().flatten(),
+                        b.hidden.get(i).copied().unwrap_or(false),
+                        crate::views::thousands,
+                    )
+                })
+                .collect();
+            (l.clone(), cells)
+        })
+        .collect();
+    let columns: Vec<&str> = series.iter().map(|b| b.name.as_str()).collect();
+    with_numbers(title, svg, &columns, rows)
 }
 
 /// A funnel of stages (eligible → enrolled → active): bars narrowing with the counts, each
@@ -344,7 +379,39 @@ pub fn funnel(title: &str, stages: &[(String, Option<i64>, String)]) -> String {
         );
     }
     svg.push_str("</svg>");
-    svg
+    let rows = stages.iter().map(|(name, _, text)| (name.clone(), vec![text.clone()])).collect();
+    with_numbers(title, svg, &["People"], rows)
+}
+
+/// A chart as a page shows it: its title in words above, the drawing, and the same numbers as
+/// a table for screen readers and anyone who wants them (one row a period or stage).
+fn with_numbers(title: &str, svg: String, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> String {
+    let mut out = format!(r#"<p class="chart-title">{}</p>{svg}"#, escape(title));
+    out.push_str(
+        r#"<details class="chart-data"><summary>The numbers</summary><table><thead><tr><th scope="col"></th>"#,
+    );
+    for c in columns {
+        let _ = write!(out, r#"<th scope="col" class="num">{}</th>"#, escape(c));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (label, cells) in rows {
+        let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(&label));
+        for cell in cells {
+            let _ = write!(out, r#"<td class="num">{}</td>"#, escape(&cell));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></details>");
+    out
+}
+
+/// A value in a chart's table: hidden cells marked as on the chart, missing ones a dash.
+fn cell<T>(value: Option<T>, hidden: bool, show: impl Fn(T) -> String) -> String {
+    match value {
+        Some(v) => show(v),
+        None if hidden => HIDDEN.to_owned(),
+        None => "—".to_owned(),
+    }
 }
 
 fn line_style(s: &Series, k: usize) -> (&'static str, &'static str) {

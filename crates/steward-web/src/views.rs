@@ -75,7 +75,7 @@ pub fn bill_view(b: &steward_domain::pricing::Bill) -> minijinja::Value {
                     (_, None) => format!(", over {}", thousands(l.from_units)),
                 };
                 (
-                    format!("{}{tier}", words(b.model.as_str()).to_uppercase()),
+                    format!("{}{tier}", words(b.model.as_str())),
                     format!("{} {unit} × {}{}", thousands(l.units), rate(l.rate_cents), escalated(l.base_rate)),
                 )
             }
@@ -139,8 +139,13 @@ pub fn month_label(month: steward_domain::Month, partial: bool) -> String {
     if partial { format!("{month}, month to date") } else { month.to_string() }
 }
 
+/// Acronyms people write in capitals.
+const ACRONYMS: [&str; 11] = ["pepm", "pmpm", "qbr", "arr", "nps", "csat", "hr", "it", "grr", "nrr", "fhir"];
+
 pub fn words(snake: &str) -> String {
-    let text = snake.replace('_', " ");
+    let text: Vec<String> =
+        snake.split('_').map(|w| if ACRONYMS.contains(&w) { w.to_uppercase() } else { w.to_owned() }).collect();
+    let text = text.join(" ");
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
@@ -369,6 +374,8 @@ pub struct BookRow {
     pub renewal: Option<NaiveDate>,
     pub renewal_quarter: Option<String>,
     pub days_to_notice: Option<i64>,
+    /// "in 20 days", "passed 64 days ago".
+    pub notice_words: Option<String>,
     pub last_activity: Option<NaiveDate>,
     pub sparkline: String,
     /// The account's part of a task's rank in My work.
@@ -411,6 +418,10 @@ impl BookRow {
             renewal_quarter: summary.renewal().map(quarter),
             days_to_notice: summary.notice_deadline().map(|d| (d - today).num_days()),
             last_activity: summary.last_activity,
+            notice_words: summary.notice_deadline().map(|d| match (d - today).num_days() {
+                n if n < 0 => format!("passed {}", steward_domain::words::from_today(n)),
+                n => steward_domain::words::from_today(n),
+            }),
             sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
             rank_inputs: steward_health::work::RankInputs::for_account(summary),
         }
@@ -420,6 +431,15 @@ impl BookRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acronyms_stay_capitals() {
+        assert_eq!(words("pmpm"), "PMPM");
+        assert_eq!(words("flat_annual"), "Flat annual");
+        assert_eq!(words("hr_benefits"), "HR benefits");
+        assert_eq!(words("it"), "IT");
+        assert_eq!(words("flu_shot_event"), "Flu shot event");
+    }
 
     #[test]
     fn numbers_read_like_people_write_them() {

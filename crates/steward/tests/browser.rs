@@ -127,7 +127,7 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("09-tokens");
 
     // Sign out; a client user sees their program with small cells suppressed.
-    b.click("form[action='/sign-out'] button");
+    b.click(".who form[action='/sign-out'] button");
     b.wait_for("signed out", |u| u.ends_with("/sign-in"));
     let client =
         book().users.iter().find(|u| u.role == Role::Client && u.account.as_ref() == Some(&own.account.slug)).unwrap();
@@ -204,6 +204,11 @@ fn a_phone_reaches_everything() {
         "return getComputedStyle(document.querySelector('table.work td[data-label=\"Why here\"]'), '::before').content",
     );
     assert_eq!(label, "\"Why here: \"", "a card's cells say what they are");
+    // Few stops per row for the keyboard: the task, its account, its score, done, snooze.
+    let stops = b.script("return document.querySelector('table.work tbody tr').querySelectorAll('a, button, select, summary, input:not([type=hidden])').length").as_i64().unwrap();
+    assert!(stops <= 6, "tab stops in a row: {stops}");
+    let first = b.script("return document.querySelector('a, button, input, select').className");
+    assert_eq!(first, "skip", "the skip link comes first");
     let button =
         b.script("return document.querySelector('table.work button').getBoundingClientRect().height").as_f64().unwrap();
     assert!(button >= 40.0, "a button a thumb can hit: {button}");
