@@ -268,17 +268,7 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
         Unit::Count => crate::views::thousands(v.round() as i64),
         Unit::Score => format!("{v:.0}"),
     };
-    let rows = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let cells = series
-                .iter()
-                .map(|s| cell(s.values.get(i).copied().flatten(), s.hidden.get(i).copied().unwrap_or(false), show))
-                .collect();
-            (l.clone(), cells)
-        })
-        .collect();
+    let rows = table_rows(labels, series.iter().map(|s| (&s.values, &s.hidden)).collect(), show);
     let columns: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     with_numbers(title, svg, &columns, rows)
 }
@@ -329,23 +319,7 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
         series.iter().enumerate().map(|(k, b)| (b.name.as_str(), SERIES[k % SERIES.len()])).collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
-    let rows = labels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let cells = series
-                .iter()
-                .map(|b| {
-                    cell(
-                        b.values.get(i).copied().flatten(),
-                        b.hidden.get(i).copied().unwrap_or(false),
-                        crate::views::thousands,
-                    )
-                })
-                .collect();
-            (l.clone(), cells)
-        })
-        .collect();
+    let rows = table_rows(labels, series.iter().map(|b| (&b.values, &b.hidden)).collect(), crate::views::thousands);
     let columns: Vec<&str> = series.iter().map(|b| b.name.as_str()).collect();
     with_numbers(title, svg, &columns, rows)
 }
@@ -403,6 +377,27 @@ fn with_numbers(title: &str, svg: String, columns: &[&str], rows: Vec<(String, V
     }
     out.push_str("</tbody></table></details>");
     out
+}
+
+/// A chart's table rows: one a label, a cell a series.
+fn table_rows<T: Copy>(
+    labels: &[String],
+    series: Vec<(&Vec<Option<T>>, &Vec<bool>)>,
+    show: impl Fn(T) -> String + Copy,
+) -> Vec<(String, Vec<String>)> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let cells = series
+                .iter()
+                .map(|(values, hidden)| {
+                    cell(values.get(i).copied().flatten(), hidden.get(i).copied().unwrap_or(false), show)
+                })
+                .collect();
+            (l.clone(), cells)
+        })
+        .collect()
 }
 
 /// A value in a chart's table: hidden cells marked as on the chart, missing ones a dash.

@@ -734,19 +734,13 @@ fn the_team_page_shows_every_book_and_queue(s: &Server) {
     orphan.status = AccountStatus::Live;
     s.store.create_account(&orphan).unwrap();
     s.store
-        .create_task(&steward_domain::NewTask {
-            account: Some(Slug::parse("orphan-co").unwrap()),
-            title: "Send the orphaned renewal notice".into(),
-            detail: String::new(),
-            owner: Some(am.email.clone()),
-            department: None,
-            due_date: Some(today - chrono::Days::new(3)),
-            priority: steward_domain::Priority::Normal,
-            escalation: false,
-            for_renewal: false,
-            source: steward_domain::TaskSource::Manual,
-            source_key: None,
-        })
+        .create_task(&manual_task(
+            "orphan-co",
+            "Send the orphaned renewal notice",
+            "",
+            &am.email,
+            today - chrono::Days::new(3),
+        ))
         .unwrap();
     let mine = d.get("/work");
     assert!(
@@ -767,21 +761,8 @@ fn colleagues_see_what_their_task_needs(s: &Server) {
     };
     let (ops, marketing) = (colleague(Department::Operations), colleague(Department::Marketing));
     for (who, title) in [(&ops, "Fix the eligibility feed's dates"), (&marketing, "Plan the worksite campaign")] {
-        s.store
-            .create_task(&steward_domain::NewTask {
-                account: Some(Slug::parse(&own).unwrap()),
-                title: title.into(),
-                detail: "Most rows of the last census failed on dates.".into(),
-                owner: Some(who.clone()),
-                department: None,
-                due_date: Some(web_support::as_of()),
-                priority: steward_domain::Priority::Normal,
-                escalation: false,
-                for_renewal: false,
-                source: steward_domain::TaskSource::Manual,
-                source_key: None,
-            })
-            .unwrap();
+        let note = "Most rows of the last census failed on dates.";
+        s.store.create_task(&manual_task(&own, title, note, who, web_support::as_of())).unwrap();
     }
     let task_of =
         |title: &str| s.store.tasks(&TaskFilter::default()).unwrap().into_iter().find(|t| t.title == title).unwrap();
@@ -809,6 +790,29 @@ fn colleagues_see_what_their_task_needs(s: &Server) {
         for hidden in ["Health", "Stakeholders", "Timeline", "ARR", "Decision maker"] {
             assert!(!page.contains(&format!(">{hidden}<")), "{hidden} is not a colleague's");
         }
+    }
+}
+
+/// A task added by hand on `account` for `owner`.
+fn manual_task(
+    account: &str,
+    title: &str,
+    detail: &str,
+    owner: &steward_domain::Email,
+    due: chrono::NaiveDate,
+) -> steward_domain::NewTask {
+    steward_domain::NewTask {
+        account: Some(Slug::parse(account).unwrap()),
+        title: title.into(),
+        detail: detail.into(),
+        owner: Some(owner.clone()),
+        department: None,
+        due_date: Some(due),
+        priority: steward_domain::Priority::Normal,
+        escalation: false,
+        for_renewal: false,
+        source: steward_domain::TaskSource::Manual,
+        source_key: None,
     }
 }
 
