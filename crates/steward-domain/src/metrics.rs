@@ -54,9 +54,11 @@ pub struct MonthCounts {
     pub promoters_12m: i64,
     pub detractors_12m: i64,
     pub responses_12m: i64,
-    /// Matched members with a completed visit in the three months ending with this one — at
-    /// a quarter's end, the people behind the quarter's visits.
-    pub visitors_3m: i64,
+    /// Matched members with a completed visit of each modality in the three months ending
+    /// with this one — at a quarter's end, the people behind the quarter's visits of that kind.
+    pub visitors_in_office_3m: i64,
+    pub visitors_video_3m: i64,
+    pub visitors_remote_other_3m: i64,
 }
 
 impl MonthCounts {
@@ -87,7 +89,9 @@ impl MonthCounts {
             promoters_12m: f(self.promoters_12m, o.promoters_12m),
             detractors_12m: f(self.detractors_12m, o.detractors_12m),
             responses_12m: f(self.responses_12m, o.responses_12m),
-            visitors_3m: f(self.visitors_3m, o.visitors_3m),
+            visitors_in_office_3m: f(self.visitors_in_office_3m, o.visitors_in_office_3m),
+            visitors_video_3m: f(self.visitors_video_3m, o.visitors_video_3m),
+            visitors_remote_other_3m: f(self.visitors_remote_other_3m, o.visitors_remote_other_3m),
         }
     }
 }
@@ -192,8 +196,9 @@ struct Tally {
     visits: [Vec<i64>; 3],
     unmatched: Vec<i64>,
     active: Vec<i64>,
-    /// A difference array: +1 where a person's three-month visiting run starts, −1 after.
-    visitors: Vec<i64>,
+    /// By modality, difference arrays: +1 where a person's three-month visiting run starts,
+    /// −1 after it.
+    visitors: [Vec<i64>; 3],
     promoters: Vec<i64>,
     detractors: Vec<i64>,
     responses: Vec<i64>,
@@ -210,7 +215,7 @@ impl Tally {
             visits: [z.clone(), z.clone(), z.clone()],
             unmatched: z.clone(),
             active: z.clone(),
-            visitors: z.clone(),
+            visitors: [z.clone(), z.clone(), z.clone()],
             promoters: z.clone(),
             detractors: z.clone(),
             responses: z,
@@ -410,6 +415,9 @@ fn tally_person(
     starts.dedup();
 
     visit_months.clear();
+    // A visit in month i counts its person among the visitors of its modality in i, i+1
+    // and i+2 — once, however many visits fall in those months (visits come in date order).
+    let mut counted_until = [0usize; 3];
     for v in visits {
         let Some(i) = index(first, n, v.1) else { continue };
         if matched {
@@ -422,21 +430,16 @@ fn tally_person(
             for &id in ids {
                 tallies[id].visits[modality][i] += 1;
             }
+            let (lo, hi) = (i.max(counted_until[modality]), (i + 3).min(n));
+            if lo < hi {
+                for &id in ids {
+                    tallies[id].visitors[modality][lo] += 1;
+                    tallies[id].visitors[modality][hi] -= 1;
+                }
+                counted_until[modality] = hi;
+            }
         } else {
             tallies[ids[0]].unmatched[i] += 1;
-        }
-    }
-    // A visit in month v counts its person among the visitors of v, v+1 and v+2 (once,
-    // however many visits fall in those months).
-    let mut counted_until = 0;
-    for &v in visit_months.iter() {
-        let (lo, hi) = (v.max(counted_until), (v + 3).min(n));
-        if lo < hi {
-            for &id in ids {
-                tallies[id].visitors[lo] += 1;
-                tallies[id].visitors[hi] -= 1;
-            }
-            counted_until = hi;
         }
     }
     // Active in month m: enrolled at its end with a matched visit in window(m).
@@ -471,12 +474,14 @@ fn tally_person(
 /// Turns difference arrays into stocks and per-month flows into window(m) sums.
 fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
     let window = |v: &[i64], i: usize| v[i.saturating_sub(11)..=i].iter().sum::<i64>();
-    let (mut eligible, mut employees, mut visitors) = (0, 0, 0);
+    let (mut eligible, mut employees, mut visitors) = (0, 0, [0i64; 3]);
     (0..n)
         .map(|i| {
             eligible += t.eligible[i];
             employees += t.employees[i];
-            visitors += t.visitors[i];
+            for k in 0..3 {
+                visitors[k] += t.visitors[k][i];
+            }
             let virtual_visits_12m = window(&t.visits[1], i) + window(&t.visits[2], i);
             MonthCounts {
                 eligible_lives: eligible,
@@ -494,7 +499,9 @@ fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
                 promoters_12m: window(&t.promoters, i),
                 detractors_12m: window(&t.detractors, i),
                 responses_12m: window(&t.responses, i),
-                visitors_3m: visitors,
+                visitors_in_office_3m: visitors[0],
+                visitors_video_3m: visitors[1],
+                visitors_remote_other_3m: visitors[2],
             }
         })
         .collect()
@@ -640,11 +647,16 @@ mod tests {
     #[test]
     fn visitors_are_people_over_three_months() {
         let m = compute(&ledger(), |_| None).unwrap();
-        let visitors = |cut: Cut| m.cuts[&cut].iter().map(|c| c.visitors_3m).collect::<Vec<_>>();
-        // Jan: 10. Feb: 10 (January's visit) and 20; the unknown member's visit is nobody's.
-        // Mar: 10 once for two visits, 20, 40; the cancelled visit is no visit.
-        assert_eq!(visitors(Cut::All), [1, 2, 3]);
-        assert_eq!(visitors(Cut::Metro(Metro::Boston)), [0, 0, 1]);
+        let visitors = |cut: Cut| {
+            m.cuts[&cut]
+                .iter()
+                .map(|c| [c.visitors_in_office_3m, c.visitors_video_3m, c.visitors_remote_other_3m])
+                .collect::<Vec<_>>()
+        };
+        // In office: 10 in Jan (and so Feb, Mar), 40 in Mar. Video: 10 in Mar. Other remote:
+        // 20 in Feb (and Mar). The unknown member's visit is nobody's; the cancelled one no visit.
+        assert_eq!(visitors(Cut::All), [[1, 0, 0], [1, 0, 1], [2, 1, 1]]);
+        assert_eq!(visitors(Cut::Metro(Metro::Boston)), [[0, 0, 0], [0, 0, 0], [1, 0, 0]]);
 
         let mut l = one_person();
         let visit = |key, date| Visit {
@@ -657,7 +669,7 @@ mod tests {
         };
         l.upsert_visits(vec![visit(1, "2023-01-31"), visit(2, "2023-02-02"), visit(3, "2023-06-09")]);
         let m = compute(&l, |_| None).unwrap();
-        let all: Vec<i64> = m.cuts[&Cut::All].iter().map(|c| c.visitors_3m).collect();
+        let all: Vec<i64> = m.cuts[&Cut::All].iter().map(|c| c.visitors_video_3m).collect();
         assert_eq!(all, [1, 1, 1, 1, 0, 1], "one person, however many visits; not a member, still a visitor");
     }
 

@@ -19,7 +19,7 @@ fn steward_domain_account(slug: &str) -> steward_domain::NewAccount {
 }
 
 /// A database an earlier build wrote: its series hold fifteen counts a month, not today's
-/// sixteen. They read with the new count as zero, are listed as outdated, and a refresh
+/// eighteen. They read with the new counts as zero, are listed as outdated, and a refresh
 /// brings them up to date.
 #[test]
 fn series_an_earlier_build_wrote_read_and_refresh() {
@@ -38,7 +38,7 @@ fn series_an_earlier_build_wrote_read_and_refresh() {
     )
     .expect("an old series");
     let read = temp.metrics(&acme, CutKind::All, None, None).expect("read");
-    assert_eq!((read[0].2.eligible_lives, read[0].2.visits_in_office, read[0].2.visitors_3m), (300, 12, 0));
+    assert_eq!((read[0].2.eligible_lives, read[0].2.visits_in_office, read[0].2.visitors_in_office_3m), (300, 12, 0));
     assert_eq!(temp.outdated_metrics().expect("outdated"), std::slice::from_ref(&acme));
     temp.refresh_metrics(&acme, 0, None).expect("refresh");
     assert!(temp.outdated_metrics().expect("outdated").is_empty());

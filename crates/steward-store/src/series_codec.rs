@@ -7,7 +7,7 @@ use crate::{Result, StoreError};
 use steward_domain::metrics::MonthCounts;
 
 /// How many counts a month holds as written today.
-pub const FIELDS: usize = 16;
+pub const FIELDS: usize = 18;
 
 fn fields(c: &MonthCounts) -> [i64; FIELDS] {
     [
@@ -26,7 +26,9 @@ fn fields(c: &MonthCounts) -> [i64; FIELDS] {
         c.promoters_12m,
         c.detractors_12m,
         c.responses_12m,
-        c.visitors_3m,
+        c.visitors_in_office_3m,
+        c.visitors_video_3m,
+        c.visitors_remote_other_3m,
     ]
 }
 
@@ -47,7 +49,9 @@ fn counts(f: [i64; FIELDS]) -> MonthCounts {
         promoters_12m: f[12],
         detractors_12m: f[13],
         responses_12m: f[14],
-        visitors_3m: f[15],
+        visitors_in_office_3m: f[15],
+        visitors_video_3m: f[16],
+        visitors_remote_other_3m: f[17],
     }
 }
 
@@ -118,7 +122,7 @@ mod tests {
             member_months_12m: 6_000_000,
             promoters_12m: 127,
             detractors_12m: 128,
-            visitors_3m: 3,
+            visitors_video_3m: 3,
             ..MonthCounts::default()
         };
         let b = MonthCounts { eligible_lives: 1, ..MonthCounts::default() };
@@ -149,16 +153,20 @@ mod tests {
             promoters_12m: 20,
             detractors_12m: 5,
             responses_12m: 30,
-            visitors_3m: 17,
+            visitors_in_office_3m: 17,
+            visitors_video_3m: 6,
+            visitors_remote_other_3m: 1,
         };
         let today: &[u8] = &[
             0xAC, 0x02, 0xC8, 0x01, 0x5A, 0x04, 0x0C, 0x07, 0x01, 0x02, 0x28, 0x96, 0x01, 0x3C, 0xE8, 0x07, 0x14, 0x05,
-            0x1E, 0x11,
+            0x1E, 0x11, 0x06, 0x01,
         ];
         assert_eq!(encode(&[month]), today);
         assert_eq!(decode(today, 1, FIELDS).unwrap(), vec![month]);
-        // Written before the quarter's visitors were counted: fifteen counts, the last read as 0.
-        let before = &today[..today.len() - 1];
-        assert_eq!(decode(before, 1, 15).unwrap(), vec![MonthCounts { visitors_3m: 0, ..month }]);
+        // Written before the quarter's visitors were counted: fifteen counts, the rest read as 0.
+        let before = &today[..today.len() - 3];
+        let unknown =
+            MonthCounts { visitors_in_office_3m: 0, visitors_video_3m: 0, visitors_remote_other_3m: 0, ..month };
+        assert_eq!(decode(before, 1, 15).unwrap(), vec![unknown]);
     }
 }

@@ -119,6 +119,18 @@ fn people_use_steward_in_a_browser() {
     let errors = b.text("section.card .reason");
     assert!(errors.contains('3') && errors.contains("visit_date"), "the row error with its line: {errors}");
     b.screenshot("07-import-result");
+    // A file of which most rows failed: said so, not dressed as a success.
+    let failed = s.data_dir.path().join("visits-july.csv");
+    std::fs::write(&failed, "visit_id,member_id,visit_date,modality,metro,status\nC1,0000001,07/02/2026,in_office,seattle,completed\nC2,0000001,07/03/2026,video,seattle,completed\nC3,0000001,2026-07-03,video,seattle,completed\n").unwrap();
+    b.click("nav a[href='/imports']");
+    b.wait_for("Imports", |u| u.ends_with("/imports"));
+    b.click(&format!("#account option[value='{}']", own.account.slug));
+    b.click("#kind option[value='visits']");
+    b.attach("#file", &failed);
+    b.click("form[aria-label='Upload a file'] button[type=submit]");
+    b.wait_for("the failed batch", |u| u.contains("/imports/"));
+    assert!(b.text("div.outcome").starts_with("Most rows failed."), "{}", b.text("div.outcome"));
+    b.screenshot("07b-import-mostly-failed");
     b.click("nav a[href='/imports']");
     b.wait_for("Imports", |u| u.ends_with("/imports"));
     b.screenshot("08-imports");
@@ -158,6 +170,33 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("12-admin-users");
     b.goto(&format!("{url}/book?owner=all"));
     b.screenshot("13-director-book");
+
+    // The director's team, and a colleague's task.
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Director));
+    b.wait_for("the director's book", |u| u.ends_with("/book"));
+    b.click("nav a[href='/team']");
+    b.wait_for("Team", |u| u.ends_with("/team"));
+    assert!(b.count("table.team tbody tr") >= 2, "a line per account manager");
+    b.screenshot("14-team");
+    b.click("table.team tbody tr th a");
+    b.wait_for("an account manager's queue", |u| u.contains("/work?user="));
+    assert!(b.text("h1").contains("'s work"));
+    b.screenshot("15-team-member-queue");
+    // Marketing holds the campaign tasks the playbooks and account managers open.
+    let marketing = book()
+        .users
+        .iter()
+        .find(|u| u.role == Role::Colleague && u.department == Some(steward_domain::Department::Marketing))
+        .unwrap();
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, marketing.email.as_str());
+    b.wait_for("the colleague's work", |u| u.ends_with("/work"));
+    assert!(b.count("table.work tbody tr a[href^='/tasks/']") > 0, "marketing has tasks in the demo book");
+    b.click("table.work tbody tr a[href^='/tasks/']");
+    b.wait_for("the task", |u| u.contains("/tasks/"));
+    assert!(b.count("#reassign select option") >= 3, "people to choose from");
+    b.screenshot("16-colleague-task");
 }
 
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that

@@ -133,6 +133,20 @@ fn protected(
     (shown[at].then(|| round_up(values[at])), shown)
 }
 
+/// One modality's visits in the quarter for the cell at `at`, suppressed. Visits are derived
+/// from the people who made them: a cell whose quarter had fewer visitors of the modality
+/// than the threshold is hidden however many visits they made — and counts as a small cell
+/// for complementary suppression, so it cannot be worked out from a total either.
+fn visit_figure(s: &Suppressor, cells: &Cells, at: usize, count: impl Fn(&MonthCounts) -> (i64, i64)) -> Option<i64> {
+    let real = cells.values(|c| count(c).0);
+    let people = cells.values(|c| count(c).1);
+    // Few people: a small value (one visit) for the suppressor, unless it counts nothing.
+    let guarded: Vec<i64> =
+        real.iter().zip(&people).map(|(v, p)| if *p < s.threshold && *v > 0 { 1 } else { *v }).collect();
+    let shown = cells.shown(s, &guarded, |_| true);
+    shown[at].then(|| round_up(real[at]))
+}
+
 /// The client figures of `wanted` — the whole account, a metro or a worksite — from the
 /// account's stored series of every cut (`rows`: the whole account's, every metro's and
 /// every worksite's, by month), the metro of each worksite, and the date the data are as of.
@@ -255,13 +269,10 @@ fn quarter(
             enrolled_shown.get(i).copied().unwrap_or(false) && c.enrolled_members - c.active_members_12m >= threshold
         },
     );
-    // Visits are derived from the people who made them: a cell whose quarter had fewer
-    // visitors than the threshold shows no visit figure, however many visits they made.
-    let visitors_enough = |i: usize| cells.cuts[i].1.visitors_3m >= threshold;
     let visits = [
-        protected(s, &cells, at, |c| c.visits_in_office, visitors_enough).0,
-        protected(s, &cells, at, |c| c.visits_video, visitors_enough).0,
-        protected(s, &cells, at, |c| c.visits_remote_other, visitors_enough).0,
+        visit_figure(s, &cells, at, |c| (c.visits_in_office, c.visitors_in_office_3m)),
+        visit_figure(s, &cells, at, |c| (c.visits_video, c.visitors_video_3m)),
+        visit_figure(s, &cells, at, |c| (c.visits_remote_other, c.visitors_remote_other_3m)),
     ];
     // No figure shows the quarter's visits in all, so a hidden modality cannot be worked
     // out from the others: each stands or hides on its own.
@@ -462,7 +473,7 @@ mod tests {
         let m = sixty(
             |i| i % 4 != 0,
             |i| match i % 2 {
-                0 => (0..16).map(|k| (k * 45 + 20 + i as u32 % 10, ((i / 2) % 3) as u8)).collect(),
+                0 => (0..16).map(|k| (k * 45 + 20 + i as u32 % 10, (k % 3) as u8)).collect(),
                 _ => Vec::new(),
             },
             |i| (0..8).map(|k| (k * 90 + 5, (i % 11) as u8)).collect(),
@@ -523,6 +534,37 @@ mod tests {
         assert_eq!((q3.visits_in_office, q3.visits_video, q3.visits_remote_other), (None, None, None), "{q3:?}");
     }
 
+    /// The review's two attacks: Chicago's four visitors' many visits worked out as the whole
+    /// account less Boston, and one person's video visits shown because eleven others came in
+    /// person.
+    #[test]
+    fn visits_of_few_people_cannot_be_subtracted_or_borrowed() {
+        // Q1 2025 (days 366–455): 30 Boston people one in-office visit each, 4 Chicago
+        // people nine each; one Boston person also makes nine video visits.
+        let m = sixty(
+            |_| true,
+            |i| match (i % 3, i) {
+                (2, 0..12) => (0..9).map(|k| (370 + k * 9, 0)).collect(),
+                (2, _) => Vec::new(),
+                (_, 0) => (0..9).map(|k| (372 + k * 9, 1)).chain([(371, 0)]).collect(),
+                (_, 1..46) => vec![(371, 0)],
+                _ => Vec::new(),
+            },
+            |_| Vec::new(),
+        );
+        let q1 = |cut: Cut| {
+            let shown = client_figures(&rows(&m), &metro_of, Some(d("2025-12-31")), &cut, 11);
+            shown[14].quarter.clone().expect("2025-Q1")
+        };
+        let (all, boston, chicago) = (q1(Cut::All), q1(Cut::Metro(Metro::Boston)), q1(Cut::Metro(Metro::Chicago)));
+        assert_eq!(chicago.visits_in_office, None, "four Chicago visitors");
+        assert!(
+            all.visits_in_office.is_none() || boston.visits_in_office.is_none(),
+            "the whole account less Boston would be Chicago's: {all:?} {boston:?}"
+        );
+        assert_eq!((all.visits_video, boston.visits_video), (None, None), "one person's video visits");
+    }
+
     /// Which people of the generated population a cut holds.
     fn in_cut(cut: &Cut, p: &Person) -> bool {
         let (site, metro) = SITES[p.site];
@@ -531,6 +573,33 @@ mod tests {
             Cut::Metro(m) => *m == metro,
             Cut::Worksite(w) => w == site,
         }
+    }
+
+    /// The generated people's visits of modality `k` in the quarter ending with `end`, in `cut`.
+    fn quarter_visit_days(people: &[Person], cut: &Cut, end: Month, k: usize) -> Vec<(usize, NaiveDate)> {
+        let (from, to) = (end.plus(-2).first_day(), end.last_day());
+        people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| in_cut(cut, p))
+            .flat_map(|(i, p)| {
+                p.visits
+                    .iter()
+                    .filter(|(_, m)| usize::from(*m) == k)
+                    .map(move |(day, _)| (i, d("2024-01-01") + chrono::Days::new(u64::from(*day))))
+            })
+            .filter(|(_, day)| *day >= from && *day <= to)
+            .collect()
+    }
+
+    fn quarter_visitors(people: &[Person], cut: &Cut, end: Month, k: usize) -> usize {
+        let mut who: Vec<usize> = quarter_visit_days(people, cut, end, k).into_iter().map(|(i, _)| i).collect();
+        who.dedup();
+        who.len()
+    }
+
+    fn quarter_visits(people: &[Person], cut: &Cut, end: Month, k: usize) -> usize {
+        quarter_visit_days(people, cut, end, k).len()
     }
 
     /// What an attacker knows of a shown count `x`: the true count lies in `x-4..=x`.
@@ -555,6 +624,7 @@ mod tests {
             let as_of = Some(d("2025-10-15"));
             let mut cuts = vec![Cut::All];
             cuts.extend(m.cuts.keys().filter(|c| !matches!(c, Cut::All)).cloned());
+            let mut visit_figures: BTreeMap<(Cut, Month), [Option<i64>; 3]> = BTreeMap::new();
             for cut in &cuts {
                 let shown = client_figures(&rows, &metro_of, as_of, cut, 11);
                 let mut series: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
@@ -569,14 +639,16 @@ mod tests {
                         ]);
                         prop_assert_eq!(q.utilization_rate, ratio(q.active_members_12m, month.enrolled_members));
                         prop_assert!(q.nps.is_none() || q.nps_responses.is_some());
-                        // Any visit figure: the quarter's visitors in the cut, counted straight
-                        // from the people, are enough.
-                        if q.visits_in_office.is_some() || q.visits_video.is_some() || q.visits_remote_other.is_some() {
-                            let (from, to) = (month.month.plus(-2).first_day(), month.month.last_day());
-                            let days = |p: &Person| p.visits.iter().map(|(day, _)| d("2024-01-01") + chrono::Days::new(u64::from(*day))).collect::<Vec<_>>();
-                            let visitors = people.iter().filter(|p| in_cut(cut, p) && days(p).iter().any(|v| *v >= from && *v <= to)).count();
-                            prop_assert!(visitors >= 11, "{cut:?} {}: visits of {visitors} people", q.quarter);
+                        // Each modality's visits: the quarter's visitors of that modality in the
+                        // cut, counted straight from the people, are enough.
+                        let figures = [q.visits_in_office, q.visits_video, q.visits_remote_other];
+                        for (k, figure) in figures.iter().enumerate() {
+                            if figure.is_some() {
+                                let n = quarter_visitors(&people, cut, month.month, k);
+                                prop_assert!(n >= 11, "{cut:?} {} modality {k}: visits of {n} people", q.quarter);
+                            }
                         }
+                        visit_figures.insert((cut.clone(), month.month), figures);
                         if *cut == Cut::All {
                             // The quarter's responses, counted straight from the ledger (the
                             // months measured start with the first eligibility).
@@ -604,6 +676,22 @@ mod tests {
                         for b in &values[i + 1..] {
                             let ((alo, ahi), (blo, bhi)) = (interval(*a), interval(*b));
                             prop_assert!((ahi - blo) - (alo - bhi) >= 2 * (ROUNDING - 1));
+                        }
+                    }
+                }
+            }
+            // Across cuts: whole account less one metro is the other metro (everyone has a
+            // metro here). When both are shown, what they leave must come from enough people.
+            let metros = [Cut::Metro(Metro::Boston), Cut::Metro(Metro::Chicago)];
+            for ((cut, month), all) in visit_figures.iter().filter(|((c, _), _)| *c == Cut::All) {
+                let _ = cut;
+                for (shown_metro, other) in [(&metros[0], &metros[1]), (&metros[1], &metros[0])] {
+                    let Some(part) = visit_figures.get(&(shown_metro.clone(), *month)) else { continue };
+                    for k in 0..3 {
+                        if all[k].is_some() && part[k].is_some() {
+                            let n = quarter_visitors(&people, other, *month, k);
+                            let visits = quarter_visits(&people, other, *month, k);
+                            prop_assert!(n >= 11 || visits == 0 && n == 0, "{other:?} {month} modality {k}: {visits} visits of {n} people, by subtraction");
                         }
                     }
                 }
