@@ -479,8 +479,8 @@ fn finish(t: &Tally, n: usize) -> Vec<MonthCounts> {
         .map(|i| {
             eligible += t.eligible[i];
             employees += t.employees[i];
-            for k in 0..3 {
-                visitors[k] += t.visitors[k][i];
+            for (running, diff) in visitors.iter_mut().zip(&t.visitors) {
+                *running += diff[i];
             }
             let virtual_visits_12m = window(&t.visits[1], i) + window(&t.visits[2], i);
             MonthCounts {

@@ -382,13 +382,12 @@ pub fn ranked_with(
             if !renewal_is_near(inputs.renewal, inputs.notice_deadline, today) {
                 continue;
             }
-            // Served by any open task for the renewal, whoever holds it and snoozed or not.
-            let served: HashSet<bool> =
-                open(TaskFilter { account: Some(account.slug.clone()), ..TaskFilter::default() })?
-                    .iter()
-                    .map(|t| t.for_renewal)
-                    .collect();
-            if !served.contains(&true) {
+            // Served only by a renewal task in this person's own queue today: one they gave a
+            // colleague (who ranks by the task alone) or snoozed leaves the deadline here.
+            let served = open(TaskFilter { account: Some(account.slug.clone()), ..TaskFilter::default() })?
+                .iter()
+                .any(|t| t.for_renewal && t.owner.as_ref() == Some(&who.email) && t.is_actionable(today));
+            if !served {
                 rows.extend(deadline_row(&account.slug, &inputs, today).map(|r| (r, None)));
             }
         }

@@ -145,22 +145,24 @@ fn account_metrics(ledger: &Ledger) -> Option<metrics::AccountMetrics> {
 }
 
 /// Recomputes, from their ledgers, the metrics an earlier build stored without counts this
-/// one keeps ([`steward_store::MemberStore::outdated_metrics`]); returns how many accounts.
-/// An account whose ledger changes meanwhile is left to the change, which wrote its own.
-pub fn refresh_outdated_metrics(store: &dyn Store) -> Result<usize, StoreError> {
-    let mut refreshed = 0;
+/// one keeps ([`steward_store::MemberStore::outdated_metrics`]): how many accounts were
+/// brought up to date, and those that could not be — each keeps its old series (its client
+/// visit figures hidden) and stops nothing else. An account whose ledger changes meanwhile
+/// is left to the change, which wrote its own.
+pub fn refresh_outdated_metrics(store: &dyn Store) -> Result<(usize, Vec<(Slug, StoreError)>), StoreError> {
+    let (mut refreshed, mut failed) = (0, Vec::new());
     for account in store.outdated_metrics()? {
-        let Some(stored) = store.ledger(&account)? else {
-            store.refresh_metrics(&account, 0, None)?;
-            continue;
-        };
-        match store.refresh_metrics(&account, stored.version, account_metrics(&stored.ledger).as_ref()) {
+        let done = store.ledger(&account).and_then(|stored| match stored {
+            None => store.refresh_metrics(&account, 0, None),
+            Some(s) => store.refresh_metrics(&account, s.version, account_metrics(&s.ledger).as_ref()),
+        });
+        match done {
             Ok(()) => refreshed += 1,
             Err(StoreError::Conflict { .. }) => {}
-            Err(e) => return Err(e),
+            Err(e) => failed.push((account, e)),
         }
     }
-    Ok(refreshed)
+    Ok((refreshed, failed))
 }
 
 fn refusal(e: EventRefusal) -> Reason {

@@ -112,6 +112,11 @@ pub fn parse<R: Read>(
                 untouched.push(key);
             }
             CensusRow::Span { line, key, facts, span, warnings } => {
+                if let Err(reason) = people.add(key, facts, span, line, Unit::Line) {
+                    tally.retract(line, reason);
+                    continue;
+                }
+                // Only a row that was kept is "kept without" something.
                 for w in warnings {
                     // A missing column is the file's, said once.
                     match w {
@@ -122,9 +127,6 @@ pub fn parse<R: Read>(
                         Reason::OptionalColumnMissing { .. } => {}
                         w => tally.warn(line, w),
                     }
-                }
-                if let Err(reason) = people.add(key, facts, span, line, Unit::Line) {
-                    tally.retract(line, reason);
                 }
             }
         }

@@ -38,8 +38,10 @@ pub fn team(managers: &[User], rows: &[BookRow], open: &[Task], today: NaiveDate
             .filter(|r| r.status != AccountStatus::Churned.as_str())
             .filter(|r| r.owner.as_deref() == email.map(Email::as_str))
             .collect();
+        // What their queue holds today: snoozed tasks are out of it until they wake.
         let tasks: Vec<&Task> = open
             .iter()
+            .filter(|t| t.is_actionable(today))
             .filter(|t| match email {
                 Some(e) => t.owner.as_ref() == Some(e),
                 None => t.account.as_ref().is_some_and(|a| mine.iter().any(|r| r.slug == a.as_str())),

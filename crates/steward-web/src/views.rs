@@ -49,9 +49,10 @@ pub fn bill_view(b: &steward_domain::pricing::Bill) -> minijinja::Value {
     let escalated = |base: Money| {
         if years > 0 && b.escalator_pct != 0.0 {
             format!(
-                " ({base} + {}% a year × {})",
+                " ({base} raised {}% a year, compounded, for {}: × {:.4})",
                 b.escalator_pct,
-                steward_domain::words::count(years, "year", "years")
+                steward_domain::words::count(years, "year", "years"),
+                b.escalation
             )
         } else {
             String::new()
@@ -87,6 +88,16 @@ pub fn bill_view(b: &steward_domain::pricing::Bill) -> minijinja::Value {
             what => words(&a.service),
             calc => format!("{} a year × {} ÷ 12", a.events_per_year, a.price_per_event),
             amount => Money::from_cents(a.cents.round() as i64).to_string(),
+        });
+    }
+    // Lines are shown to the cent; the month is the exact sum rounded once.
+    let shown: i64 = b.usage.iter().map(|l| l.cents.round() as i64).sum::<i64>()
+        + b.add_ons.iter().map(|a| a.cents.round() as i64).sum::<i64>();
+    if shown != b.monthly.cents {
+        lines.push(minijinja::context! {
+            what => "Rounding",
+            calc => "the lines are shown to the cent, the month is rounded once",
+            amount => Money::from_cents(b.monthly.cents - shown).to_string(),
         });
     }
     minijinja::context! {

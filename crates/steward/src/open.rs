@@ -41,11 +41,16 @@ pub fn member_keys(settings: &Settings) -> Result<steward_ingest::Pseudonymizer>
 /// need them stay hidden).
 pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
     let store = open_backend(settings)?;
-    let refreshed = steward_ingest::refresh_outdated_metrics(store.as_ref())
-        .context("cannot bring the metrics an earlier version stored up to date")?;
+    let (refreshed, failed) = steward_ingest::refresh_outdated_metrics(store.as_ref())
+        .context("cannot list the metrics an earlier version stored")?;
     if refreshed > 0 {
         eprintln!(
             "Recomputed the metrics of {refreshed} accounts from their member data (stored by an earlier version)."
+        );
+    }
+    for (account, e) in failed {
+        eprintln!(
+            "warning: cannot recompute the metrics of {account} ({e}); its client visit figures stay hidden until its next import"
         );
     }
     Ok(store)

@@ -121,7 +121,7 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("07-import-result");
     // A file of which most rows failed: said so, not dressed as a success.
     let failed = s.data_dir.path().join("visits-july.csv");
-    std::fs::write(&failed, "visit_id,member_id,visit_date,modality,metro,status\nC1,0000001,07/02/2026,in_office,seattle,completed\nC2,0000001,07/03/2026,video,seattle,completed\nC3,0000001,2026-07-03,video,seattle,completed\n").unwrap();
+    std::fs::write(&failed, "visit_id,member_id,visit_date,modality,metro,status\nC1,0000001,07/02/2026,in_office,seattle,completed\nC2,0000001,07/03/2026,video,seattle,completed\nC3,0000001,2026-06-03,video,seattle,completed\n").unwrap();
     b.click("nav a[href='/imports']");
     b.wait_for("Imports", |u| u.ends_with("/imports"));
     b.click(&format!("#account option[value='{}']", own.account.slug));

@@ -523,7 +523,8 @@ fn arr_can_be_checked_by_hand(s: &Server) {
     let mut c = s.signed_in(&user(Role::Director));
     let cents = |text: &str| -> i64 {
         let digits: String = text.chars().filter(|ch| ch.is_ascii_digit()).collect();
-        digits.parse().unwrap()
+        let n: i64 = digits.parse().unwrap();
+        if text.contains('-') { -n } else { n }
     };
     let mut checked = 0;
     for account in book().accounts.iter().filter(|a| a.account.status == AccountStatus::Live) {

@@ -494,7 +494,8 @@ pub async fn reassign_task(
         .transpose()
         .map_err(|_| WebError::field("owner", "not an e-mail address"))?;
     let owner = owner.ok_or_else(|| WebError::field("owner", "owner is required"))?;
-    let change = Change::Reassign { owner, note: b.note.unwrap_or_default(), on: app.today() };
+    let note = steward_domain::input::normalize_newlines(&b.note.unwrap_or_default());
+    let change = Change::Reassign { owner, note, on: app.today() };
     change_task(app, user, id, b.version, change).await
 }
 

@@ -118,20 +118,23 @@ pub(super) fn grouped(errors: &[steward_domain::RowError], by_reason: &BTreeMap<
     }
     groups
         .iter()
-        .map(|(code, message, lines)| {
-            // The counted total is this group's when no other group shares its code.
-            let alone = groups.iter().filter(|(c, _, _)| c == code).count() == 1;
-            let total =
-                by_reason.get(*code).copied().filter(|_| alone).unwrap_or(lines.len() as u64).max(lines.len() as u64);
+        .enumerate()
+        .map(|(i, (code, message, lines))| {
             let whole_file = lines.iter().all(|l| *l == 0);
             let shown: Vec<String> = lines.iter().filter(|l| **l > 0).take(8).map(|l| thousands(*l as i64)).collect();
-            let more = if whole_file { 0 } else { total - shown.len() as u64 };
+            let more = if whole_file { 0 } else { lines.len() - shown.len() };
+            // Rows of this kind beyond the ones kept in full are counted, not listed: said
+            // once, after the last group of the kind (their messages may differ).
+            let last_of_kind = !groups[i + 1..].iter().any(|(c, _, _)| c == code);
+            let kept: usize = groups.iter().filter(|(c, _, _)| c == code).map(|(_, _, l)| l.len()).sum();
+            let unlisted = by_reason.get(*code).map_or(0, |n| n.saturating_sub(kept as u64));
             context! {
                 code, message, whole_file,
-                rows => thousands(total as i64),
-                many => total > 1,
+                rows => thousands(lines.len() as i64),
+                many => lines.len() > 1,
                 lines => shown.join(", "),
                 more => (more > 0).then(|| thousands(more as i64)),
+                unlisted => (last_of_kind && unlisted > 0).then(|| thousands(unlisted as i64)),
                 hint => hint(code),
             }
         })

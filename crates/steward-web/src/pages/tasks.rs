@@ -228,9 +228,10 @@ pub async fn reassign(
     Signed { viewer, form }: Signed<TaskAction>,
 ) -> PageResult {
     let values = BTreeMap::from([("owner".to_owned(), form.owner.clone()), ("note".to_owned(), form.note.clone())]);
-    let change = Email::parse(form.owner.trim())
-        .map_err(|_| WebError::field("owner", "choose who should do it"))
-        .map(|owner| Change::Reassign { owner, note: form.note.clone(), on: app.today() });
+    let change =
+        Email::parse(form.owner.trim()).map_err(|_| WebError::field("owner", "choose who should do it")).map(|owner| {
+            Change::Reassign { owner, note: steward_domain::input::normalize_newlines(&form.note), on: app.today() }
+        });
     let done = match change {
         Ok(change) => act(app.clone(), viewer.clone(), id, form, change).await,
         Err(e) => Err(PageError(e)),
