@@ -119,6 +119,21 @@ fn people_use_steward_in_a_browser() {
     let errors = b.text("section.card .reason");
     assert!(errors.contains('3') && errors.contains("visit_date"), "the row error with its line: {errors}");
     b.screenshot("07-import-result");
+    // A form the browser can check is checked before it is sent, so the chosen file stays:
+    // no kind chosen, then a mapping name no mapping can have.
+    b.click("nav a[href='/imports']");
+    b.wait_for("Imports", |u| u.ends_with("/imports"));
+    b.click(&format!("#account option[value='{}']", own.account.slug));
+    b.attach("#file", &file);
+    b.click("form[aria-label='Upload a file'] button[type=submit]");
+    assert!(b.url().ends_with("/imports"), "not sent without a kind");
+    assert_eq!(b.script("return document.querySelector('#file').files.length"), 1, "the file is still chosen");
+    b.click("#kind option[value='visits']");
+    b.fill("#mapping", "not a name!");
+    b.click("form[aria-label='Upload a file'] button[type=submit]");
+    assert!(b.url().ends_with("/imports"), "not sent with an impossible mapping name");
+    assert_eq!(b.script("return document.querySelector('#file').files.length"), 1, "the file is still chosen");
+    assert_eq!(b.script("return document.querySelector('#mapping').validity.patternMismatch"), true);
     // A file of which most rows failed: said so, not dressed as a success.
     let failed = s.data_dir.path().join("visits-july.csv");
     std::fs::write(&failed, "visit_id,member_id,visit_date,modality,metro,status\nC1,0000001,07/02/2026,in_office,seattle,completed\nC2,0000001,07/03/2026,video,seattle,completed\nC3,0000001,2026-06-03,video,seattle,completed\n").unwrap();
