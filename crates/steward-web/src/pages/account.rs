@@ -283,7 +283,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             email => c.email.as_ref().map(|e| e.to_string()), phone => c.phone,
         }).collect::<Vec<_>>(),
         worksite_enrollment => l.worksite_enrollment.iter().map(|m| context! {
-            worksite => m.worksite, month => m.month.to_string(), eligible => thousands(m.eligible_lives),
+            worksite => m.worksite, month => views::month_label(m.month, m.partial), eligible => thousands(m.eligible_lives),
             enrolled => thousands(m.enrolled_members), rate => views::percent(m.enrollment_rate),
         }).collect::<Vec<_>>(),
         import_results => (!read).then(|| l.imports.iter().map(|b| context! {
