@@ -431,7 +431,7 @@ fn task_actions_forgive(s: &Server) {
     assert!(c.get("/work").body.contains(title), "awake: back in the queue");
     // Reassigning to nobody: the problem beside the field, the note kept.
     let task = find();
-    let note = "Finance wants the 3-year option costed";
+    let note = "Finance wants the 3-year option costed\r\nand the 5-year one";
     let r = c.post_form(
         &format!("/tasks/{}/reassign", task.id),
         &[("csrf", &csrf), ("version", &version(&task)), ("owner", ""), ("note", note)],
@@ -451,7 +451,11 @@ fn task_actions_forgive(s: &Server) {
     assert_eq!(r.status, 303);
     let task = find();
     assert_eq!(task.owner.as_ref(), Some(&director.email));
-    assert!(task.detail.contains(note) && task.detail.contains("2026-"), "the note, signed and dated: {}", task.detail);
+    assert!(
+        task.detail.contains(&note.replace("\r\n", "\n")) && task.detail.contains("2026-"),
+        "the note, signed and dated: {}",
+        task.detail
+    );
     // Done, with a way back.
     let mut d = s.signed_in(director.email.as_str());
     let dcsrf = d.get("/work").csrf();
