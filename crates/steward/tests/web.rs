@@ -27,6 +27,7 @@ cases!(
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
     colleagues_see_what_their_task_needs,
+    a_renewal_is_served_only_by_the_owners_own_task,
     work_queue_is_ranked_with_reasons,
     upload_shows_row_errors,
     client_sees_only_their_suppressed_results,
@@ -796,6 +797,38 @@ fn colleagues_see_what_their_task_needs(s: &Server) {
             assert!(!page.contains(&format!(">{hidden}<")), "{hidden} is not a colleague's");
         }
     }
+}
+
+/// A renewal deadline leaves the owner's queue only while a renewal task of theirs is in it:
+/// snoozed away or given to a colleague, the deadline comes back as its own row.
+fn a_renewal_is_served_only_by_the_owners_own_task(s: &Server) {
+    use steward_domain::TaskAssignment;
+    let am = user(Role::AccountManager);
+    let mut api = s.client();
+    api.bearer = Some(s.token(&am));
+    let mut rows = || api.get("/api/v1/work?per_page=200").json()["items"].as_array().unwrap().clone();
+    let deadline_of = |rows: &[serde_json::Value], account: &str| {
+        rows.iter().any(|r| r["task_id"].is_null() && r["account"] == account && r["band"] == "renewal_deadline")
+    };
+    let served = rows()
+        .into_iter()
+        .find(|r| r["band"] == "renewal_deadline" && !r["task_id"].is_null())
+        .expect("a renewal task in the deadline band");
+    let account = served["account"].as_str().unwrap().to_owned();
+    let id = served["task_id"].as_i64().unwrap();
+    assert!(!deadline_of(&rows(), &account), "served by the owner's own task");
+    let task = s.store.task(id).unwrap();
+    let snoozed = TaskAssignment {
+        snoozed_until: Some(web_support::as_of() + chrono::Days::new(200)),
+        ..TaskAssignment::of(&task)
+    };
+    let task = s.store.assign_task(id, &snoozed, task.version).unwrap();
+    assert!(deadline_of(&rows(), &account), "snoozed past the deadline: the deadline is back");
+    let colleague = steward_domain::Email::parse(&user(Role::Colleague)).unwrap();
+    let given =
+        TaskAssignment { owner: Some(colleague), department: None, snoozed_until: None, ..TaskAssignment::of(&task) };
+    s.store.assign_task(id, &given, task.version).unwrap();
+    assert!(deadline_of(&rows(), &account), "given to a colleague: the deadline stays the owner's");
 }
 
 /// A task added by hand on `account` for `owner`.
