@@ -330,10 +330,17 @@ pub fn ranked_with(
     };
     let mut rows = Vec::new();
     let mut team_reason: HashMap<i64, &'static str> = HashMap::new();
+    let accounts = if task_only { Vec::new() } else { store.accounts()? };
+    // A renewal is served only by a renewal task in this person's own queue today: one they
+    // gave a colleague (who ranks by the task alone) or snoozed leaves the deadline here.
+    let served: HashSet<steward_domain::Slug> = mine
+        .iter()
+        .filter(|t| t.for_renewal && t.owner.as_ref() == Some(&who.email) && t.is_actionable(today))
+        .filter_map(|t| t.account.clone())
+        .collect();
     if who.role == Role::Director {
         // What the team let slip that is the director's to chase: overdue work on accounts
         // nobody owns, and overdue escalations, whoever holds them.
-        let accounts = store.accounts()?;
         let unowned: HashSet<&steward_domain::Slug> = accounts
             .iter()
             .filter(|a| a.owner.is_none() && a.status != AccountStatus::Churned)
@@ -372,25 +379,13 @@ pub fn ranked_with(
         }
         rows.push((row, Some(t)));
     }
-    if !task_only {
-        for account in store.accounts()? {
-            let owned = account.owner.as_ref() == Some(&who.email) && account.status != AccountStatus::Churned;
-            if !owned {
-                continue;
-            }
-            let inputs = inputs_of(&account.slug)?;
-            if !renewal_is_near(inputs.renewal, inputs.notice_deadline, today) {
-                continue;
-            }
-            // Served only by a renewal task in this person's own queue today: one they gave a
-            // colleague (who ranks by the task alone) or snoozed leaves the deadline here.
-            let served = open(TaskFilter { account: Some(account.slug.clone()), ..TaskFilter::default() })?
-                .iter()
-                .any(|t| t.for_renewal && t.owner.as_ref() == Some(&who.email) && t.is_actionable(today));
-            if !served {
-                rows.extend(deadline_row(&account.slug, &inputs, today).map(|r| (r, None)));
-            }
+    for account in &accounts {
+        let owned = account.owner.as_ref() == Some(&who.email) && account.status != AccountStatus::Churned;
+        if !owned || served.contains(&account.slug) {
+            continue;
         }
+        let inputs = inputs_of(&account.slug)?;
+        rows.extend(deadline_row(&account.slug, &inputs, today).map(|r| (r, None)));
     }
     order(&mut rows);
     Ok(rows)

@@ -75,22 +75,19 @@ fn origin(t: &Task) -> String {
 /// The task's page, with a form's problems and entries when it comes back refused.
 async fn show(app: &App, viewer: &Viewer, id: i64, refused: Option<FormState>) -> PageResult {
     let user = viewer.user.clone();
-    let (task, users, owner) = app
+    let (task, users, may_change) = app
         .run(move |store| {
             let task = store.task(id)?;
             if !authz::may_see_task(&user, &task) {
                 return Err(authz::refusal(&user, &format!("task {id}")));
             }
-            let owner = task.owner.as_ref().and_then(|e| store.user(e).ok());
-            Ok((task, store.internal_users()?, owner))
+            let may_change = crate::tasks::changeable(store, &user, id).is_ok();
+            Ok((task, store.internal_users()?, may_change))
         })
         .await?;
     let today = app.today();
-    let may_change = app.run({
-        let (user, id) = (viewer.user.clone(), task.id);
-        move |store| Ok(crate::tasks::changeable(store, &user, id).is_ok())
-    });
-    let may_change = may_change.await?;
+    // The holder is one of the people a task can go to.
+    let owner = task.owner.as_ref().and_then(|e| users.iter().find(|u| &u.email == e)).map(|u| u.name.clone());
     let FormState { form, values, errors } = refused.unwrap_or_default();
     let due = task.due_date.map(|d| format!("{d} ({})", words::from_today((d - today).num_days())));
     let page = context! {
@@ -98,7 +95,7 @@ async fn show(app: &App, viewer: &Viewer, id: i64, refused: Option<FormState>) -
         notes => task.detail.split("\n\n").filter(|p| !p.trim().is_empty()).collect::<Vec<_>>(),
         status => task.status.as_str(),
         due => due,
-        owner => owner.map(|u| u.name).or(task.owner.as_ref().map(|e| e.to_string())),
+        owner => owner.or(task.owner.as_ref().map(|e| e.to_string())),
         origin => origin(&task),
         for_renewal => task.for_renewal,
         may_change => may_change,
@@ -212,14 +209,7 @@ pub async fn snooze(
     let until = NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d")
         .map_err(|_| WebError::field("until", "write the day as YYYY-MM-DD, e.g. 2026-12-09"))
         .and_then(|d| crate::tasks::snooze_until(d, app.today()));
-    let done = match until {
-        Ok(until) => act(app.clone(), viewer.clone(), id, form, Change::Snooze(until)).await,
-        Err(e) => Err(PageError(e)),
-    };
-    match done {
-        Ok((_, back)) => Ok(Redirect::to(&back).into_response()),
-        Err(e) => refused(&app, &viewer, id, "snooze", values, e).await,
-    }
+    act_on_entry(app, viewer, id, form, until.map(Change::Snooze), "snooze", values).await
 }
 
 pub async fn reassign(
@@ -232,12 +222,26 @@ pub async fn reassign(
         Email::parse(form.owner.trim()).map_err(|_| WebError::field("owner", "choose who should do it")).map(|owner| {
             Change::Reassign { owner, note: steward_domain::input::normalize_newlines(&form.note), on: app.today() }
         });
+    act_on_entry(app, viewer, id, form, change, "reassign", values).await
+}
+
+/// A change read from what someone entered in `form_name`: made and back where they came
+/// from, or — refused, by the entry or by the task — the task's page with the problem.
+async fn act_on_entry(
+    app: App,
+    viewer: Viewer,
+    id: i64,
+    form: TaskAction,
+    change: Result<Change, WebError>,
+    form_name: &'static str,
+    values: BTreeMap<String, String>,
+) -> PageResult {
     let done = match change {
         Ok(change) => act(app.clone(), viewer.clone(), id, form, change).await,
         Err(e) => Err(PageError(e)),
     };
     match done {
         Ok((_, back)) => Ok(Redirect::to(&back).into_response()),
-        Err(e) => refused(&app, &viewer, id, "reassign", values, e).await,
+        Err(e) => refused(&app, &viewer, id, form_name, values, e).await,
     }
 }

@@ -26,7 +26,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
     let rows: Vec<_> = crate::team::team(&managers, &book.rows, &open, today)
         .into_iter()
         .map(|r| {
-            let email = r.email.as_deref().map(super::work::urlencoding);
+            let email = r.email.as_deref().map(crate::views::url_encode);
             context! {
                 work_href => email.as_ref().map(|e| format!("/work?user={e}")),
                 book_href => email.as_ref().map(|e| format!("/book?owner={e}")),

@@ -65,19 +65,9 @@ pub struct WorkQuery {
 fn link(band: Option<&str>, account: Option<&str>, user: Option<&str>) -> String {
     let pairs: Vec<String> = [("user", user), ("band", band), ("account", account)]
         .into_iter()
-        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", urlencoding(v))))
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::views::url_encode(v))))
         .collect();
     if pairs.is_empty() { "/work".into() } else { format!("/work?{}", pairs.join("&")) }
-}
-
-/// Slugs and band names are ASCII words; anything else is escaped byte by byte.
-pub(crate) fn urlencoding(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQuery>) -> PageResult {
