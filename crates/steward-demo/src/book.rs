@@ -3,10 +3,11 @@
 
 use crate::plan::AccountPlan;
 use crate::rng::Rng;
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Metro, Money, Month, NewAccount, NewContact,
-    NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TaskSource, Tier, task::Priority,
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Guarantee, GuaranteeMetric, Metro, Money, Month,
+    NewAccount, NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TaskSource,
+    Terms, Tier, task::Priority,
 };
 
 /// A user to create; the password is chosen when loading.
@@ -50,8 +51,22 @@ pub struct DemoAccount {
     pub contacts: Vec<NewContact>,
     pub activities: Vec<DemoActivity>,
     pub tasks: Vec<DemoTask>,
-    pub contracts: Vec<NewContract>,
+    pub contracts: Vec<DemoContract>,
     pub csat: Vec<DemoCsat>,
+}
+
+/// A contract term as signed, and the amendment made to it mid-term, if any.
+#[derive(Debug, Clone)]
+pub struct DemoContract {
+    pub contract: NewContract,
+    pub amendment: Option<DemoAmendment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoAmendment {
+    pub effective_from: NaiveDate,
+    pub terms: Terms,
+    pub reason: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +298,49 @@ fn tasks(seed: u64, plan: &AccountPlan, owner: Option<&Email>) -> Vec<DemoTask> 
         .collect()
 }
 
+/// A term of 18 months or more is sometimes amended a year in (from the first of that month,
+/// when that day has come): onsite clinic days added, or the rate lowered for a larger
+/// population. Some current terms carry an enrollment guarantee measured at their end.
+fn amend(seed: u64, plan: &AccountPlan, contracts: Vec<NewContract>) -> Vec<DemoContract> {
+    let mut rng = Rng::derive(seed, "amendments", plan.index as u64);
+    contracts
+        .into_iter()
+        .map(|mut contract| {
+            if contract.end_date >= plan.as_of && rng.chance(0.3) {
+                contract.guarantees = vec![Guarantee {
+                    metric: GuaranteeMetric::EnrollmentRate,
+                    target: 0.25,
+                    measured_on: contract.end_date,
+                    fees_at_risk_pct: *rng.pick(&[5.0, 10.0]),
+                }];
+            }
+            let year_in = contract.start_date.with_day(1).and_then(|d| d.checked_add_months(chrono::Months::new(12)));
+            let amendment = year_in
+                .filter(|from| contract.end_date - *from >= chrono::Duration::days(180) && *from <= plan.as_of)
+                .filter(|_| rng.chance(0.35))
+                .map(|effective_from| {
+                    let mut terms = contract.terms();
+                    let reason = if rng.chance(0.5) {
+                        terms.add_ons.push(AddOn {
+                            service: "onsite_clinic_day".into(),
+                            price_per_event: Money::from_cents(180_000),
+                            events_per_year: rng.range(6, 24),
+                        });
+                        "Onsite clinic days added at the client's request"
+                    } else {
+                        terms.rate = Money::from_cents(terms.rate.cents * 95 / 100);
+                        for t in &mut terms.tiers {
+                            t.rate = Money::from_cents(t.rate.cents * 95 / 100);
+                        }
+                        "Rate lowered 5% for a larger covered population"
+                    };
+                    DemoAmendment { effective_from, terms, reason }
+                });
+            DemoContract { contract, amendment }
+        })
+        .collect()
+}
+
 fn contracts(seed: u64, plan: &AccountPlan) -> Vec<NewContract> {
     let mut rng = Rng::derive(seed, "contracts", plan.index as u64);
     let model = *rng.pick(&[PricingModel::Pepm, PricingModel::Pepm, PricingModel::Pmpm, PricingModel::FlatAnnual]);
@@ -320,6 +378,7 @@ fn contracts(seed: u64, plan: &AccountPlan) -> Vec<NewContract> {
             minimum_annual_commitment: (model != PricingModel::FlatAnnual && rng.chance(0.4))
                 .then(|| Money::from_cents(rate.cents * plan.employees * 12 * 6 / 10)),
             add_ons: add_ons.clone(),
+            guarantees: Vec::new(),
             renewal_outcome: term.outcome,
         })
         .collect()
@@ -381,7 +440,7 @@ pub fn account(seed: u64, plan: &AccountPlan, contacts: Vec<NewContact>, owner: 
     DemoAccount {
         activities: activities(seed, plan, &contacts),
         tasks: tasks(seed, plan, owner),
-        contracts: contracts(seed, plan),
+        contracts: amend(seed, plan, contracts(seed, plan)),
         csat: csat(seed, plan, &contacts),
         plan: plan.clone(),
         account,
@@ -397,6 +456,6 @@ pub fn metros(book: &Book) -> std::collections::BTreeSet<Metro> {
 
 pub fn renewal_outcomes(book: &Book) -> (usize, usize) {
     let decided =
-        book.accounts.iter().flat_map(|a| &a.contracts).filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
+        book.accounts.iter().flat_map(|a| a.contracts.iter().map(|c| &c.contract)).filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
     decided.fold((0, 0), |(r, c), k| if k.renewal_outcome == RenewalOutcome::Renewed { (r + 1, c) } else { (r, c + 1) })
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use steward_demo::{DemoConfig, generate_book, write_files};
 use steward_store_tests::read_tree;
 
@@ -170,7 +170,7 @@ fn churn_follows_latent_health() {
         .accounts
         .iter()
         .filter(|a| a.plan.status == steward_domain::AccountStatus::Live)
-        .filter_map(|a| a.contracts.last())
+        .filter_map(|a| a.contracts.last().map(|c| &c.contract))
         .collect();
     assert!(
         renewals.iter().all(|c| c.end_date > cfg.as_of && c.end_date <= cfg.as_of + chrono::Days::new(365)),
@@ -184,7 +184,15 @@ fn every_contract_of_a_large_book_is_valid() {
     cfg.accounts = 6_000;
     for a in &generate_book(&cfg).accounts {
         for c in &a.contracts {
-            c.validate().unwrap_or_else(|e| panic!("{}: {e}", a.account.slug));
+            c.contract.validate(&[]).unwrap_or_else(|e| panic!("{}: {e}", a.account.slug));
+            if let Some(change) = &c.amendment {
+                change.terms.validate().unwrap_or_else(|e| panic!("{}: {e}", a.account.slug));
+                assert_eq!(change.effective_from.day(), 1, "{}", a.account.slug);
+                assert!(change.effective_from > c.contract.start_date && change.effective_from < c.contract.end_date);
+            }
+        }
+        for pair in a.contracts.windows(2) {
+            assert!(pair[0].contract.end_date < pair[1].contract.start_date, "{}: terms overlap", a.account.slug);
         }
     }
 }

@@ -1,4 +1,5 @@
-use crate::{Id, Money, ParseError, Slug, text_enum::text_enum};
+use crate::input::{TextKind, date_field, text_field};
+use crate::{Email, Id, Money, ParseError, Slug, text_enum::text_enum};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 text_enum! {
@@ -19,6 +20,25 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// What a version of a contract records: its signing, an amendment of its terms, or
+    /// the decision on its renewal.
+    pub enum ChangeKind ("contract change") {
+        Signed = "signed",
+        Amended = "amended",
+        Outcome = "outcome",
+    }
+}
+
+text_enum! {
+    /// The program metric a performance guarantee is measured on (DOMAIN.md definitions).
+    pub enum GuaranteeMetric ("guarantee metric") {
+        EnrollmentRate = "enrollment_rate",
+        UtilizationRate = "utilization_rate",
+        Nps = "nps",
+    }
+}
+
 /// A graduated volume tier: units from `from_units` up (to the next tier's start) are
 /// billed at `rate`. The first tier starts at 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -33,6 +53,127 @@ pub struct AddOn {
     pub service: String,
     pub price_per_event: Money,
     pub events_per_year: i64,
+}
+
+/// A share of the annual fees put at risk against a program target: "5% of fees if the
+/// enrollment rate is under 25% on 2026-12-31".
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Guarantee {
+    pub metric: GuaranteeMetric,
+    /// A fraction for the rates (0.25), a score for NPS (40).
+    pub target: f64,
+    pub measured_on: NaiveDate,
+    pub fees_at_risk_pct: f64,
+}
+
+impl Guarantee {
+    fn validate(&self) -> Result<(), ParseError> {
+        let (low, high) = match self.metric {
+            GuaranteeMetric::Nps => (-100.0, 100.0),
+            _ => (0.0, 1.0),
+        };
+        if !(low..=high).contains(&self.target) {
+            return Err(ParseError::new(format!(
+                "a guarantee's {} target is between {low} and {high}",
+                self.metric.as_str().replace('_', " ")
+            )));
+        }
+        if !(self.fees_at_risk_pct > 0.0 && self.fees_at_risk_pct <= 100.0) {
+            return Err(ParseError::new("a guarantee puts between 0 and 100% of fees at risk"));
+        }
+        date_field("a guarantee's measurement date", Some(self.measured_on))
+    }
+
+    /// Met by a month's value of its metric; an unmeasured month does not meet it.
+    pub fn met_by(&self, value: Option<f64>) -> bool {
+        value.is_some_and(|v| v >= self.target)
+    }
+}
+
+/// The priced part of a contract — what an amendment changes from its date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Terms {
+    pub pricing_model: PricingModel,
+    /// Per employee or member per month, or the annual fee for flat-annual contracts.
+    pub rate: Money,
+    pub tiers: Vec<Tier>,
+    pub annual_escalator_pct: f64,
+    pub minimum_annual_commitment: Option<Money>,
+    pub add_ons: Vec<AddOn>,
+    pub guarantees: Vec<Guarantee>,
+}
+
+impl Terms {
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.rate.cents < 0 || self.minimum_annual_commitment.is_some_and(|m| m.cents < 0) {
+            return Err(ParseError::new("prices cannot be negative"));
+        }
+        if !(0.0..=100.0).contains(&self.annual_escalator_pct) {
+            return Err(ParseError::new("the annual escalator is a percentage from 0 to 100"));
+        }
+        if let Some(first) = self.tiers.first() {
+            if first.from_units != 0 {
+                return Err(ParseError::new("the first tier starts at 0 units"));
+            }
+            if self.tiers.windows(2).any(|w| w[1].from_units <= w[0].from_units) {
+                return Err(ParseError::new("tiers must start at increasing volumes"));
+            }
+            if self.tiers.iter().any(|t| t.rate.cents < 0) {
+                return Err(ParseError::new("prices cannot be negative"));
+            }
+            if self.pricing_model == PricingModel::FlatAnnual {
+                return Err(ParseError::new("a flat annual fee has no volume tiers"));
+            }
+        }
+        if self.add_ons.iter().any(|a| a.events_per_year < 0 || a.price_per_event.cents < 0) {
+            return Err(ParseError::new("add-on prices and events cannot be negative"));
+        }
+        for a in &self.add_ons {
+            if a.service.trim().is_empty() {
+                return Err(ParseError::new("an add-on names its service"));
+            }
+            text_field("an add-on's service", TextKind::Name, &a.service)?;
+        }
+        self.guarantees.iter().try_for_each(Guarantee::validate)
+    }
+}
+
+/// One version of a contract: what changed, from when, who changed it and why. The
+/// contract's history is these, oldest first; each holds the whole contract as it stood.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ContractChange {
+    pub version: i64,
+    pub kind: ChangeKind,
+    /// The day the version's terms bill from (the start for the signed version).
+    pub effective_from: NaiveDate,
+    pub terms: Terms,
+    pub end_date: NaiveDate,
+    pub notice_days: i64,
+    pub auto_renew: bool,
+    pub renewal_outcome: RenewalOutcome,
+    pub reason: String,
+    pub changed_by: Option<Email>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// Who made a change and why, as a contract's history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeNote {
+    pub by: Option<Email>,
+    pub reason: String,
+}
+
+impl ChangeNote {
+    pub fn new(by: Option<Email>, reason: impl Into<String>) -> Self {
+        Self { by, reason: reason.into() }
+    }
+
+    pub fn validate(&self) -> Result<(), ParseError> {
+        if self.reason.trim().is_empty() {
+            return Err(ParseError::new("say why the contract changed (a reason)"));
+        }
+        text_field("the reason", TextKind::Summary, &self.reason)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -50,10 +191,16 @@ pub struct Contract {
     pub annual_escalator_pct: f64,
     pub minimum_annual_commitment: Option<Money>,
     pub add_ons: Vec<AddOn>,
+    pub guarantees: Vec<Guarantee>,
+    /// The day these terms bill from: the start, or the date of the amendment that set them.
+    /// The escalator raises them at each anniversary of the start after this day.
+    pub terms_from: NaiveDate,
     pub renewal_outcome: RenewalOutcome,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Every version, oldest first (empty for a contract built in memory).
+    pub history: Vec<ContractChange>,
 }
 
 /// The last day a client's users may use Steward: no end while the account is a client or
@@ -84,6 +231,188 @@ impl Contract {
     pub fn term_months(&self) -> i64 {
         term_months(self.start_date, self.end_date)
     }
+
+    /// In force on `day`: started and not yet ended.
+    pub fn in_force(&self, day: NaiveDate) -> bool {
+        self.start_date <= day && day <= self.end_date
+    }
+
+    /// The terms as they stand in the latest version.
+    pub fn terms(&self) -> Terms {
+        Terms {
+            pricing_model: self.pricing_model,
+            rate: self.rate,
+            tiers: self.tiers.clone(),
+            annual_escalator_pct: self.annual_escalator_pct,
+            minimum_annual_commitment: self.minimum_annual_commitment,
+            add_ons: self.add_ons.clone(),
+            guarantees: self.guarantees.clone(),
+        }
+    }
+
+    /// The contract as it bills on `day`: with the terms of the latest version in effect by
+    /// then (an amendment bills from its date, not before); before the start (the first
+    /// month of a term that starts mid-month), the terms it was signed on.
+    pub fn on(&self, day: NaiveDate) -> Contract {
+        let mut priced = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome);
+        let in_effect = priced.clone().filter(|c| c.effective_from <= day).next_back().or_else(|| priced.next());
+        let mut on = Contract { history: Vec::new(), ..self.clone() };
+        if let Some(change) = in_effect {
+            on.set_terms(&change.terms, change.effective_from);
+        }
+        on
+    }
+
+    fn set_terms(&mut self, terms: &Terms, from: NaiveDate) {
+        self.pricing_model = terms.pricing_model;
+        self.rate = terms.rate;
+        self.tiers = terms.tiers.clone();
+        self.annual_escalator_pct = terms.annual_escalator_pct;
+        self.minimum_annual_commitment = terms.minimum_annual_commitment;
+        self.add_ons = terms.add_ons.clone();
+        self.guarantees = terms.guarantees.clone();
+        self.terms_from = from;
+    }
+
+    /// The latest date an amendment took effect from (the start when there is none).
+    pub fn last_effective(&self) -> NaiveDate {
+        let amended = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome).map(|c| c.effective_from).max();
+        amended.unwrap_or(self.terms_from).max(self.terms_from).max(self.start_date)
+    }
+}
+
+/// The written forms of tiers, add-ons and guarantees, as flags and forms take them:
+/// `5000:3.80`, `onsite_clinic_day:1800:12`, `enrollment_rate:0.25:2026-12-31:5`.
+pub mod written {
+    use super::{AddOn, Guarantee, Tier};
+    use crate::{Money, ParseError};
+
+    fn parts<'a>(text: &'a str, n: usize, form: &str) -> Result<Vec<&'a str>, ParseError> {
+        let parts: Vec<&str> = text.trim().split(':').map(str::trim).collect();
+        if parts.len() == n {
+            Ok(parts)
+        } else {
+            Err(ParseError::new(format!("{text:?} is not written as {form}")))
+        }
+    }
+
+    fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ParseError> {
+        text.parse().map_err(|_| ParseError::new(format!("{text:?} is not a {what}")))
+    }
+
+    pub fn tier(text: &str) -> Result<Tier, ParseError> {
+        let p = parts(text, 2, "UNITS:DOLLARS (5000:3.80)")?;
+        Ok(Tier { from_units: number(p[0], "number of units")?, rate: Money::parse(p[1])? })
+    }
+
+    pub fn add_on(text: &str) -> Result<AddOn, ParseError> {
+        let p = parts(text, 3, "SERVICE:DOLLARS_PER_EVENT:EVENTS_PER_YEAR (onsite_clinic_day:1800:12)")?;
+        Ok(AddOn {
+            service: p[0].to_owned(),
+            price_per_event: Money::parse(p[1])?,
+            events_per_year: number(p[2], "number of events")?,
+        })
+    }
+
+    pub fn guarantee(text: &str) -> Result<Guarantee, ParseError> {
+        let p = parts(text, 4, "METRIC:TARGET:MEASURED_ON:PERCENT (enrollment_rate:0.25:2026-12-31:5)")?;
+        Ok(Guarantee {
+            metric: p[0].parse()?,
+            target: number(p[1], "target")?,
+            measured_on: number(p[2], "date (YYYY-MM-DD)")?,
+            fees_at_risk_pct: number(p[3], "percentage")?,
+        })
+    }
+
+    /// Each of `lines` (blank ones skipped) read by `one`.
+    pub fn lines<T>(lines: &str, one: fn(&str) -> Result<T, ParseError>) -> Result<Vec<T>, ParseError> {
+        lines.lines().filter(|l| !l.trim().is_empty()).map(one).collect()
+    }
+
+    pub fn tier_text(t: &Tier) -> String {
+        format!("{}:{}", t.from_units, t.rate.cents as f64 / 100.0)
+    }
+
+    pub fn add_on_text(a: &AddOn) -> String {
+        format!("{}:{}:{}", a.service, a.price_per_event.cents as f64 / 100.0, a.events_per_year)
+    }
+
+    pub fn guarantee_text(g: &Guarantee) -> String {
+        format!("{}:{}:{}:{}", g.metric, g.target, g.measured_on, g.fees_at_risk_pct)
+    }
+}
+
+/// The first of `others` whose term shares a day with `start..=end`.
+pub fn overlapping<'a>(others: &'a [Contract], start: NaiveDate, end: NaiveDate) -> Option<&'a Contract> {
+    others.iter().find(|o| o.start_date <= end && start <= o.end_date)
+}
+
+/// Refuses a term that shares a day with another contract of the account.
+pub fn check_no_overlap(others: &[Contract], start: NaiveDate, end: NaiveDate) -> Result<(), ParseError> {
+    match overlapping(others, start, end) {
+        Some(o) => Err(ParseError::new(format!(
+            "the term overlaps contract {} ({} to {}); an account has one contract in force at a time",
+            o.id, o.start_date, o.end_date
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A change to a contract in force: new terms from a date (the first of a month, as billing
+/// is monthly), and the term's end, notice and auto-renewal as they now stand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Amendment {
+    pub effective_from: NaiveDate,
+    pub terms: Terms,
+    pub end_date: NaiveDate,
+    pub notice_days: i64,
+    pub auto_renew: bool,
+}
+
+impl Amendment {
+    /// Nothing changed yet: the contract's latest terms, from `effective_from`.
+    pub fn of(contract: &Contract, effective_from: NaiveDate) -> Self {
+        Self {
+            effective_from,
+            terms: contract.terms(),
+            end_date: contract.end_date,
+            notice_days: contract.notice_days,
+            auto_renew: contract.auto_renew,
+        }
+    }
+
+    /// Refuses an amendment `contract` cannot take; `others` are the account's other contracts.
+    pub fn validate(&self, contract: &Contract, others: &[Contract]) -> Result<(), ParseError> {
+        date_field("the amendment's date", Some(self.effective_from))?;
+        date_field("the end date", Some(self.end_date))?;
+        if self.effective_from.day() != 1 {
+            return Err(ParseError::new(format!(
+                "an amendment takes effect on the first day of a month (billing is monthly), not {}",
+                self.effective_from
+            )));
+        }
+        if self.end_date <= contract.start_date {
+            return Err(ParseError::new("a contract ends after it starts"));
+        }
+        if self.effective_from < contract.start_date || self.effective_from > self.end_date {
+            return Err(ParseError::new(format!(
+                "an amendment takes effect within the contract's term ({} to {})",
+                contract.start_date, self.end_date
+            )));
+        }
+        let last = contract.last_effective();
+        if self.effective_from < last {
+            return Err(ParseError::new(format!(
+                "an amendment cannot take effect before the contract's latest terms ({last}); amend from then on"
+            )));
+        }
+        if self.notice_days < 0 {
+            return Err(ParseError::new("notice days cannot be negative"));
+        }
+        self.terms.validate()?;
+        let others: Vec<Contract> = others.iter().filter(|o| o.id != contract.id).cloned().collect();
+        check_no_overlap(&others, contract.start_date, self.end_date)
+    }
 }
 
 /// Whole months from start to the day after end (a 2024-01-01..2026-12-31 term is 36).
@@ -105,38 +434,35 @@ pub struct NewContract {
     pub annual_escalator_pct: f64,
     pub minimum_annual_commitment: Option<Money>,
     pub add_ons: Vec<AddOn>,
+    pub guarantees: Vec<Guarantee>,
     pub renewal_outcome: RenewalOutcome,
 }
 
 impl NewContract {
-    pub fn validate(&self) -> Result<(), ParseError> {
+    /// Refuses a contract that cannot be signed; `others` are the account's contracts.
+    pub fn validate(&self, others: &[Contract]) -> Result<(), ParseError> {
+        date_field("the start date", Some(self.start_date))?;
+        date_field("the end date", Some(self.end_date))?;
         if self.end_date <= self.start_date {
             return Err(ParseError::new("a contract ends after it starts"));
         }
         if self.notice_days < 0 {
             return Err(ParseError::new("notice days cannot be negative"));
         }
-        if self.rate.cents < 0 || self.minimum_annual_commitment.is_some_and(|m| m.cents < 0) {
-            return Err(ParseError::new("prices cannot be negative"));
+        self.terms().validate()?;
+        check_no_overlap(others, self.start_date, self.end_date)
+    }
+
+    pub fn terms(&self) -> Terms {
+        Terms {
+            pricing_model: self.pricing_model,
+            rate: self.rate,
+            tiers: self.tiers.clone(),
+            annual_escalator_pct: self.annual_escalator_pct,
+            minimum_annual_commitment: self.minimum_annual_commitment,
+            add_ons: self.add_ons.clone(),
+            guarantees: self.guarantees.clone(),
         }
-        if !(0.0..=100.0).contains(&self.annual_escalator_pct) {
-            return Err(ParseError::new("the annual escalator is a percentage from 0 to 100"));
-        }
-        if let Some(first) = self.tiers.first() {
-            if first.from_units != 0 {
-                return Err(ParseError::new("the first tier starts at 0 units"));
-            }
-            if self.tiers.windows(2).any(|w| w[1].from_units <= w[0].from_units) {
-                return Err(ParseError::new("tiers must start at increasing volumes"));
-            }
-            if self.pricing_model == PricingModel::FlatAnnual {
-                return Err(ParseError::new("a flat annual fee has no volume tiers"));
-            }
-        }
-        if self.add_ons.iter().any(|a| a.events_per_year < 0 || a.price_per_event.cents < 0) {
-            return Err(ParseError::new("add-on prices and events cannot be negative"));
-        }
-        Ok(())
     }
 }
 
@@ -167,9 +493,128 @@ mod tests {
             annual_escalator_pct: 3.0,
             minimum_annual_commitment: None,
             add_ons: vec![],
+            guarantees: vec![],
             renewal_outcome: RenewalOutcome::Pending,
         };
-        assert!(c.validate().is_err(), "tiers must increase");
+        assert!(c.validate(&[]).is_err(), "tiers must increase");
+    }
+
+    /// Every refusal is one line naming the rule, and nothing about the contract is changed
+    /// by validating.
+    #[test]
+    fn amendments_are_refused_in_one_line() {
+        let contract = Contract {
+            id: 1,
+            account: Slug::parse("acme").unwrap(),
+            start_date: d("2025-01-01"),
+            end_date: d("2026-12-31"),
+            auto_renew: false,
+            notice_days: 90,
+            pricing_model: PricingModel::Pepm,
+            rate: Money::from_cents(450),
+            tiers: vec![],
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: vec![],
+            guarantees: vec![],
+            terms_from: d("2025-07-01"),
+            renewal_outcome: RenewalOutcome::Pending,
+            version: 2,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+            history: vec![],
+        };
+        let next = Contract { id: 2, start_date: d("2027-01-01"), end_date: d("2027-12-31"), ..contract.clone() };
+        let others = [contract.clone(), next];
+        let ok = Amendment::of(&contract, d("2026-03-01"));
+        assert_eq!(ok.validate(&contract, &others), Ok(()));
+        let refusal = |change: &dyn Fn(&mut Amendment)| {
+            let mut a = ok.clone();
+            change(&mut a);
+            a.validate(&contract, &others).unwrap_err().0
+        };
+        assert!(refusal(&|a| a.effective_from = d("2026-03-15")).contains("first day of a month"));
+        assert!(refusal(&|a| a.effective_from = d("2025-03-01")).contains("before the contract's latest terms (2025-07-01)"));
+        assert!(refusal(&|a| a.effective_from = d("2027-03-01")).contains("within the contract's term"));
+        assert!(refusal(&|a| a.end_date = d("2024-12-31")).contains("ends after it starts"));
+        assert!(refusal(&|a| a.end_date = d("2027-06-30")).contains("overlaps contract 2 (2027-01-01 to 2027-12-31)"));
+        assert!(refusal(&|a| a.terms.rate = Money::from_cents(-1)).contains("cannot be negative"));
+        assert!(refusal(&|a| {
+            a.terms.tiers = vec![
+                Tier { from_units: 0, rate: Money::from_cents(450) },
+                Tier { from_units: 5_000, rate: Money::from_cents(400) },
+                Tier { from_units: 2_000, rate: Money::from_cents(300) },
+            ]
+        })
+        .contains("increasing volumes"));
+        assert!(refusal(&|a| a.terms.guarantees = vec![Guarantee {
+            metric: GuaranteeMetric::EnrollmentRate,
+            target: 25.0,
+            measured_on: d("2026-12-31"),
+            fees_at_risk_pct: 5.0,
+        }])
+        .contains("target is between 0 and 1"));
+        for message in [refusal(&|a| a.notice_days = -1), refusal(&|a| a.terms.annual_escalator_pct = 300.0)] {
+            assert!(!message.contains('\n'), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_contract_bills_on_the_terms_in_effect() {
+        let terms = |cents| Terms {
+            pricing_model: PricingModel::Pepm,
+            rate: Money::from_cents(cents),
+            tiers: vec![],
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: vec![],
+            guarantees: vec![],
+        };
+        let change = |version, kind, from: &str, cents| ContractChange {
+            version,
+            kind,
+            effective_from: d(from),
+            terms: terms(cents),
+            end_date: d("2026-12-31"),
+            notice_days: 90,
+            auto_renew: false,
+            renewal_outcome: RenewalOutcome::Pending,
+            reason: "why".into(),
+            changed_by: None,
+            changed_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let mut c = Contract {
+            id: 1,
+            account: Slug::parse("acme").unwrap(),
+            start_date: d("2025-01-01"),
+            end_date: d("2026-12-31"),
+            auto_renew: false,
+            notice_days: 90,
+            pricing_model: PricingModel::Pepm,
+            rate: Money::from_cents(300),
+            tiers: vec![],
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: vec![],
+            guarantees: vec![],
+            terms_from: d("2026-01-01"),
+            renewal_outcome: RenewalOutcome::Pending,
+            version: 4,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+            history: vec![],
+        };
+        c.history = vec![
+            change(1, ChangeKind::Signed, "2025-01-01", 500),
+            change(2, ChangeKind::Amended, "2025-06-01", 400),
+            change(3, ChangeKind::Amended, "2026-01-01", 300),
+            change(4, ChangeKind::Outcome, "2026-11-01", 999),
+        ];
+        let rate_on = |day: &str| (c.on(d(day)).rate.cents, c.on(d(day)).terms_from);
+        assert_eq!(rate_on("2024-12-01"), (500, d("2025-01-01")), "a month before the start bills as signed");
+        assert_eq!(rate_on("2025-05-31"), (500, d("2025-01-01")));
+        assert_eq!(rate_on("2025-06-01"), (400, d("2025-06-01")));
+        assert_eq!(rate_on("2026-12-01"), (300, d("2026-01-01")), "a renewal decision changes no terms");
     }
 
     #[test]
@@ -188,10 +633,13 @@ mod tests {
             annual_escalator_pct: 0.0,
             minimum_annual_commitment: None,
             add_ons: vec![],
+            guarantees: vec![],
+            terms_from: d("2023-01-01"),
             renewal_outcome: RenewalOutcome::Churned,
             version: 1,
             created_at: DateTime::<Utc>::MIN_UTC,
             updated_at: DateTime::<Utc>::MIN_UTC,
+            history: vec![],
         };
         let contracts = [contract("2024-12-31"), contract("2025-12-31")];
         assert_eq!(client_access_until(Live, &contracts, 90), None);

@@ -8,6 +8,7 @@ mod text_enum;
 
 pub mod account;
 pub mod activity;
+pub mod arr;
 pub mod auth;
 pub mod contact;
 pub mod contract;
@@ -33,7 +34,10 @@ pub mod words;
 pub use account::{Account, AccountStatus, NewAccount, NewWorksite, Segment, Worksite};
 pub use activity::{Activity, ActivityKind, NewActivity};
 pub use contact::{Contact, ContactRole, NewContact};
-pub use contract::{AddOn, Contract, NewContract, PricingModel, RenewalOutcome, Tier};
+pub use contract::{
+    AddOn, Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Guarantee, GuaranteeMetric, NewContract,
+    PricingModel, RenewalOutcome, Terms, Tier,
+};
 pub use csat::{CsatRating, NewCsatRating};
 pub use email::Email;
 pub use import::{ImportBatch, ImportDetails, ImportKind, ImportStatus, NewImportBatch, RowError};

@@ -23,6 +23,21 @@ impl Money {
         Self { cents: (dollars * 100.0).round() as i64 }
     }
 
+    /// Exact dollars as people type them: `4.50`, `$1,200`, `-3`; at most two decimals.
+    pub fn parse(text: &str) -> Result<Self, crate::ParseError> {
+        let bad = || crate::ParseError::new(format!("{text:?} is not an amount of dollars (like 4.50 or 1,200)"));
+        let t = text.trim();
+        let (negative, t) = t.strip_prefix('-').map_or((false, t), |rest| (true, rest));
+        let t = t.strip_prefix('$').unwrap_or(t).replace(',', "");
+        let (whole, fraction) = t.split_once('.').unwrap_or((&t, ""));
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 13 {
+            return Err(bad());
+        }
+        let cents = whole.parse::<i64>().map_err(|_| bad())? * 100 + format!("{fraction:0<2}").parse::<i64>().map_err(|_| bad())?;
+        Ok(Self { cents: if negative { -cents } else { cents } })
+    }
+
     /// Rounded for a glance: `$1.2M`, `$640K`, `$980`.
     pub fn short(self) -> String {
         let d = self.dollars();
@@ -73,6 +88,19 @@ impl<'de> serde::Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_parse_exactly() {
+        let cents = |s: &str| Money::parse(s).map(|m| m.cents);
+        assert_eq!(cents("4.50"), Ok(450));
+        assert_eq!(cents("4.5"), Ok(450));
+        assert_eq!(cents("$1,200"), Ok(120_000));
+        assert_eq!(cents("0.07"), Ok(7));
+        assert_eq!(cents("-3"), Ok(-300));
+        for bad in ["", "4.505", "four", "1e3", "$", ".5", "4.5.0", "99999999999999"] {
+            assert!(Money::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn formats_with_grouping() {

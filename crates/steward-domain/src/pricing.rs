@@ -5,7 +5,10 @@
 //!   annual amount each month.
 //! - Graduated tiers bill the units within each tier at that tier's rate.
 //! - The annual escalator raises rates at each anniversary of the start: a month is billed
-//!   at the rate of the contract year its first day falls in.
+//!   at the rate of the contract year its first day falls in. Rates an amendment set are
+//!   the rates in force from its date, raised at the anniversaries after it.
+//! - A month is billed on the terms in effect on its first day (amendments take effect on
+//!   the first of a month), so ARR, a bill and a quote read one version of the terms.
 //! - Add-on services are billed per event; a year's events are spread over its months.
 //! - A minimum annual commitment floors the annual amount, and ARR with it.
 
@@ -71,7 +74,7 @@ pub struct Bill {
     /// The contract year the month falls in (1 for the first).
     pub contract_year: i64,
     pub escalator_pct: f64,
-    /// (1 + escalator) to the power of the years completed.
+    /// (1 + escalator) to the power of the anniversaries passed since the terms took effect.
     pub escalation: f64,
     /// Units billed: eligible employees (PEPM) or enrolled members (PMPM); `None` for a flat fee.
     pub units: Option<i64>,
@@ -89,8 +92,10 @@ pub struct Bill {
 
 /// What `contract` bills for `month` at `volume`, line by line.
 pub fn bill(contract: &Contract, month: Month, volume: Volume) -> Bill {
+    let contract = &contract.on(month.first_day());
     let years = contract_years(contract.start_date, month.first_day());
-    let escalation = (1.0 + contract.annual_escalator_pct / 100.0).powi(years as i32);
+    let raises = years - contract_years(contract.start_date, contract.terms_from);
+    let escalation = (1.0 + contract.annual_escalator_pct / 100.0).powi(raises.max(0) as i32);
     let units = match contract.pricing_model {
         PricingModel::Pepm => Some(volume.eligible_employees.max(0)),
         PricingModel::Pmpm => Some(volume.enrolled_members.max(0)),
@@ -218,10 +223,13 @@ mod tests {
             annual_escalator_pct: escalator,
             minimum_annual_commitment: minimum.map(Money::from_cents),
             add_ons: vec![],
+            guarantees: vec![],
+            terms_from: d("2024-07-15"),
             renewal_outcome: RenewalOutcome::Pending,
             version: 1,
             created_at: chrono::DateTime::UNIX_EPOCH,
             updated_at: chrono::DateTime::UNIX_EPOCH,
+            history: vec![],
         }
     }
 
@@ -354,6 +362,7 @@ mod tests {
         ) {
             // Any start (29 February included), any of the first anniversaries.
             c.start_date = d("2020-01-01") + chrono::Days::new(start);
+            c.terms_from = c.start_date;
             let v = Volume { eligible_employees: volume, enrolled_members: volume };
             let anniversary = (k..=k + 1)
                 .map(|y| c.start_date.with_year(c.start_date.year() + y).unwrap_or_else(|| d(&format!("{}-03-01", c.start_date.year() + y))))

@@ -7,6 +7,7 @@
 pub mod backtest;
 pub mod history;
 pub mod playbooks;
+pub mod revenue;
 pub mod run;
 pub mod summary;
 pub mod work;

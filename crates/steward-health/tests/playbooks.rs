@@ -43,8 +43,9 @@ fn book(store: &dyn Store) {
             annual_escalator_pct: 0.0,
             minimum_annual_commitment: None,
             add_ons: vec![],
+            guarantees: vec![],
             renewal_outcome: RenewalOutcome::Pending,
-        })
+        }, &steward_domain::ChangeNote::new(None, "signed"))
         .unwrap();
 }
 

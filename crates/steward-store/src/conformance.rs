@@ -4,15 +4,16 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit,
+    ArrFilter, CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit,
     secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
 use steward_domain::metrics::{self, Cut};
+use steward_domain::pricing::Volume;
 use steward_domain::throttle::{Policy, Rule, Scope};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, ImportDetails, ImportKind, ImportStatus, Metro,
+    AccountStatus, ActivityKind, AddOn, Amendment, ChangeKind, ChangeNote, ContactRole, Department, Email, ImportDetails, ImportKind, ImportStatus, Metro,
     Money, NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser,
     NewWorksite, PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskAssignment, TaskSource, TaskStatus,
     Tier, task::Priority,
@@ -31,7 +32,7 @@ macro_rules! conformance_tests {
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
-            csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            contract_history_and_arr, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -422,10 +423,10 @@ pub fn stale_versions_conflict(s: &dyn Store) -> Result<()> {
         "stale task",
     )?;
 
-    let contract = s.create_contract(&new_contract("acme"))?;
-    s.set_renewal_outcome(contract.id, RenewalOutcome::Renewed, contract.version)?;
+    let contract = s.create_contract(&new_contract("acme"), &signed())?;
+    s.set_renewal_outcome(contract.id, RenewalOutcome::Renewed, &signed(), contract.version)?;
     expect_err(
-        s.set_renewal_outcome(contract.id, RenewalOutcome::Churned, contract.version),
+        s.set_renewal_outcome(contract.id, RenewalOutcome::Churned, &signed(), contract.version),
         |e| matches!(e, StoreError::Conflict { .. }),
         "stale contract",
     )?;
@@ -483,6 +484,10 @@ fn manual_task(title: &str) -> NewTask {
     }
 }
 
+fn signed() -> ChangeNote {
+    ChangeNote::new(Some(email("am@steward.test")), "signed")
+}
+
 fn new_contract(account: &str) -> NewContract {
     NewContract {
         account: slug(account),
@@ -503,6 +508,7 @@ fn new_contract(account: &str) -> NewContract {
             price_per_event: Money::from_cents(250_000),
             events_per_year: 4,
         }],
+        guarantees: vec![],
         renewal_outcome: RenewalOutcome::Pending,
     }
 }
@@ -664,7 +670,7 @@ pub fn tasks_reassign_and_snooze(s: &dyn Store) -> Result<()> {
 
 pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
     book(s)?;
-    let created = s.create_contract(&new_contract("acme"))?;
+    let created = s.create_contract(&new_contract("acme"), &signed())?;
     let listed = s.contracts(&slug("acme"))?;
     ensure(listed == vec![created.clone()], "listed")?;
     ensure(created.tiers.len() == 2 && created.tiers[1].rate == Money::from_cents(410), "tiers kept")?;
@@ -676,7 +682,73 @@ pub fn contracts_round_trip(s: &dyn Store) -> Result<()> {
     ensure(created.notice_deadline() == date("2026-10-02"), "notice deadline")?;
     let mut bad = new_contract("acme");
     bad.end_date = date("2023-12-31");
-    expect_err(s.create_contract(&bad), |e| matches!(e, StoreError::Invalid(_)), "ends before start")
+    expect_err(s.create_contract(&bad, &signed()), |e| matches!(e, StoreError::Invalid(_)), "ends before start")
+}
+
+/// Amendments are versions kept whole; refusals write nothing; ARR snapshots follow the
+/// contracts and the metrics in the transaction that changes them, and equal the engine's
+/// bill for the same terms and volumes.
+pub fn contract_history_and_arr(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let acme = slug("acme");
+    let created = s.create_contract(&new_contract("acme"), &signed())?;
+    ensure(created.history.len() == 1 && created.history[0].kind == ChangeKind::Signed, "signing is version 1")?;
+    ensure(created.history[0].changed_by == Some(email("am@steward.test")), "who signed is kept")?;
+    let mut overlapping = new_contract("acme");
+    overlapping.start_date = date("2026-06-01");
+    overlapping.end_date = date("2027-05-31");
+    expect_err(s.create_contract(&overlapping, &signed()), |e| matches!(e, StoreError::Invalid(_)), "overlap")?;
+    expect_err(
+        s.create_contract(&new_contract("acme"), &ChangeNote::new(None, " ")),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "a change needs a reason",
+    )?;
+    ensure(s.contracts(&acme)?.len() == 1, "refusals write nothing")?;
+
+    // Metrics for 2025-01 and 2025-02: snapshots run from the contract's start to February.
+    let l = sample_ledger();
+    s.commit_import(&mut Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") })?;
+    let snaps = |s: &dyn Store| s.arr_snapshots(&ArrFilter { account: Some(slug("acme")), ..ArrFilter::default() });
+    let first = snaps(s)?;
+    ensure(first.len() == 14 && first[0].1.month == Month::parse("2024-01")?, "a snapshot for every month end")?;
+    ensure(first.iter().all(|(_, x)| x.arr == Money::from_cents(12_000_000)), "the minimum floors ARR")?;
+
+    let mut amendment = Amendment::of(&created, date("2025-02-01"));
+    amendment.terms.minimum_annual_commitment = None;
+    amendment.terms.rate = Money::from_cents(900);
+    amendment.terms.tiers = vec![];
+    let why = ChangeNote::new(Some(email("am@steward.test")), "minimum dropped for a higher rate");
+    expect_err(
+        s.amend_contract(created.id, &amendment, &why, created.version + 1),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale contract version",
+    )?;
+    let mid_month = Amendment { effective_from: date("2025-02-14"), ..amendment.clone() };
+    expect_err(s.amend_contract(created.id, &mid_month, &why, created.version), |e| matches!(e, StoreError::Invalid(_)), "mid-month")?;
+    let amended = s.amend_contract(created.id, &amendment, &why, created.version)?;
+    ensure(amended.version == created.version + 1 && amended.rate == Money::from_cents(900), "amended")?;
+    ensure(amended.history.len() == 2 && amended.history[0].terms.rate == Money::from_cents(475), "history kept whole")?;
+    ensure(amended.history[1].reason == "minimum dropped for a higher rate", "why is kept")?;
+    ensure(s.contracts(&acme)? == vec![amended.clone()], "read back with its history")?;
+
+    let after = snaps(s)?;
+    let counts = s.metrics(&acme, CutKind::All, None, None)?;
+    for (month, c) in counts.iter().map(|(_, m, c)| (*m, c)) {
+        let volume = Volume { eligible_employees: c.eligible_employees, enrolled_members: c.enrolled_members };
+        let engine = steward_domain::pricing::bill(&amended, month, volume).arr;
+        let stored = after.iter().find(|(_, x)| x.month == month).map(|(_, x)| x.arr);
+        ensure(stored == Some(engine), &format!("{month}: the snapshot is the engine's ARR"))?;
+    }
+    ensure(after[12].1.arr == Money::from_cents(12_000_000), "January is before the amendment")?;
+    ensure(after[13].1.arr != Money::from_cents(12_000_000), "February bills on the amended terms")?;
+    ensure(s.outdated_arr()?.is_empty(), "every account with contracts and metrics has snapshots")?;
+
+    s.refresh_metrics(&acme, 1, None)?;
+    ensure(snaps(s)?.is_empty(), "no metrics, no months to snapshot")?;
+
+    let decided = s.set_renewal_outcome(amended.id, RenewalOutcome::Renewed, &signed(), amended.version)?;
+    ensure(decided.history.last().is_some_and(|h| h.kind == ChangeKind::Outcome), "the decision is a version")?;
+    ensure(decided.on(date("2025-03-01")).rate == Money::from_cents(900), "a decision changes no terms")
 }
 
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {

@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "sign_in_failures", source: include_str!("../migrations/0007_sign_in_failures.sql") },
     Migration { version: 8, name: "metrics_fields", source: include_str!("../migrations/0008_metrics_fields.sql") },
     Migration { version: 9, name: "task_for_renewal", source: include_str!("../migrations/0009_task_for_renewal.sql") },
+    Migration {
+        version: 10,
+        name: "contract_history_and_arr",
+        source: include_str!("../migrations/0010_contract_history_and_arr.sql"),
+    },
 ];
 
 /// The schema version this build expects.
@@ -136,6 +141,8 @@ pub const TABLES: &[&str] = &[
     "settings",
     "import_batches",
     "csat_ratings",
+    "arr_snapshots",
+    "contract_changes",
     "contracts",
     "tasks",
     "activity_contacts",

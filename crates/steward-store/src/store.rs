@@ -12,7 +12,7 @@ use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
-    Account, Activity, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
+    Account, Activity, Amendment, ChangeNote, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
     NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
     RenewalOutcome, Role, Slug, Task, TaskAssignment, TaskStatus, User, Worksite,
 };
@@ -131,11 +131,36 @@ pub trait TaskStore {
     fn assign_task(&self, id: Id, assignment: &TaskAssignment, version: i64) -> Result<Task>;
 }
 
+/// Contracts and their histories: every change is a new version, kept whole with who made
+/// it, when and why. Each write also rewrites the account's ARR snapshots.
 pub trait ContractStore {
-    fn create_contract(&self, new: &NewContract) -> Result<Contract>;
-    /// Oldest first.
+    /// Refused (`Invalid`, nothing written) when the terms are wrong or overlap another
+    /// contract of the account.
+    fn create_contract(&self, new: &NewContract, note: &ChangeNote) -> Result<Contract>;
+    fn contract(&self, id: Id) -> Result<Contract>;
+    /// Oldest first, each with its history.
     fn contracts(&self, account: &Slug) -> Result<Vec<Contract>>;
-    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, version: i64) -> Result<Contract>;
+    fn amend_contract(&self, id: Id, amendment: &Amendment, note: &ChangeNote, version: i64) -> Result<Contract>;
+    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64) -> Result<Contract>;
+}
+
+/// Which ARR snapshots to read; all when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArrFilter {
+    pub account: Option<Slug>,
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+}
+
+/// ARR at every month end (DOMAIN.md), kept as history and rewritten whenever an account's
+/// metrics or contracts change.
+pub trait ArrStore {
+    /// By account slug, then month.
+    fn arr_snapshots(&self, filter: &ArrFilter) -> Result<Vec<(Slug, steward_domain::arr::ArrSnapshot)>>;
+    /// Accounts with contracts and metrics but no snapshots (a database from before they
+    /// were kept).
+    fn outdated_arr(&self) -> Result<Vec<Slug>>;
+    fn refresh_arr(&self, account: &Slug) -> Result<()>;
 }
 
 pub trait ImportStore {
@@ -285,6 +310,7 @@ pub trait Store:
     + ActivityStore
     + TaskStore
     + ContractStore
+    + ArrStore
     + ImportStore
     + SettingStore
     + Send

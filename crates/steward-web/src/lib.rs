@@ -14,6 +14,7 @@ mod app;
 mod auth;
 pub mod authz;
 mod book;
+mod contracts;
 pub mod charts;
 pub mod credentials;
 mod error;

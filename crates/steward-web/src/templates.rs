@@ -15,6 +15,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("work.html", include_str!("../templates/work.html")),
     ("team.html", include_str!("../templates/team.html")),
     ("task.html", include_str!("../templates/task.html")),
+    ("contract.html", include_str!("../templates/contract.html")),
+    ("retention.html", include_str!("../templates/retention.html")),
     ("client.html", include_str!("../templates/client.html")),
     ("imports.html", include_str!("../templates/imports.html")),
     ("import.html", include_str!("../templates/import.html")),

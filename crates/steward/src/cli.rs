@@ -53,6 +53,13 @@ pub enum Command {
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
+    /// Contracts: terms, amendments and their history.
+    #[command(subcommand)]
+    Contracts(ContractsCommand),
+    /// ARR at every month end, with the fees at risk under performance guarantees.
+    Arr(ArrArgs),
+    /// Gross and net revenue retention over the trailing twelve months.
+    Retention(RetentionArgs),
     /// Serve the web app and the JSON API.
     Serve(ServeArgs),
     /// Build a fictional demo book in the data dir (reused when already there) and summarize it.
@@ -488,6 +495,160 @@ pub struct WorkArgs {
     /// The day to rank as of (default: today).
     #[arg(long)]
     pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_money(s: &str) -> Result<steward_domain::Money, String> {
+    steward_domain::Money::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_month(s: &str) -> Result<steward_domain::Month, String> {
+    steward_domain::Month::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractsCommand {
+    /// Every contract of an account (or of every account), oldest first.
+    List(ContractListArgs),
+    /// One contract: its terms and every version.
+    Show(ContractShowArgs),
+    /// Sign a contract (a new term; it may not overlap another of the account).
+    Add(ContractAddArgs),
+    /// Amend a contract from the first of a month: the terms given replace the current
+    /// ones, the rest stay as they are.
+    Amend(ContractAmendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContractListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractShowArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Priced terms as flags; on `amend`, only those given change.
+#[derive(Debug, Args)]
+pub struct TermsArgs {
+    /// pepm, pmpm or flat_annual.
+    #[arg(long, value_parser = |s: &str| s.parse::<steward_domain::PricingModel>().map_err(|e| e.to_string()))]
+    pub model: Option<steward_domain::PricingModel>,
+    /// Dollars per employee or member a month, or the annual fee (flat_annual).
+    #[arg(long, value_parser = parse_money)]
+    pub rate: Option<steward_domain::Money>,
+    /// A graduated tier, UNITS:DOLLARS (repeat; the first starts at 0).
+    #[arg(long = "tier")]
+    pub tiers: Vec<String>,
+    /// No volume tiers.
+    #[arg(long, conflicts_with = "tiers")]
+    pub no_tiers: bool,
+    /// Annual escalator, percent.
+    #[arg(long)]
+    pub escalator: Option<f64>,
+    /// Minimum annual commitment, dollars.
+    #[arg(long, value_parser = parse_money)]
+    pub minimum: Option<steward_domain::Money>,
+    #[arg(long, conflicts_with = "minimum")]
+    pub no_minimum: bool,
+    /// An add-on service, SERVICE:DOLLARS_PER_EVENT:EVENTS_PER_YEAR (repeat).
+    #[arg(long = "add-on")]
+    pub add_ons: Vec<String>,
+    #[arg(long, conflicts_with = "add_ons")]
+    pub no_add_ons: bool,
+    /// A performance guarantee, METRIC:TARGET:MEASURED_ON:PERCENT_OF_FEES (repeat), e.g.
+    /// enrollment_rate:0.25:2026-12-31:5.
+    #[arg(long = "guarantee")]
+    pub guarantees: Vec<String>,
+    #[arg(long, conflicts_with = "guarantees")]
+    pub no_guarantees: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    #[arg(long)]
+    pub start: NaiveDate,
+    #[arg(long)]
+    pub end: NaiveDate,
+    #[command(flatten)]
+    pub terms: TermsArgs,
+    #[arg(long, default_value_t = 90)]
+    pub notice_days: i64,
+    #[arg(long)]
+    pub auto_renew: bool,
+    /// Why (kept in the contract's history).
+    #[arg(long, default_value = "signed")]
+    pub reason: String,
+    /// Who made the change (kept in the history).
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContractAmendArgs {
+    pub id: i64,
+    /// The first of the month the new terms bill from.
+    #[arg(long)]
+    pub from: NaiveDate,
+    #[command(flatten)]
+    pub terms: TermsArgs,
+    #[arg(long)]
+    pub end: Option<NaiveDate>,
+    #[arg(long)]
+    pub notice_days: Option<i64>,
+    #[arg(long)]
+    pub auto_renew: Option<bool>,
+    /// Why (kept in the contract's history).
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The version you last read; a stale one is refused (default: the current one).
+    #[arg(long)]
+    pub version: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ArrArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// First month, YYYY-MM.
+    #[arg(long, value_parser = parse_month)]
+    pub from: Option<steward_domain::Month>,
+    /// Last month, YYYY-MM.
+    #[arg(long, value_parser = parse_month)]
+    pub to: Option<steward_domain::Month>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetentionByArg {
+    Owner,
+    Segment,
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// The last month of the twelve, YYYY-MM (default: last month).
+    #[arg(long, value_parser = parse_month)]
+    pub month: Option<steward_domain::Month>,
+    /// Also each owner's book or each segment.
+    #[arg(long, value_enum)]
+    pub by: Option<RetentionByArg>,
     #[arg(long)]
     pub json: bool,
 }

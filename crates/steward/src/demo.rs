@@ -3,7 +3,7 @@
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use steward_demo::Book;
-use steward_domain::{NewActivity, NewCsatRating, NewUser, TaskStatus};
+use steward_domain::{Amendment, ChangeNote, NewActivity, NewCsatRating, NewUser, TaskStatus};
 use steward_store::Store;
 
 /// The setting that marks a data dir as holding a complete demo book.
@@ -72,8 +72,13 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
                 store.set_task_status(created.task().id, TaskStatus::Done, created.task().version)?;
             }
         }
+        let by = a.account.owner.clone();
         for c in &a.contracts {
-            store.create_contract(c)?;
+            let signed = store.create_contract(&c.contract, &ChangeNote::new(by.clone(), "signed"))?;
+            if let Some(change) = &c.amendment {
+                let amendment = Amendment { terms: change.terms.clone(), ..Amendment::of(&signed, change.effective_from) };
+                store.amend_contract(signed.id, &amendment, &ChangeNote::new(by.clone(), change.reason), signed.version)?;
+            }
         }
         for r in &a.csat {
             store.create_csat(&NewCsatRating {

@@ -38,7 +38,7 @@ pub fn member_keys(settings: &Settings) -> Result<steward_ingest::Pseudonymizer>
 
 /// Opens the configured database, applies pending migrations, and recomputes the metrics an
 /// earlier version stored without counts this one keeps (until then client figures that
-/// need them stay hidden).
+/// need them stay hidden) and the ARR history it did not keep.
 pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
     let store = open_backend(settings)?;
     let (refreshed, failed) = steward_ingest::refresh_outdated_metrics(store.as_ref())
@@ -52,6 +52,12 @@ pub fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
         eprintln!(
             "warning: cannot recompute the metrics of {account} ({e}); its client visit figures stay hidden until its next import"
         );
+    }
+    // ARR history is derived; a database from before it was kept gets it now.
+    for account in store.outdated_arr().context("cannot list the accounts without ARR history")? {
+        if let Err(e) = store.refresh_arr(&account) {
+            eprintln!("warning: cannot compute the ARR history of {account} ({e}); it is computed at its next import");
+        }
     }
     Ok(store)
 }

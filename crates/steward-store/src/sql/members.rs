@@ -8,7 +8,7 @@ use steward_domain::{Id, ImportBatch, ImportKind, Month, Slug};
 
 fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics>) -> Result<()> {
     c.execute("DELETE FROM account_metrics WHERE account_id = $1", &[account.into()])?;
-    let Some(m) = metrics else { return Ok(()) };
+    let Some(m) = metrics else { return super::arr::rewrite(c, account) };
     for (cut, months) in &m.cuts {
         c.execute(
             "INSERT INTO account_metrics (account_id, cut_kind, cut_value, first_month, months, counts, counts_fields) \
@@ -24,7 +24,8 @@ fn write_metrics(c: &mut dyn Conn, account: i64, metrics: Option<&AccountMetrics
             ],
         )?;
     }
-    Ok(())
+    // ARR moves with the volumes it is billed on.
+    super::arr::rewrite(c, account)
 }
 
 fn write_ledger(c: &mut dyn Conn, account: i64, update: LedgerUpdate) -> Result<()> {

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod activities;
+mod arr;
 mod auth;
 mod contacts;
 mod contracts;

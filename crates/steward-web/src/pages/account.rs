@@ -247,6 +247,9 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         write => l.access.allows(AccountAccess::Write),
         arr => summary.and_then(|s| s.arr).map(|m| m.short()),
         renewal => contract.map(|c| context! {
+            id => c.id,
+            amendments => c.history.iter().filter(|h| h.kind == steward_domain::ChangeKind::Amended).count(),
+            guarantees => c.on(today).guarantees.len(),
             end => c.end_date.to_string(),
             days => (c.end_date - today).num_days(),
             notice => c.notice_deadline().to_string(),

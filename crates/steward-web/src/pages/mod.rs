@@ -4,8 +4,10 @@ mod account;
 mod admin;
 mod book;
 mod client;
+mod contracts;
 mod imports;
 mod password;
+mod revenue;
 mod tasks;
 mod team;
 mod work;
@@ -34,6 +36,10 @@ pub fn routes() -> Router<App> {
         .route("/accounts/{slug}/activities", post(account::log_activity))
         .route("/accounts/{slug}/tasks", post(account::add_task))
         .route("/accounts/{slug}/client", get(client::preview))
+        .route("/accounts/{slug}/contracts", post(contracts::sign_page))
+        .route("/contracts/{id}", get(contracts::page))
+        .route("/contracts/{id}/amend", post(contracts::amend_page))
+        .route("/retention", get(revenue::page))
         .route("/client", get(client::page))
         .route("/work", get(work::page))
         .route("/team", get(team::page))
@@ -88,6 +94,9 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
     }
     if authz::may(user, Capability::Book) {
         nav.push(("/book", if user.role == Role::AccountManager { "My book" } else { "Book" }));
+    }
+    if authz::may(user, Capability::Book) {
+        nav.push(("/retention", "Retention"));
     }
     if authz::may(user, Capability::Imports) {
         nav.push(("/imports", "Imports"));

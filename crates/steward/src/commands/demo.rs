@@ -128,7 +128,7 @@ fn print_summary(book: &Book, password: Option<&str>, files_dir: &std::path::Pat
         .accounts
         .iter()
         .filter(|a| a.account.status == AccountStatus::Live)
-        .filter_map(|a| a.contracts.last())
+        .filter_map(|a| a.contracts.last().map(|c| &c.contract))
         .filter(|c| c.end_date <= book.as_of + chrono::Days::new(365))
         .count();
     outln!("Demo book as of {}", book.as_of);

@@ -2,6 +2,7 @@
 //! document there instead; progress and logs go to stderr.
 
 mod accounts;
+mod contracts;
 mod demo;
 mod health;
 mod import;
@@ -34,6 +35,9 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
+        Command::Contracts(c) => contracts::run(settings, c),
+        Command::Arr(args) => contracts::arr(settings, args),
+        Command::Retention(args) => contracts::retention(settings, args),
         Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),
