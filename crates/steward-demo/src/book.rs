@@ -5,9 +5,9 @@ use crate::plan::AccountPlan;
 use crate::rng::Rng;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Guarantee, GuaranteeMetric, Metro, Money, Month,
-    NewAccount, NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TaskSource,
-    Terms, Tier, task::Priority,
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Guarantee, GuaranteeMetric, Metro, Money,
+    Month, NewAccount, NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug,
+    TaskSource, Terms, Tier, task::Priority,
 };
 
 /// A user to create; the password is chosen when loading.
@@ -455,7 +455,10 @@ pub fn metros(book: &Book) -> std::collections::BTreeSet<Metro> {
 }
 
 pub fn renewal_outcomes(book: &Book) -> (usize, usize) {
-    let decided =
-        book.accounts.iter().flat_map(|a| a.contracts.iter().map(|c| &c.contract)).filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
+    let decided = book
+        .accounts
+        .iter()
+        .flat_map(|a| a.contracts.iter().map(|c| &c.contract))
+        .filter(|c| c.renewal_outcome != RenewalOutcome::Pending);
     decided.fold((0, 0), |(r, c), k| if k.renewal_outcome == RenewalOutcome::Renewed { (r + 1, c) } else { (r, c + 1) })
 }

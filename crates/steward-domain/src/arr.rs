@@ -237,7 +237,8 @@ mod tests {
     }
 
     fn month_metrics(month: &str, employees: i64, enrolled: i64) -> MonthMetrics {
-        let counts = MonthCounts { eligible_employees: employees, enrolled_members: enrolled, ..MonthCounts::default() };
+        let counts =
+            MonthCounts { eligible_employees: employees, enrolled_members: enrolled, ..MonthCounts::default() };
         MonthMetrics::from_counts(m(month), &Cut::All, &counts, None)
     }
 
@@ -295,11 +296,21 @@ mod tests {
         c.guarantees = vec![g];
         // 300 of 1,000 employees' lives: the rate is read from metrics (enrolled ÷ eligible lives).
         let meets = {
-            let counts = MonthCounts { eligible_lives: 1_000, eligible_employees: 1_000, enrolled_members: 300, ..MonthCounts::default() };
+            let counts = MonthCounts {
+                eligible_lives: 1_000,
+                eligible_employees: 1_000,
+                enrolled_members: 300,
+                ..MonthCounts::default()
+            };
             MonthMetrics::from_counts(m("2025-10"), &Cut::All, &counts, None)
         };
         let misses = {
-            let counts = MonthCounts { eligible_lives: 1_000, eligible_employees: 1_000, enrolled_members: 200, ..MonthCounts::default() };
+            let counts = MonthCounts {
+                eligible_lives: 1_000,
+                eligible_employees: 1_000,
+                enrolled_members: 200,
+                ..MonthCounts::default()
+            };
             MonthMetrics::from_counts(m("2025-11"), &Cut::All, &counts, None)
         };
         let arr = Money::from_cents(4_800_000);
@@ -323,7 +334,13 @@ mod tests {
     fn grr_and_nrr_by_hand() {
         let r = retention(
             m("2026-11"),
-            [mv("a", 100_000, 0), mv("b", 200_000, 150_000), mv("c", 50_000, 80_000), mv("d", 150_000, 150_000), mv("e", 0, 500_000)],
+            [
+                mv("a", 100_000, 0),
+                mv("b", 200_000, 150_000),
+                mv("c", 50_000, 80_000),
+                mv("d", 150_000, 150_000),
+                mv("e", 0, 500_000),
+            ],
         );
         assert_eq!(r.accounts, 4);
         assert_eq!(r.start_arr, Money::from_cents(50_000_000));
@@ -335,7 +352,10 @@ mod tests {
         assert_eq!(r.expansion, Money::from_cents(3_000_000));
         assert_eq!(r.churn.cents + r.contraction.cents + r.expansion.cents, r.end_arr.cents - r.start_arr.cents);
         let keys = |l: &[Movement<String>]| l.iter().map(|m| m.key.clone()).collect::<Vec<_>>();
-        assert_eq!((keys(&r.churned), keys(&r.contracted), keys(&r.expanded)), (vec!["a".into()], vec!["b".into()], vec!["c".into()]));
+        assert_eq!(
+            (keys(&r.churned), keys(&r.contracted), keys(&r.expanded)),
+            (vec!["a".into()], vec!["b".into()], vec!["c".into()])
+        );
         let empty = retention::<String>(m("2026-11"), []);
         assert_eq!((empty.grr, empty.nrr), (None, None));
     }

@@ -103,10 +103,36 @@ pub struct Terms {
     pub guarantees: Vec<Guarantee>,
 }
 
+/// The largest price a contract may name: a billion dollars (so no bill can overflow).
+pub const MAX_PRICE: Money = Money::from_cents(100_000_000_000);
+/// The most units a tier may start at, or events a year an add-on may have.
+pub const MAX_UNITS: i64 = 100_000_000;
+
 impl Terms {
     pub fn validate(&self) -> Result<(), ParseError> {
-        if self.rate.cents < 0 || self.minimum_annual_commitment.is_some_and(|m| m.cents < 0) {
-            return Err(ParseError::new("prices cannot be negative"));
+        let prices = std::iter::once(self.rate)
+            .chain(self.minimum_annual_commitment)
+            .chain(self.tiers.iter().map(|t| t.rate))
+            .chain(self.add_ons.iter().map(|a| a.price_per_event));
+        for price in prices {
+            if price.cents < 0 {
+                return Err(ParseError::new("prices cannot be negative"));
+            }
+            if price > MAX_PRICE {
+                return Err(ParseError::new(format!("prices above {MAX_PRICE} are not taken")));
+            }
+        }
+        if self
+            .tiers
+            .iter()
+            .map(|t| t.from_units)
+            .chain(self.add_ons.iter().map(|a| a.events_per_year))
+            .any(|n| n > MAX_UNITS)
+        {
+            return Err(ParseError::new(format!(
+                "tiers and events a year stop at {}",
+                crate::money::group_digits(MAX_UNITS as u64)
+            )));
         }
         if !(0.0..=100.0).contains(&self.annual_escalator_pct) {
             return Err(ParseError::new("the annual escalator is a percentage from 0 to 100"));
@@ -118,15 +144,12 @@ impl Terms {
             if self.tiers.windows(2).any(|w| w[1].from_units <= w[0].from_units) {
                 return Err(ParseError::new("tiers must start at increasing volumes"));
             }
-            if self.tiers.iter().any(|t| t.rate.cents < 0) {
-                return Err(ParseError::new("prices cannot be negative"));
-            }
             if self.pricing_model == PricingModel::FlatAnnual {
                 return Err(ParseError::new("a flat annual fee has no volume tiers"));
             }
         }
-        if self.add_ons.iter().any(|a| a.events_per_year < 0 || a.price_per_event.cents < 0) {
-            return Err(ParseError::new("add-on prices and events cannot be negative"));
+        if self.add_ons.iter().any(|a| a.events_per_year < 0) {
+            return Err(ParseError::new("add-on events cannot be negative"));
         }
         for a in &self.add_ons {
             if a.service.trim().is_empty() {
@@ -255,7 +278,7 @@ impl Contract {
     /// month of a term that starts mid-month), the terms it was signed on.
     pub fn on(&self, day: NaiveDate) -> Contract {
         let mut priced = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome);
-        let in_effect = priced.clone().filter(|c| c.effective_from <= day).next_back().or_else(|| priced.next());
+        let in_effect = priced.clone().rfind(|c| c.effective_from <= day).or_else(|| priced.next());
         let mut on = Contract { history: Vec::new(), ..self.clone() };
         if let Some(change) = in_effect {
             on.set_terms(&change.terms, change.effective_from);
@@ -289,11 +312,7 @@ pub mod written {
 
     fn parts<'a>(text: &'a str, n: usize, form: &str) -> Result<Vec<&'a str>, ParseError> {
         let parts: Vec<&str> = text.trim().split(':').map(str::trim).collect();
-        if parts.len() == n {
-            Ok(parts)
-        } else {
-            Err(ParseError::new(format!("{text:?} is not written as {form}")))
-        }
+        if parts.len() == n { Ok(parts) } else { Err(ParseError::new(format!("{text:?} is not written as {form}"))) }
     }
 
     fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, ParseError> {
@@ -343,7 +362,7 @@ pub mod written {
 }
 
 /// The first of `others` whose term shares a day with `start..=end`.
-pub fn overlapping<'a>(others: &'a [Contract], start: NaiveDate, end: NaiveDate) -> Option<&'a Contract> {
+pub fn overlapping(others: &[Contract], start: NaiveDate, end: NaiveDate) -> Option<&Contract> {
     others.iter().find(|o| o.start_date <= end && start <= o.end_date)
 }
 
@@ -534,26 +553,33 @@ mod tests {
             a.validate(&contract, &others).unwrap_err().0
         };
         assert!(refusal(&|a| a.effective_from = d("2026-03-15")).contains("first day of a month"));
-        assert!(refusal(&|a| a.effective_from = d("2025-03-01")).contains("before the contract's latest terms (2025-07-01)"));
+        assert!(
+            refusal(&|a| a.effective_from = d("2025-03-01"))
+                .contains("before the contract's latest terms (2025-07-01)")
+        );
         assert!(refusal(&|a| a.effective_from = d("2027-03-01")).contains("within the contract's term"));
         assert!(refusal(&|a| a.end_date = d("2024-12-31")).contains("ends after it starts"));
         assert!(refusal(&|a| a.end_date = d("2027-06-30")).contains("overlaps contract 2 (2027-01-01 to 2027-12-31)"));
         assert!(refusal(&|a| a.terms.rate = Money::from_cents(-1)).contains("cannot be negative"));
-        assert!(refusal(&|a| {
-            a.terms.tiers = vec![
-                Tier { from_units: 0, rate: Money::from_cents(450) },
-                Tier { from_units: 5_000, rate: Money::from_cents(400) },
-                Tier { from_units: 2_000, rate: Money::from_cents(300) },
-            ]
-        })
-        .contains("increasing volumes"));
-        assert!(refusal(&|a| a.terms.guarantees = vec![Guarantee {
-            metric: GuaranteeMetric::EnrollmentRate,
-            target: 25.0,
-            measured_on: d("2026-12-31"),
-            fees_at_risk_pct: 5.0,
-        }])
-        .contains("target is between 0 and 1"));
+        assert!(
+            refusal(&|a| {
+                a.terms.tiers = vec![
+                    Tier { from_units: 0, rate: Money::from_cents(450) },
+                    Tier { from_units: 5_000, rate: Money::from_cents(400) },
+                    Tier { from_units: 2_000, rate: Money::from_cents(300) },
+                ]
+            })
+            .contains("increasing volumes")
+        );
+        assert!(
+            refusal(&|a| a.terms.guarantees = vec![Guarantee {
+                metric: GuaranteeMetric::EnrollmentRate,
+                target: 25.0,
+                measured_on: d("2026-12-31"),
+                fees_at_risk_pct: 5.0,
+            }])
+            .contains("target is between 0 and 1")
+        );
         for message in [refusal(&|a| a.notice_days = -1), refusal(&|a| a.terms.annual_escalator_pct = 300.0)] {
             assert!(!message.contains('\n'), "{message}");
         }

@@ -34,7 +34,8 @@ impl Money {
         if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 13 {
             return Err(bad());
         }
-        let cents = whole.parse::<i64>().map_err(|_| bad())? * 100 + format!("{fraction:0<2}").parse::<i64>().map_err(|_| bad())?;
+        let cents = whole.parse::<i64>().map_err(|_| bad())? * 100
+            + format!("{fraction:0<2}").parse::<i64>().map_err(|_| bad())?;
         Ok(Self { cents: if negative { -cents } else { cents } })
     }
 

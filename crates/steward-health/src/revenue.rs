@@ -53,6 +53,8 @@ pub fn retention_rows(store: &dyn Store, month: Month, by: Option<RetentionBy>) 
         let group = group_of.get(&m.key).cloned().unwrap_or_else(|| "unowned".to_owned());
         groups.entry(group).or_default().push(m);
     }
-    rows.extend(groups.into_iter().map(|(group, ms)| RetentionRow { group: Some(group), retention: retention(month, ms) }));
+    rows.extend(
+        groups.into_iter().map(|(group, ms)| RetentionRow { group: Some(group), retention: retention(month, ms) }),
+    );
     Ok(rows)
 }

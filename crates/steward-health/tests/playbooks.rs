@@ -31,21 +31,24 @@ fn book(store: &dyn Store) {
     a.status = steward_domain::AccountStatus::Live;
     store.create_account(&a).unwrap();
     store
-        .create_contract(&NewContract {
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2024-01-01"),
-            end_date: d("2026-12-31"),
-            auto_renew: false,
-            notice_days: 90,
-            pricing_model: PricingModel::Pepm,
-            rate: Money::from_cents(500),
-            tiers: vec![],
-            annual_escalator_pct: 0.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
-            renewal_outcome: RenewalOutcome::Pending,
-        }, &steward_domain::ChangeNote::new(None, "signed"))
+        .create_contract(
+            &NewContract {
+                account: Slug::parse("acme").unwrap(),
+                start_date: d("2024-01-01"),
+                end_date: d("2026-12-31"),
+                auto_renew: false,
+                notice_days: 90,
+                pricing_model: PricingModel::Pepm,
+                rate: Money::from_cents(500),
+                tiers: vec![],
+                annual_escalator_pct: 0.0,
+                minimum_annual_commitment: None,
+                add_ons: vec![],
+                guarantees: vec![],
+                renewal_outcome: RenewalOutcome::Pending,
+            },
+            &steward_domain::ChangeNote::new(None, "signed"),
+        )
         .unwrap();
 }
 

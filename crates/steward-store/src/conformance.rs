@@ -4,8 +4,8 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    ArrFilter, CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter, UserEdit,
-    secret_digest,
+    ArrFilter, CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter,
+    UserEdit, secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
@@ -13,10 +13,10 @@ use steward_domain::metrics::{self, Cut};
 use steward_domain::pricing::Volume;
 use steward_domain::throttle::{Policy, Rule, Scope};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, Amendment, ChangeKind, ChangeNote, ContactRole, Department, Email, ImportDetails, ImportKind, ImportStatus, Metro,
-    Money, NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser,
-    NewWorksite, PricingModel, RenewalOutcome, Role, RowError, Segment, Slug, TaskAssignment, TaskSource, TaskStatus,
-    Tier, task::Priority,
+    AccountStatus, ActivityKind, AddOn, Amendment, ChangeKind, ChangeNote, ContactRole, Department, Email,
+    ImportDetails, ImportKind, ImportStatus, Metro, Money, NewAccount, NewActivity, NewContact, NewContract,
+    NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite, PricingModel, RenewalOutcome, Role, RowError,
+    Segment, Slug, TaskAssignment, TaskSource, TaskStatus, Tier, task::Priority,
 };
 use steward_domain::{MemberKey, Modality, Month, Relationship, Sex, Span, VisitStatus};
 
@@ -724,10 +724,17 @@ pub fn contract_history_and_arr(s: &dyn Store) -> Result<()> {
         "stale contract version",
     )?;
     let mid_month = Amendment { effective_from: date("2025-02-14"), ..amendment.clone() };
-    expect_err(s.amend_contract(created.id, &mid_month, &why, created.version), |e| matches!(e, StoreError::Invalid(_)), "mid-month")?;
+    expect_err(
+        s.amend_contract(created.id, &mid_month, &why, created.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "mid-month",
+    )?;
     let amended = s.amend_contract(created.id, &amendment, &why, created.version)?;
     ensure(amended.version == created.version + 1 && amended.rate == Money::from_cents(900), "amended")?;
-    ensure(amended.history.len() == 2 && amended.history[0].terms.rate == Money::from_cents(475), "history kept whole")?;
+    ensure(
+        amended.history.len() == 2 && amended.history[0].terms.rate == Money::from_cents(475),
+        "history kept whole",
+    )?;
     ensure(amended.history[1].reason == "minimum dropped for a higher rate", "why is kept")?;
     ensure(s.contracts(&acme)? == vec![amended.clone()], "read back with its history")?;
 

@@ -12,9 +12,9 @@ use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
-    Account, Activity, Amendment, ChangeNote, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch, ImportKind, Metro, Month,
-    NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask, NewUser, NewWorksite,
-    RenewalOutcome, Role, Slug, Task, TaskAssignment, TaskStatus, User, Worksite,
+    Account, Activity, Amendment, ChangeNote, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch,
+    ImportKind, Metro, Month, NewAccount, NewActivity, NewContact, NewContract, NewCsatRating, NewImportBatch, NewTask,
+    NewUser, NewWorksite, RenewalOutcome, Role, Slug, Task, TaskAssignment, TaskStatus, User, Worksite,
 };
 
 pub trait UserStore {
@@ -141,7 +141,8 @@ pub trait ContractStore {
     /// Oldest first, each with its history.
     fn contracts(&self, account: &Slug) -> Result<Vec<Contract>>;
     fn amend_contract(&self, id: Id, amendment: &Amendment, note: &ChangeNote, version: i64) -> Result<Contract>;
-    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64) -> Result<Contract>;
+    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64)
+    -> Result<Contract>;
 }
 
 /// Which ARR snapshots to read; all when empty.

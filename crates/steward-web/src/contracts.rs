@@ -109,7 +109,12 @@ impl TermsForm {
         } else {
             e.parse::<f64>("escalator", &self.escalator, "percentage").unwrap_or_default()
         };
-        fn list<T>(e: &mut FieldErrors, field: &str, text: &str, one: fn(&str) -> Result<T, steward_domain::ParseError>) -> Vec<T> {
+        fn list<T>(
+            e: &mut FieldErrors,
+            field: &str,
+            text: &str,
+            one: fn(&str) -> Result<T, steward_domain::ParseError>,
+        ) -> Vec<T> {
             written::lines(text, one).unwrap_or_else(|problem| {
                 e.add(field, problem.0);
                 Vec::new()
@@ -139,10 +144,6 @@ impl TermsForm {
         };
         (terms, end, notice, self.auto_renew.is_some())
     }
-
-    fn note(&self, e: &mut FieldErrors, user: &User) -> ChangeNote {
-        ChangeNote::new(Some(user.email.clone()), e.text("reason", &self.reason, "a reason", TextKind::Summary))
-    }
 }
 
 /// The domain's refusal of a whole change, shown beside the field it is about.
@@ -163,9 +164,9 @@ fn refused(e: WebError) -> WebError {
 }
 
 /// Amends contract `id` as the form says.
-pub fn amend(store: &dyn Store, user: &User, id: i64, form: &TermsForm) -> Result<Contract, WebError> {
-    let current = store.contract(id)?;
-    authz::load_account(store, user, current.account.as_str(), AccountAccess::Write)?;
+pub fn amend_form(store: &dyn Store, user: &User, id: i64, form: &TermsForm) -> Result<Contract, WebError> {
+    // Who may is answered before what was typed is judged.
+    authz::load_account(store, user, store.contract(id)?.account.as_str(), AccountAccess::Write)?;
     let mut e = FieldErrors::default();
     let from = match Month::parse(form.from.trim()) {
         Ok(m) => Some(m.first_day()),
@@ -176,42 +177,76 @@ pub fn amend(store: &dyn Store, user: &User, id: i64, form: &TermsForm) -> Resul
     };
     let (terms, end, notice_days, auto_renew) = form.common(&mut e);
     let version = e.parse::<i64>("version", &form.version, "version");
-    let note = form.note(&mut e, user);
+    let reason = e.text("reason", &form.reason, "a reason", TextKind::Summary);
     e.check()?;
     let (Some(effective_from), Some(end_date), Some(version)) = (from, end, version) else {
         return Err(WebError::invalid("Some fields need another look."));
     };
-    let amendment = Amendment { effective_from, terms, end_date, notice_days, auto_renew };
-    store.amend_contract(id, &amendment, &note, version).map_err(|e| refused(e.into()))
+    amend(store, user, id, version, &Amendment { effective_from, terms, end_date, notice_days, auto_renew }, &reason)
+}
+
+/// Amends contract `id`, which `user` must be able to write, naming the version they read.
+pub fn amend(
+    store: &dyn Store,
+    user: &User,
+    id: i64,
+    version: i64,
+    amendment: &Amendment,
+    reason: &str,
+) -> Result<Contract, WebError> {
+    let current = store.contract(id)?;
+    authz::load_account(store, user, current.account.as_str(), AccountAccess::Write)?;
+    let note = ChangeNote::new(Some(user.email.clone()), reason);
+    note.validate().map_err(|e| WebError::field("reason", e.0))?;
+    store.amend_contract(id, amendment, &note, version).map_err(|e| refused(e.into()))
 }
 
 /// Signs a new term for the account `slug` as the form says.
-pub fn sign(store: &dyn Store, user: &User, slug: &str, form: &TermsForm) -> Result<Contract, WebError> {
-    let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
+pub fn sign_form(store: &dyn Store, user: &User, slug: &str, form: &TermsForm) -> Result<Contract, WebError> {
+    authz::load_account(store, user, slug, AccountAccess::Write)?;
     let mut e = FieldErrors::default();
     let start = e.date("start_date", &form.start_date);
     if form.start_date.trim().is_empty() {
         e.add("start_date", "the start date is required");
     }
     let (terms, end, notice_days, auto_renew) = form.common(&mut e);
-    let note = form.note(&mut e, user);
+    let reason = e.text("reason", &form.reason, "a reason", TextKind::Summary);
     e.check()?;
     let (Some(start_date), Some(end_date)) = (start, end) else {
         return Err(WebError::invalid("Some fields need another look."));
     };
+    sign(store, user, slug, Term { start_date, end_date, notice_days, auto_renew, terms }, &reason)
+}
+
+/// A term to sign: its dates, notice and renewal, and its priced terms.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Term {
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub notice_days: i64,
+    pub auto_renew: bool,
+    pub terms: Terms,
+}
+
+/// Signs `term` for the account `slug`, which `user` must be able to write.
+pub fn sign(store: &dyn Store, user: &User, slug: &str, term: Term, reason: &str) -> Result<Contract, WebError> {
+    let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
+    let note = ChangeNote::new(Some(user.email.clone()), reason);
+    note.validate().map_err(|e| WebError::field("reason", e.0))?;
+    let t = term.terms;
     let new = NewContract {
         account: account.slug,
-        start_date,
-        end_date,
-        auto_renew,
-        notice_days,
-        pricing_model: terms.pricing_model,
-        rate: terms.rate,
-        tiers: terms.tiers,
-        annual_escalator_pct: terms.annual_escalator_pct,
-        minimum_annual_commitment: terms.minimum_annual_commitment,
-        add_ons: terms.add_ons,
-        guarantees: terms.guarantees,
+        start_date: term.start_date,
+        end_date: term.end_date,
+        auto_renew: term.auto_renew,
+        notice_days: term.notice_days,
+        pricing_model: t.pricing_model,
+        rate: t.rate,
+        tiers: t.tiers,
+        annual_escalator_pct: t.annual_escalator_pct,
+        minimum_annual_commitment: t.minimum_annual_commitment,
+        add_ons: t.add_ons,
+        guarantees: t.guarantees,
         renewal_outcome: RenewalOutcome::Pending,
     };
     store.create_contract(&new, &note).map_err(|e| refused(e.into()))

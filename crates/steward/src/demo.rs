@@ -76,8 +76,14 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
         for c in &a.contracts {
             let signed = store.create_contract(&c.contract, &ChangeNote::new(by.clone(), "signed"))?;
             if let Some(change) = &c.amendment {
-                let amendment = Amendment { terms: change.terms.clone(), ..Amendment::of(&signed, change.effective_from) };
-                store.amend_contract(signed.id, &amendment, &ChangeNote::new(by.clone(), change.reason), signed.version)?;
+                let amendment =
+                    Amendment { terms: change.terms.clone(), ..Amendment::of(&signed, change.effective_from) };
+                store.amend_contract(
+                    signed.id,
+                    &amendment,
+                    &ChangeNote::new(by.clone(), change.reason),
+                    signed.version,
+                )?;
             }
         }
         for r in &a.csat {

@@ -24,6 +24,8 @@ cases!(
     task_actions_forgive,
     decision_maker_touch_reads_the_same_everywhere,
     arr_can_be_checked_by_hand,
+    contracts_change_as_versions_and_arr_follows,
+    retention_adds_up,
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
     colleagues_see_what_their_task_needs,
@@ -570,6 +572,147 @@ fn arr_can_be_checked_by_hand(s: &Server) {
     assert!(checked >= 5, "live accounts with a contract: {checked}");
 }
 
+/// An account manager amends their client's contract from a page: a refusal keeps what
+/// was typed with the problem beside its field; an amendment is a version with who and why;
+/// the ARR history is the engine's bill on the new terms from their month on; the API reads
+/// and changes the same, and a stale version is a conflict.
+fn contracts_change_as_versions_and_arr_follows(s: &Server) {
+    let (own, other) = accounts();
+    let slug = Slug::parse(&own).unwrap();
+    let before = s.store.contracts(&slug).unwrap().last().unwrap().clone();
+    let mut c = s.signed_in(&user(Role::AccountManager));
+    let page = c.get(&format!("/contracts/{}", before.id));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Amend from a month") && page.body.contains("Sign the next term"));
+    let csrf = page.csrf();
+    let path = format!("/contracts/{}/amend", before.id);
+    let version = before.version.to_string();
+    let rate = format!("{:.2}", (before.rate.cents + 25) as f64 / 100.0);
+    let end = before.end_date.to_string();
+    let month = steward_domain::Month::of(web_support::as_of()).to_string();
+    let form = |from: &str, reason: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("version", version.clone()),
+            ("from", from.to_owned()),
+            ("model", before.pricing_model.to_string()),
+            ("rate", rate.clone()),
+            ("end_date", end.clone()),
+            ("notice_days", before.notice_days.to_string()),
+            ("reason", reason.to_owned()),
+        ]
+    };
+    let send = |c: &mut web_support::Client, fields: Vec<(&str, String)>| {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(&path, &refs)
+    };
+    let r = send(&mut c, form("2026-13", ""));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("choose the month the new terms bill from"), "beside the month");
+    assert!(r.body.contains("a reason is required"), "beside the reason");
+    assert!(r.body.contains(&format!("value=\"{rate}\"")), "what was typed is kept");
+    let r = send(&mut c, form("1999-01", "too early"));
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("within the contract&#x27;s term") || r.body.contains("within the contract's term"),
+        "{}",
+        r.body
+    );
+    assert_eq!(s.store.contract(before.id).unwrap().version, before.version, "a refusal writes nothing");
+    let r = send(&mut c, form(&month, "Rate up 25 cents for onsite support"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = s.store.contract(before.id).unwrap();
+    assert_eq!(after.version, before.version + 1);
+    let last = after.history.last().unwrap();
+    assert_eq!(last.kind, steward_domain::ChangeKind::Amended);
+    assert_eq!(last.changed_by.as_ref().map(|e| e.to_string()), Some(user(Role::AccountManager)));
+    assert_eq!(last.reason, "Rate up 25 cents for onsite support");
+    assert!(c.get(&format!("/contracts/{}", before.id)).body.contains("Rate up 25 cents for onsite support"));
+    // ARR snapshots: the engine's bill on the terms in effect, month by month.
+    let counts = s.store.metrics(&slug, steward_store::CutKind::All, None, None).unwrap();
+    let snaps =
+        s.store.arr_snapshots(&steward_store::ArrFilter { account: Some(slug.clone()), ..Default::default() }).unwrap();
+    let mut compared = 0;
+    for (_, m, counts) in &counts {
+        let Some(k) = s.store.contracts(&slug).unwrap().into_iter().find(|k| k.in_force(m.last_day())) else {
+            continue;
+        };
+        let volume = steward_domain::pricing::Volume {
+            eligible_employees: counts.eligible_employees,
+            enrolled_members: counts.enrolled_members,
+        };
+        let engine = steward_domain::pricing::bill(&k, *m, volume).arr;
+        let stored = snaps.iter().find(|(_, x)| x.month == *m).map(|(_, x)| x.arr);
+        assert_eq!(stored, Some(engine), "{m}");
+        compared += 1;
+    }
+    assert!(compared > 6, "{compared} months compared");
+    // The API: the same contract, a stale version refused with the current one.
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    let listed = api.get(&format!("/api/v1/accounts/{own}/contracts")).json();
+    assert_eq!(listed["items"].as_array().unwrap().last().unwrap()["version"], json!(after.version));
+    let terms = json!({ "pricing_model": before.pricing_model.as_str(), "rate": 9.99, "tiers": [], "annual_escalator_pct": 0,
+                        "minimum_annual_commitment": null, "add_ons": [], "guarantees": [] });
+    let body = |version: i64| {
+        json!({ "version": version, "effective_from": format!("{month}-01"), "end_date": end,
+                                      "notice_days": 60, "terms": terms, "reason": "by API" })
+    };
+    let stale = api.post_json(&format!("/api/v1/contracts/{}/amend", before.id), &body(before.version));
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let ok = api.post_json(&format!("/api/v1/contracts/{}/amend", before.id), &body(after.version));
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.json()["rate"], json!(9.99));
+    assert_eq!(ok.json()["history"].as_array().unwrap().len(), after.history.len() + 1);
+    // Signing a term that overlaps is refused in one line beside the end date.
+    let overlap = json!({ "start_date": before.start_date.to_string(), "end_date": end, "notice_days": 90, "terms": terms, "reason": "dup" });
+    let r = api.post_json(&format!("/api/v1/accounts/{own}/contracts"), &overlap);
+    assert_eq!(r.status, 422);
+    assert!(r.json()["error"]["fields"]["end_date"].as_str().unwrap().contains("overlaps contract"), "{}", r.body);
+    // Someone else's client is not theirs to change.
+    let theirs = s.store.contracts(&Slug::parse(&other).unwrap()).unwrap().last().unwrap().clone();
+    let r = api.post_json(&format!("/api/v1/contracts/{}/amend", theirs.id), &body(theirs.version));
+    assert_eq!(r.status, 403);
+    let arr = api.get(&format!("/api/v1/arr?account={own}&per_page=200")).json();
+    let months = arr["items"].as_array().unwrap();
+    let newest =
+        s.store.arr_snapshots(&steward_store::ArrFilter { account: Some(slug), ..Default::default() }).unwrap();
+    assert_eq!(months.len(), newest.len().min(200));
+    assert_eq!(months[0]["arr"].as_f64().unwrap(), newest[0].1.arr.dollars());
+}
+
+/// Retention through the API and the page adds up: churn, contraction and expansion make
+/// the change of every group, the groups make the company, and GRR is never above 100%.
+fn retention_adds_up(s: &Server) {
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::Director)));
+    let month = steward_domain::Month::of(web_support::as_of()).plus(-1);
+    for by in ["owner", "segment"] {
+        let rows = api.get(&format!("/api/v1/retention?month={month}&by={by}")).json();
+        let rows = rows["items"].as_array().unwrap().clone();
+        let cents = |v: &serde_json::Value| (v.as_f64().unwrap() * 100.0).round() as i64;
+        assert!(rows[0]["group"].is_null(), "the company first");
+        assert!(rows[0]["accounts"].as_u64().unwrap() > 0, "a cohort a year back");
+        for r in &rows {
+            assert_eq!(
+                cents(&r["churn"]) + cents(&r["contraction"]) + cents(&r["expansion"]),
+                cents(&r["end_arr"]) - cents(&r["start_arr"]),
+                "{r}"
+            );
+            assert!(r["grr"].as_f64().unwrap() <= 1.0 && r["grr"].as_f64() <= r["nrr"].as_f64(), "{r}");
+        }
+        let parts: i64 = rows[1..].iter().map(|r| cents(&r["start_arr"])).sum();
+        assert_eq!(parts, cents(&rows[0]["start_arr"]), "{by}: the groups make the company");
+        let churned: usize = rows[1..].iter().map(|r| r["churned"].as_array().unwrap().len()).sum();
+        assert_eq!(churned, rows[0]["churned"].as_array().unwrap().len());
+    }
+    let mut c = s.signed_in(&user(Role::Director));
+    let page = c.get(&format!("/retention?month={month}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("By account manager") && page.body.contains("By segment"));
+    assert_eq!(c.get("/retention?month=2026-13").status, 422);
+}
+
 fn work_queue_is_ranked_with_reasons(s: &Server) {
     let am = user(Role::AccountManager);
     let mut c = s.signed_in(&am);
@@ -984,7 +1127,12 @@ fn every_route_for_every_role(s: &Server) {
         s.token(&user(Role::Admin));
         s.store.api_tokens(Some(&steward_domain::Email::parse(&user(Role::Admin)).unwrap())).unwrap()[0].id
     };
+    let own_contract = s.store.contracts(&Slug::parse(&own).unwrap()).unwrap().last().unwrap().id;
     let pages: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", format!("/contracts/{own_contract}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/contracts/{own_contract}/amend"), [409, 409, 409, 403, 404]),
+        ("POST", format!("/accounts/{other}/contracts"), [422, 422, 403, 403, 404]),
+        ("GET", "/retention".into(), [200, 200, 200, 403, 403]),
         ("GET", "/".into(), [303, 303, 303, 303, 303]),
         ("GET", "/healthz".into(), [200, 200, 200, 200, 200]),
         ("GET", "/book".into(), [200, 200, 200, 403, 403]),
@@ -1017,6 +1165,13 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/admin/users".into(), [422, 403, 403, 403, 403]),
     ];
     let api: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", format!("/api/v1/accounts/{own}/contracts"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/contracts/{own_contract}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/contracts/{own_contract}/amend"), [409, 409, 409, 403, 404]),
+        ("POST", format!("/api/v1/accounts/{other}/contracts"), [422, 422, 403, 403, 404]),
+        ("GET", "/api/v1/arr".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/arr?account={own}"), [200, 200, 200, 403, 403]),
+        ("GET", "/api/v1/retention?by=owner".into(), [200, 200, 200, 403, 403]),
         ("GET", "/api/v1/accounts".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/api/v1/accounts/{own}"), [200, 200, 200, col_own, 200]),
         ("GET", format!("/api/v1/accounts/{other}"), [200, 200, 200, col_other, 404]),
@@ -1065,6 +1220,14 @@ fn every_route_for_every_role(s: &Server) {
                         ("role", "director"),
                         ("active", "true"),
                         ("name", "matrix token"),
+                        // A contract change the writers may make but that cannot stand:
+                        // a stale version (amend), a term that ends before it starts (sign).
+                        ("from", "2090-01"),
+                        ("start_date", "2090-06-01"),
+                        ("end_date", "2090-01-01"),
+                        ("model", "pepm"),
+                        ("rate", "4.50"),
+                        ("reason", "matrix"),
                     ],
                 ),
             };
@@ -1079,7 +1242,11 @@ fn every_route_for_every_role(s: &Server) {
                 _ => caller.post_json(
                     path,
                     &json!({ "account": other, "kind": "note", "summary": "matrix", "title": "matrix task", "version": 0,
-                             "until": "2026-12-01", "owner": director }),
+                             "until": "2026-12-01", "owner": director,
+                             "start_date": "2090-06-01", "end_date": "2090-01-01", "effective_from": "2090-01-01",
+                             "notice_days": 90, "reason": "matrix",
+                             "terms": { "pricing_model": "pepm", "rate": 4.5, "tiers": [], "annual_escalator_pct": 0,
+                                        "minimum_annual_commitment": null, "add_ons": [], "guarantees": [] } }),
                 ),
             };
             if r.status != expected[i] {

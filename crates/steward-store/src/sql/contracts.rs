@@ -110,7 +110,13 @@ fn account_of(c: &mut dyn Conn, id: Id) -> Result<Id> {
 }
 
 /// Keeps the contract as it now stands as its next version.
-fn record_change(c: &mut dyn Conn, id: Id, kind: ChangeKind, effective_from: chrono::NaiveDate, note: &ChangeNote) -> Result<()> {
+fn record_change(
+    c: &mut dyn Conn,
+    id: Id,
+    kind: ChangeKind,
+    effective_from: chrono::NaiveDate,
+    note: &ChangeNote,
+) -> Result<()> {
     let k = one(c, id)?;
     let t = k.terms();
     c.execute(
@@ -232,7 +238,13 @@ impl<D: Driver> ContractStore for SqlStore<D> {
         })
     }
 
-    fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64) -> Result<Contract> {
+    fn set_renewal_outcome(
+        &self,
+        id: Id,
+        outcome: RenewalOutcome,
+        note: &ChangeNote,
+        version: i64,
+    ) -> Result<Contract> {
         note.validate()?;
         self.write(|c| {
             let changed = c.execute(

@@ -24,7 +24,7 @@ use steward_domain::{ActivityKind, Email, Month};
 use steward_store::TaskFilter;
 
 /// A JSON integer, written `7` or `7.0` (JSON Schema's `integer` allows both).
-fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+pub(super) fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let n = serde_json::Number::deserialize(d)?;
     n.as_i64()
         .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15).map(|f| f as i64))
@@ -39,7 +39,11 @@ fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::
 
 /// An optional query or body value of a domain type; an empty one is absent. Taken as
 /// sent: spaces around it make it another value, as the API document says.
-fn optional<T: std::str::FromStr>(value: Option<&str>, field: &str, problem: &str) -> Result<Option<T>, WebError> {
+pub(super) fn optional<T: std::str::FromStr>(
+    value: Option<&str>,
+    field: &str,
+    problem: &str,
+) -> Result<Option<T>, WebError> {
     match value.filter(|v| !v.is_empty()) {
         Some(v) if v.trim() != v => Err(WebError::field(field, problem)),
         Some(v) => v.parse().map(Some).map_err(|_| WebError::field(field, problem)),
@@ -59,12 +63,12 @@ pub struct Page<T> {
 #[derive(Debug, Default, Deserialize)]
 pub struct Paging {
     #[serde(default)]
-    page: Option<usize>,
+    pub(super) page: Option<usize>,
     #[serde(default)]
-    per_page: Option<usize>,
+    pub(super) per_page: Option<usize>,
 }
 
-fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, WebError> {
+pub(super) fn paged<T>(all: Vec<T>, page: Option<usize>, per_page: Option<usize>) -> Result<Page<T>, WebError> {
     crate::book::check_paging(page, per_page)?;
     let page = page.unwrap_or(1).max(1);
     let per_page = per_page.unwrap_or(crate::book::DEFAULT_PER_PAGE).clamp(1, crate::book::MAX_PER_PAGE);

@@ -5,7 +5,7 @@ use super::{ENDPOINTS, Param, Schema};
 use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
-use steward_domain::{ActivityKind, Priority};
+use steward_domain::{ActivityKind, ChangeKind, GuaranteeMetric, PricingModel, Priority};
 use steward_health::work::Band;
 
 fn nullable(t: &str) -> Value {
@@ -48,6 +48,95 @@ fn object(required: &[&str], properties: Value) -> Value {
     json!({ "type": "object", "required": required, "properties": properties })
 }
 
+/// A contract's priced terms as the API takes and gives them (money in dollars).
+fn terms(day: &Value) -> Value {
+    let price = json!({ "type": "number", "minimum": 0, "maximum": steward_domain::contract::MAX_PRICE.dollars() });
+    let units = json!({ "type": "integer", "minimum": 0, "maximum": steward_domain::contract::MAX_UNITS });
+    object(
+        &[
+            "pricing_model",
+            "rate",
+            "tiers",
+            "annual_escalator_pct",
+            "minimum_annual_commitment",
+            "add_ons",
+            "guarantees",
+        ],
+        json!({
+            "pricing_model": { "enum": PricingModel::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+            "rate": price,
+            "tiers": { "type": "array", "description": "graduated tiers: the first starts at 0, each later one at more units; none for a flat fee",
+                "items": object(&["from_units", "rate"], json!({ "from_units": units, "rate": price })) },
+            "annual_escalator_pct": { "type": "number", "minimum": 0, "maximum": 100 },
+            "minimum_annual_commitment": { "type": ["number", "null"], "minimum": 0, "maximum": steward_domain::contract::MAX_PRICE.dollars() },
+            "add_ons": { "type": "array", "items": object(&["service", "price_per_event", "events_per_year"], json!({
+                "service": text(TextKind::Name, true), "price_per_event": price, "events_per_year": units })) },
+            "guarantees": { "type": "array", "items": object(&["metric", "target", "measured_on", "fees_at_risk_pct"], json!({
+                "metric": { "enum": GuaranteeMetric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+                "target": { "type": "number", "description": "a fraction from 0 to 1 for the rates; −100 to 100 for NPS" },
+                "measured_on": day, "fees_at_risk_pct": { "type": "number", "exclusiveMinimum": 0, "maximum": 100 } })) }
+        }),
+    )
+}
+
+/// The commercial shapes: contracts and their versions, ARR snapshots, retention.
+fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Value {
+    let movement = object(
+        &["account", "start_arr", "end_arr"],
+        json!({
+            "account": { "type": "string" }, "start_arr": { "type": "number" }, "end_arr": { "type": "number" }
+        }),
+    );
+    let pattern = |schema: super::Schema| match schema {
+        super::Schema::Pattern(p) => p,
+        _ => "",
+    };
+    json!({
+        "Terms": terms(day),
+        "ContractChange": object(&["version", "kind", "effective_from", "terms", "end_date", "notice_days", "auto_renew", "renewal_outcome", "reason", "changed_at"], json!({
+            "version": { "type": "integer" }, "kind": { "enum": ChangeKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "effective_from": { "type": "string", "description": "the day the version's terms bill from" },
+            "terms": { "$ref": "#/components/schemas/Terms" }, "end_date": { "type": "string" }, "notice_days": { "type": "integer" },
+            "auto_renew": { "type": "boolean" }, "renewal_outcome": { "enum": ["renewed", "churned", "pending"] },
+            "reason": { "type": "string" }, "changed_by": nullable("string"), "changed_at": { "type": "string", "format": "date-time" }
+        })),
+        "Contract": object(&["id", "account", "start_date", "end_date", "pricing_model", "rate", "terms_from", "renewal_outcome", "version", "history"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "start_date": { "type": "string" }, "end_date": { "type": "string" },
+            "auto_renew": { "type": "boolean" }, "notice_days": { "type": "integer" },
+            "pricing_model": { "enum": PricingModel::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+            "rate": { "type": "number" }, "tiers": { "type": "array" }, "annual_escalator_pct": { "type": "number" },
+            "minimum_annual_commitment": nullable("number"), "add_ons": { "type": "array" }, "guarantees": { "type": "array" },
+            "terms_from": { "type": "string", "description": "the day the latest terms bill from" },
+            "renewal_outcome": { "enum": ["renewed", "churned", "pending"] }, "version": { "type": "integer" },
+            "created_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" },
+            "history": { "type": "array", "items": { "$ref": "#/components/schemas/ContractChange" }, "description": "every version, oldest first" }
+        })),
+        "ContractSign": object(&["start_date", "end_date", "notice_days", "terms", "reason"], json!({
+            "start_date": day, "end_date": day, "notice_days": { "type": "integer", "minimum": 0, "maximum": 3650 },
+            "auto_renew": { "type": "boolean" }, "terms": { "$ref": "#/components/schemas/Terms" },
+            "reason": text(TextKind::Summary, true)
+        })),
+        "ContractAmend": object(&["version", "effective_from", "end_date", "notice_days", "terms", "reason"], json!({
+            "version": version, "effective_from": { "type": "string", "pattern": pattern(super::DATE), "description": "the first day of a month within the term, not before the latest terms' date" },
+            "end_date": day, "notice_days": { "type": "integer", "minimum": 0, "maximum": 3650 },
+            "auto_renew": { "type": "boolean" }, "terms": { "$ref": "#/components/schemas/Terms" },
+            "reason": text(TextKind::Summary, true)
+        })),
+        "ArrSnapshot": object(&["account", "month", "arr", "at_risk"], json!({
+            "account": { "type": "string" }, "month": month, "arr": { "type": "number", "description": "dollars: the month's bill × 12, not below the minimum" },
+            "at_risk": { "type": "number", "description": "dollars of fees at risk under guarantees still to be measured whose metric misses its target" }
+        })),
+        "Retention": object(&["group", "month", "start_arr", "end_arr", "grr", "nrr", "churn", "contraction", "expansion", "accounts"], json!({
+            "group": { "type": ["string", "null"], "description": "null: the company; else an owner's e-mail (\"unowned\") or a segment" },
+            "month": month, "start_arr": { "type": "number" }, "end_arr": { "type": "number" },
+            "grr": { "type": ["number", "null"], "minimum": 0, "maximum": 1 }, "nrr": { "type": ["number", "null"], "minimum": 0 },
+            "churn": { "type": "number", "maximum": 0 }, "contraction": { "type": "number", "maximum": 0 }, "expansion": { "type": "number", "minimum": 0 },
+            "accounts": count,
+            "churned": { "type": "array", "items": movement }, "contracted": { "type": "array", "items": movement }, "expanded": { "type": "array", "items": movement }
+        }))
+    })
+}
+
 /// The shapes the API speaks, by name.
 fn schemas() -> Value {
     let rate = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "a fraction; null when the denominator is zero" });
@@ -65,7 +154,7 @@ fn schemas() -> Value {
         "type": ["integer", "null"], "minimum": 0, "multipleOf": 5,
         "description": "null when hidden (fewer than the threshold, or it would reveal such a count); else rounded up to a multiple of 5"
     });
-    json!({
+    let mut all = json!({
         "Error": object(&["error"], json!({ "error": object(&["code", "message"], json!({
             "code": { "type": "string" }, "message": { "type": "string" },
             "fields": { "type": "object", "additionalProperties": { "type": "string" } },
@@ -178,7 +267,11 @@ fn schemas() -> Value {
         })),
         "File": { "type": "string", "contentMediaType": "application/octet-stream" },
         "OpenApi": { "type": "object" }
-    })
+    });
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), commercial(&day, &version, &month, &count)) {
+        all.extend(more);
+    }
+    all
 }
 
 /// A query parameter's JSON Schema, from what its handler accepts.
@@ -245,8 +338,14 @@ pub fn build() -> Value {
             let media = if b == "File" { "application/octet-stream" } else { "application/json" };
             op["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{b}") } } } });
         }
-        if e.body.is_some_and(|b| b.starts_with("Task") && b != "Task") {
-            op["responses"]["409"] = error_response("the task changed meanwhile; `current` holds it as it is now");
+        match e.body {
+            Some(b) if b.starts_with("Task") && b != "Task" => {
+                op["responses"]["409"] = error_response("the task changed meanwhile; `current` holds it as it is now");
+            }
+            Some("ContractAmend") => {
+                op["responses"]["409"] = error_response("the contract changed meanwhile (a stale `version`)");
+            }
+            _ => {}
         }
         let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));
         entry[e.method] = op;

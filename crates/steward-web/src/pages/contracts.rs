@@ -8,7 +8,7 @@ use super::{conflict_page, render};
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
-use crate::contracts::{TermsForm, amend, sign};
+use crate::contracts::{TermsForm, amend_form, sign_form};
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
@@ -147,7 +147,12 @@ async fn show(app: &App, viewer: &Viewer, id: i64, form: Option<FormState>) -> P
         })
         .await?;
     let title = format!("Contract {} · {}", loaded.contract.id, loaded.account.name);
-    render("contract.html", viewer, "", &title, view(&loaded, app.today(), form))
+    let refused = form.is_some();
+    let mut response = render("contract.html", viewer, "", &title, view(&loaded, app.today(), form))?;
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 pub async fn page(State(app): State<App>, viewer: Viewer, Path(id): Path<i64>) -> PageResult {
@@ -168,10 +173,14 @@ async fn again(app: &App, viewer: &Viewer, id: i64, form: &'static str, typed: &
     }
 }
 
-pub async fn amend_page(State(app): State<App>, Path(id): Path<i64>, Signed { viewer, form }: Signed<TermsForm>) -> PageResult {
+pub async fn amend_page(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Signed { viewer, form }: Signed<TermsForm>,
+) -> PageResult {
     let user = viewer.user.clone();
     let typed = form.clone();
-    match app.run(move |store| amend(store, &user, id, &form)).await {
+    match app.run(move |store| amend_form(store, &user, id, &form)).await {
         Ok(c) => {
             app.account_changed(&c.account).await;
             Ok(Redirect::to(&format!("/contracts/{id}#history")).into_response())
@@ -188,7 +197,7 @@ pub async fn sign_page(
     let user = viewer.user.clone();
     let typed = form.clone();
     let account = slug.clone();
-    match app.run(move |store| sign(store, &user, &account, &form)).await {
+    match app.run(move |store| sign_form(store, &user, &account, &form)).await {
         Ok(c) => {
             app.account_changed(&c.account).await;
             Ok(Redirect::to(&format!("/contracts/{}", c.id)).into_response())

@@ -5,9 +5,7 @@ use crate::Settings;
 use crate::cli::{ArrArgs, ContractsCommand, RetentionArgs, RetentionByArg, TermsArgs};
 use anyhow::{Result, bail};
 use steward_domain::contract::written;
-use steward_domain::{
-    Amendment, ChangeNote, Contract, Email, Money, Month, NewContract, RenewalOutcome, Terms,
-};
+use steward_domain::{Amendment, ChangeNote, Contract, Email, Money, Month, NewContract, RenewalOutcome, Terms};
 use steward_health::revenue::{RetentionBy, retention_rows};
 use steward_store::ArrFilter;
 
@@ -136,7 +134,13 @@ pub fn run(settings: &Settings, command: ContractsCommand) -> Result<()> {
             if args.json {
                 return print_json(&contract);
             }
-            outln!("signed contract {} for {} ({} to {})", contract.id, contract.account, contract.start_date, contract.end_date);
+            outln!(
+                "signed contract {} for {} ({} to {})",
+                contract.id,
+                contract.account,
+                contract.start_date,
+                contract.end_date
+            );
             Ok(())
         }
         ContractsCommand::Amend(args) => {
@@ -219,5 +223,8 @@ pub fn retention(settings: &Settings, args: RetentionArgs) -> Result<()> {
             ]
         })
         .collect();
-    print_table(&["group", "accounts", "start_arr", "end_arr", "grr", "nrr", "churn", "contraction", "expansion"], &table)
+    print_table(
+        &["group", "accounts", "start_arr", "end_arr", "grr", "nrr", "churn", "contraction", "expansion"],
+        &table,
+    )
 }

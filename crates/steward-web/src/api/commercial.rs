@@ -1,0 +1,192 @@
+//! The commercial API: contracts (signing, amending, their history), ARR at every month
+//! end and retention. The rules are `crate::contracts`' and the domain's, as on the pages.
+
+use super::handlers::{Page, Paging, optional, paged, whole_number};
+use crate::app::App;
+use crate::auth::ApiCaller;
+use crate::authz::{self, AccountAccess, Capability};
+use crate::contracts::{self, Term};
+use crate::error::ApiResult;
+use crate::extract::JsonBody;
+use crate::extract::api::{Path, Query};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
+use steward_health::revenue::{RetentionBy, RetentionRow, retention_rows};
+use steward_store::ArrFilter;
+
+pub async fn contracts(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Page<Contract>>> {
+    let all = app
+        .run(move |store| {
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
+            Ok(store.contracts(&account.slug)?)
+        })
+        .await?;
+    Ok(Json(paged(all, p.page, p.per_page)?))
+}
+
+pub async fn contract(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Contract>> {
+    let contract = app
+        .run(move |store| {
+            let contract = store.contract(id)?;
+            authz::load_account(store, &user, contract.account.as_str(), AccountAccess::Read)?;
+            Ok(contract)
+        })
+        .await?;
+    Ok(Json(contract))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignBody {
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    #[serde(deserialize_with = "whole_number")]
+    notice_days: i64,
+    #[serde(default)]
+    auto_renew: bool,
+    terms: Terms,
+    reason: String,
+}
+
+pub async fn sign_contract(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    JsonBody(b): JsonBody<SignBody>,
+) -> ApiResult<impl IntoResponse> {
+    let term = Term {
+        start_date: b.start_date,
+        end_date: b.end_date,
+        notice_days: b.notice_days,
+        auto_renew: b.auto_renew,
+        terms: b.terms,
+    };
+    let contract = app.run(move |store| contracts::sign(store, &user, &slug, term, &b.reason)).await?;
+    app.account_changed(&contract.account).await;
+    Ok((StatusCode::CREATED, Json(contract)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AmendBody {
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    effective_from: NaiveDate,
+    end_date: NaiveDate,
+    #[serde(deserialize_with = "whole_number")]
+    notice_days: i64,
+    #[serde(default)]
+    auto_renew: bool,
+    terms: Terms,
+    reason: String,
+}
+
+pub async fn amend_contract(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<AmendBody>,
+) -> ApiResult<Json<Contract>> {
+    let amendment = Amendment {
+        effective_from: b.effective_from,
+        terms: b.terms,
+        end_date: b.end_date,
+        notice_days: b.notice_days,
+        auto_renew: b.auto_renew,
+    };
+    let contract = app.run(move |store| contracts::amend(store, &user, id, b.version, &amendment, &b.reason)).await?;
+    app.account_changed(&contract.account).await;
+    Ok(Json(contract))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ArrQuery {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArrRow {
+    account: Slug,
+    month: Month,
+    arr: Money,
+    at_risk: Money,
+}
+
+const MONTH: &str = "write the month as YYYY-MM";
+
+pub async fn arr(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<ArrQuery>,
+) -> ApiResult<Json<Page<ArrRow>>> {
+    authz::check(&user, Capability::Book)?;
+    let filter = ArrFilter {
+        account: optional(q.account.as_deref(), "account", "not an account")?,
+        from: optional(q.from.as_deref(), "from", MONTH)?,
+        to: optional(q.to.as_deref(), "to", MONTH)?,
+    };
+    let rows = app
+        .run(move |store| {
+            if let Some(slug) = &filter.account {
+                authz::load_account(store, &user, slug.as_str(), AccountAccess::Read)?;
+            }
+            Ok(store.arr_snapshots(&filter)?)
+        })
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|(account, s)| ArrRow { account, month: s.month, arr: s.arr, at_risk: s.at_risk })
+        .collect();
+    Ok(Json(paged(rows, q.page, q.per_page)?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RetentionQuery {
+    #[serde(default)]
+    month: Option<String>,
+    #[serde(default)]
+    by: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn retention(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<RetentionQuery>,
+) -> ApiResult<Json<Page<RetentionRow>>> {
+    authz::check(&user, Capability::Book)?;
+    let month =
+        optional::<Month>(q.month.as_deref(), "month", MONTH)?.unwrap_or_else(|| Month::of(app.today()).plus(-1));
+    let by = match q.by.as_deref().unwrap_or("") {
+        "" => None,
+        "owner" => Some(RetentionBy::Owner),
+        "segment" => Some(RetentionBy::Segment),
+        _ => return Err(crate::error::WebError::field("by", "by owner or segment").into()),
+    };
+    let rows = app.run(move |store| Ok(retention_rows(store, month, by)?)).await?;
+    Ok(Json(paged(rows, q.page, q.per_page)?))
+}
