@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod metro;
 pub mod money;
 pub mod month;
+pub mod opportunity;
 pub mod pricing;
 pub mod slug;
 pub mod suppression;

@@ -6,7 +6,9 @@
 
 pub mod backtest;
 pub mod history;
+pub mod pipeline;
 pub mod playbooks;
+pub mod renewals;
 pub mod revenue;
 pub mod run;
 pub mod summary;
@@ -15,3 +17,25 @@ pub mod work;
 pub use backtest::{Backtest, backtest};
 pub use history::{AccountHealth, history};
 pub use summary::AccountSummary;
+
+/// What the work after an import did: the playbooks' tasks and the renewals opened.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct AfterImport {
+    pub playbooks: run::RunOutcome,
+    pub renewals: renewals::RenewalRun,
+}
+
+/// The one workflow after an import (the command line's and an upload's): new data may
+/// fire playbook rules and open renewal windows.
+pub fn after_import(
+    store: &dyn steward_store::Store,
+    card: &steward_domain::health::Scorecard,
+    playbooks: &playbooks::Playbooks,
+    today: chrono::NaiveDate,
+    only: Option<&[steward_domain::Slug]>,
+) -> steward_store::Result<AfterImport> {
+    Ok(AfterImport {
+        playbooks: run::run(store, card, playbooks, today, only, false)?,
+        renewals: renewals::run(store, today, only)?,
+    })
+}

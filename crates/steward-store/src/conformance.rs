@@ -4,12 +4,13 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    ArrFilter, CutKind, ImportWork, LedgerUpdate, PasswordChanged, Result, Store, StoreError, TaskCreated, TaskFilter,
-    UserEdit, secret_digest,
+    ArrFilter, CutKind, ImportWork, LedgerUpdate, OpportunityEdit, OpportunityFilter, PasswordChanged, Result, Store,
+    StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
 use steward_domain::metrics::{self, Cut};
+use steward_domain::opportunity::{self, ForecastCategory, Move, NewOpportunity, OpportunityKind, Stage};
 use steward_domain::pricing::Volume;
 use steward_domain::throttle::{Policy, Rule, Scope};
 use steward_domain::{
@@ -32,7 +33,7 @@ macro_rules! conformance_tests {
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
-            contract_history_and_arr, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -756,6 +757,118 @@ pub fn contract_history_and_arr(s: &dyn Store) -> Result<()> {
     let decided = s.set_renewal_outcome(amended.id, RenewalOutcome::Renewed, &signed(), amended.version)?;
     ensure(decided.history.last().is_some_and(|h| h.kind == ChangeKind::Outcome), "the decision is a version")?;
     ensure(decided.on(date("2025-03-01")).rate == Money::from_cents(900), "a decision changes no terms")
+}
+
+fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {
+    NewOpportunity {
+        account: contract.account.clone(),
+        kind: OpportunityKind::Renewal,
+        scope: None,
+        title: "Renewal".into(),
+        stage: Stage::Identified,
+        amount: Money::ZERO,
+        renewing_arr: Some(Money::from_cents(12_000_000)),
+        close_date: contract.end_date,
+        owner: Some(email("am@steward.test")),
+        contract_id: Some(contract.id),
+    }
+}
+
+/// However many writers race to open a term's renewal, it exists once.
+pub fn one_renewal_per_term(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let contract = s.create_contract(&new_contract("acme"), &signed())?;
+    let new = renewal_of(&contract);
+    let outcomes = in_parallel(8, || s.ensure_renewal(&new, None));
+    let mut created = 0;
+    for outcome in outcomes {
+        let (o, made) = outcome?;
+        ensure(o.contract_id == Some(contract.id), "the renewal of the term")?;
+        created += usize::from(made);
+    }
+    ensure(created == 1, &format!("one writer created it, not {created}"))?;
+    let filter = OpportunityFilter { kind: Some(OpportunityKind::Renewal), ..OpportunityFilter::default() };
+    ensure(s.opportunities(&filter)?.len() == 1, "exactly one renewal")?;
+    expect_err(s.create_opportunity(&new, None), |e| matches!(e, StoreError::Duplicate(_)), "a second renewal")
+}
+
+pub fn opportunities_move_and_decide_renewals(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let am = email("am@steward.test");
+    let day = date("2026-11-30");
+    let upsell = s.create_opportunity(
+        &NewOpportunity {
+            account: slug("acme"),
+            kind: OpportunityKind::Expansion,
+            scope: Some(opportunity::Scope::NewMetro),
+            title: "Open Denver".into(),
+            stage: Stage::Identified,
+            amount: Money::from_cents(4_000_000),
+            renewing_arr: None,
+            close_date: date("2027-02-15"),
+            owner: Some(am.clone()),
+            contract_id: None,
+        },
+        Some(&am),
+    )?;
+    ensure(
+        upsell.forecast_category == ForecastCategory::Pipeline && upsell.history.len() == 1,
+        "opened at identified",
+    )?;
+    let mv = |to: Stage| Move { to, lost_reason: None, note: "moved".into(), on: day };
+    let proposal = s.move_opportunity(upsell.id, &mv(Stage::Proposal), None, Some(&am), upsell.version)?;
+    expect_err(
+        s.move_opportunity(upsell.id, &mv(Stage::Negotiation), None, Some(&am), upsell.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale opportunity",
+    )?;
+    let edit = OpportunityEdit {
+        amount: Money::from_cents(5_000_000),
+        close_date: date("2027-03-01"),
+        forecast_category: Some(ForecastCategory::Commit),
+        owner: Some(am.clone()),
+    };
+    let edited = s.edit_opportunity(upsell.id, &edit, proposal.version)?;
+    ensure(edited.category_overridden && edited.forecast_category == ForecastCategory::Commit, "overridden")?;
+    let negotiating = s.move_opportunity(upsell.id, &mv(Stage::Negotiation), None, Some(&am), edited.version)?;
+    ensure(negotiating.forecast_category == ForecastCategory::Commit, "an override outlives a move")?;
+    ensure(
+        negotiating.history.iter().map(|h| h.to).collect::<Vec<_>>()
+            == [Stage::Identified, Stage::Proposal, Stage::Negotiation],
+        "stage history",
+    )?;
+
+    // A renewal won signs the next term and marks the one it renews renewed.
+    let contract = s.create_contract(&new_contract("acme"), &signed())?;
+    let (renewal, _) = s.ensure_renewal(&renewal_of(&contract), None)?;
+    let mut next = new_contract("acme");
+    next.start_date = date("2027-01-01");
+    next.end_date = date("2029-12-31");
+    expect_err(
+        s.move_opportunity(renewal.id, &mv(Stage::ClosedWon), None, Some(&am), renewal.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "a won renewal needs its next term",
+    )?;
+    ensure(s.opportunity(renewal.id)?.stage == Stage::Identified, "a refused move writes nothing")?;
+    let won = s.move_opportunity(renewal.id, &mv(Stage::ClosedWon), Some(&next), Some(&am), renewal.version)?;
+    ensure(won.closed_on == Some(day) && won.forecast_category == ForecastCategory::Commit, "won")?;
+    let terms = s.contracts(&slug("acme"))?;
+    ensure(terms.len() == 2 && terms[0].renewal_outcome == RenewalOutcome::Renewed, "renewed, next term signed")?;
+    ensure(terms[1].start_date == date("2027-01-01"), "the next term")?;
+    expect_err(
+        s.move_opportunity(renewal.id, &mv(Stage::Verbal), None, Some(&am), won.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "a closed opportunity stays closed",
+    )?;
+
+    // Lost: the term it renews churns at its end.
+    let (second, _) = s.ensure_renewal(&renewal_of(&terms[1]), None)?;
+    let lost = Move { to: Stage::ClosedLost, lost_reason: Some("price".into()), note: String::new(), on: day };
+    let closed = s.move_opportunity(second.id, &lost, None, Some(&am), second.version)?;
+    ensure(closed.lost_reason.as_deref() == Some("price"), "the reason is kept")?;
+    let decided = s.contract(terms[1].id)?;
+    ensure(decided.renewal_outcome == RenewalOutcome::Churned, "churns at its end")?;
+    ensure(decided.history.last().is_some_and(|h| h.reason.contains("price")), "why, in the contract's history")
 }
 
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {

@@ -21,7 +21,7 @@ pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
     AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind, ImportStore,
-    ImportWork, LedgerUpdate, MemberStore, PasswordChanged, SettingStore, Store, StoredLedger, TaskCreated, TaskFilter,
-    TaskStore, UserEdit, UserStore, secret_digest,
+    ImportWork, LedgerUpdate, MemberStore, OpportunityEdit, OpportunityFilter, OpportunityStore, PasswordChanged,
+    SettingStore, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore, UserEdit, UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "contract_history_and_arr",
         source: include_str!("../migrations/0010_contract_history_and_arr.sql"),
     },
+    Migration { version: 11, name: "opportunities", source: include_str!("../migrations/0011_opportunities.sql") },
 ];
 
 /// The schema version this build expects.
@@ -141,6 +142,8 @@ pub const TABLES: &[&str] = &[
     "settings",
     "import_batches",
     "csat_ratings",
+    "opportunity_stages",
+    "opportunities",
     "arr_snapshots",
     "contract_changes",
     "contracts",

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use steward_domain::auth::ApiToken;
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
+use steward_domain::opportunity::{Move, NewOpportunity, Opportunity};
 use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
     Account, Activity, Amendment, ChangeNote, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch,
@@ -143,6 +144,52 @@ pub trait ContractStore {
     fn amend_contract(&self, id: Id, amendment: &Amendment, note: &ChangeNote, version: i64) -> Result<Contract>;
     fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64)
     -> Result<Contract>;
+}
+
+/// Which opportunities to list; all when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpportunityFilter {
+    pub account: Option<Slug>,
+    pub kind: Option<steward_domain::opportunity::OpportunityKind>,
+    pub stage: Option<steward_domain::opportunity::Stage>,
+    pub owner: Option<Email>,
+    pub close_from: Option<NaiveDate>,
+    pub close_to: Option<NaiveDate>,
+    /// Only those not yet won or lost.
+    pub open_only: bool,
+}
+
+/// What an owner changes on an opportunity besides its stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpportunityEdit {
+    pub amount: steward_domain::Money,
+    pub close_date: NaiveDate,
+    /// `None`: the category follows the stage.
+    pub forecast_category: Option<steward_domain::opportunity::ForecastCategory>,
+    pub owner: Option<Email>,
+}
+
+/// Renewal, upsell and expansion opportunities with their stage history.
+pub trait OpportunityStore {
+    /// Refused as `Duplicate` for a second renewal of one contract term.
+    fn create_opportunity(&self, new: &NewOpportunity, by: Option<&Email>) -> Result<Opportunity>;
+    /// The renewal of `new`'s contract term, created unless it exists — safe when two
+    /// processes run it at once; `true` when this call created it.
+    fn ensure_renewal(&self, new: &NewOpportunity, by: Option<&Email>) -> Result<(Opportunity, bool)>;
+    fn opportunity(&self, id: Id) -> Result<Opportunity>;
+    /// By close date, then id.
+    fn opportunities(&self, filter: &OpportunityFilter) -> Result<Vec<Opportunity>>;
+    /// Moves to another stage. A renewal won signs `next_term` and marks its contract
+    /// renewed; lost marks it churned — in the same transaction.
+    fn move_opportunity(
+        &self,
+        id: Id,
+        mv: &Move,
+        next_term: Option<&NewContract>,
+        by: Option<&Email>,
+        version: i64,
+    ) -> Result<Opportunity>;
+    fn edit_opportunity(&self, id: Id, edit: &OpportunityEdit, version: i64) -> Result<Opportunity>;
 }
 
 /// Which ARR snapshots to read; all when empty.
@@ -312,6 +359,7 @@ pub trait Store:
     + TaskStore
     + ContractStore
     + ArrStore
+    + OpportunityStore
     + ImportStore
     + SettingStore
     + Send

@@ -179,7 +179,7 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
                 Err(ImportError::Io(e)) => return Err(WebError::Internal(e)),
             };
             if batch.status == ImportStatus::Applied {
-                steward_health::run::run(store, &config.scorecard, &config.playbooks, today, Some(&[account]), false)?;
+                steward_health::after_import(store, &config.scorecard, &config.playbooks, today, Some(&[account]))?;
             }
             Ok(batch)
         })

@@ -58,6 +58,12 @@ pub enum Command {
     Contracts(ContractsCommand),
     /// ARR at every month end, with the fees at risk under performance guarantees.
     Arr(ArrArgs),
+    /// Renewal opportunities: opened when a contract's renewal window opens.
+    #[command(subcommand)]
+    Renewals(RenewalsCommand),
+    /// Renewal, upsell and expansion opportunities.
+    #[command(subcommand)]
+    Opportunities(OpportunitiesCommand),
     /// Gross and net revenue retention over the trailing twelve months.
     Retention(RetentionArgs),
     /// Serve the web app and the JSON API.
@@ -114,6 +120,9 @@ pub struct AccountAddArgs {
     /// Expected enrollment rate, a fraction (default 0.30).
     #[arg(long)]
     pub enrollment_target: Option<f64>,
+    /// prospect (default), implementing, live or churned.
+    #[arg(long, value_parser = |s: &str| s.parse::<steward_domain::AccountStatus>().map_err(|e| e.to_string()))]
+    pub status: Option<steward_domain::AccountStatus>,
     #[arg(long)]
     pub json: bool,
 }
@@ -649,6 +658,105 @@ pub struct RetentionArgs {
     /// Also each owner's book or each segment.
     #[arg(long, value_enum)]
     pub by: Option<RetentionByArg>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RenewalsCommand {
+    /// Open the renewal opportunity of every undecided term whose window (180 days before
+    /// its end) has opened; safe to run any number of times, on any number of servers.
+    Run(RenewalsRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RenewalsRunArgs {
+    /// Run as of this day (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_word<T: std::str::FromStr<Err = steward_domain::ParseError>>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|e: steward_domain::ParseError| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OpportunitiesCommand {
+    /// Opportunities by close date.
+    List(OpportunityListArgs),
+    /// Add an upsell or expansion (renewals open themselves).
+    Add(OpportunityAddArgs),
+    /// Move an opportunity to another stage.
+    Move(OpportunityMoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OpportunityListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// renewal, upsell or expansion.
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::OpportunityKind>)]
+    pub kind: Option<steward_domain::opportunity::OpportunityKind>,
+    /// identified, proposal, negotiation, verbal, closed_won or closed_lost.
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::Stage>)]
+    pub stage: Option<steward_domain::opportunity::Stage>,
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpportunityAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// upsell or expansion.
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::OpportunityKind>)]
+    pub kind: steward_domain::opportunity::OpportunityKind,
+    /// new_worksite, new_metro, subsidiary or add_on_service.
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::Scope>)]
+    pub scope: Option<steward_domain::opportunity::Scope>,
+    #[arg(long)]
+    pub title: String,
+    /// The ARR it adds, dollars.
+    #[arg(long, value_parser = parse_money)]
+    pub amount: steward_domain::Money,
+    #[arg(long)]
+    pub close_date: NaiveDate,
+    /// Default: the account's owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::Stage>, default_value = "identified")]
+    pub stage: steward_domain::opportunity::Stage,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpportunityMoveArgs {
+    pub id: i64,
+    #[arg(long, value_parser = parse_word::<steward_domain::opportunity::Stage>)]
+    pub to: steward_domain::opportunity::Stage,
+    /// Why it was lost (one of the configured reasons), for closed_lost.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// A won renewal's next term: its rate, dollars (default: the current rate).
+    #[arg(long, value_parser = parse_money)]
+    pub rate: Option<steward_domain::Money>,
+    /// A won renewal's next term, in months (default: as long as the one it renews).
+    #[arg(long)]
+    pub term_months: Option<u32>,
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The day it moved (default: today).
+    #[arg(long)]
+    pub on: Option<NaiveDate>,
+    #[arg(long)]
+    pub version: Option<i64>,
     #[arg(long)]
     pub json: bool,
 }

@@ -148,16 +148,14 @@ fn record_change(
     Ok(())
 }
 
-impl<D: Driver> ContractStore for SqlStore<D> {
-    fn create_contract(&self, new: &NewContract, note: &ChangeNote) -> Result<Contract> {
-        note.validate()?;
-        self.write(|c| {
-            let account = account_id(c, &new.account)?;
-            // Checked inside the writer's transaction, so two people adding terms at once
-            // cannot both overlap.
-            new.validate(&of_account(c, account)?)?;
-            let t = now();
-            let id = c
+/// Signs `new` in the caller's transaction: validated against the account's other terms
+/// inside it, so two people adding terms at once cannot both overlap.
+pub(super) fn insert(c: &mut dyn Conn, new: &NewContract, note: &ChangeNote) -> Result<Contract> {
+    note.validate()?;
+    let account = account_id(c, &new.account)?;
+    new.validate(&of_account(c, account)?)?;
+    let t = now();
+    let id = c
                 .query_one(
                     "INSERT INTO contracts (account_id, start_date, end_date, auto_renew, notice_days, pricing_model, \
                      rate_cents, tiers, annual_escalator_pct, minimum_annual_commitment_cents, add_ons, renewal_outcome, \
@@ -182,10 +180,32 @@ impl<D: Driver> ContractStore for SqlStore<D> {
                 )?
                 .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
                 .int(0)?;
-            record_change(c, id, ChangeKind::Signed, new.start_date, note)?;
-            super::arr::rewrite(c, account)?;
-            one(c, id)
-        })
+    record_change(c, id, ChangeKind::Signed, new.start_date, note)?;
+    super::arr::rewrite(c, account)?;
+    one(c, id)
+}
+
+/// Records the decision on a contract's renewal in the caller's transaction.
+pub(super) fn decide(
+    c: &mut dyn Conn,
+    id: Id,
+    outcome: RenewalOutcome,
+    note: &ChangeNote,
+    version: i64,
+) -> Result<Contract> {
+    note.validate()?;
+    let changed = c.execute(
+        "UPDATE contracts SET renewal_outcome = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND version = $4",
+        &[outcome.as_str().into(), now().into(), id.into(), version.into()],
+    )?;
+    check_versioned_update(c, changed, "contracts", id, &format!("contract {id}"))?;
+    record_change(c, id, ChangeKind::Outcome, now().date_naive(), note)?;
+    one(c, id)
+}
+
+impl<D: Driver> ContractStore for SqlStore<D> {
+    fn create_contract(&self, new: &NewContract, note: &ChangeNote) -> Result<Contract> {
+        self.write(|c| insert(c, new, note))
     }
 
     fn contract(&self, id: Id) -> Result<Contract> {
@@ -245,17 +265,6 @@ impl<D: Driver> ContractStore for SqlStore<D> {
         note: &ChangeNote,
         version: i64,
     ) -> Result<Contract> {
-        note.validate()?;
-        self.write(|c| {
-            let changed = c.execute(
-                "UPDATE contracts SET renewal_outcome = $1, updated_at = $2, version = version + 1 \
-                 WHERE id = $3 AND version = $4",
-                &[outcome.as_str().into(), now().into(), id.into(), version.into()],
-            )?;
-            check_versioned_update(c, changed, "contracts", id, &format!("contract {id}"))?;
-            let today = now().date_naive();
-            record_change(c, id, ChangeKind::Outcome, today, note)?;
-            one(c, id)
-        })
+        self.write(|c| decide(c, id, outcome, note, version))
     }
 }

@@ -11,6 +11,7 @@ mod contacts;
 mod contracts;
 mod imports;
 mod members;
+mod opportunities;
 mod settings;
 mod tasks;
 mod users;

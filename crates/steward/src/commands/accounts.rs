@@ -50,5 +50,6 @@ fn new_account(args: AccountAddArgs) -> Result<NewAccount> {
     account.parent = args.parent;
     account.fein = args.fein;
     account.enrollment_target = args.enrollment_target.unwrap_or(DEFAULT_ENROLLMENT_TARGET);
+    account.status = args.status.unwrap_or(account.status);
     Ok(account)
 }

@@ -46,17 +46,20 @@ pub fn show_playbooks(settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-/// Runs the playbooks as of `today` and says what they opened (stderr), for commands that
-/// run them after their own work.
+/// The work after an import ([`steward_health::after_import`]) as of `today`, saying what
+/// it opened (stderr).
 pub fn run_after(settings: &Settings, store: &dyn steward_store::Store, today: chrono::NaiveDate) -> Result<()> {
     let (card, _) = scorecard(settings)?;
     let (rules, _) = playbooks(settings)?;
-    let outcome = steward_health::run::run(store, &card, &rules, today, None, false)?;
+    let done = steward_health::after_import(store, &card, &rules, today, None)?;
+    let p = &done.playbooks;
     crate::errln!(
-        "playbooks opened {} task(s) ({} already open, {} cooling down)",
-        outcome.opened.len(),
-        outcome.already_open,
-        outcome.cooling_down
+        "playbooks opened {} task(s) ({} already open, {} cooling down); {} renewal opportunit{} opened",
+        p.opened.len(),
+        p.already_open,
+        p.cooling_down,
+        done.renewals.opened.len(),
+        if done.renewals.opened.len() == 1 { "y" } else { "ies" }
     );
     Ok(())
 }

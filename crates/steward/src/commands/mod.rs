@@ -7,6 +7,7 @@ mod demo;
 mod health;
 mod import;
 mod metrics;
+mod opportunities;
 mod serve;
 mod tokens;
 mod users;
@@ -38,6 +39,8 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Contracts(c) => contracts::run(settings, c),
         Command::Arr(args) => contracts::arr(settings, args),
         Command::Retention(args) => contracts::retention(settings, args),
+        Command::Renewals(c) => opportunities::renewals(settings, c),
+        Command::Opportunities(c) => opportunities::run(settings, c),
         Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),

@@ -40,6 +40,13 @@ pub fn serve(
     config.upload_limit_bytes = args.upload_limit_mb.saturating_mul(1024 * 1024);
     config.scorecard = scorecard;
     config.playbooks = playbooks;
+    // Renewal windows that opened while no server ran (idempotent across servers).
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let renewals =
+        steward_health::renewals::run(store.as_ref(), today, None).context("cannot open renewal opportunities")?;
+    if !renewals.opened.is_empty() {
+        tracing::info!("opened {} renewal opportunities whose windows had opened", renewals.opened.len());
+    }
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the server")?;
     runtime.block_on(async {

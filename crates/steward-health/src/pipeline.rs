@@ -1,0 +1,74 @@
+//! Moving opportunities through their stages with the rules that need the store: a loss
+//! names one of the configured reasons, and a won renewal signs its next term (the terms it
+//! renews, at a new rate if one is given, for as long as before unless told otherwise).
+
+use steward_domain::opportunity::{DEFAULT_LOSS_REASONS, Move, Opportunity, OpportunityKind, Stage};
+use steward_domain::{Email, Money, NewContract, RenewalOutcome};
+use steward_store::{Result as StoreResult, Store};
+
+/// The setting that holds the loss reasons, one a line.
+pub const LOSS_REASONS: &str = "opportunity.loss_reasons";
+
+/// The reasons a deal may be lost for: the setting's, else the defaults.
+pub fn loss_reasons(store: &dyn Store) -> StoreResult<Vec<String>> {
+    let configured: Vec<String> = store
+        .setting(LOSS_REASONS)?
+        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(if configured.is_empty() { DEFAULT_LOSS_REASONS.iter().map(|r| r.to_string()).collect() } else { configured })
+}
+
+/// A won renewal's next term, where it differs from the term it renews.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NextTerm {
+    pub rate: Option<Money>,
+    pub term_months: Option<u32>,
+}
+
+/// Moves opportunity `id` as `mv` says, naming the version read (`None`: the current one).
+pub fn move_to(
+    store: &dyn Store,
+    id: i64,
+    mv: &Move,
+    next: NextTerm,
+    by: Option<&Email>,
+    version: Option<i64>,
+) -> StoreResult<Opportunity> {
+    let current = store.opportunity(id)?;
+    mv.validate(current.stage, &loss_reasons(store)?)?;
+    let next_term = match (current.kind, current.contract_id, mv.to) {
+        (OpportunityKind::Renewal, Some(contract), Stage::ClosedWon) => {
+            let renewed = store.contract(contract)?;
+            let start = renewed.end_date.succ_opt().unwrap_or(renewed.end_date);
+            let months = next.term_months.unwrap_or(renewed.term_months().clamp(1, 120) as u32);
+            let end = start
+                .checked_add_months(chrono::Months::new(months))
+                .and_then(|d| d.pred_opt())
+                .ok_or_else(|| steward_domain::ParseError::new("the next term ends past any date"))?;
+            let terms = renewed.terms();
+            let rate = next.rate.unwrap_or(terms.rate);
+            // New tier rates keep their proportions to the base rate.
+            let scale = |m: Money| {
+                if terms.rate.cents == 0 { m } else { Money::from_cents(m.cents * rate.cents / terms.rate.cents) }
+            };
+            Some(NewContract {
+                account: renewed.account.clone(),
+                start_date: start,
+                end_date: end,
+                auto_renew: renewed.auto_renew,
+                notice_days: renewed.notice_days,
+                pricing_model: terms.pricing_model,
+                rate,
+                tiers: terms.tiers.iter().map(|t| steward_domain::Tier { rate: scale(t.rate), ..*t }).collect(),
+                annual_escalator_pct: terms.annual_escalator_pct,
+                minimum_annual_commitment: terms.minimum_annual_commitment,
+                add_ons: terms.add_ons,
+                // A guarantee is agreed for a term; the next one's are agreed anew.
+                guarantees: Vec::new(),
+                renewal_outcome: RenewalOutcome::Pending,
+            })
+        }
+        _ => None,
+    };
+    store.move_opportunity(id, mv, next_term.as_ref(), by, version.unwrap_or(current.version))
+}

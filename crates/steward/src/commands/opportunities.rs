@@ -1,0 +1,103 @@
+//! `steward renewals run` and `steward opportunities list|add|move`.
+
+use super::{outln, print_json, print_table};
+use crate::Settings;
+use crate::cli::{OpportunitiesCommand, RenewalsCommand};
+use anyhow::Result;
+use steward_domain::Email;
+use steward_domain::opportunity::{Move, NewOpportunity, Opportunity, OpportunityKind};
+use steward_health::pipeline::{NextTerm, move_to};
+use steward_store::OpportunityFilter;
+
+fn today(day: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    day.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+pub fn renewals(settings: &Settings, command: RenewalsCommand) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let RenewalsCommand::Run(args) = command;
+    let run = steward_health::renewals::run(store.as_ref(), today(args.today), None)?;
+    if args.json {
+        return print_json(&run);
+    }
+    outln!("opened {} renewal opportunities; {} terms already had theirs", run.opened.len(), run.existing);
+    for o in &run.opened {
+        outln!("  {} {}: {} (closes {})", o.id, o.account, o.title, o.close_date);
+    }
+    Ok(())
+}
+
+fn table(list: &[Opportunity]) -> Result<()> {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|o| {
+            vec![
+                o.id.to_string(),
+                o.account.to_string(),
+                o.kind.to_string(),
+                o.stage.to_string(),
+                o.amount.to_string(),
+                o.forecast_category.to_string(),
+                o.close_date.to_string(),
+                o.contract_id.map(|c| c.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(&["id", "account", "kind", "stage", "amount", "forecast_category", "close_date", "contract_id"], &rows)
+}
+
+pub fn run(settings: &Settings, command: OpportunitiesCommand) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    match command {
+        OpportunitiesCommand::List(args) => {
+            let filter = OpportunityFilter {
+                account: args.account,
+                kind: args.kind,
+                stage: args.stage,
+                owner: args.owner.as_deref().map(Email::parse).transpose()?,
+                ..OpportunityFilter::default()
+            };
+            let list = store.opportunities(&filter)?;
+            if args.json { print_json(&list) } else { table(&list) }
+        }
+        OpportunitiesCommand::Add(args) => {
+            if args.kind == OpportunityKind::Renewal {
+                anyhow::bail!("renewals open themselves when a term's renewal window opens (`steward renewals run`)");
+            }
+            let account = store.account(&args.account)?;
+            let owner = match args.owner.as_deref() {
+                Some(e) => Some(Email::parse(e)?),
+                None => account.owner.clone(),
+            };
+            let new = NewOpportunity {
+                account: account.slug,
+                kind: args.kind,
+                scope: args.scope,
+                title: args.title,
+                stage: args.stage,
+                amount: args.amount,
+                renewing_arr: None,
+                close_date: args.close_date,
+                owner: owner.clone(),
+                contract_id: None,
+            };
+            let o = store.create_opportunity(&new, owner.as_ref())?;
+            if args.json {
+                return print_json(&o);
+            }
+            outln!("added opportunity {} for {} ({}, {})", o.id, o.account, o.kind, o.amount);
+            Ok(())
+        }
+        OpportunitiesCommand::Move(args) => {
+            let mv = Move { to: args.to, lost_reason: args.reason, note: args.note, on: today(args.on) };
+            let by = args.by.as_deref().map(Email::parse).transpose()?;
+            let next = NextTerm { rate: args.rate, term_months: args.term_months };
+            let o = move_to(store.as_ref(), args.id, &mv, next, by.as_ref(), args.version)?;
+            if args.json {
+                return print_json(&o);
+            }
+            outln!("opportunity {} is now {} ({})", o.id, o.stage, o.forecast_category);
+            Ok(())
+        }
+    }
+}
