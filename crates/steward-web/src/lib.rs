@@ -21,6 +21,7 @@ mod error;
 mod extract;
 mod forms;
 mod headers;
+mod opportunities;
 mod pages;
 mod results;
 mod tasks;

@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
 use steward_health::revenue::{RetentionBy, RetentionRow, retention_rows};
-use steward_store::ArrFilter;
+use steward_domain::opportunity::{ForecastCategory, Move, NewOpportunity, Opportunity, OpportunityKind, Scope, Stage};
+use steward_health::pipeline::NextTerm;
+use steward_store::{ArrFilter, OpportunityEdit, OpportunityFilter};
 
 pub async fn contracts(
     State(app): State<App>,
@@ -189,4 +191,157 @@ pub async fn retention(
     };
     let rows = app.run(move |store| Ok(retention_rows(store, month, by)?)).await?;
     Ok(Json(paged(rows, q.page, q.per_page)?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpportunityQuery {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    stage: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn opportunities(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<OpportunityQuery>,
+) -> ApiResult<Json<Page<Opportunity>>> {
+    authz::check(&user, Capability::Book)?;
+    let filter = OpportunityFilter {
+        account: optional(q.account.as_deref(), "account", "not an account slug")?,
+        kind: optional(q.kind.as_deref(), "kind", "renewal, upsell or expansion")?,
+        stage: optional(q.stage.as_deref(), "stage", "not a stage")?,
+        owner: optional(q.owner.as_deref(), "owner", "not an e-mail address")?,
+        ..OpportunityFilter::default()
+    };
+    let list = app
+        .run(move |store| {
+            if let Some(slug) = &filter.account {
+                authz::load_account(store, &user, slug.as_str(), AccountAccess::Read)?;
+            }
+            Ok(store.opportunities(&filter)?)
+        })
+        .await?;
+    Ok(Json(paged(list, q.page, q.per_page)?))
+}
+
+pub async fn opportunity(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Opportunity>> {
+    let o = app
+        .run(move |store| {
+            let o = store.opportunity(id)?;
+            authz::load_account(store, &user, o.account.as_str(), AccountAccess::Read)?;
+            Ok(o)
+        })
+        .await?;
+    Ok(Json(o))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewOpportunityBody {
+    account: Slug,
+    kind: OpportunityKind,
+    #[serde(default)]
+    scope: Option<Scope>,
+    title: String,
+    amount: Money,
+    close_date: NaiveDate,
+    #[serde(default)]
+    owner: Option<steward_domain::Email>,
+}
+
+pub async fn add_opportunity(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    JsonBody(b): JsonBody<NewOpportunityBody>,
+) -> ApiResult<impl IntoResponse> {
+    let o = app
+        .run(move |store| {
+            let account = store.account(&b.account)?;
+            let new = NewOpportunity {
+                owner: b.owner.or(account.owner),
+                account: b.account,
+                kind: b.kind,
+                scope: b.scope,
+                title: b.title,
+                stage: Stage::Identified,
+                amount: b.amount,
+                renewing_arr: None,
+                close_date: b.close_date,
+                contract_id: None,
+            };
+            crate::opportunities::add(store, &user, new)
+        })
+        .await?;
+    app.account_changed(&o.account).await;
+    Ok((StatusCode::CREATED, Json(o)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MoveBody {
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    to: Stage,
+    #[serde(default)]
+    lost_reason: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    /// A won renewal's next term.
+    #[serde(default)]
+    rate: Option<Money>,
+    #[serde(default)]
+    term_months: Option<u32>,
+}
+
+pub async fn move_opportunity(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<MoveBody>,
+) -> ApiResult<Json<Opportunity>> {
+    let today = app.today();
+    let mv = Move { to: b.to, lost_reason: b.lost_reason.filter(|r| !r.is_empty()), note: b.note.unwrap_or_default(), on: today };
+    let next = NextTerm { rate: b.rate, term_months: b.term_months };
+    let o = app
+        .run(move |store| crate::opportunities::move_opportunity(store, &user, id, &mv, next, b.version))
+        .await?;
+    app.account_changed(&o.account).await;
+    Ok(Json(o))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditBody {
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    amount: Money,
+    close_date: NaiveDate,
+    /// Null: the category follows the stage.
+    #[serde(default)]
+    forecast_category: Option<ForecastCategory>,
+    #[serde(default)]
+    owner: Option<steward_domain::Email>,
+}
+
+pub async fn edit_opportunity(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<EditBody>,
+) -> ApiResult<Json<Opportunity>> {
+    let edit =
+        OpportunityEdit { amount: b.amount, close_date: b.close_date, forecast_category: b.forecast_category, owner: b.owner };
+    let o = app.run(move |store| crate::opportunities::edit(store, &user, id, &edit, b.version)).await?;
+    app.account_changed(&o.account).await;
+    Ok(Json(o))
 }

@@ -5,6 +5,7 @@ use super::{ENDPOINTS, Param, Schema};
 use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
+use steward_domain::opportunity::{ForecastCategory, OpportunityKind, Scope, Stage};
 use steward_domain::{ActivityKind, ChangeKind, GuaranteeMetric, PricingModel, Priority};
 use steward_health::work::Band;
 
@@ -121,6 +122,41 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "end_date": day, "notice_days": { "type": "integer", "minimum": 0, "maximum": 3650 },
             "auto_renew": { "type": "boolean" }, "terms": { "$ref": "#/components/schemas/Terms" },
             "reason": text(TextKind::Summary, true)
+        })),
+        "Opportunity": object(&["id", "account", "kind", "stage", "amount", "forecast_category", "close_date", "contract_id", "version", "history"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" },
+            "kind": { "enum": OpportunityKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "scope": { "enum": Scope::ALL.iter().map(|k| Some(k.as_str())).chain([None]).collect::<Vec<_>>() },
+            "title": { "type": "string" }, "stage": { "enum": Stage::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "amount": { "type": "number", "description": "dollars of ARR change (a renewal: the change on what it renews)" },
+            "renewing_arr": { "type": ["number", "null"] }, "close_date": { "type": "string" },
+            "forecast_category": { "enum": ForecastCategory::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "category_overridden": { "type": "boolean" }, "owner": { "type": ["string", "null"] },
+            "contract_id": { "type": ["integer", "null"], "description": "the contract term a renewal renews" },
+            "lost_reason": { "type": ["string", "null"] }, "closed_on": { "type": ["string", "null"] }, "version": { "type": "integer" },
+            "history": { "type": "array", "items": object(&["to", "at"], json!({ "from": { "type": ["string", "null"] }, "to": { "type": "string" }, "by": { "type": ["string", "null"] }, "at": { "type": "string" }, "note": { "type": "string" } })) }
+        })),
+        "NewOpportunity": object(&["account", "kind", "title", "amount", "close_date"], json!({
+            "account": { "type": "string", "pattern": super::SLUG_PATTERN, "maxLength": 63 },
+            "kind": { "enum": ["upsell", "expansion"] },
+            "scope": { "enum": Scope::ALL.iter().map(|k| Some(k.as_str())).chain([None]).collect::<Vec<_>>() },
+            "title": text(TextKind::Title, true),
+            "amount": { "type": "number", "minimum": -steward_domain::contract::MAX_PRICE.dollars(), "maximum": steward_domain::contract::MAX_PRICE.dollars() },
+            "close_date": day, "owner": { "type": ["string", "null"], "pattern": pattern(super::EMAIL), "maxLength": 254 }
+        })),
+        "OpportunityMove": object(&["version", "to"], json!({
+            "version": version, "to": { "enum": Stage::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>() },
+            "lost_reason": { "type": ["string", "null"], "description": "one of the configured loss reasons (closed_lost only)" },
+            "note": { "type": ["string", "null"], "maxLength": TextKind::Summary.max_chars() },
+            "rate": { "type": ["number", "null"], "minimum": 0, "maximum": steward_domain::contract::MAX_PRICE.dollars() },
+            "term_months": { "type": ["integer", "null"], "minimum": 1, "maximum": 120 }
+        })),
+        "OpportunityEdit": object(&["version", "amount", "close_date"], json!({
+            "version": version,
+            "amount": { "type": "number", "minimum": -steward_domain::contract::MAX_PRICE.dollars(), "maximum": steward_domain::contract::MAX_PRICE.dollars() },
+            "close_date": day,
+            "forecast_category": { "enum": ForecastCategory::ALL.iter().map(|k| Some(k.as_str())).chain([None]).collect::<Vec<_>>() },
+            "owner": { "type": ["string", "null"], "pattern": pattern(super::EMAIL), "maxLength": 254 }
         })),
         "ArrSnapshot": object(&["account", "month", "arr", "at_risk"], json!({
             "account": { "type": "string" }, "month": month, "arr": { "type": "number", "description": "dollars: the month's bill × 12, not below the minimum" },
@@ -344,6 +380,9 @@ pub fn build() -> Value {
             }
             Some("ContractAmend") => {
                 op["responses"]["409"] = error_response("the contract changed meanwhile (a stale `version`)");
+            }
+            Some("OpportunityMove" | "OpportunityEdit") => {
+                op["responses"]["409"] = error_response("the opportunity changed meanwhile (a stale `version`)");
             }
             _ => {}
         }

@@ -7,6 +7,7 @@ mod client;
 mod contracts;
 mod imports;
 mod password;
+mod pipeline;
 mod revenue;
 mod tasks;
 mod team;
@@ -40,6 +41,11 @@ pub fn routes() -> Router<App> {
         .route("/contracts/{id}", get(contracts::page))
         .route("/contracts/{id}/amend", post(contracts::amend_page))
         .route("/retention", get(revenue::page))
+        .route("/pipeline", get(pipeline::page))
+        .route("/opportunities", post(pipeline::add))
+        .route("/opportunities/{id}", get(pipeline::opportunity))
+        .route("/opportunities/{id}/move", post(pipeline::move_page))
+        .route("/opportunities/{id}/edit", post(pipeline::edit_page))
         .route("/client", get(client::page))
         .route("/work", get(work::page))
         .route("/team", get(team::page))
@@ -96,6 +102,7 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
         nav.push(("/book", if user.role == Role::AccountManager { "My book" } else { "Book" }));
     }
     if authz::may(user, Capability::Book) {
+        nav.push(("/pipeline", "Pipeline"));
         nav.push(("/retention", "Retention"));
     }
     if authz::may(user, Capability::Imports) {

@@ -1,0 +1,257 @@
+//! The pipeline: an account manager's open opportunities as a board by stage (a director's:
+//! everyone's, or one owner's), each moved on by a button that works without JavaScript;
+//! adding an upsell or expansion; and an opportunity's own page — its history, its
+//! decision makers and when each was last met, moving it (won, lost with a reason) and
+//! editing its amount, close date and forecast category.
+
+use super::account::FormState;
+use super::{conflict_page, render};
+use crate::app::App;
+use crate::auth::{Viewer, safe_path};
+use crate::authz::{self, AccountAccess, Capability};
+use crate::error::{PageError, PageResult, WebError};
+use crate::extract::Signed;
+use crate::extract::page::{Path, Query};
+use crate::opportunities::{AddForm, EditForm, MoveForm, add_form, edit_form, move_form};
+use crate::views;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use chrono::NaiveDate;
+use minijinja::{Value, context};
+use std::collections::BTreeMap;
+use steward_domain::opportunity::{ForecastCategory, Opportunity, OpportunityKind, Scope, Stage};
+use steward_domain::{Email, Role, User};
+use steward_store::OpportunityFilter;
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PipelineQuery {
+    #[serde(default)]
+    owner: Option<String>,
+}
+
+fn words_of<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<Value> {
+    all.iter().map(|&x| context! { value => word(x), label => views::words(word(x)) }).collect()
+}
+
+pub fn card(o: &Opportunity, names: &BTreeMap<String, String>, today: NaiveDate) -> Value {
+    let next = Stage::ALL.iter().position(|s| *s == o.stage).and_then(|i| Stage::ALL.get(i + 1)).copied();
+    context! {
+        id => o.id, account => o.account.as_str(),
+        account_name => names.get(o.account.as_str()).cloned().unwrap_or_else(|| o.account.to_string()),
+        title => o.title, kind => views::words(o.kind.as_str()), scope => o.scope.map(|s| views::words(s.as_str())),
+        stage => o.stage.as_str(), stage_label => views::words(o.stage.as_str()),
+        amount => o.amount.to_string(), renewing_arr => o.renewing_arr.map(|m| m.to_string()),
+        category => views::words(o.forecast_category.as_str()), overridden => o.category_overridden,
+        close_date => o.close_date.to_string(), late => !o.stage.closed() && o.close_date < today,
+        version => o.version,
+        // One click on: the next open stage (won and lost are chosen on the opportunity's page).
+        advance => next.filter(|s| !s.closed()).map(|s| context! { value => s.as_str(), label => views::words(s.as_str()) }),
+    }
+}
+
+fn owner_filter(user: &User, asked: Option<&str>) -> Result<Option<Email>, WebError> {
+    match asked.map(str::trim).filter(|a| !a.is_empty()) {
+        Some("all") => Ok(None),
+        Some(e) => Email::parse(e).map(Some).map_err(|_| WebError::field("owner", "not an e-mail address")),
+        None if user.role == Role::AccountManager => Ok(Some(user.email.clone())),
+        None => Ok(None),
+    }
+}
+
+pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<PipelineQuery>) -> PageResult {
+    authz::check(&viewer.user, Capability::Book)?;
+    let owner = owner_filter(&viewer.user, q.owner.as_deref())?;
+    let user = viewer.user.clone();
+    let filter = OpportunityFilter { owner: owner.clone(), open_only: true, ..OpportunityFilter::default() };
+    let (open, accounts, owners) = app
+        .run(move |store| {
+            let accounts: Vec<(String, String, bool)> = store
+                .accounts()?
+                .into_iter()
+                .map(|a| {
+                    let write = authz::account_access(&user, &a, false).allows(AccountAccess::Write);
+                    (a.slug.to_string(), a.name, write)
+                })
+                .collect();
+            let owners: Vec<(String, String)> = store
+                .users()?
+                .into_iter()
+                .filter(|u| matches!(u.role, Role::AccountManager | Role::Director) && u.active)
+                .map(|u| (u.email.to_string(), u.name))
+                .collect();
+            Ok((store.opportunities(&filter)?, accounts, owners))
+        })
+        .await?;
+    let names: BTreeMap<String, String> = accounts.iter().map(|(s, n, _)| (s.clone(), n.clone())).collect();
+    let today = app.today();
+    let columns: Vec<Value> = Stage::ALL
+        .iter()
+        .filter(|s| !s.closed())
+        .map(|stage| {
+            let cards: Vec<&Opportunity> = open.iter().filter(|o| o.stage == *stage).collect();
+            let total: i64 = cards.iter().map(|o| o.amount.cents).sum();
+            context! {
+                stage => stage.as_str(), label => views::words(stage.as_str()),
+                total => steward_domain::Money::from_cents(total).to_string(),
+                cards => cards.iter().map(|o| card(o, &names, today)).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let page = context! {
+        columns,
+        count => open.len(),
+        owner => owner.as_ref().map(|e| e.to_string()),
+        owner_name => owner.as_ref().and_then(|e| owners.iter().find(|(m, _)| m == e.as_str()).map(|(_, n)| n.clone())),
+        owners => owners.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
+        director => viewer.user.role != Role::AccountManager,
+        writable => accounts.iter().filter(|(_, _, w)| *w).map(|(s, n, _)| context! { slug => s, name => n }).collect::<Vec<_>>(),
+        kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+        scopes => words_of(Scope::ALL, Scope::as_str),
+        back => format!("/pipeline{}", owner.as_ref().map(|e| format!("?owner={}", views::url_encode(e.as_str()))).unwrap_or_default()),
+    };
+    render("pipeline.html", &viewer, "/pipeline", "Pipeline", page)
+}
+
+/// Adds an upsell or expansion from the pipeline; a refusal comes back as a page of its
+/// own with the form as typed.
+pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm>) -> PageResult {
+    let user = viewer.user.clone();
+    let typed = form.clone();
+    match app.run(move |store| add_form(store, &user, &form)).await {
+        Ok(o) => {
+            app.account_changed(&o.account).await;
+            Ok(Redirect::to(&format!("/opportunities/{}", o.id)).into_response())
+        }
+        Err(WebError::Invalid { message, mut fields }) => {
+            if fields.is_empty() {
+                fields.insert("form".into(), message);
+            }
+            let values: BTreeMap<String, String> = serde_json::to_value(&typed)
+                .ok()
+                .and_then(|v| v.as_object().cloned())
+                .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
+                .unwrap_or_default();
+            let page = context! { values, errors => fields,
+                kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+                scopes => words_of(Scope::ALL, Scope::as_str) };
+            let mut response = render("opportunity_new.html", &viewer, "/pipeline", "New opportunity", page)?;
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn show(app: &App, viewer: &Viewer, id: i64, form: Option<FormState>) -> PageResult {
+    let user = viewer.user.clone();
+    let today = app.today();
+    let (o, account, write, contacts, activities, reasons, owners) = app
+        .run(move |store| {
+            let o = store.opportunity(id)?;
+            let (account, access) = authz::load_account(store, &user, o.account.as_str(), AccountAccess::Read)?;
+            let owners: Vec<(String, String)> = store
+                .users()?
+                .into_iter()
+                .filter(|u| matches!(u.role, Role::AccountManager | Role::Director) && u.active)
+                .map(|u| (u.email.to_string(), u.name))
+                .collect();
+            Ok((
+                o,
+                account.clone(),
+                access.allows(AccountAccess::Write),
+                store.contacts(&account.slug)?,
+                store.activities(&account.slug, i64::MAX)?,
+                steward_health::pipeline::loss_reasons(store)?,
+                owners,
+            ))
+        })
+        .await?;
+    let names = BTreeMap::from([(account.slug.to_string(), account.name.clone())]);
+    let deciders: Vec<Value> = contacts
+        .iter()
+        .filter(|c| c.role.decides())
+        .map(|c| {
+            let met = steward_domain::contact::last_met(c, &activities, today);
+            context! {
+                name => c.name, title => c.title, role => views::words(c.role.as_str()),
+                last_met => met.map(|d| format!("{d} ({})", steward_domain::words::from_today((d - today).num_days()))),
+            }
+        })
+        .collect();
+    let FormState { form, values, errors } = form.unwrap_or_default();
+    let refused = !form.is_empty();
+    let page = context! {
+        o => card(&o, &names, today),
+        account_name => account.name,
+        contract => o.contract_id,
+        renewal => o.kind == OpportunityKind::Renewal,
+        lost_reason => o.lost_reason, closed_on => o.closed_on.map(|d| d.to_string()), closed => o.stage.closed(),
+        owner => o.owner.as_ref().map(|e| e.to_string()),
+        history => o.history.iter().rev().map(|h| context! {
+            from => h.from.map(|s| views::words(s.as_str())), to => views::words(h.to.as_str()),
+            by => h.by.as_ref().map(|e| e.to_string()), at => h.at.format("%Y-%m-%d %H:%M").to_string(), note => h.note,
+        }).collect::<Vec<_>>(),
+        deciders,
+        write,
+        stages => Stage::ALL.iter().filter(|s| **s != o.stage).map(|s| context! { value => s.as_str(), label => views::words(s.as_str()) }).collect::<Vec<_>>(),
+        reasons,
+        categories => words_of(ForecastCategory::ALL, ForecastCategory::as_str),
+        owners => owners.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
+        form, values, errors,
+    };
+    let mut response = render("opportunity.html", viewer, "/pipeline", &o.title, page)?;
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+pub async fn opportunity(State(app): State<App>, viewer: Viewer, Path(id): Path<i64>) -> PageResult {
+    show(&app, &viewer, id, None).await
+}
+
+/// A refused form back on the opportunity's page with what was typed.
+async fn again(app: &App, viewer: &Viewer, id: i64, form: &'static str, values: BTreeMap<String, String>, e: WebError) -> PageResult {
+    match e {
+        WebError::Invalid { message, mut fields } => {
+            if fields.is_empty() {
+                fields.insert("form".into(), message);
+            }
+            show(app, viewer, id, Some(FormState { form, values, errors: fields })).await
+        }
+        WebError::Conflict { .. } => Err(PageError(conflict_page(e, &format!("/opportunities/{id}")))),
+        other => Err(PageError(other)),
+    }
+}
+
+fn typed<T: serde::Serialize>(form: &T) -> BTreeMap<String, String> {
+    serde_json::to_value(form)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
+        .unwrap_or_default()
+}
+
+pub async fn move_page(State(app): State<App>, Path(id): Path<i64>, Signed { viewer, form }: Signed<MoveForm>) -> PageResult {
+    let (user, today, values) = (viewer.user.clone(), app.today(), typed(&form));
+    let fallback = format!("/opportunities/{id}");
+    let back = safe_path(&form.back, &fallback).to_owned();
+    match app.run(move |store| move_form(store, &user, id, &form, today)).await {
+        Ok(o) => {
+            app.account_changed(&o.account).await;
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(e) => again(&app, &viewer, id, "move", values, e).await,
+    }
+}
+
+pub async fn edit_page(State(app): State<App>, Path(id): Path<i64>, Signed { viewer, form }: Signed<EditForm>) -> PageResult {
+    let (user, values) = (viewer.user.clone(), typed(&form));
+    match app.run(move |store| edit_form(store, &user, id, &form)).await {
+        Ok(o) => {
+            app.account_changed(&o.account).await;
+            Ok(Redirect::to(&format!("/opportunities/{id}")).into_response())
+        }
+        Err(e) => again(&app, &viewer, id, "edit", values, e).await,
+    }
+}
