@@ -14,6 +14,7 @@ pub mod contact;
 pub mod contract;
 pub mod csat;
 pub mod email;
+pub mod forecast;
 pub mod health;
 pub mod import;
 pub mod input;

@@ -20,8 +20,9 @@ pub use driver::{Conn, Dialect, Driver};
 pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
-    AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind, ImportStore,
-    ImportWork, LedgerUpdate, MemberStore, OpportunityEdit, OpportunityFilter, OpportunityStore, PasswordChanged,
-    SettingStore, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore, UserEdit, UserStore, secret_digest,
+    AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind,
+    ForecastSnapshot, ForecastStore, ImportStore, ImportWork, LedgerUpdate, MemberStore, OpportunityEdit,
+    OpportunityFilter, OpportunityStore, PasswordChanged, SettingStore, Store, StoredLedger, TaskCreated, TaskFilter,
+    TaskStore, UserEdit, UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

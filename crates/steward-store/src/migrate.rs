@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         source: include_str!("../migrations/0010_contract_history_and_arr.sql"),
     },
     Migration { version: 11, name: "opportunities", source: include_str!("../migrations/0011_opportunities.sql") },
+    Migration {
+        version: 12,
+        name: "goals_and_forecasts",
+        source: include_str!("../migrations/0012_goals_and_forecasts.sql"),
+    },
 ];
 
 /// The schema version this build expects.
@@ -133,6 +138,8 @@ pub fn migrate(conn: &mut dyn Conn, dialect: Dialect, now: &str) -> Result<usize
 /// Every table the migrations create, children before parents (the order to empty them).
 pub const TABLES: &[&str] = &[
     "sign_in_failures",
+    "forecast_snapshots",
+    "goals",
     "api_tokens",
     "sessions",
     "column_mappings",

@@ -192,6 +192,33 @@ pub trait OpportunityStore {
     fn edit_opportunity(&self, id: Id, edit: &OpportunityEdit, version: i64) -> Result<Opportunity>;
 }
 
+/// The forecast as called in one week.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ForecastSnapshot {
+    /// The Monday of the week.
+    pub week: NaiveDate,
+    pub quarter: steward_domain::forecast::Quarter,
+    /// `None`: the company's.
+    pub owner: Option<Email>,
+    pub totals: steward_domain::forecast::Totals,
+}
+
+/// Goals per account manager per year, and the forecast kept week by week.
+pub trait ForecastStore {
+    /// Sets (or replaces) an owner's goal for a year.
+    fn set_goal(&self, goal: &steward_domain::forecast::Goal, by: Option<&Email>) -> Result<()>;
+    /// One year's goals (every year's when `None`), by owner.
+    fn goals(&self, year: Option<i32>) -> Result<Vec<steward_domain::forecast::Goal>>;
+    /// Keeps the week's call unless one is kept already (the first call of a week stands).
+    fn keep_forecast(&self, snapshot: &ForecastSnapshot) -> Result<()>;
+    /// A quarter's calls for an owner (`None`: the company), oldest week first.
+    fn forecast_history(
+        &self,
+        quarter: steward_domain::forecast::Quarter,
+        owner: Option<&Email>,
+    ) -> Result<Vec<ForecastSnapshot>>;
+}
+
 /// Which ARR snapshots to read; all when empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArrFilter {
@@ -360,6 +387,7 @@ pub trait Store:
     + ContractStore
     + ArrStore
     + OpportunityStore
+    + ForecastStore
     + ImportStore
     + SettingStore
     + Send

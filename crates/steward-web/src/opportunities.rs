@@ -36,7 +36,9 @@ pub fn add(store: &dyn Store, user: &User, new: NewOpportunity) -> Result<Opport
     }
     if let Some(owner) = &new.owner {
         match store.user(owner) {
-            Ok(u) if matches!(u.role, steward_domain::Role::AccountManager | steward_domain::Role::Director) && u.active => {}
+            Ok(u)
+                if matches!(u.role, steward_domain::Role::AccountManager | steward_domain::Role::Director)
+                    && u.active => {}
             _ => return Err(WebError::field("owner", "choose an active account manager or director")),
         }
     }
@@ -55,7 +57,13 @@ pub fn move_opportunity(
     move_to(store, id, mv, next, Some(&user.email), Some(version)).map_err(|e| refused(e.into()))
 }
 
-pub fn edit(store: &dyn Store, user: &User, id: i64, edit: &OpportunityEdit, version: i64) -> Result<Opportunity, WebError> {
+pub fn edit(
+    store: &dyn Store,
+    user: &User,
+    id: i64,
+    edit: &OpportunityEdit,
+    version: i64,
+) -> Result<Opportunity, WebError> {
     writable(store, user, id)?;
     Ok(store.edit_opportunity(id, edit, version)?)
 }
@@ -137,7 +145,13 @@ pub struct MoveForm {
     pub back: String,
 }
 
-pub fn move_form(store: &dyn Store, user: &User, id: i64, form: &MoveForm, today: NaiveDate) -> Result<Opportunity, WebError> {
+pub fn move_form(
+    store: &dyn Store,
+    user: &User,
+    id: i64,
+    form: &MoveForm,
+    today: NaiveDate,
+) -> Result<Opportunity, WebError> {
     writable(store, user, id)?;
     let mut e = FieldErrors::default();
     let to = e.parse::<Stage>("to", &form.to, "stage");

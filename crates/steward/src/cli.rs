@@ -64,6 +64,11 @@ pub enum Command {
     /// Renewal, upsell and expansion opportunities.
     #[command(subcommand)]
     Opportunities(OpportunitiesCommand),
+    /// The quarter's forecast: commit, best case and pipeline against the goal.
+    Forecast(ForecastArgs),
+    /// Goals per account manager per year, with attainment to date.
+    #[command(subcommand)]
+    Goals(GoalsCommand),
     /// Gross and net revenue retention over the trailing twelve months.
     Retention(RetentionArgs),
     /// Serve the web app and the JSON API.
@@ -757,6 +762,63 @@ pub struct OpportunityMoveArgs {
     pub on: Option<NaiveDate>,
     #[arg(long)]
     pub version: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_quarter(s: &str) -> Result<steward_domain::forecast::Quarter, String> {
+    steward_domain::forecast::Quarter::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// e.g. 2027Q1 (default: this quarter).
+    #[arg(long, value_parser = parse_quarter)]
+    pub quarter: Option<steward_domain::forecast::Quarter>,
+    /// One account manager's (default: the company's, with every owner's line).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// As of this day (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalsCommand {
+    /// Set an account manager's goals for a year (replacing any set before).
+    Set(GoalSetArgs),
+    /// Goals with their attainment to date.
+    List(GoalListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GoalSetArgs {
+    #[arg(long)]
+    pub owner: String,
+    #[arg(long)]
+    pub year: i32,
+    /// Gross revenue retention, a fraction (0.92).
+    #[arg(long)]
+    pub grr: f64,
+    /// Net revenue retention, a fraction (1.05).
+    #[arg(long)]
+    pub nrr: f64,
+    /// Upsell and expansion ARR to win in the year, dollars.
+    #[arg(long, value_parser = parse_money)]
+    pub bookings: steward_domain::Money,
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalListArgs {
+    /// Default: this year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
     #[arg(long)]
     pub json: bool,
 }

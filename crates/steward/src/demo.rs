@@ -201,3 +201,116 @@ pub fn import_directory(
     }
     Ok(totals.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
+
+/// The commercial cycle in the demo book, after its renewals opened: renewals moved into
+/// every stage with their price changes (one won, one lost), upsell and expansion at a third
+/// of the live clients (some won this year), and each account manager's goals — all
+/// decided by position, so the same seed and day give the same book.
+pub fn commercial(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
+    use steward_domain::opportunity::{Move, NewOpportunity, OpportunityKind, Scope, Stage};
+    use steward_domain::{AccountStatus, Money, Role};
+    use steward_health::pipeline::{NextTerm, move_to};
+    use steward_store::OpportunityFilter;
+    let renewals = store
+        .opportunities(&OpportunityFilter { kind: Some(OpportunityKind::Renewal), ..OpportunityFilter::default() })?;
+    // (stage reached, ARR change in tenths of a percent of the renewing ARR)
+    const PATHS: [(Stage, i64); 8] = [
+        (Stage::Identified, 0),
+        (Stage::Proposal, 30),
+        (Stage::Negotiation, 50),
+        (Stage::Verbal, 35),
+        (Stage::Proposal, -40),
+        (Stage::ClosedWon, 30),
+        (Stage::Negotiation, 0),
+        (Stage::ClosedLost, 0),
+    ];
+    let mv = |to: Stage, on: NaiveDate| Move {
+        to,
+        lost_reason: (to == Stage::ClosedLost).then(|| "went with a competitor".to_owned()),
+        note: String::new(),
+        on,
+    };
+    for (i, o) in renewals.iter().enumerate() {
+        let (stage, tenths) = PATHS[i % PATHS.len()];
+        let change = Money::from_cents(o.renewing_arr.unwrap_or_default().cents * tenths / 1000);
+        let edit = steward_store::OpportunityEdit {
+            amount: change,
+            close_date: o.close_date,
+            forecast_category: None,
+            owner: o.owner.clone(),
+        };
+        let mut current = store.edit_opportunity(o.id, &edit, o.version)?;
+        for step in Stage::ALL.iter().copied().filter(|s| !s.closed()).skip(1) {
+            if step > stage || stage == Stage::ClosedLost && step > Stage::Proposal {
+                break;
+            }
+            current = move_to(
+                store,
+                o.id,
+                &mv(step, as_of),
+                NextTerm::default(),
+                current.owner.as_ref(),
+                Some(current.version),
+            )?;
+        }
+        if stage.closed() {
+            let rate = (stage == Stage::ClosedWon).then(|| {
+                let k = store.contract(o.contract_id.unwrap_or_default()).map(|k| k.rate).unwrap_or_default();
+                Money::from_cents(k.cents * 103 / 100)
+            });
+            // A contract that could not be read keeps its rate rather than renewing at nothing.
+            let next = NextTerm { rate: rate.filter(|m| m.cents > 0), term_months: None };
+            move_to(store, o.id, &mv(stage, as_of), next, current.owner.as_ref(), Some(current.version))?;
+        }
+    }
+    let live: Vec<_> = store.accounts()?.into_iter().filter(|a| a.status == AccountStatus::Live).collect();
+    for (i, a) in live.iter().enumerate().filter(|(i, _)| i % 3 == 1) {
+        let (kind, scope, title, dollars) = match i % 4 {
+            1 => (OpportunityKind::Upsell, Scope::AddOnService, "Onsite flu-shot clinics at every worksite", 18_000),
+            3 => (OpportunityKind::Expansion, Scope::NewMetro, "Open a second metro", 96_000),
+            0 => (OpportunityKind::Expansion, Scope::Subsidiary, "Bring the subsidiary onto the program", 140_000),
+            _ => (OpportunityKind::Expansion, Scope::NewWorksite, "Add the new distribution center", 42_000),
+        };
+        let new = NewOpportunity {
+            account: a.slug.clone(),
+            kind,
+            scope: Some(scope),
+            title: title.to_owned(),
+            stage: Stage::Identified,
+            amount: Money::from_cents(dollars * 100),
+            renewing_arr: None,
+            close_date: as_of + chrono::Days::new(20 + (i as u64 * 17) % 150),
+            owner: a.owner.clone(),
+            contract_id: None,
+        };
+        let o = store.create_opportunity(&new, a.owner.as_ref())?;
+        let target = [Stage::Proposal, Stage::Verbal, Stage::ClosedWon, Stage::Negotiation][i % 4];
+        let mut current = o;
+        for step in [Stage::Proposal, Stage::Negotiation, Stage::Verbal, Stage::ClosedWon] {
+            if step > target {
+                break;
+            }
+            let on = if step == Stage::ClosedWon { as_of - chrono::Days::new(30 + i as u64) } else { as_of };
+            current = move_to(
+                store,
+                current.id,
+                &mv(step, on),
+                NextTerm::default(),
+                a.owner.as_ref(),
+                Some(current.version),
+            )?;
+        }
+    }
+    let year = chrono::Datelike::year(&as_of);
+    for u in store.users()?.into_iter().filter(|u| u.role == Role::AccountManager) {
+        let goal = steward_domain::forecast::Goal {
+            owner: u.email.clone(),
+            year,
+            gross_retention: 0.92,
+            net_retention: 1.05,
+            bookings: Money::from_cents(40_000_000),
+        };
+        store.set_goal(&goal, None)?;
+    }
+    Ok(())
+}

@@ -15,10 +15,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
-use steward_health::revenue::{RetentionBy, RetentionRow, retention_rows};
 use steward_domain::opportunity::{ForecastCategory, Move, NewOpportunity, Opportunity, OpportunityKind, Scope, Stage};
+use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
 use steward_health::pipeline::NextTerm;
+use steward_health::revenue::{RetentionBy, RetentionRow, retention_rows};
 use steward_store::{ArrFilter, OpportunityEdit, OpportunityFilter};
 
 pub async fn contracts(
@@ -311,11 +311,15 @@ pub async fn move_opportunity(
     JsonBody(b): JsonBody<MoveBody>,
 ) -> ApiResult<Json<Opportunity>> {
     let today = app.today();
-    let mv = Move { to: b.to, lost_reason: b.lost_reason.filter(|r| !r.is_empty()), note: b.note.unwrap_or_default(), on: today };
+    let mv = Move {
+        to: b.to,
+        lost_reason: b.lost_reason.filter(|r| !r.is_empty()),
+        note: b.note.unwrap_or_default(),
+        on: today,
+    };
     let next = NextTerm { rate: b.rate, term_months: b.term_months };
-    let o = app
-        .run(move |store| crate::opportunities::move_opportunity(store, &user, id, &mv, next, b.version))
-        .await?;
+    let o =
+        app.run(move |store| crate::opportunities::move_opportunity(store, &user, id, &mv, next, b.version)).await?;
     app.account_changed(&o.account).await;
     Ok(Json(o))
 }
@@ -339,8 +343,12 @@ pub async fn edit_opportunity(
     Path(id): Path<i64>,
     JsonBody(b): JsonBody<EditBody>,
 ) -> ApiResult<Json<Opportunity>> {
-    let edit =
-        OpportunityEdit { amount: b.amount, close_date: b.close_date, forecast_category: b.forecast_category, owner: b.owner };
+    let edit = OpportunityEdit {
+        amount: b.amount,
+        close_date: b.close_date,
+        forecast_category: b.forecast_category,
+        owner: b.owner,
+    };
     let o = app.run(move |store| crate::opportunities::edit(store, &user, id, &edit, b.version)).await?;
     app.account_changed(&o.account).await;
     Ok(Json(o))

@@ -132,8 +132,8 @@ pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm
                 .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
                 .unwrap_or_default();
             let page = context! { values, errors => fields,
-                kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
-                scopes => words_of(Scope::ALL, Scope::as_str) };
+            kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+            scopes => words_of(Scope::ALL, Scope::as_str) };
             let mut response = render("opportunity_new.html", &viewer, "/pipeline", "New opportunity", page)?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
@@ -211,7 +211,14 @@ pub async fn opportunity(State(app): State<App>, viewer: Viewer, Path(id): Path<
 }
 
 /// A refused form back on the opportunity's page with what was typed.
-async fn again(app: &App, viewer: &Viewer, id: i64, form: &'static str, values: BTreeMap<String, String>, e: WebError) -> PageResult {
+async fn again(
+    app: &App,
+    viewer: &Viewer,
+    id: i64,
+    form: &'static str,
+    values: BTreeMap<String, String>,
+    e: WebError,
+) -> PageResult {
     match e {
         WebError::Invalid { message, mut fields } => {
             if fields.is_empty() {
@@ -232,7 +239,11 @@ fn typed<T: serde::Serialize>(form: &T) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-pub async fn move_page(State(app): State<App>, Path(id): Path<i64>, Signed { viewer, form }: Signed<MoveForm>) -> PageResult {
+pub async fn move_page(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Signed { viewer, form }: Signed<MoveForm>,
+) -> PageResult {
     let (user, today, values) = (viewer.user.clone(), app.today(), typed(&form));
     let fallback = format!("/opportunities/{id}");
     let back = safe_path(&form.back, &fallback).to_owned();
@@ -245,7 +256,11 @@ pub async fn move_page(State(app): State<App>, Path(id): Path<i64>, Signed { vie
     }
 }
 
-pub async fn edit_page(State(app): State<App>, Path(id): Path<i64>, Signed { viewer, form }: Signed<EditForm>) -> PageResult {
+pub async fn edit_page(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    Signed { viewer, form }: Signed<EditForm>,
+) -> PageResult {
     let (user, values) = (viewer.user.clone(), typed(&form));
     match app.run(move |store| edit_form(store, &user, id, &form)).await {
         Ok(o) => {

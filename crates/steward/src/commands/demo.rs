@@ -94,6 +94,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
                 thousands(imported.rejected)
             );
             super::health::run_after(settings, &*store, wanted.as_of)?;
+            crate::demo::commercial(&*store, wanted.as_of)?;
             put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }

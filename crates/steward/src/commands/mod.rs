@@ -41,6 +41,8 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Retention(args) => contracts::retention(settings, args),
         Command::Renewals(c) => opportunities::renewals(settings, c),
         Command::Opportunities(c) => opportunities::run(settings, c),
+        Command::Forecast(args) => opportunities::forecast(settings, args),
+        Command::Goals(c) => opportunities::goals(settings, c),
         Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),

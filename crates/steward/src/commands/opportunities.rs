@@ -101,3 +101,84 @@ pub fn run(settings: &Settings, command: OpportunitiesCommand) -> Result<()> {
         }
     }
 }
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("-".to_owned(), |x| format!("{:.1}%", x * 100.0))
+}
+
+pub fn forecast(settings: &Settings, args: crate::cli::ForecastArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let today = today(args.today);
+    let quarter = args.quarter.unwrap_or_else(|| steward_domain::forecast::Quarter::of(today));
+    let owner = args.owner.as_deref().map(Email::parse).transpose()?;
+    let f = steward_health::forecast::forecast(store.as_ref(), quarter, owner.as_ref(), today)?;
+    if args.json {
+        return print_json(&f);
+    }
+    let who = owner.map_or("the company".to_owned(), |e| e.to_string());
+    outln!("Forecast for {quarter}, {who}");
+    outln!(
+        "  won {}  commit {}  best case {}  pipeline {}  goal {}",
+        f.totals.won,
+        f.totals.commit,
+        f.totals.best_case,
+        f.totals.pipeline,
+        f.goal.map_or("-".to_owned(), |g| g.to_string())
+    );
+    if let Some(w) = f.last_week {
+        outln!("  last week: commit {}  best case {}  pipeline {}", w.commit, w.best_case, w.pipeline);
+    }
+    for o in &f.owners {
+        outln!(
+            "  {}: won {}  commit {}  best case {}  pipeline {}",
+            o.owner,
+            o.totals.won,
+            o.totals.commit,
+            o.totals.best_case,
+            o.totals.pipeline
+        );
+    }
+    outln!("  {} renewals due in the quarter", f.renewals.len());
+    Ok(())
+}
+
+pub fn goals(settings: &Settings, command: crate::cli::GoalsCommand) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    match command {
+        crate::cli::GoalsCommand::Set(a) => {
+            let goal = steward_domain::forecast::Goal {
+                owner: Email::parse(&a.owner)?,
+                year: a.year,
+                gross_retention: a.grr,
+                net_retention: a.nrr,
+                bookings: a.bookings,
+            };
+            store.set_goal(&goal, a.by.as_deref().map(Email::parse).transpose()?.as_ref())?;
+            outln!("goals for {} in {} set", goal.owner, goal.year);
+            Ok(())
+        }
+        crate::cli::GoalsCommand::List(a) => {
+            let today = today(a.today);
+            let year = a.year.unwrap_or_else(|| chrono::Datelike::year(&today));
+            let rows = steward_health::forecast::attainment(store.as_ref(), year, today)?;
+            if a.json {
+                return print_json(&rows);
+            }
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.goal.owner.to_string(),
+                        percent(Some(r.goal.gross_retention)),
+                        percent(r.grr),
+                        percent(Some(r.goal.net_retention)),
+                        percent(r.nrr),
+                        r.goal.bookings.to_string(),
+                        r.bookings_to_date.to_string(),
+                    ]
+                })
+                .collect();
+            print_table(&["owner", "grr goal", "grr", "nrr goal", "nrr", "bookings goal", "bookings"], &table)
+        }
+    }
+}

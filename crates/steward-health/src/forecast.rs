@@ -1,0 +1,129 @@
+//! The quarter's forecast for an owner or the company, as called now and as called a week
+//! ago, with the renewals due in it; and goals with their attainment to date.
+
+use crate::revenue::{RetentionBy, retention_rows};
+use chrono::{Datelike, Days, NaiveDate};
+use std::collections::BTreeMap;
+use steward_domain::forecast::{Goal, Quarter, Totals, bookings, counts_in, totals};
+use steward_domain::opportunity::{Opportunity, OpportunityKind, Stage};
+use steward_domain::{Email, Money, Month};
+use steward_store::{ForecastSnapshot, OpportunityFilter, Result as StoreResult, Store};
+
+/// The Monday of `day`'s week: the week a call is kept under.
+pub fn week_of(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+/// One owner's line of the forecast.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OwnerForecast {
+    pub owner: Email,
+    #[serde(flatten)]
+    pub totals: Totals,
+    /// A quarter's share of their year's bookings goal.
+    pub goal: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Forecast {
+    pub quarter: Quarter,
+    /// `None`: the company's.
+    pub owner: Option<Email>,
+    #[serde(flatten)]
+    pub totals: Totals,
+    pub goal: Option<Money>,
+    /// The call kept for the week before this one, when there was one.
+    pub last_week: Option<Totals>,
+    /// Each owner's (the company's forecast only).
+    pub owners: Vec<OwnerForecast>,
+    /// Renewals expected to close in the quarter, with their category.
+    pub renewals: Vec<Opportunity>,
+}
+
+/// The forecast of `quarter` for `owner` (the company's when `None`) as of `today`. Keeps
+/// this week's call for the company and each owner unless one is kept already.
+pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, today: NaiveDate) -> StoreResult<Forecast> {
+    let all = store.opportunities(&OpportunityFilter::default())?;
+    let goals: BTreeMap<Email, Goal> =
+        store.goals(Some(quarter.year))?.into_iter().map(|g| (g.owner.clone(), g)).collect();
+    let mut by_owner: BTreeMap<Email, Vec<&Opportunity>> = BTreeMap::new();
+    for o in &all {
+        if let Some(e) = &o.owner {
+            by_owner.entry(e.clone()).or_default().push(o);
+        }
+    }
+    let week = week_of(today);
+    let company = totals(quarter, &all);
+    store.keep_forecast(&ForecastSnapshot { week, quarter, owner: None, totals: company })?;
+    let mut owners = Vec::new();
+    for (e, list) in &by_owner {
+        let t = totals(quarter, list.iter().copied());
+        store.keep_forecast(&ForecastSnapshot { week, quarter, owner: Some(e.clone()), totals: t })?;
+        owners.push(OwnerForecast { owner: e.clone(), totals: t, goal: goals.get(e).map(Goal::quarter_bookings) });
+    }
+    let mine: Vec<&Opportunity> = match owner {
+        Some(e) => by_owner.get(e).cloned().unwrap_or_default(),
+        None => all.iter().collect(),
+    };
+    let goal = match owner {
+        Some(e) => goals.get(e).map(Goal::quarter_bookings),
+        None => {
+            (!goals.is_empty()).then(|| Money::from_cents(goals.values().map(|g| g.quarter_bookings().cents).sum()))
+        }
+    };
+    let last_week =
+        store.forecast_history(quarter, owner)?.into_iter().find(|s| s.week == week - Days::new(7)).map(|s| s.totals);
+    Ok(Forecast {
+        quarter,
+        owner: owner.cloned(),
+        totals: totals(quarter, mine.iter().copied()),
+        goal,
+        last_week,
+        owners: if owner.is_none() { owners } else { Vec::new() },
+        renewals: mine
+            .iter()
+            .filter(|o| o.kind == OpportunityKind::Renewal && (counts_in(o, quarter) || quarter.contains(o.close_date)))
+            .map(|o| (*o).clone())
+            .collect(),
+    })
+}
+
+/// A goal and how far along it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Attainment {
+    #[serde(flatten)]
+    pub goal: Goal,
+    /// Upsell and expansion won from January 1 to today.
+    pub bookings_to_date: Money,
+    /// Their book's retention over the twelve months to the end of last month.
+    pub grr: Option<f64>,
+    pub nrr: Option<f64>,
+    pub retention_month: Month,
+}
+
+/// Every goal of `year` with its attainment as of `today`.
+pub fn attainment(store: &dyn Store, year: i32, today: NaiveDate) -> StoreResult<Vec<Attainment>> {
+    let goals = store.goals(Some(year))?;
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let won =
+        store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
+    let month = Month::of(today).plus(-1);
+    let retention = retention_rows(store, month, Some(RetentionBy::Owner))?;
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    Ok(goals
+        .into_iter()
+        .map(|goal| {
+            let theirs = won.iter().filter(|o| o.owner.as_ref() == Some(&goal.owner));
+            let r = retention.iter().find(|r| r.group.as_deref() == Some(goal.owner.as_str()));
+            Attainment {
+                bookings_to_date: bookings(theirs, from, today),
+                grr: r.and_then(|r| r.retention.grr),
+                nrr: r.and_then(|r| r.retention.nrr),
+                retention_month: month,
+                goal,
+            }
+        })
+        .collect())
+}
