@@ -50,6 +50,13 @@ impl std::fmt::Display for Quarter {
     }
 }
 
+impl std::str::FromStr for Quarter {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl serde::Serialize for Quarter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -35,6 +35,13 @@ pub fn move_to(
     version: Option<i64>,
 ) -> StoreResult<Opportunity> {
     let current = store.opportunity(id)?;
+    // A stale version is a conflict before anything else: what was read is not what is.
+    if version.is_some_and(|v| v != current.version) {
+        return Err(steward_store::StoreError::Conflict {
+            what: format!("opportunity {id}"),
+            current: current.version,
+        });
+    }
     mv.validate(current.stage, &loss_reasons(store)?)?;
     let next_term = match (current.kind, current.contract_id, mv.to) {
         (OpportunityKind::Renewal, Some(contract), Stage::ClosedWon) => {

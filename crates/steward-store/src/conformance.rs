@@ -33,7 +33,8 @@ macro_rules! conformance_tests {
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
-            contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
+            forecast_calls_and_goals, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -869,6 +870,46 @@ pub fn opportunities_move_and_decide_renewals(s: &dyn Store) -> Result<()> {
     let decided = s.contract(terms[1].id)?;
     ensure(decided.renewal_outcome == RenewalOutcome::Churned, "churns at its end")?;
     ensure(decided.history.last().is_some_and(|h| h.reason.contains("price")), "why, in the contract's history")
+}
+
+/// A week's first call stands; goals replace the year's goal of the same person.
+pub fn forecast_calls_and_goals(s: &dyn Store) -> Result<()> {
+    use steward_domain::forecast::{Goal, Quarter, Totals};
+    book(s)?;
+    let am = email("am@steward.test");
+    let q = Quarter::parse("2027Q1")?;
+    let call = |dollars: i64, week: &str, owner: Option<Email>| crate::ForecastSnapshot {
+        week: date(week),
+        quarter: q,
+        owner,
+        totals: Totals { commit: Money::from_cents(dollars * 100), ..Totals::default() },
+    };
+    s.keep_forecast(&call(100, "2026-11-23", None))?;
+    s.keep_forecast(&call(999, "2026-11-23", None))?;
+    s.keep_forecast(&call(120, "2026-11-30", None))?;
+    s.keep_forecast(&call(50, "2026-11-30", Some(am.clone())))?;
+    let company = s.forecast_history(q, None)?;
+    ensure(
+        company.len() == 2 && company[0].totals.commit == Money::from_cents(10_000),
+        "the first call of a week stands",
+    )?;
+    ensure(s.forecast_history(q, Some(&am))?.len() == 1, "each owner's calls apart")?;
+    let goal = Goal {
+        owner: am.clone(),
+        year: 2027,
+        gross_retention: 0.9,
+        net_retention: 1.05,
+        bookings: Money::from_cents(100),
+    };
+    s.set_goal(&goal, None)?;
+    s.set_goal(&Goal { bookings: Money::from_cents(200), ..goal.clone() }, None)?;
+    ensure(s.goals(Some(2027))? == vec![Goal { bookings: Money::from_cents(200), ..goal.clone() }], "replaced")?;
+    ensure(s.goals(Some(2026))?.is_empty(), "by year")?;
+    expect_err(
+        s.set_goal(&Goal { gross_retention: 1.5, ..goal }, None),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "GRR above 100%",
+    )
 }
 
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {

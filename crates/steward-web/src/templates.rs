@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("contract.html", include_str!("../templates/contract.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("pipeline.html", include_str!("../templates/pipeline.html")),
+    ("forecast.html", include_str!("../templates/forecast.html")),
     ("opportunity.html", include_str!("../templates/opportunity.html")),
     ("opportunity_new.html", include_str!("../templates/opportunity_new.html")),
     ("client.html", include_str!("../templates/client.html")),

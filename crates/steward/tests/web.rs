@@ -26,6 +26,7 @@ cases!(
     arr_can_be_checked_by_hand,
     contracts_change_as_versions_and_arr_follows,
     retention_adds_up,
+    the_pipeline_moves_and_the_forecast_adds_up,
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
     colleagues_see_what_their_task_needs,
@@ -713,6 +714,65 @@ fn retention_adds_up(s: &Server) {
     assert_eq!(c.get("/retention?month=2026-13").status, 422);
 }
 
+/// An account manager's pipeline is their own open opportunities; a button moves one on
+/// (no script needed) and the move is kept with who made it; a loss without a reason comes
+/// back beside the field; the forecast through the API is the domain's sums of the store.
+fn the_pipeline_moves_and_the_forecast_adds_up(s: &Server) {
+    let am = user(Role::AccountManager);
+    let mine = steward_store::OpportunityFilter {
+        owner: Some(steward_domain::Email::parse(&am).unwrap()),
+        open_only: true,
+        ..Default::default()
+    };
+    let open = s.store.opportunities(&mine).unwrap();
+    assert!(!open.is_empty(), "the fixture gives the account manager open opportunities");
+    let mut c = s.signed_in(&am);
+    let page = c.get("/pipeline");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches("<article class=\"opportunity").count(), open.len(), "their own, every one");
+    let csrf = page.csrf();
+    let o = open.iter().find(|o| o.stage != steward_domain::opportunity::Stage::Verbal).unwrap();
+    let next = steward_domain::opportunity::Stage::ALL
+        [steward_domain::opportunity::Stage::ALL.iter().position(|x| *x == o.stage).unwrap() + 1];
+    let version = o.version.to_string();
+    let r = c.post_form(
+        &format!("/opportunities/{}/move", o.id),
+        &[("csrf", &csrf), ("version", &version), ("to", next.as_str()), ("back", "/pipeline")],
+    );
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/pipeline")), "{}", r.body);
+    let moved = s.store.opportunity(o.id).unwrap();
+    assert_eq!(moved.stage, next);
+    assert_eq!(moved.history.last().unwrap().by.as_ref().map(|e| e.to_string()), Some(am.clone()));
+    let version = moved.version.to_string();
+    let r = c.post_form(
+        &format!("/opportunities/{}/move", o.id),
+        &[("csrf", &csrf), ("version", &version), ("to", "closed_lost")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"lost_reason-error\"") && r.body.contains("say why it was lost"), "beside the reason");
+    assert_eq!(s.store.opportunity(o.id).unwrap().stage, next, "a refusal writes nothing");
+    // The forecast is the domain's sums of what the store holds.
+    let all = s.store.opportunities(&steward_store::OpportunityFilter::default()).unwrap();
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::Director)));
+    let cents = |v: &serde_json::Value| (v.as_f64().unwrap() * 100.0).round() as i64;
+    let mut quarters: Vec<_> = all.iter().map(|o| steward_domain::forecast::Quarter::of(o.close_date)).collect();
+    quarters.dedup();
+    for q in quarters {
+        let f = api.get(&format!("/api/v1/forecast?quarter={q}")).json();
+        let t = steward_domain::forecast::totals(q, &all);
+        assert_eq!(
+            [cents(&f["won"]), cents(&f["commit"]), cents(&f["best_case"]), cents(&f["pipeline"])],
+            [t.won.cents, t.commit.cents, t.best_case.cents, t.pipeline.cents],
+            "{q}"
+        );
+        let owners: i64 = f["owners"].as_array().unwrap().iter().map(|o| cents(&o["commit"])).sum();
+        assert_eq!(owners, t.commit.cents, "{q}: every opportunity has an owner, so the owners make the company");
+    }
+    assert_eq!(c.get("/forecast").status, 200);
+    assert_eq!(c.get("/forecast?quarter=2026Q9").status, 422);
+}
+
 fn work_queue_is_ranked_with_reasons(s: &Server) {
     let am = user(Role::AccountManager);
     let mut c = s.signed_in(&am);
@@ -1128,11 +1188,28 @@ fn every_route_for_every_role(s: &Server) {
         s.store.api_tokens(Some(&steward_domain::Email::parse(&user(Role::Admin)).unwrap())).unwrap()[0].id
     };
     let own_contract = s.store.contracts(&Slug::parse(&own).unwrap()).unwrap().last().unwrap().id;
+    let opportunity_on = |slug: &str| {
+        let filter = steward_store::OpportunityFilter {
+            account: Some(Slug::parse(slug).unwrap()),
+            open_only: true,
+            ..Default::default()
+        };
+        s.store.opportunities(&filter).unwrap().first().map(|o| o.id)
+    };
+    let own_opp = opportunity_on(&own).or_else(|| opportunity_on(&other)).expect("an open opportunity in the fixture");
+    let opp_writer = if opportunity_on(&own).is_some() { 409 } else { 403 };
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/contracts/{own_contract}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/contracts/{own_contract}/amend"), [409, 409, 409, 403, 404]),
         ("POST", format!("/accounts/{other}/contracts"), [422, 422, 403, 403, 404]),
         ("GET", "/retention".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/pipeline".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/forecast".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/opportunities/{own_opp}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/opportunities/{own_opp}/edit"), [409, 409, opp_writer, 403, 404]),
+        ("POST", format!("/opportunities/{own_opp}/move"), [409, 409, opp_writer, 403, 404]),
+        ("POST", "/opportunities".into(), [422, 422, 403, 403, 404]),
+        ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", "/".into(), [303, 303, 303, 303, 303]),
         ("GET", "/healthz".into(), [200, 200, 200, 200, 200]),
         ("GET", "/book".into(), [200, 200, 200, 403, 403]),
@@ -1172,6 +1249,14 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", "/api/v1/arr".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/api/v1/arr?account={own}"), [200, 200, 200, 403, 403]),
         ("GET", "/api/v1/retention?by=owner".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/api/v1/opportunities".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/opportunities/{own_opp}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/opportunities/{own_opp}/move"), [409, 409, opp_writer, 403, 404]),
+        ("POST", format!("/api/v1/opportunities/{own_opp}/edit"), [409, 409, opp_writer, 403, 404]),
+        ("POST", "/api/v1/opportunities".into(), [422, 422, 403, 403, 404]),
+        ("GET", "/api/v1/forecast".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/api/v1/goals".into(), [200, 200, 200, 403, 403]),
+        ("POST", "/api/v1/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", "/api/v1/accounts".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/api/v1/accounts/{own}"), [200, 200, 200, col_own, 200]),
         ("GET", format!("/api/v1/accounts/{other}"), [200, 200, 200, col_other, 404]),
@@ -1228,6 +1313,11 @@ fn every_route_for_every_role(s: &Server) {
                         ("model", "pepm"),
                         ("rate", "4.50"),
                         ("reason", "matrix"),
+                        // An opportunity change the writers may make but that cannot stand.
+                        ("account", &other),
+                        ("to", "negotiation"),
+                        ("amount", "1000"),
+                        ("close_date", "2090-01-01"),
                     ],
                 ),
             };
@@ -1244,7 +1334,9 @@ fn every_route_for_every_role(s: &Server) {
                     &json!({ "account": other, "kind": "note", "summary": "matrix", "title": "matrix task", "version": 0,
                              "until": "2026-12-01", "owner": director,
                              "start_date": "2090-06-01", "end_date": "2090-01-01", "effective_from": "2090-01-01",
-                             "notice_days": 90, "reason": "matrix",
+                             "notice_days": 90, "reason": "matrix", "to": "negotiation", "amount": 1000,
+                             "close_date": "2090-01-01", "year": 2090, "gross_retention": 0.9, "net_retention": 1.0,
+                             "bookings": 1000,
                              "terms": { "pricing_model": "pepm", "rate": 4.5, "tiers": [], "annual_escalator_pct": 0,
                                         "minimum_annual_commitment": null, "add_ons": [], "guarantees": [] } }),
                 ),

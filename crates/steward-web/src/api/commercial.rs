@@ -15,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use steward_domain::forecast::{Goal, Quarter};
 use steward_domain::opportunity::{ForecastCategory, Move, NewOpportunity, Opportunity, OpportunityKind, Scope, Stage};
 use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
 use steward_health::pipeline::NextTerm;
@@ -251,9 +252,10 @@ pub async fn opportunity(
 #[derive(Debug, Deserialize)]
 pub struct NewOpportunityBody {
     account: Slug,
-    kind: OpportunityKind,
+    /// Read after the caller's access is known: a wrong word is not news to a stranger.
+    kind: String,
     #[serde(default)]
-    scope: Option<Scope>,
+    scope: Option<String>,
     title: String,
     amount: Money,
     close_date: NaiveDate,
@@ -268,12 +270,16 @@ pub async fn add_opportunity(
 ) -> ApiResult<impl IntoResponse> {
     let o = app
         .run(move |store| {
-            let account = store.account(&b.account)?;
+            let (account, _) = authz::load_account(store, &user, b.account.as_str(), AccountAccess::Write)?;
+            let kind: OpportunityKind =
+                b.kind.parse().map_err(|_| crate::error::WebError::field("kind", "upsell or expansion"))?;
+            let scope: Option<Scope> =
+                optional(b.scope.as_deref(), "scope", "new_worksite, new_metro, subsidiary or add_on_service")?;
             let new = NewOpportunity {
                 owner: b.owner.or(account.owner),
                 account: b.account,
-                kind: b.kind,
-                scope: b.scope,
+                kind,
+                scope,
                 title: b.title,
                 stage: Stage::Identified,
                 amount: b.amount,
@@ -352,4 +358,86 @@ pub async fn edit_opportunity(
     let o = app.run(move |store| crate::opportunities::edit(store, &user, id, &edit, b.version)).await?;
     app.account_changed(&o.account).await;
     Ok(Json(o))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForecastQuery {
+    #[serde(default)]
+    quarter: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+}
+
+pub async fn forecast(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<ForecastQuery>,
+) -> ApiResult<Json<steward_health::forecast::Forecast>> {
+    authz::check(&user, Capability::Book)?;
+    let today = app.today();
+    let quarter = optional::<Quarter>(q.quarter.as_deref(), "quarter", "a quarter like 2027Q1")?
+        .unwrap_or_else(|| Quarter::of(today));
+    let owner: Option<steward_domain::Email> = optional(q.owner.as_deref(), "owner", "not an e-mail address")?;
+    let f =
+        app.run(move |store| Ok(steward_health::forecast::forecast(store, quarter, owner.as_ref(), today)?)).await?;
+    Ok(Json(f))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GoalsQuery {
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn goals(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<GoalsQuery>,
+) -> ApiResult<Json<Page<steward_health::forecast::Attainment>>> {
+    authz::check(&user, Capability::Book)?;
+    let today = app.today();
+    let year: i32 =
+        optional(q.year.as_deref(), "year", "a year like 2027")?.unwrap_or_else(|| chrono::Datelike::year(&today));
+    let rows = app.run(move |store| Ok(steward_health::forecast::attainment(store, year, today)?)).await?;
+    Ok(Json(paged(rows, q.page, q.per_page)?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GoalBody {
+    owner: steward_domain::Email,
+    #[serde(deserialize_with = "whole_number")]
+    year: i64,
+    gross_retention: f64,
+    net_retention: f64,
+    bookings: Money,
+}
+
+pub async fn set_goal(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    JsonBody(b): JsonBody<GoalBody>,
+) -> ApiResult<Json<steward_domain::forecast::Goal>> {
+    authz::check(&user, Capability::Team)?;
+    let year = i32::try_from(b.year).map_err(|_| crate::error::WebError::field("year", "not a year"))?;
+    let goal = Goal {
+        owner: b.owner,
+        year,
+        gross_retention: b.gross_retention,
+        net_retention: b.net_retention,
+        bookings: b.bookings,
+    };
+    let kept = goal.clone();
+    app.run(move |store| {
+        match store.user(&goal.owner) {
+            Ok(u) if u.role == steward_domain::Role::AccountManager => {}
+            _ => return Err(crate::error::WebError::field("owner", "goals are set for account managers")),
+        }
+        Ok(store.set_goal(&goal, Some(&user.email))?)
+    })
+    .await?;
+    Ok(Json(kept))
 }

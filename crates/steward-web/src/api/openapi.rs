@@ -158,6 +158,28 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "forecast_category": { "enum": ForecastCategory::ALL.iter().map(|k| Some(k.as_str())).chain([None]).collect::<Vec<_>>() },
             "owner": { "type": ["string", "null"], "pattern": pattern(super::EMAIL), "maxLength": 254 }
         })),
+        "Goal": object(&["owner", "year", "gross_retention", "net_retention", "bookings"], json!({
+            "owner": { "type": "string", "pattern": pattern(super::EMAIL), "minLength": 3, "maxLength": 254 },
+            "year": { "type": "integer", "minimum": 1900, "maximum": 2200 },
+            "gross_retention": { "type": "number", "minimum": 0, "maximum": 1 },
+            "net_retention": { "type": "number", "minimum": 0, "maximum": 5 },
+            "bookings": { "type": "number", "minimum": 0, "maximum": steward_domain::contract::MAX_PRICE.dollars() }
+        })),
+        "Attainment": object(&["owner", "year", "gross_retention", "net_retention", "bookings", "bookings_to_date", "retention_month"], json!({
+            "owner": { "type": "string" }, "year": { "type": "integer" }, "gross_retention": { "type": "number" },
+            "net_retention": { "type": "number" }, "bookings": { "type": "number" },
+            "bookings_to_date": { "type": "number", "description": "upsell and expansion ARR won from January 1 to today" },
+            "grr": { "type": ["number", "null"] }, "nrr": { "type": ["number", "null"] },
+            "retention_month": month
+        })),
+        "Forecast": object(&["quarter", "won", "commit", "best_case", "pipeline", "owners", "renewals"], json!({
+            "quarter": { "type": "string" }, "owner": { "type": ["string", "null"] },
+            "won": { "type": "number" }, "commit": { "type": "number" }, "best_case": { "type": "number" }, "pipeline": { "type": "number" },
+            "goal": { "type": ["number", "null"], "description": "a quarter's share of the year's bookings goal" },
+            "last_week": { "type": ["object", "null"] },
+            "owners": { "type": "array" },
+            "renewals": { "type": "array", "items": { "$ref": "#/components/schemas/Opportunity" } }
+        })),
         "ArrSnapshot": object(&["account", "month", "arr", "at_risk"], json!({
             "account": { "type": "string" }, "month": month, "arr": { "type": "number", "description": "dollars: the month's bill × 12, not below the minimum" },
             "at_risk": { "type": "number", "description": "dollars of fees at risk under guarantees still to be measured whose metric misses its target" }

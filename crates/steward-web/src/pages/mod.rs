@@ -5,6 +5,7 @@ mod admin;
 mod book;
 mod client;
 mod contracts;
+mod forecast;
 mod imports;
 mod password;
 mod pipeline;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<App> {
         .route("/contracts/{id}/amend", post(contracts::amend_page))
         .route("/retention", get(revenue::page))
         .route("/pipeline", get(pipeline::page))
+        .route("/forecast", get(forecast::page))
+        .route("/goals", post(forecast::set_goal))
         .route("/opportunities", post(pipeline::add))
         .route("/opportunities/{id}", get(pipeline::opportunity))
         .route("/opportunities/{id}/move", post(pipeline::move_page))
@@ -103,6 +106,7 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
     }
     if authz::may(user, Capability::Book) {
         nav.push(("/pipeline", "Pipeline"));
+        nav.push(("/forecast", "Forecast"));
         nav.push(("/retention", "Retention"));
     }
     if authz::may(user, Capability::Imports) {

@@ -53,7 +53,8 @@ fn fill(store: &dyn Store, key_file: &Path) {
     steward::demo::import_directory(store, &keys, files.path(), false).unwrap();
     let card = steward_domain::health::Scorecard::default();
     let rules = steward_health::playbooks::Playbooks::default();
-    steward_health::run::run(store, &card, &rules, as_of(), None, false).unwrap();
+    steward_health::after_import(store, &card, &rules, as_of(), None).unwrap();
+    steward::demo::commercial(store, as_of()).unwrap();
 }
 
 /// The member-key secret every fixture database was filled with.

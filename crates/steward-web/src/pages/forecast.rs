@@ -1,0 +1,149 @@
+//! The quarter's forecast: commit, best case and pipeline against the goal with what is
+//! won, what was called a week ago, each owner's line and the renewals due; goals with
+//! their attainment, set by the director.
+
+use super::render;
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::authz::{self, Capability};
+use crate::error::{PageError, PageResult, WebError};
+use crate::extract::Signed;
+use crate::extract::page::Query;
+use crate::forms::FieldErrors;
+use crate::views::percent;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use chrono::Datelike;
+use minijinja::{Value, context};
+use std::collections::BTreeMap;
+use steward_domain::forecast::{Goal, Quarter, Totals};
+use steward_domain::{Email, Money, Role};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ForecastQuery {
+    #[serde(default)]
+    quarter: Option<String>,
+    #[serde(default)]
+    owner: Option<String>,
+}
+
+fn totals(t: &Totals) -> Value {
+    context! { won => t.won.to_string(), commit => t.commit.to_string(), best_case => t.best_case.to_string(), pipeline => t.pipeline.to_string() }
+}
+
+fn share(part: Money, whole: Option<Money>) -> Option<String> {
+    whole.filter(|w| w.cents > 0).map(|w| format!("{:.0}%", part.cents as f64 * 100.0 / w.cents as f64))
+}
+
+pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<ForecastQuery>) -> PageResult {
+    authz::check(&viewer.user, Capability::Book)?;
+    let today = app.today();
+    let quarter = match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Quarter::parse(s).map_err(|e| WebError::field("quarter", e.0))?,
+        None => Quarter::of(today),
+    };
+    let owner: Option<Email> = match q.owner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some("all") => None,
+        Some(e) => Some(Email::parse(e).map_err(|_| WebError::field("owner", "not an e-mail address"))?),
+        None if viewer.user.role == Role::AccountManager => Some(viewer.user.email.clone()),
+        None => None,
+    };
+    let asked = owner.clone();
+    let (f, goals, names, accounts) = app
+        .run(move |store| {
+            let f = steward_health::forecast::forecast(store, quarter, asked.as_ref(), today)?;
+            let goals = steward_health::forecast::attainment(store, quarter.year, today)?;
+            let names: BTreeMap<String, String> = store
+                .users()?
+                .into_iter()
+                .filter(|u| u.role == Role::AccountManager)
+                .map(|u| (u.email.to_string(), u.name))
+                .collect();
+            let accounts: BTreeMap<String, String> =
+                store.accounts()?.into_iter().map(|a| (a.slug.to_string(), a.name)).collect();
+            Ok((f, goals, names, accounts))
+        })
+        .await?;
+    let name = |e: &Email| names.get(e.as_str()).cloned().unwrap_or_else(|| e.to_string());
+    let page = context! {
+        quarter => quarter.to_string(),
+        previous => Quarter::of(quarter.first_day() - chrono::Days::new(1)).to_string(),
+        next => Quarter::of(quarter.last_day() + chrono::Days::new(1)).to_string(),
+        owner => owner.as_ref().map(|e| e.to_string()),
+        owner_name => owner.as_ref().map(&name),
+        totals => totals(&f.totals),
+        goal => f.goal.map(|g| g.to_string()),
+        won_share => share(f.totals.won, f.goal),
+        commit_share => share(f.totals.commit, f.goal),
+        last_week => f.last_week.as_ref().map(totals),
+        owners => f.owners.iter().map(|o| context! {
+            email => o.owner.as_str(), name => name(&o.owner), totals => totals(&o.totals),
+            goal => o.goal.map(|g| g.to_string()), commit_share => share(o.totals.commit, o.goal),
+        }).collect::<Vec<_>>(),
+        renewals => f.renewals.iter().map(|o| super::pipeline::card(o, &accounts, today)).collect::<Vec<_>>(),
+        goals => goals.iter().map(|g| context! {
+            email => g.goal.owner.as_str(), name => name(&g.goal.owner), year => g.goal.year,
+            grr_goal => percent(Some(g.goal.gross_retention)), grr => percent(g.grr),
+            grr_met => g.grr.is_some_and(|x| x >= g.goal.gross_retention),
+            nrr_goal => percent(Some(g.goal.net_retention)), nrr => percent(g.nrr),
+            nrr_met => g.nrr.is_some_and(|x| x >= g.goal.net_retention),
+            bookings_goal => g.goal.bookings.to_string(), bookings => g.bookings_to_date.to_string(),
+            bookings_share => share(g.bookings_to_date, Some(g.goal.bookings)),
+            month => g.retention_month.to_string(),
+        }).collect::<Vec<_>>(),
+        may_set_goals => authz::may(&viewer.user, Capability::Team),
+        managers => names.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
+        year => quarter.year,
+        this_year => today.year(),
+    };
+    let title = format!("Forecast {quarter}");
+    render("forecast.html", &viewer, "/forecast", &title, page)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct GoalForm {
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    grr: String,
+    #[serde(default)]
+    nrr: String,
+    #[serde(default)]
+    bookings: String,
+}
+
+/// Reads a percentage typed as "92" or "92%" into a fraction.
+fn percent_field(e: &mut FieldErrors, field: &str, text: &str) -> f64 {
+    e.parse::<f64>(field, text.trim().trim_end_matches('%'), "percentage").map_or(0.0, |p| p / 100.0)
+}
+
+/// A director sets an account manager's goals for a year.
+pub async fn set_goal(State(app): State<App>, Signed { viewer, form }: Signed<GoalForm>) -> PageResult {
+    authz::check(&viewer.user, Capability::Team)?;
+    let mut e = FieldErrors::default();
+    let owner = e.parse::<Email>("owner", &form.owner, "e-mail address");
+    let year = e.parse::<i32>("year", &form.year, "year");
+    let gross_retention = percent_field(&mut e, "grr", &form.grr);
+    let net_retention = percent_field(&mut e, "nrr", &form.nrr);
+    let bookings = Money::parse(&form.bookings).unwrap_or_else(|p| {
+        e.add("bookings", p.0);
+        Money::ZERO
+    });
+    e.check().map_err(PageError)?;
+    let (Some(owner), Some(year)) = (owner, year) else {
+        return Err(PageError(WebError::field("owner", "choose whose goals these are")));
+    };
+    let goal = Goal { owner, year, gross_retention, net_retention, bookings };
+    let by = viewer.user.email.clone();
+    app.run(move |store| {
+        match store.user(&goal.owner) {
+            Ok(u) if u.role == Role::AccountManager => {}
+            _ => return Err(WebError::field("owner", "goals are set for account managers")),
+        }
+        Ok(store.set_goal(&goal, Some(&by))?)
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/forecast?quarter={year}Q1&owner=all#goals")).into_response())
+}
