@@ -30,6 +30,8 @@ pub struct AccountData {
     /// Escalation tasks: when opened, when closed.
     pub escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
     pub contracts: Vec<Contract>,
+    /// Renewal opportunities of its terms (what the playbooks ask of a renewal's progress).
+    pub renewals: Vec<steward_domain::opportunity::Opportunity>,
 }
 
 impl AccountData {
@@ -54,6 +56,11 @@ impl AccountData {
                 .map(|t| (t.created_at, t.closed_at))
                 .collect(),
             contracts: store.contracts(slug)?,
+            renewals: store.opportunities(&steward_store::OpportunityFilter {
+                account: Some(slug.clone()),
+                kind: Some(steward_domain::opportunity::OpportunityKind::Renewal),
+                ..steward_store::OpportunityFilter::default()
+            })?,
         })
     }
 
@@ -219,6 +226,7 @@ mod tests {
             csat: Vec::new(),
             escalations: Vec::new(),
             contracts: Vec::new(),
+            renewals: vec![],
         }
     }
 

@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod history;
 pub mod pipeline;
 pub mod playbooks;
+pub mod quotes;
 pub mod renewals;
 pub mod revenue;
 pub mod run;

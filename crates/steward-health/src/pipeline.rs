@@ -1,10 +1,12 @@
 //! Moving opportunities through their stages with the rules that need the store: a loss
-//! names one of the configured reasons, and a won renewal signs its next term (the terms it
-//! renews, at a new rate if one is given, for as long as before unless told otherwise).
+//! names one of the configured reasons, and a won renewal signs its next term — on the
+//! terms of its accepted quote when it has one, else the terms it renews at a new rate if
+//! one is given — for as long as the quote (or the term before) unless told otherwise.
 
 use steward_domain::opportunity::{DEFAULT_LOSS_REASONS, Move, Opportunity, OpportunityKind, Stage};
+use steward_domain::quote::QuoteStatus;
 use steward_domain::{Email, Money, NewContract, RenewalOutcome};
-use steward_store::{Result as StoreResult, Store};
+use steward_store::{QuoteFilter, Result as StoreResult, Store};
 
 /// The setting that holds the loss reasons, one a line.
 pub const LOSS_REASONS: &str = "opportunity.loss_reasons";
@@ -46,13 +48,20 @@ pub fn move_to(
     let next_term = match (current.kind, current.contract_id, mv.to) {
         (OpportunityKind::Renewal, Some(contract), Stage::ClosedWon) => {
             let renewed = store.contract(contract)?;
+            let accepted = store
+                .quotes(&QuoteFilter { opportunity: Some(id), status: Some(QuoteStatus::Accepted), account: None })?
+                .into_iter()
+                .next();
             let start = renewed.end_date.succ_opt().unwrap_or(renewed.end_date);
-            let months = next.term_months.unwrap_or(renewed.term_months().clamp(1, 120) as u32);
+            let months = next
+                .term_months
+                .or(accepted.as_ref().map(|q| q.term_months))
+                .unwrap_or(renewed.term_months().clamp(1, 120) as u32);
             let end = start
                 .checked_add_months(chrono::Months::new(months))
                 .and_then(|d| d.pred_opt())
                 .ok_or_else(|| steward_domain::ParseError::new("the next term ends past any date"))?;
-            let terms = renewed.terms();
+            let terms = accepted.map_or_else(|| renewed.terms(), |q| q.terms);
             let rate = next.rate.unwrap_or(terms.rate);
             // New tier rates keep their proportions to the base rate.
             let scale = |m: Money| {
@@ -70,8 +79,8 @@ pub fn move_to(
                 annual_escalator_pct: terms.annual_escalator_pct,
                 minimum_annual_commitment: terms.minimum_annual_commitment,
                 add_ons: terms.add_ons,
-                // A guarantee is agreed for a term; the next one's are agreed anew.
-                guarantees: Vec::new(),
+                // A guarantee belongs to the term it is measured in.
+                guarantees: terms.guarantees.into_iter().filter(|g| (start..=end).contains(&g.measured_on)).collect(),
                 renewal_outcome: RenewalOutcome::Pending,
             })
         }

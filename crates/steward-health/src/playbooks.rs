@@ -22,6 +22,12 @@ pub enum Condition {
     NoticeDeadlineNoRenewalActivity { days: i64 },
     /// Utilization rate fell `months` months running.
     UtilizationFalling { months: usize },
+    /// The notice deadline is within `days` and the renewal has not got past "proposal"
+    /// (or has no opportunity at all).
+    NoticeDeadlineRenewalNotAdvanced { days: i64 },
+    /// A performance guarantee measured within `days` is projected to miss its target (the
+    /// last three months' trend carried to the measurement month).
+    GuaranteeProjectedToMiss { days: i64 },
 }
 
 /// Who gets the task.
@@ -132,6 +138,28 @@ impl Default for Playbooks {
                     )],
                 ),
                 rule(
+                    "notice_deadline_renewal_not_advanced",
+                    Condition::NoticeDeadlineRenewalNotAdvanced { days: 60 },
+                    30,
+                    vec![renewal_task(
+                        "Notice deadline in {deadline_in_days} days and the renewal is at {stage}: move it forward",
+                        3,
+                        Priority::High,
+                    )],
+                ),
+                rule(
+                    "guarantee_projected_to_miss",
+                    Condition::GuaranteeProjectedToMiss { days: 180 },
+                    30,
+                    vec![task(
+                        "Guarantee at risk: {metric} projected at {projected} against {target} by {measured_on}",
+                        Assignee::Owner,
+                        7,
+                        Priority::High,
+                        false,
+                    )],
+                ),
+                rule(
                     "utilization_falling",
                     Condition::UtilizationFalling { months: 3 },
                     60,
@@ -163,9 +191,10 @@ impl Playbooks {
             let sane = match &r.condition {
                 Condition::RenewalSoonLowEnrollment { days, rate } => *days >= 0 && (0.0..=1.0).contains(rate),
                 Condition::HealthDrop { points } => *points > 0.0,
-                Condition::NoDecisionMakerTouch { days } | Condition::NoticeDeadlineNoRenewalActivity { days } => {
-                    *days >= 0
-                }
+                Condition::NoDecisionMakerTouch { days }
+                | Condition::NoticeDeadlineNoRenewalActivity { days }
+                | Condition::NoticeDeadlineRenewalNotAdvanced { days }
+                | Condition::GuaranteeProjectedToMiss { days } => *days >= 0,
                 Condition::UtilizationFalling { months } => *months >= 1,
             };
             if !sane || r.cooldown_days < 0 {
@@ -188,6 +217,28 @@ pub struct Facts {
     pub notice_deadline: Option<NaiveDate>,
     pub last_decision_maker_touch: Option<NaiveDate>,
     pub last_activity: Option<NaiveDate>,
+    /// The stage of the current term's renewal opportunity; `None` when it has none.
+    pub renewal_stage: Option<steward_domain::opportunity::Stage>,
+    /// The current terms' guarantees, each with its metric month by month, oldest first.
+    pub guarantees: Vec<(steward_domain::Guarantee, Series)>,
+}
+
+/// A metric month by month, oldest first (`None`: not measured that month).
+pub type Series = Vec<(Month, Option<f64>)>;
+
+/// A metric's value carried to `at` along its last three months' straight-line trend (the
+/// last value when there are fewer than two).
+pub fn projected(series: &[(Month, Option<f64>)], at: Month) -> Option<f64> {
+    let known: Vec<(Month, f64)> = series.iter().filter_map(|(m, v)| Some((*m, (*v)?))).collect();
+    let last = *known.last()?;
+    // The three calendar months ending with the last one measured.
+    let first = *known.iter().find(|(m, _)| *m >= last.0.plus(-2))?;
+    let span = first.0.months_until(last.0);
+    if span == 0 {
+        return Some(last.1);
+    }
+    let slope = (last.1 - first.1) / f64::from(span);
+    Some(last.1 + slope * f64::from(last.0.months_until(at).max(0)))
 }
 
 /// A rule that fired, with the values that made it fire.
@@ -239,6 +290,39 @@ pub fn evaluate(condition: &Condition, facts: &Facts, today: NaiveDate) -> Optio
                 return Some(v);
             }
         }
+        Condition::NoticeDeadlineRenewalNotAdvanced { days } => {
+            let until = (facts.notice_deadline? - today).num_days();
+            let advanced = facts.renewal_stage.is_some_and(|s| s.past_proposal() || s.closed());
+            if (0..=*days).contains(&until) && !advanced {
+                v.insert("deadline_in_days".into(), until.to_string());
+                let stage = facts.renewal_stage.map_or("no opportunity".to_owned(), |s| s.as_str().replace('_', " "));
+                v.insert("stage".into(), stage);
+                return Some(v);
+            }
+        }
+        Condition::GuaranteeProjectedToMiss { days } => {
+            for (g, series) in &facts.guarantees {
+                let until = (g.measured_on - today).num_days();
+                if !(0..=*days).contains(&until) {
+                    continue;
+                }
+                let at = Month::of(g.measured_on);
+                let projection = projected(series, at);
+                if g.met_by(projection) {
+                    continue;
+                }
+                let show = |x: f64| match g.metric {
+                    steward_domain::GuaranteeMetric::Nps => format!("{x:.0}"),
+                    _ => pct(x),
+                };
+                v.insert("metric".into(), g.metric.as_str().replace('_', " "));
+                v.insert("target".into(), show(g.target));
+                v.insert("projected".into(), projection.map_or("no data".to_owned(), show));
+                v.insert("measured_on".into(), g.measured_on.to_string());
+                v.insert("at_risk_pct".into(), format!("{}", g.fees_at_risk_pct));
+                return Some(v);
+            }
+        }
         Condition::UtilizationFalling { months } => {
             let recent: Vec<f64> =
                 facts.utilization.iter().rev().take(months + 1).map(|(_, u)| *u).collect::<Option<Vec<_>>>()?;
@@ -272,6 +356,19 @@ pub fn explain(condition: &Condition, values: &BTreeMap<String, String>) -> Stri
         Condition::NoticeDeadlineNoRenewalActivity { .. } => format!(
             "The notice deadline is in {} and nothing has been logged with the client since the renewal window opened.",
             days("deadline_in_days")
+        ),
+        Condition::NoticeDeadlineRenewalNotAdvanced { .. } => format!(
+            "The notice deadline is in {} and the renewal is at {}: past proposal by now, it would not be at risk of lapsing.",
+            days("deadline_in_days"),
+            v("stage")
+        ),
+        Condition::GuaranteeProjectedToMiss { .. } => format!(
+            "The {} guarantee ({} by {}, {}% of fees at risk) is projected at {} on the last three months' trend.",
+            v("metric"),
+            v("target"),
+            v("measured_on"),
+            v("at_risk_pct"),
+            v("projected")
         ),
         Condition::UtilizationFalling { .. } => format!(
             "Utilization fell {} running, to {}.",
@@ -367,6 +464,28 @@ mod tests {
         Month::parse(s).unwrap()
     }
 
+    use steward_domain::opportunity::Stage;
+
+    fn guarantee(measured_on: &str) -> steward_domain::Guarantee {
+        steward_domain::Guarantee {
+            metric: steward_domain::GuaranteeMetric::EnrollmentRate,
+            target: 0.25,
+            measured_on: d(measured_on),
+            fees_at_risk_pct: 5.0,
+        }
+    }
+
+    #[test]
+    fn a_projection_carries_the_last_three_months_trend() {
+        let series =
+            [(m("2026-01"), Some(0.40)), (m("2026-03"), Some(0.30)), (m("2026-04"), None), (m("2026-05"), Some(0.26))];
+        // 0.30 → 0.26 over March..May is −0.02 a month; to September, four months on: 0.18.
+        let p = projected(&series, m("2026-09")).unwrap();
+        assert!((p - 0.18).abs() < 1e-9, "{p}");
+        assert_eq!(projected(&[(m("2026-05"), Some(0.3))], m("2026-09")), Some(0.3), "one month: itself");
+        assert_eq!(projected(&[], m("2026-09")), None);
+    }
+
     #[test]
     fn each_default_condition_fires_only_when_it_should() {
         let today = d("2026-06-15");
@@ -383,6 +502,12 @@ mod tests {
             notice_deadline: Some(d("2026-07-02")),
             last_decision_maker_touch: Some(d("2026-03-01")),
             last_activity: Some(d("2026-02-01")),
+            renewal_stage: Some(Stage::Proposal),
+            // Enrollment 30%, 28%, 26%: two points a month down, 20% by September's end.
+            guarantees: vec![(
+                guarantee("2026-09-30"),
+                vec![(m("2026-03"), Some(0.30)), (m("2026-04"), Some(0.28)), (m("2026-05"), Some(0.26))],
+            )],
         };
         let fired: Vec<String> = propose(
             &Playbooks::default(),
@@ -402,6 +527,8 @@ mod tests {
                 "health_drop",
                 "no_decision_maker_touch",
                 "notice_deadline_no_activity",
+                "notice_deadline_renewal_not_advanced",
+                "guarantee_projected_to_miss",
                 "utilization_falling"
             ]
         );
@@ -419,6 +546,9 @@ mod tests {
             notice_deadline: Some(d("2026-07-02")),
             last_decision_maker_touch: Some(d("2026-05-01")),
             last_activity: Some(d("2026-05-01")),
+            renewal_stage: Some(Stage::Negotiation),
+            // Flat at 26%: above the 25% target on the trend.
+            guarantees: vec![(guarantee("2026-09-30"), vec![(m("2026-04"), Some(0.26)), (m("2026-05"), Some(0.26))])],
         };
         let none = propose(
             &Playbooks::default(),

@@ -29,6 +29,29 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
             .map(|a| a.occurred_at.date_naive())
             .filter(|d| seen(*d))
             .max(),
+        renewal_stage: current
+            .and_then(|c| data.renewals.iter().find(|o| o.contract_id == Some(c.id)))
+            .map(|o| o.stage),
+        guarantees: current
+            .map(|c| c.on(today).guarantees)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| {
+                let series = metrics
+                    .iter()
+                    .filter(|m| !m.partial)
+                    .map(|m| {
+                        let v = match g.metric {
+                            steward_domain::GuaranteeMetric::EnrollmentRate => m.enrollment_rate,
+                            steward_domain::GuaranteeMetric::UtilizationRate => m.utilization_rate,
+                            steward_domain::GuaranteeMetric::Nps => m.nps,
+                        };
+                        (m.month, v)
+                    })
+                    .collect();
+                (g, series)
+            })
+            .collect(),
     }
 }
 

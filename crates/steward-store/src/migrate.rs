@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "goals_and_forecasts",
         source: include_str!("../migrations/0012_goals_and_forecasts.sql"),
     },
+    Migration { version: 13, name: "quotes", source: include_str!("../migrations/0013_quotes.sql") },
 ];
 
 /// The schema version this build expects.
@@ -149,6 +150,8 @@ pub const TABLES: &[&str] = &[
     "settings",
     "import_batches",
     "csat_ratings",
+    "quote_events",
+    "quotes",
     "opportunity_stages",
     "opportunities",
     "arr_snapshots",

@@ -219,6 +219,50 @@ pub trait ForecastStore {
     ) -> Result<Vec<ForecastSnapshot>>;
 }
 
+/// Which quotes to list; all when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteFilter {
+    pub account: Option<Slug>,
+    pub opportunity: Option<Id>,
+    pub status: Option<steward_domain::quote::QuoteStatus>,
+}
+
+/// Quotes and their approvals. Pricing is the caller's (the engine's); the store keeps the
+/// prices with the terms they were computed from, and the steps each quote took.
+pub trait QuoteStore {
+    fn create_quote(
+        &self,
+        draft: &steward_domain::quote::QuoteDraft,
+        price: &steward_domain::quote::QuotePrice,
+        threshold_pct: f64,
+        by: Option<&Email>,
+    ) -> Result<steward_domain::quote::Quote>;
+    fn quote(&self, id: Id) -> Result<steward_domain::quote::Quote>;
+    /// Newest first.
+    fn quotes(&self, filter: &QuoteFilter) -> Result<Vec<steward_domain::quote::Quote>>;
+    /// New terms, newly priced: the quote is a draft again (an approval does not carry over).
+    fn revise_quote(
+        &self,
+        id: Id,
+        draft: &steward_domain::quote::QuoteDraft,
+        price: &steward_domain::quote::QuotePrice,
+        threshold_pct: f64,
+        by: Option<&Email>,
+        version: i64,
+    ) -> Result<steward_domain::quote::Quote>;
+    /// Moves a quote along (`steward_domain::quote::check_transition`, checked by the
+    /// caller for who may); accepting one fills its opportunity's amount in the same
+    /// transaction.
+    fn set_quote_status(
+        &self,
+        id: Id,
+        to: steward_domain::quote::QuoteStatus,
+        by: Option<&Email>,
+        note: &str,
+        version: i64,
+    ) -> Result<steward_domain::quote::Quote>;
+}
+
 /// Which ARR snapshots to read; all when empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArrFilter {
@@ -388,6 +432,7 @@ pub trait Store:
     + ArrStore
     + OpportunityStore
     + ForecastStore
+    + QuoteStore
     + ImportStore
     + SettingStore
     + Send

@@ -90,7 +90,8 @@ impl TermsForm {
             .unwrap_or_default()
     }
 
-    fn terms(&self, e: &mut FieldErrors) -> Terms {
+    /// The priced terms as typed, each problem filed under its field.
+    pub(crate) fn terms(&self, e: &mut FieldErrors) -> Terms {
         let model = e.parse::<PricingModel>("model", &self.model, "pricing model");
         if self.model.trim().is_empty() {
             e.add("model", "choose a pricing model");

@@ -23,6 +23,7 @@ mod forms;
 mod headers;
 mod opportunities;
 mod pages;
+mod quotes;
 mod results;
 mod tasks;
 mod team;

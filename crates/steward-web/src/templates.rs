@@ -19,6 +19,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("retention.html", include_str!("../templates/retention.html")),
     ("pipeline.html", include_str!("../templates/pipeline.html")),
     ("forecast.html", include_str!("../templates/forecast.html")),
+    ("quote.html", include_str!("../templates/quote.html")),
+    ("quote_new.html", include_str!("../templates/quote_new.html")),
     ("opportunity.html", include_str!("../templates/opportunity.html")),
     ("opportunity_new.html", include_str!("../templates/opportunity_new.html")),
     ("client.html", include_str!("../templates/client.html")),

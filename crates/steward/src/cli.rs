@@ -64,6 +64,9 @@ pub enum Command {
     /// Renewal, upsell and expansion opportunities.
     #[command(subcommand)]
     Opportunities(OpportunitiesCommand),
+    /// Quotes: pricing scenarios priced by the billing engine, and their approval.
+    #[command(subcommand)]
+    Quotes(QuotesCommand),
     /// The quarter's forecast: commit, best case and pipeline against the goal.
     Forecast(ForecastArgs),
     /// Goals per account manager per year, with attainment to date.
@@ -819,6 +822,69 @@ pub struct GoalListArgs {
     pub year: Option<i32>,
     #[arg(long)]
     pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuotesCommand {
+    /// Price a scenario for an account on its last twelve months of volumes (a draft).
+    Add(QuoteAddArgs),
+    /// One quote with its prices and approval history.
+    Show(QuoteShowArgs),
+    /// Submit a quote: within the approval threshold it is approved at once.
+    Submit(QuoteStepArgs),
+    /// Approve a submitted quote (a director).
+    Approve(QuoteStepArgs),
+    /// Reject a submitted quote (a director).
+    Reject(QuoteStepArgs),
+    /// The client accepted an approved quote.
+    Accept(QuoteStepArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// The opportunity it prices.
+    #[arg(long)]
+    pub opportunity: Option<i64>,
+    /// The first day of the quoted term (default: the day after the current contract ends).
+    #[arg(long)]
+    pub start: Option<NaiveDate>,
+    /// Default: as long as the current contract.
+    #[arg(long)]
+    pub term_months: Option<u32>,
+    /// The terms (default: the current contract's; only those given change).
+    #[command(flatten)]
+    pub terms: TermsArgs,
+    /// Enrollment percentage points added for the what-if price.
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
+    pub what_if_points: f64,
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Price as of this day (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteShowArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteStepArgs {
+    pub id: i64,
+    /// Who (approving and rejecting: a director or an admin).
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long, default_value = "")]
+    pub note: String,
     #[arg(long)]
     pub json: bool,
 }

@@ -263,6 +263,55 @@ pub fn commercial(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
             move_to(store, o.id, &mv(stage, as_of), next, current.owner.as_ref(), Some(current.version))?;
         }
     }
+    // Quotes: a deep discount for the first renewal in negotiation, waiting for a director; a
+    // modest one for the first at verbal, approved on submission and accepted.
+    let open = store.opportunities(&OpportunityFilter {
+        kind: Some(OpportunityKind::Renewal),
+        open_only: true,
+        ..OpportunityFilter::default()
+    })?;
+    for (stage, percent_of_rate, accept) in [(Stage::Negotiation, 78, false), (Stage::Verbal, 97, true)] {
+        let Some(o) = open.iter().find(|o| o.stage == stage) else { continue };
+        let Some(renewed) = o.contract_id.map(|c| store.contract(c)).transpose()? else { continue };
+        let mut terms = renewed.terms();
+        terms.rate = Money::from_cents(terms.rate.cents * percent_of_rate / 100);
+        for t in &mut terms.tiers {
+            t.rate = Money::from_cents(t.rate.cents * percent_of_rate / 100);
+        }
+        terms.guarantees.clear();
+        let draft = steward_domain::quote::QuoteDraft {
+            account: o.account.clone(),
+            opportunity_id: Some(o.id),
+            terms,
+            start_date: renewed.end_date.succ_opt().unwrap_or(renewed.end_date),
+            term_months: renewed.term_months().clamp(12, 36) as u32,
+            what_if_points: 5.0,
+        };
+        let q = steward_health::quotes::create(store, &draft, o.owner.as_ref(), as_of)?;
+        use steward_domain::quote::QuoteStatus;
+        let q = steward_health::quotes::transition(
+            store,
+            q.id,
+            QuoteStatus::Submitted,
+            false,
+            o.owner.as_ref(),
+            "",
+            q.version,
+            as_of,
+        )?;
+        if accept && q.status == QuoteStatus::Approved {
+            steward_health::quotes::transition(
+                store,
+                q.id,
+                QuoteStatus::Accepted,
+                false,
+                o.owner.as_ref(),
+                "signed off by the client's CFO",
+                q.version,
+                as_of,
+            )?;
+        }
+    }
     let live: Vec<_> = store.accounts()?.into_iter().filter(|a| a.status == AccountStatus::Live).collect();
     for (i, a) in live.iter().enumerate().filter(|(i, _)| i % 3 == 1) {
         let (kind, scope, title, dollars) = match i % 4 {

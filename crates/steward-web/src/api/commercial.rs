@@ -17,10 +17,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use steward_domain::forecast::{Goal, Quarter};
 use steward_domain::opportunity::{ForecastCategory, Move, NewOpportunity, Opportunity, OpportunityKind, Scope, Stage};
+use steward_domain::quote::{Quote, QuoteDraft, QuoteStatus};
 use steward_domain::{Amendment, Contract, Money, Month, Slug, Terms};
 use steward_health::pipeline::NextTerm;
 use steward_health::revenue::{RetentionBy, RetentionRow, retention_rows};
-use steward_store::{ArrFilter, OpportunityEdit, OpportunityFilter};
+use steward_store::{ArrFilter, OpportunityEdit, OpportunityFilter, QuoteFilter};
 
 pub async fn contracts(
     State(app): State<App>,
@@ -440,4 +441,171 @@ pub async fn set_goal(
     })
     .await?;
     Ok(Json(kept))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuotesQuery {
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    per_page: Option<usize>,
+}
+
+pub async fn quotes(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Query(q): Query<QuotesQuery>,
+) -> ApiResult<Json<Page<Quote>>> {
+    authz::check(&user, Capability::Book)?;
+    let filter = QuoteFilter {
+        account: optional(q.account.as_deref(), "account", "not an account slug")?,
+        status: optional(q.status.as_deref(), "status", "draft, submitted, approved, rejected or accepted")?,
+        opportunity: None,
+    };
+    let list = app
+        .run(move |store| {
+            if let Some(slug) = &filter.account {
+                authz::load_account(store, &user, slug.as_str(), AccountAccess::Read)?;
+            }
+            Ok(store.quotes(&filter)?)
+        })
+        .await?;
+    Ok(Json(paged(list, q.page, q.per_page)?))
+}
+
+pub async fn quote(State(app): State<App>, ApiCaller(user): ApiCaller, Path(id): Path<i64>) -> ApiResult<Json<Quote>> {
+    let q = app
+        .run(move |store| {
+            let q = store.quote(id)?;
+            authz::load_account(store, &user, q.account.as_str(), AccountAccess::Read)?;
+            Ok(q)
+        })
+        .await?;
+    Ok(Json(q))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuoteBody {
+    #[serde(default)]
+    account: Option<Slug>,
+    #[serde(default)]
+    opportunity_id: Option<i64>,
+    terms: Terms,
+    start_date: NaiveDate,
+    #[serde(deserialize_with = "whole_number")]
+    term_months: i64,
+    #[serde(default)]
+    what_if_points: Option<f64>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl QuoteBody {
+    fn draft(&self, account: Slug) -> Result<QuoteDraft, crate::error::WebError> {
+        let term_months = u32::try_from(self.term_months)
+            .map_err(|_| crate::error::WebError::field("term_months", "a term is 1 to 120 months"))?;
+        Ok(QuoteDraft {
+            account,
+            opportunity_id: self.opportunity_id,
+            terms: self.terms.clone(),
+            start_date: self.start_date,
+            term_months,
+            what_if_points: self.what_if_points.unwrap_or(5.0),
+        })
+    }
+}
+
+pub async fn add_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    JsonBody(b): JsonBody<QuoteBody>,
+) -> ApiResult<impl IntoResponse> {
+    let today = app.today();
+    let q = app
+        .run(move |store| {
+            let account = b.account.clone().ok_or_else(|| crate::error::WebError::field("account", "which account"))?;
+            authz::load_account(store, &user, account.as_str(), AccountAccess::Write)?;
+            crate::quotes::create(store, &user, &b.draft(account)?, today)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(q)))
+}
+
+pub async fn revise_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<QuoteBody>,
+) -> ApiResult<Json<Quote>> {
+    let today = app.today();
+    let q = app
+        .run(move |store| {
+            let account = store.quote(id)?.account;
+            authz::load_account(store, &user, account.as_str(), AccountAccess::Write)?;
+            let version = b.version.ok_or_else(|| crate::error::WebError::field("version", "the version you read"))?;
+            crate::quotes::revise(store, &user, id, &b.draft(account)?, version, today)
+        })
+        .await?;
+    Ok(Json(q))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuoteStepBody {
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+async fn quote_step(
+    app: App,
+    user: steward_domain::User,
+    id: i64,
+    b: QuoteStepBody,
+    to: QuoteStatus,
+) -> ApiResult<Json<Quote>> {
+    let (note, today) = (b.note.unwrap_or_default(), app.today());
+    let q = app.run(move |store| crate::quotes::transition(store, &user, id, to, &note, b.version, today)).await?;
+    app.account_changed(&q.account).await;
+    Ok(Json(q))
+}
+
+pub async fn submit_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<QuoteStepBody>,
+) -> ApiResult<Json<Quote>> {
+    quote_step(app, user, id, b, QuoteStatus::Submitted).await
+}
+
+pub async fn approve_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<QuoteStepBody>,
+) -> ApiResult<Json<Quote>> {
+    quote_step(app, user, id, b, QuoteStatus::Approved).await
+}
+
+pub async fn reject_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<QuoteStepBody>,
+) -> ApiResult<Json<Quote>> {
+    quote_step(app, user, id, b, QuoteStatus::Rejected).await
+}
+
+pub async fn accept_quote(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<QuoteStepBody>,
+) -> ApiResult<Json<Quote>> {
+    quote_step(app, user, id, b, QuoteStatus::Accepted).await
 }

@@ -180,6 +180,30 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "owners": { "type": "array" },
             "renewals": { "type": "array", "items": { "$ref": "#/components/schemas/Opportunity" } }
         })),
+        "Quote": object(&["id", "account", "terms", "start_date", "term_months", "annual_price", "arr_change", "discount_pct", "status", "version", "history"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "opportunity_id": { "type": ["integer", "null"] },
+            "terms": { "$ref": "#/components/schemas/Terms" }, "start_date": { "type": "string" }, "term_months": { "type": "integer" },
+            "what_if_points": { "type": "number" },
+            "annual_price": { "type": "number", "description": "the first year's bill on the last twelve months of actual volumes" },
+            "what_if_annual_price": { "type": "number" }, "arr": { "type": "number" },
+            "arr_change": { "type": "number", "description": "against the current contract's ARR" },
+            "list_price": { "type": "number" }, "discount_pct": { "type": "number", "description": "from the price book's list price" },
+            "approval_threshold_pct": { "type": "number" },
+            "status": { "enum": ["draft", "submitted", "approved", "rejected", "accepted"] },
+            "created_by": { "type": ["string", "null"] }, "version": { "type": "integer" },
+            "history": { "type": "array" }
+        })),
+        "QuoteScenario": object(&["terms", "start_date", "term_months"], json!({
+            "account": { "type": "string", "pattern": super::SLUG_PATTERN, "maxLength": 63, "description": "required when adding" },
+            "opportunity_id": { "type": ["integer", "null"], "minimum": 1, "maximum": 9007199254740991_i64 },
+            "terms": { "$ref": "#/components/schemas/Terms" }, "start_date": day,
+            "term_months": { "type": "integer", "minimum": 1, "maximum": 120 },
+            "what_if_points": { "type": ["number", "null"], "minimum": -100, "maximum": 100 },
+            "version": { "type": ["integer", "null"], "minimum": 1, "maximum": 9007199254740991_i64, "description": "required when revising" }
+        })),
+        "QuoteStep": object(&["version"], json!({
+            "version": version, "note": { "type": ["string", "null"], "maxLength": TextKind::Summary.max_chars() }
+        })),
         "ArrSnapshot": object(&["account", "month", "arr", "at_risk"], json!({
             "account": { "type": "string" }, "month": month, "arr": { "type": "number", "description": "dollars: the month's bill × 12, not below the minimum" },
             "at_risk": { "type": "number", "description": "dollars of fees at risk under guarantees still to be measured whose metric misses its target" }
@@ -402,6 +426,12 @@ pub fn build() -> Value {
             }
             Some("ContractAmend") => {
                 op["responses"]["409"] = error_response("the contract changed meanwhile (a stale `version`)");
+            }
+            Some("QuoteStep") => {
+                op["responses"]["409"] = error_response("the quote changed meanwhile (a stale `version`)");
+            }
+            Some("QuoteScenario") if e.operation_id == "reviseQuote" => {
+                op["responses"]["409"] = error_response("the quote changed meanwhile (a stale `version`)");
             }
             Some("OpportunityMove" | "OpportunityEdit") => {
                 op["responses"]["409"] = error_response("the opportunity changed meanwhile (a stale `version`)");

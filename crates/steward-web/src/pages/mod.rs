@@ -9,6 +9,7 @@ mod forecast;
 mod imports;
 mod password;
 mod pipeline;
+mod quotes;
 mod revenue;
 mod tasks;
 mod team;
@@ -45,6 +46,14 @@ pub fn routes() -> Router<App> {
         .route("/pipeline", get(pipeline::page))
         .route("/forecast", get(forecast::page))
         .route("/goals", post(forecast::set_goal))
+        .route("/accounts/{slug}/quotes/new", get(quotes::new_page))
+        .route("/accounts/{slug}/quotes", post(quotes::create_page))
+        .route("/quotes/{id}", get(quotes::page))
+        .route("/quotes/{id}/revise", post(quotes::revise_page))
+        .route("/quotes/{id}/submit", post(quotes::submit))
+        .route("/quotes/{id}/approve", post(quotes::approve))
+        .route("/quotes/{id}/reject", post(quotes::reject))
+        .route("/quotes/{id}/accept", post(quotes::accept))
         .route("/opportunities", post(pipeline::add))
         .route("/opportunities/{id}", get(pipeline::opportunity))
         .route("/opportunities/{id}/move", post(pipeline::move_page))

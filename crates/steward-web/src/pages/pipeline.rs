@@ -145,7 +145,7 @@ pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm
 async fn show(app: &App, viewer: &Viewer, id: i64, form: Option<FormState>) -> PageResult {
     let user = viewer.user.clone();
     let today = app.today();
-    let (o, account, write, contacts, activities, reasons, owners) = app
+    let (o, account, write, contacts, activities, reasons, owners, quotes) = app
         .run(move |store| {
             let o = store.opportunity(id)?;
             let (account, access) = authz::load_account(store, &user, o.account.as_str(), AccountAccess::Read)?;
@@ -163,6 +163,7 @@ async fn show(app: &App, viewer: &Viewer, id: i64, form: Option<FormState>) -> P
                 store.activities(&account.slug, i64::MAX)?,
                 steward_health::pipeline::loss_reasons(store)?,
                 owners,
+                store.quotes(&steward_store::QuoteFilter { opportunity: Some(id), ..Default::default() })?,
             ))
         })
         .await?;
@@ -192,6 +193,10 @@ async fn show(app: &App, viewer: &Viewer, id: i64, form: Option<FormState>) -> P
             by => h.by.as_ref().map(|e| e.to_string()), at => h.at.format("%Y-%m-%d %H:%M").to_string(), note => h.note,
         }).collect::<Vec<_>>(),
         deciders,
+        quotes => quotes.iter().map(|q| context! {
+            id => q.id, status => views::words(q.status.as_str()), annual_price => q.price.annual_price.to_string(),
+            discount => format!("{:.1}%", q.price.discount_pct), arr_change => q.price.arr_change.to_string(),
+        }).collect::<Vec<_>>(),
         write,
         stages => Stage::ALL.iter().filter(|s| **s != o.stage).map(|s| context! { value => s.as_str(), label => views::words(s.as_str()) }).collect::<Vec<_>>(),
         reasons,

@@ -228,3 +228,84 @@ pub fn retention(settings: &Settings, args: RetentionArgs) -> Result<()> {
         &table,
     )
 }
+
+fn show_quote(q: &steward_domain::quote::Quote) -> Result<()> {
+    outln!("quote {} for {}: {} ({} months from {})", q.id, q.account, q.status, q.term_months, q.start_date);
+    outln!("  annual price    {}", q.price.annual_price);
+    outln!("  at list         {}  (discount {:.1}%)", q.price.list_price, q.price.discount_pct);
+    outln!("  what-if (+{} pts) {}", q.what_if_points, q.price.what_if_annual_price);
+    outln!("  ARR             {}  (change {})", q.price.arr, q.price.arr_change);
+    if q.needs_approval() {
+        outln!("  the discount is over the {}% threshold: a director approves it", q.approval_threshold_pct);
+    }
+    for h in &q.history {
+        let by = h.by.as_ref().map_or("-".to_owned(), Email::to_string);
+        outln!("  {} {} by {} {}", h.at.format("%Y-%m-%d %H:%M"), h.status, by, h.note);
+    }
+    Ok(())
+}
+
+pub fn quotes(settings: &Settings, command: crate::cli::QuotesCommand) -> Result<()> {
+    use crate::cli::QuotesCommand as Q;
+    use steward_domain::quote::{QuoteDraft, QuoteStatus};
+    let store = crate::open::open_store(settings)?;
+    let (step, to) = match command {
+        Q::Add(a) => {
+            let today = a.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let current = store.contracts(&a.account)?.into_iter().next_back();
+            let base = match &current {
+                Some(c) => c.terms(),
+                None => Terms {
+                    pricing_model: a.terms.model.unwrap_or(steward_domain::PricingModel::Pepm),
+                    rate: a.terms.rate.unwrap_or_default(),
+                    tiers: vec![],
+                    annual_escalator_pct: 0.0,
+                    minimum_annual_commitment: None,
+                    add_ons: vec![],
+                    guarantees: vec![],
+                },
+            };
+            let next_month = Month::of(today).succ().first_day();
+            let draft = QuoteDraft {
+                account: a.account,
+                opportunity_id: a.opportunity,
+                terms: apply(&a.terms, base)?,
+                start_date: a
+                    .start
+                    .or(current.as_ref().and_then(|c| c.end_date.succ_opt()).filter(|d| *d > today))
+                    .unwrap_or(next_month),
+                term_months: a.term_months.unwrap_or(current.map_or(24, |c| c.term_months().clamp(1, 120) as u32)),
+                what_if_points: a.what_if_points,
+            };
+            let q = steward_health::quotes::create(store.as_ref(), &draft, by(a.by.as_deref())?.as_ref(), today)?;
+            return if a.json { print_json(&q) } else { show_quote(&q) };
+        }
+        Q::Show(a) => {
+            let q = store.quote(a.id)?;
+            return if a.json { print_json(&q) } else { show_quote(&q) };
+        }
+        Q::Submit(s) => (s, QuoteStatus::Submitted),
+        Q::Approve(s) => (s, QuoteStatus::Approved),
+        Q::Reject(s) => (s, QuoteStatus::Rejected),
+        Q::Accept(s) => (s, QuoteStatus::Accepted),
+    };
+    let who = by(step.by.as_deref())?;
+    // On the command line a director is whoever `--by` names with that role.
+    let director = match &who {
+        Some(e) => matches!(store.user(e)?.role, steward_domain::Role::Director | steward_domain::Role::Admin),
+        None => false,
+    };
+    let current = store.quote(step.id)?;
+    let today = chrono::Local::now().date_naive();
+    let q = steward_health::quotes::transition(
+        store.as_ref(),
+        step.id,
+        to,
+        director,
+        who.as_ref(),
+        &step.note,
+        current.version,
+        today,
+    )?;
+    if step.json { print_json(&q) } else { show_quote(&q) }
+}

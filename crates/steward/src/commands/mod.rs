@@ -42,6 +42,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Renewals(c) => opportunities::renewals(settings, c),
         Command::Opportunities(c) => opportunities::run(settings, c),
         Command::Forecast(args) => opportunities::forecast(settings, args),
+        Command::Quotes(c) => contracts::quotes(settings, c),
         Command::Goals(c) => opportunities::goals(settings, c),
         Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
