@@ -24,6 +24,8 @@ pub struct AccountSummary {
     pub health_change: Option<Change>,
     pub contract: Option<Contract>,
     pub arr: Option<Money>,
+    /// Fees at risk under the contract's performance guarantees, this month.
+    pub at_risk: Option<Money>,
     /// This month's bill of the contract, line by line: what the ARR is made of.
     pub bill: Option<Bill>,
     /// The day of the latest logged activity with the client, on or before today.
@@ -51,7 +53,12 @@ impl AccountSummary {
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
         let bill = contract.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
+        let at_risk = contract
+            .as_ref()
+            .zip(bill.as_ref())
+            .map(|(c, b)| steward_domain::arr::at_risk(c, b.arr, this_month, latest.as_ref()));
         Self {
+            at_risk,
             arr: bill.as_ref().map(|b| b.arr),
             bill,
             health_change: now.zip(before).map(|((_, after), (_, was))| change(was, after)),

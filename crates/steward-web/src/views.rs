@@ -382,6 +382,8 @@ pub struct BookRow {
     pub nps_responses: i64,
     pub arr_cents: Option<i64>,
     pub arr: Option<String>,
+    /// Fees at risk under performance guarantees (none when nothing is).
+    pub at_risk: Option<String>,
     pub renewal: Option<NaiveDate>,
     pub renewal_quarter: Option<String>,
     pub days_to_notice: Option<i64>,
@@ -425,6 +427,7 @@ impl BookRow {
             nps_responses: latest.map_or(0, |m| m.nps_responses),
             arr_cents: summary.arr.map(|m| m.cents),
             arr: summary.arr.map(|m| m.short()),
+            at_risk: summary.at_risk.filter(|m| m.cents > 0).map(|m| m.short()),
             renewal: summary.renewal(),
             renewal_quarter: summary.renewal().map(quarter),
             days_to_notice: summary.notice_deadline().map(|d| (d - today).num_days()),

@@ -214,6 +214,86 @@ fn people_use_steward_in_a_browser() {
     b.screenshot("16-colleague-task");
 }
 
+/// The commercial cycle as people work it: an account manager moves a renewal on to verbal
+/// from the pipeline board (no script needed), builds a quote deeper than the threshold and
+/// submits it; it is theirs to submit but not to approve; a director finds it in My work and
+/// approves it. Screenshots `20-*`.
+#[test]
+fn a_quote_over_the_threshold_waits_for_a_director() {
+    use steward_domain::opportunity::{OpportunityKind, Stage};
+    let s = Server::start(Backend::Sqlite).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let b = Browser::start(&shots);
+    let url = &s.url;
+    let am = user(Role::AccountManager);
+    let mine = steward_store::OpportunityFilter {
+        owner: Some(steward_domain::Email::parse(&am).unwrap()),
+        kind: Some(OpportunityKind::Renewal),
+        open_only: true,
+        ..Default::default()
+    };
+    let o =
+        s.store.opportunities(&mine).unwrap().into_iter().find(|o| o.stage < Stage::Verbal).expect("an early renewal");
+    sign_in(&b, url, &am);
+    b.wait_for("My work after signing in", |u| u.ends_with("/work"));
+    b.click("nav a[href='/pipeline']");
+    b.wait_for("the pipeline", |u| u.ends_with("/pipeline"));
+    assert!(b.count("article.opportunity") >= 1, "the account manager's opportunities");
+    b.screenshot("20-pipeline");
+    let button = format!("form[action='/opportunities/{}/move'] button", o.id);
+    while s.store.opportunity(o.id).unwrap().stage < Stage::Verbal {
+        let before = s.store.opportunity(o.id).unwrap().version;
+        b.click(&button);
+        b.wait_until("the move to be kept", |_| s.store.opportunity(o.id).unwrap().version > before);
+        b.wait_for("the pipeline again", |u| u.contains("/pipeline"));
+    }
+    assert_eq!(s.store.opportunity(o.id).unwrap().stage, Stage::Verbal);
+    b.screenshot("20-pipeline-verbal");
+
+    // A quote at a fraction of the rate: far past the 10% threshold.
+    b.goto(&format!("{url}/accounts/{}/quotes/new?opportunity={}", o.account, o.id));
+    b.fill("#quote-rate", "1.00");
+    b.fill("#quote-tiers", "");
+    b.fill("#quote-minimum", "");
+    b.click("form[aria-label='New quote'] button[type=submit]");
+    b.wait_for("the quote", |u| u.contains("/quotes/"));
+    let id: i64 = b.url().rsplit('/').next().unwrap().parse().unwrap();
+    assert!(b.text("header.task-head").contains("Draft"), "{}", b.text("header.task-head"));
+    assert!(b.text("table.bill").contains("Discount from list"));
+    b.screenshot("21-quote-draft");
+    b.click("form[aria-label='Submit the quote'] button");
+    b.wait_until("the submission", |b| b.text("header.task-head").contains("Submitted"));
+    assert_eq!(b.count("form[action$='/approve']"), 0, "an account manager has no approve button");
+    b.screenshot("21-quote-submitted");
+
+    // The director finds it in My work and approves it.
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Director));
+    b.wait_for("the director's landing page", |u| u.ends_with("/book") || u.ends_with("/work"));
+    b.goto(&format!("{url}/work"));
+    assert!(
+        b.text("main").contains(&format!("Approve quote {id}")),
+        "the approval waits in My work: {}",
+        b.text("main")
+    );
+    b.goto(&format!("{url}/quotes/{id}"));
+    b.fill("#decide-note", "Approved for a three-year commitment");
+    b.click("form[aria-label='Approve or reject the quote'] button.primary");
+    b.wait_until("the approval", |b| b.text("header.task-head").contains("Approved"));
+    assert!(b.text("main").contains("Approved for a three-year commitment"));
+    b.screenshot("22-quote-approved");
+    b.goto(&format!("{url}/work"));
+    assert!(!b.text("main").contains(&format!("Approve quote {id}")), "decided: it left My work");
+    b.goto(&format!("{url}/forecast?owner=all"));
+    assert!(b.count("dl.kpis") >= 1);
+    b.screenshot("23-forecast");
+    b.goto(&format!("{url}/retention"));
+    b.screenshot("24-retention");
+    let c = s.store.contracts(&o.account).unwrap();
+    b.goto(&format!("{url}/contracts/{}", c.last().unwrap().id));
+    b.screenshot("25-contract");
+}
+
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that
 /// scrolls away with the page, tables are stacked cards whose cells say what they are, and
 /// the actions are buttons a thumb can reach. Screenshots `phone-*`.

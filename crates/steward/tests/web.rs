@@ -27,6 +27,7 @@ cases!(
     contracts_change_as_versions_and_arr_follows,
     retention_adds_up,
     the_pipeline_moves_and_the_forecast_adds_up,
+    quotes_need_a_director_past_the_threshold,
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
     colleagues_see_what_their_task_needs,
@@ -773,6 +774,104 @@ fn the_pipeline_moves_and_the_forecast_adds_up(s: &Server) {
     assert_eq!(c.get("/forecast?quarter=2026Q9").status, 422);
 }
 
+/// The approval state machine over HTTP: a deep discount waits for a director; an account
+/// manager may submit but not approve (403 on the API, no button on the page); a change after
+/// approval needs approval again; accepting fills the opportunity's amount with the quote's
+/// ARR change; the quote's price is the engine's bill on the account's actual volumes.
+fn quotes_need_a_director_past_the_threshold(s: &Server) {
+    use steward_domain::opportunity::OpportunityKind;
+    use steward_domain::quote::QuoteStatus;
+    let am = user(Role::AccountManager);
+    let mine = steward_store::OpportunityFilter {
+        owner: Some(steward_domain::Email::parse(&am).unwrap()),
+        kind: Some(OpportunityKind::Renewal),
+        open_only: true,
+        ..Default::default()
+    };
+    let o = s.store.opportunities(&mine).unwrap().into_iter().next().expect("an open renewal of the account manager's");
+    let renewed = s.store.contract(o.contract_id.unwrap()).unwrap();
+    let mut api = s.client();
+    api.bearer = Some(s.token(&am));
+    let terms = |rate: f64| {
+        json!({ "pricing_model": "pepm", "rate": rate, "tiers": [], "annual_escalator_pct": 3,
+                                    "minimum_annual_commitment": null, "add_ons": [], "guarantees": [] })
+    };
+    let start = renewed.end_date.succ_opt().unwrap().to_string();
+    let made = api.post_json(
+        "/api/v1/quotes",
+        &json!({ "account": o.account, "opportunity_id": o.id, "terms": terms(2.0), "start_date": start, "term_months": 24 }),
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let q = made.json();
+    let id = q["id"].as_i64().unwrap();
+    assert!(q["discount_pct"].as_f64().unwrap() > 10.0, "PEPM $2.00 is far below the list: {}", q["discount_pct"]);
+    // The engine's bill on the last twelve complete months, placed in the quoted year.
+    let stored = s.store.quote(id).unwrap();
+    let (price, _) = steward_health::quotes::price_draft(
+        &*s.store,
+        &steward_domain::quote::QuoteDraft {
+            account: stored.account.clone(),
+            opportunity_id: stored.opportunity_id,
+            terms: stored.terms.clone(),
+            start_date: stored.start_date,
+            term_months: stored.term_months,
+            what_if_points: stored.what_if_points,
+        },
+        web_support::as_of(),
+    )
+    .unwrap();
+    assert_eq!(price, stored.price, "what is kept is what the engine prices");
+    let step = |api: &mut web_support::Client, what: &str, version: i64| {
+        api.post_json(&format!("/api/v1/quotes/{id}/{what}"), &json!({ "version": version, "note": what }))
+    };
+    let submitted = step(&mut api, "submit", 1).json();
+    assert_eq!(submitted["status"], "submitted");
+    let v = submitted["version"].as_i64().unwrap();
+    assert_eq!(step(&mut api, "approve", v).status, 403, "an account manager does not approve");
+    let mut c = s.signed_in(&am);
+    let page = c.get(&format!("/quotes/{id}"));
+    assert!(!page.body.contains("/approve"), "no approve button for an account manager");
+    assert_eq!(
+        c.post_form(&format!("/quotes/{id}/approve"), &[("csrf", &page.csrf()), ("version", &v.to_string())]).status,
+        403
+    );
+    let waiting = |s: &Server| {
+        s.store
+            .tasks(&TaskFilter { status: Some(TaskStatus::Open), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.source_key.as_deref().is_some_and(|k| k.starts_with(&format!("quote:{id}:approval:"))))
+            .count()
+    };
+    assert!(waiting(s) >= 1, "every director has it in My work");
+    let mut director = s.client();
+    director.bearer = Some(s.token(&user(Role::Director)));
+    let approved = step(&mut director, "approve", v).json();
+    assert_eq!(approved["status"], "approved", "{approved}");
+    assert_eq!(waiting(s), 0, "decided: the approval tasks are done");
+    // A change after approval needs approval again.
+    let body = json!({ "version": approved["version"], "terms": terms(1.5), "start_date": start, "term_months": 24 });
+    let revised = api.post_json(&format!("/api/v1/quotes/{id}/revise"), &body).json();
+    assert_eq!(revised["status"], "draft", "{revised}");
+    assert!(revised["history"].as_array().unwrap().iter().any(|h| h["note"] == "changed: it needs approval again"));
+    assert_eq!(
+        step(&mut api, "accept", revised["version"].as_i64().unwrap()).status,
+        422,
+        "not approved: not acceptable"
+    );
+    let again = step(&mut api, "submit", revised["version"].as_i64().unwrap()).json();
+    let approved = step(&mut director, "approve", again["version"].as_i64().unwrap()).json();
+    let accepted = step(&mut api, "accept", approved["version"].as_i64().unwrap()).json();
+    assert_eq!(accepted["status"], "accepted");
+    let amount = s.store.opportunity(o.id).unwrap().amount;
+    assert_eq!(
+        amount.dollars(),
+        accepted["arr_change"].as_f64().unwrap(),
+        "the opportunity takes the quote's ARR change"
+    );
+    assert_eq!(s.store.quote(id).unwrap().status, QuoteStatus::Accepted);
+}
+
 fn work_queue_is_ranked_with_reasons(s: &Server) {
     let am = user(Role::AccountManager);
     let mut c = s.signed_in(&am);
@@ -1198,6 +1297,17 @@ fn every_route_for_every_role(s: &Server) {
     };
     let own_opp = opportunity_on(&own).or_else(|| opportunity_on(&other)).expect("an open opportunity in the fixture");
     let opp_writer = if opportunity_on(&own).is_some() { 409 } else { 403 };
+    let quote = s
+        .store
+        .quotes(&steward_store::QuoteFilter::default())
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the demo book has quotes");
+    let quote_id = quote.id;
+    let am_owns_quote =
+        s.store.account(&quote.account).unwrap().owner.map(|e| e.to_string()) == Some(user(Role::AccountManager));
+    let (quote_writer, quote_writer_422) = if am_owns_quote { (409, 422) } else { (403, 403) };
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/contracts/{own_contract}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/contracts/{own_contract}/amend"), [409, 409, 409, 403, 404]),
@@ -1210,6 +1320,14 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", format!("/opportunities/{own_opp}/move"), [409, 409, opp_writer, 403, 404]),
         ("POST", "/opportunities".into(), [422, 422, 403, 403, 404]),
         ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
+        ("GET", format!("/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/accounts/{own}/quotes/new"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/accounts/{other}/quotes"), [422, 422, 403, 403, 404]),
+        ("POST", format!("/quotes/{quote_id}/submit"), [409, 409, quote_writer, 403, 404]),
+        ("POST", format!("/quotes/{quote_id}/approve"), [409, 409, 403, 403, 404]),
+        ("POST", format!("/quotes/{quote_id}/reject"), [409, 409, 403, 403, 404]),
+        ("POST", format!("/quotes/{quote_id}/accept"), [409, 409, quote_writer, 403, 404]),
+        ("POST", format!("/quotes/{quote_id}/revise"), [422, 422, quote_writer_422, 403, 404]),
         ("GET", "/".into(), [303, 303, 303, 303, 303]),
         ("GET", "/healthz".into(), [200, 200, 200, 200, 200]),
         ("GET", "/book".into(), [200, 200, 200, 403, 403]),
@@ -1257,6 +1375,11 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", "/api/v1/forecast".into(), [200, 200, 200, 403, 403]),
         ("GET", "/api/v1/goals".into(), [200, 200, 200, 403, 403]),
         ("POST", "/api/v1/goals".into(), [422, 422, 403, 403, 403]),
+        ("GET", "/api/v1/quotes".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/quotes/{quote_id}/submit"), [409, 409, quote_writer, 403, 404]),
+        ("POST", format!("/api/v1/quotes/{quote_id}/approve"), [409, 409, 403, 403, 404]),
+        ("POST", format!("/api/v1/quotes/{quote_id}/accept"), [409, 409, quote_writer, 403, 404]),
         ("GET", "/api/v1/accounts".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/api/v1/accounts/{own}"), [200, 200, 200, col_own, 200]),
         ("GET", format!("/api/v1/accounts/{other}"), [200, 200, 200, col_other, 404]),

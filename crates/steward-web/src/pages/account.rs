@@ -246,6 +246,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         read => read,
         write => l.access.allows(AccountAccess::Write),
         arr => summary.and_then(|s| s.arr).map(|m| m.short()),
+        at_risk => summary.and_then(|s| s.at_risk).filter(|m| m.cents > 0).map(|m| m.short()),
         renewal => contract.map(|c| context! {
             id => c.id,
             amendments => c.history.iter().filter(|h| h.kind == steward_domain::ChangeKind::Amended).count(),

@@ -69,6 +69,8 @@ async fn new_form(
             let next_month = Month::of(today).succ().first_day();
             if let Some(c) = &contract {
                 f.terms = TermsForm::of(c);
+                // A guarantee is measured within its own term: a new term's are agreed anew.
+                f.terms.guarantees.clear();
                 f.term_months = c.term_months().clamp(1, 120).to_string();
                 f.terms.start_date = c.end_date.succ_opt().filter(|d| *d > today).unwrap_or(next_month).to_string();
             } else {
@@ -131,7 +133,12 @@ fn view(q: &Quote, write: bool, director: bool, name: String) -> Value {
         tiers => t.tiers.iter().map(steward_domain::contract::written::tier_text).collect::<Vec<_>>(),
         escalator => t.annual_escalator_pct, minimum => t.minimum_annual_commitment.map(|m| m.to_string()),
         add_ons => t.add_ons.iter().map(|a| format!("{}: {} × {} a year", views::words(&a.service), a.price_per_event, a.events_per_year)).collect::<Vec<_>>(),
-        guarantees => t.guarantees.iter().map(steward_domain::contract::written::guarantee_text).collect::<Vec<_>>(),
+        guarantees => t.guarantees.iter().map(|g| format!(
+            "{} of at least {} on {}: {}% of fees at risk",
+            views::words(g.metric.as_str()),
+            if g.metric == steward_domain::GuaranteeMetric::Nps { format!("{:.0}", g.target) } else { format!("{:.0}%", g.target * 100.0) },
+            g.measured_on, g.fees_at_risk_pct
+        )).collect::<Vec<_>>(),
         start => q.start_date.to_string(), months => q.term_months, what_if_points => q.what_if_points,
         annual_price => q.price.annual_price.to_string(), what_if_price => q.price.what_if_annual_price.to_string(),
         list_price => q.price.list_price.to_string(),
