@@ -60,9 +60,35 @@ pub struct Contact {
     /// −2 (detractor) to +2 (advocate).
     pub sentiment: i64,
     pub last_touch: Option<NaiveDate>,
+    /// The day they stopped being a stakeholder (left the company, changed role).
+    pub retired_on: Option<NaiveDate>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+text_enum! {
+    pub enum ContactChangeKind ("contact change") {
+        Added = "added",
+        Edited = "edited",
+        Retired = "retired",
+    }
+}
+
+/// One version of a stakeholder as it was kept, with who changed it and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContactChange {
+    pub version: i64,
+    pub change: ContactChangeKind,
+    pub name: String,
+    pub title: String,
+    pub email: Option<Email>,
+    pub phone: Option<String>,
+    pub role: ContactRole,
+    pub influence: i64,
+    pub sentiment: i64,
+    pub changed_by: Option<Email>,
+    pub changed_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]

@@ -172,6 +172,7 @@ mod tests {
         let slug = Slug::parse("acme").unwrap();
         let now = at("2026-06-01");
         let contact = |id, role| Contact {
+            retired_on: None,
             id,
             account: slug.clone(),
             name: format!("Contact {id}"),

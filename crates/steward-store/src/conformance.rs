@@ -34,7 +34,7 @@ macro_rules! conformance_tests {
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
-            forecast_calls_and_goals, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -407,12 +407,12 @@ pub fn stale_versions_conflict(s: &dyn Store) -> Result<()> {
         "unknown account",
     )?;
 
-    let contact = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
+    let contact = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits), None)?;
     let mut c = contact_edit(&contact);
     c.sentiment = 2;
-    s.update_contact(contact.id, &c, contact.version)?;
+    s.update_contact(contact.id, &c, None, contact.version)?;
     expect_err(
-        s.update_contact(contact.id, &c, contact.version),
+        s.update_contact(contact.id, &c, None, contact.version),
         |e| matches!(e, StoreError::Conflict { .. }),
         "stale contact",
     )?;
@@ -536,11 +536,11 @@ pub fn worksites_round_trip(s: &dyn Store) -> Result<()> {
 pub fn contacts_and_activities(s: &dyn Store) -> Result<()> {
     book(s)?;
     s.create_account(&account("other", "Other Co"))?;
-    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::DecisionMaker))?;
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::DecisionMaker), None)?;
     let mut low = contact("acme", "Theo Marsh", ContactRole::Champion);
     low.influence = 2;
-    let theo = s.create_contact(&low)?;
-    let stranger = s.create_contact(&contact("other", "Ivy Stone", ContactRole::Finance))?;
+    let theo = s.create_contact(&low, None)?;
+    let stranger = s.create_contact(&contact("other", "Ivy Stone", ContactRole::Finance), None)?;
     ensure(s.contacts(&slug("acme"))?.iter().map(|c| c.id).collect::<Vec<_>>() == [rosa.id, theo.id], "by influence")?;
 
     let log = |when, ids: Vec<i64>, summary: &str| NewActivity {
@@ -912,9 +912,42 @@ pub fn forecast_calls_and_goals(s: &dyn Store) -> Result<()> {
     )
 }
 
+/// Adding, editing and retiring a stakeholder each keep a version with who did it; a
+/// retired one is no longer listed, and cannot be retired twice.
+pub fn stakeholders_keep_their_history(s: &dyn Store) -> Result<()> {
+    use steward_domain::contact::ContactChangeKind;
+    book(s)?;
+    let am = email("am@steward.test");
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits), Some(&am))?;
+    let mut edit = contact_edit(&rosa);
+    edit.role = ContactRole::DecisionMaker;
+    edit.title = "VP People".into();
+    let edited = s.update_contact(rosa.id, &edit, Some(&am), rosa.version)?;
+    let retired = s.retire_contact(rosa.id, date("2026-11-30"), Some(&am), edited.version)?;
+    ensure(retired.retired_on == Some(date("2026-11-30")), "retired on the day")?;
+    ensure(s.contacts(&slug("acme"))?.is_empty(), "no longer listed")?;
+    ensure(s.contact(rosa.id)?.title == "VP People", "still readable")?;
+    let history = s.contact_history(rosa.id)?;
+    let kinds: Vec<ContactChangeKind> = history.iter().map(|h| h.change).collect();
+    ensure(
+        kinds == [ContactChangeKind::Added, ContactChangeKind::Edited, ContactChangeKind::Retired],
+        "every version",
+    )?;
+    ensure(
+        history[0].role == ContactRole::HrBenefits && history[1].role == ContactRole::DecisionMaker,
+        "as they were",
+    )?;
+    ensure(history.iter().all(|h| h.changed_by.as_ref() == Some(&am)), "who")?;
+    expect_err(
+        s.retire_contact(rosa.id, date("2026-12-01"), None, retired.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "retired twice",
+    )
+}
+
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {
     book(s)?;
-    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits))?;
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::HrBenefits), None)?;
     let r = s.create_csat(&NewCsatRating {
         account: slug("acme"),
         contact_id: Some(rosa.id),

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Migration] = &[
         source: include_str!("../migrations/0012_goals_and_forecasts.sql"),
     },
     Migration { version: 13, name: "quotes", source: include_str!("../migrations/0013_quotes.sql") },
+    Migration { version: 14, name: "contact_history", source: include_str!("../migrations/0014_contact_history.sql") },
 ];
 
 /// The schema version this build expects.
@@ -158,6 +159,7 @@ pub const TABLES: &[&str] = &[
     "contract_changes",
     "contracts",
     "tasks",
+    "contact_changes",
     "activity_contacts",
     "activities",
     "contacts",

@@ -83,10 +83,15 @@ pub trait AccountStore {
 }
 
 pub trait ContactStore {
-    fn create_contact(&self, new: &NewContact) -> Result<Contact>;
+    fn create_contact(&self, new: &NewContact, by: Option<&Email>) -> Result<Contact>;
+    fn contact(&self, id: Id) -> Result<Contact>;
+    /// Every version, oldest first.
+    fn contact_history(&self, id: Id) -> Result<Vec<steward_domain::contact::ContactChange>>;
+    /// They are no longer a stakeholder: kept for the history, no longer listed.
+    fn retire_contact(&self, id: Id, on: NaiveDate, by: Option<&Email>, version: i64) -> Result<Contact>;
     fn contacts(&self, account: &Slug) -> Result<Vec<Contact>>;
     /// Replaces the editable fields of contact `id`; `edit.account` must be its account.
-    fn update_contact(&self, id: Id, edit: &NewContact, version: i64) -> Result<Contact>;
+    fn update_contact(&self, id: Id, edit: &NewContact, by: Option<&Email>, version: i64) -> Result<Contact>;
     fn create_csat(&self, new: &NewCsatRating) -> Result<CsatRating>;
     fn csat_ratings(&self, account: &Slug) -> Result<Vec<CsatRating>>;
 }

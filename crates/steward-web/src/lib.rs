@@ -25,6 +25,7 @@ mod opportunities;
 mod pages;
 mod quotes;
 mod results;
+mod stakeholders;
 mod tasks;
 mod team;
 mod templates;

@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pipeline.html", include_str!("../templates/pipeline.html")),
     ("forecast.html", include_str!("../templates/forecast.html")),
     ("quote.html", include_str!("../templates/quote.html")),
+    ("contact.html", include_str!("../templates/contact.html")),
     ("quote_new.html", include_str!("../templates/quote_new.html")),
     ("opportunity.html", include_str!("../templates/opportunity.html")),
     ("opportunity_new.html", include_str!("../templates/opportunity_new.html")),

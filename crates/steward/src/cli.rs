@@ -53,6 +53,9 @@ pub enum Command {
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
+    /// The client's stakeholders: add, edit and retire them (their history is kept).
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
     /// Contracts: terms, amendments and their history.
     #[command(subcommand)]
     Contracts(ContractsCommand),
@@ -885,6 +888,84 @@ pub struct QuoteStepArgs {
     pub by: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsCommand {
+    /// An account's stakeholders (`--all` with the retired ones).
+    List(ContactListArgs),
+    /// Add a stakeholder.
+    Add(ContactAddArgs),
+    /// Edit a stakeholder: the fields given change.
+    Edit(ContactEditArgs),
+    /// They are no longer a stakeholder (kept for the history).
+    Retire(ContactRetireArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContactListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactFields {
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// executive_sponsor, decision_maker, champion, hr_benefits, broker_consultant, finance or other.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// 1 to 5.
+    #[arg(long)]
+    pub influence: Option<i64>,
+    /// −2 to +2.
+    #[arg(long, allow_negative_numbers = true)]
+    pub sentiment: Option<i64>,
+    /// Their work e-mail.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Their work phone.
+    #[arg(long)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactEditArgs {
+    pub id: i64,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactRetireArgs {
+    pub id: i64,
+    /// The day they stopped being a stakeholder (default: today).
+    #[arg(long)]
+    pub on: Option<NaiveDate>,
+    #[arg(long)]
+    pub by: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -54,7 +54,7 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
         }
         let mut contact_ids = Vec::with_capacity(a.contacts.len());
         for c in &a.contacts {
-            contact_ids.push(store.create_contact(c)?.id);
+            contact_ids.push(store.create_contact(c, a.account.owner.as_ref())?.id);
         }
         for act in &a.activities {
             store.create_activity(&NewActivity {

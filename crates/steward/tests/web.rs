@@ -28,6 +28,7 @@ cases!(
     retention_adds_up,
     the_pipeline_moves_and_the_forecast_adds_up,
     quotes_need_a_director_past_the_threshold,
+    stakeholders_are_edited_with_their_history,
     imports_speak_plainly,
     the_team_page_shows_every_book_and_queue,
     colleagues_see_what_their_task_needs,
@@ -872,6 +873,80 @@ fn quotes_need_a_director_past_the_threshold(s: &Server) {
     assert_eq!(s.store.quote(id).unwrap().status, QuoteStatus::Accepted);
 }
 
+/// An account manager adds, edits, rates and retires a stakeholder from the pages; a bad
+/// entry comes back beside its field; the history holds each version with who made it.
+fn stakeholders_are_edited_with_their_history(s: &Server) {
+    let (own, _) = accounts();
+    let am = user(Role::AccountManager);
+    let mut c = s.signed_in(&am);
+    let csrf = c.get(&format!("/accounts/{own}")).csrf();
+    let add = |c: &mut web_support::Client, influence: &str| {
+        c.post_form(
+            &format!("/accounts/{own}/contacts"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Ines Talvor"),
+                ("title", "CFO"),
+                ("role", "finance"),
+                ("influence", influence),
+                ("sentiment", "+1"),
+                ("email", "ines.talvor@client.example"),
+                ("phone", "+1 (555) 010-2000"),
+            ],
+        )
+    };
+    let r = add(&mut c, "9");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"influence-error\"") && r.body.contains("influence is 1 to 5"), "beside the field");
+    assert!(r.body.contains("value=\"Ines Talvor\""), "what was typed is kept");
+    assert_eq!(add(&mut c, "4").status, 303);
+    let slug = Slug::parse(&own).unwrap();
+    let ines = s.store.contacts(&slug).unwrap().into_iter().find(|k| k.name == "Ines Talvor").unwrap();
+    assert_eq!((ines.influence, ines.sentiment), (4, 1));
+    let page = c.get(&format!("/contacts/{}", ines.id));
+    assert_eq!(page.status, 200);
+    let v = ines.version.to_string();
+    let r = c.post_form(
+        &format!("/contacts/{}/edit", ines.id),
+        &[
+            ("csrf", &csrf),
+            ("version", &v),
+            ("name", "Ines Talvor"),
+            ("title", "CFO and COO"),
+            ("role", "decision_maker"),
+            ("influence", "5"),
+            ("sentiment", "2"),
+            ("email", ""),
+            ("phone", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r =
+        c.post_form(&format!("/contacts/{}/csat", ines.id), &[("csrf", &csrf), ("quarter", "2026Q2"), ("score", "4")]);
+    assert_eq!(r.status, 303);
+    let rated = s.store.csat_ratings(&slug).unwrap().into_iter().find(|r| r.contact_id == Some(ines.id)).unwrap();
+    assert_eq!(
+        (rated.rated_on.to_string(), rated.score),
+        ("2026-06-30".to_owned(), 4),
+        "kept on the quarter's last day"
+    );
+    let current = s.store.contact(ines.id).unwrap();
+    let r = c.post_form(
+        &format!("/contacts/{}/retire", ines.id),
+        &[("csrf", &csrf), ("version", &current.version.to_string()), ("on", "2026-06-30")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(s.store.contacts(&slug).unwrap().iter().all(|k| k.id != ines.id), "retired: no longer listed");
+    let mut api = s.client();
+    api.bearer = Some(s.token(&am));
+    let history = api.get(&format!("/api/v1/contacts/{}/history", ines.id)).json();
+    let changes: Vec<&str> =
+        history["items"].as_array().unwrap().iter().map(|h| h["change"].as_str().unwrap()).collect();
+    assert_eq!(changes, ["added", "edited", "retired"]);
+    assert!(history["items"].as_array().unwrap().iter().all(|h| h["changed_by"] == json!(am)));
+    assert_eq!(history["items"][1]["title"], "CFO and COO");
+}
+
 fn work_queue_is_ranked_with_reasons(s: &Server) {
     let am = user(Role::AccountManager);
     let mut c = s.signed_in(&am);
@@ -1305,6 +1380,7 @@ fn every_route_for_every_role(s: &Server) {
         .next()
         .expect("the demo book has quotes");
     let quote_id = quote.id;
+    let own_contact = s.store.contacts(&Slug::parse(&own).unwrap()).unwrap()[0].id;
     let am_owns_quote =
         s.store.account(&quote.account).unwrap().owner.map(|e| e.to_string()) == Some(user(Role::AccountManager));
     let (quote_writer, quote_writer_422) = if am_owns_quote { (409, 422) } else { (403, 403) };
@@ -1321,6 +1397,9 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/opportunities".into(), [422, 422, 403, 403, 404]),
         ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", format!("/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/contacts/{own_contact}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/contacts/{own_contact}/edit"), [422, 422, 422, 403, 404]),
+        ("POST", format!("/accounts/{other}/contacts"), [422, 422, 403, 403, 404]),
         ("GET", format!("/accounts/{own}/quotes/new"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/quotes"), [422, 422, 403, 403, 404]),
         ("POST", format!("/quotes/{quote_id}/submit"), [409, 409, quote_writer, 403, 404]),
@@ -1376,6 +1455,8 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", "/api/v1/goals".into(), [200, 200, 200, 403, 403]),
         ("POST", "/api/v1/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", "/api/v1/quotes".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/contacts/{own_contact}/history"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/contacts/{own_contact}/retire"), [409, 409, 409, 403, 404]),
         ("GET", format!("/api/v1/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/quotes/{quote_id}/submit"), [409, 409, quote_writer, 403, 404]),
         ("POST", format!("/api/v1/quotes/{quote_id}/approve"), [409, 409, 403, 403, 404]),

@@ -609,3 +609,120 @@ pub async fn accept_quote(
 ) -> ApiResult<Json<Quote>> {
     quote_step(app, user, id, b, QuoteStatus::Accepted).await
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ContactBody {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    role: String,
+    #[serde(deserialize_with = "whole_number")]
+    influence: i64,
+    #[serde(deserialize_with = "whole_number")]
+    sentiment: i64,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+impl ContactBody {
+    /// The same reading as the page's form.
+    fn form(&self) -> crate::stakeholders::ContactForm {
+        crate::stakeholders::ContactForm {
+            name: self.name.clone(),
+            title: self.title.clone().unwrap_or_default(),
+            role: self.role.clone(),
+            influence: self.influence.to_string(),
+            sentiment: self.sentiment.to_string(),
+            email: self.email.clone().unwrap_or_default(),
+            phone: self.phone.clone().unwrap_or_default(),
+            version: self.version.map(|v| v.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+pub async fn add_contact(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(slug): Path<String>,
+    JsonBody(b): JsonBody<ContactBody>,
+) -> ApiResult<impl IntoResponse> {
+    let c = app.run(move |store| crate::stakeholders::add(store, &user, &slug, &b.form())).await?;
+    app.account_changed(&c.account).await;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+pub async fn edit_contact(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<ContactBody>,
+) -> ApiResult<Json<steward_domain::Contact>> {
+    let c = app.run(move |store| crate::stakeholders::edit(store, &user, id, &b.form())).await?;
+    app.account_changed(&c.account).await;
+    Ok(Json(c))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RetireBody {
+    #[serde(deserialize_with = "whole_number")]
+    version: i64,
+    #[serde(default)]
+    on: Option<NaiveDate>,
+}
+
+pub async fn retire_contact(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<RetireBody>,
+) -> ApiResult<Json<steward_domain::Contact>> {
+    let on = b.on.unwrap_or_else(|| app.today());
+    let c = app.run(move |store| crate::stakeholders::retire(store, &user, id, on, b.version)).await?;
+    app.account_changed(&c.account).await;
+    Ok(Json(c))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsatBody {
+    quarter: String,
+    #[serde(deserialize_with = "whole_number")]
+    score: i64,
+}
+
+pub async fn rate_contact(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    JsonBody(b): JsonBody<CsatBody>,
+) -> ApiResult<impl IntoResponse> {
+    let r = app
+        .run(move |store| {
+            let contact = store.contact(id)?;
+            authz::load_account(store, &user, contact.account.as_str(), AccountAccess::Write)?;
+            let quarter = Quarter::parse(&b.quarter).map_err(|p| crate::error::WebError::field("quarter", p.0))?;
+            crate::stakeholders::rate(store, &user, id, quarter, b.score)
+        })
+        .await?;
+    app.account_changed(&r.account).await;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+pub async fn contact_history(
+    State(app): State<App>,
+    ApiCaller(user): ApiCaller,
+    Path(id): Path<i64>,
+    Query(p): Query<Paging>,
+) -> ApiResult<Json<Page<steward_domain::contact::ContactChange>>> {
+    let history = app
+        .run(move |store| {
+            let contact = store.contact(id)?;
+            authz::load_account(store, &user, contact.account.as_str(), AccountAccess::Read)?;
+            Ok(store.contact_history(id)?)
+        })
+        .await?;
+    Ok(Json(paged(history, p.page, p.per_page)?))
+}

@@ -6,7 +6,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
 use steward_domain::opportunity::{ForecastCategory, OpportunityKind, Scope, Stage};
-use steward_domain::{ActivityKind, ChangeKind, GuaranteeMetric, PricingModel, Priority};
+use steward_domain::{ActivityKind, ChangeKind, ContactRole, GuaranteeMetric, PricingModel, Priority};
 use steward_health::work::Band;
 
 fn nullable(t: &str) -> Value {
@@ -203,6 +203,28 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
         })),
         "QuoteStep": object(&["version"], json!({
             "version": version, "note": { "type": ["string", "null"], "maxLength": TextKind::Summary.max_chars() }
+        })),
+        "ContactInput": object(&["name", "role", "influence", "sentiment"], json!({
+            "name": text(TextKind::Name, true), "title": or_null(&text(TextKind::Name, false)),
+            "role": { "enum": ContactRole::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+            "influence": { "type": "integer", "minimum": 1, "maximum": 5 }, "sentiment": { "type": "integer", "minimum": -2, "maximum": 2 },
+            "email": { "type": ["string", "null"], "pattern": pattern(super::EMAIL), "maxLength": 254 },
+            "phone": { "type": ["string", "null"], "pattern": "^[0-9 +().x-]{0,40}$" },
+            "version": { "type": ["integer", "null"], "minimum": 1, "maximum": 9007199254740991_i64, "description": "required when editing" }
+        })),
+        "ContactRetire": object(&["version"], json!({ "version": version, "on": or_null(day) })),
+        "ContactCsat": object(&["quarter", "score"], json!({
+            "quarter": { "type": "string", "pattern": "^[0-9]{4}-?[Qq][1-4]$" }, "score": { "type": "integer", "minimum": 1, "maximum": 5 }
+        })),
+        "ContactChange": object(&["version", "change", "name", "role", "changed_at"], json!({
+            "version": { "type": "integer" }, "change": { "enum": ["added", "edited", "retired"] }, "name": { "type": "string" },
+            "title": { "type": "string" }, "email": { "type": ["string", "null"] }, "phone": { "type": ["string", "null"] },
+            "role": { "type": "string" }, "influence": { "type": "integer" }, "sentiment": { "type": "integer" },
+            "changed_by": { "type": ["string", "null"] }, "changed_at": { "type": "string" }
+        })),
+        "CsatRating": object(&["id", "account", "rated_on", "score"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "contact_id": { "type": ["integer", "null"] },
+            "rated_on": { "type": "string" }, "score": { "type": "integer" }
         })),
         "ArrSnapshot": object(&["account", "month", "arr", "at_risk"], json!({
             "account": { "type": "string" }, "month": month, "arr": { "type": "number", "description": "dollars: the month's bill × 12, not below the minimum" },
@@ -432,6 +454,12 @@ pub fn build() -> Value {
             }
             Some("QuoteScenario") if e.operation_id == "reviseQuote" => {
                 op["responses"]["409"] = error_response("the quote changed meanwhile (a stale `version`)");
+            }
+            Some("ContactRetire") => {
+                op["responses"]["409"] = error_response("the stakeholder changed meanwhile (a stale `version`)");
+            }
+            Some("ContactInput") if e.operation_id == "editContact" => {
+                op["responses"]["409"] = error_response("the stakeholder changed meanwhile (a stale `version`)");
             }
             Some("OpportunityMove" | "OpportunityEdit") => {
                 op["responses"]["409"] = error_response("the opportunity changed meanwhile (a stale `version`)");

@@ -297,6 +297,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         }).collect::<Vec<_>>()),
         stakeholders => by_role.into_iter().map(|(role, people)| context! { role, people }).collect::<Vec<_>>(),
         contacts => l.contacts.iter().map(|c| context! { id => c.id, name => c.name }).collect::<Vec<_>>(),
+        roles => ContactRole::ALL.iter().map(|r| context! { value => r.as_str(), label => views::words(r.as_str()) }).collect::<Vec<_>>(),
         timeline => l.activities.iter().map(|t| context! {
             when => t.occurred_at.date_naive().to_string(), kind => views::words(t.kind.as_str()), summary => t.summary,
             author => t.author.as_ref().map(|e| e.to_string()),
@@ -341,7 +342,7 @@ pub struct ActivityForm {
 }
 
 /// Shows the page again with the form's errors, or passes any other failure on.
-async fn again(
+pub(super) async fn again(
     app: &App,
     viewer: &Viewer,
     slug: String,

@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod book;
 mod client;
+mod contacts;
 mod contracts;
 mod forecast;
 mod imports;
@@ -46,6 +47,11 @@ pub fn routes() -> Router<App> {
         .route("/pipeline", get(pipeline::page))
         .route("/forecast", get(forecast::page))
         .route("/goals", post(forecast::set_goal))
+        .route("/accounts/{slug}/contacts", post(contacts::add_page))
+        .route("/contacts/{id}", get(contacts::page))
+        .route("/contacts/{id}/edit", post(contacts::edit_page))
+        .route("/contacts/{id}/retire", post(contacts::retire_page))
+        .route("/contacts/{id}/csat", post(contacts::csat_page))
         .route("/accounts/{slug}/quotes/new", get(quotes::new_page))
         .route("/accounts/{slug}/quotes", post(quotes::create_page))
         .route("/quotes/{id}", get(quotes::page))

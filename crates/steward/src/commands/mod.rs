@@ -37,6 +37,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
         Command::Contracts(c) => contracts::run(settings, c),
+        Command::Contacts(c) => accounts::contacts(settings, c),
         Command::Arr(args) => contracts::arr(settings, args),
         Command::Retention(args) => contracts::retention(settings, args),
         Command::Renewals(c) => opportunities::renewals(settings, c),
