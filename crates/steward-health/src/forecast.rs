@@ -54,12 +54,25 @@ pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, toda
     }
     let week = week_of(today);
     let company = totals(quarter, &all);
-    store.keep_forecast(&ForecastSnapshot { week, quarter, owner: None, totals: company })?;
     let mut owners = Vec::new();
     for (e, list) in &by_owner {
         let t = totals(quarter, list.iter().copied());
-        store.keep_forecast(&ForecastSnapshot { week, quarter, owner: Some(e.clone()), totals: t })?;
         owners.push(OwnerForecast { owner: e.clone(), totals: t, goal: goals.get(e).map(Goal::quarter_bookings) });
+    }
+    let history = store.forecast_history(quarter, owner)?;
+    // The week's calls are kept once, by the first look of the week, in one transaction.
+    let company_calls = if owner.is_none() { history.clone() } else { store.forecast_history(quarter, None)? };
+    if !company_calls.iter().any(|s| s.week == week) {
+        let calls: Vec<ForecastSnapshot> =
+            std::iter::once(ForecastSnapshot { week, quarter, owner: None, totals: company })
+                .chain(owners.iter().map(|o| ForecastSnapshot {
+                    week,
+                    quarter,
+                    owner: Some(o.owner.clone()),
+                    totals: o.totals,
+                }))
+                .collect();
+        store.keep_forecast(&calls)?;
     }
     let mine: Vec<&Opportunity> = match owner {
         Some(e) => by_owner.get(e).cloned().unwrap_or_default(),
@@ -71,8 +84,7 @@ pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, toda
             (!goals.is_empty()).then(|| Money::from_cents(goals.values().map(|g| g.quarter_bookings().cents).sum()))
         }
     };
-    let last_week =
-        store.forecast_history(quarter, owner)?.into_iter().find(|s| s.week == week - Days::new(7)).map(|s| s.totals);
+    let last_week = history.into_iter().find(|s| s.week == week - Days::new(7)).map(|s| s.totals);
     Ok(Forecast {
         quarter,
         owner: owner.cloned(),

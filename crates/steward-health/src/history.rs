@@ -30,7 +30,8 @@ pub struct AccountData {
     /// Escalation tasks: when opened, when closed.
     pub escalations: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
     pub contracts: Vec<Contract>,
-    /// Renewal opportunities of its terms (what the playbooks ask of a renewal's progress).
+    /// Renewal opportunities of its terms (what the playbooks ask of a renewal's progress);
+    /// empty unless read [`with_renewals`](Self::with_renewals).
     pub renewals: Vec<steward_domain::opportunity::Opportunity>,
 }
 
@@ -56,12 +57,20 @@ impl AccountData {
                 .map(|t| (t.created_at, t.closed_at))
                 .collect(),
             contracts: store.contracts(slug)?,
-            renewals: store.opportunities(&steward_store::OpportunityFilter {
-                account: Some(slug.clone()),
-                kind: Some(steward_domain::opportunity::OpportunityKind::Renewal),
-                ..steward_store::OpportunityFilter::default()
-            })?,
+            // Only the playbooks ask (`with_renewals`); the book, read every half minute, does not.
+            renewals: Vec::new(),
         })
+    }
+
+    /// [`load`](Self::load) with the renewal opportunities of the account's terms.
+    pub fn with_renewals(store: &dyn Store, slug: &Slug) -> StoreResult<Self> {
+        let mut data = Self::load(store, slug)?;
+        data.renewals = store.opportunities(&steward_store::OpportunityFilter {
+            account: Some(slug.clone()),
+            kind: Some(steward_domain::opportunity::OpportunityKind::Renewal),
+            ..steward_store::OpportunityFilter::default()
+        })?;
+        Ok(data)
     }
 
     /// The contract up for renewal on `today`: the soonest-ending one still pending.

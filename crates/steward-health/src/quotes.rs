@@ -16,6 +16,34 @@ pub const THRESHOLD: &str = "quote.approval_threshold_pct";
 /// The setting holding the price book: JSON `{"mid_market": {"pepm": 7.0, "pmpm": 35.0}, …}`.
 pub const PRICE_BOOK: &str = "quote.price_book";
 
+/// Checks a value for one of the commercial settings before it is kept; the message says
+/// what the setting takes.
+pub fn check_setting(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        THRESHOLD => match value.trim().parse::<f64>() {
+            Ok(t) if (0.0..=100.0).contains(&t) => Ok(()),
+            _ => Err("the approval threshold is a percentage from 0 to 100".into()),
+        },
+        PRICE_BOOK => {
+            let book: std::collections::BTreeMap<String, ListPrice> = serde_json::from_str(value).map_err(|e| {
+                format!("the price book is JSON like {{\"mid_market\": {{\"pepm\": 7.0, \"pmpm\": 35.0}}}}: {e}")
+            })?;
+            match book.keys().find(|k| k.parse::<Segment>().is_err()) {
+                Some(k) => Err(format!("{k:?} is not a segment (mid_market, large_enterprise)")),
+                None => Ok(()),
+            }
+        }
+        crate::pipeline::LOSS_REASONS if value.lines().all(|l| l.trim().is_empty()) => {
+            Err("give at least one loss reason, one a line".into())
+        }
+        crate::pipeline::LOSS_REASONS => Ok(()),
+        other => Err(format!(
+            "unknown setting {other:?}; the commercial settings are {THRESHOLD}, {PRICE_BOOK} and {}",
+            crate::pipeline::LOSS_REASONS
+        )),
+    }
+}
+
 pub fn threshold(store: &dyn Store) -> StoreResult<f64> {
     Ok(store
         .setting(THRESHOLD)?

@@ -96,7 +96,7 @@ pub fn run(
     let proposals: Vec<StoreResult<(Vec<Proposal>, Vec<Task>)>> = accounts
         .par_iter()
         .map(|slug| {
-            let data = AccountData::load(store, slug)?;
+            let data = AccountData::with_renewals(store, slug)?;
             let health = score_months(card, &data, today);
             let proposals = propose(playbooks, slug, data.account.owner.as_ref(), &facts(&data, &health, today), today);
             let tasks = if proposals.is_empty() {

@@ -884,10 +884,10 @@ pub fn forecast_calls_and_goals(s: &dyn Store) -> Result<()> {
         owner,
         totals: Totals { commit: Money::from_cents(dollars * 100), ..Totals::default() },
     };
-    s.keep_forecast(&call(100, "2026-11-23", None))?;
-    s.keep_forecast(&call(999, "2026-11-23", None))?;
-    s.keep_forecast(&call(120, "2026-11-30", None))?;
-    s.keep_forecast(&call(50, "2026-11-30", Some(am.clone())))?;
+    s.keep_forecast(&[call(100, "2026-11-23", None)])?;
+    s.keep_forecast(&[call(999, "2026-11-23", None)])?;
+    s.keep_forecast(&[call(120, "2026-11-30", None)])?;
+    s.keep_forecast(&[call(50, "2026-11-30", Some(am.clone()))])?;
     let company = s.forecast_history(q, None)?;
     ensure(
         company.len() == 2 && company[0].totals.commit == Money::from_cents(10_000),

@@ -162,6 +162,8 @@ pub struct OpportunityFilter {
     pub close_to: Option<NaiveDate>,
     /// Only those not yet won or lost.
     pub open_only: bool,
+    /// With each one's stage history (a list that shows it asks; boards and sums do not).
+    pub history: bool,
 }
 
 /// What an owner changes on an opportunity besides its stage.
@@ -214,8 +216,9 @@ pub trait ForecastStore {
     fn set_goal(&self, goal: &steward_domain::forecast::Goal, by: Option<&Email>) -> Result<()>;
     /// One year's goals (every year's when `None`), by owner.
     fn goals(&self, year: Option<i32>) -> Result<Vec<steward_domain::forecast::Goal>>;
-    /// Keeps the week's call unless one is kept already (the first call of a week stands).
-    fn keep_forecast(&self, snapshot: &ForecastSnapshot) -> Result<()>;
+    /// Keeps each week's call unless one is kept already (the first call of a week stands),
+    /// all in one transaction.
+    fn keep_forecast(&self, snapshots: &[ForecastSnapshot]) -> Result<()>;
     /// A quarter's calls for an owner (`None`: the company), oldest week first.
     fn forecast_history(
         &self,

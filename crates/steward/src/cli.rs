@@ -70,6 +70,9 @@ pub enum Command {
     /// Quotes: pricing scenarios priced by the billing engine, and their approval.
     #[command(subcommand)]
     Quotes(QuotesCommand),
+    /// The commercial settings: approval threshold, price book, loss reasons.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// The quarter's forecast: commit, best case and pipeline against the goal.
     Forecast(ForecastArgs),
     /// Goals per account manager per year, with attainment to date.
@@ -643,6 +646,10 @@ pub struct ContractAmendArgs {
 
 #[derive(Debug, Args)]
 pub struct ArrArgs {
+    /// Recompute every account's snapshots from its contracts and metrics first (they are
+    /// kept current on every change; this is for after restoring a backup or by hand).
+    #[arg(long)]
+    pub refresh: bool,
     #[arg(long, value_parser = parse_slug)]
     pub account: Option<Slug>,
     /// First month, YYYY-MM.
@@ -968,4 +975,20 @@ pub struct ContactRetireArgs {
     pub by: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Every setting with the value in force.
+    Show(JsonFlag),
+    /// Set one: quote.approval_threshold_pct (a percentage), quote.price_book (JSON, e.g.
+    /// {"mid_market": {"pepm": 7.0, "pmpm": 35.0}, "large_enterprise": {"pepm": 6.0, "pmpm": 30.0}})
+    /// or opportunity.loss_reasons (one a line).
+    Set(SettingSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettingSetArgs {
+    pub key: String,
+    pub value: String,
 }

@@ -176,3 +176,83 @@ fn a_suppression_threshold_under_eleven_is_refused_unless_the_risk_is_accepted()
     steward(d, &["serve", "--bind", "127.0.0.1:0", "--suppression-threshold", "0", "--accept-small-cell-risk"])
         .fails(1, "would show every cell");
 }
+
+/// The commercial commands on a demo book: every list speaks JSON with the fields the issue
+/// names; a contract refusal is one line; a quote past the threshold is not approved by an
+/// account manager; the renewal job is idempotent.
+#[test]
+fn the_commercial_cycle_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = [
+        "demo",
+        "--no-serve",
+        "--accounts",
+        "8",
+        "--lives-per-account",
+        "60",
+        "--as-of",
+        "2026-11-30",
+        "--password",
+        "demo-password-1",
+    ];
+    steward(d, &args).ok();
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&steward(d, args).ok().stdout).unwrap() };
+    let arr = json(&["arr", "--json"]);
+    let row = &arr.as_array().unwrap()[0];
+    for field in ["account", "month", "arr", "at_risk"] {
+        assert!(row.get(field).is_some(), "arr rows have {field}");
+    }
+    let retention = json(&["retention", "--month", "2026-10", "--by", "segment", "--json"]);
+    for field in ["month", "grr", "nrr", "start_arr", "churn", "contraction", "expansion"] {
+        assert!(retention[0].get(field).is_some(), "retention has {field}");
+    }
+    let opportunities = json(&["opportunities", "list", "--json"]);
+    let renewal = opportunities.as_array().unwrap().iter().find(|o| o["kind"] == "renewal").expect("a renewal").clone();
+    for field in ["id", "account", "kind", "stage", "amount", "forecast_category", "close_date", "contract_id"] {
+        assert!(renewal.get(field).is_some(), "opportunities have {field}");
+    }
+    let again = steward(d, &["renewals", "run", "--today", "2026-11-30", "--json"]).ok();
+    let run: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(run["opened"].as_array().unwrap().len(), 0, "the demo opened them already: none twice");
+    let forecast = json(&["forecast", "--quarter", "2027Q1", "--today", "2026-11-30", "--json"]);
+    assert!(forecast["commit"].as_f64().unwrap() >= forecast["won"].as_f64().unwrap());
+    assert!(forecast["pipeline"].as_f64().unwrap() >= forecast["best_case"].as_f64().unwrap());
+    let contracts = json(&["contracts", "list", "--json"]);
+    let c = &contracts.as_array().unwrap()[0];
+    let id = c["id"].to_string();
+    let bad = steward(d, &["contracts", "amend", &id, "--from", "2026-12-15", "--reason", "mid-month"]);
+    let bad = bad.fails(1, "first day of a month");
+    assert_eq!(bad.stderr.trim().lines().count(), 1, "one line: {}", bad.stderr);
+    let account = renewal["account"].as_str().unwrap();
+    let quote = json(&[
+        "quotes",
+        "add",
+        "--account",
+        account,
+        "--opportunity",
+        &renewal["id"].to_string(),
+        "--rate",
+        "0.50",
+        "--today",
+        "2026-11-30",
+        "--json",
+    ]);
+    for field in ["annual_price", "arr_change", "discount_pct", "status"] {
+        assert!(quote.get(field).is_some(), "quotes show {field}");
+    }
+    let q = quote["id"].to_string();
+    let submitted = json(&["quotes", "submit", &q, "--json"]);
+    assert_eq!(submitted["status"], "submitted", "far past the threshold: it waits");
+    let users = json(&["users", "list", "--json"]);
+    let by_role = |role: &str| {
+        users.as_array().unwrap().iter().find(|u| u["role"] == role).unwrap()["email"].as_str().unwrap().to_owned()
+    };
+    steward(d, &["quotes", "approve", &q, "--by", &by_role("account_manager")]).fails(1, "only a director");
+    let approved = json(&["quotes", "approve", &q, "--by", &by_role("director"), "--json"]);
+    assert_eq!(approved["status"], "approved");
+    steward(d, &["settings", "set", "quote.approval_threshold_pct", "250"]).fails(1, "percentage from 0 to 100");
+    steward(d, &["settings", "set", "opportunity.loss_reasons", "price\nno budget"]).ok();
+    let shown = json(&["settings", "show", "--json"]);
+    assert_eq!(shown["opportunity.loss_reasons"], serde_json::json!(["price", "no budget"]));
+}

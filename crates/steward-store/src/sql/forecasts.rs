@@ -48,23 +48,25 @@ impl<D: Driver> ForecastStore for SqlStore<D> {
         })
     }
 
-    fn keep_forecast(&self, s: &ForecastSnapshot) -> Result<()> {
+    fn keep_forecast(&self, snapshots: &[ForecastSnapshot]) -> Result<()> {
         self.write(|c| {
-            c.execute(
-                "INSERT INTO forecast_snapshots (week, quarter, owner, won_cents, commit_cents, best_case_cents, \
+            for s in snapshots {
+                c.execute(
+                    "INSERT INTO forecast_snapshots (week, quarter, owner, won_cents, commit_cents, best_case_cents, \
                  pipeline_cents, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                  ON CONFLICT (week, quarter, owner) DO NOTHING",
-                &[
-                    s.week.into(),
-                    s.quarter.to_string().into(),
-                    s.owner.as_ref().map_or(String::new(), |e| e.to_string()).into(),
-                    s.totals.won.cents.into(),
-                    s.totals.commit.cents.into(),
-                    s.totals.best_case.cents.into(),
-                    s.totals.pipeline.cents.into(),
-                    now().into(),
-                ],
-            )?;
+                    &[
+                        s.week.into(),
+                        s.quarter.to_string().into(),
+                        s.owner.as_ref().map_or(String::new(), |e| e.to_string()).into(),
+                        s.totals.won.cents.into(),
+                        s.totals.commit.cents.into(),
+                        s.totals.best_case.cents.into(),
+                        s.totals.pipeline.cents.into(),
+                        now().into(),
+                    ],
+                )?;
+            }
             Ok(())
         })
     }

@@ -199,7 +199,7 @@ impl<D: Driver> OpportunityStore for SqlStore<D> {
             }
             sql.push_str(" ORDER BY o.close_date, o.id");
             let list = c.query(&sql, &args)?.iter().map(opportunity).collect::<Result<Vec<_>>>()?;
-            with_history(c, list)
+            if filter.history { with_history(c, list) } else { Ok(list) }
         })
     }
 

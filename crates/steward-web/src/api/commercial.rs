@@ -222,6 +222,7 @@ pub async fn opportunities(
         kind: optional(q.kind.as_deref(), "kind", "renewal, upsell or expansion")?,
         stage: optional(q.stage.as_deref(), "stage", "not a stage")?,
         owner: optional(q.owner.as_deref(), "owner", "not an e-mail address")?,
+        history: true,
         ..OpportunityFilter::default()
     };
     let list = app

@@ -74,7 +74,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
                 })
                 .collect();
             let owners: Vec<(String, String)> = store
-                .users()?
+                .internal_users()?
                 .into_iter()
                 .filter(|u| matches!(u.role, Role::AccountManager | Role::Director) && u.active)
                 .map(|u| (u.email.to_string(), u.name))

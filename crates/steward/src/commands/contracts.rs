@@ -174,6 +174,18 @@ struct ArrRow {
 
 pub fn arr(settings: &Settings, args: ArrArgs) -> Result<()> {
     let store = crate::open::open_store(settings)?;
+    if args.refresh {
+        let started = std::time::Instant::now();
+        let accounts = store.accounts()?;
+        for a in &accounts {
+            store.refresh_arr(&a.slug)?;
+        }
+        crate::errln!(
+            "recomputed the ARR snapshots of {} accounts in {:.2} s",
+            accounts.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     let filter = ArrFilter { account: args.account, from: args.from, to: args.to };
     let rows: Vec<ArrRow> = store
         .arr_snapshots(&filter)?

@@ -45,6 +45,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Forecast(args) => opportunities::forecast(settings, args),
         Command::Quotes(c) => contracts::quotes(settings, c),
         Command::Goals(c) => opportunities::goals(settings, c),
+        Command::Settings(c) => opportunities::settings(settings, c),
         Command::Serve(args) => serve::run(settings, args),
         Command::Demo(args) => demo::run(settings, args),
         Command::DemoFiles(args) => demo::files(args),

@@ -55,6 +55,7 @@ pub fn run(settings: &Settings, command: OpportunitiesCommand) -> Result<()> {
                 kind: args.kind,
                 stage: args.stage,
                 owner: args.owner.as_deref().map(Email::parse).transpose()?,
+                history: true,
                 ..OpportunityFilter::default()
             };
             let list = store.opportunities(&filter)?;
@@ -179,6 +180,35 @@ pub fn goals(settings: &Settings, command: crate::cli::GoalsCommand) -> Result<(
                 })
                 .collect();
             print_table(&["owner", "grr goal", "grr", "nrr goal", "nrr", "bookings goal", "bookings"], &table)
+        }
+    }
+}
+
+pub fn settings(settings: &Settings, command: crate::cli::SettingsCommand) -> Result<()> {
+    use steward_health::{pipeline, quotes};
+    let store = crate::open::open_store(settings)?;
+    match command {
+        crate::cli::SettingsCommand::Show(flag) => {
+            let book: std::collections::BTreeMap<&str, steward_domain::quote::ListPrice> = steward_domain::Segment::ALL
+                .iter()
+                .map(|s| Ok((s.as_str(), quotes::list_price(store.as_ref(), *s)?)))
+                .collect::<Result<_>>()?;
+            let shown = serde_json::json!({
+                quotes::THRESHOLD: quotes::threshold(store.as_ref())?,
+                quotes::PRICE_BOOK: book,
+                pipeline::LOSS_REASONS: pipeline::loss_reasons(store.as_ref())?,
+            });
+            if flag.json {
+                return print_json(&shown);
+            }
+            outln!("{}", serde_json::to_string_pretty(&shown)?);
+            Ok(())
+        }
+        crate::cli::SettingsCommand::Set(a) => {
+            quotes::check_setting(&a.key, &a.value).map_err(anyhow::Error::msg)?;
+            store.put_setting(&a.key, &a.value)?;
+            outln!("{} set", a.key);
+            Ok(())
         }
     }
 }
