@@ -17,7 +17,8 @@ pub struct ArrSnapshot {
     pub at_risk: Money,
 }
 
-fn value(m: &MonthMetrics, metric: GuaranteeMetric) -> Option<f64> {
+/// A month's value of a guarantee's metric.
+pub fn value(m: &MonthMetrics, metric: GuaranteeMetric) -> Option<f64> {
     match metric {
         GuaranteeMetric::EnrollmentRate => m.enrollment_rate,
         GuaranteeMetric::UtilizationRate => m.utilization_rate,

@@ -458,6 +458,31 @@ pub struct NewContract {
 }
 
 impl NewContract {
+    /// A term to sign on `terms`, its renewal undecided.
+    pub fn of_terms(
+        account: Slug,
+        (start_date, end_date): (NaiveDate, NaiveDate),
+        notice_days: i64,
+        auto_renew: bool,
+        terms: Terms,
+    ) -> Self {
+        NewContract {
+            account,
+            start_date,
+            end_date,
+            auto_renew,
+            notice_days,
+            pricing_model: terms.pricing_model,
+            rate: terms.rate,
+            tiers: terms.tiers,
+            annual_escalator_pct: terms.annual_escalator_pct,
+            minimum_annual_commitment: terms.minimum_annual_commitment,
+            add_ons: terms.add_ons,
+            guarantees: terms.guarantees,
+            renewal_outcome: RenewalOutcome::Pending,
+        }
+    }
+
     /// Refuses a contract that cannot be signed; `others` are the account's contracts.
     pub fn validate(&self, others: &[Contract]) -> Result<(), ParseError> {
         date_field("the start date", Some(self.start_date))?;

@@ -5,7 +5,7 @@
 
 use steward_domain::opportunity::{DEFAULT_LOSS_REASONS, Move, Opportunity, OpportunityKind, Stage};
 use steward_domain::quote::QuoteStatus;
-use steward_domain::{Email, Money, NewContract, RenewalOutcome};
+use steward_domain::{Email, Money, NewContract};
 use steward_store::{QuoteFilter, Result as StoreResult, Store};
 
 /// The setting that holds the loss reasons, one a line.
@@ -67,22 +67,20 @@ pub fn move_to(
             let scale = |m: Money| {
                 if terms.rate.cents == 0 { m } else { Money::from_cents(m.cents * rate.cents / terms.rate.cents) }
             };
-            Some(NewContract {
-                account: renewed.account.clone(),
-                start_date: start,
-                end_date: end,
-                auto_renew: renewed.auto_renew,
-                notice_days: renewed.notice_days,
-                pricing_model: terms.pricing_model,
-                rate,
-                tiers: terms.tiers.iter().map(|t| steward_domain::Tier { rate: scale(t.rate), ..*t }).collect(),
-                annual_escalator_pct: terms.annual_escalator_pct,
-                minimum_annual_commitment: terms.minimum_annual_commitment,
-                add_ons: terms.add_ons,
-                // A guarantee belongs to the term it is measured in.
-                guarantees: terms.guarantees.into_iter().filter(|g| (start..=end).contains(&g.measured_on)).collect(),
-                renewal_outcome: RenewalOutcome::Pending,
-            })
+            let mut next = NewContract::of_terms(
+                renewed.account.clone(),
+                (start, end),
+                renewed.notice_days,
+                renewed.auto_renew,
+                steward_domain::Terms {
+                    rate,
+                    tiers: terms.tiers.iter().map(|t| steward_domain::Tier { rate: scale(t.rate), ..*t }).collect(),
+                    ..terms.clone()
+                },
+            );
+            // A guarantee belongs to the term it is measured in.
+            next.guarantees.retain(|g| (start..=end).contains(&g.measured_on));
+            Some(next)
         }
         _ => None,
     };

@@ -40,14 +40,7 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
                 let series = metrics
                     .iter()
                     .filter(|m| !m.partial)
-                    .map(|m| {
-                        let v = match g.metric {
-                            steward_domain::GuaranteeMetric::EnrollmentRate => m.enrollment_rate,
-                            steward_domain::GuaranteeMetric::UtilizationRate => m.utilization_rate,
-                            steward_domain::GuaranteeMetric::Nps => m.nps,
-                        };
-                        (m.month, v)
-                    })
+                    .map(|m| (m.month, steward_domain::arr::value(m, g.metric)))
                     .collect();
                 (g, series)
             })

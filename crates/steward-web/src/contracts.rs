@@ -9,9 +9,7 @@ use crate::forms::FieldErrors;
 use chrono::NaiveDate;
 use steward_domain::contract::written;
 use steward_domain::input::TextKind;
-use steward_domain::{
-    Amendment, ChangeNote, Contract, Money, Month, NewContract, PricingModel, RenewalOutcome, Terms, User,
-};
+use steward_domain::{Amendment, ChangeNote, Contract, Money, Month, NewContract, PricingModel, Terms, User};
 use steward_store::Store;
 
 /// A contract's terms as typed, each field as text, so a refused form comes back as it was.
@@ -84,10 +82,7 @@ impl TermsForm {
 
     /// What was typed, by field name, for a form shown again.
     pub fn values(&self) -> std::collections::BTreeMap<String, String> {
-        let v = serde_json::to_value(self).unwrap_or_default();
-        v.as_object()
-            .map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
-            .unwrap_or_default()
+        crate::forms::typed(self)
     }
 
     /// The priced terms as typed, each problem filed under its field.
@@ -234,21 +229,12 @@ pub fn sign(store: &dyn Store, user: &User, slug: &str, term: Term, reason: &str
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     let note = ChangeNote::new(Some(user.email.clone()), reason);
     note.validate().map_err(|e| WebError::field("reason", e.0))?;
-    let t = term.terms;
-    let new = NewContract {
-        account: account.slug,
-        start_date: term.start_date,
-        end_date: term.end_date,
-        auto_renew: term.auto_renew,
-        notice_days: term.notice_days,
-        pricing_model: t.pricing_model,
-        rate: t.rate,
-        tiers: t.tiers,
-        annual_escalator_pct: t.annual_escalator_pct,
-        minimum_annual_commitment: t.minimum_annual_commitment,
-        add_ons: t.add_ons,
-        guarantees: t.guarantees,
-        renewal_outcome: RenewalOutcome::Pending,
-    };
+    let new = NewContract::of_terms(
+        account.slug,
+        (term.start_date, term.end_date),
+        term.notice_days,
+        term.auto_renew,
+        term.terms,
+    );
     store.create_contract(&new, &note).map_err(|e| refused(e.into()))
 }

@@ -96,3 +96,12 @@ impl FieldErrors {
         }
     }
 }
+
+/// What was typed into a form, by field name, to show it again after a refusal.
+pub fn typed<T: serde::Serialize>(form: &T) -> BTreeMap<String, String> {
+    serde_json::to_value(form)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
+        .unwrap_or_default()
+}

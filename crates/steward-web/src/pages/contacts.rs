@@ -8,6 +8,7 @@ use crate::authz::{self, AccountAccess};
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
+use crate::forms::typed;
 use crate::stakeholders::{ContactForm, add, edit, rate, retire};
 use crate::views;
 use axum::extract::State;
@@ -19,14 +20,6 @@ use steward_domain::forecast::Quarter;
 
 fn roles() -> Vec<Value> {
     ContactRole::ALL.iter().map(|r| context! { value => r.as_str(), label => views::words(r.as_str()) }).collect()
-}
-
-fn typed<T: serde::Serialize>(form: &T) -> BTreeMap<String, String> {
-    serde_json::to_value(form)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
-        .unwrap_or_default()
 }
 
 async fn show(app: &App, viewer: &Viewer, id: i64, refused: Option<super::account::FormState>) -> PageResult {

@@ -84,11 +84,7 @@ fn view(l: &Loaded, today: NaiveDate, form: Option<FormState>) -> Value {
         },
         bill => views::bill_view(&bill(c, month, volume)),
         guarantees => in_force.guarantees.iter().map(|g| {
-            let value = l.latest_metrics.as_ref().and_then(|m| match g.metric {
-                GuaranteeMetric::EnrollmentRate => m.enrollment_rate,
-                GuaranteeMetric::UtilizationRate => m.utilization_rate,
-                GuaranteeMetric::Nps => m.nps,
-            });
+            let value = l.latest_metrics.as_ref().and_then(|m| steward_domain::arr::value(m, g.metric));
             context! {
                 metric => views::words(g.metric.as_str()),
                 target => guarantee_value(g.metric, Some(g.target)),

@@ -12,6 +12,7 @@ use crate::authz::{self, AccountAccess, Capability};
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::{Path, Query};
+use crate::forms::typed;
 use crate::opportunities::{AddForm, EditForm, MoveForm, add_form, edit_form, move_form};
 use crate::views;
 use axum::extract::State;
@@ -116,7 +117,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
 /// own with the form as typed.
 pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm>) -> PageResult {
     let user = viewer.user.clone();
-    let typed = form.clone();
+    let typed_form = form.clone();
     match app.run(move |store| add_form(store, &user, &form)).await {
         Ok(o) => {
             app.account_changed(&o.account).await;
@@ -126,11 +127,7 @@ pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm
             if fields.is_empty() {
                 fields.insert("form".into(), message);
             }
-            let values: BTreeMap<String, String> = serde_json::to_value(&typed)
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-                .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
-                .unwrap_or_default();
+            let values = typed(&typed_form);
             let page = context! { values, errors => fields,
             kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
             scopes => words_of(Scope::ALL, Scope::as_str) };
@@ -234,14 +231,6 @@ async fn again(
         WebError::Conflict { .. } => Err(PageError(conflict_page(e, &format!("/opportunities/{id}")))),
         other => Err(PageError(other)),
     }
-}
-
-fn typed<T: serde::Serialize>(form: &T) -> BTreeMap<String, String> {
-    serde_json::to_value(form)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
-        .unwrap_or_default()
 }
 
 pub async fn move_page(

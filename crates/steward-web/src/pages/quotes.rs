@@ -11,6 +11,7 @@ use crate::contracts::TermsForm;
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::{Path, Query};
+use crate::forms::typed;
 use crate::quotes::{QuoteForm, create, revise, transition};
 use crate::views;
 use axum::extract::State;
@@ -28,14 +29,6 @@ pub struct NewQuery {
 
 fn models() -> Vec<Value> {
     PricingModel::ALL.iter().map(|m| context! { value => m.as_str(), label => views::words(m.as_str()) }).collect()
-}
-
-fn typed(form: &QuoteForm) -> BTreeMap<String, String> {
-    serde_json::to_value(form)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .map(|o| o.into_iter().filter_map(|(k, v)| Some((k, v.as_str()?.to_owned()))).collect())
-        .unwrap_or_default()
 }
 
 /// The form for a new quote: the terms of the contract it would follow, from the day after

@@ -5,7 +5,7 @@ use crate::Settings;
 use crate::cli::{ArrArgs, ContractsCommand, RetentionArgs, RetentionByArg, TermsArgs};
 use anyhow::{Result, bail};
 use steward_domain::contract::written;
-use steward_domain::{Amendment, ChangeNote, Contract, Email, Money, Month, NewContract, RenewalOutcome, Terms};
+use steward_domain::{Amendment, ChangeNote, Contract, Email, Money, Month, NewContract, Terms};
 use steward_health::revenue::{RetentionBy, retention_rows};
 use steward_store::ArrFilter;
 
@@ -114,22 +114,9 @@ pub fn run(settings: &Settings, command: ContractsCommand) -> Result<()> {
                 add_ons: vec![],
                 guarantees: vec![],
             };
-            let t = apply(&args.terms, start)?;
-            let new = NewContract {
-                account: args.account,
-                start_date: args.start,
-                end_date: args.end,
-                auto_renew: args.auto_renew,
-                notice_days: args.notice_days,
-                pricing_model: t.pricing_model,
-                rate: t.rate,
-                tiers: t.tiers,
-                annual_escalator_pct: t.annual_escalator_pct,
-                minimum_annual_commitment: t.minimum_annual_commitment,
-                add_ons: t.add_ons,
-                guarantees: t.guarantees,
-                renewal_outcome: RenewalOutcome::Pending,
-            };
+            let terms = apply(&args.terms, start)?;
+            let new =
+                NewContract::of_terms(args.account, (args.start, args.end), args.notice_days, args.auto_renew, terms);
             let contract = store.create_contract(&new, &ChangeNote::new(by(args.by.as_deref())?, args.reason))?;
             if args.json {
                 return print_json(&contract);
