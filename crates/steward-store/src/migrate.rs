@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 13, name: "quotes", source: include_str!("../migrations/0013_quotes.sql") },
     Migration { version: 14, name: "contact_history", source: include_str!("../migrations/0014_contact_history.sql") },
+    Migration {
+        version: 15,
+        name: "account_name_order",
+        source: include_str!("../migrations/0015_account_name_order.sql"),
+    },
 ];
 
 /// The schema version this build expects.
