@@ -271,6 +271,24 @@ mod tests {
         assert_eq!(at("2026-03"), Money::from_cents(5_438_400));
     }
 
+    /// An amendment that only adds an add-on keeps the raise the rate had earned: $4.00
+    /// amended in 2025-07 is $4.12 from 2026-01; adding an add-on from 2026-03 leaves it $4.12.
+    #[test]
+    fn an_add_on_keeps_the_raises_earned() {
+        let mut c = amended();
+        let mut with_add_on = c.history[1].terms.clone();
+        with_add_on.add_ons.push(crate::contract::AddOn {
+            service: "onsite_clinic_day".into(),
+            price_per_event: Money::from_cents(120_000),
+            events_per_year: 12,
+        });
+        c.history.push(change(3, ChangeKind::Amended, "2026-03-01", with_add_on));
+        let volume = Volume { eligible_employees: 1_000, enrolled_members: 300 };
+        let b = bill(&c, m("2026-03"), volume);
+        assert!((b.usage[0].rate_cents - 412.0).abs() < 1e-9, "{}", b.usage[0].rate_cents);
+        assert_eq!(b.monthly, Money::from_cents(412_000 + 120_000));
+    }
+
     #[test]
     fn no_contract_in_force_is_no_arr() {
         let mut c = amended();

@@ -105,6 +105,8 @@ pub struct Terms {
 
 /// The largest price a contract may name: a billion dollars (so no bill can overflow).
 pub const MAX_PRICE: Money = Money::from_cents(100_000_000_000);
+/// The longest notice period a contract may ask for.
+pub const MAX_NOTICE_DAYS: i64 = 3650;
 /// The most units a tier may start at, or events a year an add-on may have.
 pub const MAX_UNITS: i64 = 100_000_000;
 
@@ -150,6 +152,14 @@ impl Terms {
         }
         if self.add_ons.iter().any(|a| a.events_per_year < 0) {
             return Err(ParseError::new("add-on events cannot be negative"));
+        }
+        // A year of an add-on is a price like any other: no bill can overflow.
+        if self
+            .add_ons
+            .iter()
+            .any(|a| i128::from(a.price_per_event.cents) * i128::from(a.events_per_year) > i128::from(MAX_PRICE.cents))
+        {
+            return Err(ParseError::new(format!("an add-on's year (price × events) above {MAX_PRICE} is not taken")));
         }
         for a in &self.add_ons {
             if a.service.trim().is_empty() {
@@ -243,7 +253,7 @@ pub fn client_access_until(status: crate::AccountStatus, contracts: &[Contract],
 impl Contract {
     /// The last day to give notice of non-renewal.
     pub fn notice_deadline(&self) -> NaiveDate {
-        self.end_date - chrono::Days::new(self.notice_days.max(0) as u64)
+        self.end_date.checked_sub_days(chrono::Days::new(self.notice_days.max(0) as u64)).unwrap_or(self.start_date)
     }
 
     /// The renewal window opens 180 days before the contract ends.
@@ -276,12 +286,25 @@ impl Contract {
     /// The contract as it bills on `day`: with the terms of the latest version in effect by
     /// then (an amendment bills from its date, not before); before the start (the first
     /// month of a term that starts mid-month), the terms it was signed on.
+    ///
+    /// An amendment that leaves the rates as they were (an add-on, a guarantee) keeps the
+    /// raises they earned: the escalator counts from when those rates took effect.
     pub fn on(&self, day: NaiveDate) -> Contract {
-        let mut priced = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome);
-        let in_effect = priced.clone().rfind(|c| c.effective_from <= day).or_else(|| priced.next());
+        let priced: Vec<&ContractChange> = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome).collect();
+        let at = priced.iter().rposition(|c| c.effective_from <= day).or((!priced.is_empty()).then_some(0));
         let mut on = Contract { history: Vec::new(), ..self.clone() };
-        if let Some(change) = in_effect {
-            on.set_terms(&change.terms, change.effective_from);
+        if let Some(i) = at {
+            let same_rates = |a: &Terms, b: &Terms| {
+                a.pricing_model == b.pricing_model
+                    && a.rate == b.rate
+                    && a.tiers == b.tiers
+                    && a.annual_escalator_pct == b.annual_escalator_pct
+            };
+            let mut since = i;
+            while since > 0 && same_rates(&priced[since - 1].terms, &priced[i].terms) {
+                since -= 1;
+            }
+            on.set_terms(&priced[i].terms, priced[since].effective_from);
         }
         on
     }
@@ -425,8 +448,8 @@ impl Amendment {
                 "an amendment cannot take effect before the contract's latest terms ({last}); amend from then on"
             )));
         }
-        if self.notice_days < 0 {
-            return Err(ParseError::new("notice days cannot be negative"));
+        if !(0..=MAX_NOTICE_DAYS).contains(&self.notice_days) {
+            return Err(ParseError::new(format!("notice is 0 to {MAX_NOTICE_DAYS} days")));
         }
         self.terms.validate()?;
         let others: Vec<Contract> = others.iter().filter(|o| o.id != contract.id).cloned().collect();
@@ -490,8 +513,8 @@ impl NewContract {
         if self.end_date <= self.start_date {
             return Err(ParseError::new("a contract ends after it starts"));
         }
-        if self.notice_days < 0 {
-            return Err(ParseError::new("notice days cannot be negative"));
+        if !(0..=MAX_NOTICE_DAYS).contains(&self.notice_days) {
+            return Err(ParseError::new(format!("notice is 0 to {MAX_NOTICE_DAYS} days")));
         }
         self.terms().validate()?;
         check_no_overlap(others, self.start_date, self.end_date)
@@ -604,6 +627,10 @@ mod tests {
                 fees_at_risk_pct: 5.0,
             }])
             .contains("target is between 0 and 1")
+        );
+        assert!(
+            refusal(&|a| a.notice_days = 999_999_999).contains("notice is 0 to 3650 days"),
+            "no deadline before any date"
         );
         for message in [refusal(&|a| a.notice_days = -1), refusal(&|a| a.terms.annual_escalator_pct = 300.0)] {
             assert!(!message.contains('\n'), "{message}");

@@ -156,6 +156,10 @@ pub fn price(
     let list_price = annual_billed(&as_contract(account, &list_terms, start, term_months), &year);
     let discount_pct = if list_price.cents > 0 {
         (list_price.cents - annual_price.cents) as f64 * 100.0 / list_price.cents as f64
+    } else if list_terms.rate.cents > 0 && terms.pricing_model != PricingModel::FlatAnnual {
+        // No volumes to price on (an account not live yet): the rates themselves compared,
+        // so a deep discount still needs its approval.
+        (list_terms.rate.cents - terms.rate.cents) as f64 * 100.0 / list_terms.rate.cents as f64
     } else {
         0.0
     };
@@ -310,6 +314,24 @@ mod tests {
         assert!((p.discount_pct - 10.0).abs() < 1e-9, "{}", p.discount_pct);
         assert_eq!(p.arr, Money::from_cents(7_643_160));
         assert_eq!(p.arr_change, Money::from_cents(643_160));
+    }
+
+    /// An account with no volumes yet prices at nothing, list or not: the discount is then
+    /// the rates' (PEPM $0.50 against $7.00 is 92.9%), so it still needs its approval.
+    #[test]
+    fn no_volumes_measure_the_discount_by_the_rates() {
+        let draft = QuoteDraft {
+            account: Slug::parse("acme").unwrap(),
+            opportunity_id: None,
+            terms: pepm(50),
+            start_date: "2027-01-01".parse().unwrap(),
+            term_months: 12,
+            what_if_points: 0.0,
+        };
+        let none = YearOfVolumes { months: (0..12).map(|i| (m("2025-12").plus(i), Volume::default())).collect() };
+        let p = price(&draft, &none, &none, default_list_price(Segment::MidMarket), Money::ZERO);
+        assert_eq!(p.list_price, Money::ZERO);
+        assert!((p.discount_pct - 92.857_142_857).abs() < 1e-6, "{}", p.discount_pct);
     }
 
     #[test]

@@ -61,11 +61,26 @@ pub fn move_to(
                 .checked_add_months(chrono::Months::new(months))
                 .and_then(|d| d.pred_opt())
                 .ok_or_else(|| steward_domain::ParseError::new("the next term ends past any date"))?;
-            let terms = accepted.map_or_else(|| renewed.terms(), |q| q.terms);
-            let rate = next.rate.unwrap_or(terms.rate);
-            // New tier rates keep their proportions to the base rate.
+            let quoted = accepted.is_some();
+            let terms = accepted.map_or_else(|| renewed.on(renewed.end_date).terms(), |q| q.terms);
+            // Renewing on the same terms starts from the rate reached, raises included.
+            let reached = if quoted {
+                1.0
+            } else {
+                let in_force = renewed.on(renewed.end_date);
+                let raises = steward_domain::pricing::contract_years(in_force.start_date, renewed.end_date)
+                    - steward_domain::pricing::contract_years(in_force.start_date, in_force.terms_from);
+                (1.0 + terms.annual_escalator_pct / 100.0).powi(raises.max(0) as i32)
+            };
+            let rate = next.rate.unwrap_or(Money::from_cents((terms.rate.cents as f64 * reached).round() as i64));
+            // New tier rates keep their proportions to the base rate (in i128: no overflow).
             let scale = |m: Money| {
-                if terms.rate.cents == 0 { m } else { Money::from_cents(m.cents * rate.cents / terms.rate.cents) }
+                if terms.rate.cents == 0 {
+                    m
+                } else {
+                    let cents = i128::from(m.cents) * i128::from(rate.cents) / i128::from(terms.rate.cents);
+                    Money::from_cents(i64::try_from(cents).unwrap_or(i64::MAX))
+                }
             };
             let mut next = NewContract::of_terms(
                 renewed.account.clone(),

@@ -29,7 +29,11 @@ pub fn run(store: &dyn Store, today: NaiveDate, only: Option<&[Slug]>) -> StoreR
             continue;
         }
         for contract in store.contracts(&account.slug)? {
-            if contract.renewal_outcome != RenewalOutcome::Pending || contract.renewal_window_opens() > today {
+            // A term that ended undecided is history to record, not a renewal to open.
+            if contract.renewal_outcome != RenewalOutcome::Pending
+                || contract.renewal_window_opens() > today
+                || contract.end_date < today
+            {
                 continue;
             }
             // The ARR it renews at: the latest snapshot, else this month's bill on no volume.

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use steward_domain::arr::{Movement, Retention, retention};
-use steward_domain::{Month, Slug};
+use steward_domain::{AccountStatus, Month, Slug};
 use steward_store::{ArrFilter, Result as StoreResult, Store};
 
 /// How to split the company's retention.
@@ -31,21 +31,36 @@ fn arr_at(store: &dyn Store, month: Month) -> StoreResult<HashMap<Slug, steward_
 /// group's by name. Accounts are grouped by who owns them (or their segment) today.
 pub fn retention_rows(store: &dyn Store, month: Month, by: Option<RetentionBy>) -> StoreResult<Vec<RetentionRow>> {
     let (before, now) = (arr_at(store, month.plus(-12))?, arr_at(store, month)?);
-    let movements: Vec<Movement<Slug>> = before
-        .into_iter()
-        .map(|(key, start_arr)| Movement { end_arr: now.get(&key).copied().unwrap_or_default(), start_arr, key })
+    let accounts = store.accounts()?;
+    let still_clients: std::collections::HashSet<&Slug> = accounts
+        .iter()
+        .filter(|a| matches!(a.status, AccountStatus::Live | AccountStatus::Implementing))
+        .map(|a| &a.slug)
         .collect();
+    let mut movements = Vec::with_capacity(before.len());
+    for (key, start_arr) in before {
+        let end_arr = match now.get(&key) {
+            Some(arr) => *arr,
+            // A client whose data for the month has not come in yet keeps its last ARR: a
+            // late file is not churn. A client that left has none.
+            None if still_clients.contains(&key) => {
+                let filter = ArrFilter { account: Some(key.clone()), from: None, to: Some(month) };
+                store.arr_snapshots(&filter)?.last().map(|(_, s)| s.arr).unwrap_or_default()
+            }
+            None => steward_domain::Money::ZERO,
+        };
+        movements.push(Movement { key, start_arr, end_arr });
+    }
     let mut rows = vec![RetentionRow { group: None, retention: retention(month, movements.clone()) }];
     let Some(by) = by else { return Ok(rows) };
-    let group_of: HashMap<Slug, String> = store
-        .accounts()?
-        .into_iter()
+    let group_of: HashMap<Slug, String> = accounts
+        .iter()
         .map(|a| {
             let group = match by {
-                RetentionBy::Owner => a.owner.map_or_else(|| "unowned".to_owned(), |e| e.to_string()),
+                RetentionBy::Owner => a.owner.as_ref().map_or_else(|| "unowned".to_owned(), |e| e.to_string()),
                 RetentionBy::Segment => a.segment.to_string(),
             };
-            (a.slug, group)
+            (a.slug.clone(), group)
         })
         .collect();
     let mut groups: BTreeMap<String, Vec<Movement<Slug>>> = BTreeMap::new();

@@ -34,15 +34,21 @@ pub fn add(store: &dyn Store, user: &User, new: NewOpportunity) -> Result<Opport
     if new.kind == OpportunityKind::Renewal {
         return Err(WebError::field("kind", "renewals open themselves when a term's renewal window opens"));
     }
-    if let Some(owner) = &new.owner {
-        match store.user(owner) {
-            Ok(u)
-                if matches!(u.role, steward_domain::Role::AccountManager | steward_domain::Role::Director)
-                    && u.active => {}
-            _ => return Err(WebError::field("owner", "choose an active account manager or director")),
-        }
-    }
+    check_owner(store, new.owner.as_ref())?;
     Ok(store.create_opportunity(&new, Some(&user.email))?)
+}
+
+/// An opportunity's owner is an active account manager or director.
+fn check_owner(store: &dyn Store, owner: Option<&Email>) -> Result<(), WebError> {
+    let Some(owner) = owner else { return Ok(()) };
+    match store.user(owner) {
+        Ok(u)
+            if matches!(u.role, steward_domain::Role::AccountManager | steward_domain::Role::Director) && u.active =>
+        {
+            Ok(())
+        }
+        _ => Err(WebError::field("owner", "choose an active account manager or director")),
+    }
 }
 
 pub fn move_opportunity(
@@ -65,6 +71,7 @@ pub fn edit(
     version: i64,
 ) -> Result<Opportunity, WebError> {
     writable(store, user, id)?;
+    check_owner(store, edit.owner.as_ref())?;
     Ok(store.edit_opportunity(id, edit, version)?)
 }
 

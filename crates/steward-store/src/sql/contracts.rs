@@ -148,11 +148,19 @@ fn record_change(
     Ok(())
 }
 
+/// Holds the account's row until the transaction ends, so two writers checking its terms for
+/// overlaps take turns (PostgreSQL's row lock; SQLite has one writer anyway).
+fn lock_account(c: &mut dyn Conn, account: Id) -> Result<()> {
+    c.execute("UPDATE accounts SET version = version WHERE id = $1", &[account.into()])?;
+    Ok(())
+}
+
 /// Signs `new` in the caller's transaction: validated against the account's other terms
 /// inside it, so two people adding terms at once cannot both overlap.
 pub(super) fn insert(c: &mut dyn Conn, new: &NewContract, note: &ChangeNote) -> Result<Contract> {
     note.validate()?;
     let account = account_id(c, &new.account)?;
+    lock_account(c, account)?;
     new.validate(&of_account(c, account)?)?;
     let t = now();
     let id = c
@@ -223,6 +231,7 @@ impl<D: Driver> ContractStore for SqlStore<D> {
         note.validate()?;
         self.write(|c| {
             let account = account_of(c, id)?;
+            lock_account(c, account)?;
             let all = of_account(c, account)?;
             let current = all.iter().find(|k| k.id == id).ok_or_else(|| StoreError::NotFound(format!("contract {id}")))?;
             if current.version != version {

@@ -52,7 +52,16 @@ fn view(l: &Loaded, today: NaiveDate, form: Option<FormState>) -> Value {
     let form = form.unwrap_or_default();
     let amend_values = if form.form == "amend" { form.values.clone() } else { TermsForm::of(c).values() };
     let next = {
-        let mut f = TermsForm::of(c);
+        // The next term starts from the rates reached, raises included.
+        let last = c.on(c.end_date);
+        let reached = bill(c, Month::of(c.end_date), Volume::default()).escalation;
+        let mut at_end = last.clone();
+        at_end.rate = steward_domain::Money::from_cents((last.rate.cents as f64 * reached).round() as i64);
+        for t in &mut at_end.tiers {
+            t.rate = steward_domain::Money::from_cents((t.rate.cents as f64 * reached).round() as i64);
+        }
+        at_end.guarantees.clear();
+        let mut f = TermsForm::of(&at_end);
         let start = c.end_date.succ_opt().unwrap_or(c.end_date);
         f.start_date = start.to_string();
         f.end_date = start

@@ -70,6 +70,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         previous => Quarter::of(quarter.first_day() - chrono::Days::new(1)).to_string(),
         next => Quarter::of(quarter.last_day() + chrono::Days::new(1)).to_string(),
         owner => owner.as_ref().map(|e| e.to_string()),
+        owner_q => owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str())),
         owner_name => owner.as_ref().map(&name),
         totals => totals(&f.totals),
         goal => f.goal.map(|g| g.to_string()),
@@ -77,7 +78,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         commit_share => share(f.totals.commit, f.goal),
         last_week => f.last_week.as_ref().map(totals),
         owners => f.owners.iter().map(|o| context! {
-            email => o.owner.as_str(), name => name(&o.owner), totals => totals(&o.totals),
+            email => o.owner.as_str(), email_q => crate::views::url_encode(o.owner.as_str()), name => name(&o.owner), totals => totals(&o.totals),
             goal => o.goal.map(|g| g.to_string()), commit_share => share(o.totals.commit, o.goal),
         }).collect::<Vec<_>>(),
         renewals => f.renewals.iter().map(|o| super::pipeline::card(o, &accounts, today)).collect::<Vec<_>>(),
