@@ -319,6 +319,12 @@ pub async fn move_opportunity(
     JsonBody(b): JsonBody<MoveBody>,
 ) -> ApiResult<Json<Opportunity>> {
     let today = app.today();
+    if b.term_months.is_some_and(|m| !(1..=120).contains(&m)) {
+        return Err(crate::error::WebError::field("term_months", "a term is 1 to 120 months").into());
+    }
+    if b.rate.is_some_and(|r| r.cents < 0 || r > steward_domain::contract::MAX_PRICE) {
+        return Err(crate::error::WebError::field("rate", "a rate from $0 to $1,000,000,000").into());
+    }
     let mv = Move {
         to: b.to,
         lost_reason: b.lost_reason.filter(|r| !r.is_empty()),
@@ -404,6 +410,9 @@ pub async fn goals(
     let today = app.today();
     let year: i32 =
         optional(q.year.as_deref(), "year", "a year like 2027")?.unwrap_or_else(|| chrono::Datelike::year(&today));
+    if !(1900..=2200).contains(&year) {
+        return Err(crate::error::WebError::field("year", "a year from 1900 to 2200").into());
+    }
     let rows = app.run(move |store| Ok(steward_health::forecast::attainment(store, year, today)?)).await?;
     Ok(Json(paged(rows, q.page, q.per_page)?))
 }
@@ -525,6 +534,9 @@ pub async fn add_quote(
     ApiCaller(user): ApiCaller,
     JsonBody(b): JsonBody<QuoteBody>,
 ) -> ApiResult<impl IntoResponse> {
+    if b.version.is_some_and(|v| v < 1) || b.opportunity_id.is_some_and(|o| o < 1) {
+        return Err(crate::error::WebError::field("version", "versions and ids are 1 or more").into());
+    }
     let today = app.today();
     let q = app
         .run(move |store| {
@@ -542,6 +554,9 @@ pub async fn revise_quote(
     Path(id): Path<i64>,
     JsonBody(b): JsonBody<QuoteBody>,
 ) -> ApiResult<Json<Quote>> {
+    if b.version.is_some_and(|v| v < 1) {
+        return Err(crate::error::WebError::field("version", "a version is 1 or more").into());
+    }
     let today = app.today();
     let q = app
         .run(move |store| {
@@ -631,7 +646,14 @@ pub struct ContactBody {
 
 impl ContactBody {
     /// The same reading as the page's form.
-    fn form(&self) -> crate::stakeholders::ContactForm {
+    fn form(&self) -> Result<crate::stakeholders::ContactForm, crate::error::WebError> {
+        if self.version.is_some_and(|v| v < 1) {
+            return Err(crate::error::WebError::field("version", "a version is 1 or more"));
+        }
+        Ok(self.form_fields())
+    }
+
+    fn form_fields(&self) -> crate::stakeholders::ContactForm {
         crate::stakeholders::ContactForm {
             name: self.name.clone(),
             title: self.title.clone().unwrap_or_default(),
@@ -651,7 +673,7 @@ pub async fn add_contact(
     Path(slug): Path<String>,
     JsonBody(b): JsonBody<ContactBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let c = app.run(move |store| crate::stakeholders::add(store, &user, &slug, &b.form())).await?;
+    let c = app.run(move |store| crate::stakeholders::add(store, &user, &slug, &b.form()?)).await?;
     app.account_changed(&c.account).await;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -662,7 +684,7 @@ pub async fn edit_contact(
     Path(id): Path<i64>,
     JsonBody(b): JsonBody<ContactBody>,
 ) -> ApiResult<Json<steward_domain::Contact>> {
-    let c = app.run(move |store| crate::stakeholders::edit(store, &user, id, &b.form())).await?;
+    let c = app.run(move |store| crate::stakeholders::edit(store, &user, id, &b.form()?)).await?;
     app.account_changed(&c.account).await;
     Ok(Json(c))
 }
