@@ -138,6 +138,9 @@ pub struct ArrRow {
 }
 
 const MONTH: &str = "write the month as YYYY-MM";
+/// The largest whole number a JSON number holds exactly: what the document allows for ids
+/// and versions.
+const MAX_SAFE: i64 = (1 << 53) - 1;
 
 pub async fn arr(
     State(app): State<App>,
@@ -534,7 +537,9 @@ pub async fn add_quote(
     ApiCaller(user): ApiCaller,
     JsonBody(b): JsonBody<QuoteBody>,
 ) -> ApiResult<impl IntoResponse> {
-    if b.version.is_some_and(|v| v < 1) || b.opportunity_id.is_some_and(|o| o < 1) {
+    if b.version.is_some_and(|v| !(1..=MAX_SAFE).contains(&v))
+        || b.opportunity_id.is_some_and(|o| !(1..=MAX_SAFE).contains(&o))
+    {
         return Err(crate::error::WebError::field("version", "versions and ids are 1 or more").into());
     }
     let today = app.today();
@@ -554,8 +559,8 @@ pub async fn revise_quote(
     Path(id): Path<i64>,
     JsonBody(b): JsonBody<QuoteBody>,
 ) -> ApiResult<Json<Quote>> {
-    if b.version.is_some_and(|v| v < 1) {
-        return Err(crate::error::WebError::field("version", "a version is 1 or more").into());
+    if b.version.is_some_and(|v| !(1..=MAX_SAFE).contains(&v)) {
+        return Err(crate::error::WebError::field("version", "a version is a whole number from 1").into());
     }
     let today = app.today();
     let q = app
@@ -647,8 +652,8 @@ pub struct ContactBody {
 impl ContactBody {
     /// The same reading as the page's form.
     fn form(&self) -> Result<crate::stakeholders::ContactForm, crate::error::WebError> {
-        if self.version.is_some_and(|v| v < 1) {
-            return Err(crate::error::WebError::field("version", "a version is 1 or more"));
+        if self.version.is_some_and(|v| !(1..=MAX_SAFE).contains(&v)) {
+            return Err(crate::error::WebError::field("version", "a version is a whole number from 1"));
         }
         Ok(self.form_fields())
     }
