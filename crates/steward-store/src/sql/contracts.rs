@@ -4,16 +4,31 @@ use steward_domain::{
     Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Id, Money, NewContract, RenewalOutcome, Slug, Terms,
 };
 
-const SELECT: &str = "SELECT c.id, a.slug, c.start_date, c.end_date, c.auto_renew, c.notice_days, c.pricing_model, \
-    c.rate_cents, c.tiers, c.annual_escalator_pct, c.minimum_annual_commitment_cents, c.add_ons, c.renewal_outcome, \
-    c.version, c.created_at, c.updated_at, c.guarantees, c.terms_from FROM contracts c JOIN accounts a ON a.id = c.account_id";
+/// The columns priced terms are kept in (contracts and their versions alike), in the order
+/// [`terms_values`] writes and [`terms`] reads them.
+macro_rules! terms_columns {
+    () => {
+        "pricing_model, rate_cents, tiers, annual_escalator_pct, minimum_annual_commitment_cents, add_ons, guarantees"
+    };
+}
+const TERMS_COLUMNS: &str = terms_columns!();
 
-const CHANGES: &str = "SELECT contract_id, version, kind, effective_from, pricing_model, rate_cents, tiers, \
-    annual_escalator_pct, minimum_annual_commitment_cents, add_ons, guarantees, end_date, notice_days, auto_renew, \
-    renewal_outcome, reason, changed_by, changed_at FROM contract_changes";
+const SELECT: &str = concat!(
+    "SELECT c.id, a.slug, c.start_date, c.end_date, c.auto_renew, c.notice_days, c.renewal_outcome, c.version, \
+     c.created_at, c.updated_at, c.terms_from, ",
+    terms_columns!(),
+    " FROM contracts c JOIN accounts a ON a.id = c.account_id"
+);
 
-/// Terms from the columns starting at `at`: pricing model, rate, tiers, escalator, minimum, add-ons.
-fn terms(r: &Row, at: usize, guarantees: usize) -> Result<Terms> {
+const CHANGES: &str = concat!(
+    "SELECT contract_id, version, kind, effective_from, end_date, notice_days, auto_renew, renewal_outcome, reason, \
+     changed_by, changed_at, ",
+    terms_columns!(),
+    " FROM contract_changes"
+);
+
+/// The terms from the seven [`TERMS_COLUMNS`] starting at `at`.
+fn terms(r: &Row, at: usize) -> Result<Terms> {
     Ok(Terms {
         pricing_model: r.parse(at)?,
         rate: Money::from_cents(r.int(at + 1)?),
@@ -21,12 +36,12 @@ fn terms(r: &Row, at: usize, guarantees: usize) -> Result<Terms> {
         annual_escalator_pct: r.real(at + 3)?,
         minimum_annual_commitment: r.opt_int(at + 4)?.map(Money::from_cents),
         add_ons: from_json(&r.text(at + 5)?)?,
-        guarantees: from_json(&r.text(guarantees)?)?,
+        guarantees: from_json(&r.text(at + 6)?)?,
     })
 }
 
 fn contract(r: &Row) -> Result<Contract> {
-    let t = terms(r, 6, 16)?;
+    let t = terms(r, 11)?;
     let start_date = r.date(2)?;
     Ok(Contract {
         id: r.int(0)?,
@@ -42,11 +57,11 @@ fn contract(r: &Row) -> Result<Contract> {
         minimum_annual_commitment: t.minimum_annual_commitment,
         add_ons: t.add_ons,
         guarantees: t.guarantees,
-        terms_from: r.opt_date(17)?.unwrap_or(start_date),
-        renewal_outcome: r.parse(12)?,
-        version: r.int(13)?,
-        created_at: r.time(14)?,
-        updated_at: r.time(15)?,
+        terms_from: r.opt_date(10)?.unwrap_or(start_date),
+        renewal_outcome: r.parse(6)?,
+        version: r.int(7)?,
+        created_at: r.time(8)?,
+        updated_at: r.time(9)?,
         history: Vec::new(),
     })
 }
@@ -58,14 +73,14 @@ fn change(r: &Row) -> Result<(Id, ContractChange)> {
             version: r.int(1)?,
             kind: r.parse(2)?,
             effective_from: r.date(3)?,
-            terms: terms(r, 4, 10)?,
-            end_date: r.date(11)?,
-            notice_days: r.int(12)?,
-            auto_renew: r.bool(13)?,
-            renewal_outcome: r.parse(14)?,
-            reason: r.text(15)?,
-            changed_by: r.opt_parse(16)?,
-            changed_at: r.time(17)?,
+            end_date: r.date(4)?,
+            notice_days: r.int(5)?,
+            auto_renew: r.bool(6)?,
+            renewal_outcome: r.parse(7)?,
+            reason: r.text(8)?,
+            changed_by: r.opt_parse(9)?,
+            changed_at: r.time(10)?,
+            terms: terms(r, 11)?,
         },
     ))
 }
@@ -109,6 +124,23 @@ fn account_of(c: &mut dyn Conn, id: Id) -> Result<Id> {
         .int(0)
 }
 
+fn terms_values(t: &Terms) -> Result<Vec<Value>> {
+    Ok(vec![
+        t.pricing_model.as_str().into(),
+        t.rate.cents.into(),
+        to_json(&t.tiers)?.into(),
+        t.annual_escalator_pct.into(),
+        t.minimum_annual_commitment.map(|m| m.cents).into(),
+        to_json(&t.add_ons)?.into(),
+        to_json(&t.guarantees)?.into(),
+    ])
+}
+
+/// `$first, …` for the seven terms columns.
+fn placeholders(first: usize) -> String {
+    (first..first + 7).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Keeps the contract as it now stands as its next version.
 fn record_change(
     c: &mut dyn Conn,
@@ -118,32 +150,28 @@ fn record_change(
     note: &ChangeNote,
 ) -> Result<()> {
     let k = one(c, id)?;
-    let t = k.terms();
+    let mut args: Vec<Value> = vec![
+        id.into(),
+        k.version.into(),
+        kind.as_str().into(),
+        effective_from.into(),
+        k.end_date.into(),
+        k.notice_days.into(),
+        k.auto_renew.into(),
+        k.renewal_outcome.as_str().into(),
+        note.reason.trim().into(),
+        note.by.as_ref().map(|e| e.as_str().to_owned()).into(),
+        k.updated_at.into(),
+    ];
+    args.extend(terms_values(&k.terms())?);
     c.execute(
-        "INSERT INTO contract_changes (contract_id, version, kind, effective_from, pricing_model, rate_cents, tiers, \
-         annual_escalator_pct, minimum_annual_commitment_cents, add_ons, guarantees, end_date, notice_days, auto_renew, \
-         renewal_outcome, reason, changed_by, changed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        &[
-            id.into(),
-            k.version.into(),
-            kind.as_str().into(),
-            effective_from.into(),
-            t.pricing_model.as_str().into(),
-            t.rate.cents.into(),
-            to_json(&t.tiers)?.into(),
-            t.annual_escalator_pct.into(),
-            t.minimum_annual_commitment.map(|m| m.cents).into(),
-            to_json(&t.add_ons)?.into(),
-            to_json(&t.guarantees)?.into(),
-            k.end_date.into(),
-            k.notice_days.into(),
-            k.auto_renew.into(),
-            k.renewal_outcome.as_str().into(),
-            note.reason.trim().into(),
-            note.by.as_ref().map(|e| e.as_str().to_owned()).into(),
-            k.updated_at.into(),
-        ],
+        &format!(
+            "INSERT INTO contract_changes (contract_id, version, kind, effective_from, end_date, notice_days, auto_renew, \
+             renewal_outcome, reason, changed_by, changed_at, {TERMS_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {})",
+            placeholders(12)
+        ),
+        &args,
     )?;
     Ok(())
 }
@@ -162,32 +190,28 @@ pub(super) fn insert(c: &mut dyn Conn, new: &NewContract, note: &ChangeNote) -> 
     let account = account_id(c, &new.account)?;
     lock_account(c, account)?;
     new.validate(&of_account(c, account)?)?;
-    let t = now();
+    let mut args: Vec<Value> = vec![
+        account.into(),
+        new.start_date.into(),
+        new.end_date.into(),
+        new.auto_renew.into(),
+        new.notice_days.into(),
+        new.renewal_outcome.as_str().into(),
+        now().into(),
+    ];
+    args.extend(terms_values(&new.terms())?);
     let id = c
-                .query_one(
-                    "INSERT INTO contracts (account_id, start_date, end_date, auto_renew, notice_days, pricing_model, \
-                     rate_cents, tiers, annual_escalator_pct, minimum_annual_commitment_cents, add_ons, renewal_outcome, \
-                     version, created_at, updated_at, guarantees, terms_from) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13, $14, $2) RETURNING id",
-                    &[
-                        account.into(),
-                        new.start_date.into(),
-                        new.end_date.into(),
-                        new.auto_renew.into(),
-                        new.notice_days.into(),
-                        new.pricing_model.as_str().into(),
-                        new.rate.cents.into(),
-                        to_json(&new.tiers)?.into(),
-                        new.annual_escalator_pct.into(),
-                        new.minimum_annual_commitment.map(|m| m.cents).into(),
-                        to_json(&new.add_ons)?.into(),
-                        new.renewal_outcome.as_str().into(),
-                        t.into(),
-                        to_json(&new.guarantees)?.into(),
-                    ],
-                )?
-                .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
-                .int(0)?;
+        .query_one(
+            &format!(
+                "INSERT INTO contracts (account_id, start_date, end_date, auto_renew, notice_days, renewal_outcome, version, \
+                 created_at, updated_at, terms_from, {TERMS_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $2, {}) RETURNING id",
+                placeholders(8)
+            ),
+            &args,
+        )?
+        .ok_or_else(|| StoreError::Backend("INSERT returned no id".into()))?
+        .int(0)?;
     record_change(c, id, ChangeKind::Signed, new.start_date, note)?;
     super::arr::rewrite(c, account)?;
     one(c, id)
@@ -238,27 +262,25 @@ impl<D: Driver> ContractStore for SqlStore<D> {
                 return Err(StoreError::Conflict { what: format!("contract {id}"), current: current.version });
             }
             amendment.validate(current, &all)?;
-            let t = &amendment.terms;
+            let mut args: Vec<Value> = vec![
+                amendment.end_date.into(),
+                amendment.auto_renew.into(),
+                amendment.notice_days.into(),
+                amendment.effective_from.into(),
+                now().into(),
+                id.into(),
+                version.into(),
+            ];
+            args.extend(terms_values(&amendment.terms)?);
+            let terms: Vec<String> =
+                TERMS_COLUMNS.split(", ").enumerate().map(|(k, column)| format!("{column} = ${}", k + 8)).collect();
             let changed = c.execute(
-                "UPDATE contracts SET end_date = $1, auto_renew = $2, notice_days = $3, pricing_model = $4, rate_cents = $5, \
-                 tiers = $6, annual_escalator_pct = $7, minimum_annual_commitment_cents = $8, add_ons = $9, guarantees = $10, \
-                 terms_from = $11, updated_at = $12, version = version + 1 WHERE id = $13 AND version = $14",
-                &[
-                    amendment.end_date.into(),
-                    amendment.auto_renew.into(),
-                    amendment.notice_days.into(),
-                    t.pricing_model.as_str().into(),
-                    t.rate.cents.into(),
-                    to_json(&t.tiers)?.into(),
-                    t.annual_escalator_pct.into(),
-                    t.minimum_annual_commitment.map(|m| m.cents).into(),
-                    to_json(&t.add_ons)?.into(),
-                    to_json(&t.guarantees)?.into(),
-                    amendment.effective_from.into(),
-                    now().into(),
-                    id.into(),
-                    version.into(),
-                ],
+                &format!(
+                    "UPDATE contracts SET end_date = $1, auto_renew = $2, notice_days = $3, terms_from = $4, updated_at = $5, \
+                     version = version + 1, {} WHERE id = $6 AND version = $7",
+                    terms.join(", ")
+                ),
+                &args,
             )?;
             check_versioned_update(c, changed, "contracts", id, &format!("contract {id}"))?;
             record_change(c, id, ChangeKind::Amended, amendment.effective_from, note)?;

@@ -6,7 +6,7 @@ use super::render;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
-use crate::error::{PageError, PageResult, WebError};
+use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::{Path, Query};
 use crate::forms::FieldErrors;
@@ -350,19 +350,12 @@ pub(super) async fn again(
     values: BTreeMap<String, String>,
     e: WebError,
 ) -> PageResult {
-    match e {
-        WebError::Invalid { message, mut fields } => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
-            // The API's name for the contacts; the page has one "contact" field.
-            if let Some(problem) = fields.remove("contact_ids") {
-                fields.insert("contact".into(), problem);
-            }
-            show(app, viewer, slug, ViewQuery::default(), Some(FormState { form, values, errors: fields })).await
-        }
-        other => Err(PageError(other)),
+    let mut fields = super::refused_fields(e, None)?;
+    // The API's name for the contacts; the page has one "contact" field.
+    if let Some(problem) = fields.remove("contact_ids") {
+        fields.insert("contact".into(), problem);
     }
+    show(app, viewer, slug, ViewQuery::default(), Some(FormState { form, values, errors: fields })).await
 }
 
 pub async fn log_activity(

@@ -1,11 +1,11 @@
 //! A stakeholder's page: who they are, every version of them with who changed it, their
 //! CSAT by quarter; editing, retiring and rating them. Adding one is on Account 360.
 
-use super::{conflict_page, render};
+use super::render;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
-use crate::error::{PageError, PageResult, WebError};
+use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
 use crate::forms::typed;
@@ -75,16 +75,8 @@ async fn again(
     values: BTreeMap<String, String>,
     e: WebError,
 ) -> PageResult {
-    match e {
-        WebError::Invalid { message, mut fields } => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
-            show(app, viewer, id, Some(super::account::FormState { form, values, errors: fields })).await
-        }
-        e @ WebError::Conflict { .. } => Err(PageError(conflict_page(e, &format!("/contacts/{id}")))),
-        other => Err(PageError(other)),
-    }
+    let errors = super::refused_fields(e, Some(&format!("/contacts/{id}")))?;
+    show(app, viewer, id, Some(super::account::FormState { form, values, errors })).await
 }
 
 pub async fn edit_page(

@@ -4,7 +4,7 @@
 //! the next term. A refused form comes back with the problem beside its field.
 
 use super::account::FormState;
-use super::{conflict_page, render};
+use super::render;
 use crate::app::App;
 use crate::auth::Viewer;
 use crate::authz::{self, AccountAccess};
@@ -166,16 +166,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Path(id): Path<i64>) -
 
 /// A refused form back on the contract's page, with what was typed.
 async fn again(app: &App, viewer: &Viewer, id: i64, form: &'static str, typed: &TermsForm, e: WebError) -> PageResult {
-    match e {
-        WebError::Invalid { message, mut fields } => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
-            show(app, viewer, id, Some(FormState { form, values: typed.values(), errors: fields })).await
-        }
-        WebError::Conflict { .. } => Err(PageError(conflict_page(e, &format!("/contracts/{id}")))),
-        other => Err(PageError(other)),
-    }
+    let errors = super::refused_fields(e, Some(&format!("/contracts/{id}")))?;
+    show(app, viewer, id, Some(FormState { form, values: typed.values(), errors })).await
 }
 
 pub async fn amend_page(

@@ -150,6 +150,22 @@ fn render(template: &str, viewer: &Viewer, active: &str, title: &str, page: Valu
     Ok(Html(html).into_response())
 }
 
+/// What a refused form shows beside its fields: the refusal's own fields, or — when the
+/// entry as a whole was refused — its message at the top (`form`). Anything else is the
+/// page's failure; a stale version offers `reload` when there is a page to reload.
+fn refused_fields(e: WebError, reload: Option<&str>) -> Result<std::collections::BTreeMap<String, String>, PageError> {
+    match e {
+        WebError::Invalid { message, mut fields } => {
+            if fields.is_empty() {
+                fields.insert("form".into(), message);
+            }
+            Ok(fields)
+        }
+        e @ WebError::Conflict { .. } if reload.is_some() => Err(PageError(conflict_page(e, reload.unwrap_or("")))),
+        other => Err(PageError(other)),
+    }
+}
+
 /// A stale version: say so, and offer the page again with the record as it is now.
 fn conflict_page(e: WebError, reload: &str) -> WebError {
     match e {

@@ -5,11 +5,11 @@
 //! editing its amount, close date and forecast category.
 
 use super::account::FormState;
-use super::{conflict_page, render};
+use super::render;
 use crate::app::App;
 use crate::auth::{Viewer, safe_path};
 use crate::authz::{self, AccountAccess, Capability};
-use crate::error::{PageError, PageResult, WebError};
+use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::{Path, Query};
 use crate::forms::typed;
@@ -28,6 +28,11 @@ use steward_store::OpportunityFilter;
 pub struct PipelineQuery {
     #[serde(default)]
     owner: Option<String>,
+}
+
+/// The kinds an account manager adds by hand (renewals open themselves).
+fn added_kinds() -> Vec<Value> {
+    words_of(&[OpportunityKind::Upsell, OpportunityKind::Expansion], OpportunityKind::as_str)
 }
 
 fn words_of<T: Copy>(all: &[T], word: fn(T) -> &'static str) -> Vec<Value> {
@@ -106,7 +111,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
         owners => owners.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
         director => viewer.user.role != Role::AccountManager,
         writable => accounts.iter().filter(|(_, _, w)| *w).map(|(s, n, _)| context! { slug => s, name => n }).collect::<Vec<_>>(),
-        kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+        kinds => added_kinds(),
         scopes => words_of(Scope::ALL, Scope::as_str),
         back => format!("/pipeline{}", owner.as_ref().map(|e| format!("?owner={}", views::url_encode(e.as_str()))).unwrap_or_default()),
     };
@@ -123,19 +128,16 @@ pub async fn add(State(app): State<App>, Signed { viewer, form }: Signed<AddForm
             app.account_changed(&o.account).await;
             Ok(Redirect::to(&format!("/opportunities/{}", o.id)).into_response())
         }
-        Err(WebError::Invalid { message, mut fields }) => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
+        Err(e) => {
+            let fields = super::refused_fields(e, None)?;
             let values = typed(&typed_form);
             let page = context! { values, errors => fields,
-            kinds => [OpportunityKind::Upsell, OpportunityKind::Expansion].iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
+            kinds => added_kinds(),
             scopes => words_of(Scope::ALL, Scope::as_str) };
             let mut response = render("opportunity_new.html", &viewer, "/pipeline", "New opportunity", page)?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
-        Err(e) => Err(PageError(e)),
     }
 }
 
@@ -221,16 +223,8 @@ async fn again(
     values: BTreeMap<String, String>,
     e: WebError,
 ) -> PageResult {
-    match e {
-        WebError::Invalid { message, mut fields } => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
-            show(app, viewer, id, Some(FormState { form, values, errors: fields })).await
-        }
-        WebError::Conflict { .. } => Err(PageError(conflict_page(e, &format!("/opportunities/{id}")))),
-        other => Err(PageError(other)),
-    }
+    let errors = super::refused_fields(e, Some(&format!("/opportunities/{id}")))?;
+    show(app, viewer, id, Some(FormState { form, values, errors })).await
 }
 
 pub async fn move_page(

@@ -106,14 +106,11 @@ pub async fn create_page(
         .await;
     match made {
         Ok(q) => Ok(Redirect::to(&format!("/quotes/{}", q.id)).into_response()),
-        Err(WebError::Invalid { message, mut fields }) => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
+        Err(e) => {
+            let fields = super::refused_fields(e, None)?;
             let opportunity = values.get("opportunity_id").and_then(|o| o.parse().ok());
             new_form(&app, &viewer, slug, opportunity, Some((values, fields))).await
         }
-        Err(e) => Err(PageError(e)),
     }
 }
 
@@ -217,14 +214,10 @@ pub async fn revise_page(
         .await;
     match done {
         Ok(_) => Ok(Redirect::to(&format!("/quotes/{id}")).into_response()),
-        Err(WebError::Invalid { message, mut fields }) => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
+        Err(e) => {
+            let fields = super::refused_fields(e, Some(&format!("/quotes/{id}")))?;
             show(&app, &viewer, id, Some((values, fields))).await
         }
-        Err(e @ WebError::Conflict { .. }) => Err(PageError(conflict_page(e, &format!("/quotes/{id}")))),
-        Err(e) => Err(PageError(e)),
     }
 }
 

@@ -161,15 +161,8 @@ async fn refused(
     values: BTreeMap<String, String>,
     e: PageError,
 ) -> PageResult {
-    match e.0 {
-        WebError::Invalid { message, mut fields } => {
-            if fields.is_empty() {
-                fields.insert("form".into(), message);
-            }
-            show(app, viewer, id, Some(FormState { form, values, errors: fields })).await
-        }
-        other => Err(PageError(other)),
-    }
+    let errors = super::refused_fields(e.0, None)?;
+    show(app, viewer, id, Some(FormState { form, values, errors })).await
 }
 
 pub async fn complete(
