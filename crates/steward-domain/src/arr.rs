@@ -213,27 +213,14 @@ mod tests {
         let amended = terms(400, 3.0);
         Contract {
             id: 7,
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2025-01-01"),
-            end_date: d("2027-12-31"),
-            auto_renew: false,
             notice_days: 90,
-            pricing_model: amended.pricing_model,
-            rate: amended.rate,
-            tiers: vec![],
-            annual_escalator_pct: 3.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
             terms_from: d("2025-07-01"),
-            renewal_outcome: RenewalOutcome::Pending,
             version: 2,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            updated_at: chrono::DateTime::UNIX_EPOCH,
             history: vec![
                 change(1, ChangeKind::Signed, "2025-01-01", signed),
-                change(2, ChangeKind::Amended, "2025-07-01", amended),
+                change(2, ChangeKind::Amended, "2025-07-01", amended.clone()),
             ],
+            ..Contract::unsaved(Slug::parse("acme").unwrap(), (d("2025-01-01"), d("2027-12-31")), amended)
         }
     }
 

@@ -265,6 +265,32 @@ impl Contract {
         term_months(self.start_date, self.end_date)
     }
 
+    /// A contract held in memory only (no id, no history): `terms` from `start` to `end`,
+    /// renewal undecided — what a quote is priced as, and what tests build on.
+    pub fn unsaved(account: Slug, (start, end): (NaiveDate, NaiveDate), terms: Terms) -> Contract {
+        Contract {
+            id: 0,
+            account,
+            start_date: start,
+            end_date: end,
+            auto_renew: false,
+            notice_days: 0,
+            pricing_model: terms.pricing_model,
+            rate: terms.rate,
+            tiers: terms.tiers,
+            annual_escalator_pct: terms.annual_escalator_pct,
+            minimum_annual_commitment: terms.minimum_annual_commitment,
+            add_ons: terms.add_ons,
+            guarantees: terms.guarantees,
+            terms_from: start,
+            renewal_outcome: RenewalOutcome::Pending,
+            version: 0,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: DateTime::UNIX_EPOCH,
+            history: Vec::new(),
+        }
+    }
+
     /// In force on `day`: started and not yet ended.
     pub fn in_force(&self, day: NaiveDate) -> bool {
         self.start_date <= day && day <= self.end_date
@@ -541,6 +567,27 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn pepm(cents: i64) -> Terms {
+        Terms {
+            pricing_model: PricingModel::Pepm,
+            rate: Money::from_cents(cents),
+            tiers: vec![],
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: vec![],
+            guarantees: vec![],
+        }
+    }
+
+    /// ACME's PEPM contract at `cents` from `start` to `end`, 90 days' notice.
+    fn contract(start: &str, end: &str, cents: i64) -> Contract {
+        Contract {
+            id: 1,
+            notice_days: 90,
+            ..Contract::unsaved(Slug::parse("acme").unwrap(), (d(start), d(end)), pepm(cents))
+        }
+    }
+
     #[test]
     fn term_and_deadlines() {
         assert_eq!(term_months(d("2024-01-01"), d("2026-12-31")), 36);
@@ -570,27 +617,8 @@ mod tests {
     /// by validating.
     #[test]
     fn amendments_are_refused_in_one_line() {
-        let contract = Contract {
-            id: 1,
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2025-01-01"),
-            end_date: d("2026-12-31"),
-            auto_renew: false,
-            notice_days: 90,
-            pricing_model: PricingModel::Pepm,
-            rate: Money::from_cents(450),
-            tiers: vec![],
-            annual_escalator_pct: 0.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
-            terms_from: d("2025-07-01"),
-            renewal_outcome: RenewalOutcome::Pending,
-            version: 2,
-            created_at: DateTime::<Utc>::MIN_UTC,
-            updated_at: DateTime::<Utc>::MIN_UTC,
-            history: vec![],
-        };
+        let contract =
+            Contract { terms_from: d("2025-07-01"), version: 2, ..contract("2025-01-01", "2026-12-31", 450) };
         let next = Contract { id: 2, start_date: d("2027-01-01"), end_date: d("2027-12-31"), ..contract.clone() };
         let others = [contract.clone(), next];
         let ok = Amendment::of(&contract, d("2026-03-01"));
@@ -639,20 +667,11 @@ mod tests {
 
     #[test]
     fn a_contract_bills_on_the_terms_in_effect() {
-        let terms = |cents| Terms {
-            pricing_model: PricingModel::Pepm,
-            rate: Money::from_cents(cents),
-            tiers: vec![],
-            annual_escalator_pct: 0.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
-        };
         let change = |version, kind, from: &str, cents| ContractChange {
             version,
             kind,
             effective_from: d(from),
-            terms: terms(cents),
+            terms: pepm(cents),
             end_date: d("2026-12-31"),
             notice_days: 90,
             auto_renew: false,
@@ -661,27 +680,7 @@ mod tests {
             changed_by: None,
             changed_at: DateTime::<Utc>::MIN_UTC,
         };
-        let mut c = Contract {
-            id: 1,
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2025-01-01"),
-            end_date: d("2026-12-31"),
-            auto_renew: false,
-            notice_days: 90,
-            pricing_model: PricingModel::Pepm,
-            rate: Money::from_cents(300),
-            tiers: vec![],
-            annual_escalator_pct: 0.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
-            terms_from: d("2026-01-01"),
-            renewal_outcome: RenewalOutcome::Pending,
-            version: 4,
-            created_at: DateTime::<Utc>::MIN_UTC,
-            updated_at: DateTime::<Utc>::MIN_UTC,
-            history: vec![],
-        };
+        let mut c = Contract { terms_from: d("2026-01-01"), version: 4, ..contract("2025-01-01", "2026-12-31", 300) };
         c.history = vec![
             change(1, ChangeKind::Signed, "2025-01-01", 500),
             change(2, ChangeKind::Amended, "2025-06-01", 400),
@@ -698,27 +697,8 @@ mod tests {
     #[test]
     fn a_churned_client_keeps_access_for_the_grace_days_after_its_last_contract() {
         use crate::AccountStatus::*;
-        let contract = |end: &str| Contract {
-            id: 1,
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2023-01-01"),
-            end_date: d(end),
-            auto_renew: false,
-            notice_days: 90,
-            pricing_model: PricingModel::Pepm,
-            rate: Money::from_cents(450),
-            tiers: vec![],
-            annual_escalator_pct: 0.0,
-            minimum_annual_commitment: None,
-            add_ons: vec![],
-            guarantees: vec![],
-            terms_from: d("2023-01-01"),
-            renewal_outcome: RenewalOutcome::Churned,
-            version: 1,
-            created_at: DateTime::<Utc>::MIN_UTC,
-            updated_at: DateTime::<Utc>::MIN_UTC,
-            history: vec![],
-        };
+        let contract =
+            |end: &str| Contract { renewal_outcome: RenewalOutcome::Churned, ..contract("2023-01-01", end, 450) };
         let contracts = [contract("2024-12-31"), contract("2025-12-31")];
         assert_eq!(client_access_until(Live, &contracts, 90), None);
         assert_eq!(client_access_until(Churned, &contracts, 90), Some(d("2026-03-31")));

@@ -192,7 +192,7 @@ pub fn arr(contract: &Contract, month: Month, volume: Volume) -> Money {
 mod tests {
     use super::*;
     use crate::Slug;
-    use crate::contract::{AddOn, RenewalOutcome};
+    use crate::contract::AddOn;
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -210,13 +210,7 @@ mod tests {
         escalator: f64,
         minimum: Option<i64>,
     ) -> Contract {
-        Contract {
-            id: 1,
-            account: Slug::parse("acme").unwrap(),
-            start_date: d("2024-07-15"),
-            end_date: d("2027-07-14"),
-            auto_renew: true,
-            notice_days: 90,
+        let terms = crate::contract::Terms {
             pricing_model: model,
             rate: Money::from_cents(rate_cents),
             tiers,
@@ -224,13 +218,8 @@ mod tests {
             minimum_annual_commitment: minimum.map(Money::from_cents),
             add_ons: vec![],
             guarantees: vec![],
-            terms_from: d("2024-07-15"),
-            renewal_outcome: RenewalOutcome::Pending,
-            version: 1,
-            created_at: chrono::DateTime::UNIX_EPOCH,
-            updated_at: chrono::DateTime::UNIX_EPOCH,
-            history: vec![],
-        }
+        };
+        Contract::unsaved(Slug::parse("acme").unwrap(), (d("2024-07-15"), d("2027-07-14")), terms)
     }
 
     #[test]

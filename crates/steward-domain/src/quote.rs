@@ -3,7 +3,7 @@
 //! discount against the price book and the approval a deep discount needs (DOMAIN.md
 //! "Commercial terms").
 
-use crate::contract::{Contract, PricingModel, RenewalOutcome, Terms};
+use crate::contract::{Contract, PricingModel, Terms};
 use crate::metrics::MonthMetrics;
 use crate::pricing::{Volume, annual_billed, bill};
 use crate::{Email, Id, Money, Month, ParseError, Segment, Slug, text_enum::text_enum};
@@ -96,27 +96,7 @@ pub struct QuotePrice {
 pub fn as_contract(account: &Slug, terms: &Terms, start: NaiveDate, term_months: u32) -> Contract {
     let end =
         start.checked_add_months(chrono::Months::new(term_months.max(1))).and_then(|d| d.pred_opt()).unwrap_or(start);
-    Contract {
-        id: 0,
-        account: account.clone(),
-        start_date: start,
-        end_date: end,
-        auto_renew: false,
-        notice_days: 0,
-        pricing_model: terms.pricing_model,
-        rate: terms.rate,
-        tiers: terms.tiers.clone(),
-        annual_escalator_pct: terms.annual_escalator_pct,
-        minimum_annual_commitment: terms.minimum_annual_commitment,
-        add_ons: terms.add_ons.clone(),
-        guarantees: terms.guarantees.clone(),
-        terms_from: start,
-        renewal_outcome: RenewalOutcome::Pending,
-        version: 0,
-        created_at: DateTime::UNIX_EPOCH,
-        updated_at: DateTime::UNIX_EPOCH,
-        history: Vec::new(),
-    }
+    Contract::unsaved(account.clone(), (start, end), terms.clone())
 }
 
 /// The months of a year's volumes billed as the first contract year: the same volumes, in
