@@ -87,7 +87,7 @@ fn view(l: &Loaded, today: NaiveDate, form: Option<FormState>) -> Value {
             escalator => in_force.annual_escalator_pct, minimum => in_force.minimum_annual_commitment.map(|m| m.to_string()),
             terms_from => in_force.terms_from.to_string(),
             notice => c.notice_deadline().to_string(), notice_days => c.notice_days, auto_renew => c.auto_renew,
-            outcome => views::words(c.renewal_outcome.as_str()), status,
+            outcome => c.renewal_outcome.as_str(), status,
             months => c.term_months(),
             later_terms => (c.terms_from > month.first_day()).then(|| c.terms_from.to_string()),
         },
