@@ -43,17 +43,27 @@ pub struct Forecast {
 /// The forecast of `quarter` for `owner` (the company's when `None`) as of `today`. Keeps
 /// this week's call for the company and each owner unless one is kept already.
 pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, today: NaiveDate) -> StoreResult<Forecast> {
-    let all = store.opportunities(&OpportunityFilter::default())?;
+    forecast_of(store, &store.opportunities(&OpportunityFilter::default())?, quarter, owner, today)
+}
+
+/// [`forecast`] of opportunities the caller has read already (`all` of them).
+pub fn forecast_of(
+    store: &dyn Store,
+    all: &[Opportunity],
+    quarter: Quarter,
+    owner: Option<&Email>,
+    today: NaiveDate,
+) -> StoreResult<Forecast> {
     let goals: BTreeMap<Email, Goal> =
         store.goals(Some(quarter.year))?.into_iter().map(|g| (g.owner.clone(), g)).collect();
     let mut by_owner: BTreeMap<Email, Vec<&Opportunity>> = BTreeMap::new();
-    for o in &all {
+    for o in all {
         if let Some(e) = &o.owner {
             by_owner.entry(e.clone()).or_default().push(o);
         }
     }
     let week = week_of(today);
-    let company = totals(quarter, &all);
+    let company = totals(quarter, all);
     let mut owners = Vec::new();
     for (e, list) in &by_owner {
         let t = totals(quarter, list.iter().copied());
@@ -115,19 +125,30 @@ pub struct Attainment {
 
 /// Every goal of `year` with its attainment as of `today`.
 pub fn attainment(store: &dyn Store, year: i32, today: NaiveDate) -> StoreResult<Vec<Attainment>> {
+    let won =
+        store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
+    attainment_of(store, &won, year, today)
+}
+
+/// [`attainment`] with the opportunities the caller has read already (won ones among them).
+pub fn attainment_of(
+    store: &dyn Store,
+    opportunities: &[Opportunity],
+    year: i32,
+    today: NaiveDate,
+) -> StoreResult<Vec<Attainment>> {
     let goals = store.goals(Some(year))?;
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let won =
-        store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
+    let won: Vec<&Opportunity> = opportunities.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let month = Month::of(today).plus(-1);
     let retention = retention_rows(store, month, Some(RetentionBy::Owner))?;
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     Ok(goals
         .into_iter()
         .map(|goal| {
-            let theirs = won.iter().filter(|o| o.owner.as_ref() == Some(&goal.owner));
+            let theirs = won.iter().copied().filter(|o| o.owner.as_ref() == Some(&goal.owner));
             let r = retention.iter().find(|r| r.group.as_deref() == Some(goal.owner.as_str()));
             Attainment {
                 bookings_to_date: bookings(theirs, from, today),

@@ -49,19 +49,22 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         None => None,
     };
     let asked = owner.clone();
-    let (f, goals, names, accounts) = app
+    // Account names from the book's rows in memory rather than every account read again.
+    let book = app.book().await?;
+    let accounts: BTreeMap<String, String> = book.rows.iter().map(|r| (r.slug.clone(), r.name.clone())).collect();
+    let (f, goals, names) = app
         .run(move |store| {
-            let f = steward_health::forecast::forecast(store, quarter, asked.as_ref(), today)?;
-            let goals = steward_health::forecast::attainment(store, quarter.year, today)?;
+            // Read once for both the forecast and the goals' bookings.
+            let all = store.opportunities(&steward_store::OpportunityFilter::default())?;
+            let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;
+            let goals = steward_health::forecast::attainment_of(store, &all, quarter.year, today)?;
             let names: BTreeMap<String, String> = store
                 .users()?
                 .into_iter()
                 .filter(|u| u.role == Role::AccountManager)
                 .map(|u| (u.email.to_string(), u.name))
                 .collect();
-            let accounts: BTreeMap<String, String> =
-                store.accounts()?.into_iter().map(|a| (a.slug.to_string(), a.name)).collect();
-            Ok((f, goals, names, accounts))
+            Ok((f, goals, names))
         })
         .await?;
     let name = |e: &Email| names.get(e.as_str()).cloned().unwrap_or_else(|| e.to_string());
