@@ -838,6 +838,8 @@ pub struct GoalListArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum QuotesCommand {
+    /// Quotes, newest first.
+    List(QuoteListArgs),
     /// Price a scenario for an account on its last twelve months of volumes (a draft).
     Add(QuoteAddArgs),
     /// One quote with its prices and approval history.
@@ -876,6 +878,17 @@ pub struct QuoteAddArgs {
     /// Price as of this day (default: today).
     #[arg(long)]
     pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QuoteListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// draft, submitted, approved, rejected or accepted.
+    #[arg(long, value_parser = parse_word::<steward_domain::quote::QuoteStatus>)]
+    pub status: Option<steward_domain::quote::QuoteStatus>,
     #[arg(long)]
     pub json: bool,
 }

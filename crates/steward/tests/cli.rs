@@ -251,6 +251,8 @@ fn the_commercial_cycle_on_the_command_line() {
     steward(d, &["quotes", "approve", &q, "--by", &by_role("account_manager")]).fails(1, "only a director");
     let approved = json(&["quotes", "approve", &q, "--by", &by_role("director"), "--json"]);
     assert_eq!(approved["status"], "approved");
+    let listed = json(&["quotes", "list", "--status", "approved", "--json"]);
+    assert!(listed.as_array().unwrap().iter().any(|x| x["id"] == quote["id"]), "the approved quote is listed");
     steward(d, &["settings", "set", "quote.approval_threshold_pct", "250"]).fails(1, "percentage from 0 to 100");
     steward(d, &["settings", "set", "opportunity.loss_reasons", "price\nno budget"]).ok();
     let shown = json(&["settings", "show", "--json"]);

@@ -279,6 +279,30 @@ pub fn quotes(settings: &Settings, command: crate::cli::QuotesCommand) -> Result
             let q = steward_health::quotes::create(store.as_ref(), &draft, by(a.by.as_deref())?.as_ref(), today)?;
             return if a.json { print_json(&q) } else { show_quote(&q) };
         }
+        Q::List(a) => {
+            let list = store.quotes(&steward_store::QuoteFilter {
+                account: a.account,
+                status: a.status,
+                opportunity: None,
+            })?;
+            if a.json {
+                return print_json(&list);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.id.to_string(),
+                        q.account.to_string(),
+                        q.status.to_string(),
+                        q.price.annual_price.to_string(),
+                        format!("{:.1}%", q.price.discount_pct),
+                        q.price.arr_change.to_string(),
+                    ]
+                })
+                .collect();
+            return print_table(&["id", "account", "status", "annual_price", "discount", "arr_change"], &rows);
+        }
         Q::Show(a) => {
             let q = store.quote(a.id)?;
             return if a.json { print_json(&q) } else { show_quote(&q) };
