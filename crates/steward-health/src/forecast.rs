@@ -1,12 +1,12 @@
 //! The quarter's forecast for an owner or the company, as called now and as called a week
 //! ago, with the renewals due in it; and goals with their attainment to date.
 
-use crate::revenue::{RetentionBy, retention_rows};
+use crate::revenue::{RetentionBy, retention_rows_of};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
 use steward_domain::forecast::{Goal, Quarter, Totals, bookings, counts_in, totals};
 use steward_domain::opportunity::{Opportunity, OpportunityKind, Stage};
-use steward_domain::{Email, Money, Month};
+use steward_domain::{Account, Email, Money, Month};
 use steward_store::{ForecastSnapshot, OpportunityFilter, Result as StoreResult, Store};
 
 /// The Monday of `day`'s week: the week a call is kept under.
@@ -127,23 +127,31 @@ pub struct Attainment {
 pub fn attainment(store: &dyn Store, year: i32, today: NaiveDate) -> StoreResult<Vec<Attainment>> {
     let won =
         store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
-    attainment_of(store, &won, year, today)
+    let accounts = store.accounts()?;
+    attainment_of(store, &accounts.iter().collect::<Vec<_>>(), &won, year, today, None)
 }
 
-/// [`attainment`] with the opportunities the caller has read already (won ones among them).
+/// [`attainment`] from what the caller has read already: every account and the
+/// opportunities (won ones among them); with `owner`, only that owner's goal.
 pub fn attainment_of(
     store: &dyn Store,
+    accounts: &[&Account],
     opportunities: &[Opportunity],
     year: i32,
     today: NaiveDate,
+    owner: Option<&Email>,
 ) -> StoreResult<Vec<Attainment>> {
-    let goals = store.goals(Some(year))?;
+    let goals: Vec<Goal> =
+        store.goals(Some(year))?.into_iter().filter(|g| owner.is_none_or(|o| *o == g.owner)).collect();
     if goals.is_empty() {
         return Ok(Vec::new());
     }
     let won: Vec<&Opportunity> = opportunities.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let month = Month::of(today).plus(-1);
-    let retention = retention_rows(store, month, Some(RetentionBy::Owner))?;
+    // One owner's goal needs only their book's retention.
+    let theirs: Vec<&Account> =
+        accounts.iter().copied().filter(|a| owner.is_none_or(|o| a.owner.as_ref() == Some(o))).collect();
+    let retention = retention_rows_of(store, &theirs, month, Some(RetentionBy::Owner))?;
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     Ok(goals
         .into_iter()

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use steward_domain::arr::{Movement, Retention, retention};
-use steward_domain::{AccountStatus, Month, Slug};
+use steward_domain::{Account, AccountStatus, Month, Slug};
 use steward_store::{ArrFilter, Result as StoreResult, Store};
 
 /// How to split the company's retention.
@@ -30,8 +30,21 @@ fn arr_at(store: &dyn Store, month: Month) -> StoreResult<HashMap<Slug, steward_
 /// Retention over the twelve months ending with `month`: the company's first, then each
 /// group's by name. Accounts are grouped by who owns them (or their segment) today.
 pub fn retention_rows(store: &dyn Store, month: Month, by: Option<RetentionBy>) -> StoreResult<Vec<RetentionRow>> {
-    let (before, now) = (arr_at(store, month.plus(-12))?, arr_at(store, month)?);
     let accounts = store.accounts()?;
+    retention_rows_of(store, &accounts.iter().collect::<Vec<_>>(), month, by)
+}
+
+/// [`retention_rows`] of these accounts only (the first row is theirs together), for a
+/// caller that holds the accounts already.
+pub fn retention_rows_of(
+    store: &dyn Store,
+    accounts: &[&Account],
+    month: Month,
+    by: Option<RetentionBy>,
+) -> StoreResult<Vec<RetentionRow>> {
+    let (mut before, now) = (arr_at(store, month.plus(-12))?, arr_at(store, month)?);
+    let chosen: std::collections::HashSet<&Slug> = accounts.iter().map(|a| &a.slug).collect();
+    before.retain(|slug, _| chosen.contains(slug));
     let still_clients: std::collections::HashSet<&Slug> = accounts
         .iter()
         .filter(|a| matches!(a.status, AccountStatus::Live | AccountStatus::Implementing))

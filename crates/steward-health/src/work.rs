@@ -302,15 +302,20 @@ pub fn ranked(
     who: &steward_domain::User,
     today: NaiveDate,
 ) -> steward_store::Result<Vec<(WorkRow, Option<steward_domain::Task>)>> {
-    ranked_with(store, who, today, |account| account_inputs(store, card, account, today))
+    let accounts = store.accounts()?;
+    ranked_with(store, who, today, &accounts.iter().collect::<Vec<_>>(), |account| {
+        account_inputs(store, card, account, today)
+    })
 }
 
-/// [`ranked`], with each account's part of the rank from `account_inputs` (read once per
-/// account): a caller that already holds the accounts' summaries passes them in.
+/// [`ranked`], with every account and each account's part of the rank from
+/// `account_inputs` (read once per account): a caller that already holds the accounts and
+/// their summaries passes them in.
 pub fn ranked_with(
     store: &dyn steward_store::Store,
     who: &steward_domain::User,
     today: NaiveDate,
+    accounts: &[&steward_domain::Account],
     mut account_inputs: impl FnMut(&steward_domain::Slug) -> steward_store::Result<RankInputs>,
 ) -> steward_store::Result<Vec<(WorkRow, Option<steward_domain::Task>)>> {
     use std::collections::{HashMap, HashSet};
@@ -330,7 +335,7 @@ pub fn ranked_with(
     };
     let mut rows = Vec::new();
     let mut team_reason: HashMap<i64, &'static str> = HashMap::new();
-    let accounts = if task_only { Vec::new() } else { store.accounts()? };
+    let accounts = if task_only { &[][..] } else { accounts };
     // A renewal is served only by a renewal task in this person's own queue today: one they
     // gave a colleague (who ranks by the task alone) or snoozed leaves the deadline here.
     let served: HashSet<steward_domain::Slug> = mine
@@ -379,7 +384,7 @@ pub fn ranked_with(
         }
         rows.push((row, Some(t)));
     }
-    for account in &accounts {
+    for account in accounts {
         let owned = account.owner.as_ref() == Some(&who.email) && account.status != AccountStatus::Churned;
         if !owned || served.contains(&account.slug) {
             continue;

@@ -4,8 +4,8 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    ArrFilter, CutKind, ImportWork, LedgerUpdate, OpportunityEdit, OpportunityFilter, PasswordChanged, Result, Store,
-    StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
+    ArrFilter, CutKind, ImportWork, LedgerUpdate, OpportunityEdit, OpportunityFilter, PasswordChanged, Result,
+    StageTotal, Store, StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
@@ -34,6 +34,7 @@ macro_rules! conformance_tests {
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
+            opportunities_page_and_total_by_stage,
             forecast_calls_and_goals, stakeholders_keep_their_history, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
@@ -791,6 +792,48 @@ pub fn one_renewal_per_term(s: &dyn Store) -> Result<()> {
     let filter = OpportunityFilter { kind: Some(OpportunityKind::Renewal), ..OpportunityFilter::default() };
     ensure(s.opportunities(&filter)?.len() == 1, "exactly one renewal")?;
     expect_err(s.create_opportunity(&new, None), |e| matches!(e, StoreError::Duplicate(_)), "a second renewal")
+}
+
+/// A board reads a page of each stage and every stage's count and amount from the database.
+pub fn opportunities_page_and_total_by_stage(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let am = email("am@steward.test");
+    let add = |title: &str, stage: Stage, dollars: i64, close: &str| {
+        s.create_opportunity(
+            &NewOpportunity {
+                account: slug("acme"),
+                kind: OpportunityKind::Upsell,
+                scope: None,
+                title: title.into(),
+                stage,
+                amount: Money::from_cents(dollars * 100),
+                renewing_arr: None,
+                close_date: date(close),
+                owner: Some(am.clone()),
+                contract_id: None,
+            },
+            Some(&am),
+        )
+    };
+    add("c", Stage::Proposal, 300, "2027-03-01")?;
+    add("a", Stage::Proposal, 100, "2027-01-01")?;
+    add("b", Stage::Proposal, 200, "2027-02-01")?;
+    add("d", Stage::Identified, 50, "2027-01-15")?;
+    let proposals = OpportunityFilter { stage: Some(Stage::Proposal), ..OpportunityFilter::default() };
+    let titles = |f: &OpportunityFilter| -> Result<Vec<String>> {
+        Ok(s.opportunities(f)?.into_iter().map(|o| o.title).collect())
+    };
+    ensure(titles(&proposals)? == ["a", "b", "c"], "by close date")?;
+    let page = OpportunityFilter { limit: Some(2), offset: 1, ..proposals.clone() };
+    ensure(titles(&page)? == ["b", "c"], "a page cut by the database")?;
+    let totals = s.opportunity_totals(&OpportunityFilter { limit: Some(1), ..OpportunityFilter::default() })?;
+    let expected = [
+        StageTotal { stage: Stage::Identified, count: 1, amount: Money::from_cents(5_000) },
+        StageTotal { stage: Stage::Proposal, count: 3, amount: Money::from_cents(60_000) },
+    ];
+    ensure(totals == expected, &format!("totals by stage in stage order, the page ignored: {totals:?}"))?;
+    let someone_else = OpportunityFilter { owner: Some(email("nobody@steward.test")), ..OpportunityFilter::default() };
+    ensure(s.opportunity_totals(&someone_else)?.is_empty(), "a filter that holds none")
 }
 
 pub fn opportunities_move_and_decide_renewals(s: &dyn Store) -> Result<()> {

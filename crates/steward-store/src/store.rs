@@ -164,6 +164,17 @@ pub struct OpportunityFilter {
     pub open_only: bool,
     /// With each one's stage history (a list that shows it asks; boards and sums do not).
     pub history: bool,
+    /// At most this many, after the first `offset` (a page the database cuts).
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+/// How many opportunities of one stage a filter holds, and their amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageTotal {
+    pub stage: steward_domain::opportunity::Stage,
+    pub count: i64,
+    pub amount: steward_domain::Money,
 }
 
 /// What an owner changes on an opportunity besides its stage.
@@ -186,6 +197,9 @@ pub trait OpportunityStore {
     fn opportunity(&self, id: Id) -> Result<Opportunity>;
     /// By close date, then id.
     fn opportunities(&self, filter: &OpportunityFilter) -> Result<Vec<Opportunity>>;
+    /// The count and amount of each stage among those the filter holds (its page ignored),
+    /// stages with none left out.
+    fn opportunity_totals(&self, filter: &OpportunityFilter) -> Result<Vec<StageTotal>>;
     /// Moves to another stage. A renewal won signs `next_term` and marks its contract
     /// renewed; lost marks it churned — in the same transaction.
     fn move_opportunity(

@@ -148,7 +148,8 @@ impl App {
                 Some(i) => Ok((*i).clone()),
                 None => work::account_inputs(store, &card, slug, today),
             };
-            Ok(work::ranked_with(store, &user, today, inputs)?)
+            let accounts: Vec<&steward_domain::Account> = book.rows.iter().map(|r| &r.account).collect();
+            Ok(work::ranked_with(store, &user, today, &accounts, inputs)?)
         })
         .await
     }

@@ -394,6 +394,10 @@ pub struct BookRow {
     /// The account's part of a task's rank in My work.
     #[serde(skip)]
     pub rank_inputs: steward_health::work::RankInputs,
+    /// The account itself, for the pages that decide from it (who may write it, whose
+    /// queue its deadlines join) without reading every account again.
+    #[serde(skip)]
+    pub account: steward_domain::Account,
 }
 
 /// "2027-Q1".
@@ -438,6 +442,7 @@ impl BookRow {
             }),
             sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
             rank_inputs: steward_health::work::RankInputs::for_account(summary),
+            account: a.clone(),
         }
     }
 }

@@ -27,6 +27,7 @@ cases!(
     contracts_change_as_versions_and_arr_follows,
     retention_adds_up,
     the_pipeline_moves_and_the_forecast_adds_up,
+    a_board_shows_each_stages_soonest_and_pages_the_rest,
     quotes_need_a_director_past_the_threshold,
     stakeholders_are_edited_with_their_history,
     imports_speak_plainly,
@@ -773,6 +774,67 @@ fn the_pipeline_moves_and_the_forecast_adds_up(s: &Server) {
     }
     assert_eq!(c.get("/forecast").status, 200);
     assert_eq!(c.get("/forecast?quarter=2026Q9").status, 422);
+    let every = c.get("/forecast?owner=all&rows=all");
+    assert_eq!(every.status, 200);
+    assert!(!every.body.contains("every row</a>"), "every row shown, no link to more");
+}
+
+/// A board's column holds the stage's cards closing soonest and says how many more; the
+/// stage's own page goes through every card a page at a time; everyone's board offers no
+/// add form (a new opportunity goes on the chosen owner's accounts).
+fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
+    use steward_domain::opportunity::{NewOpportunity, OpportunityKind, Stage};
+    let director = user(Role::Director);
+    let (own, _) = accounts();
+    let first = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    for i in 0..55u64 {
+        let new = NewOpportunity {
+            account: steward_domain::Slug::parse(&own).unwrap(),
+            kind: OpportunityKind::Upsell,
+            scope: None,
+            title: format!("Board card {i:02}"),
+            stage: Stage::Negotiation,
+            amount: steward_domain::Money::from_cents(10_000),
+            renewing_arr: None,
+            // Long past, so these close before anything the fixture holds.
+            close_date: first + chrono::Days::new(i),
+            owner: Some(steward_domain::Email::parse(&director).unwrap()),
+            contract_id: None,
+        };
+        s.store.create_opportunity(&new, None).unwrap();
+    }
+    let mut c = s.signed_in(&director);
+    let owner = director.replace('@', "%40");
+    let cards = |body: &str| -> Vec<String> {
+        body.split("<p>Board card ").skip(1).map(|rest| rest[..2].to_owned()).collect()
+    };
+    let board = c.get(&format!("/pipeline?owner={owner}"));
+    assert_eq!(board.status, 200);
+    let first_twenty: Vec<String> = (0..20).map(|i| format!("{i:02}")).collect();
+    assert_eq!(cards(&board.body), first_twenty, "the twenty closing soonest, soonest first");
+    let stage_link = format!("&#x2f;pipeline?owner={owner}&amp;stage=negotiation");
+    let more = board.body.find("more closing later").map(|i| &board.body[i.saturating_sub(120)..i]);
+    assert!(board.body.contains(&stage_link), "a link to the stage's every card: {more:?}");
+    assert!(board.body.contains("more closing later"), "says how many more");
+
+    let page_one = c.get(&format!("/pipeline?owner={owner}&stage=negotiation"));
+    assert_eq!(page_one.status, 200);
+    assert_eq!(cards(&page_one.body).len(), 50, "a page of fifty");
+    assert!(page_one.body.contains("rel=\"next\"") && !page_one.body.contains("rel=\"prev\""));
+    let page_two = c.get(&format!("/pipeline?owner={owner}&stage=negotiation&page=2"));
+    let rest: Vec<String> = (50..55).map(|i| format!("{i:02}")).collect();
+    assert_eq!(cards(&page_two.body), rest, "the rest on the next page");
+    assert!(page_two.body.contains("rel=\"prev\""));
+    assert_eq!(c.get(&format!("/pipeline?owner={owner}&stage=closed_won")).status, 422, "a closed stage is no column");
+
+    let am = user(Role::AccountManager);
+    let theirs = c.get(&format!("/pipeline?owner={}", am.replace('@', "%40")));
+    assert!(theirs.body.contains("New upsell or expansion"), "an owner's board adds to their accounts");
+    assert!(theirs.body.contains(&format!("<option value=\"{own}\">")), "theirs among them");
+    let everyone = c.get("/pipeline?owner=all");
+    assert_eq!(everyone.status, 200);
+    assert!(!everyone.body.contains("New upsell or expansion"), "no form listing every account of the company");
+    assert!(everyone.body.contains("choose whose pipeline"));
 }
 
 /// The approval state machine over HTTP: a deep discount waits for a director; an account

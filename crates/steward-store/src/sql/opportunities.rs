@@ -4,7 +4,9 @@
 //! churns at the term's end).
 
 use super::{SqlStore, account_id, check_versioned_update, now, opt_user_id};
-use crate::{Conn, Driver, OpportunityEdit, OpportunityFilter, OpportunityStore, Result, Row, StoreError, Value};
+use crate::{
+    Conn, Driver, OpportunityEdit, OpportunityFilter, OpportunityStore, Result, Row, StageTotal, StoreError, Value,
+};
 use steward_domain::opportunity::{Move, NewOpportunity, Opportunity, OpportunityKind, Stage, StageChange};
 use steward_domain::{ChangeNote, Email, Id, Money, NewContract, RenewalOutcome};
 
@@ -64,6 +66,39 @@ fn with_history(c: &mut dyn Conn, mut list: Vec<Opportunity>) -> Result<Vec<Oppo
         }
     }
     Ok(list)
+}
+
+/// The filter as ` WHERE …` over `o` (opportunities), `a` (accounts) and `u` (owners),
+/// with its arguments.
+fn conditions(filter: &OpportunityFilter) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut add = |clause: &str, v: Value| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} ${}", args.len()));
+    };
+    if let Some(a) = &filter.account {
+        add("a.slug =", a.as_str().into());
+    }
+    if let Some(k) = filter.kind {
+        add("o.kind =", k.as_str().into());
+    }
+    if let Some(s) = filter.stage {
+        add("o.stage =", s.as_str().into());
+    }
+    if let Some(o) = &filter.owner {
+        add("u.email =", o.as_str().into());
+    }
+    if let Some(from) = filter.close_from {
+        add("o.close_date >=", from.into());
+    }
+    if let Some(to) = filter.close_to {
+        add("o.close_date <=", to.into());
+    }
+    if filter.open_only {
+        sql.push_str(" AND o.stage NOT IN ('closed_won', 'closed_lost')");
+    }
+    (sql, args)
 }
 
 fn one(c: &mut dyn Conn, id: Id) -> Result<Opportunity> {
@@ -170,36 +205,32 @@ impl<D: Driver> OpportunityStore for SqlStore<D> {
 
     fn opportunities(&self, filter: &OpportunityFilter) -> Result<Vec<Opportunity>> {
         self.read(|c| {
-            let mut sql = format!("{SELECT} WHERE 1 = 1");
-            let mut args: Vec<Value> = Vec::new();
-            let mut add = |sql: &mut String, clause: &str, v: Value| {
-                args.push(v);
-                sql.push_str(&format!(" AND {clause} ${}", args.len()));
-            };
-            if let Some(a) = &filter.account {
-                add(&mut sql, "a.slug =", a.as_str().into());
+            let (clauses, mut args) = conditions(filter);
+            let mut sql = format!("{SELECT}{clauses} ORDER BY o.close_date, o.id");
+            if let Some(limit) = filter.limit {
+                args.extend([Value::Int(limit as i64), Value::Int(filter.offset as i64)]);
+                sql.push_str(&format!(" LIMIT ${} OFFSET ${}", args.len() - 1, args.len()));
             }
-            if let Some(k) = filter.kind {
-                add(&mut sql, "o.kind =", k.as_str().into());
-            }
-            if let Some(s) = filter.stage {
-                add(&mut sql, "o.stage =", s.as_str().into());
-            }
-            if let Some(o) = &filter.owner {
-                add(&mut sql, "u.email =", o.as_str().into());
-            }
-            if let Some(from) = filter.close_from {
-                add(&mut sql, "o.close_date >=", from.into());
-            }
-            if let Some(to) = filter.close_to {
-                add(&mut sql, "o.close_date <=", to.into());
-            }
-            if filter.open_only {
-                sql.push_str(" AND o.stage NOT IN ('closed_won', 'closed_lost')");
-            }
-            sql.push_str(" ORDER BY o.close_date, o.id");
             let list = c.query(&sql, &args)?.iter().map(opportunity).collect::<Result<Vec<_>>>()?;
             if filter.history { with_history(c, list) } else { Ok(list) }
+        })
+    }
+
+    fn opportunity_totals(&self, filter: &OpportunityFilter) -> Result<Vec<StageTotal>> {
+        self.read(|c| {
+            let (clauses, args) = conditions(filter);
+            let sql = format!(
+                "SELECT o.stage, COUNT(*), CAST(SUM(o.amount_cents) AS BIGINT) FROM opportunities o \
+                 JOIN accounts a ON a.id = o.account_id LEFT JOIN users u ON u.id = o.owner_id{clauses} \
+                 GROUP BY o.stage"
+            );
+            let mut totals = c
+                .query(&sql, &args)?
+                .iter()
+                .map(|r| Ok(StageTotal { stage: r.parse(0)?, count: r.int(1)?, amount: Money::from_cents(r.int(2)?) }))
+                .collect::<Result<Vec<_>>>()?;
+            totals.sort_by_key(|t| Stage::ALL.iter().position(|s| *s == t.stage));
+            Ok(totals)
         })
     }
 

@@ -25,6 +25,18 @@ pub struct ForecastQuery {
     quarter: Option<String>,
     #[serde(default)]
     owner: Option<String>,
+    /// `all`: every row of every table (the first screenful shows the rows that need a look).
+    #[serde(default)]
+    rows: Option<String>,
+}
+
+/// The rows a company-wide table shows before "every row".
+const ROWS: usize = 25;
+
+/// The first `ROWS` of `list` unless every row was asked for, and how many there are.
+fn first<T>(list: Vec<T>, every: bool) -> (Vec<T>, usize) {
+    let n = list.len();
+    (list.into_iter().take(if every { usize::MAX } else { ROWS }).collect(), n)
 }
 
 fn totals(t: &Totals) -> Value {
@@ -49,7 +61,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         None => None,
     };
     let asked = owner.clone();
-    // Account names from the book's rows in memory rather than every account read again.
+    let every = q.rows.as_deref() == Some("all");
+    // Accounts from the book's rows in memory rather than every account read again.
     let book = app.book().await?;
     let accounts: BTreeMap<String, String> = book.rows.iter().map(|r| (r.slug.clone(), r.name.clone())).collect();
     let (f, goals, names) = app
@@ -57,7 +70,9 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
             // Read once for both the forecast and the goals' bookings.
             let all = store.opportunities(&steward_store::OpportunityFilter::default())?;
             let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;
-            let goals = steward_health::forecast::attainment_of(store, &all, quarter.year, today)?;
+            let held: Vec<&steward_domain::Account> = book.rows.iter().map(|r| &r.account).collect();
+            let goals =
+                steward_health::forecast::attainment_of(store, &held, &all, quarter.year, today, asked.as_ref())?;
             let names: BTreeMap<String, String> = store
                 .users()?
                 .into_iter()
@@ -68,6 +83,17 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         })
         .await?;
     let name = |e: &Email| names.get(e.as_str()).cloned().unwrap_or_else(|| e.to_string());
+    // Furthest behind first: the most goal not yet committed; owners without a goal last.
+    let mut by_owner: Vec<_> = f.owners.iter().collect();
+    by_owner.sort_by_key(|o| (std::cmp::Reverse(o.goal.map(|g| g.cents - o.totals.commit.cents)), name(&o.owner)));
+    let (by_owner, owners_n) = first(by_owner, every);
+    let (renewals, renewals_n) = first(f.renewals.iter().collect::<Vec<_>>(), every);
+    let mut goals = goals;
+    let done = |g: &steward_health::forecast::Attainment| {
+        (g.goal.bookings.cents > 0).then(|| g.bookings_to_date.cents as f64 / g.goal.bookings.cents as f64)
+    };
+    goals.sort_by(|a, b| done(a).partial_cmp(&done(b)).unwrap_or(std::cmp::Ordering::Equal));
+    let (goals, goals_n) = first(goals, every);
     let page = context! {
         quarter => quarter.to_string(),
         previous => Quarter::of(quarter.first_day() - chrono::Days::new(1)).to_string(),
@@ -80,11 +106,13 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         won_share => share(f.totals.won, f.goal),
         commit_share => share(f.totals.commit, f.goal),
         last_week => f.last_week.as_ref().map(totals),
-        owners => f.owners.iter().map(|o| context! {
+        owners_n, renewals_n, goals_n,
+        every_href => format!("/forecast?quarter={quarter}&owner={}&rows=all", owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str()))),
+        owners => by_owner.iter().map(|o| context! {
             email => o.owner.as_str(), email_q => crate::views::url_encode(o.owner.as_str()), name => name(&o.owner), totals => totals(&o.totals),
             goal => o.goal.map(|g| g.to_string()), commit_share => share(o.totals.commit, o.goal),
         }).collect::<Vec<_>>(),
-        renewals => f.renewals.iter().map(|o| super::pipeline::card(o, &accounts, today)).collect::<Vec<_>>(),
+        renewals => renewals.iter().map(|o| super::pipeline::card(o, &accounts, today)).collect::<Vec<_>>(),
         goals => goals.iter().map(|g| context! {
             email => g.goal.owner.as_str(), name => name(&g.goal.owner), year => g.goal.year,
             grr_goal => percent(Some(g.goal.gross_retention)), grr => percent(g.grr),

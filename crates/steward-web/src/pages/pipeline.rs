@@ -28,7 +28,17 @@ use steward_store::OpportunityFilter;
 pub struct PipelineQuery {
     #[serde(default)]
     owner: Option<String>,
+    /// One stage's every card, a page at a time (the board shows each stage's first few).
+    #[serde(default)]
+    stage: Option<String>,
+    #[serde(default)]
+    page: Option<usize>,
 }
+
+/// The cards a board's column shows: those closing soonest; the rest are a click away.
+const CARDS_PER_COLUMN: usize = 20;
+/// The cards of one stage's page.
+const CARDS_PER_PAGE: usize = 50;
 
 /// The kinds an account manager adds by hand (renewals open themselves).
 fn added_kinds() -> Vec<Value> {
@@ -64,56 +74,109 @@ fn owner_filter(user: &User, asked: Option<&str>) -> Result<Option<Email>, WebEr
     }
 }
 
+/// `/pipeline?owner=…&stage=…&page=…` for this board.
+fn link(owner: Option<&Email>, stage: Option<Stage>, page: Option<usize>) -> String {
+    let pairs: Vec<String> = [
+        ("owner", owner.map(|e| views::url_encode(e.as_str()))),
+        ("stage", stage.map(|s| s.as_str().to_owned())),
+        ("page", page.filter(|p| *p > 1).map(|p| p.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some(format!("{k}={}", v?)))
+    .collect();
+    if pairs.is_empty() { "/pipeline".into() } else { format!("/pipeline?{}", pairs.join("&")) }
+}
+
+/// The board: each open stage's count and amount and its cards closing soonest, cut by the
+/// database (a director's whole company holds thousands); or, with `stage`, that stage's
+/// every card a page at a time.
 pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<PipelineQuery>) -> PageResult {
     authz::check(&viewer.user, Capability::Book)?;
     let owner = owner_filter(&viewer.user, q.owner.as_deref())?;
-    let user = viewer.user.clone();
-    let filter = OpportunityFilter { owner: owner.clone(), open_only: true, ..OpportunityFilter::default() };
-    let (open, accounts, owners) = app
+    let only: Option<Stage> = match q.stage.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match s.parse::<Stage>() {
+            Ok(stage) if !stage.closed() => Some(stage),
+            _ => return Err(WebError::field("stage", "choose an open stage").into()),
+        },
+    };
+    let page_no = q.page.unwrap_or(1).clamp(1, crate::book::MAX_PAGE);
+    let open = OpportunityFilter { owner: owner.clone(), open_only: true, ..OpportunityFilter::default() };
+    let stages: Vec<Stage> = Stage::ALL.iter().copied().filter(|s| !s.closed() && only.is_none_or(|o| o == *s)).collect();
+    let (totals, cards, owners) = app
         .run(move |store| {
-            let accounts: Vec<(String, String, bool)> = store
-                .accounts()?
-                .into_iter()
-                .map(|a| {
-                    let write = authz::account_access(&user, &a, false).allows(AccountAccess::Write);
-                    (a.slug.to_string(), a.name, write)
-                })
-                .collect();
+            let totals = store.opportunity_totals(&open)?;
+            let mut cards = Vec::new();
+            for &stage in &stages {
+                let (limit, offset) = match only {
+                    Some(_) => (CARDS_PER_PAGE, (page_no - 1) * CARDS_PER_PAGE),
+                    None => (CARDS_PER_COLUMN, 0),
+                };
+                let filter = OpportunityFilter { stage: Some(stage), limit: Some(limit), offset, ..open.clone() };
+                cards.push((stage, store.opportunities(&filter)?));
+            }
             let owners: Vec<(String, String)> = store
                 .internal_users()?
                 .into_iter()
                 .filter(|u| matches!(u.role, Role::AccountManager | Role::Director) && u.active)
                 .map(|u| (u.email.to_string(), u.name))
                 .collect();
-            Ok((store.opportunities(&filter)?, accounts, owners))
+            Ok((totals, cards, owners))
         })
         .await?;
-    let names: BTreeMap<String, String> = accounts.iter().map(|(s, n, _)| (s.clone(), n.clone())).collect();
-    let today = app.today();
-    let columns: Vec<Value> = Stage::ALL
+    // Account names and who may add to which from the book's rows in memory rather than
+    // every account read again. New opportunities go on the board owner's accounts.
+    let book = app.book().await?;
+    let names: BTreeMap<String, String> = book
+        .rows
         .iter()
-        .filter(|s| !s.closed())
-        .map(|stage| {
-            let cards: Vec<&Opportunity> = open.iter().filter(|o| o.stage == *stage).collect();
-            let total: i64 = cards.iter().map(|o| o.amount.cents).sum();
+        .filter(|r| cards.iter().any(|(_, list)| list.iter().any(|o| o.account.as_str() == r.slug)))
+        .map(|r| (r.slug.clone(), r.name.clone()))
+        .collect();
+    let writable: Vec<Value> = match &owner {
+        None => Vec::new(),
+        Some(o) => book
+            .rows
+            .iter()
+            .filter(|r| r.account.owner.as_ref() == Some(o))
+            .filter(|r| authz::account_access(&viewer.user, &r.account, false).allows(AccountAccess::Write))
+            .map(|r| context! { slug => r.slug, name => r.name })
+            .collect(),
+    };
+    let today = app.today();
+    let count = totals.iter().filter(|t| !t.stage.closed()).map(|t| t.count).sum::<i64>();
+    let columns: Vec<Value> = cards
+        .iter()
+        .map(|(stage, list)| {
+            let total = totals.iter().find(|t| t.stage == *stage);
+            let n = total.map_or(0, |t| t.count);
+            let shown_to = match only {
+                Some(_) => ((page_no - 1) * CARDS_PER_PAGE + list.len()) as i64,
+                None => list.len() as i64,
+            };
             context! {
-                stage => stage.as_str(), label => views::words(stage.as_str()),
-                total => steward_domain::Money::from_cents(total).to_string(),
-                cards => cards.iter().map(|o| card(o, &names, today)).collect::<Vec<_>>(),
+                stage => stage.as_str(), label => views::words(stage.as_str()), count => n,
+                total => total.map_or(steward_domain::Money::ZERO, |t| t.amount).to_string(),
+                cards => list.iter().map(|o| card(o, &names, today)).collect::<Vec<_>>(),
+                more => (only.is_none() && n > shown_to).then(|| context! { n => n - shown_to, href => link(owner.as_ref(), Some(*stage), None) }),
+                prev => (only.is_some() && page_no > 1).then(|| link(owner.as_ref(), only, Some(page_no - 1))),
+                next => (only.is_some() && n > shown_to).then(|| link(owner.as_ref(), only, Some(page_no + 1))),
             }
         })
         .collect();
     let page = context! {
         columns,
-        count => open.len(),
+        count,
+        stage => only.map(|s| views::words(s.as_str())),
+        board => link(owner.as_ref(), None, None),
         owner => owner.as_ref().map(|e| e.to_string()),
         owner_name => owner.as_ref().and_then(|e| owners.iter().find(|(m, _)| m == e.as_str()).map(|(_, n)| n.clone())),
         owners => owners.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
         director => viewer.user.role != Role::AccountManager,
-        writable => accounts.iter().filter(|(_, _, w)| *w).map(|(s, n, _)| context! { slug => s, name => n }).collect::<Vec<_>>(),
+        writable,
         kinds => added_kinds(),
         scopes => words_of(Scope::ALL, Scope::as_str),
-        back => format!("/pipeline{}", owner.as_ref().map(|e| format!("?owner={}", views::url_encode(e.as_str()))).unwrap_or_default()),
+        back => link(owner.as_ref(), only, Some(page_no)),
     };
     render("pipeline.html", &viewer, "/pipeline", "Pipeline", page)
 }
