@@ -43,10 +43,19 @@ pub struct Forecast {
 /// The forecast of `quarter` for `owner` (the company's when `None`) as of `today`. Keeps
 /// this week's call for the company and each owner unless one is kept already.
 pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, today: NaiveDate) -> StoreResult<Forecast> {
-    forecast_of(store, &store.opportunities(&OpportunityFilter::default())?, quarter, owner, today)
+    forecast_of(store, &store.opportunities(&read_for(quarter, today))?, quarter, owner, today)
 }
 
-/// [`forecast`] of opportunities the caller has read already (`all` of them).
+/// The opportunities a quarter's forecast and its year's goals need: those expected to
+/// close, or closed, from the first of the year to the later of the quarter's end and
+/// today — not the company's every opportunity since it began.
+pub fn read_for(quarter: Quarter, today: NaiveDate) -> OpportunityFilter {
+    let first = NaiveDate::from_ymd_opt(quarter.year, 1, 1).unwrap_or_else(|| quarter.first_day());
+    OpportunityFilter { closing_within: Some((first, quarter.last_day().max(today))), ..OpportunityFilter::default() }
+}
+
+/// [`forecast`] of opportunities the caller has read already (at least those of
+/// [`read_for`]).
 pub fn forecast_of(
     store: &dyn Store,
     all: &[Opportunity],

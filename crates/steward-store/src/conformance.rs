@@ -826,10 +826,24 @@ pub fn opportunities_page_and_total_by_stage(s: &dyn Store) -> Result<()> {
     ensure(titles(&proposals)? == ["a", "b", "c"], "by close date")?;
     let page = OpportunityFilter { limit: Some(2), offset: 1, ..proposals.clone() };
     ensure(titles(&page)? == ["b", "c"], "a page cut by the database")?;
+    let won = s
+        .opportunities(&proposals)?
+        .into_iter()
+        .find(|o| o.title == "c")
+        .ok_or_else(|| StoreError::NotFound("c".into()))?;
+    let mv = Move { to: Stage::ClosedWon, lost_reason: None, note: "won".into(), on: date("2026-12-15") };
+    s.move_opportunity(won.id, &mv, None, Some(&am), won.version)?;
+    let within = |from: &str, to: &str| OpportunityFilter {
+        closing_within: Some((date(from), date(to))),
+        ..OpportunityFilter::default()
+    };
+    ensure(titles(&within("2027-01-01", "2027-01-31"))? == ["a", "d"], "expected to close within")?;
+    ensure(titles(&within("2026-12-01", "2026-12-31"))? == ["c"], "closed within, whatever it expected")?;
     let totals = s.opportunity_totals(&OpportunityFilter { limit: Some(1), ..OpportunityFilter::default() })?;
     let expected = [
         StageTotal { stage: Stage::Identified, count: 1, amount: Money::from_cents(5_000) },
-        StageTotal { stage: Stage::Proposal, count: 3, amount: Money::from_cents(60_000) },
+        StageTotal { stage: Stage::Proposal, count: 2, amount: Money::from_cents(30_000) },
+        StageTotal { stage: Stage::ClosedWon, count: 1, amount: Money::from_cents(30_000) },
     ];
     ensure(totals == expected, &format!("totals by stage in stage order, the page ignored: {totals:?}"))?;
     let someone_else = OpportunityFilter { owner: Some(email("nobody@steward.test")), ..OpportunityFilter::default() };

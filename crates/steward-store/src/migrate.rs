@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "account_name_order",
         source: include_str!("../migrations/0015_account_name_order.sql"),
     },
+    Migration { version: 16, name: "board_indexes", source: include_str!("../migrations/0016_board_indexes.sql") },
 ];
 
 /// The schema version this build expects.

@@ -160,6 +160,8 @@ pub struct OpportunityFilter {
     pub owner: Option<Email>,
     pub close_from: Option<NaiveDate>,
     pub close_to: Option<NaiveDate>,
+    /// Those expected to close, or closed, within these days (both included).
+    pub closing_within: Option<(NaiveDate, NaiveDate)>,
     /// Only those not yet won or lost.
     pub open_only: bool,
     /// With each one's stage history (a list that shows it asks; boards and sums do not).

@@ -75,12 +75,24 @@ struct Inner {
     config: WebConfig,
     keys: ServerKeys,
     book: BookCache,
+    /// The forecast page's reading of a quarter, per owner (`None`: the company's) and day.
+    forecasts: crate::memo::Memo<ForecastKey, Arc<crate::pages::forecast::Reading>>,
 }
+
+type ForecastKey = (steward_domain::forecast::Quarter, Option<steward_domain::Email>, NaiveDate);
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         let keys = ServerKeys::derive(&config.member_keys);
-        Self { inner: Arc::new(Inner { store, config, keys, book: BookCache::default() }) }
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                keys,
+                book: BookCache::default(),
+                forecasts: crate::memo::Memo::default(),
+            }),
+        }
     }
 
     pub fn config(&self) -> &WebConfig {
@@ -104,7 +116,7 @@ impl App {
             if !fresh && cache.start_refresh() {
                 let app = self.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = app.rebuild_book(today).await {
+                    if let Err(e) = app.rebuild_book(today, true).await {
                         tracing::warn!("cannot refresh the book: {e}");
                     }
                 });
@@ -116,17 +128,22 @@ impl App {
             return Ok(book);
         }
         cache.start_refresh();
-        self.rebuild_book(today).await?;
+        self.rebuild_book(today, false).await?;
         cache.current(today).map(|(book, _)| book).ok_or_else(|| WebError::Internal("the book was not kept".into()))
     }
 
     /// Builds every row again and installs them, with the rows of accounts changed
-    /// meanwhile redone; the caller has claimed the refresh.
-    async fn rebuild_book(&self, today: chrono::NaiveDate) -> Result<(), WebError> {
+    /// meanwhile redone; the caller has claimed the refresh. In the `background`, on one
+    /// thread; otherwise someone is waiting, on every core.
+    async fn rebuild_book(&self, today: chrono::NaiveDate, background: bool) -> Result<(), WebError> {
         let (card, app) = (self.config().scorecard.clone(), self.clone());
         let built = self
             .run(move |store| {
-                let book = crate::book::load(store, &card, today)?;
+                let book = if background {
+                    crate::book::load_in_background(store, &card, today)?
+                } else {
+                    crate::book::load(store, &card, today)?
+                };
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;
@@ -157,6 +174,8 @@ impl App {
     /// After a change to one account through this process: its book row is worked out
     /// again before the response, so the change shows at once.
     pub(crate) async fn account_changed(&self, slug: &Slug) {
+        // Any account's change may move a forecast (its opportunities, quotes, terms).
+        self.inner.forecasts.clear();
         let (app, slug) = (self.clone(), slug.clone());
         let card = self.config().scorecard.clone();
         let refreshed = self.run(move |store| app.inner.book.refresh_account(store, &card, &slug)).await;
@@ -169,6 +188,30 @@ impl App {
     /// After a change that may touch every row (a user's name or role).
     pub(crate) fn book_changed(&self) {
         self.inner.book.expire();
+        self.inner.forecasts.clear();
+    }
+
+    /// After a goal is set: the forecasts that show it are worked out again.
+    pub(crate) fn goals_changed(&self) {
+        self.inner.forecasts.clear();
+    }
+
+    /// The forecast page's reading kept for `key` in the last
+    /// [`FRESH_FOR`](crate::book::FRESH_FOR), else `read`'s, kept.
+    pub(crate) async fn forecast_reading<F>(
+        &self,
+        key: ForecastKey,
+        read: F,
+    ) -> Result<Arc<crate::pages::forecast::Reading>, WebError>
+    where
+        F: FnOnce(&dyn Store) -> Result<crate::pages::forecast::Reading, WebError> + Send + 'static,
+    {
+        if let Some(kept) = self.inner.forecasts.get(&key) {
+            return Ok(kept);
+        }
+        let reading = Arc::new(self.run(read).await?);
+        self.inner.forecasts.put(key, Arc::clone(&reading));
+        Ok(reading)
     }
 
     /// Runs blocking store work off the async runtime; the stores are synchronous.

@@ -6,8 +6,8 @@
 //! - a change made through this process recomputes the rows of the account it touched
 //!   before the response goes out, so people see their own changes at once;
 //! - rows older than [`FRESH_FOR`] (changes made by another server or an import from the
-//!   command line) are recomputed in the background while the page is served from the
-//!   rows at hand, so no request waits for the whole book;
+//!   command line) are recomputed in the background, on one thread, while the page is
+//!   served from the rows at hand, so no request waits for the whole book;
 //! - only the very first request (or the first after midnight) builds the book inline.
 //!
 //! Account 360 and My work always read fresh data.
@@ -86,6 +86,19 @@ impl Book {
             None => rows.push(fresh),
         }
         Ok(Book { built: self.built, ..Book::assemble(rows, self.today) })
+    }
+}
+
+/// [`load`] on one thread of its own: a background refresh leaves the machine's other
+/// cores to the requests served meanwhile (it takes longer; nobody waits for it).
+pub fn load_in_background(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Book, WebError> {
+    static ONE_THREAD: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = ONE_THREAD.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "book-refresh".into()).build().ok()
+    });
+    match pool {
+        Some(pool) => pool.install(|| load(store, card, today)),
+        None => load(store, card, today),
     }
 }
 

@@ -21,6 +21,7 @@ mod error;
 mod extract;
 mod forms;
 mod headers;
+mod memo;
 mod opportunities;
 mod pages;
 mod quotes;

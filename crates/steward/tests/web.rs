@@ -805,9 +805,8 @@ fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
     }
     let mut c = s.signed_in(&director);
     let owner = director.replace('@', "%40");
-    let cards = |body: &str| -> Vec<String> {
-        body.split("<p>Board card ").skip(1).map(|rest| rest[..2].to_owned()).collect()
-    };
+    let cards =
+        |body: &str| -> Vec<String> { body.split("<p>Board card ").skip(1).map(|rest| rest[..2].to_owned()).collect() };
     let board = c.get(&format!("/pipeline?owner={owner}"));
     assert_eq!(board.status, 200);
     let first_twenty: Vec<String> = (0..20).map(|i| format!("{i:02}")).collect();
@@ -835,6 +834,19 @@ fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
     assert_eq!(everyone.status, 200);
     assert!(!everyone.body.contains("New upsell or expansion"), "no form listing every account of the company");
     assert!(everyone.body.contains("choose whose pipeline"));
+
+    // The forecast page keeps its reading a short while; a change through this server
+    // drops it, so the change shows at once.
+    let before = c.get("/forecast?quarter=2031Q1&owner=all");
+    assert!(before.body.contains("No goals set for 2031."), "{}", before.body);
+    let csrf = before.csrf();
+    let r = c.post_form(
+        "/goals",
+        &[("csrf", &csrf), ("owner", &am), ("year", "2031"), ("grr", "90"), ("nrr", "104"), ("bookings", "40000")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let after = c.get("/forecast?quarter=2031Q1&owner=all");
+    assert!(!after.body.contains("No goals set for 2031."), "the goal shows at once");
 }
 
 /// The approval state machine over HTTP: a deep discount waits for a director; an account

@@ -95,6 +95,13 @@ fn conditions(filter: &OpportunityFilter) -> (String, Vec<Value>) {
     if let Some(to) = filter.close_to {
         add("o.close_date <=", to.into());
     }
+    if let Some((from, to)) = filter.closing_within {
+        args.extend([from.into(), to.into()]);
+        let (a, b) = (args.len() - 1, args.len());
+        sql.push_str(&format!(
+            " AND (o.close_date BETWEEN ${a} AND ${b} OR (o.closed_on IS NOT NULL AND o.closed_on BETWEEN ${a} AND ${b}))"
+        ));
+    }
     if filter.open_only {
         sql.push_str(" AND o.stage NOT IN ('closed_won', 'closed_lost')");
     }

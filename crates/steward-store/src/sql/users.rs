@@ -1,6 +1,6 @@
 use super::{SqlStore, check_versioned_update, now, opt_account_id};
 use crate::{Driver, PasswordChanged, Result, Row, StoreError, UserEdit, UserStore, error::duplicate_as};
-use steward_domain::{Email, NewUser, User, user::check_scope};
+use steward_domain::{Email, NewUser, Role, User, user::check_scope};
 
 pub(super) const COLUMNS: &str =
     "SELECT u.id, u.email, u.name, u.role, u.department, a.slug, u.active, u.version, u.created_at, u.updated_at";
@@ -58,10 +58,12 @@ impl<D: Driver> UserStore for SqlStore<D> {
 
     fn internal_users(&self) -> Result<Vec<User>> {
         self.read(|c| {
-            c.query(&format!("{SELECT} WHERE u.active AND u.role <> 'client' ORDER BY u.name, u.email"), &[])?
-                .iter()
-                .map(user)
-                .collect()
+            // The roles by name (not `<> 'client'`) so the role index skips the client users.
+            let internal: Vec<String> =
+                Role::ALL.iter().filter(|r| **r != Role::Client).map(|r| format!("'{}'", r.as_str())).collect();
+            let sql =
+                format!("{SELECT} WHERE u.active AND u.role IN ({}) ORDER BY u.name, u.email", internal.join(", "));
+            c.query(&sql, &[])?.iter().map(user).collect()
         })
     }
 

@@ -453,6 +453,7 @@ pub async fn set_goal(
         Ok(store.set_goal(&goal, Some(&user.email))?)
     })
     .await?;
+    app.goals_changed();
     Ok(Json(kept))
 }
 

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use steward_domain::forecast::{Goal, Quarter, Totals};
 use steward_domain::{Email, Money, Role};
 
@@ -47,6 +48,16 @@ fn share(part: Money, whole: Option<Money>) -> Option<String> {
     whole.filter(|w| w.cents > 0).map(|w| format!("{:.0}%", part.cents as f64 * 100.0 / w.cents as f64))
 }
 
+/// What the forecast page reads for a quarter and an owner, kept a short while
+/// ([`App::forecast_reading`]): the forecast, the goals with their attainment, and the
+/// account managers' names.
+#[derive(Debug)]
+pub struct Reading {
+    forecast: steward_health::forecast::Forecast,
+    goals: Vec<steward_health::forecast::Attainment>,
+    names: BTreeMap<String, String>,
+}
+
 pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<ForecastQuery>) -> PageResult {
     authz::check(&viewer.user, Capability::Book)?;
     let today = app.today();
@@ -64,31 +75,39 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let every = q.rows.as_deref() == Some("all");
     // Accounts from the book's rows in memory rather than every account read again.
     let book = app.book().await?;
-    let accounts: BTreeMap<String, String> = book.rows.iter().map(|r| (r.slug.clone(), r.name.clone())).collect();
-    let (f, goals, names) = app
-        .run(move |store| {
+    let held = Arc::clone(&book);
+    let reading = app
+        .forecast_reading((quarter, asked.clone(), today), move |store| {
             // Read once for both the forecast and the goals' bookings.
-            let all = store.opportunities(&steward_store::OpportunityFilter::default())?;
+            let all = store.opportunities(&steward_health::forecast::read_for(quarter, today))?;
             let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;
-            let held: Vec<&steward_domain::Account> = book.rows.iter().map(|r| &r.account).collect();
+            let held: Vec<&steward_domain::Account> = held.rows.iter().map(|r| &r.account).collect();
             let goals =
                 steward_health::forecast::attainment_of(store, &held, &all, quarter.year, today, asked.as_ref())?;
             let names: BTreeMap<String, String> = store
-                .users()?
+                .internal_users()?
                 .into_iter()
                 .filter(|u| u.role == Role::AccountManager)
                 .map(|u| (u.email.to_string(), u.name))
                 .collect();
-            Ok((f, goals, names))
+            Ok(Reading { forecast: f, goals, names })
         })
         .await?;
+    let Reading { forecast: f, goals, names } = &*reading;
     let name = |e: &Email| names.get(e.as_str()).cloned().unwrap_or_else(|| e.to_string());
     // Furthest behind first: the most goal not yet committed; owners without a goal last.
     let mut by_owner: Vec<_> = f.owners.iter().collect();
     by_owner.sort_by_key(|o| (std::cmp::Reverse(o.goal.map(|g| g.cents - o.totals.commit.cents)), name(&o.owner)));
     let (by_owner, owners_n) = first(by_owner, every);
     let (renewals, renewals_n) = first(f.renewals.iter().collect::<Vec<_>>(), every);
-    let mut goals = goals;
+    let shown: std::collections::HashSet<&str> = renewals.iter().map(|o| o.account.as_str()).collect();
+    let accounts: BTreeMap<String, String> = book
+        .rows
+        .iter()
+        .filter(|r| shown.contains(r.slug.as_str()))
+        .map(|r| (r.slug.clone(), r.name.clone()))
+        .collect();
+    let mut goals: Vec<&steward_health::forecast::Attainment> = goals.iter().collect();
     let done = |g: &steward_health::forecast::Attainment| {
         (g.goal.bookings.cents > 0).then(|| g.bookings_to_date.cents as f64 / g.goal.bookings.cents as f64)
     };
@@ -177,5 +196,6 @@ pub async fn set_goal(State(app): State<App>, Signed { viewer, form }: Signed<Go
         Ok(store.set_goal(&goal, Some(&by))?)
     })
     .await?;
+    app.goals_changed();
     Ok(Redirect::to(&format!("/forecast?quarter={year}Q1&owner=all#goals")).into_response())
 }

@@ -6,7 +6,7 @@ mod book;
 mod client;
 mod contacts;
 mod contracts;
-mod forecast;
+pub(crate) mod forecast;
 mod imports;
 mod password;
 mod pipeline;

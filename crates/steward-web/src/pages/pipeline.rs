@@ -102,7 +102,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
     };
     let page_no = q.page.unwrap_or(1).clamp(1, crate::book::MAX_PAGE);
     let open = OpportunityFilter { owner: owner.clone(), open_only: true, ..OpportunityFilter::default() };
-    let stages: Vec<Stage> = Stage::ALL.iter().copied().filter(|s| !s.closed() && only.is_none_or(|o| o == *s)).collect();
+    let stages: Vec<Stage> =
+        Stage::ALL.iter().copied().filter(|s| !s.closed() && only.is_none_or(|o| o == *s)).collect();
     let (totals, cards, owners) = app
         .run(move |store| {
             let totals = store.opportunity_totals(&open)?;
@@ -127,10 +128,12 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
     // Account names and who may add to which from the book's rows in memory rather than
     // every account read again. New opportunities go on the board owner's accounts.
     let book = app.book().await?;
+    let shown: std::collections::HashSet<&str> =
+        cards.iter().flat_map(|(_, list)| list.iter().map(|o| o.account.as_str())).collect();
     let names: BTreeMap<String, String> = book
         .rows
         .iter()
-        .filter(|r| cards.iter().any(|(_, list)| list.iter().any(|o| o.account.as_str() == r.slug)))
+        .filter(|r| shown.contains(r.slug.as_str()))
         .map(|r| (r.slug.clone(), r.name.clone()))
         .collect();
     let writable: Vec<Value> = match &owner {
