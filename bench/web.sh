@@ -5,6 +5,8 @@
 # same run. On the demo book (30 accounts) and at company scale (6,000 accounts).
 # usage: bench/web.sh [demo|company|both] [SECONDS_PER_PAGE] [CONNECTIONS]
 # With BENCH_BOOKS=DIR the books are kept in DIR and reused by later runs.
+# With BENCH_DATABASE_URL=postgres://… the books live in that PostgreSQL database instead of
+# the embedded SQLite file (one book per database: give each scale its own run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-both}
@@ -40,12 +42,18 @@ measure() { # label url cookie
 run() { # name demo-args...
   local name=$1; shift
   local data="${BENCH_BOOKS:-$work}/$name"
-  if [ -f "$data/steward.db" ]; then
+  if [ -n "${BENCH_DATABASE_URL:-}" ]; then
+    export STEWARD_DATABASE_URL="$BENCH_DATABASE_URL"
+    data="$data-postgres"
+  fi
+  # A book is built once: the SQLite file, or a mark left beside a PostgreSQL one.
+  if [ -f "$data/steward.db" ] || [ -f "$data/built" ]; then
     echo "== $name: reusing the book in $data"
   else
     echo "== $name: building the book (not timed)…"
     "$bin" --data-dir "$data" demo --no-serve --as-of "$as_of" --password "$password" "$@" > /dev/null 2> "$work/$name.log"
     tail -1 "$work/$name.log"
+    touch "$data/built"
   fi
   "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 --today "$as_of" > "$work/$name.serve" 2>&1 &
   server=$!
@@ -60,7 +68,7 @@ run() { # name demo-args...
   am_cookie=$(sign_in "$url" "$am" "$work/$name.am.jar")
   dir_cookie=$(sign_in "$url" "$director" "$work/$name.dir.jar")
   curl -s -o /dev/null -H "Cookie: $dir_cookie" "$url/book?owner=all"   # the first request builds the book
-  echo "   $(nproc) cores, wrk -t1 -c$conns -d${secs}s, server and wrk on the same machine"
+  echo "   $(nproc) cores, wrk -t1 -c$conns -d${secs}s, server and wrk on the same machine, $([ -n "${STEWARD_DATABASE_URL:-}" ] && echo PostgreSQL || echo SQLite)"
   measure "/healthz (trivial, same server)" "$url/healthz" "$am_cookie"
   measure "My book (account manager)" "$url/book" "$am_cookie"
   measure "Book, page 1 of every account (director)" "$url/book?owner=all&sort=health" "$dir_cookie"

@@ -38,6 +38,8 @@ pub struct Book {
     /// Account managers and directors who own accounts: (e-mail, name), by name.
     pub owners: Vec<(String, String)>,
     pub metros: Vec<Metro>,
+    /// Where each account's row is in `rows`, by slug.
+    at: HashMap<String, usize>,
     today: NaiveDate,
     built: Instant,
 }
@@ -67,13 +69,28 @@ impl Book {
             rows.iter().filter_map(|r| Some((r.owner_name.clone()?, r.owner.clone()?))).collect();
         let metros: BTreeSet<Metro> =
             rows.iter().flat_map(|r| r.metros.iter().filter_map(|m| m.parse().ok())).collect();
+        let at = rows.iter().enumerate().map(|(i, r)| (r.slug.clone(), i)).collect();
         Book {
             rows,
+            at,
             owners: owners.into_iter().map(|(name, email)| (email, name)).collect(),
             metros: metros.into_iter().collect(),
             today,
             built: Instant::now(),
         }
+    }
+
+    /// The account's row.
+    pub fn row(&self, slug: &str) -> Option<&BookRow> {
+        self.at.get(slug).and_then(|&i| self.rows.get(i))
+    }
+
+    /// The names of these accounts, by slug (each account's slug where it has no row yet).
+    pub fn names<'a>(&self, slugs: impl IntoIterator<Item = &'a str>) -> std::collections::BTreeMap<String, String> {
+        slugs
+            .into_iter()
+            .map(|s| (s.to_owned(), self.row(s).map_or_else(|| s.to_owned(), |r| r.name.clone())))
+            .collect()
     }
 
     /// This book with one account's row worked out again (added if new).

@@ -100,13 +100,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     by_owner.sort_by_key(|o| (std::cmp::Reverse(o.goal.map(|g| g.cents - o.totals.commit.cents)), name(&o.owner)));
     let (by_owner, owners_n) = first(by_owner, every);
     let (renewals, renewals_n) = first(f.renewals.iter().collect::<Vec<_>>(), every);
-    let shown: std::collections::HashSet<&str> = renewals.iter().map(|o| o.account.as_str()).collect();
-    let accounts: BTreeMap<String, String> = book
-        .rows
-        .iter()
-        .filter(|r| shown.contains(r.slug.as_str()))
-        .map(|r| (r.slug.clone(), r.name.clone()))
-        .collect();
+    let accounts = book.names(renewals.iter().map(|o| o.account.as_str()));
     let mut goals: Vec<&steward_health::forecast::Attainment> = goals.iter().collect();
     let done = |g: &steward_health::forecast::Attainment| {
         (g.goal.bookings.cents > 0).then(|| g.bookings_to_date.cents as f64 / g.goal.bookings.cents as f64)

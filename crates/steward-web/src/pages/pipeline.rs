@@ -128,14 +128,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
     // Account names and who may add to which from the book's rows in memory rather than
     // every account read again. New opportunities go on the board owner's accounts.
     let book = app.book().await?;
-    let shown: std::collections::HashSet<&str> =
-        cards.iter().flat_map(|(_, list)| list.iter().map(|o| o.account.as_str())).collect();
-    let names: BTreeMap<String, String> = book
-        .rows
-        .iter()
-        .filter(|r| shown.contains(r.slug.as_str()))
-        .map(|r| (r.slug.clone(), r.name.clone()))
-        .collect();
+    let names = book.names(cards.iter().flat_map(|(_, list)| list.iter().map(|o| o.account.as_str())));
     let writable: Vec<Value> = match &owner {
         None => Vec::new(),
         Some(o) => book
