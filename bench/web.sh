@@ -80,6 +80,10 @@ run() { # name demo-args...
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
+if [ -n "${BENCH_DATABASE_URL:-}" ] && [ "$scale" = both ]; then
+  echo "one book per PostgreSQL database: run demo and company separately, each with its own URL" >&2
+  exit 2
+fi
 case "$scale" in
   demo) run demo ;;
   company) run company --accounts 6000 --lives-per-account 40 ;;

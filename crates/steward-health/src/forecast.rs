@@ -65,7 +65,8 @@ pub fn forecast_of(
 ) -> StoreResult<Forecast> {
     let goals: BTreeMap<Email, Goal> =
         store.goals(Some(quarter.year))?.into_iter().map(|g| (g.owner.clone(), g)).collect();
-    let mut by_owner: BTreeMap<Email, Vec<&Opportunity>> = BTreeMap::new();
+    // Everyone with a goal has a line, with or without opportunities in the quarter.
+    let mut by_owner: BTreeMap<Email, Vec<&Opportunity>> = goals.keys().map(|e| (e.clone(), Vec::new())).collect();
     for o in all {
         if let Some(e) = &o.owner {
             by_owner.entry(e.clone()).or_default().push(o);

@@ -166,7 +166,8 @@ pub struct OpportunityFilter {
     pub open_only: bool,
     /// With each one's stage history (a list that shows it asks; boards and sums do not).
     pub history: bool,
-    /// At most this many, after the first `offset` (a page the database cuts).
+    /// At most this many, after the first `offset` (a page the database cuts; `offset`
+    /// counts only with a `limit`).
     pub limit: Option<usize>,
     pub offset: usize,
 }

@@ -174,8 +174,6 @@ impl App {
     /// After a change to one account through this process: its book row is worked out
     /// again before the response, so the change shows at once.
     pub(crate) async fn account_changed(&self, slug: &Slug) {
-        // Any account's change may move a forecast (its opportunities, quotes, terms).
-        self.inner.forecasts.clear();
         let (app, slug) = (self.clone(), slug.clone());
         let card = self.config().scorecard.clone();
         let refreshed = self.run(move |store| app.inner.book.refresh_account(store, &card, &slug)).await;
@@ -183,6 +181,9 @@ impl App {
             tracing::warn!("cannot refresh a book row: {e}");
             self.inner.book.expire();
         }
+        // Any account's change may move a forecast (its opportunities, quotes, terms); after
+        // the row, so no reading kept from here on holds the row as it was.
+        self.inner.forecasts.clear();
     }
 
     /// After a change that may touch every row (a user's name or role).
@@ -209,8 +210,9 @@ impl App {
         if let Some(kept) = self.inner.forecasts.get(&key) {
             return Ok(kept);
         }
+        let generation = self.inner.forecasts.generation();
         let reading = Arc::new(self.run(read).await?);
-        self.inner.forecasts.put(key, Arc::clone(&reading));
+        self.inner.forecasts.put(key, Arc::clone(&reading), generation);
         Ok(reading)
     }
 

@@ -10,7 +10,10 @@
 //!   served from the rows at hand, so no request waits for the whole book;
 //! - only the very first request (or the first after midnight) builds the book inline.
 //!
-//! Account 360 and My work always read fresh data.
+//! Account 360 reads fresh data. My work reads its tasks fresh and takes each account's part
+//! of the rank, and which accounts are whose, from these rows; the pipeline and the forecast
+//! take names, owners and the accounts behind each goal's retention from them — accepting
+//! that a change made elsewhere shows there within `FRESH_FOR`, as on the book itself.
 
 use crate::error::WebError;
 use crate::views::BookRow;

@@ -7,16 +7,20 @@ use crate::book::FRESH_FOR;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 #[derive(Debug)]
 pub struct Memo<K, V> {
     kept: Mutex<HashMap<K, (Instant, V)>>,
+    /// Bumped by every [`clear`](Memo::clear): an answer worked out from before a change is
+    /// not kept after it.
+    generation: AtomicU64,
 }
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        Self { kept: Mutex::new(HashMap::new()) }
+        Self { kept: Mutex::new(HashMap::new()), generation: AtomicU64::new(0) }
     }
 }
 
@@ -27,15 +31,26 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         kept.get(key).filter(|(at, _)| at.elapsed() < FRESH_FOR).map(|(_, v)| v.clone())
     }
 
-    /// Keeps `value` for `key`, and forgets what has gone stale (so the map stays small).
-    pub fn put(&self, key: K, value: V) {
+    /// Where the memo stands: take it before working an answer out, give it to [`put`](Memo::put).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps `value` for `key` unless the memo was cleared since `generation` (the answer
+    /// may predate a change), and forgets what has gone stale (so the map stays small).
+    pub fn put(&self, key: K, value: V, generation: u64) {
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
         kept.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
         kept.insert(key, (Instant::now(), value));
     }
 
     pub fn clear(&self) {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        kept.clear();
     }
 }
 
@@ -47,9 +62,18 @@ mod tests {
     fn keeps_until_cleared() {
         let memo: Memo<&str, i32> = Memo::default();
         assert_eq!(memo.get(&"q"), None);
-        memo.put("q", 7);
+        memo.put("q", 7, memo.generation());
         assert_eq!(memo.get(&"q"), Some(7));
         memo.clear();
         assert_eq!(memo.get(&"q"), None, "a change drops what was kept");
+    }
+
+    #[test]
+    fn an_answer_from_before_a_change_is_not_kept() {
+        let memo: Memo<&str, i32> = Memo::default();
+        let before = memo.generation();
+        memo.clear();
+        memo.put("q", 7, before);
+        assert_eq!(memo.get(&"q"), None);
     }
 }

@@ -824,6 +824,8 @@ fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
     let rest: Vec<String> = (50..55).map(|i| format!("{i:02}")).collect();
     assert_eq!(cards(&page_two.body), rest, "the rest on the next page");
     assert!(page_two.body.contains("rel=\"prev\""));
+    let past_the_end = c.get(&format!("/pipeline?owner={owner}&stage=negotiation&page=9"));
+    assert_eq!(cards(&past_the_end.body), rest, "a page past the last shows the last");
     assert_eq!(c.get(&format!("/pipeline?owner={owner}&stage=closed_won")).status, 422, "a closed stage is no column");
 
     let am = user(Role::AccountManager);
@@ -847,6 +849,9 @@ fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
     assert_eq!(r.status, 303, "{}", r.body);
     let after = c.get("/forecast?quarter=2031Q1&owner=all");
     assert!(!after.body.contains("No goals set for 2031."), "the goal shows at once");
+    let am_name = &book().users.iter().find(|u| u.email.as_str() == am).unwrap().name;
+    let by_owner = after.body.split("By account manager").nth(1).unwrap_or_default();
+    assert!(by_owner.contains(am_name.as_str()), "an owner with a goal has a line, with nothing closing in the quarter");
 }
 
 /// The approval state machine over HTTP: a deep discount waits for a director; an account

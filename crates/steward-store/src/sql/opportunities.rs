@@ -97,6 +97,7 @@ fn conditions(filter: &OpportunityFilter) -> (String, Vec<Value>) {
     if let Some(to) = filter.close_to {
         add("o.close_date <= ?", to.into());
     }
+    // Two columns, so no one index serves it: a scan, cheap at a company's few thousand.
     if let Some((from, to)) = filter.closing_within {
         args.extend([from.into(), to.into()]);
         let (a, b) = (args.len() - 1, args.len());

@@ -97,15 +97,21 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let name = |e: &Email| names.get(e.as_str()).cloned().unwrap_or_else(|| e.to_string());
     // Furthest behind first: the most goal not yet committed; owners without a goal last.
     let mut by_owner: Vec<_> = f.owners.iter().collect();
-    by_owner.sort_by_key(|o| (std::cmp::Reverse(o.goal.map(|g| g.cents - o.totals.commit.cents)), name(&o.owner)));
+    by_owner
+        .sort_by_cached_key(|o| (std::cmp::Reverse(o.goal.map(|g| g.cents - o.totals.commit.cents)), name(&o.owner)));
     let (by_owner, owners_n) = first(by_owner, every);
-    let (renewals, renewals_n) = first(f.renewals.iter().collect::<Vec<_>>(), every);
+    // Those still to be decided first, each part by close date (the order they come in).
+    let mut renewals: Vec<_> = f.renewals.iter().collect();
+    renewals.sort_by_key(|o| o.stage.closed());
+    let (renewals, renewals_n) = first(renewals, every);
     let accounts = book.names(renewals.iter().map(|o| o.account.as_str()));
     let mut goals: Vec<&steward_health::forecast::Attainment> = goals.iter().collect();
-    let done = |g: &steward_health::forecast::Attainment| {
-        (g.goal.bookings.cents > 0).then(|| g.bookings_to_date.cents as f64 / g.goal.bookings.cents as f64)
+    // Furthest from the bookings goal first; a goal of nothing is met, so last.
+    let done = |g: &steward_health::forecast::Attainment| match g.goal.bookings.cents {
+        0 => f64::INFINITY,
+        goal => g.bookings_to_date.cents as f64 / goal as f64,
     };
-    goals.sort_by(|a, b| done(a).partial_cmp(&done(b)).unwrap_or(std::cmp::Ordering::Equal));
+    goals.sort_by(|a, b| done(a).total_cmp(&done(b)).then_with(|| name(&a.goal.owner).cmp(&name(&b.goal.owner))));
     let (goals, goals_n) = first(goals, every);
     let page = context! {
         quarter => quarter.to_string(),

@@ -100,13 +100,16 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
             _ => return Err(WebError::field("stage", "choose an open stage").into()),
         },
     };
-    let page_no = q.page.unwrap_or(1).clamp(1, crate::book::MAX_PAGE);
+    let asked_page = q.page.unwrap_or(1).clamp(1, crate::book::MAX_PAGE);
     let open = OpportunityFilter { owner: owner.clone(), open_only: true, ..OpportunityFilter::default() };
     let stages: Vec<Stage> =
         Stage::ALL.iter().copied().filter(|s| !s.closed() && only.is_none_or(|o| o == *s)).collect();
-    let (totals, cards, owners) = app
+    let (totals, cards, owners, page_no) = app
         .run(move |store| {
             let totals = store.opportunity_totals(&open)?;
+            // A page past a stage's last shows its last.
+            let in_stage = only.and_then(|s| totals.iter().find(|t| t.stage == s)).map_or(0, |t| t.count as usize);
+            let page_no = asked_page.min(in_stage.div_ceil(CARDS_PER_PAGE).max(1));
             let mut cards = Vec::new();
             for &stage in &stages {
                 let (limit, offset) = match only {
@@ -122,7 +125,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
                 .filter(|u| matches!(u.role, Role::AccountManager | Role::Director) && u.active)
                 .map(|u| (u.email.to_string(), u.name))
                 .collect();
-            Ok((totals, cards, owners))
+            Ok((totals, cards, owners, page_no))
         })
         .await?;
     // Account names and who may add to which from the book's rows in memory rather than
@@ -140,7 +143,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
             .collect(),
     };
     let today = app.today();
-    let count = totals.iter().filter(|t| !t.stage.closed()).map(|t| t.count).sum::<i64>();
+    let count = totals.iter().map(|t| t.count).sum::<i64>();
     let columns: Vec<Value> = cards
         .iter()
         .map(|(stage, list)| {
