@@ -351,13 +351,19 @@ pub fn ranked_with(
             .filter(|a| a.owner.is_none() && a.status != AccountStatus::Churned)
             .map(|a| &a.slug)
             .collect();
+        let listed: HashSet<&steward_domain::Slug> = accounts.iter().map(|a| &a.slug).collect();
+        // An account newer than the caller's list is read to see whether anyone owns it.
+        let nobody_owns = |a: &steward_domain::Slug| match listed.contains(a) {
+            true => unowned.contains(a),
+            false => store.account(a).is_ok_and(|x| x.owner.is_none() && x.status != AccountStatus::Churned),
+        };
         let held: HashSet<i64> = mine.iter().map(|t| t.id).collect();
         for t in open(TaskFilter::default())? {
             let overdue = t.due_date.is_some_and(|d| d < today);
             if !overdue || held.contains(&t.id) {
                 continue;
             }
-            let why = if t.account.as_ref().is_some_and(|a| unowned.contains(a)) {
+            let why = if t.account.as_ref().is_some_and(nobody_owns) {
                 "the account has no owner"
             } else if t.escalation {
                 "an escalation the team has not closed"

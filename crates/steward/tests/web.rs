@@ -851,7 +851,10 @@ fn a_board_shows_each_stages_soonest_and_pages_the_rest(s: &Server) {
     assert!(!after.body.contains("No goals set for 2031."), "the goal shows at once");
     let am_name = &book().users.iter().find(|u| u.email.as_str() == am).unwrap().name;
     let by_owner = after.body.split("By account manager").nth(1).unwrap_or_default();
-    assert!(by_owner.contains(am_name.as_str()), "an owner with a goal has a line, with nothing closing in the quarter");
+    assert!(
+        by_owner.contains(am_name.as_str()),
+        "an owner with a goal has a line, with nothing closing in the quarter"
+    );
 }
 
 /// The approval state machine over HTTP: a deep discount waits for a director; an account
