@@ -57,7 +57,9 @@ run() { # name demo-args...
   fi
   "$bin" --data-dir "$data" serve --bind 127.0.0.1:0 --today "$as_of" > "$work/$name.serve" 2>&1 &
   server=$!
-  for _ in $(seq 100); do grep -q "serving on" "$work/$name.serve" && break; sleep 0.1; done
+  # Start-up runs the renewals job first: on PostgreSQL at company scale, some seconds.
+  for _ in $(seq 1200); do grep -q "serving on" "$work/$name.serve" && break; sleep 0.1; done
+  grep -q "serving on" "$work/$name.serve" || { echo "the server did not start:" >&2; cat "$work/$name.serve" >&2; exit 1; }
   local url
   url=$(grep -o 'http://[0-9.:]*' "$work/$name.serve" | head -1)
   local am director slug
