@@ -68,11 +68,18 @@ impl<D: Driver> ActivityStore for SqlStore<D> {
                 &[id.into(), limit.max(0).into()],
             )?;
             let mut contacts: BTreeMap<Id, Vec<Id>> = BTreeMap::new();
-            if let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) {
+            if !rows.is_empty() {
+                let ids = rows.iter().map(|r| Ok(r.int(0)?.to_string())).collect::<Result<Vec<_>>>()?;
+                // By the activities' own ids (integers read from the database: safe to write into
+                // the statement), so the key's index answers. Joined back to activities by account
+                // and time, PostgreSQL hashed every link of the company: 47 ms an account.
                 let links = c.query(
-                    "SELECT l.activity_id, l.contact_id FROM activity_contacts l JOIN activities v ON v.id = l.activity_id \
-                     WHERE v.account_id = $1 AND v.occurred_at BETWEEN $2 AND $3 ORDER BY l.contact_id",
-                    &[id.into(), oldest.time(2)?.into(), newest.time(2)?.into()],
+                    &format!(
+                        "SELECT activity_id, contact_id FROM activity_contacts WHERE activity_id IN ({}) \
+                         ORDER BY contact_id",
+                        ids.join(", ")
+                    ),
+                    &[],
                 )?;
                 for link in links {
                     contacts.entry(link.int(0)?).or_default().push(link.int(1)?);
