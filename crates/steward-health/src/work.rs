@@ -353,9 +353,12 @@ pub fn ranked_with(
             .collect();
         let listed: HashSet<&steward_domain::Slug> = accounts.iter().map(|a| &a.slug).collect();
         // An account newer than the caller's list is read to see whether anyone owns it.
-        let nobody_owns = |a: &steward_domain::Slug| match listed.contains(a) {
-            true => unowned.contains(a),
-            false => store.account(a).is_ok_and(|x| x.owner.is_none() && x.status != AccountStatus::Churned),
+        let nobody_owns = |a: &steward_domain::Slug| {
+            if listed.contains(a) {
+                unowned.contains(a)
+            } else {
+                store.account(a).is_ok_and(|x| x.owner.is_none() && x.status != AccountStatus::Churned)
+            }
         };
         let held: HashSet<i64> = mine.iter().map(|t| t.id).collect();
         for t in open(TaskFilter::default())? {

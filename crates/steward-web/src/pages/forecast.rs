@@ -113,12 +113,13 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     };
     goals.sort_by(|a, b| done(a).total_cmp(&done(b)).then_with(|| name(&a.goal.owner).cmp(&name(&b.goal.owner))));
     let (goals, goals_n) = first(goals, every);
+    let owner_q = owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str()));
     let page = context! {
         quarter => quarter.to_string(),
         previous => Quarter::of(quarter.first_day() - chrono::Days::new(1)).to_string(),
         next => Quarter::of(quarter.last_day() + chrono::Days::new(1)).to_string(),
         owner => owner.as_ref().map(|e| e.to_string()),
-        owner_q => owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str())),
+        owner_q => owner_q,
         owner_name => owner.as_ref().map(&name),
         totals => totals(&f.totals),
         goal => f.goal.map(|g| g.to_string()),
@@ -126,7 +127,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         commit_share => share(f.totals.commit, f.goal),
         last_week => f.last_week.as_ref().map(totals),
         owners_n, renewals_n, goals_n,
-        every_href => format!("/forecast?quarter={quarter}&owner={}&rows=all", owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str()))),
+        every_href => format!("/forecast?quarter={quarter}&owner={owner_q}&rows=all"),
         owners => by_owner.iter().map(|o| context! {
             email => o.owner.as_str(), email_q => crate::views::url_encode(o.owner.as_str()), name => name(&o.owner), totals => totals(&o.totals),
             goal => o.goal.map(|g| g.to_string()), commit_share => share(o.totals.commit, o.goal),
