@@ -42,6 +42,10 @@ pub struct Account {
     pub fein: Option<String>,
     pub enrollment_target: f64,
     pub version: i64,
+    /// How many writes the account's data (contacts, activities, tasks, contracts, metrics,
+    /// …) has had: what a copy of its summary kept in memory compares to know it is current.
+    #[serde(skip)]
+    pub data_changes: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -224,6 +224,7 @@ mod tests {
                 fein: None,
                 enrollment_target: 0.3,
                 version: 1,
+                data_changes: 0,
                 created_at: now,
                 updated_at: now,
             },

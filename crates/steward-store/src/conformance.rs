@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -1000,6 +1000,73 @@ pub fn stakeholders_keep_their_history(s: &dyn Store) -> Result<()> {
         |e| matches!(e, StoreError::Invalid(_)),
         "retired twice",
     )
+}
+
+/// Every write to an account's data moves its `data_changes`, and no other account's: a
+/// copy of its summary kept in memory (the web's book) knows from it alone whether it is
+/// current, whoever wrote. A refused write moves nothing.
+pub fn writes_to_an_account_s_data_are_counted(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    s.create_account(&account("other", "Other Co"))?;
+    let count = |name: &str| -> Result<i64> { Ok(s.account(&slug(name))?.data_changes) };
+    let untouched = count("other")?;
+    let mut before = count("acme")?;
+    let mut moved = |what: &str| -> Result<()> {
+        let now = count("acme")?;
+        ensure(now > before, what)?;
+        before = now;
+        Ok(())
+    };
+    let site = NewWorksite {
+        account: slug("acme"),
+        name: "Harbor Point HQ".into(),
+        metro: Metro::Seattle,
+        zip3: Some("981".into()),
+        headcount: Some(2_300),
+    };
+    s.create_worksite(&site)?;
+    moved("a worksite")?;
+    let rosa = s.create_contact(&contact("acme", "Rosa Quill", ContactRole::DecisionMaker), None)?;
+    moved("a contact")?;
+    let mut edit = contact_edit(&rosa);
+    edit.sentiment = -1;
+    let rosa = s.update_contact(rosa.id, &edit, None, rosa.version)?;
+    moved("a contact's sentiment")?;
+    s.create_activity(&NewActivity {
+        account: slug("acme"),
+        kind: ActivityKind::Meeting,
+        occurred_at: at(2025, 3, 10),
+        author: Some(email("am@steward.test")),
+        summary: "Quarterly review".into(),
+        contact_ids: vec![rosa.id],
+    })?;
+    moved("an activity with who was met")?;
+    let task = s.create_task(&manual_task("Call Rosa"))?.task().clone();
+    moved("a task")?;
+    s.set_task_status(task.id, TaskStatus::Done, task.version)?;
+    moved("a task done")?;
+    let contract = s.create_contract(&new_contract("acme"), &signed())?;
+    moved("a contract signed")?;
+    let mut amendment = Amendment::of(&contract, date("2025-02-01"));
+    amendment.terms.rate = Money::from_cents(900);
+    s.amend_contract(contract.id, &amendment, &signed(), contract.version)?;
+    moved("a contract amended")?;
+    s.create_csat(&NewCsatRating {
+        account: slug("acme"),
+        contact_id: Some(rosa.id),
+        rated_on: date("2025-05-02"),
+        score: 4,
+    })?;
+    moved("a CSAT rating")?;
+    s.commit_import(&mut Updates {
+        items: [update(&sample_ledger(), None, &Part::ALL)].into(),
+        batch: ledger_batch("h1"),
+    })?;
+    moved("an import's ledger and metrics")?;
+    let bad = NewCsatRating { account: slug("acme"), contact_id: None, rated_on: date("2025-05-02"), score: 6 };
+    expect_err(s.create_csat(&bad), |e| matches!(e, StoreError::Invalid(_)), "score out of range")?;
+    ensure(count("acme")? == before, "a refused write moves nothing")?;
+    ensure(count("other")? == untouched, "another account's count stays")
 }
 
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {

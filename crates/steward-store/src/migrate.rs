@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         source: include_str!("../migrations/0015_account_name_order.sql"),
     },
     Migration { version: 16, name: "board_indexes", source: include_str!("../migrations/0016_board_indexes.sql") },
+    Migration {
+        version: 17,
+        name: "account_data_changes",
+        source: include_str!("../migrations/0017_account_data_changes.sql"),
+    },
 ];
 
 /// The schema version this build expects.

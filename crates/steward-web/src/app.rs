@@ -42,6 +42,10 @@ pub struct WebConfig {
     /// Behind a reverse proxy, a client's address is the last one it adds to
     /// `X-Forwarded-For`; otherwise the connection's peer.
     pub behind_proxy: bool,
+    /// How long the book's rows, and readings worked out from many rows (the forecast), are
+    /// served before they are checked against the store ([`crate::book`]): how soon a change
+    /// made by another server or the command line shows.
+    pub book_fresh_for: std::time::Duration,
 }
 
 impl WebConfig {
@@ -59,6 +63,7 @@ impl WebConfig {
             client_access_grace_days: 90,
             sign_in: steward_domain::throttle::Policy::default(),
             behind_proxy: false,
+            book_fresh_for: crate::book::FRESH_FOR,
         }
     }
 }
@@ -87,10 +92,10 @@ impl App {
         Self {
             inner: Arc::new(Inner {
                 store,
+                forecasts: crate::memo::Memo::new(config.book_fresh_for),
                 config,
                 keys,
                 book: BookCache::default(),
-                forecasts: crate::memo::Memo::default(),
             }),
         }
     }
@@ -112,7 +117,8 @@ impl App {
     pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
         let today = self.today();
         let cache = &self.inner.book;
-        if let Some((book, fresh)) = cache.current(today) {
+        let fresh_for = self.config().book_fresh_for;
+        if let Some((book, fresh)) = cache.current(today, fresh_for) {
             if !fresh && cache.start_refresh() {
                 let app = self.clone();
                 tokio::spawn(async move {
@@ -124,26 +130,32 @@ impl App {
             return Ok(book);
         }
         let _one_builder = cache.building.lock().await;
-        if let Some((book, _)) = cache.current(today) {
+        if let Some((book, _)) = cache.current(today, fresh_for) {
             return Ok(book);
         }
         cache.start_refresh();
         self.rebuild_book(today, false).await?;
-        cache.current(today).map(|(book, _)| book).ok_or_else(|| WebError::Internal("the book was not kept".into()))
+        cache
+            .current(today, fresh_for)
+            .map(|(book, _)| book)
+            .ok_or_else(|| WebError::Internal("the book was not kept".into()))
     }
 
-    /// Builds every row again and installs them, with the rows of accounts changed
-    /// meanwhile redone; the caller has claimed the refresh. In the `background`, on one
-    /// thread; otherwise someone is waiting, on every core.
+    /// Works out again the rows whose accounts moved (every row when there are none for
+    /// `today`) and installs them, with the rows of accounts changed meanwhile redone; the
+    /// caller has claimed the refresh. In the `background`, on one thread; otherwise
+    /// someone is waiting, on every core.
     async fn rebuild_book(&self, today: chrono::NaiveDate, background: bool) -> Result<(), WebError> {
         let (card, app) = (self.config().scorecard.clone(), self.clone());
+        let previous = self.inner.book.current(today, self.config().book_fresh_for).map(|(book, _)| book);
         let built = self
             .run(move |store| {
                 let book = if background {
-                    crate::book::load_in_background(store, &card, today)?
+                    crate::book::load_in_background(store, &card, today, previous.as_deref())?
                 } else {
-                    crate::book::load(store, &card, today)?
+                    crate::book::load(store, &card, today, previous.as_deref())?
                 };
+                tracing::debug!(rows = book.rows.len(), recomputed = book.recomputed, "book refreshed");
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;
@@ -198,7 +210,7 @@ impl App {
     }
 
     /// The forecast page's reading kept for `key` in the last
-    /// [`FRESH_FOR`](crate::book::FRESH_FOR), else `read`'s, kept.
+    /// `book_fresh_for`, else `read`'s, kept.
     pub(crate) async fn forecast_reading<F>(
         &self,
         key: ForecastKey,

@@ -234,6 +234,7 @@ mod tests {
             fein: None,
             enrollment_target: new.enrollment_target,
             version: 1,
+            data_changes: 0,
             created_at: now,
             updated_at: now,
         }

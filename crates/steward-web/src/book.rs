@@ -2,18 +2,22 @@
 //! filters, sorts and totals of the book page and `/api/v1/accounts`.
 //!
 //! Working out every account's row reads each account's data — about three seconds for
-//! 6,000 accounts — so the rows are kept in memory ([`BookCache`]):
+//! 6,000 accounts on SQLite, minutes on PostgreSQL — so the rows are kept in memory
+//! ([`BookCache`]):
 //! - a change made through this process recomputes the rows of the account it touched
 //!   before the response goes out, so people see their own changes at once;
-//! - rows older than [`FRESH_FOR`] (changes made by another server or an import from the
-//!   command line) are recomputed in the background, on one thread, while the page is
-//!   served from the rows at hand, so no request waits for the whole book;
+//! - when the rows are older than the configured freshness (`WebConfig::book_fresh_for`),
+//!   the next request starts a refresh in the background and is served from the rows at
+//!   hand. The refresh reads every account's `version` and `data_changes` (counted by the
+//!   database on every write of the account's data, whoever wrote it: another server, an
+//!   import from the command line) and works out again only the rows whose account moved,
+//!   so it costs one read of the accounts when nothing changed;
 //! - only the very first request (or the first after midnight) builds the book inline.
 //!
 //! Account 360 reads fresh data. My work reads its tasks fresh and takes each account's part
 //! of the rank, and which accounts are whose, from these rows; the pipeline and the forecast
 //! take names, owners and the accounts behind each goal's retention from them — accepting
-//! that a change made elsewhere shows there within `FRESH_FOR`, as on the book itself.
+//! that a change made elsewhere shows there within the book's freshness, as on the book itself.
 
 use crate::error::WebError;
 use crate::views::BookRow;
@@ -29,7 +33,8 @@ use steward_health::AccountSummary;
 use steward_health::history::AccountData;
 use steward_store::Store;
 
-pub const FRESH_FOR: Duration = Duration::from_secs(30);
+/// How long the rows are served before a request checks them against the store.
+pub const FRESH_FOR: Duration = Duration::from_secs(10);
 pub const DEFAULT_PER_PAGE: usize = 50;
 pub const MAX_PER_PAGE: usize = 200;
 /// The highest page number asked for that is not a mistake.
@@ -45,6 +50,10 @@ pub struct Book {
     at: HashMap<String, usize>,
     today: NaiveDate,
     built: Instant,
+    /// Marked stale by a change that may touch every row (a user's name).
+    expired: bool,
+    /// How many rows this build worked out (the rest were kept from the one before).
+    pub recomputed: usize,
 }
 
 /// One account's row.
@@ -66,8 +75,15 @@ fn names(store: &dyn Store) -> Result<HashMap<Email, String>, WebError> {
     Ok(store.users()?.into_iter().map(|u| (u.email, u.name)).collect())
 }
 
+/// A row kept from an earlier build, while its account has not moved since: its owner's
+/// name read again (a user's name is not the account's data).
+fn kept(row: &BookRow, account: &Account, names: &HashMap<Email, String>) -> Option<BookRow> {
+    let same = row.account.version == account.version && row.account.data_changes == account.data_changes;
+    same.then(|| BookRow { owner_name: account.owner.as_ref().and_then(|e| names.get(e).cloned()), ..row.clone() })
+}
+
 impl Book {
-    fn assemble(rows: Vec<BookRow>, today: NaiveDate) -> Self {
+    fn assemble(rows: Vec<BookRow>, today: NaiveDate, recomputed: usize) -> Self {
         let owners: BTreeSet<(String, String)> =
             rows.iter().filter_map(|r| Some((r.owner_name.clone()?, r.owner.clone()?))).collect();
         let metros: BTreeSet<Metro> =
@@ -80,6 +96,8 @@ impl Book {
             metros: metros.into_iter().collect(),
             today,
             built: Instant::now(),
+            expired: false,
+            recomputed,
         }
     }
 
@@ -105,29 +123,46 @@ impl Book {
             Some(r) => *r = fresh,
             None => rows.push(fresh),
         }
-        Ok(Book { built: self.built, ..Book::assemble(rows, self.today) })
+        Ok(Book { built: self.built, expired: self.expired, ..Book::assemble(rows, self.today, 1) })
     }
 }
 
 /// [`load`] on one thread of its own: a background refresh leaves the machine's other
 /// cores to the requests served meanwhile (it takes longer; nobody waits for it).
-pub fn load_in_background(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Book, WebError> {
+pub fn load_in_background(
+    store: &dyn Store,
+    card: &Scorecard,
+    today: NaiveDate,
+    previous: Option<&Book>,
+) -> Result<Book, WebError> {
     static ONE_THREAD: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = ONE_THREAD.get_or_init(|| {
         rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "book-refresh".into()).build().ok()
     });
     match pool {
-        Some(pool) => pool.install(|| load(store, card, today)),
-        None => load(store, card, today),
+        Some(pool) => pool.install(|| load(store, card, today, previous)),
+        None => load(store, card, today, previous),
     }
 }
 
-/// Every account's row, accounts in parallel (each reads only its own data).
-pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> Result<Book, WebError> {
+/// Every account's row: kept from `previous` (a book of the same day) where the account
+/// has not moved since, else worked out again — accounts in parallel, each reading only
+/// its own data. The account is read before its data, so a write landing in between shows
+/// as a move at the next refresh rather than being missed.
+pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate, previous: Option<&Book>) -> Result<Book, WebError> {
     use rayon::prelude::*;
     let names = names(store)?;
-    let rows = store.accounts()?.par_iter().map(|a| row(store, card, today, a, &names)).collect::<Result<_, _>>()?;
-    Ok(Book::assemble(rows, today))
+    let previous = previous.filter(|b| b.today == today);
+    let rows: Vec<(BookRow, bool)> = store
+        .accounts()?
+        .par_iter()
+        .map(|a| match previous.and_then(|b| b.row(a.slug.as_str())).and_then(|r| kept(r, a, &names)) {
+            Some(row) => Ok((row, false)),
+            None => Ok((row(store, card, today, a, &names)?, true)),
+        })
+        .collect::<Result<_, WebError>>()?;
+    let recomputed = rows.iter().filter(|(_, fresh)| *fresh).count();
+    Ok(Book::assemble(rows.into_iter().map(|(r, _)| r).collect(), today, recomputed))
 }
 
 /// The rows at hand. Row updates are serialized (`updating`), and accounts changed while a
@@ -144,10 +179,10 @@ pub struct BookCache {
 }
 
 impl BookCache {
-    /// The book for `today` if there is one, and whether it is still fresh.
-    pub fn current(&self, today: NaiveDate) -> Option<(Arc<Book>, bool)> {
+    /// The book for `today` if there is one, and whether it was built in the last `fresh_for`.
+    pub fn current(&self, today: NaiveDate, fresh_for: Duration) -> Option<(Arc<Book>, bool)> {
         let book = self.book.read().unwrap_or_else(|p| p.into_inner());
-        book.as_ref().filter(|b| b.today == today).map(|b| (Arc::clone(b), b.built.elapsed() < FRESH_FOR))
+        book.as_ref().filter(|b| b.today == today).map(|b| (Arc::clone(b), !b.expired && b.built.elapsed() < fresh_for))
     }
 
     pub fn put(&self, book: Arc<Book>) {
@@ -192,9 +227,7 @@ impl BookCache {
         let _one_writer = self.updating.lock().unwrap_or_else(|p| p.into_inner());
         let mut book = self.book.write().unwrap_or_else(|p| p.into_inner());
         if let Some(b) = book.as_ref() {
-            let mut stale = (**b).clone();
-            stale.built = Instant::now().checked_sub(FRESH_FOR).unwrap_or(stale.built);
-            *book = Some(Arc::new(stale));
+            *book = Some(Arc::new(Book { expired: true, ..(**b).clone() }));
         }
     }
 }

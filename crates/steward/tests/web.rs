@@ -44,6 +44,7 @@ cases!(
     tokens_page_creates_and_revokes,
     the_book_shows_a_change_at_once,
     two_servers_share_one_database,
+    another_process_s_change_reaches_the_book,
 );
 
 /// An account the fixture's account manager owns and one they do not (both live).
@@ -1837,12 +1838,12 @@ fn tokens_page_creates_and_revokes(s: &Server) {
     assert_eq!(api.get("/api/v1/work").status, 401, "a revoked token stops working");
 }
 
-/// The book's rows are kept in memory; a change made here shows in the next page at once.
-fn the_book_shows_a_change_at_once(s: &Server) {
+/// An account whose health loses points for not having met a decision maker lately, and
+/// one of its decision makers.
+fn decision_maker_not_met_lately(s: &Server) -> (String, i64) {
     use steward_domain::health::Measure;
     let card = steward_domain::health::Scorecard::default();
-    // An account whose health loses points for not having met a decision maker lately.
-    let (slug, contact) = book()
+    book()
         .accounts
         .iter()
         .filter(|a| a.account.status == AccountStatus::Live)
@@ -1857,20 +1858,53 @@ fn the_book_shows_a_change_at_once(s: &Server) {
             let dm = s.store.contacts(&a.account.slug).unwrap().into_iter().find(|c| c.role.decides())?;
             costly.then(|| (a.account.slug.to_string(), dm.id))
         })
-        .expect("the fixture has an account that has not met a decision maker lately");
+        .expect("the fixture has an account that has not met a decision maker lately")
+}
+
+/// The change of an account's health since last month as the book's API gives it,
+/// unrounded: a meeting is worth under a point now.
+fn health_change(c: &mut Client, slug: &str) -> f64 {
+    let page = c.get("/api/v1/accounts?status=all&per_page=200").json();
+    page["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug).unwrap()["health"]["change"].as_f64().unwrap()
+}
+
+/// The book's rows are kept in memory; a change made here shows in the next page at once.
+fn the_book_shows_a_change_at_once(s: &Server) {
+    let (slug, contact) = decision_maker_not_met_lately(s);
     let mut c = s.client();
     c.bearer = Some(s.token(&user(Role::Director)));
-    let score = |c: &mut Client| {
-        let page = c.get("/api/v1/accounts?status=all&per_page=200").json();
-        // The change since last month, unrounded: a meeting is worth under a point now.
-        page["items"].as_array().unwrap().iter().find(|i| i["slug"] == slug.as_str()).unwrap()["health"]["change"]
-            .as_f64()
-            .unwrap()
-    };
+    let score = |c: &mut Client| health_change(c, &slug);
     let before = score(&mut c);
     let r = c.post_json(&format!("/api/v1/accounts/{slug}/activities"), &json!({ "kind": "meeting", "occurred_on": "2026-06-30", "summary": "Met the decision maker", "contact_ids": [contact] }));
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(score(&mut c) > before, "the book's health for {slug} rose from {before} at once");
+}
+
+/// A change written by another process (a second server, an import from the command line)
+/// reaches a server's book once its rows are older than their freshness: the refresh sees
+/// the account's data moved and works its row out again.
+fn another_process_s_change_reaches_the_book(s: &Server) {
+    let quick = s.another_with(|config| config.book_fresh_for = std::time::Duration::from_millis(100));
+    let mut c = quick.client();
+    c.bearer = Some(quick.token(&user(Role::Director)));
+    let (slug, contact) = decision_maker_not_met_lately(s);
+    let before = health_change(&mut c, &slug);
+    // Written straight to the database, as another process would.
+    s.store
+        .create_activity(&steward_domain::NewActivity {
+            account: Slug::parse(&slug).unwrap(),
+            kind: steward_domain::ActivityKind::Meeting,
+            occurred_at: web_support::as_of().and_hms_opt(9, 0, 0).unwrap().and_utc(),
+            author: None,
+            summary: "Met the decision maker".into(),
+            contact_ids: vec![contact],
+        })
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while health_change(&mut c, &slug) <= before {
+        assert!(std::time::Instant::now() < deadline, "the meeting written elsewhere never reached the book");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// Processes keep no session state: a session begun on one server works on another on the

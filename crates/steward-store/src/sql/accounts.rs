@@ -3,7 +3,7 @@ use crate::{AccountStore, Conn, Driver, Result, Row, StoreError, Value, error::d
 use steward_domain::{Account, Email, Id, Metro, NewAccount, NewWorksite, Role, Slug, Worksite};
 
 const SELECT: &str = "SELECT a.id, a.slug, a.name, a.segment, a.industry, a.employee_count, a.status, p.slug, \
-    u.email, a.launch_date, a.fein, a.enrollment_target, a.version, a.created_at, a.updated_at \
+    u.email, a.launch_date, a.fein, a.enrollment_target, a.version, a.created_at, a.updated_at, a.data_changes \
     FROM accounts a LEFT JOIN accounts p ON p.id = a.parent_id LEFT JOIN users u ON u.id = a.owner_id";
 
 fn account(r: &Row) -> Result<Account> {
@@ -23,6 +23,7 @@ fn account(r: &Row) -> Result<Account> {
         version: r.int(12)?,
         created_at: r.time(13)?,
         updated_at: r.time(14)?,
+        data_changes: r.int(15)?,
     })
 }
 
