@@ -27,6 +27,7 @@ pub mod month;
 pub mod opportunity;
 pub mod pricing;
 pub mod quote;
+pub mod schedule;
 pub mod slug;
 pub mod suppression;
 pub mod task;
