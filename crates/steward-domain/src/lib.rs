@@ -26,6 +26,7 @@ pub mod money;
 pub mod month;
 pub mod opportunity;
 pub mod pricing;
+pub mod project;
 pub mod quote;
 pub mod schedule;
 pub mod slug;

@@ -50,6 +50,9 @@ pub enum Command {
     /// Playbook rules that open tasks.
     #[command(subcommand)]
     Playbooks(PlaybooksCommand),
+    /// Implementation project templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -488,6 +491,13 @@ pub struct BacktestArgs {
 #[derive(Debug, Subcommand)]
 pub enum ScorecardCommand {
     /// Print the scorecard in force (`<data-dir>/scorecard.toml`, else the built-in one) as TOML.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Print the project templates in force (`<data-dir>/project_templates.toml`, else the
+    /// built-in ones) as TOML, each with its schedule's length and critical tasks.
     Show,
 }
 

@@ -8,7 +8,7 @@ use steward_health::playbooks::Playbooks;
 
 /// A configuration file of the data dir, or `T`'s built-in default when there is none;
 /// returns where it came from.
-fn config<T: serde::de::DeserializeOwned + Default>(
+pub(crate) fn config<T: serde::de::DeserializeOwned + Default>(
     settings: &Settings,
     file: &str,
     what: &str,

@@ -8,6 +8,7 @@ mod health;
 mod import;
 mod metrics;
 mod opportunities;
+mod projects;
 mod serve;
 mod tokens;
 mod users;
@@ -33,6 +34,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Health(args) => health::run(settings, args),
         Command::Backtest(args) => health::backtest(settings, args),
         Command::Scorecard(_) => health::show_scorecard(settings),
+        Command::Templates(_) => projects::show_templates(settings),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
