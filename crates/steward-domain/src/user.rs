@@ -23,6 +23,19 @@ text_enum! {
     }
 }
 
+impl Department {
+    /// As people write it: "Operations", "IT".
+    pub fn label(self) -> &'static str {
+        match self {
+            Department::Operations => "Operations",
+            Department::Marketing => "Marketing",
+            Department::Sales => "Sales",
+            Department::Clinical => "Clinical",
+            Department::It => "IT",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct User {
     pub id: Id,

@@ -1,24 +1,16 @@
-//! Implementation project templates (DOMAIN.md, "Implementation projects"): the plans a
-//! project is made from — a new client's launch, a new metro, a renewal with a plan change,
-//! an eligibility feed change — each a list of tasks with a department (or the client, or
-//! the project's owner), a duration in business days and what each waits for.
+//! Project templates: the plans a project is made from — a new client's launch, a new
+//! metro, a renewal with a plan change, an eligibility feed change — each a list of tasks
+//! with a department (or the client, or the project's owner), a duration in business days
+//! and what each waits for.
 //!
 //! Teams keep their own in `<data-dir>/project_templates.toml`; [`Templates::default`] is
 //! what Steward ships. [`Templates::validate`] refuses a bad file in one line naming the
 //! template and task (unknown dependency, a cycle with its tasks, a negative duration).
 
 use crate::schedule::{self, Link, MAX_DAYS, PlanError, Step};
-use crate::text_enum::text_enum;
+use super::CompletedBy;
 use crate::user::Department;
 use serde::{Deserialize, Serialize};
-
-text_enum! {
-    /// Something that happens outside a project and completes one of its tasks.
-    pub enum CompletedBy ("event") {
-        /// The account's first eligibility file imported and accepted.
-        EligibilityFileAccepted = "eligibility_file_accepted",
-    }
-}
 
 /// Who does a task: a department, the client, or (neither) the project's owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
