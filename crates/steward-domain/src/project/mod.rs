@@ -118,17 +118,24 @@ impl Project {
 
     /// What the project owner should hear on `today`: the critical tasks that are late,
     /// and how far that — or any change to the plan — moves the end past its baseline.
+    ///
+    /// A task is late by its own doing: everything it waits for is done, and it has not
+    /// finished by the day it would have on what has happened (its start, or its
+    /// predecessors' finishes, plus its duration). The tasks queued behind it are not named:
+    /// they move because of it.
     pub fn alerts(&self, calendar: &Calendar, today: NaiveDate) -> Result<Vec<Alert>, PlanError> {
         if self.status != ProjectStatus::Active {
             return Ok(Vec::new());
         }
         let now = self.schedule(calendar, Some(today))?;
+        let as_happened = self.schedule(calendar, None)?;
+        let ready = |t: &ProjectTask| t.depends_on.iter().all(|l| self.task(l.on).is_some_and(ProjectTask::done));
         let late: Vec<(&ProjectTask, i64)> = self
             .tasks
             .iter()
-            .filter(|t| !t.done() && now.task(&t.id).is_some_and(|s| s.critical))
+            .filter(|t| !t.done() && ready(t) && now.task(&t.id).is_some_and(|s| s.critical))
             .filter_map(|t| {
-                let days = schedule::days_late(calendar, t.baseline_finish?, today);
+                let days = schedule::days_late(calendar, as_happened.task(&t.id)?.finish, today);
                 (days > 0).then_some((t, days))
             })
             .collect();
@@ -155,7 +162,7 @@ impl Project {
                 alerts.push(Alert::EndMoves { days: slip, reason });
             }
         }
-                Ok(alerts)
+        Ok(alerts)
     }
 }
 

@@ -7,8 +7,8 @@
 //! what Steward ships. [`Templates::validate`] refuses a bad file in one line naming the
 //! template and task (unknown dependency, a cycle with its tasks, a negative duration).
 
-use crate::schedule::{self, Link, MAX_DAYS, PlanError, Step};
 use super::CompletedBy;
+use crate::schedule::{self, Link, MAX_DAYS, PlanError, Step};
 use crate::user::Department;
 use serde::{Deserialize, Serialize};
 

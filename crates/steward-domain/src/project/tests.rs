@@ -84,7 +84,10 @@ fn a_plan_takes_owners_and_freezes_its_baseline() {
     assert_eq!(task("test_file_sent").owner, None, "the client's");
     assert_eq!(task("clinic_capacity").owner, None, "no one set for the department: its queue");
     // feed_setup: business days 7 to 16 — Wednesday 13 to Tuesday 26 January.
-    assert_eq!((task("feed_setup").baseline_start, task("feed_setup").baseline_finish), (Some(d("2027-01-13")), Some(d("2027-01-26"))));
+    assert_eq!(
+        (task("feed_setup").baseline_start, task("feed_setup").baseline_finish),
+        (Some(d("2027-01-13")), Some(d("2027-01-26")))
+    );
     let s = p.schedule(&Calendar::default(), None).unwrap();
     for t in &p.tasks {
         let at = s.task(&t.id).unwrap();
@@ -120,10 +123,13 @@ fn a_late_critical_task_says_how_far_go_live_moves() {
     // Done late, nothing is late any more, but go-live still moved.
     by_key(&mut p, "feed_setup").actual_finish = Some(d("2027-02-01"));
     let alerts = p.alerts(&cal, d("2027-02-01")).unwrap();
-    assert_eq!(alerts, vec![Alert::EndMoves {
-        days: 4,
-        reason: "Go-live moves 4 business days: the plan changed since launch".into()
-    }]);
+    assert_eq!(
+        alerts,
+        vec![Alert::EndMoves {
+            days: 4,
+            reason: "Go-live moves 4 business days: the plan changed since launch".into()
+        }]
+    );
     p.status = ProjectStatus::Done;
     assert!(p.alerts(&cal, d("2027-02-01")).unwrap().is_empty(), "a closed project raises nothing");
 }
@@ -134,5 +140,8 @@ fn a_longer_task_moves_the_end_without_being_late() {
     by_key(&mut p, "clinic_capacity").duration_days = 25;
     let alerts = p.alerts(&Calendar::default(), d("2027-01-04")).unwrap();
     // clinic_capacity now ends on day 27, so the onsite launch waits for it: 1 day later.
-    assert_eq!(alerts, vec![Alert::EndMoves { days: 1, reason: "Go-live moves 1 business day: the plan changed since launch".into() }]);
+    assert_eq!(
+        alerts,
+        vec![Alert::EndMoves { days: 1, reason: "Go-live moves 1 business day: the plan changed since launch".into() }]
+    );
 }
