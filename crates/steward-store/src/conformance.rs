@@ -4,8 +4,8 @@
 
 use crate::ledger_codec::{self, Part};
 use crate::{
-    ArrFilter, CutKind, ImportWork, LedgerUpdate, OpportunityEdit, OpportunityFilter, PasswordChanged, Result,
-    StageTotal, Store, StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
+    ArrFilter, CutKind, ImportWork, LedgerUpdate, OpportunityEdit, OpportunityFilter, PasswordChanged, ProjectFilter,
+    Result, StageTotal, Store, StoreError, TaskCreated, TaskFilter, UserEdit, secret_digest,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use steward_domain::ledger::{Ledger, PersonFacts, Visit};
@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -1067,6 +1067,126 @@ pub fn writes_to_an_account_s_data_are_counted(s: &dyn Store) -> Result<()> {
     expect_err(s.create_csat(&bad), |e| matches!(e, StoreError::Invalid(_)), "score out of range")?;
     ensure(count("acme")? == before, "a refused write moves nothing")?;
     ensure(count("other")? == untouched, "another account's count stays")
+}
+
+/// A project keeps its plan whole: tasks, links, owners and baseline as planned; changes
+/// against a stale version are conflicts; a change that would make a cycle, or link out of
+/// the project, or leave a task waiting for nothing, is refused with nothing written.
+pub fn projects_keep_their_plan(s: &dyn Store) -> Result<()> {
+    use steward_domain::project::{self, NewProjectTask, ProjectStatus, ProjectTaskEdit, Templates};
+    use steward_domain::schedule::{Calendar, Link};
+    book(s)?;
+    let mut ivo = user("ivo@steward.test", Role::Colleague);
+    ivo.department = Some(steward_domain::Department::It);
+    s.create_user(&ivo)?;
+    let templates = Templates::default();
+    let launch = templates.get("new_client_launch").expect("shipped");
+    let it = |d: steward_domain::Department| (d == steward_domain::Department::It).then(|| email("ivo@steward.test"));
+    let new = project::plan(
+        launch,
+        slug("acme"),
+        Some(email("am@steward.test")),
+        date("2027-01-04"),
+        &Calendar::default(),
+        it,
+    )
+    .map_err(StoreError::Invalid)?;
+    let created = s.create_project(&new)?;
+    ensure(created.tasks.len() == launch.tasks.len() && created.status == ProjectStatus::Active, "every task")?;
+    ensure(s.project(created.id)? == created, "read back whole")?;
+    let key = |p: &project::Project, k: &str| p.tasks.iter().find(|t| t.key == k).cloned().expect("a task of the plan");
+    let feed = key(&created, "feed_setup");
+    ensure(feed.depends_on == [Link { on: key(&created, "feed_spec").id, lag_days: 0 }], "links by id")?;
+    ensure(feed.owner == Some(email("ivo@steward.test")), "the department's person")?;
+    ensure(key(&created, "onsite_launch").depends_on.iter().any(|l| l.lag_days == 5), "lags kept")?;
+    let planned = created.schedule(&Calendar::default(), None).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    ensure(
+        created.tasks.iter().all(|t| planned.task(&t.id).is_some_and(|p| Some(p.finish) == t.baseline_finish)),
+        "the baseline is the plan at launch",
+    )?;
+    let of = |owner: &str| s.projects(&ProjectFilter { task_owner: Some(email(owner)), ..ProjectFilter::default() });
+    ensure(of("ivo@steward.test")?.len() == 1 && of("am@steward.test")?.len() == 1, "by who owns open tasks")?;
+    ensure(
+        s.projects(&ProjectFilter { account: Some(slug("acme")), ..ProjectFilter::default() })?.len() == 1,
+        "by account",
+    )?;
+
+    let mut started = ProjectTaskEdit::of(&feed);
+    started.actual_start = Some(date("2027-01-13"));
+    let after = s.update_project_task(feed.id, &started, feed.version)?;
+    ensure(key(&after, "feed_setup").actual_start == Some(date("2027-01-13")), "progress kept")?;
+    ensure(after.version == created.version + 1, "the project's version moves")?;
+    expect_err(
+        s.update_project_task(feed.id, &started, feed.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale task",
+    )?;
+    let spec = key(&after, "feed_spec");
+    let mut circular = ProjectTaskEdit::of(&spec);
+    circular.depends_on.push(Link { on: key(&after, "go_live").id, lag_days: 0 });
+    expect_err(
+        s.update_project_task(spec.id, &circular, spec.version),
+        |e| matches!(e, StoreError::Invalid(m) if m.contains("cycle")),
+        "a cycle",
+    )?;
+    ensure(s.project(created.id)? == after, "a refused change writes nothing")?;
+
+    let other = s.create_project(&new)?;
+    let mut outside = ProjectTaskEdit::of(&spec);
+    outside.depends_on = vec![Link { on: key(&other, "kickoff").id, lag_days: 0 }];
+    expect_err(
+        s.update_project_task(spec.id, &outside, spec.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "another project's task",
+    )?;
+
+    let extra = NewProjectTask {
+        key: "payroll_check".into(),
+        name: "Payroll deduction checked".into(),
+        department: Some(steward_domain::Department::Operations),
+        client: false,
+        owner: None,
+        duration_days: 2,
+        after: vec![Link { on: "nowhere".into(), lag_days: 0 }],
+        completed_by: None,
+        go_live: false,
+        baseline_start: None,
+        baseline_finish: None,
+    };
+    expect_err(
+        s.add_project_task(created.id, &extra, after.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "unknown key",
+    )?;
+    let extra = NewProjectTask { after: vec![Link { on: "kickoff".into(), lag_days: 1 }], ..extra };
+    expect_err(
+        s.add_project_task(created.id, &extra, created.version),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale project",
+    )?;
+    let grown = s.add_project_task(created.id, &extra, after.version)?;
+    ensure(
+        grown.tasks.len() == after.tasks.len() + 1
+            && grown.tasks.last().map(|t| t.key.as_str()) == Some("payroll_check"),
+        "added last",
+    )?;
+    expect_err(
+        s.remove_project_task(key(&grown, "kickoff").id, grown.version),
+        |e| matches!(e, StoreError::Invalid(m) if m.contains("waits for Implementation kickoff")),
+        "a task others wait for",
+    )?;
+    let shrunk = s.remove_project_task(key(&grown, "payroll_check").id, grown.version)?;
+    ensure(shrunk.tasks.len() == after.tasks.len(), "removed")?;
+    let done = s.set_project_status(created.id, ProjectStatus::Done, shrunk.version)?;
+    ensure(done.status == ProjectStatus::Done, "closed")?;
+    ensure(
+        s.projects(&ProjectFilter { status: Some(ProjectStatus::Active), ..ProjectFilter::default() })?
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>()
+            == [other.id],
+        "by status",
+    )
 }
 
 pub fn csat_round_trip(s: &dyn Store) -> Result<()> {

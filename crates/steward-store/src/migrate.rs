@@ -49,6 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "account_data_changes",
         source: include_str!("../migrations/0017_account_data_changes.sql"),
     },
+    Migration { version: 18, name: "projects", source: include_str!("../migrations/0018_projects.sql") },
 ];
 
 /// The schema version this build expects.
@@ -162,6 +163,9 @@ pub const TABLES: &[&str] = &[
     "settings",
     "import_batches",
     "csat_ratings",
+    "project_links",
+    "project_tasks",
+    "projects",
     "quote_events",
     "quotes",
     "opportunity_stages",

@@ -244,6 +244,49 @@ pub trait ForecastStore {
     ) -> Result<Vec<ForecastSnapshot>>;
 }
 
+/// Which projects to list; all when empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProjectFilter {
+    pub account: Option<Slug>,
+    pub status: Option<steward_domain::project::ProjectStatus>,
+    /// Projects where this person owns a task not yet done.
+    pub task_owner: Option<Email>,
+}
+
+/// Implementation projects. The store keeps the plan, its baseline and what happened; the
+/// schedule is the domain's, worked out on read. Every change is checked as a whole plan
+/// (`steward_domain::project::Project::check`) inside its transaction, so no cycle or
+/// dangling link is ever kept, and bumps the project's version.
+pub trait ProjectStore {
+    /// The project, its tasks and their links (by key), in one transaction.
+    fn create_project(&self, new: &steward_domain::project::NewProject) -> Result<steward_domain::project::Project>;
+    fn project(&self, id: Id) -> Result<steward_domain::project::Project>;
+    /// Newest first, each with its tasks.
+    fn projects(&self, filter: &ProjectFilter) -> Result<Vec<steward_domain::project::Project>>;
+    /// One task changed (progress, owner, duration, links), given the task's version.
+    fn update_project_task(
+        &self,
+        task: Id,
+        edit: &steward_domain::project::ProjectTaskEdit,
+        version: i64,
+    ) -> Result<steward_domain::project::Project>;
+    /// A task added to a project (links by key), given the project's version.
+    fn add_project_task(
+        &self,
+        project: Id,
+        task: &steward_domain::project::NewProjectTask,
+        version: i64,
+    ) -> Result<steward_domain::project::Project>;
+    /// A task taken out, refused while another task waits for it.
+    fn remove_project_task(&self, task: Id, version: i64) -> Result<steward_domain::project::Project>;
+    fn set_project_status(
+        &self,
+        project: Id,
+        status: steward_domain::project::ProjectStatus,
+        version: i64,
+    ) -> Result<steward_domain::project::Project>;
+}
+
 /// Which quotes to list; all when empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuoteFilter {
@@ -458,6 +501,7 @@ pub trait Store:
     + OpportunityStore
     + ForecastStore
     + QuoteStore
+    + ProjectStore
     + ImportStore
     + SettingStore
     + Send

@@ -187,6 +187,58 @@ impl Alert {
     }
 }
 
+/// A change to one task: its progress, who does it, how long it takes, what it waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectTaskEdit {
+    pub name: String,
+    pub owner: Option<Email>,
+    pub duration_days: u32,
+    pub depends_on: Vec<Link<Id>>,
+    pub actual_start: Option<NaiveDate>,
+    pub actual_finish: Option<NaiveDate>,
+}
+
+impl ProjectTaskEdit {
+    /// The task as it is, to change a field of.
+    pub fn of(t: &ProjectTask) -> Self {
+        Self {
+            name: t.name.clone(),
+            owner: t.owner.clone(),
+            duration_days: t.duration_days,
+            depends_on: t.depends_on.clone(),
+            actual_start: t.actual_start,
+            actual_finish: t.actual_finish,
+        }
+    }
+}
+
+impl Project {
+    /// The project with `edit` made to task `id`, refused in words when the plan would
+    /// not hold (a cycle, a link to a task of another project, a finish before its start).
+    pub fn edited(&self, id: Id, edit: &ProjectTaskEdit) -> Result<Project, String> {
+        use crate::input::{TextKind, date_field, text_field};
+        let name = edit.name.trim().to_owned();
+        text_field("a task's name", TextKind::Title, &name).map_err(|e| e.to_string())?;
+        date_field("started", edit.actual_start).map_err(|e| e.to_string())?;
+        date_field("finished", edit.actual_finish).map_err(|e| e.to_string())?;
+        let mut p = self.clone();
+        let t = p.tasks.iter_mut().find(|t| t.id == id).ok_or_else(|| format!("task {id} is not in this project"))?;
+        (t.name, t.owner, t.duration_days) = (name, edit.owner.clone(), edit.duration_days);
+        (t.depends_on, t.actual_start, t.actual_finish) =
+            (edit.depends_on.clone(), edit.actual_start, edit.actual_finish);
+        if t.actual_finish.is_some() && t.actual_start.is_none() {
+            t.actual_start = t.actual_finish;
+        }
+        p.check()?;
+        Ok(p)
+    }
+
+    /// The plan holds: links within the project, no cycle, durations bounded.
+    pub fn check(&self) -> Result<(), String> {
+        schedule::check(&self.steps()).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProjectTask {
     pub key: String,

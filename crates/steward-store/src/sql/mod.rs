@@ -13,6 +13,7 @@ mod forecasts;
 mod imports;
 mod members;
 mod opportunities;
+mod projects;
 mod quotes;
 mod settings;
 mod tasks;
