@@ -65,6 +65,25 @@ pub struct NewAccount {
     pub enrollment_target: f64,
 }
 
+impl From<&Account> for NewAccount {
+    /// The account as it is, to change a field of.
+    fn from(a: &Account) -> Self {
+        Self {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            segment: a.segment,
+            industry: a.industry.clone(),
+            employee_count: a.employee_count,
+            status: a.status,
+            parent: a.parent.clone(),
+            owner: a.owner.clone(),
+            launch_date: a.launch_date,
+            fein: a.fein.clone(),
+            enrollment_target: a.enrollment_target,
+        }
+    }
+}
+
 impl NewAccount {
     /// An account with the defaults a new client starts with.
     pub fn new(slug: Slug, name: impl Into<String>) -> Self {

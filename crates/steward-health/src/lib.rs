@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod history;
 pub mod pipeline;
 pub mod playbooks;
+pub mod projects;
 pub mod quotes;
 pub mod renewals;
 pub mod revenue;
@@ -20,24 +21,28 @@ pub use backtest::{Backtest, backtest};
 pub use history::{AccountHealth, history};
 pub use summary::AccountSummary;
 
-/// What the work after an import did: the playbooks' tasks and the renewals opened.
+/// What the work after an import did: the playbooks' tasks, the renewals opened and the
+/// projects' completed tasks and alerts.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct AfterImport {
     pub playbooks: run::RunOutcome,
     pub renewals: renewals::RenewalRun,
+    pub projects: projects::ProjectRun,
 }
 
 /// The one workflow after an import (the command line's and an upload's): new data may
-/// fire playbook rules and open renewal windows.
+/// fire playbook rules, open renewal windows and complete project tasks.
 pub fn after_import(
     store: &dyn steward_store::Store,
     card: &steward_domain::health::Scorecard,
     playbooks: &playbooks::Playbooks,
+    calendar: &steward_domain::schedule::Calendar,
     today: chrono::NaiveDate,
     only: Option<&[steward_domain::Slug]>,
 ) -> steward_store::Result<AfterImport> {
     Ok(AfterImport {
         playbooks: run::run(store, card, playbooks, today, only, false)?,
         renewals: renewals::run(store, today, only)?,
+        projects: projects::run(store, calendar, today, only)?,
     })
 }

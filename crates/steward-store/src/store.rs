@@ -261,6 +261,8 @@ pub trait ProjectStore {
     /// The project, its tasks and their links (by key), in one transaction.
     fn create_project(&self, new: &steward_domain::project::NewProject) -> Result<steward_domain::project::Project>;
     fn project(&self, id: Id) -> Result<steward_domain::project::Project>;
+    /// The project a task belongs to.
+    fn project_with_task(&self, task: Id) -> Result<steward_domain::project::Project>;
     /// Newest first, each with its tasks.
     fn projects(&self, filter: &ProjectFilter) -> Result<Vec<steward_domain::project::Project>>;
     /// One task changed (progress, owner, duration, links), given the task's version.

@@ -27,6 +27,10 @@ pub struct WebConfig {
     pub scorecard: Scorecard,
     /// Run on an account after a file for it is imported.
     pub playbooks: Playbooks,
+    /// What implementation projects are made from.
+    pub project_templates: steward_domain::project::Templates,
+    /// The business days projects are scheduled on.
+    pub calendar: steward_domain::schedule::Calendar,
     /// Pages compute "today" from the clock unless this fixes it (tests, a dated demo).
     pub today: Option<NaiveDate>,
     /// Keys member ids of uploaded files; never stored in the database.
@@ -56,6 +60,8 @@ impl WebConfig {
             suppression_threshold: 11,
             scorecard: Scorecard::default(),
             playbooks: Playbooks::default(),
+            project_templates: steward_domain::project::Templates::default(),
+            calendar: steward_domain::schedule::Calendar::default(),
             today: None,
             member_keys,
             upload_dir,

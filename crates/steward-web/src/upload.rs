@@ -179,7 +179,14 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
                 Err(ImportError::Io(e)) => return Err(WebError::Internal(e)),
             };
             if batch.status == ImportStatus::Applied {
-                steward_health::after_import(store, &config.scorecard, &config.playbooks, today, Some(&[account]))?;
+                steward_health::after_import(
+                    store,
+                    &config.scorecard,
+                    &config.playbooks,
+                    &config.calendar,
+                    today,
+                    Some(&[account]),
+                )?;
             }
             Ok(batch)
         })

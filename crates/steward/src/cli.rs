@@ -53,6 +53,10 @@ pub enum Command {
     /// Implementation project templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Implementation projects: made from a template, scheduled over business days, with
+    /// the critical path and slip against the baseline.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -499,6 +503,86 @@ pub enum TemplatesCommand {
     /// Print the project templates in force (`<data-dir>/project_templates.toml`, else the
     /// built-in ones) as TOML, each with its schedule's length and critical tasks.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Start a project for an account from a template; its baseline is the plan as made.
+    New(ProjectNewArgs),
+    /// Projects, newest first.
+    List(ProjectListArgs),
+    /// One project's schedule: each task's dates, slack, critical or not, and baseline.
+    Show(ProjectShowArgs),
+    /// Record a task's start or its finish.
+    Task(ProjectTaskArgs),
+    /// Complete the tasks events have completed and raise the alerts of every active
+    /// project in their owners' queues (this also runs after every import).
+    Run(ProjectRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectNewArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// A template's name (`steward templates show`).
+    #[arg(long)]
+    pub template: String,
+    #[arg(long)]
+    pub start: NaiveDate,
+    /// Default: the account's owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// active, done or cancelled.
+    #[arg(long, value_parser = parse_word::<steward_domain::project::ProjectStatus>)]
+    pub status: Option<steward_domain::project::ProjectStatus>,
+    /// The status date the schedule is worked out on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectShowArgs {
+    pub id: i64,
+    /// The status date the schedule is worked out on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("progress").required(true).args(["started", "done"])))]
+pub struct ProjectTaskArgs {
+    /// A task's id (`steward projects show`).
+    pub id: i64,
+    /// The day work on it began.
+    #[arg(long)]
+    pub started: Option<NaiveDate>,
+    /// It is finished (on `--on`, default today).
+    #[arg(long)]
+    pub done: bool,
+    #[arg(long, requires = "done")]
+    pub on: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectRunArgs {
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::steward;
+use support::{steward, steward_with_input};
 
 #[test]
 fn templates_show_what_is_in_force_and_refuse_a_bad_file_in_one_line() {
@@ -35,4 +35,141 @@ fn templates_show_what_is_in_force_and_refuse_a_bad_file_in_one_line() {
     )
     .unwrap();
     steward(d, &["templates", "show"]).fails(1, "feed_spec depends on kick-off, which is not a task of this plan");
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap()
+}
+
+fn task<'a>(project: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    project["tasks"].as_array().unwrap().iter().find(|t| t["key"] == key).unwrap()
+}
+
+/// A new client's launch from the shipped template: the schedule read out with every field
+/// the issue names, a late critical task raising one alert however often the run goes, the
+/// first eligibility file completing "test file validated", and go-live making the
+/// implementing account live.
+#[test]
+fn a_launch_runs_from_plan_to_go_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let password = "long enough password\n";
+    steward_with_input(d, &["users", "add", "am@steward.example", "--role", "account_manager"], password).ok();
+    steward_with_input(
+        d,
+        &["users", "add", "ivo@steward.example", "--role", "colleague", "--department", "it"],
+        password,
+    )
+    .ok();
+    steward(
+        d,
+        &["accounts", "add", "acme", "--name", "Acme", "--owner", "am@steward.example", "--status", "implementing"],
+    )
+    .ok();
+    // New Year's Day off: the plan from Monday 2027-01-04 is not touched by it, but a
+    // holiday inside it would be.
+    std::fs::write(d.join("calendar.toml"), "holidays = [2027-01-01, 2027-01-18]\n").unwrap();
+    let made = json(
+        &steward(
+            d,
+            &[
+                "projects",
+                "new",
+                "--account",
+                "acme",
+                "--template",
+                "new_client_launch",
+                "--start",
+                "2027-01-04",
+                "--json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    let id = made["id"].as_i64().unwrap().to_string();
+    let feed = task(&made, "feed_setup");
+    for field in [
+        "id",
+        "name",
+        "department",
+        "duration_days",
+        "depends_on",
+        "start",
+        "finish",
+        "slack_days",
+        "critical",
+        "baseline_finish",
+    ] {
+        assert!(!feed[field].is_null(), "{field} in {feed}");
+    }
+    assert_eq!(feed["owner"], "ivo@steward.example", "the IT colleague");
+    assert_eq!(feed["depends_on"][0]["id"], task(&made, "feed_spec")["id"]);
+    assert_eq!(feed["depends_on"][0]["lag_days"], 0);
+    // Days 7–16, with Monday 18 January off: Wednesday 13 to Wednesday 27 January.
+    assert_eq!((feed["start"].as_str(), feed["finish"].as_str()), (Some("2027-01-13"), Some("2027-01-27")));
+    assert_eq!(task(&made, "go_live")["critical"], true);
+    let listed = json(&steward(d, &["projects", "list", "--account", "acme", "--json"]).ok().stdout);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // Everything else due by now done on plan; the feed started on time and not finished.
+    for key in [
+        "contract_signed",
+        "kickoff",
+        "feed_spec",
+        "test_file_sent",
+        "clinic_capacity",
+        "launch_kit",
+        "launch_email_approved",
+        "benefits_team_trained",
+    ] {
+        let t = task(&made, key);
+        let t_id = t["id"].as_i64().unwrap().to_string();
+        steward(d, &["projects", "task", &t_id, "--started", t["start"].as_str().unwrap()]).ok();
+        steward(d, &["projects", "task", &t_id, "--done", "--on", t["finish"].as_str().unwrap()]).ok();
+    }
+    let feed_id = feed["id"].as_i64().unwrap().to_string();
+    steward(d, &["projects", "task", &feed_id, "--started", "2027-01-13"]).ok();
+    let on = |day: &str| json(&steward(d, &["projects", "show", &id, "--today", day, "--json"]).ok().stdout);
+    let late = on("2027-02-02");
+    assert_eq!(late["alerts"][0], "Eligibility feed set up (IT) is 4 business days late and on the critical path");
+    assert!(late["slip_days"].as_i64().unwrap() > 0, "{late}");
+    steward(d, &["projects", "run", "--today", "2027-02-02"]).ok();
+    steward(d, &["projects", "run", "--today", "2027-02-02"]).ok();
+    let queue =
+        json(&steward(d, &["work", "--user", "am@steward.example", "--today", "2027-02-02", "--json"]).ok().stdout);
+    let alerts: Vec<&serde_json::Value> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["task"].as_str().is_some_and(|t| t.contains("Eligibility feed set up (IT) is 4 business days late"))
+        })
+        .collect();
+    assert_eq!(alerts.len(), 2, "the late task and the go-live it moves, once each: {queue}");
+
+    // An eligibility file accepted completes "test file validated" on its own.
+    steward(d, &["projects", "task", &feed_id, "--done", "--on", "2027-02-02"]).ok();
+    let census = d.join("census.csv");
+    std::fs::write(
+        &census,
+        "member_id,relationship,first_name,last_name,birth_date,sex,zip,worksite,coverage_start,coverage_end\n\
+         1001,employee,Ann,Hand,1980-01-01,F,98101,Seattle HQ,2027-01-01,\n",
+    )
+    .unwrap();
+    steward(d, &["import", "eligibility", census.to_str().unwrap(), "--account", "acme", "--as-of", "2027-02-02"]).ok();
+    let after = on("2027-02-03");
+    assert_eq!(task(&after, "test_file_validated")["done"], true, "{after}");
+
+    // Go-live done: the implementing account is live from that day.
+    let go_live = task(&after, "go_live")["id"].as_i64().unwrap().to_string();
+    steward(d, &["projects", "task", &go_live, "--done", "--on", "2027-03-01"]).ok();
+    let accounts = json(&steward(d, &["accounts", "list", "--json"]).ok().stdout);
+    assert_eq!(accounts[0]["status"], "live");
+    assert_eq!(accounts[0]["launch_date"], "2027-03-01");
+
+    // Bad input is refused in a line that names the problem.
+    steward(d, &["projects", "new", "--account", "acme", "--template", "moon_landing", "--start", "2027-01-04"])
+        .fails(1, "there is no template moon_landing; the templates are new_client_launch");
+    steward(d, &["projects", "task", "999999", "--done"]).fails(1, "project task 999999");
 }

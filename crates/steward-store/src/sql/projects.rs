@@ -206,6 +206,13 @@ impl<D: Driver> ProjectStore for SqlStore<D> {
         self.read(|c| one(c, id))
     }
 
+    fn project_with_task(&self, task: Id) -> Result<Project> {
+        self.read(|c| {
+            let id = project_of_task(c, task)?;
+            one(c, id)
+        })
+    }
+
     fn projects(&self, filter: &ProjectFilter) -> Result<Vec<Project>> {
         self.read(|c| {
             let mut sql = "SELECT p.id FROM projects p JOIN accounts a ON a.id = p.account_id WHERE 1 = 1".to_owned();

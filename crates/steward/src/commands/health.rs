@@ -51,15 +51,19 @@ pub fn show_playbooks(settings: &Settings) -> Result<()> {
 pub fn run_after(settings: &Settings, store: &dyn steward_store::Store, today: chrono::NaiveDate) -> Result<()> {
     let (card, _) = scorecard(settings)?;
     let (rules, _) = playbooks(settings)?;
-    let done = steward_health::after_import(store, &card, &rules, today, None)?;
+    let calendar = super::projects::calendar(settings)?;
+    let done = steward_health::after_import(store, &card, &rules, &calendar, today, None)?;
     let p = &done.playbooks;
     crate::errln!(
-        "playbooks opened {} task(s) ({} already open, {} cooling down); {} renewal opportunit{} opened",
+        "playbooks opened {} task(s) ({} already open, {} cooling down); {} renewal opportunit{} opened; \
+         {} project task(s) completed, {} project alert(s) opened",
         p.opened.len(),
         p.already_open,
         p.cooling_down,
         done.renewals.opened.len(),
-        if done.renewals.opened.len() == 1 { "y" } else { "ies" }
+        if done.renewals.opened.len() == 1 { "y" } else { "ies" },
+        done.projects.completed.len(),
+        done.projects.alerts_opened,
     );
     Ok(())
 }

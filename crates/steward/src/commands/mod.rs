@@ -35,6 +35,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Backtest(args) => health::backtest(settings, args),
         Command::Scorecard(_) => health::show_scorecard(settings),
         Command::Templates(_) => projects::show_templates(settings),
+        Command::Projects(c) => projects::run(settings, c),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),

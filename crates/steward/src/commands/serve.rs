@@ -31,6 +31,8 @@ pub fn serve(
     }
     let (scorecard, _) = super::health::scorecard(settings)?;
     let (playbooks, _) = super::health::playbooks(settings)?;
+    let (project_templates, _) = super::projects::templates(settings)?;
+    let calendar = super::projects::calendar(settings)?;
     let mut config = WebConfig::new(crate::open::member_keys(settings)?, settings.ensure_data_dir()?.join("uploads"));
     config.secure_cookies = args.secure_cookies;
     config.today = args.today;
@@ -40,6 +42,8 @@ pub fn serve(
     config.upload_limit_bytes = args.upload_limit_mb.saturating_mul(1024 * 1024);
     config.scorecard = scorecard;
     config.playbooks = playbooks;
+    config.project_templates = project_templates;
+    config.calendar = calendar;
     // Renewal windows that opened while no server ran (idempotent across servers).
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let renewals =

@@ -53,7 +53,7 @@ fn fill(store: &dyn Store, key_file: &Path) {
     steward::demo::import_directory(store, &keys, files.path(), false).unwrap();
     let card = steward_domain::health::Scorecard::default();
     let rules = steward_health::playbooks::Playbooks::default();
-    steward_health::after_import(store, &card, &rules, as_of(), None).unwrap();
+    steward_health::after_import(store, &card, &rules, &Default::default(), as_of(), None).unwrap();
     steward::demo::commercial(store, as_of()).unwrap();
 }
 
