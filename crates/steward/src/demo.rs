@@ -363,3 +363,64 @@ pub fn commercial(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
     }
     Ok(())
 }
+
+/// Implementation projects in the demo book: a new client's launch in flight for the first
+/// implementing account, with its eligibility feed set-up started on time and running late
+/// (so go-live moves and its owner is told), and the finished launch of the most recently
+/// launched live client — both from the shipped template, on `calendar`.
+pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::schedule::Calendar) -> Result<()> {
+    use steward_domain::project::{ProjectStatus, Templates};
+    use steward_domain::{AccountStatus, schedule::Days};
+    use steward_health::projects::{record, start};
+    let templates = Templates::default();
+    let launch = templates.get("new_client_launch").expect("a shipped template");
+    let accounts = store.accounts()?;
+    let mut days = Days::from(calendar, as_of - chrono::Duration::days(400));
+    let back = |days: &mut Days, from: NaiveDate, n: i64| {
+        let at = days.number(from);
+        days.date(at - n)
+    };
+    if let Some(a) = accounts.iter().find(|a| a.status == AccountStatus::Implementing) {
+        // Day 20 of the plan is today: the feed (days 7–16) is four business days late.
+        let p = start(store, launch, &a.slug, back(&mut days, as_of, 20), None, calendar)?;
+        let feed = p.tasks.iter().find(|t| t.key == "feed_setup").map(|t| t.id);
+        // The feed and everything after it wait; in plan order, a task's predecessors come first.
+        let mut held: Vec<steward_domain::Id> = feed.into_iter().collect();
+        for t in &p.tasks {
+            if t.depends_on.iter().any(|l| held.contains(&l.on)) {
+                held.push(t.id);
+            }
+        }
+        for t in &p.tasks {
+            let (Some(s), Some(f)) = (t.baseline_start, t.baseline_finish) else { continue };
+            if Some(t.id) == feed {
+                record(store, t.id, Some(s), None)?;
+            } else if held.contains(&t.id) {
+                continue;
+            } else if f < as_of {
+                record(store, t.id, Some(s), Some(f))?;
+            } else if s <= as_of {
+                record(store, t.id, Some(s), None)?;
+            }
+        }
+        steward_health::projects::run(store, calendar, as_of, Some(std::slice::from_ref(&a.slug)))?;
+    }
+    let recent = accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Live && a.launch_date.is_some_and(|d| d <= as_of))
+        .max_by_key(|a| (a.launch_date, a.slug.clone()));
+    if let Some((a, launched)) = recent.and_then(|a| Some((a, a.launch_date?))) {
+        // Planned to go live on the launch day; the onsite event ran two days over.
+        let p = start(store, launch, &a.slug, back(&mut days, launched, 28), None, calendar)?;
+        for t in &p.tasks {
+            let (Some(s), Some(f)) = (t.baseline_start, t.baseline_finish) else { continue };
+            let late = if t.key == "onsite_launch" || t.key == "go_live" { 2 } else { 0 };
+            let at = days.number(f);
+            let finish = days.date(at + late);
+            record(store, t.id, Some(s.min(finish)), Some(finish))?;
+        }
+        let done = store.project(p.id)?;
+        store.set_project_status(p.id, ProjectStatus::Done, done.version)?;
+    }
+    Ok(())
+}

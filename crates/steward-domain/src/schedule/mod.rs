@@ -80,7 +80,8 @@ pub struct Scheduled<K> {
     pub finish: NaiveDate,
     /// Business days it can slip without moving the project's end.
     pub slack_days: i64,
-    /// On the critical path: no slack, and not yet finished.
+    /// On the critical path: no slack (or less than none, when what has happened puts it
+    /// behind what follows it), and not yet finished.
     pub critical: bool,
     pub done: bool,
 }
@@ -235,7 +236,7 @@ pub fn schedule<K: Clone + Eq + Hash + Display>(
             start: days.date(early_start[i]),
             finish: days.date(last_day.max(early_start[i])),
             slack_days: slack,
-            critical: slack == 0 && !done,
+            critical: slack <= 0 && !done,
             done,
         });
     }

@@ -95,6 +95,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
             );
             super::health::run_after(settings, &*store, wanted.as_of)?;
             crate::demo::commercial(&*store, wanted.as_of)?;
+            crate::demo::projects(&*store, wanted.as_of, &super::projects::calendar(settings)?)?;
             put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }
