@@ -69,11 +69,20 @@ pub struct NewTask {
     pub source_key: Option<String>,
 }
 
+/// Work is someone's when it is theirs, or nobody's and their department's.
+pub fn assigned(
+    owner: Option<&Email>,
+    department: Option<Department>,
+    email: &Email,
+    theirs: Option<Department>,
+) -> bool {
+    owner == Some(email) || (owner.is_none() && department.is_some() && department == theirs)
+}
+
 impl Task {
     /// Whether the task is this person's to do: theirs, or their department's unowned task.
     pub fn is_assigned_to(&self, email: &Email, department: Option<Department>) -> bool {
-        self.owner.as_ref() == Some(email)
-            || (self.owner.is_none() && self.department.is_some() && self.department == department)
+        assigned(self.owner.as_ref(), self.department, email, department)
     }
 
     /// Whether the task waits in the work queue on `today` (open and not snoozed past it).

@@ -9,6 +9,7 @@
 //!   is not theirs does not exist for them (404, never 403).
 
 use crate::error::WebError;
+use steward_domain::project::{Project, ProjectTask};
 use steward_domain::{Account, ContactRole, Department, Role, Task, User};
 
 /// How much of one account a user may see or change. `Results` (a client's) and `Basics`
@@ -187,6 +188,24 @@ pub fn colleague_view(department: Option<Department>) -> ColleagueView {
 }
 
 /// Whether a user may be given tasks (internal people, active).
+/// Whether `user` does this project task: it is theirs, or nobody's and their department's.
+pub fn does_project_task(user: &User, task: &ProjectTask) -> bool {
+    user.role != Role::Client && task.is_assigned_to(&user.email, user.department)
+}
+
+/// What a user may do with a project: see it (whoever may read its account, and anyone
+/// who does one of its tasks) and change its plan (whoever may write the account).
+pub fn project_rights(user: &User, account: &Account, project: &Project) -> (bool, bool) {
+    let access = account_access(user, account, false);
+    let see = access.allows(AccountAccess::Read) || project.tasks.iter().any(|t| does_project_task(user, t));
+    (see, access.allows(AccountAccess::Write))
+}
+
+/// Record a project task's start or finish: whoever does it, or may write the account.
+pub fn may_record(user: &User, account: &Account, task: &ProjectTask) -> bool {
+    does_project_task(user, task) || account_access(user, account, false).allows(AccountAccess::Write)
+}
+
 pub fn may_own_tasks(user: &User) -> bool {
     user.active && user.role != Role::Client
 }

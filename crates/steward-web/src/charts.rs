@@ -359,7 +359,7 @@ pub fn funnel(title: &str, stages: &[(String, Option<i64>, String)]) -> String {
 
 /// A chart as a page shows it: its title in words above, the drawing, and the same numbers as
 /// a table for screen readers and anyone who wants them (one row a period or stage).
-fn with_numbers(title: &str, svg: String, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> String {
+pub(crate) fn with_numbers(title: &str, svg: String, columns: &[&str], rows: Vec<(String, Vec<String>)>) -> String {
     let mut out = format!(r#"<p class="chart-title">{}</p>{svg}"#, escape(title));
     out.push_str(
         r#"<details class="chart-data"><summary>The numbers</summary><table><thead><tr><th scope="col"></th>"#,

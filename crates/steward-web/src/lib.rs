@@ -20,6 +20,7 @@ pub mod credentials;
 mod error;
 mod extract;
 mod forms;
+mod gantt;
 mod headers;
 mod memo;
 mod opportunities;

@@ -364,10 +364,11 @@ pub fn commercial(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// Implementation projects in the demo book: a new client's launch in flight for the first
-/// implementing account, with its eligibility feed set-up started on time and running late
-/// (so go-live moves and its owner is told), and the finished launch of the most recently
-/// launched live client — both from the shipped template, on `calendar`.
+/// Implementation projects in the demo book: one in flight — a new client's launch for the
+/// first implementing account (or, in a book without one, a new metro for a live client) —
+/// whose longest early task started on time and is four business days late, so its end moves
+/// and its owner is told; and the finished launch of the most recently launched live client.
+/// All from the shipped templates, on `calendar`.
 pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::schedule::Calendar) -> Result<()> {
     use steward_domain::project::{ProjectStatus, Templates};
     use steward_domain::{AccountStatus, schedule::Days};
@@ -380,10 +381,26 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
         let at = days.number(from);
         days.date(at - n)
     };
-    if let Some(a) = accounts.iter().find(|a| a.status == AccountStatus::Implementing) {
-        // Day 20 of the plan is today: the feed (days 7–16) is four business days late.
-        let p = start(store, launch, &a.slug, back(&mut days, as_of, 20), None, calendar)?;
-        let feed = p.tasks.iter().find(|t| t.key == "feed_setup").map(|t| t.id);
+    let recent = accounts
+        .iter()
+        .filter(|a| a.status == AccountStatus::Live && a.launch_date.is_some_and(|d| d <= as_of))
+        .max_by_key(|a| (a.launch_date, a.slug.clone()));
+    let in_flight = match accounts.iter().find(|a| a.status == AccountStatus::Implementing) {
+        Some(a) => Some((a, launch, "feed_setup")),
+        None => accounts
+            .iter()
+            .find(|a| a.status == AccountStatus::Live && Some(&a.slug) != recent.map(|r| &r.slug))
+            .map(|a| (a, templates.get("new_metro_expansion").expect("a shipped template"), "clinic_capacity")),
+    };
+    if let Some((a, template, late_key)) = in_flight {
+        // Started so that today is four business days past the late task's planned finish.
+        let trial = start_plan(template, as_of, calendar)?;
+        let finish_day =
+            trial.tasks.iter().find(|t| t.key == late_key).and_then(|t| t.baseline_finish).expect("planned");
+        let mut trial_days = Days::from(calendar, trial.start_date);
+        let back_by = trial_days.number(finish_day) + 4;
+        let p = start(store, template, &a.slug, back(&mut days, as_of, back_by), None, calendar)?;
+        let feed = p.tasks.iter().find(|t| t.key == late_key).map(|t| t.id);
         // The feed and everything after it wait; in plan order, a task's predecessors come first.
         let mut held: Vec<steward_domain::Id> = feed.into_iter().collect();
         for t in &p.tasks {
@@ -405,10 +422,6 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
         }
         steward_health::projects::run(store, calendar, as_of, Some(std::slice::from_ref(&a.slug)))?;
     }
-    let recent = accounts
-        .iter()
-        .filter(|a| a.status == AccountStatus::Live && a.launch_date.is_some_and(|d| d <= as_of))
-        .max_by_key(|a| (a.launch_date, a.slug.clone()));
     if let Some((a, launched)) = recent.and_then(|a| Some((a, a.launch_date?))) {
         // Planned to go live on the launch day; the onsite event ran two days over.
         let p = start(store, launch, &a.slug, back(&mut days, launched, 28), None, calendar)?;
@@ -423,4 +436,14 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
         store.set_project_status(p.id, ProjectStatus::Done, done.version)?;
     }
     Ok(())
+}
+
+/// A template's plan from `start`, not stored: where its tasks fall.
+fn start_plan(
+    template: &steward_domain::project::Template,
+    start: NaiveDate,
+    calendar: &steward_domain::schedule::Calendar,
+) -> Result<steward_domain::project::NewProject> {
+    let slug = steward_domain::Slug::parse("plan").expect("a slug");
+    steward_domain::project::plan(template, slug, None, start, calendar, |_| None).map_err(anyhow::Error::msg)
 }

@@ -44,6 +44,7 @@ cases!(
     tokens_page_creates_and_revokes,
     the_book_shows_a_change_at_once,
     two_servers_share_one_database,
+    a_project_from_the_pages,
     another_process_s_change_reaches_the_book,
 );
 
@@ -1467,7 +1468,43 @@ fn every_route_for_every_role(s: &Server) {
     let am_owns_quote =
         s.store.account(&quote.account).unwrap().owner.map(|e| e.to_string()) == Some(user(Role::AccountManager));
     let (quote_writer, quote_writer_422) = if am_owns_quote { (409, 422) } else { (403, 403) };
+    // The demo's launch in flight: who may plan it (whoever may write its account) and who
+    // does one of its tasks (the colleague, when one is theirs or their department's).
+    let project = s
+        .store
+        .projects(&steward_store::ProjectFilter {
+            status: Some(steward_domain::project::ProjectStatus::Active),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the demo book has a project in flight");
+    let am_plans =
+        s.store.account(&project.account).unwrap().owner.map(|e| e.to_string()) == Some(user(Role::AccountManager));
+    let planner = |code: u16| if am_plans { code } else { 403 };
+    let colleague_does =
+        |t: &steward_domain::project::ProjectTask| t.is_assigned_to(&colleague.email, colleague.department);
+    let open_task = project
+        .tasks
+        .iter()
+        .filter(|t| !t.done())
+        .find(|t| colleague_does(t))
+        .or_else(|| project.tasks.iter().find(|t| !t.done()))
+        .expect("an open task");
+    let col_project = if project.tasks.iter().any(colleague_does) { 200 } else { 403 };
+    let col_record = if colleague_does(open_task) { 409 } else { 403 };
+    let (pid, tid) = (project.id, open_task.id);
+    let project_account = project.account.to_string();
+    let am_writes_project_account = if am_plans { 422 } else { 403 };
     let pages: Vec<(&str, String, [u16; 5])> = vec![
+        ("GET", format!("/projects/{pid}"), [200, 200, 200, col_project, 404]),
+        ("POST", format!("/projects/{pid}/tasks/{tid}/progress"), [409, 409, planner(409), col_record, 404]),
+        ("POST", format!("/projects/{pid}/tasks/{tid}/edit"), [422, 422, planner(422), 403, 404]),
+        ("POST", format!("/projects/{pid}/tasks/{tid}/remove"), [409, 409, planner(409), 403, 404]),
+        ("POST", format!("/projects/{pid}/tasks"), [422, 422, planner(422), 403, 404]),
+        ("POST", format!("/projects/{pid}/status"), [422, 422, planner(422), 403, 404]),
+        ("POST", format!("/accounts/{project_account}/projects"), [422, 422, am_writes_project_account, 403, 404]),
         ("GET", format!("/contracts/{own_contract}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/contracts/{own_contract}/amend"), [409, 409, 409, 403, 404]),
         ("POST", format!("/accounts/{other}/contracts"), [422, 422, 403, 403, 404]),
@@ -1878,6 +1915,100 @@ fn the_book_shows_a_change_at_once(s: &Server) {
     let r = c.post_json(&format!("/api/v1/accounts/{slug}/activities"), &json!({ "kind": "meeting", "occurred_on": "2026-06-30", "summary": "Met the decision maker", "contact_ids": [contact] }));
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(score(&mut c) > before, "the book's health for {slug} rose from {before} at once");
+}
+
+/// An account manager starts a project from a template on Account 360 and its page draws
+/// the Gantt chart; they hand a task to a colleague, who records it done from the project
+/// page; a change that would make a cycle is refused naming its tasks, with nothing kept; a
+/// longer task that moves go-live puts the reason in the owner's queue at once.
+fn a_project_from_the_pages(s: &Server) {
+    let (own, _) = accounts();
+    let today = web_support::as_of().to_string();
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let page = am.get(&format!("/accounts/{own}"));
+    assert!(page.body.contains("Start a project"), "the form on Account 360");
+    let r = am.post_form(
+        &format!("/accounts/{own}/projects"),
+        &[("csrf", &page.csrf()), ("template", "new_client_launch"), ("start", &today)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let id: i64 = at.trim_start_matches("/projects/").parse().unwrap();
+    let page = am.get(&at);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"<svg class="chart gantt""#) && page.body.contains("Eligibility feed set up"));
+    let project = s.store.project(id).unwrap();
+    let task = |p: &steward_domain::project::Project, key: &str| p.tasks.iter().find(|t| t.key == key).unwrap().clone();
+
+    // To the colleague, who records it done.
+    let colleague = user(Role::Colleague);
+    let kickoff = task(&project, "kickoff");
+    let on = |t: &steward_domain::project::ProjectTask| {
+        t.depends_on.iter().map(|l| ("after", l.on.to_string())).collect::<Vec<_>>()
+    };
+    let mut fields: Vec<(&str, String)> = vec![
+        ("csrf", page.csrf()),
+        ("version", kickoff.version.to_string()),
+        ("name", kickoff.name.clone()),
+        ("owner", colleague.clone()),
+        ("days", kickoff.duration_days.to_string()),
+    ];
+    fields.extend(on(&kickoff));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(am.post_form(&format!("/projects/{id}/tasks/{}/edit", kickoff.id), &form).status, 303);
+    let mut col = s.signed_in(&colleague);
+    let theirs = col.get(&at);
+    assert_eq!(theirs.status, 200, "a colleague sees the project they work on");
+    let kickoff = task(&s.store.project(id).unwrap(), "kickoff");
+    let r = col.post_form(
+        &format!("/projects/{id}/tasks/{}/progress", kickoff.id),
+        &[
+            ("csrf", &theirs.csrf()),
+            ("version", &kickoff.version.to_string()),
+            ("started", &today),
+            ("finished", &today),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(task(&s.store.project(id).unwrap(), "kickoff").actual_finish, Some(web_support::as_of()));
+    assert!(col.get(&at).body.contains(&format!("done {today}")), "the table shows it done");
+
+    // A cycle is refused, naming it; nothing is kept.
+    let before = s.store.project(id).unwrap();
+    let spec = task(&before, "feed_spec");
+    let go_live = task(&before, "go_live").id.to_string();
+    let page = am.get(&at);
+    let (csrf, version, days) = (page.csrf(), spec.version.to_string(), spec.duration_days.to_string());
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("version", &version),
+        ("name", &spec.name),
+        ("owner", ""),
+        ("days", &days),
+        ("after", &go_live),
+    ];
+    let first = spec.depends_on[0].on.to_string();
+    form.push(("after", &first));
+    let r = am.post_form(&format!("/projects/{id}/tasks/{}/edit", spec.id), &form);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("the dependencies go round in a cycle"), "{}", r.body);
+    assert_eq!(s.store.project(id).unwrap(), before);
+
+    // Clinic capacity takes 30 more days: go-live moves, and the owner hears why.
+    let clinic = task(&before, "clinic_capacity");
+    let (version, after) = (clinic.version.to_string(), clinic.depends_on[0].on.to_string());
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", &version),
+        ("name", &clinic.name),
+        ("owner", ""),
+        ("days", "40"),
+        ("after", &after),
+    ];
+    assert_eq!(am.post_form(&format!("/projects/{id}/tasks/{}/edit", clinic.id), &form).status, 303);
+    let work = am.get("/work");
+    assert!(work.body.contains("Go-live moves"), "the owner's queue says go-live moves");
+    assert!(am.get(&at).body.contains("later than planned"));
 }
 
 /// A change written by another process (a second server, an import from the command line)

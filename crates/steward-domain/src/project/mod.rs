@@ -58,6 +58,10 @@ impl ProjectTask {
         self.actual_finish.is_some()
     }
 
+    pub fn is_assigned_to(&self, email: &Email, department: Option<Department>) -> bool {
+        crate::task::assigned(self.owner.as_ref(), self.department, email, department)
+    }
+
     /// "Eligibility feed set up (IT)": the task as a sentence names it.
     pub fn label(&self) -> String {
         match (self.client, self.department) {

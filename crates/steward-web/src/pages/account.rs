@@ -52,6 +52,8 @@ pub struct FormState {
 
 struct Loaded {
     user: User,
+    /// Implementation projects, newest first (read access only).
+    projects: Vec<steward_domain::project::Project>,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -126,6 +128,7 @@ fn load(
             cut_metrics: Vec::new(),
             worksite_enrollment,
             owners: Vec::new(),
+            projects: Vec::new(),
             owner_name,
         });
     }
@@ -154,6 +157,10 @@ fn load(
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
         tasks: open,
+        projects: store.projects(&steward_store::ProjectFilter {
+            account: Some(account.slug.clone()),
+            ..steward_store::ProjectFilter::default()
+        })?,
         summary: Some(summary),
         account,
         access,
@@ -191,7 +198,14 @@ async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Opti
     let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card)).await?;
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;
-    let view = context! { done => done, ..view(&loaded, &q, today, form) };
+    let templates: Vec<Value> = app
+        .config()
+        .project_templates
+        .templates
+        .iter()
+        .map(|t| context! { name => t.name, title => t.title })
+        .collect();
+    let view = context! { done => done, project_templates => templates, ..view(&loaded, &q, today, form) };
     let mut response = render("account.html", viewer, "", &loaded.account.name, view)?;
     *response.status_mut() = status;
     Ok(response)
@@ -310,6 +324,10 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         snooze_choices => super::tasks::snooze_choices(today),
         imports => l.imports.iter().map(super::imports::batch_row).collect::<Vec<_>>(),
         owners => l.owners.iter().map(|u| context! { email => u.email.as_str(), name => u.name }).collect::<Vec<_>>(),
+        projects => l.projects.iter().map(|p| context! {
+            id => p.id, title => p.title, status => p.status.as_str(), start => p.start_date.to_string(),
+            done => p.tasks.iter().filter(|t| t.done()).count(), tasks => p.tasks.len(),
+        }).collect::<Vec<_>>(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
         priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         today => today.to_string(),

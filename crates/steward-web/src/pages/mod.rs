@@ -10,6 +10,7 @@ pub(crate) mod forecast;
 mod imports;
 mod password;
 mod pipeline;
+mod projects;
 mod quotes;
 mod revenue;
 mod tasks;
@@ -43,6 +44,13 @@ pub fn routes() -> Router<App> {
         .route("/accounts/{slug}/contracts", post(contracts::sign_page))
         .route("/contracts/{id}", get(contracts::page))
         .route("/contracts/{id}/amend", post(contracts::amend_page))
+        .route("/accounts/{slug}/projects", post(projects::start))
+        .route("/projects/{id}", get(projects::page))
+        .route("/projects/{id}/tasks", post(projects::add_task))
+        .route("/projects/{id}/status", post(projects::set_status))
+        .route("/projects/{id}/tasks/{task}/progress", post(projects::progress))
+        .route("/projects/{id}/tasks/{task}/edit", post(projects::edit_task))
+        .route("/projects/{id}/tasks/{task}/remove", post(projects::remove_task))
         .route("/retention", get(revenue::page))
         .route("/pipeline", get(pipeline::page))
         .route("/forecast", get(forecast::page))
