@@ -107,10 +107,11 @@ pub fn gantt(title: &str, bars: &[Bar], today: NaiveDate) -> String {
             let _ = write!(svg, r#"<path class="bar milestone" d="M{cx:.1},{:.1} l6,6 l-6,6 l-6,-6 z"/>"#, cy - 6.0);
         } else {
             let (x0, x1) = (x(b.start), x(b.finish + Duration::days(1)));
-            let fill = if b.done { r#" fill="url(#gantt-done)""# } else { "" };
+            // Done bars are hatched by the stylesheet (`.gantt .done .bar`), which outranks
+            // an SVG fill attribute.
             let _ = write!(
                 svg,
-                r#"<rect class="bar" x="{x0:.1}" y="{:.1}" width="{:.1}" height="11" rx="2"{fill}/>"#,
+                r#"<rect class="bar" x="{x0:.1}" y="{:.1}" width="{:.1}" height="11" rx="2"/>"#,
                 y + 4.0,
                 (x1 - x0).max(2.0)
             );

@@ -294,6 +294,74 @@ fn a_quote_over_the_threshold_waits_for_a_director() {
     b.screenshot("25-contract");
 }
 
+/// An account manager starts a launch project from Account 360 and reads its Gantt chart; the
+/// colleague they hand a task to marks it done on the project page, and the chart shows it
+/// done. Screenshots 30–32.
+#[test]
+fn a_project_is_planned_and_moves_in_a_browser() {
+    let s = Server::start(Backend::Sqlite).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let b = Browser::start(&shots);
+    let url = &s.url;
+    let am = user(Role::AccountManager);
+    let own = book()
+        .accounts
+        .iter()
+        .find(|a| a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live)
+        .unwrap();
+    let slug = own.account.slug.to_string();
+    sign_in(&b, url, &am);
+    b.wait_for("My work", |u| u.ends_with("/work"));
+    b.goto(&format!("{url}/accounts/{slug}#projects"));
+    b.click("#projects details summary");
+    b.fill("#project-start", &web_support::as_of().to_string());
+    b.click("form[aria-label='Start a project'] button");
+    b.wait_for("the new project's page", |u| u.contains("/projects/"));
+    assert_eq!(b.count("svg.gantt g.task"), 13, "one bar a task of the launch template");
+    assert!(b.count("svg.gantt g.task.critical") >= 1, "the critical path drawn");
+    assert!(b.count("svg.gantt path.link") >= 12, "the links drawn");
+    b.screenshot("30-project-new");
+    let id: i64 = b.script("return location.pathname").as_str().unwrap().trim_start_matches("/projects/").parse().unwrap();
+
+    // The kickoff to the colleague, from the plan's form.
+    let colleague = user(Role::Colleague);
+    let kickoff = s.store.project(id).unwrap().tasks.into_iter().find(|t| t.key == "kickoff").unwrap();
+    b.click(&format!("#plan details:nth-of-type({}) summary", 2));
+    b.script(&format!("document.querySelector('#owner-{}').value = '{colleague}'; return true", kickoff.id));
+    b.click(&format!("form[action='/projects/{id}/tasks/{}/edit'] button", kickoff.id));
+    b.wait_until("the kickoff handed over", |_| {
+        s.store.project(id).unwrap().tasks.iter().any(|t| t.key == "kickoff" && t.owner.as_ref().map(|e| e.as_str()) == Some(colleague.as_str()))
+    });
+
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &colleague);
+    b.wait_for("the colleague's landing page", |u| !u.ends_with("/sign-in"));
+    b.goto(&format!("{url}/projects/{id}"));
+    let done_before = b.count("svg.gantt g.task.done");
+    b.click(&format!("form[action='/projects/{id}/tasks/{}/progress'] button", kickoff.id));
+    b.wait_until("the kickoff done", |b| b.count("svg.gantt g.task.done") == done_before + 1);
+    assert!(b.text(&format!("#task-{}", kickoff.id)).contains("done"), "the table says so too");
+    b.screenshot("31-project-task-done");
+
+    // The demo's launch in flight: late, with its alerts.
+    let late = s
+        .store
+        .projects(&steward_store::ProjectFilter {
+            status: Some(steward_domain::project::ProjectStatus::Active),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id != id)
+        .expect("the demo's project in flight");
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Director));
+    b.wait_for("the director's book", |u| u.ends_with("/book"));
+    b.goto(&format!("{url}/projects/{}", late.id));
+    assert!(b.text("main").contains("business days late and on the critical path"), "{}", b.text("main"));
+    b.screenshot("32-project-late");
+}
+
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that
 /// scrolls away with the page, tables are stacked cards whose cells say what they are, and
 /// the actions are buttons a thumb can reach. Screenshots `phone-*`.

@@ -117,6 +117,7 @@ fn view(
             let days = steward_domain::words::count(n.abs(), "business day", "business days");
             if n > 0 { format!("{days} later than planned") } else { format!("{days} earlier than planned") }
         }),
+        late => view.slip_days.is_some_and(|n| n > 0),
         today => view.today.to_string(),
         active => view.status == ProjectStatus::Active,
     };
