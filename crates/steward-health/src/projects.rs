@@ -185,6 +185,48 @@ impl ProjectView {
     }
 }
 
+/// One project task in someone's queue of project work.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AssignedTask {
+    pub project: steward_domain::Id,
+    pub project_title: String,
+    pub account: Slug,
+    pub task: TaskView,
+    /// Business days past the day it should have finished, on what has happened.
+    pub late_days: i64,
+}
+
+/// The open tasks `who` owns in active projects, across accounts, soonest finish first.
+pub fn assigned(
+    store: &dyn Store,
+    who: &Email,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> steward_store::Result<Vec<AssignedTask>> {
+    let filter = ProjectFilter {
+        task_owner: Some(who.clone()),
+        status: Some(ProjectStatus::Active),
+        ..ProjectFilter::default()
+    };
+    let mut rows = Vec::new();
+    for p in store.projects(&filter)? {
+        let view = ProjectView::of(&p, calendar, today)?;
+        let as_happened = p.schedule(calendar, None).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        for t in view.tasks.into_iter().filter(|t| !t.done && t.owner.as_ref() == Some(who)) {
+            let due = as_happened.task(&t.id).map_or(t.finish, |s| s.finish);
+            rows.push(AssignedTask {
+                project: p.id,
+                project_title: p.title.clone(),
+                account: p.account.clone(),
+                late_days: steward_domain::schedule::days_late(calendar, due, today),
+                task: t,
+            });
+        }
+    }
+    rows.sort_by_key(|r| (r.task.finish, r.project, r.task.id));
+    Ok(rows)
+}
+
 /// What [`run`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ProjectRun {

@@ -307,7 +307,9 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     let own = book()
         .accounts
         .iter()
-        .find(|a| a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live)
+        .find(|a| {
+            a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live
+        })
         .unwrap();
     let slug = own.account.slug.to_string();
     sign_in(&b, url, &am);
@@ -321,7 +323,8 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     assert!(b.count("svg.gantt g.task.critical") >= 1, "the critical path drawn");
     assert!(b.count("svg.gantt path.link") >= 12, "the links drawn");
     b.screenshot("30-project-new");
-    let id: i64 = b.script("return location.pathname").as_str().unwrap().trim_start_matches("/projects/").parse().unwrap();
+    let id: i64 =
+        b.script("return location.pathname").as_str().unwrap().trim_start_matches("/projects/").parse().unwrap();
 
     // The kickoff to the colleague, from the plan's form.
     let colleague = user(Role::Colleague);
@@ -330,7 +333,12 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     b.script(&format!("document.querySelector('#owner-{}').value = '{colleague}'; return true", kickoff.id));
     b.click(&format!("form[action='/projects/{id}/tasks/{}/edit'] button", kickoff.id));
     b.wait_until("the kickoff handed over", |_| {
-        s.store.project(id).unwrap().tasks.iter().any(|t| t.key == "kickoff" && t.owner.as_ref().map(|e| e.as_str()) == Some(colleague.as_str()))
+        s.store
+            .project(id)
+            .unwrap()
+            .tasks
+            .iter()
+            .any(|t| t.key == "kickoff" && t.owner.as_ref().map(|e| e.as_str()) == Some(colleague.as_str()))
     });
 
     b.goto(&format!("{url}/sign-in"));

@@ -1972,6 +1972,23 @@ fn a_project_from_the_pages(s: &Server) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(task(&s.store.project(id).unwrap(), "kickoff").actual_finish, Some(web_support::as_of()));
     assert!(col.get(&at).body.contains(&format!("done {today}")), "the table shows it done");
+    // The colleague's next task of it waits in their My work, across accounts.
+    let spec = task(&s.store.project(id).unwrap(), "feed_spec");
+    let mut fields: Vec<(&str, String)> = vec![
+        ("csrf", page.csrf()),
+        ("version", spec.version.to_string()),
+        ("name", spec.name.clone()),
+        ("owner", colleague.clone()),
+        ("days", spec.duration_days.to_string()),
+    ];
+    fields.extend(on(&spec));
+    let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(am.post_form(&format!("/projects/{id}/tasks/{}/edit", spec.id), &form).status, 303);
+    let work = col.get("/work");
+    assert!(
+        work.body.contains("Project tasks") && work.body.contains(&format!("/projects/{id}#task-{}", spec.id)),
+        "in My work"
+    );
 
     // A cycle is refused, naming it; nothing is kept.
     let before = s.store.project(id).unwrap();
