@@ -201,9 +201,13 @@ pub fn project_rights(user: &User, account: &Account, project: &Project) -> (boo
     (see, access.allows(AccountAccess::Write))
 }
 
-/// Record a project task's start or finish: whoever does it, or may write the account.
+/// Record a project task's start or finish: whoever does it (the client's own tasks, their
+/// users), or whoever may write the account.
 pub fn may_record(user: &User, account: &Account, task: &ProjectTask) -> bool {
-    does_project_task(user, task) || account_access(user, account, false).allows(AccountAccess::Write)
+    match user.role {
+        Role::Client => task.client && user.account.as_ref() == Some(&account.slug),
+        _ => does_project_task(user, task) || account_access(user, account, false).allows(AccountAccess::Write),
+    }
 }
 
 pub fn may_own_tasks(user: &User) -> bool {

@@ -1499,6 +1499,7 @@ fn every_route_for_every_role(s: &Server) {
     let am_writes_project_account = if am_plans { 422 } else { 403 };
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/projects/{pid}"), [200, 200, 200, col_project, 404]),
+        ("POST", format!("/client/tasks/{tid}/done"), [404, 404, 404, 404, 404]),
         ("POST", format!("/projects/{pid}/tasks/{tid}/progress"), [409, 409, planner(409), col_record, 404]),
         ("POST", format!("/projects/{pid}/tasks/{tid}/edit"), [422, 422, planner(422), 403, 404]),
         ("POST", format!("/projects/{pid}/tasks/{tid}/remove"), [409, 409, planner(409), 403, 404]),
@@ -1989,6 +1990,28 @@ fn a_project_from_the_pages(s: &Server) {
         work.body.contains("Project tasks") && work.body.contains(&format!("/projects/{id}#task-{}", spec.id)),
         "in My work"
     );
+
+    // The client's own task waits in their portal, and they mark it done there; nobody else's.
+    let mut client = s.signed_in(&client_of(&own));
+    let portal = client.get("/client");
+    assert!(
+        portal.body.contains("Your tasks") && portal.body.contains("Send the eligibility test file"),
+        "in the portal"
+    );
+    assert!(!portal.body.contains("Eligibility feed set up"), "only the client's own tasks");
+    let sent = task(&s.store.project(id).unwrap(), "test_file_sent");
+    let path = format!("/client/tasks/{}/done", sent.id);
+    let version = sent.version.to_string();
+    let mut stranger = s.signed_in(&client_of(&accounts().1));
+    let theirs = stranger.get("/client").csrf();
+    assert_eq!(stranger.post_form(&path, &[("csrf", &theirs), ("version", &version)]).status, 404, "another client's");
+    let internal = task(&s.store.project(id).unwrap(), "feed_setup").id;
+    let r = client.post_form(&format!("/client/tasks/{internal}/done"), &[("csrf", &portal.csrf()), ("version", "1")]);
+    assert_eq!(r.status, 404, "not the client's task");
+    let r = client.post_form(&path, &[("csrf", &portal.csrf()), ("version", &version)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(task(&s.store.project(id).unwrap(), "test_file_sent").actual_finish, Some(web_support::as_of()));
+    assert!(client.get("/client").body.contains(&format!("Done {today}")));
 
     // A cycle is refused, naming it; nothing is kept.
     let before = s.store.project(id).unwrap();

@@ -11,6 +11,7 @@ use crate::extract::page::{Path, Query};
 use crate::results::{ClientQuery, client_results};
 use crate::views::{self, percent, shown_count};
 use axum::extract::State;
+use axum::response::IntoResponse;
 use minijinja::{Value, context};
 use steward_domain::suppression::ClientMonth;
 use steward_domain::{Account, Role};
@@ -55,18 +56,20 @@ async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: b
     let user = viewer.user.clone();
     let threshold = app.config().suppression_threshold;
     let query = q.clone();
-    let (account, months, metros) = app
+    let (calendar, today) = (app.config().calendar.clone(), app.today());
+    let (account, months, metros, tasks) = app
         .run(move |store| {
             let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
             let months = client_results(store, &account, threshold, &query)?;
             let mut metros: Vec<_> = store.worksites(&account.slug)?.into_iter().map(|w| w.metro).collect();
             metros.sort();
             metros.dedup();
-            Ok((account, months, metros))
+            let tasks = client_tasks(store, &account, &calendar, today)?;
+            Ok((account, months, metros, tasks))
         })
         .await?;
     let metros = metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect();
-    let mut page = view(&account, &months, threshold, metros, &q);
+    let mut page = context! { client_tasks => tasks, ..view(&account, &months, threshold, metros, &q) };
     if preview {
         page = context! { preview => true, ..page };
     }
@@ -77,6 +80,59 @@ async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: b
         &format!("{} — program results", account.name),
         page,
     )
+}
+
+/// The client's own tasks in the account's active projects ("send the eligibility test
+/// file"), with the day each is planned to be done by — nothing else of the project.
+fn client_tasks(
+    store: &dyn steward_store::Store,
+    account: &Account,
+    calendar: &steward_domain::schedule::Calendar,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Value>, WebError> {
+    let filter = steward_store::ProjectFilter {
+        account: Some(account.slug.clone()),
+        status: Some(steward_domain::project::ProjectStatus::Active),
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    for p in store.projects(&filter)? {
+        let view = steward_health::projects::ProjectView::of(&p, calendar, today)?;
+        for t in view.tasks.iter().filter(|t| t.client) {
+            rows.push(context! {
+                id => t.id, project => p.id, project_title => p.title, name => t.name, version => t.version,
+                due => t.finish.to_string(), overdue => !t.done && t.finish < today, done => t.actual_finish.map(|d| d.to_string()),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// The client marks one of their own project tasks done, today.
+pub async fn task_done(
+    State(app): State<App>,
+    Path(id): Path<i64>,
+    crate::extract::Signed { viewer, form }: crate::extract::Signed<Vec<(String, String)>>,
+) -> PageResult {
+    let (user, today) = (viewer.user.clone(), app.today());
+    let version: Option<i64> = form.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok());
+    app.run(move |store| {
+        let missing = || WebError::NotFound(format!("task {id}"));
+        let project = store.project_with_task(id).map_err(|_| missing())?;
+        let account = store.account(&project.account)?;
+        let task = project.task(id).ok_or_else(missing)?;
+        if !authz::may_record(&user, &account, task) || user.role != Role::Client {
+            return Err(missing());
+        }
+        if version != Some(task.version) {
+            let current = task.version;
+            return Err(steward_store::StoreError::Conflict { what: format!("task {id}"), current }.into());
+        }
+        steward_health::projects::record(store, id, None, Some(today))?;
+        Ok(())
+    })
+    .await?;
+    Ok(axum::response::Redirect::to("/client#tasks").into_response())
 }
 
 /// A client user's own program.

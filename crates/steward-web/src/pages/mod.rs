@@ -73,6 +73,7 @@ pub fn routes() -> Router<App> {
         .route("/opportunities/{id}/move", post(pipeline::move_page))
         .route("/opportunities/{id}/edit", post(pipeline::edit_page))
         .route("/client", get(client::page))
+        .route("/client/tasks/{id}/done", post(client::task_done))
         .route("/work", get(work::page))
         .route("/team", get(team::page))
         .route("/tasks/{id}", get(tasks::page))
