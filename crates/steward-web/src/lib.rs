@@ -25,6 +25,7 @@ mod headers;
 mod memo;
 mod opportunities;
 mod pages;
+mod projects;
 mod quotes;
 mod results;
 mod stakeholders;

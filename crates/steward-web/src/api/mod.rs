@@ -6,6 +6,7 @@
 mod commercial;
 mod handlers;
 pub mod openapi;
+mod projects;
 
 use crate::app::App;
 use axum::Router;
@@ -515,6 +516,50 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: true,
         created: false,
         handler: || get(commercial::quotes),
+    },
+    Endpoint {
+        method: "get",
+        path: "/projects",
+        operation_id: "listProjects",
+        summary: "Implementation projects, newest first, each with its schedule on today's date (tasks with start, finish, slack, critical, baseline) and its alerts",
+        roles: "internal readers of their accounts",
+        query: &[
+            optional("account", Schema::Slug, "account slug"),
+            optional("status", Schema::Words(&["active", "done", "cancelled"]), "the project's status"),
+            PAGING[0],
+            PAGING[1],
+        ],
+        body: None,
+        response: "Project",
+        paged: true,
+        created: false,
+        handler: || get(projects::projects),
+    },
+    Endpoint {
+        method: "get",
+        path: "/projects/{id}",
+        operation_id: "getProject",
+        summary: "One project's schedule on today's date and its alerts",
+        roles: "internal readers of its account, and whoever does one of its tasks",
+        query: &[],
+        body: None,
+        response: "Project",
+        paged: false,
+        created: false,
+        handler: || get(projects::project),
+    },
+    Endpoint {
+        method: "post",
+        path: "/projects/{id}/tasks/{task}/progress",
+        operation_id: "recordProjectTask",
+        summary: "Record the day a project task started or finished (`started`, `finished`); the schedule and the owner's alerts move with it; a stale version gets 409",
+        roles: "whoever does the task, or may write its account",
+        query: &[],
+        body: Some("ProjectTaskProgress"),
+        response: "Project",
+        paged: false,
+        created: false,
+        handler: || post(projects::progress),
     },
     Endpoint {
         method: "post",

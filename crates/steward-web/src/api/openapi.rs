@@ -201,6 +201,32 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "what_if_points": { "type": ["number", "null"], "minimum": -100, "maximum": 100 },
             "version": { "type": ["integer", "null"], "minimum": 1, "maximum": 9007199254740991_i64, "description": "required when revising" }
         })),
+        "Project": object(&["id", "account", "template", "title", "status", "start_date", "finish", "duration_days", "alerts", "tasks", "version"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "template": { "type": "string" },
+            "title": { "type": "string" }, "owner": { "type": ["string", "null"] },
+            "status": { "enum": ["active", "done", "cancelled"] },
+            "start_date": { "type": "string" }, "today": { "type": "string", "description": "the status date the schedule is worked out on" },
+            "finish": { "type": "string" }, "baseline_finish": { "type": ["string", "null"] },
+            "slip_days": { "type": ["integer", "null"], "description": "business days the end moved past its baseline" },
+            "duration_days": { "type": "integer", "description": "business days from the start to the end" },
+            "alerts": { "type": "array", "items": { "type": "string" } },
+            "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/ProjectTask" } },
+            "version": { "type": "integer" }
+        })),
+        "ProjectTask": object(&["id", "name", "department", "duration_days", "depends_on", "start", "finish", "slack_days", "critical", "baseline_finish", "version"], json!({
+            "id": { "type": "integer" }, "key": { "type": "string" }, "name": { "type": "string" },
+            "department": { "type": ["string", "null"] }, "client": { "type": "boolean" }, "owner": { "type": ["string", "null"] },
+            "duration_days": { "type": "integer", "description": "business days; 0 for a milestone" }, "milestone": { "type": "boolean" },
+            "depends_on": { "type": "array", "items": object(&["id", "lag_days"], json!({ "id": { "type": "integer" }, "lag_days": { "type": "integer" } })) },
+            "start": { "type": "string" }, "finish": { "type": "string" },
+            "slack_days": { "type": "integer" }, "critical": { "type": "boolean" }, "done": { "type": "boolean" },
+            "actual_start": { "type": ["string", "null"] }, "actual_finish": { "type": ["string", "null"] },
+            "baseline_start": { "type": ["string", "null"] }, "baseline_finish": { "type": ["string", "null"] },
+            "slip_days": { "type": ["integer", "null"] }, "version": { "type": "integer" }
+        })),
+        "ProjectTaskProgress": object(&["version"], json!({
+            "version": version, "started": or_null(day), "finished": or_null(day)
+        })),
         "QuoteStep": object(&["version"], json!({
             "version": version, "note": { "type": ["string", "null"], "maxLength": TextKind::Summary.max_chars() }
         })),
@@ -454,6 +480,9 @@ pub fn build() -> Value {
             }
             Some("QuoteScenario") if e.operation_id == "reviseQuote" => {
                 op["responses"]["409"] = error_response("the quote changed meanwhile (a stale `version`)");
+            }
+            Some("ProjectTaskProgress") => {
+                op["responses"]["409"] = error_response("the task changed meanwhile (a stale `version`)");
             }
             Some("ContactRetire") => {
                 op["responses"]["409"] = error_response("the stakeholder changed meanwhile (a stale `version`)");

@@ -19,11 +19,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
 use minijinja::{Value, context};
-use steward_domain::project::{NewProjectTask, Project, ProjectStatus, ProjectTaskEdit};
+use steward_domain::project::{NewProjectTask, ProjectStatus, ProjectTaskEdit};
 use steward_domain::schedule::Link;
 use steward_domain::{Account, Department, Email, Id, Slug, User};
 use steward_health::projects::ProjectView;
-use steward_store::Store;
 
 /// A posted form as its fields, in order: "waits for" repeats its field once per task.
 type Fields = Vec<(String, String)>;
@@ -56,19 +55,7 @@ fn after(fields: &Fields) -> Result<Vec<Id>, WebError> {
         .collect()
 }
 
-/// The project and its account, for a user who may see it (a client is told it does not exist).
-fn load(store: &dyn Store, user: &User, id: Id) -> Result<(Project, Account, bool), WebError> {
-    let project = store.project(id).map_err(|e| match user.role {
-        steward_domain::Role::Client => WebError::NotFound(format!("project {id}")),
-        _ => e.into(),
-    })?;
-    let account = store.account(&project.account)?;
-    let (see, plan) = authz::project_rights(user, &account, &project);
-    if !see {
-        return Err(authz::refusal(user, &format!("project {id}")));
-    }
-    Ok((project, account, plan))
-}
+use crate::projects::load;
 
 fn who(t: &steward_health::projects::TaskView, names: &std::collections::HashMap<Email, String>) -> String {
     match (t.client, t.department, &t.owner) {
@@ -207,21 +194,8 @@ pub async fn progress(
     let user = viewer.user.clone();
     let done = app
         .run(move |store| {
-            let (project, account, _) = load(store, &user, id)?;
-            let t = project.task(task).ok_or_else(|| WebError::NotFound(format!("task {task} of project {id}")))?;
-            if !authz::may_record(&user, &account, t) {
-                return Err(WebError::Forbidden);
-            }
-            if version(&form)? != t.version {
-                let what = format!("project task {task}");
-                return Err(steward_store::StoreError::Conflict { what, current: t.version }.into());
-            }
             let (started, finished) = (date(&form, "started", "started")?, date(&form, "finished", "finished")?);
-            if started.is_none() && finished.is_none() {
-                return Err(WebError::field("started", "give the day it started or the day it was done"));
-            }
-            steward_health::projects::record(store, task, started, finished)?;
-            Ok(account.slug)
+            crate::projects::record(store, &user, id, task, version(&form)?, started, finished)
         })
         .await;
     finish(&app, &viewer, id, done).await
