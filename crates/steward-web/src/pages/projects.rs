@@ -201,12 +201,13 @@ pub async fn progress(
     finish(&app, &viewer, id, done).await
 }
 
-/// A task's name, owner, length and what it waits for (lags of links kept are kept).
-pub async fn edit_task(
-    State(app): State<App>,
-    Path((id, task)): Path<(Id, Id)>,
-    Signed { viewer, form }: Signed<Fields>,
-) -> PageResult {
+/// A change to the plan by whoever may write the account, then [`finish`].
+async fn change_plan<F>(app: &App, viewer: Viewer, id: Id, form: Fields, change: F) -> PageResult
+where
+    F: FnOnce(&dyn steward_store::Store, &steward_domain::project::Project, &Fields) -> Result<(), WebError>
+        + Send
+        + 'static,
+{
     let user = viewer.user.clone();
     let done = app
         .run(move |store| {
@@ -214,23 +215,36 @@ pub async fn edit_task(
             if !plan {
                 return Err(WebError::Forbidden);
             }
-            let t = project.task(task).ok_or_else(|| WebError::NotFound(format!("task {task} of project {id}")))?;
-            let mut edit = ProjectTaskEdit::of(t);
-            edit.name = field(&form, "name").to_owned();
-            edit.owner = match field(&form, "owner") {
-                "" => None,
-                e => Some(Email::parse(e).map_err(|_| WebError::field("owner", "choose a person"))?),
-            };
-            edit.duration_days = number(&form, "days", "its length in business days")?;
-            edit.depends_on = after(&form)?
-                .into_iter()
-                .map(|on| t.depends_on.iter().find(|l| l.on == on).cloned().unwrap_or(Link { on, lag_days: 0 }))
-                .collect();
-            store.update_project_task(task, &edit, version(&form)?)?;
+            change(store, &project, &form)?;
             Ok(account.slug)
         })
         .await;
-    finish(&app, &viewer, id, done).await
+    finish(app, &viewer, id, done).await
+}
+
+/// A task's name, owner, length and what it waits for (lags of links kept are kept).
+pub async fn edit_task(
+    State(app): State<App>,
+    Path((id, task)): Path<(Id, Id)>,
+    Signed { viewer, form }: Signed<Fields>,
+) -> PageResult {
+    change_plan(&app, viewer, id, form, move |store, project, form| {
+        let t = project.task(task).ok_or_else(|| WebError::NotFound(format!("task {task} of project {id}")))?;
+        let mut edit = ProjectTaskEdit::of(t);
+        edit.name = field(form, "name").to_owned();
+        edit.owner = match field(form, "owner") {
+            "" => None,
+            e => Some(Email::parse(e).map_err(|_| WebError::field("owner", "choose a person"))?),
+        };
+        edit.duration_days = number(form, "days", "its length in business days")?;
+        edit.depends_on = after(form)?
+            .into_iter()
+            .map(|on| t.depends_on.iter().find(|l| l.on == on).cloned().unwrap_or(Link { on, lag_days: 0 }))
+            .collect();
+        store.update_project_task(task, &edit, version(form)?)?;
+        Ok(())
+    })
+    .await
 }
 
 /// A task added at the end of the plan, for a department, the client or the project's owner.
@@ -239,51 +253,42 @@ pub async fn add_task(
     Path(id): Path<Id>,
     Signed { viewer, form }: Signed<Fields>,
 ) -> PageResult {
-    let user = viewer.user.clone();
-    let done = app
-        .run(move |store| {
-            let (project, account, plan) = load(store, &user, id)?;
-            if !plan {
-                return Err(WebError::Forbidden);
-            }
-            let name = field(&form, "name").to_owned();
-            if name.is_empty() {
-                return Err(WebError::field("name", "a task needs a name"));
-            }
-            let (department, client) = match field(&form, "who") {
-                "client" => (None, true),
-                "" | "owner" => (None, false),
-                d => (Some(d.parse::<Department>().map_err(|e| WebError::field("who", e.to_string()))?), false),
-            };
-            let key_of = |on: Id| {
-                project
-                    .task(on)
-                    .map(|t| t.key.clone())
-                    .ok_or_else(|| WebError::field("after", "choose tasks of this project"))
-            };
-            let key = format!("added_{}", project.tasks.iter().map(|t| t.id).max().unwrap_or(0) + 1);
-            let new = NewProjectTask {
-                key,
-                name,
-                department,
-                client,
-                owner: (!client && department.is_none()).then(|| project.owner.clone()).flatten(),
-                duration_days: number(&form, "days", "its length in business days")?,
-                after: after(&form)?.into_iter().map(|on| Ok(Link { on: key_of(on)?, lag_days: 0 })).collect::<Result<
-                    _,
-                    WebError,
-                >>(
-                )?,
-                completed_by: None,
-                go_live: false,
-                baseline_start: None,
-                baseline_finish: None,
-            };
-            store.add_project_task(id, &new, version(&form)?)?;
-            Ok(account.slug)
-        })
-        .await;
-    finish(&app, &viewer, id, done).await
+    change_plan(&app, viewer, id, form, move |store, project, form| {
+        let name = field(form, "name").to_owned();
+        if name.is_empty() {
+            return Err(WebError::field("name", "a task needs a name"));
+        }
+        let (department, client) = match field(form, "who") {
+            "client" => (None, true),
+            "" | "owner" => (None, false),
+            d => (Some(d.parse::<Department>().map_err(|e| WebError::field("who", e.to_string()))?), false),
+        };
+        let key_of = |on: Id| {
+            project
+                .task(on)
+                .map(|t| t.key.clone())
+                .ok_or_else(|| WebError::field("after", "choose tasks of this project"))
+        };
+        let new = NewProjectTask {
+            key: format!("added_{}", project.tasks.iter().map(|t| t.id).max().unwrap_or(0) + 1),
+            name,
+            department,
+            client,
+            owner: (!client && department.is_none()).then(|| project.owner.clone()).flatten(),
+            duration_days: number(form, "days", "its length in business days")?,
+            after: after(form)?
+                .into_iter()
+                .map(|on| Ok(Link { on: key_of(on)?, lag_days: 0 }))
+                .collect::<Result<_, WebError>>()?,
+            completed_by: None,
+            go_live: false,
+            baseline_start: None,
+            baseline_finish: None,
+        };
+        store.add_project_task(id, &new, version(form)?)?;
+        Ok(())
+    })
+    .await
 }
 
 pub async fn remove_task(
@@ -291,18 +296,11 @@ pub async fn remove_task(
     Path((id, task)): Path<(Id, Id)>,
     Signed { viewer, form }: Signed<Fields>,
 ) -> PageResult {
-    let user = viewer.user.clone();
-    let done = app
-        .run(move |store| {
-            let (_, account, plan) = load(store, &user, id)?;
-            if !plan {
-                return Err(WebError::Forbidden);
-            }
-            store.remove_project_task(task, version(&form)?)?;
-            Ok(account.slug)
-        })
-        .await;
-    finish(&app, &viewer, id, done).await
+    change_plan(&app, viewer, id, form, move |store, _, form| {
+        store.remove_project_task(task, version(form)?)?;
+        Ok(())
+    })
+    .await
 }
 
 /// Done or cancelled (or active again).
@@ -311,21 +309,14 @@ pub async fn set_status(
     Path(id): Path<Id>,
     Signed { viewer, form }: Signed<Fields>,
 ) -> PageResult {
-    let user = viewer.user.clone();
-    let done = app
-        .run(move |store| {
-            let (_, account, plan) = load(store, &user, id)?;
-            if !plan {
-                return Err(WebError::Forbidden);
-            }
-            let status: ProjectStatus = field(&form, "status")
-                .parse()
-                .map_err(|e: steward_domain::ParseError| WebError::field("status", e.to_string()))?;
-            store.set_project_status(id, status, version(&form)?)?;
-            Ok(account.slug)
-        })
-        .await;
-    finish(&app, &viewer, id, done).await
+    change_plan(&app, viewer, id, form, move |store, _, form| {
+        let status: ProjectStatus = field(form, "status")
+            .parse()
+            .map_err(|e: steward_domain::ParseError| WebError::field("status", e.to_string()))?;
+        store.set_project_status(id, status, version(form)?)?;
+        Ok(())
+    })
+    .await
 }
 
 /// A project from a template for the account (Account 360's form); its owner is the
