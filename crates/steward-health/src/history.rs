@@ -37,9 +37,12 @@ pub struct AccountData {
 
 impl AccountData {
     pub fn load(store: &dyn Store, slug: &Slug) -> StoreResult<Self> {
+        // The account first: its `data_changes` then predates every read of its data, so a
+        // copy kept from it (the web's book) is never newer than it says.
+        let account = store.account(slug)?;
         let metrics_as_of = store.metrics_as_of(slug)?;
         Ok(Self {
-            account: store.account(slug)?,
+            account,
             metrics: store
                 .metrics(slug, CutKind::All, None, None)?
                 .iter()

@@ -40,11 +40,14 @@ pub fn start(
     store.create_project(&new)
 }
 
-/// Records a task's start or finish (`started` / `finished`); finishing a go-live task makes
-/// an implementing account live from that day.
+/// Records a task's start or finish (`started` / `finished`) against the task's `version`
+/// (`None`: as it is now); finishing a go-live task makes an implementing account live from
+/// that day. A finish with no start recorded leaves the start to the schedule (its duration
+/// back from the finish).
 pub fn record(
     store: &dyn Store,
     task: steward_domain::Id,
+    version: Option<i64>,
     started: Option<NaiveDate>,
     finished: Option<NaiveDate>,
 ) -> steward_store::Result<Project> {
@@ -56,9 +59,8 @@ pub fn record(
     }
     if finished.is_some() {
         edit.actual_finish = finished;
-        edit.actual_start = edit.actual_start.or(finished);
     }
-    let after = store.update_project_task(task, &edit, current.version)?;
+    let after = store.update_project_task(task, &edit, version.unwrap_or(current.version))?;
     if let (true, Some(day)) = (current.go_live, finished) {
         went_live(store, &after.account, day)?;
     }
@@ -98,7 +100,13 @@ pub struct TaskView {
     pub milestone: bool,
     pub depends_on: Vec<DependsOn>,
     pub start: NaiveDate,
+    /// On the status date: a task not finished finishes today at the earliest.
     pub finish: NaiveDate,
+    /// The day it should finish on what has happened (its start, or what it waits for, plus
+    /// its duration), today aside: what "late" is measured from.
+    pub due: NaiveDate,
+    /// Business days past `due`, not yet done.
+    pub late_days: i64,
     pub slack_days: i64,
     pub critical: bool,
     pub done: bool,
@@ -136,12 +144,14 @@ impl ProjectView {
     pub fn of(p: &Project, calendar: &Calendar, today: NaiveDate) -> steward_store::Result<Self> {
         let plan = |e: steward_domain::schedule::PlanError| StoreError::Invalid(e.to_string());
         let s = p.schedule(calendar, Some(today)).map_err(plan)?;
+        let as_happened = p.schedule(calendar, None).map_err(plan)?;
         let alerts = p.alerts(calendar, today).map_err(plan)?;
         let tasks = p
             .tasks
             .iter()
             .zip(&s.tasks)
-            .map(|(t, at)| TaskView {
+            .zip(&as_happened.tasks)
+            .map(|((t, at), due)| TaskView {
                 id: t.id,
                 key: t.key.clone(),
                 name: t.name.clone(),
@@ -153,6 +163,8 @@ impl ProjectView {
                 depends_on: t.depends_on.iter().map(|l| DependsOn { id: l.on, lag_days: l.lag_days }).collect(),
                 start: at.start,
                 finish: at.finish,
+                due: due.finish,
+                late_days: if t.done() { 0 } else { steward_domain::schedule::days_late(calendar, due.finish, today) },
                 slack_days: at.slack_days,
                 critical: at.critical,
                 done: at.done,
@@ -192,38 +204,41 @@ pub struct AssignedTask {
     pub project_title: String,
     pub account: Slug,
     pub task: TaskView,
-    /// Business days past the day it should have finished, on what has happened.
-    pub late_days: i64,
 }
 
-/// The open tasks `who` owns in active projects, across accounts, soonest finish first.
+/// The open tasks that are `who`'s in active projects — theirs, or nobody's and their
+/// department's — across accounts, soonest due first.
 pub fn assigned(
     store: &dyn Store,
-    who: &Email,
+    who: &steward_domain::User,
     calendar: &Calendar,
     today: NaiveDate,
 ) -> steward_store::Result<Vec<AssignedTask>> {
     let filter = ProjectFilter {
-        task_owner: Some(who.clone()),
+        task_owner: Some(who.email.clone()),
+        task_department: who.department,
         status: Some(ProjectStatus::Active),
         ..ProjectFilter::default()
     };
     let mut rows = Vec::new();
     for p in store.projects(&filter)? {
+        let theirs: Vec<steward_domain::Id> = p
+            .tasks
+            .iter()
+            .filter(|t| !t.done() && t.is_assigned_to(&who.email, who.department))
+            .map(|t| t.id)
+            .collect();
         let view = ProjectView::of(&p, calendar, today)?;
-        let as_happened = p.schedule(calendar, None).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        for t in view.tasks.into_iter().filter(|t| !t.done && t.owner.as_ref() == Some(who)) {
-            let due = as_happened.task(&t.id).map_or(t.finish, |s| s.finish);
+        for t in view.tasks.into_iter().filter(|t| theirs.contains(&t.id)) {
             rows.push(AssignedTask {
                 project: p.id,
                 project_title: p.title.clone(),
                 account: p.account.clone(),
-                late_days: steward_domain::schedule::days_late(calendar, due, today),
                 task: t,
             });
         }
     }
-    rows.sort_by_key(|r| (r.task.finish, r.project, r.task.id));
+    rows.sort_by_key(|r| (r.task.due, r.project, r.task.id));
     Ok(rows)
 }
 
@@ -234,6 +249,8 @@ pub struct ProjectRun {
     pub completed: Vec<(steward_domain::Id, String, NaiveDate)>,
     /// Alerts opened in owners' queues (already open ones are not counted).
     pub alerts_opened: usize,
+    /// Projects whose event could not be recorded this time (their plan changed meanwhile).
+    pub skipped: Vec<steward_domain::Id>,
 }
 
 /// The work on active projects after new data, and daily: tasks an event completes (the
@@ -251,9 +268,21 @@ pub fn run(
     for p in active.iter().filter(|p| only.is_none_or(|o| o.contains(&p.account))) {
         for t in p.tasks.iter().filter(|t| !t.done() && t.completed_by == Some(CompletedBy::EligibilityFileAccepted)) {
             if let Some(day) = first_accepted_eligibility(store, &p.account, p.created_at)? {
-                record(store, t.id, None, Some(day))?;
-                done.completed.push((p.id, t.name.clone(), day));
+                // Not before the day it was recorded as started.
+                let day = t.actual_start.map_or(day, |s| day.max(s));
+                match record(store, t.id, None, None, Some(day)) {
+                    Ok(_) => done.completed.push((p.id, t.name.clone(), day)),
+                    // One project's refusal (a plan changed meanwhile) stops neither the
+                    // import's other work nor the other projects; the next run tries again.
+                    Err(StoreError::Conflict { .. } | StoreError::Invalid(_)) => done.skipped.push(p.id),
+                    Err(e) => return Err(e),
+                }
             }
+        }
+        // A go-live recorded done whose account did not turn live (a change to the account
+        // got there first) is put right here.
+        if let Some(day) = p.tasks.iter().find(|t| t.go_live).and_then(|t| t.actual_finish) {
+            went_live(store, &p.account, day)?;
         }
     }
     let active = store.projects(&ProjectFilter { status: Some(ProjectStatus::Active), ..ProjectFilter::default() })?;

@@ -249,8 +249,10 @@ pub trait ForecastStore {
 pub struct ProjectFilter {
     pub account: Option<Slug>,
     pub status: Option<steward_domain::project::ProjectStatus>,
-    /// Projects where this person owns a task not yet done.
+    /// Projects where this person owns a task not yet done…
     pub task_owner: Option<Email>,
+    /// …or where a task not yet done is nobody's and this department's.
+    pub task_department: Option<steward_domain::Department>,
 }
 
 /// Implementation projects. The store keeps the plan, its baseline and what happened; the

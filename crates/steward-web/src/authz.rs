@@ -187,7 +187,6 @@ pub fn colleague_view(department: Option<Department>) -> ColleagueView {
     }
 }
 
-/// Whether a user may be given tasks (internal people, active).
 /// Whether `user` does this project task: it is theirs, or nobody's and their department's.
 pub fn does_project_task(user: &User, task: &ProjectTask) -> bool {
     user.role != Role::Client && task.is_assigned_to(&user.email, user.department)
@@ -210,6 +209,7 @@ pub fn may_record(user: &User, account: &Account, task: &ProjectTask) -> bool {
     }
 }
 
+/// Whether a user may be given tasks (internal people, active).
 pub fn may_own_tasks(user: &User) -> bool {
     user.active && user.role != Role::Client
 }

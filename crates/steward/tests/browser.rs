@@ -346,7 +346,7 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     b.wait_for("the colleague's landing page", |u| !u.ends_with("/sign-in"));
     b.goto(&format!("{url}/projects/{id}"));
     let done_before = b.count("svg.gantt g.task.done");
-    b.click(&format!("form[action='/projects/{id}/tasks/{}/progress'] button", kickoff.id));
+    b.click(&format!("form[action='/projects/{id}/tasks/{}/progress'] button[value='done']", kickoff.id));
     b.wait_until("the kickoff done", |b| b.count("svg.gantt g.task.done") == done_before + 1);
     assert!(b.text(&format!("#task-{}", kickoff.id)).contains("done"), "the table says so too");
     b.screenshot("31-project-task-done");

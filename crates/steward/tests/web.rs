@@ -1966,12 +1966,14 @@ fn a_project_from_the_pages(s: &Server) {
     let kickoff = task(&s.store.project(id).unwrap(), "kickoff");
     let r = col.post_form(
         &format!("/projects/{id}/tasks/{}/progress", kickoff.id),
-        &[
-            ("csrf", &theirs.csrf()),
-            ("version", &kickoff.version.to_string()),
-            ("started", &today),
-            ("finished", &today),
-        ],
+        &[("csrf", &theirs.csrf()), ("version", &kickoff.version.to_string()), ("on", &today), ("mark", "started")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let kickoff = task(&s.store.project(id).unwrap(), "kickoff");
+    assert_eq!((kickoff.actual_start, kickoff.actual_finish), (Some(web_support::as_of()), None), "started, not done");
+    let r = col.post_form(
+        &format!("/projects/{id}/tasks/{}/progress", kickoff.id),
+        &[("csrf", &theirs.csrf()), ("version", &kickoff.version.to_string()), ("on", &today), ("mark", "done")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(task(&s.store.project(id).unwrap(), "kickoff").actual_finish, Some(web_support::as_of()));
@@ -2015,6 +2017,33 @@ fn a_project_from_the_pages(s: &Server) {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(task(&s.store.project(id).unwrap(), "test_file_sent").actual_finish, Some(web_support::as_of()));
     assert!(client.get("/client").body.contains(&format!("Done {today}")));
+
+    // Work goes only to people who work here; a task is removed only through its own project.
+    let spec = task(&s.store.project(id).unwrap(), "feed_spec");
+    let (csrf, version, days) = (am.get(&at).csrf(), spec.version.to_string(), spec.duration_days.to_string());
+    let client_user = client_of(&own);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", &version),
+        ("name", &spec.name),
+        ("owner", &client_user),
+        ("days", &days),
+    ];
+    assert_eq!(am.post_form(&format!("/projects/{id}/tasks/{}/edit", spec.id), &form).status, 422, "a client's user");
+    let other = s
+        .store
+        .projects(&steward_store::ProjectFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id != id)
+        .expect("the demo's projects");
+    let theirs = other.tasks.last().unwrap();
+    let r = am.post_form(
+        &format!("/projects/{id}/tasks/{}/remove", theirs.id),
+        &[("csrf", &csrf), ("version", &s.store.project(other.id).unwrap().version.to_string())],
+    );
+    assert_eq!(r.status, 404, "another project's task through this one");
+    assert_eq!(s.store.project(other.id).unwrap().tasks.len(), other.tasks.len(), "nothing removed");
 
     // A cycle is refused, naming it; nothing is kept.
     let before = s.store.project(id).unwrap();

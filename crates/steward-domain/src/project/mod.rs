@@ -177,7 +177,7 @@ fn business_days(n: i64) -> String {
 /// Something the project's owner is told through a task in their queue.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Alert {
-    /// A critical task past its baseline finish.
+    /// A critical task past the day it should have finished on what has happened.
     Late { task: Id, days: i64, reason: String },
     /// The project's end planned later than its baseline.
     EndMoves { days: i64, reason: String },
@@ -230,9 +230,6 @@ impl Project {
         (t.name, t.owner, t.duration_days) = (name, edit.owner.clone(), edit.duration_days);
         (t.depends_on, t.actual_start, t.actual_finish) =
             (edit.depends_on.clone(), edit.actual_start, edit.actual_finish);
-        if t.actual_finish.is_some() && t.actual_start.is_none() {
-            t.actual_start = t.actual_finish;
-        }
         p.check()?;
         Ok(p)
     }
@@ -281,6 +278,7 @@ pub fn plan(
     calendar: &Calendar,
     department_owner: impl Fn(Department) -> Option<Email>,
 ) -> Result<NewProject, String> {
+    crate::input::date_field("the start", Some(start)).map_err(|e| e.to_string())?;
     let steps = template.steps()?;
     let planned = schedule::schedule(&steps, start, calendar, None).map_err(|e| e.to_string())?;
     let tasks = template

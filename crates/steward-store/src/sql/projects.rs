@@ -225,12 +225,20 @@ impl<D: Driver> ProjectStore for SqlStore<D> {
                 args.push(s.as_str().into());
                 sql.push_str(&format!(" AND p.status = ${}", args.len()));
             }
-            if let Some(e) = &filter.task_owner {
-                args.push(e.as_str().into());
+            if filter.task_owner.is_some() || filter.task_department.is_some() {
+                let mut whose = Vec::new();
+                if let Some(e) = &filter.task_owner {
+                    args.push(e.as_str().into());
+                    whose.push(format!("t.owner_id = (SELECT id FROM users WHERE email = ${})", args.len()));
+                }
+                if let Some(d) = filter.task_department {
+                    args.push(d.as_str().into());
+                    whose.push(format!("(t.owner_id IS NULL AND NOT t.client AND t.department = ${})", args.len()));
+                }
                 sql.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM project_tasks t JOIN users u ON u.id = t.owner_id \
-                     WHERE t.project_id = p.id AND t.actual_finish IS NULL AND u.email = ${})",
-                    args.len()
+                    " AND EXISTS (SELECT 1 FROM project_tasks t WHERE t.project_id = p.id AND t.actual_finish IS NULL \
+                     AND ({}))",
+                    whose.join(" OR ")
                 ));
             }
             sql.push_str(" ORDER BY p.id DESC");
@@ -242,6 +250,9 @@ impl<D: Driver> ProjectStore for SqlStore<D> {
     fn update_project_task(&self, task: Id, edit: &ProjectTaskEdit, version: i64) -> Result<Project> {
         self.write(|c| {
             let id = project_of_task(c, task)?;
+            // The project's row first, as every change to a plan takes it: two changes to
+            // one plan queue behind each other rather than deadlock.
+            bump(c, id, None)?;
             let project = one(c, id)?;
             let current = project.task(task).ok_or_else(|| StoreError::NotFound(format!("project task {task}")))?;
             if current.version != version {
@@ -271,7 +282,6 @@ impl<D: Driver> ProjectStore for SqlStore<D> {
                     link(c, task, l)?;
                 }
             }
-            bump(c, project.id, None)?;
             checked(c, project.id)
         })
     }

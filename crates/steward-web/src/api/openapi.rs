@@ -201,7 +201,7 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "what_if_points": { "type": ["number", "null"], "minimum": -100, "maximum": 100 },
             "version": { "type": ["integer", "null"], "minimum": 1, "maximum": 9007199254740991_i64, "description": "required when revising" }
         })),
-        "Project": object(&["id", "account", "template", "title", "status", "start_date", "finish", "duration_days", "alerts", "tasks", "version"], json!({
+        "Project": object(&["id", "account", "template", "title", "owner", "status", "start_date", "today", "finish", "baseline_finish", "slip_days", "duration_days", "alerts", "tasks", "version"], json!({
             "id": { "type": "integer" }, "account": { "type": "string" }, "template": { "type": "string" },
             "title": { "type": "string" }, "owner": { "type": ["string", "null"] },
             "status": { "enum": ["active", "done", "cancelled"] },
@@ -218,7 +218,9 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
             "department": { "type": ["string", "null"] }, "client": { "type": "boolean" }, "owner": { "type": ["string", "null"] },
             "duration_days": { "type": "integer", "description": "business days; 0 for a milestone" }, "milestone": { "type": "boolean" },
             "depends_on": { "type": "array", "items": object(&["id", "lag_days"], json!({ "id": { "type": "integer" }, "lag_days": { "type": "integer" } })) },
-            "start": { "type": "string" }, "finish": { "type": "string" },
+            "start": { "type": "string" }, "finish": { "type": "string", "description": "on today's date: a task not finished finishes today at the earliest" },
+            "due": { "type": "string", "description": "the day it should finish on what has happened; lateness is measured from it" },
+            "late_days": { "type": "integer", "description": "business days past `due`, not yet done" },
             "slack_days": { "type": "integer" }, "critical": { "type": "boolean" }, "done": { "type": "boolean" },
             "actual_start": { "type": ["string", "null"] }, "actual_finish": { "type": ["string", "null"] },
             "baseline_start": { "type": ["string", "null"] }, "baseline_finish": { "type": ["string", "null"] },

@@ -38,6 +38,7 @@ pub async fn projects(
         account: optional(q.account.as_deref(), "account", "not an account slug")?,
         status: optional(q.status.as_deref(), "status", "active, done or cancelled")?,
         task_owner: None,
+        task_department: None,
     };
     let (calendar, today) = (app.config().calendar.clone(), app.today());
     let list = app
@@ -89,14 +90,11 @@ pub async fn progress(
     Path((id, task)): Path<(i64, i64)>,
     JsonBody(body): JsonBody<ProgressBody>,
 ) -> ApiResult<Json<ProjectView>> {
-    let (calendar, today) = (app.config().calendar.clone(), app.today());
-    let (view, account) = app
-        .run(move |store| {
-            let account = crate::projects::record(store, &user, id, task, body.version, body.started, body.finished)?;
-            steward_health::projects::run(store, &calendar, today, Some(std::slice::from_ref(&account)))?;
-            Ok((ProjectView::of(&store.project(id)?, &calendar, today)?, account))
-        })
+    let (version, started, finished) = (body.version, body.started, body.finished);
+    let account = app
+        .run(move |store| crate::projects::record(store, &user, Some(id), task, version, || Ok((started, finished))))
         .await?;
-    app.account_changed(&account).await;
-    Ok(Json(view))
+    crate::projects::after_change(&app, &account).await?;
+    let (calendar, today) = (app.config().calendar.clone(), app.today());
+    Ok(Json(app.run(move |store| Ok(ProjectView::of(&store.project(id)?, &calendar, today)?)).await?))
 }

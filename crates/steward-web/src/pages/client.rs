@@ -101,37 +101,33 @@ fn client_tasks(
         for t in view.tasks.iter().filter(|t| t.client) {
             rows.push(context! {
                 id => t.id, project => p.id, project_title => p.title, name => t.name, version => t.version,
-                due => t.finish.to_string(), overdue => !t.done && t.finish < today, done => t.actual_finish.map(|d| d.to_string()),
+                due => t.due.to_string(), overdue => t.late_days > 0, done => t.actual_finish.map(|d| d.to_string()),
             });
         }
     }
     Ok(rows)
 }
 
-/// The client marks one of their own project tasks done, today.
+/// The client marks one of their own project tasks done, today; the same rules and what
+/// follows as anyone's recording (`crate::projects`).
 pub async fn task_done(
     State(app): State<App>,
     Path(id): Path<i64>,
     crate::extract::Signed { viewer, form }: crate::extract::Signed<Vec<(String, String)>>,
 ) -> PageResult {
     let (user, today) = (viewer.user.clone(), app.today());
-    let version: Option<i64> = form.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.parse().ok());
-    app.run(move |store| {
-        let missing = || WebError::NotFound(format!("task {id}"));
-        let project = store.project_with_task(id).map_err(|_| missing())?;
-        let account = store.account(&project.account)?;
-        let task = project.task(id).ok_or_else(missing)?;
-        if !authz::may_record(&user, &account, task) || user.role != Role::Client {
-            return Err(missing());
-        }
-        if version != Some(task.version) {
-            let current = task.version;
-            return Err(steward_store::StoreError::Conflict { what: format!("task {id}"), current }.into());
-        }
-        steward_health::projects::record(store, id, None, Some(today))?;
-        Ok(())
-    })
-    .await?;
+    let version: i64 = form
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse().ok())
+        .ok_or_else(|| WebError::field("version", "the version is a whole number"))?;
+    if user.role != Role::Client {
+        return Err(WebError::NotFound(format!("task {id}")).into());
+    }
+    let account = app
+        .run(move |store| crate::projects::record(store, &user, None, id, version, || Ok((None, Some(today)))))
+        .await?;
+    crate::projects::after_change(&app, &account).await?;
     Ok(axum::response::Redirect::to("/client#tasks").into_response())
 }
 

@@ -14,6 +14,7 @@ use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
 use crate::gantt::{Bar, gantt};
+use crate::projects::load;
 use crate::views;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
@@ -54,8 +55,6 @@ fn after(fields: &Fields) -> Result<Vec<Id>, WebError> {
         .map(|(_, v)| v.parse().map_err(|_| WebError::field("after", "choose tasks of this project")))
         .collect()
 }
-
-use crate::projects::load;
 
 fn who(t: &steward_health::projects::TaskView, names: &std::collections::HashMap<Email, String>) -> String {
     match (t.client, t.department, &t.owner) {
@@ -171,10 +170,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Path(id): Path<Id>) ->
 async fn finish(app: &App, viewer: &Viewer, id: Id, done: Result<Slug, WebError>) -> PageResult {
     match done {
         Ok(account) => {
-            let (calendar, today) = (app.config().calendar.clone(), app.today());
-            let slug = account.clone();
-            app.run(move |store| Ok(steward_health::projects::run(store, &calendar, today, Some(&[slug]))?)).await?;
-            app.account_changed(&account).await;
+            crate::projects::after_change(app, &account).await?;
             Ok(Redirect::to(&format!("/projects/{id}")).into_response())
         }
         Err(e) => {
@@ -194,8 +190,17 @@ pub async fn progress(
     let user = viewer.user.clone();
     let done = app
         .run(move |store| {
-            let (started, finished) = (date(&form, "started", "started")?, date(&form, "finished", "finished")?);
-            crate::projects::record(store, &user, id, task, version(&form)?, started, finished)
+            // One day, and which it was: the day work began, or the day it was done.
+            let days = || {
+                let on = date(&form, "on", "the day")?
+                    .ok_or_else(|| WebError::field("on", "the day is a date like 2027-01-04"))?;
+                match field(&form, "mark") {
+                    "started" => Ok((Some(on), None)),
+                    "done" => Ok((None, Some(on))),
+                    _ => Err(WebError::field("mark", "say whether it started or is done")),
+                }
+            };
+            crate::projects::record(store, &user, Some(id), task, version(&form)?, days)
         })
         .await;
     finish(&app, &viewer, id, done).await
@@ -234,7 +239,13 @@ pub async fn edit_task(
         edit.name = field(form, "name").to_owned();
         edit.owner = match field(form, "owner") {
             "" => None,
-            e => Some(Email::parse(e).map_err(|_| WebError::field("owner", "choose a person"))?),
+            e => {
+                let person = Email::parse(e).ok().and_then(|e| store.user(&e).ok());
+                match person.filter(authz::may_own_tasks) {
+                    Some(p) => Some(p.email),
+                    None => return Err(WebError::field("owner", "choose a person who works here")),
+                }
+            }
         };
         edit.duration_days = number(form, "days", "its length in business days")?;
         edit.depends_on = after(form)?
@@ -296,7 +307,10 @@ pub async fn remove_task(
     Path((id, task)): Path<(Id, Id)>,
     Signed { viewer, form }: Signed<Fields>,
 ) -> PageResult {
-    change_plan(&app, viewer, id, form, move |store, _, form| {
+    change_plan(&app, viewer, id, form, move |store, project, form| {
+        if project.task(task).is_none() {
+            return Err(WebError::NotFound(format!("task {task} of project {id}")));
+        }
         store.remove_project_task(task, version(form)?)?;
         Ok(())
     })

@@ -102,9 +102,9 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
         .filter(|t| !t.is_actionable(today))
         .collect();
     snoozed.sort_by_key(|t| (t.snoozed_until, t.id));
-    let (calendar, email) = (app.config().calendar.clone(), who.email.clone());
+    let (calendar, whose) = (app.config().calendar.clone(), who.clone());
     let project_tasks =
-        app.run(move |store| Ok(steward_health::projects::assigned(store, &email, &calendar, today)?)).await?;
+        app.run(move |store| Ok(steward_health::projects::assigned(store, &whose, &calendar, today)?)).await?;
     let owners = app.run(|store| Ok(store.internal_users()?)).await?;
     let owners: Vec<(String, String)> = owners.into_iter().map(|u| (u.email.to_string(), u.name)).collect();
     // Counts by band within the chosen account, and the accounts in the queue.
@@ -165,9 +165,9 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<WorkQu
             .filter(|r| account.as_deref().is_none_or(|a| r.account.as_str() == a))
             .map(|r| context! {
                 project => r.project, project_title => r.project_title, account => r.account.as_str(),
-                id => r.task.id, name => r.task.name, start => r.task.start.to_string(), finish => r.task.finish.to_string(),
+                id => r.task.id, name => r.task.name, start => r.task.start.to_string(), finish => r.task.due.to_string(),
                 critical => r.task.critical, started => r.task.actual_start.is_some(),
-                late => (r.late_days > 0).then(|| steward_domain::words::count(r.late_days, "business day late", "business days late")),
+                late => (r.task.late_days > 0).then(|| steward_domain::words::count(r.task.late_days, "business day late", "business days late")),
             })
             .collect::<Vec<_>>(),
         done => super::tasks::just_done(&app, &viewer, q.done).await?,
