@@ -296,7 +296,7 @@ fn a_quote_over_the_threshold_waits_for_a_director() {
 
 /// An account manager starts a launch project from Account 360 and reads its Gantt chart; the
 /// colleague they hand a task to marks it done on the project page, and the chart shows it
-/// done. Screenshots 30–32.
+/// done; the client marks their own task done in the portal. Screenshots 30–33.
 #[test]
 fn a_project_is_planned_and_moves_in_a_browser() {
     let s = Server::start(Backend::Sqlite).unwrap();
@@ -350,6 +350,17 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     b.wait_until("the kickoff done", |b| b.count("svg.gantt g.task.done") == done_before + 1);
     assert!(b.text(&format!("#task-{}", kickoff.id)).contains("done"), "the table says so too");
     b.screenshot("31-project-task-done");
+
+    // The client's own task waits in their portal; they mark it done there.
+    let sent = s.store.project(id).unwrap().tasks.into_iter().find(|t| t.key == "test_file_sent").unwrap();
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &web_support::client_of(&slug));
+    b.wait_for("the client's portal", |u| u.ends_with("/client"));
+    assert!(b.text("#tasks").contains("Send the eligibility test file"), "{}", b.text("#tasks"));
+    b.screenshot("33-client-tasks");
+    b.click(&format!("form[action='/client/tasks/{}/done'] button", sent.id));
+    b.wait_until("the client's task done", |b| b.text("#tasks").contains("Done "));
+    assert!(s.store.project(id).unwrap().tasks.iter().any(|t| t.id == sent.id && t.done()));
 
     // The demo's launch in flight: late, with its alerts.
     let late = s
