@@ -443,6 +443,17 @@ fn a_phone_reaches_everything() {
         fits(&path);
         b.screenshot(name);
     }
+    let project = s
+        .store
+        .projects(&steward_store::ProjectFilter::default())
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the demo's projects");
+    b.goto(&format!("{url}/projects/{}", project.id));
+    fits("a project");
+    b.screenshot("phone-7-project");
+    b.goto(&format!("{url}/work"));
     let task = b.script("return document.querySelector('a[href^=\"/tasks/\"]') && document.querySelector('a[href^=\"/tasks/\"]').getAttribute('href')");
     if let Some(task) = task.as_str() {
         b.goto(&format!("{url}{task}"));
