@@ -264,14 +264,25 @@ pub fn run(
     only: Option<&[Slug]>,
 ) -> steward_store::Result<ProjectRun> {
     let mut done = ProjectRun::default();
-    let active = store.projects(&ProjectFilter { status: Some(ProjectStatus::Active), ..ProjectFilter::default() })?;
-    for p in active.iter().filter(|p| only.is_none_or(|o| o.contains(&p.account))) {
-        for t in p.tasks.iter().filter(|t| !t.done() && t.completed_by == Some(CompletedBy::EligibilityFileAccepted)) {
-            if let Some(day) = first_accepted_eligibility(store, &p.account, p.created_at)? {
+    let mut active = active_projects(store, only)?;
+    for p in &mut active {
+        let waiting: Vec<(steward_domain::Id, String, Option<NaiveDate>)> = p
+            .tasks
+            .iter()
+            .filter(|t| !t.done() && t.completed_by == Some(CompletedBy::EligibilityFileAccepted))
+            .map(|t| (t.id, t.name.clone(), t.actual_start))
+            .collect();
+        let accepted =
+            if waiting.is_empty() { None } else { first_accepted_eligibility(store, &p.account, p.created_at)? };
+        for (task, name, started) in waiting {
+            if let Some(day) = accepted {
                 // Not before the day it was recorded as started.
-                let day = t.actual_start.map_or(day, |s| day.max(s));
-                match record(store, t.id, None, None, Some(day)) {
-                    Ok(_) => done.completed.push((p.id, t.name.clone(), day)),
+                let day = started.map_or(day, |s| day.max(s));
+                match record(store, task, None, None, Some(day)) {
+                    Ok(updated) => {
+                        done.completed.push((p.id, name, day));
+                        *p = updated;
+                    }
                     // One project's refusal (a plan changed meanwhile) stops neither the
                     // import's other work nor the other projects; the next run tries again.
                     Err(StoreError::Conflict { .. } | StoreError::Invalid(_)) => done.skipped.push(p.id),
@@ -285,8 +296,7 @@ pub fn run(
             went_live(store, &p.account, day)?;
         }
     }
-    let active = store.projects(&ProjectFilter { status: Some(ProjectStatus::Active), ..ProjectFilter::default() })?;
-    for p in active.iter().filter(|p| only.is_none_or(|o| o.contains(&p.account))) {
+    for p in &active {
         let alerts = p.alerts(calendar, today).map_err(|e| StoreError::Invalid(e.to_string()))?;
         for alert in alerts {
             let (key, title) = match &alert {
@@ -318,6 +328,26 @@ pub fn run(
         }
     }
     Ok(done)
+}
+
+/// The active projects of the accounts in `only` (every account's when `None`): an import's
+/// work reads its own accounts' projects, not the company's.
+fn active_projects(store: &dyn Store, only: Option<&[Slug]>) -> steward_store::Result<Vec<Project>> {
+    let of = |account: Option<Slug>| ProjectFilter {
+        account,
+        status: Some(ProjectStatus::Active),
+        ..ProjectFilter::default()
+    };
+    match only {
+        None => store.projects(&of(None)),
+        Some(slugs) => Ok(slugs
+            .iter()
+            .map(|s| store.projects(&of(Some(s.clone()))))
+            .collect::<steward_store::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect()),
+    }
 }
 
 /// The day of the account's first eligibility file applied since `since`.

@@ -161,7 +161,6 @@ impl App {
                 } else {
                     crate::book::load(store, &card, today, previous.as_deref())?
                 };
-                tracing::debug!(rows = book.rows.len(), recomputed = book.recomputed, "book refreshed");
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;

@@ -52,8 +52,6 @@ pub struct Book {
     built: Instant,
     /// Marked stale by a change that may touch every row (a user's name).
     expired: bool,
-    /// How many rows this build worked out (the rest were kept from the one before).
-    pub recomputed: usize,
 }
 
 /// One account's row.
@@ -83,7 +81,7 @@ fn kept(row: &BookRow, account: &Account, names: &HashMap<Email, String>) -> Opt
 }
 
 impl Book {
-    fn assemble(rows: Vec<BookRow>, today: NaiveDate, recomputed: usize) -> Self {
+    fn assemble(rows: Vec<BookRow>, today: NaiveDate) -> Self {
         let owners: BTreeSet<(String, String)> =
             rows.iter().filter_map(|r| Some((r.owner_name.clone()?, r.owner.clone()?))).collect();
         let metros: BTreeSet<Metro> =
@@ -97,7 +95,6 @@ impl Book {
             today,
             built: Instant::now(),
             expired: false,
-            recomputed,
         }
     }
 
@@ -123,7 +120,7 @@ impl Book {
             Some(r) => *r = fresh,
             None => rows.push(fresh),
         }
-        Ok(Book { built: self.built, expired: self.expired, ..Book::assemble(rows, self.today, 1) })
+        Ok(Book { built: self.built, expired: self.expired, ..Book::assemble(rows, self.today) })
     }
 }
 
@@ -162,7 +159,8 @@ pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate, previous: Opt
         })
         .collect::<Result<_, WebError>>()?;
     let recomputed = rows.iter().filter(|(_, fresh)| *fresh).count();
-    Ok(Book::assemble(rows.into_iter().map(|(r, _)| r).collect(), today, recomputed))
+    tracing::debug!(rows = rows.len(), recomputed, "book rows worked out");
+    Ok(Book::assemble(rows.into_iter().map(|(r, _)| r).collect(), today))
 }
 
 /// The rows at hand. Row updates are serialized (`updating`), and accounts changed while a

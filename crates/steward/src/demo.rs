@@ -394,11 +394,11 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
     };
     if let Some((a, template, late_key)) = in_flight {
         // Started so that today is four business days past the late task's planned finish.
-        let trial = start_plan(template, as_of, calendar)?;
-        let finish_day =
-            trial.tasks.iter().find(|t| t.key == late_key).and_then(|t| t.baseline_finish).expect("planned");
-        let mut trial_days = Days::from(calendar, trial.start_date);
-        let back_by = trial_days.number(finish_day) + 4;
+        // The template's own schedule, on business-day numbers from 0: where the late task ends.
+        let plan =
+            steward_domain::schedule::schedule(&template.steps().map_err(anyhow::Error::msg)?, as_of, calendar, None)?;
+        let finish_day = plan.task(&late_key.to_owned()).expect("a task of the template").finish;
+        let back_by = Days::from(calendar, plan.start).number(finish_day) + 4;
         let p = start(store, template, &a.slug, back(&mut days, as_of, back_by), None, calendar)?;
         let feed = p.tasks.iter().find(|t| t.key == late_key).map(|t| t.id);
         // The feed and everything after it wait; in plan order, a task's predecessors come first.
@@ -436,14 +436,4 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
         store.set_project_status(p.id, ProjectStatus::Done, done.version)?;
     }
     Ok(())
-}
-
-/// A template's plan from `start`, not stored: where its tasks fall.
-fn start_plan(
-    template: &steward_domain::project::Template,
-    start: NaiveDate,
-    calendar: &steward_domain::schedule::Calendar,
-) -> Result<steward_domain::project::NewProject> {
-    let slug = steward_domain::Slug::parse("plan").expect("a slug");
-    steward_domain::project::plan(template, slug, None, start, calendar, |_| None).map_err(anyhow::Error::msg)
 }

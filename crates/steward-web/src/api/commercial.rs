@@ -1,7 +1,7 @@
 //! The commercial API: contracts (signing, amending, their history), ARR at every month
 //! end and retention. The rules are `crate::contracts`' and the domain's, as on the pages.
 
-use super::handlers::{Page, Paging, optional, paged, whole_number};
+use super::handlers::{AccountStatusQuery, Page, Paging, optional, paged, whole_number};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::authz::{self, AccountAccess, Capability};
@@ -457,22 +457,10 @@ pub async fn set_goal(
     Ok(Json(kept))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct QuotesQuery {
-    #[serde(default)]
-    account: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    page: Option<usize>,
-    #[serde(default)]
-    per_page: Option<usize>,
-}
-
 pub async fn quotes(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Query(q): Query<QuotesQuery>,
+    Query(q): Query<AccountStatusQuery>,
 ) -> ApiResult<Json<Page<Quote>>> {
     authz::check(&user, Capability::Book)?;
     let filter = QuoteFilter {

@@ -60,6 +60,19 @@ pub struct Page<T> {
     pub total: usize,
 }
 
+/// A list narrowed to an account and a status word, a page at a time (quotes, projects).
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountStatusQuery {
+    #[serde(default)]
+    pub(super) account: Option<String>,
+    #[serde(default)]
+    pub(super) status: Option<String>,
+    #[serde(default)]
+    pub(super) page: Option<usize>,
+    #[serde(default)]
+    pub(super) per_page: Option<usize>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct Paging {
     #[serde(default)]

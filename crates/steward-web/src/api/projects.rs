@@ -2,7 +2,7 @@
 //! projects of an account or status, and recording a task's start or finish — the same
 //! rules as the pages (`crate::projects`).
 
-use super::handlers::{Page, optional, paged, whole_number};
+use super::handlers::{AccountStatusQuery, Page, optional, paged, whole_number};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::authz::{self, AccountAccess, Capability};
@@ -16,22 +16,10 @@ use serde::Deserialize;
 use steward_health::projects::ProjectView;
 use steward_store::ProjectFilter;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ProjectsQuery {
-    #[serde(default)]
-    account: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    page: Option<usize>,
-    #[serde(default)]
-    per_page: Option<usize>,
-}
-
 pub async fn projects(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Query(q): Query<ProjectsQuery>,
+    Query(q): Query<AccountStatusQuery>,
 ) -> ApiResult<Json<Page<ProjectView>>> {
     authz::check(&user, Capability::Book)?;
     let filter = ProjectFilter {

@@ -13,6 +13,7 @@ use crate::authz;
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
+use crate::forms::FieldErrors;
 use crate::gantt::{Bar, gantt};
 use crate::projects::load;
 use crate::views;
@@ -32,19 +33,23 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
 }
 
-fn date(fields: &Fields, name: &str, what: &str) -> Result<Option<NaiveDate>, WebError> {
-    match field(fields, name) {
-        "" => Ok(None),
-        text => text.parse().map(Some).map_err(|_| WebError::field(name, format!("{what} is a date like 2027-01-04"))),
-    }
+/// A date field, read as every form reads one ([`FieldErrors::date`]).
+fn date(fields: &Fields, name: &str) -> Result<Option<NaiveDate>, WebError> {
+    let mut errors = FieldErrors::default();
+    let day = errors.date(name, field(fields, name));
+    errors.check().map(|()| day)
 }
 
+/// A required field of a domain type ([`FieldErrors::parse`]).
 fn number<T: std::str::FromStr>(fields: &Fields, name: &str, what: &str) -> Result<T, WebError> {
-    field(fields, name).parse().map_err(|_| WebError::field(name, format!("{what} is a whole number")))
+    let mut errors = FieldErrors::default();
+    let value = errors.parse(name, field(fields, name), what);
+    errors.check()?;
+    value.ok_or_else(|| WebError::field(name, format!("{what} is required")))
 }
 
 fn version(fields: &Fields) -> Result<i64, WebError> {
-    number(fields, "version", "the version")
+    number(fields, "version", "version")
 }
 
 /// The tasks a task waits for, from the repeated `after` field (task ids).
@@ -192,8 +197,8 @@ pub async fn progress(
         .run(move |store| {
             // One day, and which it was: the day work began, or the day it was done.
             let days = || {
-                let on = date(&form, "on", "the day")?
-                    .ok_or_else(|| WebError::field("on", "the day is a date like 2027-01-04"))?;
+                let on =
+                    date(&form, "on")?.ok_or_else(|| WebError::field("on", "the day is a date like 2027-01-04"))?;
                 match field(&form, "mark") {
                     "started" => Ok((Some(on), None)),
                     "done" => Ok((None, Some(on))),
@@ -247,7 +252,7 @@ pub async fn edit_task(
                 }
             }
         };
-        edit.duration_days = number(form, "days", "its length in business days")?;
+        edit.duration_days = number(form, "days", "number of business days")?;
         edit.depends_on = after(form)?
             .into_iter()
             .map(|on| t.depends_on.iter().find(|l| l.on == on).cloned().unwrap_or(Link { on, lag_days: 0 }))
@@ -286,7 +291,7 @@ pub async fn add_task(
             department,
             client,
             owner: (!client && department.is_none()).then(|| project.owner.clone()).flatten(),
-            duration_days: number(form, "days", "its length in business days")?,
+            duration_days: number(form, "days", "number of business days")?,
             after: after(form)?
                 .into_iter()
                 .map(|on| Ok(Link { on: key_of(on)?, lag_days: 0 }))
@@ -348,8 +353,8 @@ pub async fn start(
             let template = templates
                 .get(field(&form, "template"))
                 .ok_or_else(|| WebError::field("template", "choose one of the templates"))?;
-            let start = date(&form, "start", "the start")?
-                .ok_or_else(|| WebError::field("start", "the start is a date like 2027-01-04"))?;
+            let start =
+                date(&form, "start")?.ok_or_else(|| WebError::field("start", "the start is a date like 2027-01-04"))?;
             Ok(steward_health::projects::start(store, template, &account.slug, start, None, &calendar)?)
         })
         .await
