@@ -5,9 +5,9 @@ use crate::plan::AccountPlan;
 use crate::rng::Rng;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use steward_domain::{
-    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Guarantee, GuaranteeMetric, Metro, Money,
-    Month, NewAccount, NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug,
-    TaskSource, Terms, Tier, task::Priority,
+    AccountStatus, ActivityKind, AddOn, ContactRole, Department, Email, Guarantee, Metro, Money, Month, NewAccount,
+    NewContact, NewContract, NewTask, NewWorksite, PricingModel, RenewalOutcome, Role, Slug, TargetMetric, TaskSource,
+    Terms, Tier, task::Priority,
 };
 
 /// A user to create; the password is chosen when loading.
@@ -308,7 +308,7 @@ fn amend(seed: u64, plan: &AccountPlan, contracts: Vec<NewContract>) -> Vec<Demo
         .map(|mut contract| {
             if contract.end_date >= plan.as_of && rng.chance(0.3) {
                 contract.guarantees = vec![Guarantee {
-                    metric: GuaranteeMetric::EnrollmentRate,
+                    metric: TargetMetric::EnrollmentRate,
                     target: 0.25,
                     measured_on: contract.end_date,
                     fees_at_risk_pct: *rng.pick(&[5.0, 10.0]),

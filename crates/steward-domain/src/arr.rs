@@ -3,7 +3,7 @@
 //! the terms in effect and that month's volumes, so a snapshot, an invoice line and a
 //! quote cannot disagree.
 
-use crate::contract::{Contract, GuaranteeMetric};
+use crate::contract::{Contract, TargetMetric};
 use crate::metrics::MonthMetrics;
 use crate::pricing::{Volume, bill};
 use crate::{Money, Month};
@@ -18,11 +18,11 @@ pub struct ArrSnapshot {
 }
 
 /// A month's value of a guarantee's metric.
-pub fn value(m: &MonthMetrics, metric: GuaranteeMetric) -> Option<f64> {
+pub fn value(m: &MonthMetrics, metric: TargetMetric) -> Option<f64> {
     match metric {
-        GuaranteeMetric::EnrollmentRate => m.enrollment_rate,
-        GuaranteeMetric::UtilizationRate => m.utilization_rate,
-        GuaranteeMetric::Nps => m.nps,
+        TargetMetric::EnrollmentRate => m.enrollment_rate,
+        TargetMetric::UtilizationRate => m.utilization_rate,
+        TargetMetric::Nps => m.nps,
     }
 }
 
@@ -291,7 +291,7 @@ mod tests {
     fn a_guarantee_puts_its_share_at_risk_until_measured() {
         let mut c = amended();
         let g = Guarantee {
-            metric: GuaranteeMetric::EnrollmentRate,
+            metric: TargetMetric::EnrollmentRate,
             target: 0.25,
             measured_on: d("2025-12-31"),
             fees_at_risk_pct: 5.0,

@@ -27,12 +27,15 @@ text_enum! {
         Signed = "signed",
         Amended = "amended",
         Outcome = "outcome",
+        /// Billing started: the term moved to begin on the day the client went live.
+        Started = "started",
     }
 }
 
 text_enum! {
-    /// The program metric a performance guarantee is measured on (DOMAIN.md definitions).
-    pub enum GuaranteeMetric ("guarantee metric") {
+    /// A program metric a target is set on — a performance guarantee, a success-plan
+    /// objective (DOMAIN.md definitions).
+    pub enum TargetMetric ("program metric") {
         EnrollmentRate = "enrollment_rate",
         UtilizationRate = "utilization_rate",
         Nps = "nps",
@@ -59,7 +62,7 @@ pub struct AddOn {
 /// enrollment rate is under 25% on 2026-12-31".
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Guarantee {
-    pub metric: GuaranteeMetric,
+    pub metric: TargetMetric,
     /// A fraction for the rates (0.25), a score for NPS (40).
     pub target: f64,
     pub measured_on: NaiveDate,
@@ -69,7 +72,7 @@ pub struct Guarantee {
 impl Guarantee {
     fn validate(&self) -> Result<(), ParseError> {
         let (low, high) = match self.metric {
-            GuaranteeMetric::Nps => (-100.0, 100.0),
+            TargetMetric::Nps => (-100.0, 100.0),
             _ => (0.0, 1.0),
         };
         if !(low..=high).contains(&self.target) {
@@ -316,7 +319,7 @@ impl Contract {
     /// An amendment that leaves the rates as they were (an add-on, a guarantee) keeps the
     /// raises they earned: the escalator counts from when those rates took effect.
     pub fn on(&self, day: NaiveDate) -> Contract {
-        let priced: Vec<&ContractChange> = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome).collect();
+        let priced = self.priced();
         let at = priced.iter().rposition(|c| c.effective_from <= day).or((!priced.is_empty()).then_some(0));
         let mut on = Contract { history: Vec::new(), ..self.clone() };
         if let Some(i) = at {
@@ -346,10 +349,49 @@ impl Contract {
         self.terms_from = from;
     }
 
+    /// The versions that set terms, oldest first. A term moved to start at go-live bills on
+    /// its signed terms from then: the versions before the move priced a start that never was.
+    fn priced(&self) -> Vec<&ContractChange> {
+        let restarted = self.history.iter().rposition(|c| c.kind == ChangeKind::Started).unwrap_or(0);
+        self.history[restarted..].iter().filter(|c| c.kind != ChangeKind::Outcome).collect()
+    }
+
     /// The latest date an amendment took effect from (the start when there is none).
     pub fn last_effective(&self) -> NaiveDate {
-        let amended = self.history.iter().filter(|c| c.kind != ChangeKind::Outcome).map(|c| c.effective_from).max();
+        let amended = self.priced().iter().map(|c| c.effective_from).max();
         amended.unwrap_or(self.terms_from).max(self.terms_from).max(self.start_date)
+    }
+
+    /// The term moved to begin on `day`, as long as before (start, end; as many months when
+    /// it ran whole months): billing starts the
+    /// day the client goes live. Refused once its terms were amended or its renewal decided
+    /// (those were agreed on the start as it stood), or when the moved term would share a day
+    /// with another of `others` (the account's contracts).
+    pub fn started_on(&self, day: NaiveDate, others: &[Contract]) -> Result<(NaiveDate, NaiveDate), ParseError> {
+        if self.history.iter().any(|c| c.kind == ChangeKind::Amended) {
+            return Err(ParseError::new(format!(
+                "contract {}'s terms were amended, so its start is not moved; amend it to bill from {day}",
+                self.id
+            )));
+        }
+        if self.renewal_outcome != RenewalOutcome::Pending {
+            return Err(ParseError::new(format!(
+                "contract {}'s renewal is decided, so its start is not moved",
+                self.id
+            )));
+        }
+        // A term of whole months stays that many months; any other keeps its days.
+        let months = |from: NaiveDate| {
+            let n = u32::try_from(self.term_months()).ok()?;
+            from.checked_add_months(chrono::Months::new(n))?.pred_opt()
+        };
+        let end = match months(self.start_date) {
+            Some(end) if end == self.end_date => months(day).unwrap_or(self.end_date + (day - self.start_date)),
+            _ => self.end_date + (day - self.start_date),
+        };
+        let others: Vec<Contract> = others.iter().filter(|o| o.id != self.id).cloned().collect();
+        check_no_overlap(&others, day, end)?;
+        Ok((day, end))
     }
 }
 
@@ -649,7 +691,7 @@ mod tests {
         );
         assert!(
             refusal(&|a| a.terms.guarantees = vec![Guarantee {
-                metric: GuaranteeMetric::EnrollmentRate,
+                metric: TargetMetric::EnrollmentRate,
                 target: 25.0,
                 measured_on: d("2026-12-31"),
                 fees_at_risk_pct: 5.0,
@@ -692,6 +734,63 @@ mod tests {
         assert_eq!(rate_on("2025-05-31"), (500, d("2025-01-01")));
         assert_eq!(rate_on("2025-06-01"), (400, d("2025-06-01")));
         assert_eq!(rate_on("2026-12-01"), (300, d("2026-01-01")), "a renewal decision changes no terms");
+    }
+
+    /// Go-live on 2027-01-18 for a year signed from 2027-01-01: the term moves 17 days, and
+    /// from then the contract bills from the go-live, its anniversaries counted from it.
+    #[test]
+    fn billing_starts_at_go_live() {
+        let signed = |c: &Contract| ContractChange {
+            version: 1,
+            kind: ChangeKind::Signed,
+            effective_from: c.start_date,
+            terms: c.terms(),
+            end_date: c.end_date,
+            notice_days: 90,
+            auto_renew: false,
+            renewal_outcome: RenewalOutcome::Pending,
+            reason: "signed".into(),
+            changed_by: None,
+            changed_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let mut c = contract("2027-01-01", "2027-12-31", 450);
+        c.annual_escalator_pct = 10.0;
+        c.history = vec![signed(&c)];
+        let earlier = Contract { id: 2, ..contract("2025-01-01", "2026-12-31", 400) };
+        assert_eq!(
+            c.started_on(d("2027-01-18"), &[earlier.clone(), c.clone()]),
+            Ok((d("2027-01-18"), d("2028-01-17")))
+        );
+        let odd = contract("2027-01-05", "2027-03-01", 450);
+        assert_eq!(
+            odd.started_on(d("2027-01-10"), &[]),
+            Ok((d("2027-01-10"), d("2027-03-06"))),
+            "not whole months: days"
+        );
+        let leap = contract("2024-01-01", "2026-12-31", 450);
+        assert_eq!(
+            leap.started_on(d("2025-02-10"), &[]),
+            Ok((d("2025-02-10"), d("2028-02-09"))),
+            "36 months, not days"
+        );
+        let refusal = c.started_on(d("2026-12-20"), &[earlier, c.clone()]).unwrap_err().0;
+        assert!(refusal.contains("overlaps contract 2"), "{refusal}");
+
+        let mut moved = Contract {
+            start_date: d("2027-01-18"),
+            end_date: d("2028-01-17"),
+            terms_from: d("2027-01-18"),
+            ..c.clone()
+        };
+        moved.history.push(ContractChange { version: 2, kind: ChangeKind::Started, ..signed(&moved) });
+        assert_eq!(moved.on(d("2027-06-01")).terms_from, d("2027-01-18"), "its years count from go-live");
+        assert_eq!(moved.last_effective(), d("2027-01-18"));
+
+        let mut amended = c.clone();
+        amended.history.push(ContractChange { version: 2, kind: ChangeKind::Amended, ..signed(&c) });
+        assert!(amended.started_on(d("2027-01-18"), &[]).unwrap_err().0.contains("amend it to bill from 2027-01-18"));
+        let decided = Contract { renewal_outcome: RenewalOutcome::Renewed, ..c };
+        assert!(decided.started_on(d("2027-01-18"), &[]).is_err());
     }
 
     #[test]

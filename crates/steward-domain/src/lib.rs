@@ -40,8 +40,8 @@ pub use account::{Account, AccountStatus, NewAccount, NewWorksite, Segment, Work
 pub use activity::{Activity, ActivityKind, NewActivity};
 pub use contact::{Contact, ContactRole, NewContact};
 pub use contract::{
-    AddOn, Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Guarantee, GuaranteeMetric, NewContract,
-    PricingModel, RenewalOutcome, Terms, Tier,
+    AddOn, Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Guarantee, NewContract, PricingModel,
+    RenewalOutcome, TargetMetric, Terms, Tier,
 };
 pub use csat::{CsatRating, NewCsatRating};
 pub use email::Email;

@@ -312,7 +312,7 @@ pub fn evaluate(condition: &Condition, facts: &Facts, today: NaiveDate) -> Optio
                     continue;
                 }
                 let show = |x: f64| match g.metric {
-                    steward_domain::GuaranteeMetric::Nps => format!("{x:.0}"),
+                    steward_domain::TargetMetric::Nps => format!("{x:.0}"),
                     _ => pct(x),
                 };
                 v.insert("metric".into(), g.metric.as_str().replace('_', " "));
@@ -468,7 +468,7 @@ mod tests {
 
     fn guarantee(measured_on: &str) -> steward_domain::Guarantee {
         steward_domain::Guarantee {
-            metric: steward_domain::GuaranteeMetric::EnrollmentRate,
+            metric: steward_domain::TargetMetric::EnrollmentRate,
             target: 0.25,
             measured_on: d(measured_on),
             fees_at_risk_pct: 5.0,

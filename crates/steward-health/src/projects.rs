@@ -67,7 +67,10 @@ pub fn record(
     Ok(after)
 }
 
-/// Go-live done: an implementing account is live from `day` (its launch date).
+/// Go-live done: an implementing account is live from `day` (its launch date), and its
+/// contract bills from that day (`ContractStore::start_billing`). When the contract's start
+/// cannot move (amended, or it would overlap another term), the owner is given a task
+/// saying why instead.
 fn went_live(store: &dyn Store, account: &Slug, day: NaiveDate) -> steward_store::Result<()> {
     let a = store.account(account)?;
     if a.status != AccountStatus::Implementing {
@@ -77,7 +80,39 @@ fn went_live(store: &dyn Store, account: &Slug, day: NaiveDate) -> steward_store
     edit.status = AccountStatus::Live;
     edit.launch_date = Some(day);
     store.update_account(&edit, a.version)?;
-    Ok(())
+    let contracts = store.contracts(account)?;
+    // The term the launch begins: the first one still to be decided that has not ended.
+    let Some(contract) = contracts
+        .iter()
+        .filter(|c| c.renewal_outcome == steward_domain::RenewalOutcome::Pending && c.end_date >= day)
+        .min_by_key(|c| c.start_date)
+    else {
+        return Ok(());
+    };
+    if contract.start_date == day {
+        return Ok(());
+    }
+    let note = steward_domain::ChangeNote::new(None, format!("billing starts at go-live on {day}"));
+    match store.start_billing(contract.id, day, &note, contract.version) {
+        Ok(_) => Ok(()),
+        Err(StoreError::Invalid(reason)) => {
+            let task = NewTask {
+                account: Some(account.clone()),
+                title: format!("Contract {} still bills from {}: {reason}", contract.id, contract.start_date),
+                detail: format!("{} went live on {day}; its contract's billing was not moved to that day.", a.name),
+                department: a.owner.is_none().then_some(Department::Operations),
+                owner: a.owner.clone(),
+                due_date: Some(day),
+                priority: Priority::High,
+                escalation: false,
+                for_renewal: false,
+                source: TaskSource::Project,
+                source_key: Some(format!("contract:{}:go-live", contract.id)),
+            };
+            store.create_task(&task).map(|_| ())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A dependency as read out: the task waited for, and the lag.

@@ -33,7 +33,7 @@ macro_rules! conformance_tests {
             accounts_round_trip, account_errors, account_hierarchy_has_no_cycles, stale_versions_conflict,
             worksites_round_trip, contacts_and_activities, tasks_deduplicate_by_source_key,
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
-            contract_history_and_arr, one_renewal_per_term, opportunities_move_and_decide_renewals,
+            contract_history_and_arr, billing_starts_at_go_live, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
             forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
@@ -759,6 +759,44 @@ pub fn contract_history_and_arr(s: &dyn Store) -> Result<()> {
     let decided = s.set_renewal_outcome(amended.id, RenewalOutcome::Renewed, &signed(), amended.version)?;
     ensure(decided.history.last().is_some_and(|h| h.kind == ChangeKind::Outcome), "the decision is a version")?;
     ensure(decided.on(date("2025-03-01")).rate == Money::from_cents(900), "a decision changes no terms")
+}
+
+/// A term signed from 2024-01-01 whose client goes live on 2025-02-10: the term moves as a
+/// version, and ARR is snapshotted from February, not from the signed start.
+pub fn billing_starts_at_go_live(s: &dyn Store) -> Result<()> {
+    book(s)?;
+    let acme = slug("acme");
+    let l = sample_ledger();
+    s.commit_import(&mut Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") })?;
+    let signed_terms = s.create_contract(&new_contract("acme"), &signed())?;
+    let why = ChangeNote::new(Some(email("am@steward.test")), "went live");
+    expect_err(
+        s.start_billing(signed_terms.id, date("2025-02-10"), &why, signed_terms.version + 1),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale contract version",
+    )?;
+    let started = s.start_billing(signed_terms.id, date("2025-02-10"), &why, signed_terms.version)?;
+    ensure(
+        (started.start_date, started.end_date, started.terms_from)
+            == (date("2025-02-10"), date("2028-02-09"), date("2025-02-10")),
+        "the term moves to go-live, as long as before",
+    )?;
+    ensure(
+        started.history.last().is_some_and(|h| h.kind == ChangeKind::Started && h.effective_from == date("2025-02-10")),
+        "the move is a version",
+    )?;
+    let snaps = s.arr_snapshots(&ArrFilter { account: Some(acme.clone()), ..ArrFilter::default() })?;
+    ensure(
+        snaps.iter().map(|(_, x)| x.month).collect::<Vec<_>>() == vec![Month::parse("2025-02")?],
+        "ARR from go-live's month",
+    )?;
+    let amended = s.amend_contract(started.id, &Amendment::of(&started, date("2025-03-01")), &why, started.version)?;
+    expect_err(
+        s.start_billing(amended.id, date("2025-04-01"), &why, amended.version),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "an amended term keeps its start",
+    )?;
+    ensure(s.contracts(&acme)? == vec![amended], "a refusal writes nothing")
 }
 
 fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {

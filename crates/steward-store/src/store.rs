@@ -149,6 +149,9 @@ pub trait ContractStore {
     fn amend_contract(&self, id: Id, amendment: &Amendment, note: &ChangeNote, version: i64) -> Result<Contract>;
     fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64)
     -> Result<Contract>;
+    /// Moves the term to begin on `day` (billing starts at go-live), kept as a version;
+    /// refused as `Contract::started_on` says.
+    fn start_billing(&self, id: Id, day: NaiveDate, note: &ChangeNote, version: i64) -> Result<Contract>;
 }
 
 /// Which opportunities to list; all when empty.

@@ -4,6 +4,7 @@
 
 mod support;
 
+use serde_json::json;
 use support::{steward, steward_with_input};
 
 #[test]
@@ -161,12 +162,33 @@ fn a_launch_runs_from_plan_to_go_live() {
     let after = on("2027-02-03");
     assert_eq!(task(&after, "test_file_validated")["done"], true, "{after}");
 
-    // Go-live done: the implementing account is live from that day.
+    // Go-live done: the implementing account is live from that day, and its year's
+    // contract, signed to start on 2027-02-15, bills from go-live for a year.
+    let signed = [
+        "contracts",
+        "add",
+        "--account",
+        "acme",
+        "--start",
+        "2027-02-15",
+        "--end",
+        "2028-02-14",
+        "--model",
+        "pepm",
+        "--rate",
+        "4.50",
+    ];
+    steward(d, &signed).ok();
     let go_live = task(&after, "go_live")["id"].as_i64().unwrap().to_string();
     steward(d, &["projects", "task", &go_live, "--done", "--on", "2027-03-01"]).ok();
     let accounts = json(&steward(d, &["accounts", "list", "--json"]).ok().stdout);
     assert_eq!(accounts[0]["status"], "live");
     assert_eq!(accounts[0]["launch_date"], "2027-03-01");
+    let contracts = json(&steward(d, &["contracts", "list", "--json"]).ok().stdout);
+    assert_eq!((&contracts[0]["start_date"], &contracts[0]["end_date"]), (&json!("2027-03-01"), &json!("2028-02-29")));
+    let history = contracts[0]["history"].as_array().unwrap();
+    assert_eq!(history.last().unwrap()["kind"], "started", "{contracts}");
+    assert_eq!(history.last().unwrap()["reason"], "billing starts at go-live on 2027-03-01");
 
     // Bad input is refused in a line that names the problem.
     steward(d, &["projects", "new", "--account", "acme", "--template", "moon_landing", "--start", "2027-01-04"])

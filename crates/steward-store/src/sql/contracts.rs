@@ -289,6 +289,30 @@ impl<D: Driver> ContractStore for SqlStore<D> {
         })
     }
 
+    fn start_billing(&self, id: Id, day: chrono::NaiveDate, note: &ChangeNote, version: i64) -> Result<Contract> {
+        note.validate()?;
+        self.write(|c| {
+            let account = account_of(c, id)?;
+            lock_account(c, account)?;
+            let all = of_account(c, account)?;
+            let current =
+                all.iter().find(|k| k.id == id).ok_or_else(|| StoreError::NotFound(format!("contract {id}")))?;
+            if current.version != version {
+                return Err(StoreError::Conflict { what: format!("contract {id}"), current: current.version });
+            }
+            let (start, end) = current.started_on(day, &all)?;
+            let changed = c.execute(
+                "UPDATE contracts SET start_date = $1, end_date = $2, terms_from = $1, updated_at = $3, \
+                 version = version + 1 WHERE id = $4 AND version = $5",
+                &[start.into(), end.into(), now().into(), id.into(), version.into()],
+            )?;
+            check_versioned_update(c, changed, "contracts", id, &format!("contract {id}"))?;
+            record_change(c, id, ChangeKind::Started, start, note)?;
+            super::arr::rewrite(c, account)?;
+            one(c, id)
+        })
+    }
+
     fn set_renewal_outcome(
         &self,
         id: Id,

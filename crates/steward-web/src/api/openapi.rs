@@ -6,7 +6,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
 use steward_domain::opportunity::{ForecastCategory, OpportunityKind, Scope, Stage};
-use steward_domain::{ActivityKind, ChangeKind, ContactRole, GuaranteeMetric, PricingModel, Priority};
+use steward_domain::{ActivityKind, ChangeKind, ContactRole, PricingModel, Priority, TargetMetric};
 use steward_health::work::Band;
 
 fn nullable(t: &str) -> Value {
@@ -73,7 +73,7 @@ fn terms(day: &Value) -> Value {
             "add_ons": { "type": "array", "items": object(&["service", "price_per_event", "events_per_year"], json!({
                 "service": text(TextKind::Name, true), "price_per_event": price, "events_per_year": units })) },
             "guarantees": { "type": "array", "items": object(&["metric", "target", "measured_on", "fees_at_risk_pct"], json!({
-                "metric": { "enum": GuaranteeMetric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+                "metric": { "enum": TargetMetric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
                 "target": { "type": "number", "description": "a fraction from 0 to 1 for the rates; −100 to 100 for NPS" },
                 "measured_on": day, "fees_at_risk_pct": { "type": "number", "exclusiveMinimum": 0, "maximum": 100 } })) }
         }),

@@ -20,7 +20,7 @@ use minijinja::{Value, context};
 use steward_domain::arr::ArrSnapshot;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::pricing::{Volume, bill};
-use steward_domain::{Account, Contract, GuaranteeMetric, Month};
+use steward_domain::{Account, Contract, Month, TargetMetric};
 use steward_store::{ArrFilter, CutKind};
 
 struct Loaded {
@@ -33,9 +33,9 @@ struct Loaded {
     latest_metrics: Option<MonthMetrics>,
 }
 
-fn guarantee_value(metric: GuaranteeMetric, v: Option<f64>) -> String {
+fn guarantee_value(metric: TargetMetric, v: Option<f64>) -> String {
     match metric {
-        GuaranteeMetric::Nps => v.map_or("—".to_owned(), |x| format!("{x:.0}")),
+        TargetMetric::Nps => v.map_or("—".to_owned(), |x| format!("{x:.0}")),
         _ => percent(v),
     }
 }
