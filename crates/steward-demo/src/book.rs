@@ -291,6 +291,7 @@ fn tasks(seed: u64, plan: &AccountPlan, owner: Option<&Email>) -> Vec<DemoTask> 
                     for_renewal,
                     source: TaskSource::Manual,
                     source_key: None,
+                    objective: None,
                 },
                 done: rng.chance(0.25),
             }

@@ -69,18 +69,31 @@ pub struct Guarantee {
     pub fees_at_risk_pct: f64,
 }
 
-impl Guarantee {
-    fn validate(&self) -> Result<(), ParseError> {
-        let (low, high) = match self.metric {
+impl TargetMetric {
+    /// Refuses a target the metric cannot reach: rates are fractions, NPS a score.
+    pub fn check_target(self, whose: &str, target: f64) -> Result<(), ParseError> {
+        let (low, high) = match self {
             TargetMetric::Nps => (-100.0, 100.0),
             _ => (0.0, 1.0),
         };
-        if !(low..=high).contains(&self.target) {
-            return Err(ParseError::new(format!(
-                "a guarantee's {} target is between {low} and {high}",
-                self.metric.as_str().replace('_', " ")
-            )));
+        if (low..=high).contains(&target) {
+            return Ok(());
         }
+        Err(ParseError::new(format!("{whose} {} target is between {low} and {high}", self.as_str().replace('_', " "))))
+    }
+
+    /// A value as people read it: a rate as a percentage, NPS as a whole score.
+    pub fn show(self, value: f64) -> String {
+        match self {
+            TargetMetric::Nps => format!("{value:.0}"),
+            _ => format!("{:.1}%", 100.0 * value),
+        }
+    }
+}
+
+impl Guarantee {
+    fn validate(&self) -> Result<(), ParseError> {
+        self.metric.check_target("a guarantee's", self.target)?;
         if !(self.fees_at_risk_pct > 0.0 && self.fees_at_risk_pct <= 100.0) {
             return Err(ParseError::new("a guarantee puts between 0 and 100% of fees at risk"));
         }

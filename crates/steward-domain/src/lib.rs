@@ -30,9 +30,11 @@ pub mod project;
 pub mod quote;
 pub mod schedule;
 pub mod slug;
+pub mod success_plan;
 pub mod suppression;
 pub mod task;
 pub mod throttle;
+pub mod trend;
 pub mod user;
 pub mod words;
 

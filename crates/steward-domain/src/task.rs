@@ -45,6 +45,8 @@ pub struct Task {
     /// Identifies what created the task (e.g. a playbook rule and account), so the same
     /// trigger never opens a second task while one is open.
     pub source_key: Option<String>,
+    /// The success-plan objective the task serves.
+    pub objective: Option<Id>,
     pub closed_at: Option<DateTime<Utc>>,
     /// An open task leaves the work queue until this day.
     pub snoozed_until: Option<NaiveDate>,
@@ -67,6 +69,8 @@ pub struct NewTask {
     pub for_renewal: bool,
     pub source: TaskSource,
     pub source_key: Option<String>,
+    /// The success-plan objective the task serves (one of the task's account's).
+    pub objective: Option<Id>,
 }
 
 /// Work is someone's when it is theirs, or nobody's and their department's.

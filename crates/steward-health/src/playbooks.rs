@@ -5,6 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
+use steward_domain::trend::{Series, projected};
 use steward_domain::{Department, Email, Month, Slug, TaskSource, task::Priority};
 
 /// What a rule watches for.
@@ -223,24 +224,6 @@ pub struct Facts {
     pub guarantees: Vec<(steward_domain::Guarantee, Series)>,
 }
 
-/// A metric month by month, oldest first (`None`: not measured that month).
-pub type Series = Vec<(Month, Option<f64>)>;
-
-/// A metric's value carried to `at` along its last three months' straight-line trend (the
-/// last value when there are fewer than two).
-pub fn projected(series: &[(Month, Option<f64>)], at: Month) -> Option<f64> {
-    let known: Vec<(Month, f64)> = series.iter().filter_map(|(m, v)| Some((*m, (*v)?))).collect();
-    let last = *known.last()?;
-    // The three calendar months ending with the last one measured.
-    let first = *known.iter().find(|(m, _)| *m >= last.0.plus(-2))?;
-    let span = first.0.months_until(last.0);
-    if span == 0 {
-        return Some(last.1);
-    }
-    let slope = (last.1 - first.1) / f64::from(span);
-    Some(last.1 + slope * f64::from(last.0.months_until(at).max(0)))
-}
-
 /// A rule that fired, with the values that made it fire.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Firing {
@@ -311,10 +294,7 @@ pub fn evaluate(condition: &Condition, facts: &Facts, today: NaiveDate) -> Optio
                 if g.met_by(projection) {
                     continue;
                 }
-                let show = |x: f64| match g.metric {
-                    steward_domain::TargetMetric::Nps => format!("{x:.0}"),
-                    _ => pct(x),
-                };
+                let show = |x: f64| g.metric.show(x);
                 v.insert("metric".into(), g.metric.as_str().replace('_', " "));
                 v.insert("target".into(), show(g.target));
                 v.insert("projected".into(), projection.map_or("no data".to_owned(), show));
@@ -473,17 +453,6 @@ mod tests {
             measured_on: d(measured_on),
             fees_at_risk_pct: 5.0,
         }
-    }
-
-    #[test]
-    fn a_projection_carries_the_last_three_months_trend() {
-        let series =
-            [(m("2026-01"), Some(0.40)), (m("2026-03"), Some(0.30)), (m("2026-04"), None), (m("2026-05"), Some(0.26))];
-        // 0.30 → 0.26 over March..May is −0.02 a month; to September, four months on: 0.18.
-        let p = projected(&series, m("2026-09")).unwrap();
-        assert!((p - 0.18).abs() < 1e-9, "{p}");
-        assert_eq!(projected(&[(m("2026-05"), Some(0.3))], m("2026-09")), Some(0.3), "one month: itself");
-        assert_eq!(projected(&[], m("2026-09")), None);
     }
 
     #[test]

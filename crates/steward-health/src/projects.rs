@@ -108,6 +108,7 @@ fn went_live(store: &dyn Store, account: &Slug, day: NaiveDate) -> steward_store
                 for_renewal: false,
                 source: TaskSource::Project,
                 source_key: Some(format!("contract:{}:go-live", contract.id)),
+                objective: None,
             };
             store.create_task(&task).map(|_| ())
         }
@@ -356,6 +357,7 @@ pub fn run(
                 for_renewal: false,
                 source: TaskSource::Project,
                 source_key: Some(key),
+                objective: None,
             };
             if let TaskCreated::Created(_) = store.create_task(&task)? {
                 done.alerts_opened += 1;

@@ -170,6 +170,7 @@ fn ask_directors(store: &dyn Store, q: &Quote, today: NaiveDate) -> StoreResult<
             for_renewal: false,
             source: steward_domain::TaskSource::Manual,
             source_key: Some(format!("{}{}", approval_key(q.id), d.email)),
+            objective: None,
         })?;
     }
     Ok(())

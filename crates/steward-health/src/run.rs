@@ -37,11 +37,7 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
             .unwrap_or_default()
             .into_iter()
             .map(|g| {
-                let series = metrics
-                    .iter()
-                    .filter(|m| !m.partial)
-                    .map(|m| (m.month, steward_domain::arr::value(m, g.metric)))
-                    .collect();
+                let series = steward_domain::trend::series(metrics.iter().copied(), g.metric);
                 (g, series)
             })
             .collect(),
@@ -127,6 +123,7 @@ pub fn run(
                     for_renewal: p.for_renewal,
                     source: p.source,
                     source_key: Some(p.source_key.clone()),
+                    objective: None,
                 })?;
                 // Another process may have opened it between our look and our write.
                 if let TaskCreated::AlreadyOpen(_) = created {

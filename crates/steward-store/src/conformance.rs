@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, billing_starts_at_go_live, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -484,6 +484,7 @@ fn manual_task(title: &str) -> NewTask {
         for_renewal: false,
         source: TaskSource::Manual,
         source_key: None,
+        objective: None,
     }
 }
 
@@ -797,6 +798,57 @@ pub fn billing_starts_at_go_live(s: &dyn Store) -> Result<()> {
         "an amended term keeps its start",
     )?;
     ensure(s.contracts(&acme)? == vec![amended], "a refusal writes nothing")
+}
+
+/// Objectives are kept as agreed, edited against their version, listed open first, and
+/// tasks serve only their own account's objectives.
+pub fn success_plans_and_the_tasks_that_serve_them(s: &dyn Store) -> Result<()> {
+    use steward_domain::success_plan::{NewObjective, ObjectiveEdit};
+    book(s)?;
+    s.create_account(&account("bolt", "Bolt Logistics"))?;
+    let acme = slug("acme");
+    let new = |title: &str, target_date: &str| NewObjective {
+        account: acme.clone(),
+        title: title.into(),
+        metric: steward_domain::TargetMetric::EnrollmentRate,
+        target: 0.3,
+        agreed_on: date("2026-01-15"),
+        target_date: date(target_date),
+        created_by: Some(email("am@steward.test")),
+    };
+    let later = s.create_objective(&new("Enrollment 30% by renewal", "2026-12-31"))?;
+    let sooner = s.create_objective(&new("Enrollment 30% by the fair", "2026-06-30"))?;
+    expect_err(
+        s.create_objective(&NewObjective { target: 30.0, ..new("Thirty", "2026-12-31") }),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "a rate's target is a fraction",
+    )?;
+    ensure(later.created_by == Some(email("am@steward.test")) && later.target == 0.3, "kept as agreed")?;
+    let mut edit = ObjectiveEdit::of(&sooner);
+    edit.closed = true;
+    expect_err(
+        s.update_objective(sooner.id, &edit, sooner.version + 1),
+        |e| matches!(e, StoreError::Conflict { .. }),
+        "stale objective version",
+    )?;
+    let closed = s.update_objective(sooner.id, &edit, sooner.version)?;
+    ensure(closed.closed && closed.version == sooner.version + 1, "closed")?;
+    let listed: Vec<steward_domain::Id> = s.objectives(&acme)?.iter().map(|o| o.id).collect();
+    ensure(listed == vec![later.id, sooner.id], "open ones first")?;
+
+    let serving =
+        NewTask { account: Some(acme.clone()), objective: Some(later.id), ..manual_task("Run a benefits fair") };
+    let TaskCreated::Created(task) = s.create_task(&serving)? else {
+        return Err(StoreError::Backend("no task".into()));
+    };
+    ensure(task.objective == Some(later.id), "the task says what it serves")?;
+    s.create_task(&manual_task("Something else"))?;
+    let served = s.tasks(&TaskFilter { objective: Some(later.id), ..TaskFilter::default() })?;
+    ensure(served.iter().map(|t| t.id).collect::<Vec<_>>() == vec![task.id], "the objective's tasks")?;
+    let elsewhere = NewTask { account: Some(slug("bolt")), ..serving.clone() };
+    expect_err(s.create_task(&elsewhere), |e| matches!(e, StoreError::Invalid(_)), "another account's objective")?;
+    expect_err(s.objective(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such objective")?;
+    Ok(())
 }
 
 fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {

@@ -23,7 +23,7 @@ pub use store::{
     AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind,
     ForecastSnapshot, ForecastStore, ImportStore, ImportWork, LedgerUpdate, MemberStore, OpportunityEdit,
     OpportunityFilter, OpportunityStore, PasswordChanged, ProjectFilter, ProjectStore, QuoteFilter, QuoteStore,
-    SettingStore, StageTotal, Store, StoredLedger, TaskCreated, TaskFilter, TaskStore, UserEdit, UserStore,
-    secret_digest,
+    SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter, TaskStore, UserEdit,
+    UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

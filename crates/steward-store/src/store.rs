@@ -11,6 +11,7 @@ use steward_domain::auth::ApiToken;
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::opportunity::{Move, NewOpportunity, Opportunity};
+use steward_domain::success_plan::{NewObjective, Objective, ObjectiveEdit};
 use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
     Account, Activity, Amendment, ChangeNote, Contact, Contract, CsatRating, Department, Email, Id, ImportBatch,
@@ -125,6 +126,8 @@ pub struct TaskFilter {
     pub owner: Option<Email>,
     pub department: Option<Department>,
     pub status: Option<TaskStatus>,
+    /// Those serving this success-plan objective.
+    pub objective: Option<Id>,
 }
 
 pub trait TaskStore {
@@ -495,6 +498,16 @@ pub fn secret_digest(secret: &str) -> String {
     blake3::hash(secret.as_bytes()).to_hex().to_string()
 }
 
+/// Success plans: the objectives agreed with a client. Their status is worked out from the
+/// metrics on read (`steward_domain::success_plan::progress`).
+pub trait SuccessPlanStore {
+    fn create_objective(&self, new: &NewObjective) -> Result<Objective>;
+    fn objective(&self, id: Id) -> Result<Objective>;
+    /// Open ones first, then by target date.
+    fn objectives(&self, account: &Slug) -> Result<Vec<Objective>>;
+    fn update_objective(&self, id: Id, edit: &ObjectiveEdit, version: i64) -> Result<Objective>;
+}
+
 pub trait Store:
     UserStore
     + AuthStore
@@ -509,6 +522,7 @@ pub trait Store:
     + ForecastStore
     + QuoteStore
     + ProjectStore
+    + SuccessPlanStore
     + ImportStore
     + SettingStore
     + Send

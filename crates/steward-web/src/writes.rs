@@ -73,6 +73,7 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
         for_renewal: input.for_renewal,
         source: TaskSource::Manual,
         source_key: None,
+        objective: None,
     })?;
     Ok(created.task().clone())
 }

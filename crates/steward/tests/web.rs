@@ -1312,6 +1312,7 @@ fn manual_task(
         for_renewal: false,
         source: steward_domain::TaskSource::Manual,
         source_key: None,
+        objective: None,
     }
 }
 

@@ -16,6 +16,7 @@ mod opportunities;
 mod projects;
 mod quotes;
 mod settings;
+mod success_plans;
 mod tasks;
 mod users;
 

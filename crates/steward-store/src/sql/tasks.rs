@@ -4,7 +4,7 @@ use steward_domain::{Id, NewTask, Task, TaskAssignment, TaskStatus};
 
 const SELECT: &str = "SELECT t.id, a.slug, t.title, t.detail, u.email, t.department, t.due_date, t.status, \
     t.priority, t.escalation, t.source, t.source_key, t.closed_at, t.snoozed_until, t.version, t.created_at, t.updated_at, \
-    t.for_renewal FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id";
+    t.for_renewal, t.objective_id FROM tasks t LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN users u ON u.id = t.owner_id";
 
 fn task(r: &Row) -> Result<Task> {
     Ok(Task {
@@ -26,6 +26,7 @@ fn task(r: &Row) -> Result<Task> {
         created_at: r.time(15)?,
         updated_at: r.time(16)?,
         for_renewal: r.bool(17)?,
+        objective: r.opt_int(18)?,
     })
 }
 
@@ -48,13 +49,21 @@ impl<D: Driver> TaskStore for SqlStore<D> {
         self.write(|c| {
             let account = opt_account_id(c, new.account.as_ref())?;
             let owner = opt_user_id(c, new.owner.as_ref())?;
+            if let Some(objective) = new.objective {
+                let of = c.query_one("SELECT account_id FROM success_objectives WHERE id = $1", &[objective.into()])?;
+                if account.is_none() || of.map(|r| r.int(0)).transpose()? != account {
+                    return Err(StoreError::Invalid(format!(
+                        "objective {objective} is not in the task's account's success plan"
+                    )));
+                }
+            }
             let t = now();
             // The partial unique index makes "one open task per trigger" hold even when two
             // processes race: the loser inserts nothing and finds the winner's task.
             let inserted = c.query_one(
                 "INSERT INTO tasks (account_id, title, detail, owner_id, department, due_date, status, priority, \
-                 escalation, source, source_key, version, created_at, updated_at, for_renewal) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, 1, $11, $11, $12) \
+                 escalation, source, source_key, version, created_at, updated_at, for_renewal, objective_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, 1, $11, $11, $12, $13) \
                  ON CONFLICT (source_key) WHERE status = 'open' DO NOTHING RETURNING id",
                 &[
                     account.into(),
@@ -69,6 +78,7 @@ impl<D: Driver> TaskStore for SqlStore<D> {
                     new.source_key.as_deref().into(),
                     t.into(),
                     new.for_renewal.into(),
+                    new.objective.into(),
                 ],
             )?;
             match (inserted, new.source_key.as_deref()) {
@@ -105,6 +115,10 @@ impl<D: Driver> TaskStore for SqlStore<D> {
             if let Some(status) = filter.status {
                 params.push(status.as_str().into());
                 sql += &format!(" AND t.status = ${}", params.len());
+            }
+            if let Some(objective) = filter.objective {
+                params.push(objective.into());
+                sql += &format!(" AND t.objective_id = ${}", params.len());
             }
             sql += " ORDER BY t.due_date IS NULL, t.due_date, t.id";
             c.query(&sql, &params)?.iter().map(task).collect()

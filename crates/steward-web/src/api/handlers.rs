@@ -369,6 +369,7 @@ pub async fn tasks(
     authz::check(&user, Capability::Work)?;
     let filter = TaskFilter {
         department: None,
+        objective: None,
         account: optional(q.account.as_deref(), "account", "not an account slug")?,
         owner: optional(q.owner.as_deref(), "owner", "not an e-mail address")?,
         status: optional(q.status.as_deref(), "status", "status is open, done or dismissed")?,
