@@ -35,6 +35,20 @@ pub struct AccountData {
     pub renewals: Vec<steward_domain::opportunity::Opportunity>,
 }
 
+/// An account's whole-account metrics month by month, oldest first.
+pub fn whole_account_metrics(store: &dyn Store, slug: &Slug) -> StoreResult<Vec<MonthMetrics>> {
+    whole_account_metrics_as_of(store, slug, store.metrics_as_of(slug)?)
+}
+
+fn whole_account_metrics_as_of(
+    store: &dyn Store,
+    slug: &Slug,
+    as_of: Option<NaiveDate>,
+) -> StoreResult<Vec<MonthMetrics>> {
+    let rows = store.metrics(slug, CutKind::All, None, None)?;
+    Ok(rows.iter().map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts, as_of)).collect())
+}
+
 impl AccountData {
     pub fn load(store: &dyn Store, slug: &Slug) -> StoreResult<Self> {
         // The account first: its `data_changes` then predates every read of its data, so a
@@ -43,11 +57,7 @@ impl AccountData {
         let metrics_as_of = store.metrics_as_of(slug)?;
         Ok(Self {
             account,
-            metrics: store
-                .metrics(slug, CutKind::All, None, None)?
-                .iter()
-                .map(|(cut, month, counts)| MonthMetrics::from_counts(*month, cut, counts, metrics_as_of))
-                .collect(),
+            metrics: whole_account_metrics_as_of(store, slug, metrics_as_of)?,
             metrics_as_of,
             activities: store.activities(slug, i64::MAX)?,
             contacts: store.contacts(slug)?,

@@ -14,6 +14,7 @@ pub mod quotes;
 pub mod renewals;
 pub mod revenue;
 pub mod run;
+pub mod success_plans;
 pub mod summary;
 pub mod work;
 

@@ -29,6 +29,7 @@ mod projects;
 mod quotes;
 mod results;
 mod stakeholders;
+mod success_plans;
 mod tasks;
 mod team;
 mod templates;

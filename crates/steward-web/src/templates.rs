@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("task.html", include_str!("../templates/task.html")),
     ("contract.html", include_str!("../templates/contract.html")),
     ("project.html", include_str!("../templates/project.html")),
+    ("objective.html", include_str!("../templates/objective.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("pipeline.html", include_str!("../templates/pipeline.html")),
     ("forecast.html", include_str!("../templates/forecast.html")),

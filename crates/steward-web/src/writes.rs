@@ -49,6 +49,8 @@ pub struct TaskInput {
     pub priority: Option<Priority>,
     /// The task serves the account's renewal (it takes the renewal's deadlines).
     pub for_renewal: bool,
+    /// The success-plan objective it serves (one of the account's).
+    pub objective: Option<Id>,
 }
 
 pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) -> Result<Task, WebError> {
@@ -56,6 +58,11 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
     let detail = checked_text("detail", TextKind::Summary, &input.detail)?;
     checked_date("due_date", input.due_date)?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
+    if let Some(id) = input.objective {
+        if store.objective(id).map_or(true, |o| o.account != account.slug) {
+            return Err(WebError::field("objective", format!("objective {id} is not in this account's success plan")));
+        }
+    }
     let owner = input.owner.unwrap_or_else(|| user.email.clone());
     match store.user(&owner) {
         Ok(u) if authz::may_own_tasks(&u) => {}
@@ -73,7 +80,7 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
         for_renewal: input.for_renewal,
         source: TaskSource::Manual,
         source_key: None,
-        objective: None,
+        objective: input.objective,
     })?;
     Ok(created.task().clone())
 }

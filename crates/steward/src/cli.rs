@@ -57,6 +57,10 @@ pub enum Command {
     /// the critical path and slip against the baseline.
     #[command(subcommand)]
     Projects(ProjectsCommand),
+    /// Success plans: the objectives agreed with a client, each on a program metric with a
+    /// target and a date, and where it stands on the metrics.
+    #[command(subcommand)]
+    Objectives(ObjectivesCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -1002,6 +1006,72 @@ pub struct QuoteStepArgs {
     pub by: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ObjectivesCommand {
+    /// An account's success plan: each objective with its status on the metrics, open first.
+    List(ObjectiveListArgs),
+    /// Agree an objective with the client.
+    Add(ObjectiveAddArgs),
+    /// Change an objective's wording, target or date, or close or reopen it.
+    Edit(ObjectiveEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectiveListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// The day to judge them on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectiveAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// What was agreed ("Enrollment 30% by renewal").
+    #[arg(long)]
+    pub title: String,
+    /// enrollment_rate, utilization_rate or nps.
+    #[arg(long)]
+    pub metric: String,
+    /// A rate as a fraction (0.30) or a percentage (30%); NPS as a score.
+    #[arg(long, allow_negative_numbers = true)]
+    pub target: String,
+    /// The date it is to be reached by.
+    #[arg(long)]
+    pub by: NaiveDate,
+    /// The day it was agreed (default: today).
+    #[arg(long)]
+    pub agreed: Option<NaiveDate>,
+    /// Who agreed it (an internal user's e-mail).
+    #[arg(long)]
+    pub who: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectiveEditArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// As for `add`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub target: Option<String>,
+    #[arg(long)]
+    pub by: Option<NaiveDate>,
+    /// No longer pursued.
+    #[arg(long, conflicts_with = "reopen")]
+    pub close: bool,
+    #[arg(long)]
+    pub reopen: bool,
     #[arg(long)]
     pub json: bool,
 }

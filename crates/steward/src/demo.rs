@@ -437,3 +437,74 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
     }
     Ok(())
 }
+
+/// Success plans for the live clients: an enrollment objective agreed four months ago
+/// for the renewal, with a task serving it; an NPS objective; and, for every third
+/// account, last year's utilization objective judged at its date. Targets are set
+/// from each account's own metrics, so the book shows every status.
+pub fn success_plans(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
+    use steward_domain::success_plan::NewObjective;
+    use steward_domain::trend::{projected, series, value_at};
+    use steward_domain::{AccountStatus, Month, NewTask, Priority, TargetMetric, TaskSource};
+    let agreed = as_of - chrono::Months::new(4);
+    let live = store.accounts()?.into_iter().filter(|a| a.status == AccountStatus::Live);
+    for (i, a) in live.enumerate() {
+        let metrics = steward_health::history::whole_account_metrics(store, &a.slug)?;
+        let now = |metric| value_at(&series(&metrics, metric), Month::of(as_of)).map(|(_, v)| v);
+        let renewal = store.contracts(&a.slug)?.iter().map(|c| c.end_date).filter(|d| *d > as_of).min();
+        let objective = |title: String, metric, target: f64, agreed_on, target_date| NewObjective {
+            account: a.slug.clone(),
+            title,
+            metric,
+            target,
+            agreed_on,
+            target_date,
+            created_by: a.owner.clone(),
+        };
+        let enrollment = series(&metrics, TargetMetric::EnrollmentRate);
+        let by = renewal.unwrap_or(as_of + chrono::Months::new(6));
+        if let Some(trend) = projected(&enrollment, Month::of(by)) {
+            // Half where the trend gets to by the renewal (on track), half three points past it.
+            let points = if i % 2 == 0 { (trend * 100.0).floor() } else { ((trend + 0.03) * 100.0).round() };
+            let target = points.clamp(1.0, 100.0) / 100.0;
+            let title = format!(
+                "Enrollment {:.0}% by {}",
+                target * 100.0,
+                if renewal.is_some() { "renewal" } else { "mid-year" }
+            );
+            let o = store.create_objective(&objective(title, TargetMetric::EnrollmentRate, target, agreed, by))?;
+            store.create_task(&NewTask {
+                account: Some(a.slug.clone()),
+                title: "Plan an enrollment push with HR before open enrollment".into(),
+                detail: String::new(),
+                owner: a.owner.clone(),
+                department: None,
+                due_date: Some(as_of + chrono::Days::new(14 + (i % 10) as u64)),
+                priority: Priority::Normal,
+                escalation: false,
+                for_renewal: false,
+                source: TaskSource::Manual,
+                source_key: None,
+                objective: Some(o.id),
+            })?;
+        }
+        if let Some(nps) = now(TargetMetric::Nps) {
+            // Holding a score already reached, or eight points up.
+            let target = (if i % 2 == 0 { nps - 5.0 } else { nps + 8.0 }).clamp(-100.0, 100.0).round();
+            let by = as_of + chrono::Months::new(8);
+            let title = format!("NPS of {target:.0} by {}", by.format("%B %Y"));
+            store.create_objective(&objective(title, TargetMetric::Nps, target, agreed, by))?;
+        }
+        let last_year = as_of - chrono::Months::new(14);
+        let judged_on = as_of - chrono::Months::new(2);
+        let then = value_at(&series(&metrics, TargetMetric::UtilizationRate), Month::of(judged_on));
+        if let (0, Some((_, utilization))) = (i % 3, then) {
+            // Half met it, half fell a point short.
+            let target = (((if i % 2 == 0 { utilization - 0.01 } else { utilization + 0.01 }) * 100.0).round() / 100.0)
+                .clamp(0.0, 1.0);
+            let title = format!("Utilization {:.0}% by {}", target * 100.0, judged_on.format("%B %Y"));
+            store.create_objective(&objective(title, TargetMetric::UtilizationRate, target, last_year, judged_on))?;
+        }
+    }
+    Ok(())
+}

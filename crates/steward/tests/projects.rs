@@ -195,3 +195,65 @@ fn a_launch_runs_from_plan_to_go_live() {
         .fails(1, "there is no template moon_landing; the templates are new_client_launch");
     steward(d, &["projects", "task", "999999", "--done"]).fails(1, "project task 999999");
 }
+
+/// A success plan from the command line: an objective agreed, judged on the account's
+/// imported metrics, changed and closed; refusals in one line that names the rule.
+#[test]
+fn a_success_plan_is_judged_on_the_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward(d, &["accounts", "add", "acme", "--name", "Acme", "--status", "live"]).ok();
+    let census = d.join("census.csv");
+    std::fs::write(
+        &census,
+        "member_id,relationship,first_name,last_name,birth_date,sex,zip,worksite,coverage_start,coverage_end\n\
+         1001,employee,Ann,Hand,1980-01-01,F,98101,Seattle HQ,2026-12-01,\n\
+         1002,employee,Bo,Hand,1981-01-01,M,98101,Seattle HQ,2026-12-01,\n",
+    )
+    .unwrap();
+    steward(d, &["import", "eligibility", census.to_str().unwrap(), "--account", "acme", "--as-of", "2027-02-02"]).ok();
+    let add = [
+        "objectives",
+        "add",
+        "--account",
+        "acme",
+        "--title",
+        "Enrollment 30% by renewal",
+        "--metric",
+        "enrollment_rate",
+        "--target",
+        "30%",
+        "--by",
+        "2027-12-31",
+        "--agreed",
+        "2027-01-15",
+        "--json",
+    ];
+    let made = json(&steward(d, &add).ok().stdout);
+    assert_eq!((made["target"].clone(), made["agreed_on"].clone()), (json!(0.3), json!("2027-01-15")));
+    let id = made["id"].as_i64().unwrap().to_string();
+    let plan =
+        json(&steward(d, &["objectives", "list", "--account", "acme", "--today", "2027-03-10", "--json"]).ok().stdout);
+    // Nobody enrolled: 0% in January, and a flat trend never reaches 30%.
+    assert_eq!(plan[0]["progress"]["latest"], json!(["2027-01", 0.0]), "{plan}");
+    assert_eq!(plan[0]["progress"]["status"], "off_track");
+    let table = steward(d, &["objectives", "list", "--account", "acme", "--today", "2027-03-10"]).ok().stdout;
+    assert!(table.contains("Enrollment 30% by renewal") && table.contains("off track"), "{table}");
+
+    let changed = json(&steward(d, &["objectives", "edit", &id, "--target", "0", "--json"]).ok().stdout);
+    assert_eq!(changed["target"], json!(0.0));
+    let plan =
+        json(&steward(d, &["objectives", "list", "--account", "acme", "--today", "2027-03-10", "--json"]).ok().stdout);
+    assert_eq!(plan[0]["progress"]["status"], "met", "0% reached already");
+    steward(d, &["objectives", "edit", &id, "--close"]).ok();
+    let plan = json(&steward(d, &["objectives", "list", "--account", "acme", "--json"]).ok().stdout);
+    assert_eq!((plan[0]["closed"].clone(), plan[0]["progress"]["status"].clone()), (json!(true), json!("closed")));
+
+    let mut too_much = add;
+    too_much[9] = "130%";
+    steward(d, &too_much).fails(1, "an objective's enrollment rate target is between 0 and 1");
+    let mut backwards = add;
+    backwards[11] = "2026-12-31";
+    steward(d, &backwards).fails(1, "the target date 2026-12-31 is before the day it was agreed, 2027-01-15");
+    steward(d, &["objectives", "edit", "999999", "--close"]).fails(1, "objective 999999");
+}

@@ -45,8 +45,139 @@ cases!(
     the_book_shows_a_change_at_once,
     two_servers_share_one_database,
     a_project_from_the_pages,
+    a_success_plan_from_the_pages_and_the_api,
     another_process_s_change_reaches_the_book,
 );
+
+/// An account manager agrees an objective on Account 360 (a percentage out of range is
+/// refused beside its field, nothing kept), sees it judged on the account's own metrics with
+/// its chart, adds a task that serves it from its page, changes its target (a stale form
+/// is a conflict) and closes it; the API agrees with the domain's reading of the stored
+/// metrics, and nobody without the account sees it.
+fn a_success_plan_from_the_pages_and_the_api(s: &Server) {
+    use steward_domain::success_plan::{ObjectiveStatus, progress};
+    let (own, other) = accounts();
+    let today = web_support::as_of();
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let page = am.get(&format!("/accounts/{own}"));
+    assert!(page.body.contains(r#"id="success-plan""#) && page.body.contains("Enrollment "), "the demo's plan");
+    let by = (today + chrono::Days::new(200)).to_string();
+    let form = |target: &'static str| {
+        vec![
+            ("csrf", page.csrf()),
+            ("title", "Enrollment 30% by renewal".to_owned()),
+            ("metric", "enrollment_rate".to_owned()),
+            ("target", target.to_owned()),
+            ("target_date", by.clone()),
+        ]
+    };
+    let fields = |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let post = |c: &mut Client, path: &str, f: Vec<(&'static str, String)>| {
+        let form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(path, &form)
+    };
+    let slug = Slug::parse(&own).unwrap();
+    let before = s.store.objectives(&slug).unwrap().len();
+    let refused = post(&mut am, &format!("/accounts/{own}/objectives"), fields(&form("130")));
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("a percentage from 0 to 100") && refused.body.contains("Enrollment 30% by renewal"));
+    assert_eq!(s.store.objectives(&slug).unwrap().len(), before, "nothing kept");
+    let r = post(&mut am, &format!("/accounts/{own}/objectives"), fields(&form("30%")));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let id: i64 = at.trim_start_matches("/objectives/").parse().unwrap();
+    let o = s.store.objective(id).unwrap();
+    assert_eq!(
+        (o.target, o.agreed_on, o.created_by.as_ref().map(|e| e.to_string())),
+        (0.3, today, Some(user(Role::AccountManager)))
+    );
+
+    // Judged on the account's stored metrics, as the domain reads them.
+    let metrics = steward_health::history::whole_account_metrics(&*s.store, &slug).unwrap();
+    let expected = progress(&o, &steward_domain::trend::series(&metrics, o.metric), today);
+    assert_ne!(expected.status, ObjectiveStatus::NoData, "the fixture has enrollment");
+    let page = am.get(&at);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(r#"<svg class="chart"#) && page.body.contains("Enrollment rate against the target"));
+    assert!(page.body.contains(expected.status.label()) && page.body.contains("30.0%"), "{}", page.body);
+
+    // A task for it, from its page.
+    let r = am.post_form(
+        &format!("/accounts/{own}/tasks"),
+        &[("csrf", &page.csrf()), ("title", "Benefits fair at the main site"), ("objective", &id.to_string())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some(format!("/objectives/{id}#tasks").as_str()));
+    let served = s.store.tasks(&TaskFilter { objective: Some(id), ..Default::default() }).unwrap();
+    assert_eq!(served.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Benefits fair at the main site"]);
+    assert!(am.get(&at).body.contains("Benefits fair at the main site"));
+    let elsewhere = s.store.objectives(&Slug::parse(&other).unwrap()).unwrap();
+    if let Some(theirs) = elsewhere.first() {
+        let r = am.post_form(
+            &format!("/accounts/{own}/tasks"),
+            &[("csrf", &page.csrf()), ("title", "Not theirs"), ("objective", &theirs.id.to_string())],
+        );
+        assert_eq!(r.status, 422, "a task serves only its own account's objectives");
+        assert!(
+            r.body.contains("objective-error") && r.body.contains("is not in this account"),
+            "refused beside the select"
+        );
+        assert!(
+            s.store
+                .tasks(&TaskFilter { objective: Some(theirs.id), ..Default::default() })
+                .unwrap()
+                .iter()
+                .all(|t| t.title != "Not theirs")
+        );
+    }
+
+    // A new target; the same form again is stale.
+    let change = vec![
+        ("csrf", page.csrf()),
+        ("version", o.version.to_string()),
+        ("title", "Enrollment 25% by renewal".to_owned()),
+        ("target", "25".to_owned()),
+        ("target_date", by.clone()),
+    ];
+    assert_eq!(post(&mut am, &format!("/objectives/{id}/edit"), change.clone()).status, 303);
+    assert_eq!(s.store.objective(id).unwrap().target, 0.25);
+    assert_eq!(post(&mut am, &format!("/objectives/{id}/edit"), change).status, 409);
+    let close = vec![("csrf", page.csrf()), ("version", (o.version + 1).to_string()), ("closed", "true".to_owned())];
+    assert_eq!(post(&mut am, &format!("/objectives/{id}/close"), close).status, 303);
+    assert!(am.get(&at).body.contains("Reopen it"));
+
+    // The API: the plan as the domain judges it; adding and changing against a version.
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    let plan = api.get(&format!("/api/v1/accounts/{own}/objectives")).json();
+    let mine = plan["items"].as_array().unwrap().iter().find(|o| o["id"] == id).unwrap().clone();
+    assert_eq!((mine["closed"].clone(), mine["progress"]["status"].clone()), (json!(true), json!("closed")));
+    assert_eq!(mine["tasks"][0]["objective"], id);
+    let r = api.post_json(
+        &format!("/api/v1/accounts/{own}/objectives"),
+        &json!({ "title": "NPS 50", "metric": "nps", "target": 50, "target_date": by }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let nps = r.json();
+    assert_eq!((nps["target"].clone(), nps["agreed_on"].clone()), (json!(50.0), json!(today.to_string())));
+    let bad = api.post_json(
+        &format!("/api/v1/accounts/{own}/objectives"),
+        &json!({ "title": "Too much", "metric": "enrollment_rate", "target": 30, "target_date": by }),
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.json()["error"]["fields"]["target"].as_str().unwrap().contains("between 0 and 1"), "{}", bad.body);
+    let nid = nps["id"].as_i64().unwrap();
+    let edit = api.post_json(&format!("/api/v1/objectives/{nid}/edit"), &json!({ "version": 1, "target": 45 }));
+    assert_eq!((edit.status, edit.json()["target"].clone()), (200, json!(45.0)));
+    assert_eq!(api.post_json(&format!("/api/v1/objectives/{nid}/edit"), &json!({ "version": 1 })).status, 409);
+
+    // Nobody without the account.
+    let mut client = s.client();
+    client.bearer = Some(s.token(&client_of(&own)));
+    assert!(matches!(client.get(&format!("/api/v1/objectives/{id}")).status, 403 | 404));
+    let mut col = s.signed_in(&user(Role::Colleague));
+    assert_eq!(col.get(&at).status, 403);
+}
 
 /// An account the fixture's account manager owns and one they do not (both live).
 fn accounts() -> (String, String) {
@@ -1498,6 +1629,7 @@ fn every_route_for_every_role(s: &Server) {
     let (pid, tid) = (project.id, open_task.id);
     let project_account = project.account.to_string();
     let am_writes_project_account = if am_plans { 422 } else { 403 };
+    let own_objective = s.store.objectives(&Slug::parse(&own).unwrap()).unwrap()[0].id;
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/projects/{pid}"), [200, 200, 200, col_project, 404]),
         ("POST", format!("/client/tasks/{tid}/done"), [404, 404, 404, 404, 404]),
@@ -1519,6 +1651,10 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/opportunities".into(), [422, 422, 403, 403, 404]),
         ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", format!("/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),
+        ("POST", format!("/objectives/{own_objective}/close"), [409, 409, 409, 403, 404]),
+        ("POST", format!("/accounts/{other}/objectives"), [422, 422, 403, 403, 404]),
         ("GET", format!("/contacts/{own_contact}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/contacts/{own_contact}/edit"), [422, 422, 422, 403, 404]),
         ("POST", format!("/accounts/{other}/contacts"), [422, 422, 403, 403, 404]),
@@ -1581,6 +1717,10 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/api/v1/projects/{pid}"), [200, 200, 200, col_project, 404]),
         ("POST", format!("/api/v1/projects/{pid}/tasks/{tid}/progress"), [409, 409, planner(409), col_record, 404]),
         ("GET", format!("/api/v1/contacts/{own_contact}/history"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/objectives"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),
+        ("POST", format!("/api/v1/accounts/{other}/objectives"), [422, 422, 403, 403, 404]),
         ("POST", format!("/api/v1/contacts/{own_contact}/retire"), [409, 409, 409, 403, 404]),
         ("GET", format!("/api/v1/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/quotes/{quote_id}/submit"), [409, 409, quote_writer, 403, 404]),
@@ -1665,7 +1805,7 @@ fn every_route_for_every_role(s: &Server) {
                              "start_date": "2090-06-01", "end_date": "2090-01-01", "effective_from": "2090-01-01",
                              "notice_days": 90, "reason": "matrix", "to": "negotiation", "amount": 1000,
                              "close_date": "2090-01-01", "year": 2090, "gross_retention": 0.9, "net_retention": 1.0,
-                             "bookings": 1000,
+                             "bookings": 1000, "metric": "nps", "target": 500, "target_date": "2090-01-01",
                              "terms": { "pricing_model": "pepm", "rate": 4.5, "tiers": [], "annual_escalator_pct": 0,
                                         "minimum_annual_commitment": null, "add_ons": [], "guarantees": [] } }),
                 ),

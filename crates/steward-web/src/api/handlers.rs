@@ -408,6 +408,8 @@ pub struct TaskBody {
     priority: Option<String>,
     #[serde(default)]
     for_renewal: Option<bool>,
+    #[serde(default)]
+    objective: Option<i64>,
 }
 
 pub async fn create_task(
@@ -427,6 +429,7 @@ pub async fn create_task(
         due_date: body.due_date,
         priority,
         for_renewal: body.for_renewal.unwrap_or(false),
+        objective: body.objective,
     };
     let task = app.run(move |store| writes::add_task(store, &user, &body.account, input)).await?;
     if let Some(account) = &task.account {

@@ -7,6 +7,7 @@ mod commercial;
 mod handlers;
 pub mod openapi;
 mod projects;
+mod success_plans;
 
 use crate::app::App;
 use axum::Router;
@@ -211,6 +212,58 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: false,
         created: true,
         handler: || post(commercial::add_contact),
+    },
+    Endpoint {
+        method: "get",
+        path: "/accounts/{slug}/objectives",
+        operation_id: "listObjectives",
+        summary: "The account's success plan: each objective agreed with the client, where it stands on its metric today (status, baseline, latest, the trend to its date) and the tasks serving it; open ones first",
+        roles: "internal readers of the account",
+        query: &[PAGING[0], PAGING[1]],
+        body: None,
+        response: "Objective",
+        paged: true,
+        created: false,
+        handler: || get(success_plans::objectives),
+    },
+    Endpoint {
+        method: "post",
+        path: "/accounts/{slug}/objectives",
+        operation_id: "addObjective",
+        summary: "Agree an objective with the client: a program metric, a target (a fraction for the rates, a score for NPS) and the date it is to be reached by",
+        roles: "whoever may write the account",
+        query: &[],
+        body: Some("ObjectiveInput"),
+        response: "Objective",
+        paged: false,
+        created: true,
+        handler: || post(success_plans::add),
+    },
+    Endpoint {
+        method: "get",
+        path: "/objectives/{id}",
+        operation_id: "getObjective",
+        summary: "One objective, where it stands today, and the tasks serving it",
+        roles: "internal readers of its account",
+        query: &[],
+        body: None,
+        response: "Objective",
+        paged: false,
+        created: false,
+        handler: || get(success_plans::objective),
+    },
+    Endpoint {
+        method: "post",
+        path: "/objectives/{id}/edit",
+        operation_id: "editObjective",
+        summary: "Change an objective's wording, target or date, or close or reopen it (`version` required; what is not given stays); its metric stays",
+        roles: "whoever may write its account",
+        query: &[],
+        body: Some("ObjectiveChange"),
+        response: "Objective",
+        paged: false,
+        created: false,
+        handler: || post(success_plans::change),
     },
     Endpoint {
         method: "post",

@@ -6,6 +6,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use steward_domain::input::TextKind;
 use steward_domain::opportunity::{ForecastCategory, OpportunityKind, Scope, Stage};
+use steward_domain::success_plan::ObjectiveStatus;
 use steward_domain::{ActivityKind, ChangeKind, ContactRole, PricingModel, Priority, TargetMetric};
 use steward_health::work::Band;
 
@@ -269,6 +270,36 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
     })
 }
 
+/// A success plan's shapes.
+fn success_plans(day: &Value, version: &Value) -> Value {
+    json!({
+        "Objective": object(&["id", "account", "title", "metric", "target", "agreed_on", "target_date", "closed", "progress", "tasks", "version"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "title": { "type": "string" },
+            "metric": { "enum": TargetMetric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+            "target": { "type": "number", "description": "a fraction for the rates, a score for NPS" },
+            "agreed_on": { "type": "string" }, "target_date": { "type": "string" }, "closed": { "type": "boolean" },
+            "created_by": { "type": ["string", "null"] }, "version": { "type": "integer" },
+            "progress": object(&["status"], json!({
+                "status": { "enum": ObjectiveStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(), "description": "after the target date: achieved or missed on the last month measured by then; before it: met, or on or off track by the last three months' trend" },
+                "baseline": { "type": ["number", "null"], "description": "the metric when it was agreed" },
+                "latest": { "type": ["array", "null"], "description": "[month, value]: the last month measured (by the target date once it has passed)" },
+                "projected": { "type": ["number", "null"], "description": "the last three months' trend carried to the target month" }
+            })),
+            "tasks": { "type": "array", "items": { "$ref": "#/components/schemas/Task" } }
+        })),
+        "ObjectiveInput": object(&["title", "metric", "target", "target_date"], json!({
+            "title": text(TextKind::Title, true),
+            "metric": { "enum": TargetMetric::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>() },
+            "target": { "type": "number", "description": "a fraction 0–1 for the rates, a score −100..100 for NPS" },
+            "target_date": day, "agreed_on": or_null(day)
+        })),
+        "ObjectiveChange": object(&["version"], json!({
+            "version": version, "title": or_null(&text(TextKind::Title, true)),
+            "target": { "type": ["number", "null"] }, "target_date": or_null(day), "closed": { "type": ["boolean", "null"] }
+        }))
+    })
+}
+
 /// The shapes the API speaks, by name.
 fn schemas() -> Value {
     let rate = json!({ "type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "a fraction; null when the denominator is zero" });
@@ -358,12 +389,14 @@ fn schemas() -> Value {
             "owner": nullable("string"), "department": nullable("string"), "due_date": nullable("string"),
             "status": { "enum": ["open", "done", "dismissed"] }, "priority": { "enum": ["low", "normal", "high", "urgent"] },
             "escalation": { "type": "boolean" }, "for_renewal": { "type": "boolean" }, "source": { "enum": ["manual", "playbook", "project"] },
-            "source_key": nullable("string"), "closed_at": nullable("string"), "snoozed_until": nullable("string"), "version": { "type": "integer" }
+            "source_key": nullable("string"), "closed_at": nullable("string"), "snoozed_until": nullable("string"), "version": { "type": "integer" },
+            "objective": { "type": ["integer", "null"], "description": "the success-plan objective it serves" }
         })),
         "NewTask": object(&["account", "title"], json!({
             "account": slug, "title": text(TextKind::Title, true), "detail": text(TextKind::Summary, false),
             "owner": or_null(&email), "due_date": or_null(&day),
             "for_renewal": { "type": ["boolean", "null"], "description": "the task serves the account's renewal and takes its deadlines in the work queue; null: false" },
+            "objective": { "type": ["integer", "null"], "minimum": 1, "maximum": MAX_SAFE, "description": "a success-plan objective of the account that the task serves" },
             "priority": { "enum": Priority::ALL.iter().map(|p| Some(p.as_str())).chain([Some(""), None]).collect::<Vec<_>>(), "description": "empty or null: normal" }
         })),
         "TaskVersion": object(&["version"], json!({ "version": version })),
@@ -400,8 +433,10 @@ fn schemas() -> Value {
         "File": { "type": "string", "contentMediaType": "application/octet-stream" },
         "OpenApi": { "type": "object" }
     });
-    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), commercial(&day, &version, &month, &count)) {
-        all.extend(more);
+    for more in [commercial(&day, &version, &month, &count), success_plans(&day, &version)] {
+        if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
+            all.extend(more);
+        }
     }
     all
 }
@@ -485,6 +520,9 @@ pub fn build() -> Value {
             }
             Some("ProjectTaskProgress") => {
                 op["responses"]["409"] = error_response("the task changed meanwhile (a stale `version`)");
+            }
+            Some("ObjectiveChange") => {
+                op["responses"]["409"] = error_response("the objective changed meanwhile (a stale `version`)");
             }
             Some("ContactRetire") => {
                 op["responses"]["409"] = error_response("the stakeholder changed meanwhile (a stale `version`)");

@@ -20,7 +20,7 @@ use steward_domain::input::TextKind;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ProgramMonth;
 use steward_domain::{
-    Account, ActivityKind, Contact, ContactRole, ImportBatch, Priority, Task, TaskStatus, User, Worksite,
+    Account, ActivityKind, Contact, ContactRole, Id, ImportBatch, Priority, Task, TaskStatus, User, Worksite,
 };
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
@@ -54,6 +54,8 @@ struct Loaded {
     user: User,
     /// Implementation projects, newest first (read access only).
     projects: Vec<steward_domain::project::Project>,
+    /// The success plan with each objective's open tasks (read access only).
+    objectives: Vec<steward_health::success_plans::ObjectiveView>,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -129,6 +131,7 @@ fn load(
             worksite_enrollment,
             owners: Vec::new(),
             projects: Vec::new(),
+            objectives: Vec::new(),
             owner_name,
         });
     }
@@ -156,6 +159,12 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
+        objectives: steward_health::success_plans::views(
+            store.objectives(&account.slug)?,
+            &data.metrics,
+            &open,
+            app_today,
+        ),
         tasks: open,
         projects: store.projects(&steward_store::ProjectFilter {
             account: Some(account.slug.clone()),
@@ -328,6 +337,8 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             id => p.id, title => p.title, status => p.status.as_str(), start => p.start_date.to_string(),
             done => p.tasks.iter().filter(|t| t.done()).count(), tasks => p.tasks.len(),
         }).collect::<Vec<_>>(),
+        objectives => l.objectives.iter().map(super::objectives::row).collect::<Vec<_>>(),
+        metrics => super::objectives::metric_choices(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
         priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         today => today.to_string(),
@@ -428,6 +439,9 @@ pub struct TaskForm {
     /// A checkbox: present ("on") when ticked.
     #[serde(default)]
     for_renewal: Option<String>,
+    /// The objective the task serves (an id, or empty).
+    #[serde(default)]
+    objective: String,
 }
 
 pub async fn add_task(
@@ -440,7 +454,9 @@ pub async fn add_task(
     let due_date = errors.date("due_date", &f.due_date);
     let owner: Option<steward_domain::Email> = errors.parse("owner", &f.owner, "owner");
     let priority: Option<Priority> = errors.parse("priority", &f.priority, "priority");
+    let objective: Option<Id> = errors.parse("objective", &f.objective, "objective");
     let values = BTreeMap::from([
+        ("objective".to_owned(), f.objective.clone()),
         ("title".to_owned(), f.title.clone()),
         ("due_date".to_owned(), f.due_date.clone()),
         ("owner".to_owned(), f.owner.clone()),
@@ -448,19 +464,40 @@ pub async fn add_task(
         ("for_renewal".to_owned(), f.for_renewal.clone().unwrap_or_default()),
     ]);
     if let Err(e) = errors.check() {
-        return again(&app, &viewer, slug, "task", values, e).await;
+        return task_refused(&app, &viewer, slug, objective, values, e).await;
     }
     let (user, target) = (viewer.user.clone(), slug.clone());
     let for_renewal = f.for_renewal.is_some();
-    let input = TaskInput { title, detail: String::new(), owner, due_date, priority, for_renewal };
+    let input = TaskInput { title, detail: String::new(), owner, due_date, priority, for_renewal, objective };
     let result = app.run(move |store| writes::add_task(store, &user, &target, input)).await;
     match result {
         Ok(task) => {
             if let Some(account) = &task.account {
                 app.account_changed(account).await;
             }
-            Ok(Redirect::to(&format!("/accounts/{slug}#tasks")).into_response())
+            let back = match objective {
+                Some(id) => format!("/objectives/{id}#tasks"),
+                None => format!("/accounts/{slug}#tasks"),
+            };
+            Ok(Redirect::to(&back).into_response())
         }
-        Err(e) => again(&app, &viewer, slug, "task", values, e).await,
+        Err(e) => task_refused(&app, &viewer, slug, objective, values, e).await,
+    }
+}
+
+/// A task added on an objective's page goes back there, refused or not — unless the
+/// objective itself was refused (not this account's), which Account 360's form shows.
+async fn task_refused(
+    app: &App,
+    viewer: &Viewer,
+    slug: String,
+    objective: Option<Id>,
+    values: BTreeMap<String, String>,
+    e: WebError,
+) -> PageResult {
+    let about_objective = matches!(&e, WebError::Invalid { fields, .. } if fields.contains_key("objective"));
+    match objective {
+        Some(id) if !about_objective => super::objectives::again(app, viewer, id, "task", values, e).await,
+        _ => again(app, viewer, slug, "task", values, e).await,
     }
 }

@@ -8,6 +8,7 @@ mod contacts;
 mod contracts;
 pub(crate) mod forecast;
 mod imports;
+mod objectives;
 mod password;
 mod pipeline;
 mod projects;
@@ -55,6 +56,10 @@ pub fn routes() -> Router<App> {
         .route("/pipeline", get(pipeline::page))
         .route("/forecast", get(forecast::page))
         .route("/goals", post(forecast::set_goal))
+        .route("/accounts/{slug}/objectives", post(objectives::add))
+        .route("/objectives/{id}", get(objectives::page))
+        .route("/objectives/{id}/edit", post(objectives::edit))
+        .route("/objectives/{id}/close", post(objectives::close))
         .route("/accounts/{slug}/contacts", post(contacts::add_page))
         .route("/contacts/{id}", get(contacts::page))
         .route("/contacts/{id}/edit", post(contacts::edit_page))

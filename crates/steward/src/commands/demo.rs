@@ -96,6 +96,7 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
             super::health::run_after(settings, &*store, wanted.as_of)?;
             crate::demo::commercial(&*store, wanted.as_of)?;
             crate::demo::projects(&*store, wanted.as_of, &super::projects::calendar(settings)?)?;
+            crate::demo::success_plans(&*store, wanted.as_of)?;
             put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }

@@ -7,6 +7,7 @@ mod demo;
 mod health;
 mod import;
 mod metrics;
+mod objectives;
 mod opportunities;
 mod projects;
 mod serve;
@@ -36,6 +37,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Scorecard(_) => health::show_scorecard(settings),
         Command::Templates(_) => projects::show_templates(settings),
         Command::Projects(c) => projects::run(settings, c),
+        Command::Objectives(c) => objectives::run(settings, c),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
@@ -65,6 +67,11 @@ macro_rules! outln {
     }};
 }
 pub(crate) use outln;
+
+/// The day given, else today's date here.
+pub(crate) fn today(day: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    day.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
 
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     outln!("{}", serde_json::to_string_pretty(value)?);

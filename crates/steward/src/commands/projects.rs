@@ -1,7 +1,7 @@
 //! Implementation projects: their templates, the holiday calendar, and
 //! `steward projects new|list|show|task|run`.
 
-use super::{outln, print_json, print_table};
+use super::{outln, print_json, print_table, today};
 use crate::Settings;
 use crate::cli::ProjectsCommand;
 use anyhow::Result;
@@ -66,10 +66,6 @@ pub fn show_templates(settings: &Settings) -> Result<()> {
     }
     outln!("{}", toml::to_string_pretty(&templates)?);
     Ok(())
-}
-
-fn today(day: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
-    day.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 fn print_project(view: &ProjectView) -> Result<()> {

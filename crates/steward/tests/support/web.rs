@@ -56,6 +56,7 @@ fn fill(store: &dyn Store, key_file: &Path) {
     steward_health::after_import(store, &card, &rules, &Default::default(), as_of(), None).unwrap();
     steward::demo::commercial(store, as_of()).unwrap();
     steward::demo::projects(store, as_of(), &Default::default()).unwrap();
+    steward::demo::success_plans(store, as_of()).unwrap();
 }
 
 /// The member-key secret every fixture database was filled with.
