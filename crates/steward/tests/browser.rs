@@ -381,6 +381,50 @@ fn a_project_is_planned_and_moves_in_a_browser() {
     b.screenshot("32-project-late");
 }
 
+/// An account manager agrees an objective with the client on Account 360, reads where it
+/// stands on its own chart, and adds a task that serves it. Screenshots 34–36.
+#[test]
+fn a_success_plan_is_agreed_in_a_browser() {
+    let s = Server::start(Backend::Sqlite).unwrap();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let b = Browser::start(&shots);
+    let url = &s.url;
+    let am = user(Role::AccountManager);
+    let own = book()
+        .accounts
+        .iter()
+        .find(|a| {
+            a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live
+        })
+        .unwrap();
+    let slug = own.account.slug.to_string();
+    sign_in(&b, url, &am);
+    b.wait_for("My work", |u| u.ends_with("/work"));
+    b.goto(&format!("{url}/accounts/{slug}#success-plan"));
+    let before = b.count("#success-plan tbody tr");
+    b.click("#add-objective summary");
+    b.fill("#objective-title", "Utilization 60% by renewal");
+    b.script("document.querySelector('#objective-metric').value = 'utilization_rate'; return true");
+    b.fill("#objective-target", "60");
+    let by = (web_support::as_of() + chrono::Days::new(180)).to_string();
+    b.script(&format!("document.querySelector('#objective-date').value = '{by}'; return true"));
+    b.click("form[aria-label='Agree an objective'] button");
+    b.wait_for("the objective's page", |u| u.contains("/objectives/"));
+    assert!(b.text("h1").contains("Utilization 60% by renewal"));
+    assert_eq!(b.count("svg.chart"), 1, "its chart");
+    let stands = b.text("main");
+    assert!(stands.contains("60.0% by ") && stands.contains("Trend by then"), "{stands}");
+    b.screenshot("34-objective");
+
+    b.fill("#title", "Onsite clinic day at the main site");
+    b.click("form[aria-label='Add a task for this objective'] button");
+    b.wait_until("the task listed", |b| b.text("#tasks").contains("Onsite clinic day at the main site"));
+    b.screenshot("35-objective-task");
+    b.goto(&format!("{url}/accounts/{slug}#success-plan"));
+    assert_eq!(b.count("#success-plan tbody tr"), before + 1, "on Account 360");
+    b.screenshot("36-success-plan");
+}
+
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that
 /// scrolls away with the page, tables are stacked cards whose cells say what they are, and
 /// the actions are buttons a thumb can reach. Screenshots `phone-*`.
@@ -453,6 +497,10 @@ fn a_phone_reaches_everything() {
     b.goto(&format!("{url}/projects/{}", project.id));
     fits("a project");
     b.screenshot("phone-7-project");
+    let objective = s.store.objectives(&own.account.slug).unwrap()[0].id;
+    b.goto(&format!("{url}/objectives/{objective}"));
+    fits("an objective");
+    b.screenshot("phone-8-objective");
     b.goto(&format!("{url}/work"));
     let task = b.script("return document.querySelector('a[href^=\"/tasks/\"]') && document.querySelector('a[href^=\"/tasks/\"]').getAttribute('href')");
     if let Some(task) = task.as_str() {
