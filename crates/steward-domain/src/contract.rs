@@ -380,7 +380,7 @@ impl Contract {
     /// day the client goes live. Refused once its terms were amended or its renewal decided
     /// (those were agreed on the start as it stood), or when the moved term would share a day
     /// with another of `others` (the account's contracts).
-    pub fn started_on(&self, day: NaiveDate, others: &[Contract]) -> Result<(NaiveDate, NaiveDate), ParseError> {
+    pub fn started_on(&self, day: NaiveDate, others: &[Contract]) -> Result<Started, ParseError> {
         if self.history.iter().any(|c| c.kind == ChangeKind::Amended) {
             return Err(ParseError::new(format!(
                 "contract {}'s terms were amended, so its start is not moved; amend it to bill from {day}",
@@ -393,19 +393,37 @@ impl Contract {
                 self.id
             )));
         }
-        // A term of whole months stays that many months; any other keeps its days.
+        // A term of whole months stays that many months: to the day before the same day of
+        // the month n months on, or to the end of a month too short to have it (from Feb 29
+        // a year runs to Feb 28); any other term keeps its days.
         let months = |from: NaiveDate| {
             let n = u32::try_from(self.term_months()).ok()?;
-            from.checked_add_months(chrono::Months::new(n))?.pred_opt()
+            let on = from.checked_add_months(chrono::Months::new(n))?;
+            if on.day() == from.day() { on.pred_opt() } else { Some(on) }
         };
+        let shift = day - self.start_date;
         let end = match months(self.start_date) {
-            Some(end) if end == self.end_date => months(day).unwrap_or(self.end_date + (day - self.start_date)),
-            _ => self.end_date + (day - self.start_date),
+            Some(end) if end == self.end_date => months(day).unwrap_or(self.end_date + shift),
+            _ => self.end_date + shift,
         };
         let others: Vec<Contract> = others.iter().filter(|o| o.id != self.id).cloned().collect();
         check_no_overlap(&others, day, end)?;
-        Ok((day, end))
+        // A guarantee measured at the term's end still is; any other moves with the start.
+        let mut terms = self.terms();
+        for g in &mut terms.guarantees {
+            g.measured_on = if g.measured_on == self.end_date { end } else { g.measured_on + shift };
+        }
+        Ok(Started { start: day, end, terms })
     }
+}
+
+/// A term moved to begin at go-live ([`Contract::started_on`]): its days, and its terms with
+/// the guarantees' measurement dates moved with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Started {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub terms: Terms,
 }
 
 /// The written forms of tiers, add-ons and guarantees, as flags and forms take them:
@@ -770,22 +788,45 @@ mod tests {
         c.annual_escalator_pct = 10.0;
         c.history = vec![signed(&c)];
         let earlier = Contract { id: 2, ..contract("2025-01-01", "2026-12-31", 400) };
-        assert_eq!(
-            c.started_on(d("2027-01-18"), &[earlier.clone(), c.clone()]),
-            Ok((d("2027-01-18"), d("2028-01-17")))
-        );
+        let days = |c: &Contract, day: &str| c.started_on(d(day), &[]).map(|s| (s.start, s.end));
+        let moved = c.started_on(d("2027-01-18"), &[earlier.clone(), c.clone()]).unwrap();
+        assert_eq!((moved.start, moved.end), (d("2027-01-18"), d("2028-01-17")));
         let odd = contract("2027-01-05", "2027-03-01", 450);
-        assert_eq!(
-            odd.started_on(d("2027-01-10"), &[]),
-            Ok((d("2027-01-10"), d("2027-03-06"))),
-            "not whole months: days"
-        );
+        assert_eq!(days(&odd, "2027-01-10"), Ok((d("2027-01-10"), d("2027-03-06"))), "not whole months: days");
         let leap = contract("2024-01-01", "2026-12-31", 450);
-        assert_eq!(
-            leap.started_on(d("2025-02-10"), &[]),
-            Ok((d("2025-02-10"), d("2028-02-09"))),
-            "36 months, not days"
-        );
+        assert_eq!(days(&leap, "2025-02-10"), Ok((d("2025-02-10"), d("2028-02-09"))), "36 months, not days");
+        let year = contract("2024-01-01", "2024-12-31", 450);
+        assert_eq!(days(&year, "2024-02-29"), Ok((d("2024-02-29"), d("2025-02-28"))), "a year from a leap day");
+        assert_eq!(days(&year, "2024-01-31"), Ok((d("2024-01-31"), d("2025-01-30"))));
+        assert_eq!(days(&year, "2027-03-01"), Ok((d("2027-03-01"), d("2028-02-29"))), "to a leap day");
+        let month = contract("2024-01-01", "2024-01-31", 450);
+        assert_eq!(days(&month, "2024-01-31"), Ok((d("2024-01-31"), d("2024-02-29"))), "to the end of a short month");
+        let guaranteed = Contract {
+            guarantees: vec![
+                Guarantee {
+                    metric: TargetMetric::Nps,
+                    target: 40.0,
+                    measured_on: d("2027-12-31"),
+                    fees_at_risk_pct: 5.0,
+                },
+                Guarantee {
+                    metric: TargetMetric::Nps,
+                    target: 40.0,
+                    measured_on: d("2027-06-30"),
+                    fees_at_risk_pct: 5.0,
+                },
+            ],
+            ..c.clone()
+        };
+        let measured: Vec<NaiveDate> = guaranteed
+            .started_on(d("2027-01-18"), &[])
+            .unwrap()
+            .terms
+            .guarantees
+            .iter()
+            .map(|g| g.measured_on)
+            .collect();
+        assert_eq!(measured, [d("2028-01-17"), d("2027-07-17")], "at the term's end, or moved with the start");
         let refusal = c.started_on(d("2026-12-20"), &[earlier, c.clone()]).unwrap_err().0;
         assert!(refusal.contains("overlaps contract 2"), "{refusal}");
 

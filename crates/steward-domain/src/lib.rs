@@ -43,7 +43,7 @@ pub use activity::{Activity, ActivityKind, NewActivity};
 pub use contact::{Contact, ContactRole, NewContact};
 pub use contract::{
     AddOn, Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Guarantee, NewContract, PricingModel,
-    RenewalOutcome, TargetMetric, Terms, Tier,
+    RenewalOutcome, Started, TargetMetric, Terms, Tier,
 };
 pub use csat::{CsatRating, NewCsatRating};
 pub use email::Email;

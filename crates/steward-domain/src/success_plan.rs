@@ -71,6 +71,11 @@ fn check(
     metric.check_target("an objective's", target)?;
     date_field("the target date", Some(target_date))?;
     date_field("the day it was agreed", Some(agreed_on))?;
+    check_target_date(agreed_on, target_date)
+}
+
+/// An objective is reached after it is agreed, not before.
+pub fn check_target_date(agreed_on: NaiveDate, target_date: NaiveDate) -> Result<(), ParseError> {
     if target_date < agreed_on {
         return Err(ParseError::new(format!(
             "the target date {target_date} is before the day it was agreed, {agreed_on}"
@@ -98,6 +103,8 @@ text_enum! {
         Achieved = "achieved",
         /// Its date passed short of the target.
         Missed = "missed",
+        /// Its date passed; the month that decides it is not complete yet.
+        Measuring = "measuring",
         /// Before its date, the target already reached.
         Met = "met",
         /// Before its date, the trend reaches the target by then.
@@ -115,6 +122,7 @@ impl ObjectiveStatus {
         match self {
             Self::Achieved => "achieved",
             Self::Missed => "missed",
+            Self::Measuring => "awaiting its month's data",
             Self::Met => "target met",
             Self::OnTrack => "on track",
             Self::OffTrack => "off track",
@@ -122,40 +130,53 @@ impl ObjectiveStatus {
             Self::Closed => "closed",
         }
     }
-
-    /// Whether it asks for the account manager's attention.
-    pub fn needs_attention(self) -> bool {
-        matches!(self, Self::OffTrack | Self::Missed)
-    }
 }
 
 /// An objective judged on `today` against its metric's series (complete months only).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Progress {
     pub status: ObjectiveStatus,
-    /// The metric when it was agreed (the last month measured by then).
+    /// The metric when it was agreed: its month's value (or the last measured before).
     pub baseline: Option<f64>,
-    /// The last month measured (by the target date, once it has passed) and its value.
+    /// The last month measured and its value; once the date has passed, the target month's.
     pub latest: Option<(Month, f64)>,
     /// Where the last three months' trend carries it by the target date.
     pub projected: Option<f64>,
 }
 
+/// Once the target date has passed, the objective is judged on its target month alone, and
+/// only when that month is complete (`series` holds complete months): a later file cannot
+/// turn a verdict around, and a month from before the date never stands in for it.
 pub fn progress(o: &Objective, series: &[(Month, Option<f64>)], today: NaiveDate) -> Progress {
+    use ObjectiveStatus::*;
     let due = Month::of(o.target_date);
     let baseline = value_at(series, Month::of(o.agreed_on)).map(|(_, v)| v);
-    let over = today > o.target_date;
-    let latest = if over { value_at(series, due) } else { value_at(series, Month::of(today)) };
-    let projected = if over { latest.map(|(_, v)| v) } else { projected(series, due) };
     let reached = |v: f64| v >= o.target;
-    let status = match (o.closed, over, latest, projected) {
-        (true, ..) => ObjectiveStatus::Closed,
-        (false, _, None, _) => ObjectiveStatus::NoData,
-        (false, true, Some((_, v)), _) if reached(v) => ObjectiveStatus::Achieved,
-        (false, true, Some(_), _) => ObjectiveStatus::Missed,
-        (false, false, Some((_, v)), _) if reached(v) => ObjectiveStatus::Met,
-        (false, false, Some(_), Some(p)) if reached(p) => ObjectiveStatus::OnTrack,
-        (false, false, Some(_), _) => ObjectiveStatus::OffTrack,
+    if today > o.target_date {
+        let month = series.iter().find(|(m, _)| *m == due);
+        let latest = month.and_then(|(m, v)| Some((*m, (*v)?)));
+        let status = match (o.closed, month, latest) {
+            (true, ..) => Closed,
+            (false, None, _) => Measuring,
+            (false, Some(_), None) => NoData,
+            (false, Some(_), Some((_, v))) => {
+                if reached(v) {
+                    Achieved
+                } else {
+                    Missed
+                }
+            }
+        };
+        return Progress { status, baseline, latest, projected: latest.map(|(_, v)| v) };
+    }
+    let latest = value_at(series, Month::of(today));
+    let projected = projected(series, due);
+    let status = match (o.closed, latest, projected) {
+        (true, ..) => Closed,
+        (false, None, _) => NoData,
+        (false, Some((_, v)), _) if reached(v) => Met,
+        (false, Some(_), Some(p)) if reached(p) => OnTrack,
+        (false, Some(_), _) => OffTrack,
     };
     Progress { status, baseline, latest, projected }
 }
@@ -212,10 +233,16 @@ mod tests {
         // By June the trend reaches only 29%.
         assert_eq!(on(0.30, "2026-06-30", "2026-04-10").status, ObjectiveStatus::OffTrack);
         assert_eq!(on(0.25, "2026-12-31", "2026-04-10").status, ObjectiveStatus::Met);
-        // After the date: judged on the last month measured by then (February's 25%).
+        // After the date: judged on its month alone (February's 25%).
         assert_eq!(on(0.25, "2026-02-28", "2026-04-10").status, ObjectiveStatus::Achieved);
         let missed = on(0.255, "2026-02-28", "2026-04-10");
         assert_eq!((missed.status, missed.latest), (ObjectiveStatus::Missed, Some((m("2026-02"), 0.25))));
+        // April is not complete yet: no verdict from March.
+        let waiting = on(0.25, "2026-04-05", "2026-04-10");
+        assert_eq!((waiting.status, waiting.latest), (ObjectiveStatus::Measuring, None));
+        let unmeasured = [(m("2026-02"), None), (m("2026-03"), Some(0.3))];
+        let judged = progress(&objective(0.25, "2026-02-28"), &unmeasured, d("2026-04-10"));
+        assert_eq!(judged.status, ObjectiveStatus::NoData, "its month had nothing to measure");
         assert_eq!(progress(&objective(0.3, "2026-12-31"), &[], d("2026-04-10")).status, ObjectiveStatus::NoData);
         let closed = Objective { closed: true, ..objective(0.3, "2026-12-31") };
         assert_eq!(progress(&closed, &s, d("2026-04-10")).status, ObjectiveStatus::Closed);

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use steward_domain::import::{ImportKind, ImportStatus};
 use steward_domain::project::{self, CompletedBy, Project, ProjectStatus, ProjectTaskEdit, Template};
 use steward_domain::schedule::Calendar;
-use steward_domain::{AccountStatus, Department, Email, NewTask, Priority, Role, Slug, TaskSource};
-use steward_store::{ProjectFilter, Store, StoreError, TaskCreated};
+use steward_domain::{Department, Email, NewTask, Priority, Role, Slug, TaskSource};
+use steward_store::{GoLive, ProjectFilter, Store, StoreError, TaskCreated};
 
 /// Who a department's tasks go to: its first active colleague by name (nobody when it has
 /// none, and the task waits in the department's view).
@@ -41,15 +41,15 @@ pub fn start(
 }
 
 /// Records a task's start or finish (`started` / `finished`) against the task's `version`
-/// (`None`: as it is now); finishing a go-live task makes an implementing account live from
-/// that day. A finish with no start recorded leaves the start to the schedule (its duration
-/// back from the finish).
+/// (`None`: as it is now), `by` whom; finishing a go-live task makes an implementing account
+/// live from that day. A finish with no start recorded leaves the start to the schedule (its
+/// duration back from the finish).
 pub fn record(
     store: &dyn Store,
     task: steward_domain::Id,
     version: Option<i64>,
-    started: Option<NaiveDate>,
-    finished: Option<NaiveDate>,
+    (started, finished): (Option<NaiveDate>, Option<NaiveDate>),
+    by: Option<&Email>,
 ) -> steward_store::Result<Project> {
     let project = store.project_with_task(task)?;
     let current = project.task(task).ok_or_else(|| StoreError::NotFound(format!("project task {task}")))?;
@@ -62,58 +62,34 @@ pub fn record(
     }
     let after = store.update_project_task(task, &edit, version.unwrap_or(current.version))?;
     if let (true, Some(day)) = (current.go_live, finished) {
-        went_live(store, &after.account, day)?;
+        went_live(store, &after.account, day, by)?;
     }
     Ok(after)
 }
 
-/// Go-live done: an implementing account is live from `day` (its launch date), and its
-/// contract bills from that day (`ContractStore::start_billing`). When the contract's start
-/// cannot move (amended, or it would overlap another term), the owner is given a task
-/// saying why instead.
-fn went_live(store: &dyn Store, account: &Slug, day: NaiveDate) -> steward_store::Result<()> {
+/// Go-live done: an implementing account is live from `day` (its launch date) and its
+/// contract bills from that day, in one transaction (`ContractStore::go_live`). When the
+/// contract's start cannot move (amended, or it would overlap another term), the owner is
+/// given a task saying why instead.
+fn went_live(store: &dyn Store, account: &Slug, day: NaiveDate, by: Option<&Email>) -> steward_store::Result<()> {
+    let note = steward_domain::ChangeNote::new(by.cloned(), format!("billing starts at go-live on {day}"));
+    let GoLive::BillingKept { contract, start, reason } = store.go_live(account, day, &note)? else { return Ok(()) };
     let a = store.account(account)?;
-    if a.status != AccountStatus::Implementing {
-        return Ok(());
-    }
-    let mut edit = steward_domain::NewAccount::from(&a);
-    edit.status = AccountStatus::Live;
-    edit.launch_date = Some(day);
-    store.update_account(&edit, a.version)?;
-    let contracts = store.contracts(account)?;
-    // The term the launch begins: the first one still to be decided that has not ended.
-    let Some(contract) = contracts
-        .iter()
-        .filter(|c| c.renewal_outcome == steward_domain::RenewalOutcome::Pending && c.end_date >= day)
-        .min_by_key(|c| c.start_date)
-    else {
-        return Ok(());
+    let task = NewTask {
+        account: Some(account.clone()),
+        title: format!("Contract {contract} still bills from {start}: {reason}"),
+        detail: format!("{} went live on {day}; its contract's billing was not moved to that day.", a.name),
+        department: a.owner.is_none().then_some(Department::Operations),
+        owner: a.owner.clone(),
+        due_date: Some(day),
+        priority: Priority::High,
+        escalation: false,
+        for_renewal: false,
+        source: TaskSource::Project,
+        source_key: Some(format!("contract:{contract}:go-live")),
+        objective: None,
     };
-    if contract.start_date == day {
-        return Ok(());
-    }
-    let note = steward_domain::ChangeNote::new(None, format!("billing starts at go-live on {day}"));
-    match store.start_billing(contract.id, day, &note, contract.version) {
-        Ok(_) => Ok(()),
-        Err(StoreError::Invalid(reason)) => {
-            let task = NewTask {
-                account: Some(account.clone()),
-                title: format!("Contract {} still bills from {}: {reason}", contract.id, contract.start_date),
-                detail: format!("{} went live on {day}; its contract's billing was not moved to that day.", a.name),
-                department: a.owner.is_none().then_some(Department::Operations),
-                owner: a.owner.clone(),
-                due_date: Some(day),
-                priority: Priority::High,
-                escalation: false,
-                for_renewal: false,
-                source: TaskSource::Project,
-                source_key: Some(format!("contract:{}:go-live", contract.id)),
-                objective: None,
-            };
-            store.create_task(&task).map(|_| ())
-        }
-        Err(e) => Err(e),
-    }
+    store.create_task(&task).map(|_| ())
 }
 
 /// A dependency as read out: the task waited for, and the lag.
@@ -314,7 +290,7 @@ pub fn run(
             if let Some(day) = accepted {
                 // Not before the day it was recorded as started.
                 let day = started.map_or(day, |s| day.max(s));
-                match record(store, task, None, None, Some(day)) {
+                match record(store, task, None, (None, Some(day)), None) {
                     Ok(updated) => {
                         done.completed.push((p.id, name, day));
                         *p = updated;
@@ -329,7 +305,7 @@ pub fn run(
         // A go-live recorded done whose account did not turn live (a change to the account
         // got there first) is put right here.
         if let Some(day) = p.tasks.iter().find(|t| t.go_live).and_then(|t| t.actual_finish) {
-            went_live(store, &p.account, day)?;
+            went_live(store, &p.account, day, None)?;
         }
     }
     for p in &active {

@@ -762,42 +762,60 @@ pub fn contract_history_and_arr(s: &dyn Store) -> Result<()> {
     ensure(decided.on(date("2025-03-01")).rate == Money::from_cents(900), "a decision changes no terms")
 }
 
-/// A term signed from 2024-01-01 whose client goes live on 2025-02-10: the term moves as a
-/// version, and ARR is snapshotted from February, not from the signed start.
+/// A term signed from 2024-01-01 whose client goes live on 2025-02-10: in one transaction
+/// the account is live and the term moves as a version, and ARR is snapshotted from
+/// February, not from the signed start. A second go-live changes nothing; an amended term
+/// keeps its dates and says why.
 pub fn billing_starts_at_go_live(s: &dyn Store) -> Result<()> {
+    use crate::GoLive;
     book(s)?;
     let acme = slug("acme");
+    let mut implementing = steward_domain::NewAccount::from(&s.account(&acme)?);
+    implementing.status = AccountStatus::Implementing;
+    s.update_account(&implementing, s.account(&acme)?.version)?;
     let l = sample_ledger();
     s.commit_import(&mut Updates { items: [update(&l, None, &Part::ALL)].into(), batch: ledger_batch("h1") })?;
     let signed_terms = s.create_contract(&new_contract("acme"), &signed())?;
     let why = ChangeNote::new(Some(email("am@steward.test")), "went live");
-    expect_err(
-        s.start_billing(signed_terms.id, date("2025-02-10"), &why, signed_terms.version + 1),
-        |e| matches!(e, StoreError::Conflict { .. }),
-        "stale contract version",
-    )?;
-    let started = s.start_billing(signed_terms.id, date("2025-02-10"), &why, signed_terms.version)?;
+    let GoLive::Live(Some(started)) = s.go_live(&acme, date("2025-02-10"), &why)? else {
+        return Err(StoreError::Backend("expectation failed: the term moves".into()));
+    };
+    let live = s.account(&acme)?;
+    ensure((live.status, live.launch_date) == (AccountStatus::Live, Some(date("2025-02-10"))), "live from go-live")?;
     ensure(
-        (started.start_date, started.end_date, started.terms_from)
-            == (date("2025-02-10"), date("2028-02-09"), date("2025-02-10")),
-        "the term moves to go-live, as long as before",
+        (started.id, started.start_date, started.end_date, started.terms_from)
+            == (signed_terms.id, date("2025-02-10"), date("2028-02-09"), date("2025-02-10")),
+        "the term moves to go-live, as many months as signed",
     )?;
     ensure(
-        started.history.last().is_some_and(|h| h.kind == ChangeKind::Started && h.effective_from == date("2025-02-10")),
-        "the move is a version",
+        started.history.last().is_some_and(|h| {
+            h.kind == ChangeKind::Started
+                && h.effective_from == date("2025-02-10")
+                && h.changed_by == Some(email("am@steward.test"))
+        }),
+        "the move is a version, with who",
     )?;
     let snaps = s.arr_snapshots(&ArrFilter { account: Some(acme.clone()), ..ArrFilter::default() })?;
     ensure(
         snaps.iter().map(|(_, x)| x.month).collect::<Vec<_>>() == vec![Month::parse("2025-02")?],
         "ARR from go-live's month",
     )?;
+    ensure(s.go_live(&acme, date("2025-03-01"), &why)? == GoLive::NotImplementing, "once")?;
+    ensure(s.contracts(&acme)? == vec![started.clone()], "the second go-live changed nothing")?;
+
+    // An amended term keeps its dates, and the account still goes live.
     let amended = s.amend_contract(started.id, &Amendment::of(&started, date("2025-03-01")), &why, started.version)?;
-    expect_err(
-        s.start_billing(amended.id, date("2025-04-01"), &why, amended.version),
-        |e| matches!(e, StoreError::Invalid(_)),
+    let again = s.account(&acme)?;
+    let mut back = steward_domain::NewAccount::from(&again);
+    back.status = AccountStatus::Implementing;
+    s.update_account(&back, again.version)?;
+    let kept = s.go_live(&acme, date("2025-04-01"), &why)?;
+    ensure(
+        matches!(&kept, GoLive::BillingKept { contract, reason, .. } if *contract == amended.id && reason.contains("amended")),
         "an amended term keeps its start",
     )?;
-    ensure(s.contracts(&acme)? == vec![amended], "a refusal writes nothing")
+    ensure(s.account(&acme)?.status == AccountStatus::Live, "live all the same")?;
+    ensure(s.contracts(&acme)? == vec![amended], "the contract untouched")
 }
 
 /// Objectives are kept as agreed, edited against their version, listed open first, and

@@ -152,9 +152,22 @@ pub trait ContractStore {
     fn amend_contract(&self, id: Id, amendment: &Amendment, note: &ChangeNote, version: i64) -> Result<Contract>;
     fn set_renewal_outcome(&self, id: Id, outcome: RenewalOutcome, note: &ChangeNote, version: i64)
     -> Result<Contract>;
-    /// Moves the term to begin on `day` (billing starts at go-live), kept as a version;
-    /// refused as `Contract::started_on` says.
-    fn start_billing(&self, id: Id, day: NaiveDate, note: &ChangeNote, version: i64) -> Result<Contract>;
+    /// An implementing account goes live on `day`, in one transaction: live with that launch
+    /// date, and the term its launch begins (the earliest undecided one not ended by then)
+    /// moved to begin that day, kept as a `started` version (`Contract::started_on`).
+    fn go_live(&self, account: &Slug, day: NaiveDate, note: &ChangeNote) -> Result<GoLive>;
+}
+
+/// What going live did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GoLive {
+    /// The account was not implementing: nothing changed.
+    NotImplementing,
+    /// Live; the contract now billing from the day (`None`: none to move, or it already
+    /// started that day).
+    Live(Option<Contract>),
+    /// Live, but the contract kept its dates, for `reason`.
+    BillingKept { contract: Id, start: NaiveDate, reason: String },
 }
 
 /// Which opportunities to list; all when empty.

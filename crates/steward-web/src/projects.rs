@@ -56,7 +56,7 @@ pub fn record(
     if started.is_none() && finished.is_none() {
         return Err(WebError::field("started", "give the day it started or the day it was done"));
     }
-    steward_health::projects::record(store, task, Some(version), started, finished)?;
+    steward_health::projects::record(store, task, Some(version), (started, finished), Some(&user.email))?;
     Ok(account.slug)
 }
 

@@ -7,7 +7,7 @@ use crate::error::WebError;
 use crate::forms::FieldErrors;
 use chrono::NaiveDate;
 use steward_domain::input::TextKind;
-use steward_domain::success_plan::{NewObjective, Objective, ObjectiveEdit};
+use steward_domain::success_plan::{NewObjective, Objective, ObjectiveEdit, check_target_date};
 use steward_domain::trend::Series;
 use steward_domain::{Account, Id, TargetMetric, User};
 use steward_health::success_plans::ObjectiveView;
@@ -71,6 +71,7 @@ impl ObjectiveForm {
         if metric.is_none() {
             e.add("metric", "choose the metric it is measured on");
         }
+        let percent = self.target.trim().ends_with('%');
         let typed = self.target.trim().trim_end_matches('%').trim();
         let number = e.parse::<f64>("target", typed, "number").filter(|t| t.is_finite());
         if number.is_none() {
@@ -88,6 +89,14 @@ impl ObjectiveForm {
         if metric != TargetMetric::Nps && !(0.0..=100.0).contains(&number) {
             return Err(WebError::field("target", "a rate's target is a percentage from 0 to 100"));
         }
+        // 0.3 for a rate is more likely a fraction than three tenths of a percent.
+        if metric != TargetMetric::Nps && number > 0.0 && number < 1.0 && !percent {
+            let as_percent = number * 100.0;
+            return Err(WebError::field(
+                "target",
+                format!("write the target as a percentage ({as_percent} for {as_percent}%)"),
+            ));
+        }
         let target = if metric == TargetMetric::Nps { number } else { number / 100.0 };
         Ok(ObjectiveInput { title, metric, target, target_date, agreed_on })
     }
@@ -95,14 +104,8 @@ impl ObjectiveForm {
 
 /// The domain's refusal of an objective, beside the field it concerns.
 fn checked(input: &ObjectiveInput, agreed_on: NaiveDate) -> Result<(), WebError> {
-    input.metric.check_target("the", input.target).map_err(|p| WebError::field("target", p.0))?;
-    if input.target_date < agreed_on {
-        return Err(WebError::field(
-            "target_date",
-            format!("the target date is before the day it was agreed, {agreed_on}"),
-        ));
-    }
-    Ok(())
+    input.metric.check_target("an objective's", input.target).map_err(|p| WebError::field("target", p.0))?;
+    check_target_date(agreed_on, input.target_date).map_err(|p| WebError::field("target_date", p.0))
 }
 
 /// Agrees `input` for the account, once the user is known to write it (so a refusal of the
@@ -136,6 +139,10 @@ fn objective_of(
     id: Id,
     access: AccountAccess,
 ) -> Result<(Objective, Account, AccountAccess), WebError> {
+    // Objectives are internal: a client learns nothing, not even which exist.
+    if user.role == steward_domain::Role::Client {
+        return Err(WebError::NotFound(format!("objective {id}")));
+    }
     let objective = store.objective(id)?;
     let (account, has) = authz::load_account(store, user, objective.account.as_str(), access)?;
     Ok((objective, account, has))

@@ -59,8 +59,17 @@ pub fn add_task(store: &dyn Store, user: &User, slug: &str, input: TaskInput) ->
     checked_date("due_date", input.due_date)?;
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
     if let Some(id) = input.objective {
-        if store.objective(id).map_or(true, |o| o.account != account.slug) {
-            return Err(WebError::field("objective", format!("objective {id} is not in this account's success plan")));
+        match store.objective(id) {
+            Ok(o) if o.account == account.slug && !o.closed => {}
+            Ok(o) if o.account == account.slug => {
+                return Err(WebError::field("objective", format!("objective {id} is closed; reopen it first")));
+            }
+            _ => {
+                return Err(WebError::field(
+                    "objective",
+                    format!("objective {id} is not in this account's success plan"),
+                ));
+            }
         }
     }
     let owner = input.owner.unwrap_or_else(|| user.email.clone());

@@ -411,13 +411,13 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
         for t in &p.tasks {
             let (Some(s), Some(f)) = (t.baseline_start, t.baseline_finish) else { continue };
             if Some(t.id) == feed {
-                record(store, t.id, None, Some(s), None)?;
+                record(store, t.id, None, (Some(s), None), None)?;
             } else if held.contains(&t.id) {
                 continue;
             } else if f < as_of {
-                record(store, t.id, None, Some(s), Some(f))?;
+                record(store, t.id, None, (Some(s), Some(f)), None)?;
             } else if s <= as_of {
-                record(store, t.id, None, Some(s), None)?;
+                record(store, t.id, None, (Some(s), None), None)?;
             }
         }
         steward_health::projects::run(store, calendar, as_of, Some(std::slice::from_ref(&a.slug)))?;
@@ -430,7 +430,7 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
             let late = if t.key == "onsite_launch" || t.key == "go_live" { 2 } else { 0 };
             let at = days.number(f);
             let finish = days.date(at + late);
-            record(store, t.id, None, Some(s.min(finish)), Some(finish))?;
+            record(store, t.id, None, (Some(s.min(finish)), Some(finish)), None)?;
         }
         let done = store.project(p.id)?;
         store.set_project_status(p.id, ProjectStatus::Done, done.version)?;

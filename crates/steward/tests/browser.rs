@@ -418,7 +418,8 @@ fn a_success_plan_is_agreed_in_a_browser() {
 
     b.fill("#title", "Onsite clinic day at the main site");
     b.click("form[aria-label='Add a task for this objective'] button");
-    b.wait_until("the task listed", |b| b.text("#tasks").contains("Onsite clinic day at the main site"));
+    b.wait_for("back on the objective's tasks", |u| u.ends_with("#tasks"));
+    assert!(b.text("#tasks").contains("Onsite clinic day at the main site"), "the task listed");
     b.screenshot("35-objective-task");
     b.goto(&format!("{url}/accounts/{slug}#success-plan"));
     assert_eq!(b.count("#success-plan tbody tr"), before + 1, "on Account 360");

@@ -111,8 +111,19 @@ fn a_success_plan_from_the_pages_and_the_api(s: &Server) {
     let served = s.store.tasks(&TaskFilter { objective: Some(id), ..Default::default() }).unwrap();
     assert_eq!(served.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Benefits fair at the main site"]);
     assert!(am.get(&at).body.contains("Benefits fair at the main site"));
+    let r = am.post_form(
+        &format!("/accounts/{own}/tasks"),
+        &[("csrf", &page.csrf()), ("title", " "), ("objective", &id.to_string())],
+    );
+    assert_eq!(r.status, 422, "a task needs a title");
+    assert!(r.body.contains("Add a task for this objective"), "refused on the objective's page");
+    assert!(
+        r.body.contains(r#"id="objective-title" name="title" value="Enrollment 30% by renewal""#),
+        "the change form keeps the objective's own values"
+    );
     let elsewhere = s.store.objectives(&Slug::parse(&other).unwrap()).unwrap();
-    if let Some(theirs) = elsewhere.first() {
+    {
+        let theirs = elsewhere.first().expect("the demo gives every live account a plan");
         let r = am.post_form(
             &format!("/accounts/{own}/tasks"),
             &[("csrf", &page.csrf()), ("title", "Not theirs"), ("objective", &theirs.id.to_string())],
@@ -145,6 +156,12 @@ fn a_success_plan_from_the_pages_and_the_api(s: &Server) {
     let close = vec![("csrf", page.csrf()), ("version", (o.version + 1).to_string()), ("closed", "true".to_owned())];
     assert_eq!(post(&mut am, &format!("/objectives/{id}/close"), close).status, 303);
     assert!(am.get(&at).body.contains("Reopen it"));
+    let r = am.post_form(
+        &format!("/accounts/{own}/tasks"),
+        &[("csrf", &page.csrf()), ("title", "Too late"), ("objective", &id.to_string())],
+    );
+    assert_eq!(r.status, 422, "a closed objective takes no new task");
+    assert!(r.body.contains("is closed; reopen it first"));
 
     // The API: the plan as the domain judges it; adding and changing against a version.
     let mut api = s.client();
@@ -174,7 +191,9 @@ fn a_success_plan_from_the_pages_and_the_api(s: &Server) {
     // Nobody without the account.
     let mut client = s.client();
     client.bearer = Some(s.token(&client_of(&own)));
-    assert!(matches!(client.get(&format!("/api/v1/objectives/{id}")).status, 403 | 404));
+    let hidden = client.get(&format!("/api/v1/objectives/{id}"));
+    assert_eq!(hidden.status, 404);
+    assert_eq!(hidden.json()["error"]["message"], format!("objective {id} not found"), "no account named");
     let mut col = s.signed_in(&user(Role::Colleague));
     assert_eq!(col.get(&at).status, 403);
 }

@@ -1,5 +1,5 @@
 use super::{SqlStore, account_id, check_versioned_update, from_json, now, to_json};
-use crate::{Conn, ContractStore, Driver, Result, Row, StoreError, Value};
+use crate::{Conn, ContractStore, Driver, GoLive, Result, Row, StoreError, Value};
 use steward_domain::{
     Amendment, ChangeKind, ChangeNote, Contract, ContractChange, Id, Money, NewContract, RenewalOutcome, Slug, Terms,
 };
@@ -137,6 +137,13 @@ fn terms_values(t: &Terms) -> Result<Vec<Value>> {
 }
 
 /// `$first, …` for the seven terms columns.
+/// `column = $n, …` for the terms' columns, numbered from `first`.
+fn terms_assigned(first: usize) -> String {
+    let set: Vec<String> =
+        TERMS_COLUMNS.split(", ").enumerate().map(|(k, column)| format!("{column} = ${}", k + first)).collect();
+    set.join(", ")
+}
+
 fn placeholders(first: usize) -> String {
     (first..first + 7).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ")
 }
@@ -272,13 +279,11 @@ impl<D: Driver> ContractStore for SqlStore<D> {
                 version.into(),
             ];
             args.extend(terms_values(&amendment.terms)?);
-            let terms: Vec<String> =
-                TERMS_COLUMNS.split(", ").enumerate().map(|(k, column)| format!("{column} = ${}", k + 8)).collect();
             let changed = c.execute(
                 &format!(
                     "UPDATE contracts SET end_date = $1, auto_renew = $2, notice_days = $3, terms_from = $4, updated_at = $5, \
                      version = version + 1, {} WHERE id = $6 AND version = $7",
-                    terms.join(", ")
+                    terms_assigned(8)
                 ),
                 &args,
             )?;
@@ -289,27 +294,50 @@ impl<D: Driver> ContractStore for SqlStore<D> {
         })
     }
 
-    fn start_billing(&self, id: Id, day: chrono::NaiveDate, note: &ChangeNote, version: i64) -> Result<Contract> {
+    fn go_live(&self, account: &Slug, day: chrono::NaiveDate, note: &ChangeNote) -> Result<GoLive> {
         note.validate()?;
         self.write(|c| {
-            let account = account_of(c, id)?;
-            lock_account(c, account)?;
-            let all = of_account(c, account)?;
-            let current =
-                all.iter().find(|k| k.id == id).ok_or_else(|| StoreError::NotFound(format!("contract {id}")))?;
-            if current.version != version {
-                return Err(StoreError::Conflict { what: format!("contract {id}"), current: current.version });
-            }
-            let (start, end) = current.started_on(day, &all)?;
+            let id = account_id(c, account)?;
+            // Also holds the account's row, so no other term is signed meanwhile.
             let changed = c.execute(
-                "UPDATE contracts SET start_date = $1, end_date = $2, terms_from = $1, updated_at = $3, \
-                 version = version + 1 WHERE id = $4 AND version = $5",
-                &[start.into(), end.into(), now().into(), id.into(), version.into()],
+                "UPDATE accounts SET status = 'live', launch_date = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 AND status = 'implementing'",
+                &[day.into(), now().into(), id.into()],
             )?;
-            check_versioned_update(c, changed, "contracts", id, &format!("contract {id}"))?;
-            record_change(c, id, ChangeKind::Started, start, note)?;
-            super::arr::rewrite(c, account)?;
-            one(c, id)
+            if changed == 0 {
+                return Ok(GoLive::NotImplementing);
+            }
+            let all = of_account(c, id)?;
+            let launched = all
+                .iter()
+                .filter(|k| k.renewal_outcome == RenewalOutcome::Pending && k.end_date >= day)
+                .min_by_key(|k| k.start_date);
+            let Some(current) = launched.filter(|k| k.start_date != day) else { return Ok(GoLive::Live(None)) };
+            let started = match current.started_on(day, &all) {
+                Ok(s) => s,
+                Err(reason) => {
+                    return Ok(GoLive::BillingKept {
+                        contract: current.id,
+                        start: current.start_date,
+                        reason: reason.0,
+                    });
+                }
+            };
+            let mut args: Vec<Value> =
+                vec![started.start.into(), started.end.into(), now().into(), current.id.into(), current.version.into()];
+            args.extend(terms_values(&started.terms)?);
+            let changed = c.execute(
+                &format!(
+                    "UPDATE contracts SET start_date = $1, end_date = $2, terms_from = $1, updated_at = $3, \
+                     version = version + 1, {} WHERE id = $4 AND version = $5",
+                    terms_assigned(6)
+                ),
+                &args,
+            )?;
+            check_versioned_update(c, changed, "contracts", current.id, &format!("contract {}", current.id))?;
+            record_change(c, current.id, ChangeKind::Started, started.start, note)?;
+            super::arr::rewrite(c, id)?;
+            Ok(GoLive::Live(Some(one(c, current.id)?)))
         })
     }
 

@@ -6,6 +6,7 @@ use super::handlers::{Page, Paging, paged, whole_number};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::ApiResult;
+use crate::error::WebError;
 use crate::extract::JsonBody;
 use crate::extract::api::{Path, Query};
 use crate::success_plans::{self, Change, ObjectiveInput};
@@ -16,6 +17,7 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use steward_domain::TargetMetric;
+use steward_domain::input::TextKind;
 use steward_health::success_plans::ObjectiveView;
 
 pub async fn objectives(
@@ -42,7 +44,8 @@ pub async fn objective(
 #[derive(Debug, Deserialize)]
 pub struct ObjectiveBody {
     title: String,
-    metric: TargetMetric,
+    /// Read once the caller may write the account, as everything typed is.
+    metric: String,
     target: f64,
     target_date: NaiveDate,
     #[serde(default)]
@@ -50,14 +53,17 @@ pub struct ObjectiveBody {
 }
 
 impl ObjectiveBody {
-    fn input(self) -> ObjectiveInput {
-        ObjectiveInput {
-            title: self.title,
-            metric: self.metric,
+    fn input(self) -> Result<ObjectiveInput, WebError> {
+        let title = crate::forms::checked_text("title", TextKind::Title, &self.title)?;
+        let metric: TargetMetric =
+            self.metric.parse().map_err(|_| WebError::field("metric", "enrollment_rate, utilization_rate or nps"))?;
+        Ok(ObjectiveInput {
+            title,
+            metric,
             target: self.target,
             target_date: self.target_date,
             agreed_on: self.agreed_on,
-        }
+        })
     }
 }
 
@@ -70,9 +76,7 @@ pub async fn add(
     let today = app.today();
     let view = app
         .run(move |store| {
-            let title = crate::forms::checked_text("title", steward_domain::input::TextKind::Title, &b.title);
-            let input = title.map(|title| ObjectiveInput { title, ..b.input() });
-            let o = success_plans::add(store, &user, &slug, input, today)?;
+            let o = success_plans::add(store, &user, &slug, b.input(), today)?;
             Ok(success_plans::view(store, &user, o.id, today)?.0)
         })
         .await?;
@@ -105,7 +109,7 @@ pub async fn change(
         .run(move |store| {
             success_plans::edit(store, &user, id, |current| {
                 let title = match &b.title {
-                    Some(t) => crate::forms::checked_text("title", steward_domain::input::TextKind::Title, t)?,
+                    Some(t) => crate::forms::checked_text("title", TextKind::Title, t)?,
                     None => current.title.clone(),
                 };
                 let input = ObjectiveInput {

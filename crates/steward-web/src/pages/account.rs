@@ -497,7 +497,10 @@ async fn task_refused(
 ) -> PageResult {
     let about_objective = matches!(&e, WebError::Invalid { fields, .. } if fields.contains_key("objective"));
     match objective {
-        Some(id) if !about_objective => super::objectives::again(app, viewer, id, "task", values, e).await,
+        // An objective that is not there (a hand-made form) sends the refusal to the account.
+        Some(id) if !about_objective && app.run(move |store| Ok(store.objective(id).is_ok())).await? => {
+            super::objectives::again(app, viewer, id, "task", values, e).await
+        }
         _ => again(app, viewer, slug, "task", values, e).await,
     }
 }

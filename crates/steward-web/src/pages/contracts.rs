@@ -12,7 +12,7 @@ use crate::contracts::{TermsForm, amend_form, sign_form};
 use crate::error::{PageError, PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
-use crate::views::{self, percent, thousands};
+use crate::views::{self, thousands};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use chrono::NaiveDate;
@@ -20,7 +20,7 @@ use minijinja::{Value, context};
 use steward_domain::arr::ArrSnapshot;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::pricing::{Volume, bill};
-use steward_domain::{Account, Contract, Month, TargetMetric};
+use steward_domain::{Account, Contract, Month};
 use steward_store::{ArrFilter, CutKind};
 
 struct Loaded {
@@ -31,13 +31,6 @@ struct Loaded {
     write: bool,
     arr: Vec<ArrSnapshot>,
     latest_metrics: Option<MonthMetrics>,
-}
-
-fn guarantee_value(metric: TargetMetric, v: Option<f64>) -> String {
-    match metric {
-        TargetMetric::Nps => v.map_or("—".to_owned(), |x| format!("{x:.0}")),
-        _ => percent(v),
-    }
 }
 
 fn view(l: &Loaded, today: NaiveDate, form: Option<FormState>) -> Value {
@@ -96,8 +89,8 @@ fn view(l: &Loaded, today: NaiveDate, form: Option<FormState>) -> Value {
             let value = l.latest_metrics.as_ref().and_then(|m| steward_domain::arr::value(m, g.metric));
             context! {
                 metric => views::words(g.metric.as_str()),
-                target => guarantee_value(g.metric, Some(g.target)),
-                now => guarantee_value(g.metric, value),
+                target => g.metric.show(g.target),
+                now => value.map_or("—".to_owned(), |x| g.metric.show(x)),
                 met => g.met_by(value),
                 measured_on => g.measured_on.to_string(),
                 settled => g.measured_on < today,

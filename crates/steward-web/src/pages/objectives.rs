@@ -12,7 +12,7 @@ use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::Path;
 use crate::forms::typed;
-use crate::success_plans::{self, Change, ObjectiveForm};
+use crate::success_plans::{self, Change, ObjectiveForm, typed_target};
 use crate::views;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
@@ -32,7 +32,7 @@ fn badge(status: ObjectiveStatus) -> &'static str {
     match status {
         ObjectiveStatus::Achieved | ObjectiveStatus::Met | ObjectiveStatus::OnTrack => "good",
         ObjectiveStatus::OffTrack | ObjectiveStatus::Missed => "warn",
-        ObjectiveStatus::NoData | ObjectiveStatus::Closed => "",
+        ObjectiveStatus::NoData | ObjectiveStatus::Measuring | ObjectiveStatus::Closed => "",
     }
 }
 
@@ -43,7 +43,7 @@ pub fn row(v: &ObjectiveView) -> Value {
     context! {
         id => o.id, title => o.title, metric => views::words(o.metric.as_str()), target => show(o.target),
         target_date => o.target_date.to_string(), agreed_on => o.agreed_on.to_string(), closed => o.closed,
-        status => p.status.label(), badge => badge(p.status), attention => p.status.needs_attention(),
+        status => p.status.label(), badge => badge(p.status),
         baseline => p.baseline.map(show), latest => p.latest.map(|(_, x)| show(x)),
         latest_month => p.latest.map(|(m, _)| m.to_string()), projected => p.projected.map(show),
         open_tasks => v.open_tasks(), version => o.version,
@@ -89,7 +89,11 @@ async fn show(app: &App, viewer: &Viewer, id: Id, refused: Option<FormState>) ->
     let status =
         if refused.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let FormState { form, values, errors } = refused.unwrap_or_default();
-    let values = if form == "edit" || form == "task" { values } else { typed(&ObjectiveForm::of(&view.objective)) };
+    // The change form shows what was typed only when it was the one refused.
+    let (edit_values, values) = match form {
+        "edit" => (values, BTreeMap::new()),
+        _ => (typed(&ObjectiveForm::of(&view.objective)), values),
+    };
     let page = context! {
         o => row(&view),
         account => context! { slug => account.slug.as_str(), name => account.name },
@@ -101,7 +105,7 @@ async fn show(app: &App, viewer: &Viewer, id: Id, refused: Option<FormState>) ->
             context! { status => t.status.as_str(), overdue => open && t.due_date.is_some_and(|d| d < today), ..super::work::task_row(t, today) }
         }).collect::<Vec<_>>(),
         today => today.to_string(),
-        form, values, errors,
+        form, values, errors, edit_values,
     };
     let mut response = render("objective.html", viewer, "", &view.objective.title, page)?;
     *response.status_mut() = status;
@@ -152,7 +156,11 @@ pub async fn edit(
     let done = app
         .run(move |store| {
             success_plans::edit(store, &user, id, |current| {
-                let input = form.input(Some(current.metric))?;
+                let mut input = form.input(Some(current.metric))?;
+                // A target left as shown keeps every digit it was set with.
+                if form.target.trim() == typed_target(current.metric, current.target) {
+                    input.target = current.target;
+                }
                 Ok(Change { input, closed: current.closed, version: version(&form.version)? })
             })
         })

@@ -126,7 +126,7 @@ fn view(q: &Quote, write: bool, director: bool, name: String) -> Value {
         guarantees => t.guarantees.iter().map(|g| format!(
             "{} of at least {} on {}: {}% of fees at risk",
             views::words(g.metric.as_str()),
-            if g.metric == steward_domain::TargetMetric::Nps { format!("{:.0}", g.target) } else { format!("{:.0}%", g.target * 100.0) },
+            g.metric.show(g.target),
             g.measured_on, g.fees_at_risk_pct
         )).collect::<Vec<_>>(),
         start => q.start_date.to_string(), months => q.term_months, what_if_points => q.what_if_points,

@@ -73,7 +73,10 @@ pub fn run(settings: &Settings, command: ObjectivesCommand) -> Result<()> {
                 target: target(metric, &a.target)?,
                 agreed_on: today(a.agreed),
                 target_date: a.by,
-                created_by: a.who.as_deref().map(Email::parse).transpose()?,
+                created_by: match a.who.as_deref().map(Email::parse).transpose()? {
+                    Some(who) => Some(store.user(&who)?.email),
+                    None => None,
+                },
             };
             print_one(&store.create_objective(&new)?, a.json)
         }

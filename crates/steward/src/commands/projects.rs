@@ -167,7 +167,7 @@ pub fn run(settings: &Settings, command: ProjectsCommand) -> Result<()> {
         }
         ProjectsCommand::Task(args) => {
             let finished = args.done.then(|| today(args.on));
-            let project = record(store.as_ref(), args.id, None, args.started, finished)?;
+            let project = record(store.as_ref(), args.id, None, (args.started, finished), None)?;
             let view = ProjectView::of(&project, &cal, today(None))?;
             if args.json { print_json(&view) } else { print_project(&view) }
         }
