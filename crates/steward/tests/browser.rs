@@ -294,15 +294,12 @@ fn a_quote_over_the_threshold_waits_for_a_director() {
     b.screenshot("25-contract");
 }
 
-/// An account manager starts a launch project from Account 360 and reads its Gantt chart; the
-/// colleague they hand a task to marks it done on the project page, and the chart shows it
-/// done; the client marks their own task done in the portal. Screenshots 30–33.
-#[test]
-fn a_project_is_planned_and_moves_in_a_browser() {
+/// A server on the fixture, a browser signed in as its account manager (on My work), and a
+/// live account they own.
+fn signed_in_on_own_account() -> (Server, Browser, String) {
     let s = Server::start(Backend::Sqlite).unwrap();
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     let b = Browser::start(&shots);
-    let url = &s.url;
     let am = user(Role::AccountManager);
     let own = book()
         .accounts
@@ -311,9 +308,18 @@ fn a_project_is_planned_and_moves_in_a_browser() {
             a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live
         })
         .unwrap();
-    let slug = own.account.slug.to_string();
-    sign_in(&b, url, &am);
+    sign_in(&b, &s.url, &am);
     b.wait_for("My work", |u| u.ends_with("/work"));
+    (s, b, own.account.slug.to_string())
+}
+
+/// An account manager starts a launch project from Account 360 and reads its Gantt chart; the
+/// colleague they hand a task to marks it done on the project page, and the chart shows it
+/// done; the client marks their own task done in the portal. Screenshots 30–33.
+#[test]
+fn a_project_is_planned_and_moves_in_a_browser() {
+    let (s, b, slug) = signed_in_on_own_account();
+    let url = &s.url;
     b.goto(&format!("{url}/accounts/{slug}#projects"));
     b.click("#projects details summary");
     b.fill("#project-start", &web_support::as_of().to_string());
@@ -385,21 +391,8 @@ fn a_project_is_planned_and_moves_in_a_browser() {
 /// stands on its own chart, and adds a task that serves it. Screenshots 34–36.
 #[test]
 fn a_success_plan_is_agreed_in_a_browser() {
-    let s = Server::start(Backend::Sqlite).unwrap();
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    let b = Browser::start(&shots);
+    let (s, b, slug) = signed_in_on_own_account();
     let url = &s.url;
-    let am = user(Role::AccountManager);
-    let own = book()
-        .accounts
-        .iter()
-        .find(|a| {
-            a.account.owner.as_ref().map(|e| e.as_str()) == Some(am.as_str()) && a.account.status == AccountStatus::Live
-        })
-        .unwrap();
-    let slug = own.account.slug.to_string();
-    sign_in(&b, url, &am);
-    b.wait_for("My work", |u| u.ends_with("/work"));
     b.goto(&format!("{url}/accounts/{slug}#success-plan"));
     let before = b.count("#success-plan tbody tr");
     b.click("#add-objective summary");
