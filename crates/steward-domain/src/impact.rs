@@ -8,6 +8,10 @@
 //! a normal or a bootstrap interval is too narrow. Too few worksites or people on a side give
 //! no estimate and the reason, never a confident number from nothing.
 
+mod panel;
+
+pub use panel::{Target, Weeks, clusters};
+
 use crate::stats::t_quantile;
 use crate::text_enum::text_enum;
 

@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod health;
 pub mod impact;
 pub mod import;
+pub mod initiative;
 pub mod input;
 pub mod ledger;
 pub mod member;

@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, billing_starts_at_go_live, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, initiatives_round_trip, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -867,6 +867,47 @@ pub fn success_plans_and_the_tasks_that_serve_them(s: &dyn Store) -> Result<()> 
     expect_err(s.create_task(&elsewhere), |e| matches!(e, StoreError::Invalid(_)), "another account's objective")?;
     expect_err(s.objective(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such objective")?;
     Ok(())
+}
+
+/// Initiatives keep their target, dates, owner, cost and metric; a bad one writes nothing.
+pub fn initiatives_round_trip(s: &dyn Store) -> Result<()> {
+    use steward_domain::impact::{GoalMetric, Target};
+    use steward_domain::initiative::{InitiativeKind, NewInitiative};
+    book(s)?;
+    let new = NewInitiative {
+        account: slug("acme"),
+        kind: InitiativeKind::BenefitsFair,
+        title: "Spring benefits fair".into(),
+        target: Target::Worksites(vec!["Plant".into(), "Office".into()]),
+        start_date: date("2026-03-02"),
+        end_date: date("2026-03-13"),
+        owner: Some(email("am@steward.test")),
+        cost: Some(Money::from_cents(250_000)),
+        metric: GoalMetric::EnrollmentRate,
+        notes: "Two tables, one at each site".into(),
+    };
+    let made = s.create_initiative(&new)?;
+    ensure(
+        (made.target.clone(), made.cost, made.owner.clone(), made.metric)
+            == (new.target.clone(), new.cost, new.owner.clone(), GoalMetric::EnrollmentRate),
+        "kept as given",
+    )?;
+    let later = s.create_initiative(&NewInitiative {
+        target: Target::Metros(vec![steward_domain::Metro::Boston]),
+        start_date: date("2026-09-01"),
+        end_date: date("2026-09-01"),
+        cost: None,
+        ..new.clone()
+    })?;
+    expect_err(
+        s.create_initiative(&NewInitiative { end_date: date("2026-02-01"), ..new.clone() }),
+        |e| matches!(e, StoreError::Invalid(_)),
+        "ends before it starts",
+    )?;
+    let listed: Vec<steward_domain::Id> = s.initiatives(Some(&slug("acme")))?.iter().map(|i| i.id).collect();
+    ensure(listed == vec![later.id, made.id], "latest start first, nothing else kept")?;
+    ensure(s.initiative(made.id)? == made, "read back")?;
+    expect_err(s.initiative(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such initiative")
 }
 
 fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {

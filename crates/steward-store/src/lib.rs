@@ -21,9 +21,9 @@ pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
     AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind,
-    ForecastSnapshot, ForecastStore, GoLive, ImportStore, ImportWork, LedgerUpdate, MemberStore, OpportunityEdit,
-    OpportunityFilter, OpportunityStore, PasswordChanged, ProjectFilter, ProjectStore, QuoteFilter, QuoteStore,
-    SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter, TaskStore, UserEdit,
-    UserStore, secret_digest,
+    ForecastSnapshot, ForecastStore, GoLive, ImportStore, ImportWork, InitiativeStore, LedgerUpdate, MemberStore,
+    OpportunityEdit, OpportunityFilter, OpportunityStore, PasswordChanged, ProjectFilter, ProjectStore, QuoteFilter,
+    QuoteStore, SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter, TaskStore,
+    UserEdit, UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

@@ -8,6 +8,7 @@ use crate::{Dialect, Result};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use steward_domain::auth::ApiToken;
+use steward_domain::initiative::{Initiative, NewInitiative};
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::opportunity::{Move, NewOpportunity, Opportunity};
@@ -521,6 +522,14 @@ pub trait SuccessPlanStore {
     fn update_objective(&self, id: Id, edit: &ObjectiveEdit, version: i64) -> Result<Objective>;
 }
 
+/// Engagement initiatives (their impact is worked out from the ledgers, never stored).
+pub trait InitiativeStore {
+    fn create_initiative(&self, new: &NewInitiative) -> Result<Initiative>;
+    fn initiative(&self, id: Id) -> Result<Initiative>;
+    /// The account's (everyone's when `None`), latest start first.
+    fn initiatives(&self, account: Option<&Slug>) -> Result<Vec<Initiative>>;
+}
+
 pub trait Store:
     UserStore
     + AuthStore
@@ -536,6 +545,7 @@ pub trait Store:
     + QuoteStore
     + ProjectStore
     + SuccessPlanStore
+    + InitiativeStore
     + ImportStore
     + SettingStore
     + Send

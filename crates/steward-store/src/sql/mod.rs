@@ -11,6 +11,7 @@ mod contacts;
 mod contracts;
 mod forecasts;
 mod imports;
+mod initiatives;
 mod members;
 mod opportunities;
 mod projects;
