@@ -61,7 +61,7 @@ pub fn design(input: &DesignInput) -> Result<Design, String> {
     if mde == 0.0 {
         return Err("the smallest effect worth detecting cannot be zero".into());
     }
-    if !(0.0 < alpha && alpha < 0.5) || !(0.5 <= power && power < 1.0) {
+    if !(alpha > 0.0 && alpha < 0.5 && (0.5..1.0).contains(&power)) {
         return Err(format!("α is between 0 and 0.5 and power between 0.5 and 1 (got α {alpha}, power {power})"));
     }
     if !(cluster_size >= 1.0 && (0.0..=1.0).contains(&icc)) {

@@ -7,6 +7,7 @@
 pub mod backtest;
 pub mod forecast;
 pub mod history;
+pub mod initiatives;
 pub mod pipeline;
 pub mod playbooks;
 pub mod projects;

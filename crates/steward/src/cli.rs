@@ -61,6 +61,9 @@ pub enum Command {
     /// target and a date, and where it stands on the metrics.
     #[command(subcommand)]
     Objectives(ObjectivesCommand),
+    /// Engagement initiatives and their measured impact on the metric they meant to move.
+    #[command(subcommand)]
+    Initiatives(InitiativesCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -1006,6 +1009,76 @@ pub struct QuoteStepArgs {
     pub by: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InitiativesCommand {
+    /// Record an initiative.
+    Add(InitiativeAddArgs),
+    /// Initiatives, latest start first, with their status.
+    List(InitiativeListArgs),
+    /// The impact of one: a difference in differences with its 95% interval, the pre-trend
+    /// check and the weekly series behind it.
+    Impact(InitiativeImpactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitiativeAddArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// email_campaign, webinar, onsite_event, benefits_fair, flu_shot_clinic, manager_toolkit or other.
+    #[arg(long)]
+    pub kind: String,
+    /// `account`, `worksite:NAME[,NAME…]` or `metro:NAME[,NAME…]`.
+    #[arg(long)]
+    pub target: String,
+    #[arg(long)]
+    pub start: NaiveDate,
+    #[arg(long)]
+    pub end: NaiveDate,
+    /// enrollment_rate, new_enrollments, utilization or visits_per_1000.
+    #[arg(long)]
+    pub metric: String,
+    /// Dollars.
+    #[arg(long)]
+    pub cost: Option<String>,
+    /// Default: the kind and the start.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Default: the account's owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitiativeListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// The day statuses are read on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitiativeImpactArgs {
+    pub id: i64,
+    /// The day it is read on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    /// Weeks before the start (default 8).
+    #[arg(long, default_value_t = 8)]
+    pub baseline_weeks: u32,
+    /// Weeks after the end (default 8).
+    #[arg(long, default_value_t = 8)]
+    pub outcome_weeks: u32,
     #[arg(long)]
     pub json: bool,
 }

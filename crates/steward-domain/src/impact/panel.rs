@@ -61,7 +61,8 @@ pub fn clusters(ledger: &Ledger, weeks: Weeks, target: &Target) -> Vec<Cluster> 
     const NONE: &str = "(no worksite)";
     let name = |i: Option<u32>| i.and_then(|i| ledger.worksites.get(i as usize)).map_or(NONE, String::as_str);
     // Per worksite: +1/−1 at range edges for eligible and enrolled; counts for the rest.
-    let mut diffs: BTreeMap<&str, (Vec<i64>, Vec<i64>, Vec<WeekCell>)> = BTreeMap::new();
+    type Tally = (Vec<i64>, Vec<i64>, Vec<WeekCell>);
+    let mut diffs: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut in_metro: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let mut site_of = BTreeMap::new();
     for p in ledger.people.values() {

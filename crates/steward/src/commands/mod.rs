@@ -6,6 +6,7 @@ mod contracts;
 mod demo;
 mod health;
 mod import;
+mod initiatives;
 mod metrics;
 mod objectives;
 mod opportunities;
@@ -38,6 +39,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Templates(_) => projects::show_templates(settings),
         Command::Projects(c) => projects::run(settings, c),
         Command::Objectives(c) => objectives::run(settings, c),
+        Command::Initiatives(c) => initiatives::run(settings, c),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),

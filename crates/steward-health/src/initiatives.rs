@@ -1,0 +1,223 @@
+//! An initiative's impact read from the pseudonymized ledgers: its account's worksites week
+//! by week, the comparison (the account's untargeted worksites, or — when the whole account
+//! was targeted — the worksites of the accounts of its segment closest to it in level and
+//! trend before the start), the difference in differences with its interval, the pre-trend
+//! check, and the weekly series the chart draws.
+
+use chrono::NaiveDate;
+use steward_domain::impact::{self, Cluster, GoalMetric, Target, Weeks};
+use steward_domain::initiative::{Initiative, InitiativeStatus, Timeline, Windows};
+use steward_domain::{Account, Id, Slug};
+use steward_store::Store;
+
+/// How many accounts of the segment a whole-account initiative is compared with.
+pub const MATCHED_ACCOUNTS: usize = 5;
+
+/// One week of the chart: the target's and the comparison's metric.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct WeekPoint {
+    pub week_ending: NaiveDate,
+    pub target: Option<f64>,
+    pub comparison: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Impact {
+    pub initiative: Id,
+    pub status: InitiativeStatus,
+    pub metric: GoalMetric,
+    pub unit: &'static str,
+    pub method: String,
+    /// Target's change minus comparison's; `None` with `reason`.
+    pub effect: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// People (eligible on average over the baseline) on each side.
+    pub target_n: Option<u64>,
+    pub comparison_n: Option<u64>,
+    /// Worksites on each side.
+    pub clusters: Option<Clusters>,
+    /// Target and comparison moving alike before the baseline; `None` when unchecked.
+    pub pretrend_ok: Option<bool>,
+    pub pretrend_difference: Option<f64>,
+    pub warnings: Vec<String>,
+    /// Why there is no estimate.
+    pub reason: Option<String>,
+    pub baseline: (NaiveDate, NaiveDate),
+    pub outcome: (NaiveDate, NaiveDate),
+    /// The accounts compared with, when the whole account was targeted.
+    pub compared_with: Vec<Slug>,
+    pub weeks: Vec<WeekPoint>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Clusters {
+    pub target: usize,
+    pub comparison: usize,
+}
+
+fn span(t: &Timeline, w: &std::ops::Range<usize>) -> (NaiveDate, NaiveDate) {
+    (t.weeks.first + chrono::Days::new(7 * w.start as u64), t.weeks.last_day(w.end - 1))
+}
+
+/// The person-weighted metric of one side, week by week.
+fn side_by_week(clusters: &[Cluster], target: bool, metric: GoalMetric, weeks: usize) -> Vec<Option<f64>> {
+    (0..weeks)
+        .map(|k| {
+            let cells: Vec<_> =
+                clusters.iter().filter(|c| c.target == target).filter_map(|c| c.weeks.get(k).copied()).collect();
+            metric.over(&cells)
+        })
+        .collect()
+}
+
+/// An account's clusters over `weeks`, all on one side (a comparison account's).
+fn account_clusters(store: &dyn Store, slug: &Slug, weeks: Weeks) -> steward_store::Result<Option<Vec<Cluster>>> {
+    let Some(stored) = store.ledger(slug)? else { return Ok(None) };
+    let mut clusters = impact::clusters(&stored.ledger, weeks, &Target::Account);
+    for c in &mut clusters {
+        c.target = false;
+        c.name = format!("{slug}/{}", c.name);
+    }
+    Ok(Some(clusters))
+}
+
+/// The accounts of `account`'s segment closest to it before the start: by the metric's
+/// level over the baseline and its change over the pre-trend weeks, each in the metric's
+/// unit.
+fn matched(
+    store: &dyn Store,
+    account: &Account,
+    own: &[Cluster],
+    metric: GoalMetric,
+    t: &Timeline,
+) -> steward_store::Result<(Vec<Slug>, Vec<Cluster>)> {
+    let profile = |clusters: &[Cluster]| -> Option<(f64, f64)> {
+        let cells = |w: &std::ops::Range<usize>| -> Vec<_> {
+            clusters.iter().flat_map(|c| c.weeks.get(w.clone()).unwrap_or(&[]).iter().copied()).collect()
+        };
+        let half = t.pretrend.start + t.pretrend.len() / 2;
+        let level = metric.over(&cells(&t.baseline))?;
+        let trend = metric.over(&cells(&(half..t.pretrend.end)))? - metric.over(&cells(&(t.pretrend.start..half)))?;
+        Some((level, trend))
+    };
+    let Some((level, trend)) = profile(own) else { return Ok((Vec::new(), Vec::new())) };
+    let mut candidates = Vec::new();
+    for other in store.accounts()? {
+        if other.slug == account.slug || other.segment != account.segment {
+            continue;
+        }
+        let Some(clusters) = account_clusters(store, &other.slug, t.weeks)? else { continue };
+        if let Some((l, tr)) = profile(&clusters) {
+            candidates.push(((l - level).abs() + (tr - trend).abs(), other.slug, clusters));
+        }
+    }
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let chosen: Vec<_> = candidates.into_iter().take(MATCHED_ACCOUNTS).collect();
+    let slugs = chosen.iter().map(|(_, s, _)| s.clone()).collect();
+    Ok((slugs, chosen.into_iter().flat_map(|(_, _, c)| c).collect()))
+}
+
+/// The impact of `initiative` as of `today`.
+pub fn impact(
+    store: &dyn Store,
+    initiative: &Initiative,
+    windows: &Windows,
+    today: NaiveDate,
+) -> steward_store::Result<Impact> {
+    let t = initiative.timeline(windows);
+    let metric = initiative.metric;
+    let account = store.account(&initiative.account)?;
+    let stored = store.ledger(&initiative.account)?;
+    let mut clusters =
+        stored.as_ref().map(|s| impact::clusters(&s.ledger, t.weeks, &initiative.target)).unwrap_or_default();
+    let mut compared_with = Vec::new();
+    let method = if initiative.target == Target::Account {
+        let (slugs, others) = matched(store, &account, &clusters, metric, &t)?;
+        compared_with = slugs;
+        clusters.extend(others);
+        format!(
+            "difference in differences: the account's worksites against those of the {} accounts of its segment closest to it in level and trend before the start; a cluster-robust t interval over worksites",
+            compared_with.len()
+        )
+    } else {
+        "difference in differences: the targeted worksites against the account's other worksites; a cluster-robust t interval over worksites".to_owned()
+    };
+    let mut report = Impact {
+        initiative: initiative.id,
+        status: initiative.status_on(today, windows),
+        metric,
+        unit: metric.unit(),
+        method,
+        effect: None,
+        ci_low: None,
+        ci_high: None,
+        target_n: None,
+        comparison_n: None,
+        clusters: None,
+        pretrend_ok: None,
+        pretrend_difference: None,
+        warnings: Vec::new(),
+        reason: None,
+        baseline: span(&t, &t.baseline),
+        outcome: span(&t, &t.outcome),
+        compared_with,
+        weeks: Vec::new(),
+    };
+    let data_to = stored.as_ref().and_then(|s| s.ledger.eligibility_as_of);
+    let closes = t.outcome_closes();
+    let shown_weeks = (0..t.weeks.count).filter(|k| data_to.is_some_and(|d| t.weeks.last_day(*k) <= d)).count();
+    let (targets, comparisons) =
+        (side_by_week(&clusters, true, metric, shown_weeks), side_by_week(&clusters, false, metric, shown_weeks));
+    report.weeks = (0..shown_weeks)
+        .map(|k| WeekPoint { week_ending: t.weeks.last_day(k), target: targets[k], comparison: comparisons[k] })
+        .collect();
+    if today <= closes {
+        report.reason = Some(format!("the outcome window closes on {closes}; the impact is read after it"));
+        return Ok(report);
+    }
+    match data_to {
+        Some(d) if d >= closes => {}
+        Some(d) => {
+            report.reason = Some(format!("the eligibility data runs to {d}; the outcome window closes on {closes}"));
+            return Ok(report);
+        }
+        None => {
+            report.reason = Some("the account has no eligibility data".into());
+            return Ok(report);
+        }
+    }
+    match impact::did(&clusters, metric, &t.baseline, &t.outcome) {
+        Ok(e) => {
+            report.effect = Some(e.effect);
+            report.ci_low = Some(e.ci_low);
+            report.ci_high = Some(e.ci_high);
+            report.target_n = Some(e.target_n);
+            report.comparison_n = Some(e.comparison_n);
+            report.clusters = Some(Clusters { target: e.target_clusters, comparison: e.comparison_clusters });
+            if e.target_clusters < 5 || e.comparison_clusters < 5 {
+                report.warnings.push(format!(
+                    "{} targeted and {} comparison worksites: with so few the interval is wide",
+                    e.target_clusters, e.comparison_clusters
+                ));
+            }
+        }
+        Err(why) => report.reason = Some(why),
+    }
+    match impact::pretrend(&clusters, metric, &t.pretrend) {
+        Ok(p) => {
+            report.pretrend_ok = Some(p.ok);
+            report.pretrend_difference = Some(p.difference);
+            if !p.ok {
+                report.warnings.push(format!(
+                    "before the baseline the target was already moving apart from the comparison ({:+.2} {} over the {} weeks before it): the estimate may carry that difference",
+                    p.difference,
+                    metric.unit(),
+                    windows.pretrend_weeks
+                ));
+            }
+        }
+        Err(why) => report.warnings.push(format!("pre-trends were not checked: {why}")),
+    }
+    Ok(report)
+}
