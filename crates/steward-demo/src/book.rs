@@ -53,6 +53,8 @@ pub struct DemoAccount {
     pub tasks: Vec<DemoTask>,
     pub contracts: Vec<DemoContract>,
     pub csat: Vec<DemoCsat>,
+    /// Its engagement initiatives, with the true effects planted in its member files.
+    pub initiatives: Vec<crate::initiatives::PlannedInitiative>,
 }
 
 /// A contract term as signed, and the amendment made to it mid-term, if any.
@@ -443,6 +445,7 @@ pub fn account(seed: u64, plan: &AccountPlan, contacts: Vec<NewContact>, owner: 
         tasks: tasks(seed, plan, owner),
         contracts: amend(seed, plan, contracts(seed, plan)),
         csat: csat(seed, plan, &contacts),
+        initiatives: crate::initiatives::plan(seed, plan),
         plan: plan.clone(),
         account,
         worksites,

@@ -14,6 +14,7 @@
 
 pub mod book;
 pub mod files;
+pub mod initiatives;
 mod names;
 pub mod plan;
 pub mod population;
@@ -120,10 +121,23 @@ struct TruthAccount {
     churned: bool,
     data_end: NaiveDate,
     renewal_decisions: Vec<(NaiveDate, steward_domain::RenewalOutcome)>,
+    /// Initiatives with the lift planted in the member files, and each one's true effect.
+    initiatives: Vec<TruthInitiative>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct TruthInitiative {
+    #[serde(flatten)]
+    planned: initiatives::PlannedInitiative,
+    /// The targeted worksites' enrollment over the outcome window with the lift, less
+    /// without it (points); null for one not under way by the data's end.
+    true_effect: Option<f64>,
 }
 
 struct Rendered {
     manifest: ManifestAccount,
+    /// Each initiative's true effect, in the account's order.
+    initiative_effects: Vec<Option<f64>>,
     memberships: Vec<u8>,
     visits: Vec<u8>,
     surveys: Vec<u8>,
@@ -141,12 +155,21 @@ fn write(path: &Path, bytes: &[u8], summary: &mut FileSummary) -> io::Result<()>
 }
 
 /// The members of one account, exactly as [`write_files`] writes them.
+/// The members of one account, exactly as [`write_files`] writes them: simulated, then
+/// lifted by the account's initiatives' true effects.
 pub fn simulate_account(seed: u64, plan: &AccountPlan) -> population::Population {
-    population::simulate(plan, &mut rng::Rng::derive(seed, "members", plan.index as u64))
+    simulate_with_truth(seed, plan).0
+}
+
+/// [`simulate_account`] and the true effect of each of the account's initiatives.
+fn simulate_with_truth(seed: u64, plan: &AccountPlan) -> (population::Population, Vec<Option<f64>>) {
+    let mut pop = population::simulate(plan, &mut rng::Rng::derive(seed, "members", plan.index as u64));
+    let truths = initiatives::plant(seed, plan, &initiatives::plan(seed, plan), &mut pop);
+    (pop, truths)
 }
 
 fn render_account(config: &DemoConfig, plan: &AccountPlan, out: &Path) -> io::Result<Rendered> {
-    let pop = simulate_account(config.seed, plan);
+    let (pop, initiative_effects) = simulate_with_truth(config.seed, plan);
     let mut summary = FileSummary {
         people: pop.people.len() as u64,
         eligibility_rows: pop.people.iter().map(|p| p.spans.len() as u64).sum(),
@@ -196,6 +219,7 @@ fn render_account(config: &DemoConfig, plan: &AccountPlan, out: &Path) -> io::Re
     }
     files::tables::surveys(plan, &pop, &mut surveys);
     Ok(Rendered {
+        initiative_effects,
         manifest: ManifestAccount {
             slug: slug.to_owned(),
             eligibility_format: plan.eligibility_format,
@@ -242,6 +266,7 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
     let mut surveys = Table::create(out.join("surveys.csv"), files::tables::SURVEYS_HEADER)?;
     let mut summary = FileSummary::default();
     let mut manifest = Vec::with_capacity(book.accounts.len());
+    let mut effects = Vec::with_capacity(book.accounts.len());
     for chunk in book.accounts.chunks(64) {
         let rendered: Vec<io::Result<Rendered>> =
             chunk.par_iter().map(|a| render_account(config, &a.plan, out)).collect();
@@ -258,6 +283,7 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
             summary.membership_rows += s.membership_rows;
             summary.visits += s.visits;
             summary.survey_responses += s.survey_responses;
+            effects.push(r.initiative_effects);
             manifest.push(r.manifest);
         }
     }
@@ -277,7 +303,8 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
     let truth: Vec<TruthAccount> = book
         .accounts
         .iter()
-        .map(|a| TruthAccount {
+        .zip(effects)
+        .map(|(a, effects)| TruthAccount {
             slug: a.plan.slug.to_string(),
             latent_health: a.plan.latent_health,
             churn_probability: plan::churn_probability(a.plan.latent_health),
@@ -290,6 +317,12 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
                 .iter()
                 .filter(|c| c.outcome != steward_domain::RenewalOutcome::Pending)
                 .map(|c| (c.end, c.outcome))
+                .collect(),
+            initiatives: a
+                .initiatives
+                .iter()
+                .zip(effects)
+                .map(|(planned, true_effect)| TruthInitiative { planned: planned.clone(), true_effect })
                 .collect(),
         })
         .collect();

@@ -135,18 +135,7 @@ impl Initiative {
     /// Week 0 begins `pretrend + baseline` weeks before the start; the running weeks cover
     /// the start to the end; the outcome window follows them.
     pub fn timeline(&self, w: &Windows) -> Timeline {
-        let before = (w.pretrend_weeks + w.baseline_weeks) as usize;
-        let first = self.start_date - Days::new(7 * before as u64);
-        let running = ((self.end_date - self.start_date).num_days() / 7 + 1) as usize;
-        let outcome_start = before + running;
-        let count = outcome_start + w.outcome_weeks as usize;
-        Timeline {
-            weeks: Weeks { first, count },
-            pretrend: 0..w.pretrend_weeks as usize,
-            baseline: w.pretrend_weeks as usize..before,
-            running: before..outcome_start,
-            outcome: outcome_start..count,
-        }
+        timeline(self.start_date, self.end_date, w)
     }
 
     pub fn status_on(&self, today: NaiveDate, w: &Windows) -> InitiativeStatus {
@@ -157,6 +146,22 @@ impl Initiative {
         } else {
             InitiativeStatus::Measured
         }
+    }
+}
+
+/// The weeks of an initiative running `start..=end` ([`Initiative::timeline`]).
+pub fn timeline(start: NaiveDate, end: NaiveDate, w: &Windows) -> Timeline {
+    let before = (w.pretrend_weeks + w.baseline_weeks) as usize;
+    let first = start - Days::new(7 * before as u64);
+    let running = ((end - start).num_days() / 7 + 1) as usize;
+    let outcome_start = before + running;
+    let count = outcome_start + w.outcome_weeks as usize;
+    Timeline {
+        weeks: Weeks { first, count },
+        pretrend: 0..w.pretrend_weeks as usize,
+        baseline: w.pretrend_weeks as usize..before,
+        running: before..outcome_start,
+        outcome: outcome_start..count,
     }
 }
 

@@ -10,8 +10,11 @@ use steward_domain::initiative::{Initiative, InitiativeStatus, Timeline, Windows
 use steward_domain::{Account, Id, Slug};
 use steward_store::Store;
 
-/// How many accounts of the segment a whole-account initiative is compared with.
+/// How many accounts of the segment a whole-account initiative is compared with…
 pub const MATCHED_ACCOUNTS: usize = 5;
+/// …chosen among this many of the segment closest to it in size, so a reading loads a
+/// bounded number of ledgers however large the book.
+pub const CANDIDATES: usize = 20;
 
 /// One week of the chart: the target's and the comparison's metric.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -82,9 +85,9 @@ fn account_clusters(store: &dyn Store, slug: &Slug, weeks: Weeks) -> steward_sto
     Ok(Some(clusters))
 }
 
-/// The accounts of `account`'s segment closest to it before the start: by the metric's
+/// The accounts of `account`'s segment closest to it before the start — by the metric's
 /// level over the baseline and its change over the pre-trend weeks, each in the metric's
-/// unit.
+/// unit — among those with no initiative of their own over the windows.
 fn matched(
     store: &dyn Store,
     account: &Account,
@@ -102,11 +105,24 @@ fn matched(
         Some((level, trend))
     };
     let Some((level, trend)) = profile(own) else { return Ok((Vec::new(), Vec::new())) };
+    // An account with an initiative of its own between the baseline and the outcome window
+    // moved for its own reasons: it is no comparison.
+    let (from, to) = (t.weeks.first + chrono::Days::new(7 * t.baseline.start as u64), t.outcome_closes());
+    let busy: std::collections::HashSet<Slug> = store
+        .initiatives(None)?
+        .into_iter()
+        .filter(|i| i.start_date <= to && from <= i.end_date)
+        .map(|i| i.account)
+        .collect();
+    let mut peers: Vec<Account> = store
+        .accounts()?
+        .into_iter()
+        .filter(|o| o.slug != account.slug && o.segment == account.segment && !busy.contains(&o.slug))
+        .collect();
+    let size = |a: &Account| a.employee_count.unwrap_or(0);
+    peers.sort_by_key(|o| ((size(o) - size(account)).abs(), o.slug.clone()));
     let mut candidates = Vec::new();
-    for other in store.accounts()? {
-        if other.slug == account.slug || other.segment != account.segment {
-            continue;
-        }
+    for other in peers.into_iter().take(CANDIDATES) {
         let Some(clusters) = account_clusters(store, &other.slug, t.weeks)? else { continue };
         if let Some((l, tr)) = profile(&clusters) {
             candidates.push(((l - level).abs() + (tr - trend).abs(), other.slug, clusters));
@@ -220,4 +236,63 @@ pub fn impact(
         Err(why) => report.warnings.push(format!("pre-trends were not checked: {why}")),
     }
     Ok(report)
+}
+
+/// How long after an outcome window closes its "review the impact" task may still open.
+pub const REVIEW_WITHIN_DAYS: u64 = 30;
+
+/// Opens a task for the owner of each initiative (the account's owner when it has none)
+/// whose outcome window closed within the last [`REVIEW_WITHIN_DAYS`]: the impact is there
+/// to read. Once per initiative, however often it runs. Returns how many it opened.
+pub fn open_reviews(store: &dyn Store, today: NaiveDate, only: Option<&[Slug]>) -> steward_store::Result<usize> {
+    use steward_domain::{Department, NewTask, Priority, TaskSource};
+    let windows = Windows::default();
+    let mut opened = 0;
+    let all = match only {
+        Some(slugs) => {
+            let mut v = Vec::new();
+            for s in slugs {
+                v.extend(store.initiatives(Some(s))?);
+            }
+            v
+        }
+        None => store.initiatives(None)?,
+    };
+    for i in all {
+        let closes = i.timeline(&windows).outcome_closes();
+        if !(closes < today && today <= closes + chrono::Days::new(REVIEW_WITHIN_DAYS)) {
+            continue;
+        }
+        let owner = match &i.owner {
+            Some(o) => Some(o.clone()),
+            None => store.account(&i.account)?.owner,
+        };
+        let task = NewTask {
+            account: Some(i.account.clone()),
+            title: format!("Review the impact of “{}”", i.title),
+            detail: format!("Its outcome window closed on {closes}; the impact is on initiative {}'s page.", i.id),
+            department: owner.is_none().then_some(Department::Operations),
+            owner,
+            due_date: Some(closes + chrono::Days::new(14)),
+            priority: Priority::Normal,
+            escalation: false,
+            for_renewal: false,
+            source: TaskSource::Playbook,
+            // One for good: the key carries the window, so closing the task does not reopen it
+            // while the window is unchanged.
+            source_key: Some(format!("initiative:{}:review:{closes}", i.id)),
+            objective: None,
+        };
+        let done_before = store
+            .tasks(&steward_store::TaskFilter { account: Some(i.account.clone()), ..Default::default() })?
+            .iter()
+            .any(|t| t.source_key == task.source_key);
+        if done_before {
+            continue;
+        }
+        if let steward_store::TaskCreated::Created(_) = store.create_task(&task)? {
+            opened += 1;
+        }
+    }
+    Ok(opened)
 }

@@ -30,10 +30,13 @@ pub struct AfterImport {
     pub playbooks: run::RunOutcome,
     pub renewals: renewals::RenewalRun,
     pub projects: projects::ProjectRun,
+    /// "Review the impact" tasks opened for initiatives whose outcome window closed.
+    pub initiative_reviews: usize,
 }
 
 /// The one workflow after an import (the command line's and an upload's): new data may
-/// fire playbook rules, open renewal windows and complete project tasks.
+/// fire playbook rules, open renewal windows, complete project tasks and open the review of
+/// an initiative whose outcome window has closed.
 pub fn after_import(
     store: &dyn steward_store::Store,
     card: &steward_domain::health::Scorecard,
@@ -46,5 +49,6 @@ pub fn after_import(
         playbooks: run::run(store, card, playbooks, today, only, false)?,
         renewals: renewals::run(store, today, only)?,
         projects: projects::run(store, calendar, today, only)?,
+        initiative_reviews: initiatives::open_reviews(store, today, only)?,
     })
 }

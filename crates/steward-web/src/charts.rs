@@ -219,6 +219,20 @@ fn legend(svg: &mut String, names: &[(&str, &str)]) {
 
 /// Lines over months (`labels`), one per series; a missing value breaks its line.
 pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit) -> String {
+    shaded_line_chart(title, labels, series, unit, &[])
+}
+
+/// A stretch of a chart's periods drawn as a labelled band behind the lines (an
+/// initiative's baseline and outcome windows): periods `from..=to`.
+#[derive(Debug, Clone, Copy)]
+pub struct Shade<'a> {
+    pub from: usize,
+    pub to: usize,
+    pub label: &'a str,
+}
+
+/// [`line_chart`] with `shades` behind the lines.
+pub fn shaded_line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit, shades: &[Shade]) -> String {
     let mut svg = frame(title, unit_name(unit));
     let values = series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let (min, max) = values.fold((0f64, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
@@ -229,6 +243,18 @@ pub fn line_chart(title: &str, labels: &[String], series: &[Series], unit: Unit)
     let x = |i: usize| LEFT + (W - LEFT - RIGHT) * if n > 1 { i as f64 / (n - 1) as f64 } else { 0.5 };
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
     x_labels(&mut svg, labels, x);
+    for s in shades.iter().filter(|s| s.from <= s.to && s.to < n) {
+        let (x0, x1) = (x(s.from), x(s.to));
+        let _ = write!(
+            svg,
+            r#"<g class="window"><rect x="{x0:.1}" y="{TOP}" width="{:.1}" height="{:.1}"/><text class="tick" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text></g>"#,
+            (x1 - x0).max(2.0),
+            H - TOP - BOTTOM,
+            (x0 + x1) / 2.0,
+            TOP + 10.0,
+            escape(s.label)
+        );
+    }
     for (k, s) in series.iter().enumerate() {
         let mut path = String::new();
         let mut pen_up = true;

@@ -22,6 +22,7 @@ mod extract;
 mod forms;
 mod gantt;
 mod headers;
+mod initiatives;
 mod memo;
 mod opportunities;
 mod pages;

@@ -18,6 +18,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("contract.html", include_str!("../templates/contract.html")),
     ("project.html", include_str!("../templates/project.html")),
     ("objective.html", include_str!("../templates/objective.html")),
+    ("initiatives.html", include_str!("../templates/initiatives.html")),
+    ("initiative.html", include_str!("../templates/initiative.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("pipeline.html", include_str!("../templates/pipeline.html")),
     ("forecast.html", include_str!("../templates/forecast.html")),

@@ -1019,8 +1019,8 @@ pub enum InitiativesCommand {
     Add(InitiativeAddArgs),
     /// Initiatives, latest start first, with their status.
     List(InitiativeListArgs),
-    /// The impact of one: a difference in differences with its 95% interval, the pre-trend
-    /// check and the weekly series behind it.
+    /// The impact of one (or of every measured one): a difference in differences with its 95%
+    /// interval, the pre-trend check and the weekly series behind it.
     Impact(InitiativeImpactArgs),
 }
 
@@ -1069,7 +1069,10 @@ pub struct InitiativeListArgs {
 
 #[derive(Debug, Args)]
 pub struct InitiativeImpactArgs {
-    pub id: i64,
+    /// One initiative; without it, every measured initiative (of `--account`, else the book).
+    pub id: Option<i64>,
+    #[arg(long, value_parser = parse_slug, conflicts_with = "id")]
+    pub account: Option<Slug>,
     /// The day it is read on (default: today).
     #[arg(long)]
     pub today: Option<NaiveDate>,

@@ -94,6 +94,20 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
                 score: r.score,
             })?;
         }
+        for i in &a.initiatives {
+            store.create_initiative(&steward_domain::initiative::NewInitiative {
+                account: a.account.slug.clone(),
+                kind: i.kind,
+                title: i.title.clone(),
+                target: i.target.clone(),
+                start_date: i.start,
+                end_date: i.end,
+                owner: a.account.owner.clone(),
+                cost: Some(steward_domain::Money::from_dollars(i.cost_dollars as f64)),
+                metric: i.metric,
+                notes: String::new(),
+            })?;
+        }
     }
     for u in &clients {
         store.create_user(&new_user(u))?;

@@ -46,6 +46,7 @@ cases!(
     two_servers_share_one_database,
     a_project_from_the_pages,
     a_success_plan_from_the_pages_and_the_api,
+    initiatives_from_the_pages_and_the_api,
     another_process_s_change_reaches_the_book,
 );
 
@@ -196,6 +197,132 @@ fn a_success_plan_from_the_pages_and_the_api(s: &Server) {
     assert_eq!(hidden.json()["error"]["message"], format!("objective {id} not found"), "no account named");
     let mut col = s.signed_in(&user(Role::Colleague));
     assert_eq!(col.get(&at).status, 403);
+}
+
+/// An account manager records an initiative on Account 360 (a target that is not one is
+/// refused beside its field, nothing kept) and reads its page: no estimate before its
+/// outcome window closes, and why. A measured one reads the same on its page and through the
+/// API, with its chart; a closed outcome window opens one "review the impact" task, once;
+/// nobody without the account sees an initiative, nor a client anything of one.
+fn initiatives_from_the_pages_and_the_api(s: &Server) {
+    let (own, _) = accounts();
+    let today = web_support::as_of();
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let page = am.get(&format!("/accounts/{own}"));
+    assert!(page.body.contains(r#"id="initiatives""#) && page.body.contains("Record an initiative"));
+    let slug = Slug::parse(&own).unwrap();
+    let before = s.store.initiatives(Some(&slug)).unwrap().len();
+    let start = (today + chrono::Days::new(7)).to_string();
+    let end = (today + chrono::Days::new(18)).to_string();
+    let form = |target: &'static str| {
+        vec![
+            ("csrf", page.csrf()),
+            ("title", "Open enrollment webinar".to_owned()),
+            ("kind", "webinar".to_owned()),
+            ("target", target.to_owned()),
+            ("start_date", start.clone()),
+            ("end_date", end.clone()),
+            ("metric", "enrollment_rate".to_owned()),
+            ("cost", "1,200".to_owned()),
+        ]
+    };
+    let post = |c: &mut Client, f: Vec<(&'static str, String)>| {
+        let form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(&format!("/accounts/{own}/initiatives"), &form)
+    };
+    let refused = post(&mut am, form("everyone"));
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("target-error") && refused.body.contains("Open enrollment webinar"));
+    assert_eq!(s.store.initiatives(Some(&slug)).unwrap().len(), before, "nothing kept");
+    let r = post(&mut am, form("account"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let id: i64 = at.trim_start_matches("/initiatives/").parse().unwrap();
+    let made = s.store.initiative(id).unwrap();
+    assert_eq!(
+        (made.cost, made.owner.map(|e| e.to_string())),
+        (Some(steward_domain::Money::from_dollars(1200.0)), Some(user(Role::AccountManager)))
+    );
+    let page = am.get(&at);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No estimate yet: the outcome window closes on"), "{}", page.body);
+
+    // A measured one, the same on its page and through the API.
+    let measured =
+        s.store.create_initiative(&new_initiative(&own, &(today - chrono::Days::new(150)).to_string())).unwrap();
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    let read = api.get(&format!("/api/v1/initiatives/{}/impact", measured.id)).json();
+    assert_eq!(read["status"], "measured");
+    let shown = am.get(&format!("/initiatives/{}", measured.id));
+    match read["effect"].as_f64() {
+        Some(e) => assert!(shown.body.contains(&format!("{e:+.1} points")), "{read}"),
+        None => assert!(shown.body.contains(read["reason"].as_str().unwrap()), "{read}"),
+    }
+    assert!(
+        shown.body.contains(r#"<svg class="chart"#)
+            && shown.body.contains(">baseline<")
+            && shown.body.contains(">outcome<")
+    );
+    let listed = api.get(&format!("/api/v1/initiatives?account={own}")).json();
+    assert!(listed["items"].as_array().unwrap().iter().any(|i| i["id"] == id && i["status"] == "planned"));
+    let r = api.post_json(
+        &format!("/api/v1/accounts/{own}/initiatives"),
+        &json!({ "title": "Flu clinic", "kind": "flu_shot_clinic", "target": "metro:atlantis", "start_date": start,
+                 "end_date": end, "metric": "visits_per_1000" }),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.json()["error"]["fields"]["target"].as_str().unwrap().contains("atlantis"), "{}", r.body);
+    assert!(am.get("/initiatives").body.contains("Open enrollment webinar"), "the book's list");
+
+    // A closed outcome window opens the review, once.
+    let closes = measured.timeline(&Default::default()).outcome_closes();
+    let day = closes + chrono::Days::new(3);
+    assert_eq!(
+        steward_health::initiatives::open_reviews(&*s.store, day, Some(std::slice::from_ref(&slug))).unwrap(),
+        1
+    );
+    assert_eq!(
+        steward_health::initiatives::open_reviews(&*s.store, day, Some(std::slice::from_ref(&slug))).unwrap(),
+        0
+    );
+    let reviews = s.store.tasks(&TaskFilter { account: Some(slug.clone()), ..Default::default() }).unwrap();
+    assert!(reviews.iter().any(|t| t.title == format!("Review the impact of “{}”", measured.title)));
+
+    let mut client = s.client();
+    client.bearer = Some(s.token(&client_of(&own)));
+    let hidden = client.get(&format!("/api/v1/initiatives/{}", measured.id));
+    assert_eq!(
+        (hidden.status, hidden.json()["error"]["message"].clone()),
+        (404, json!(format!("initiative {} not found", measured.id)))
+    );
+    assert_eq!(s.signed_in(&user(Role::Colleague)).get(&at).status, 403);
+}
+
+/// A two-week benefits fair on the account's first two worksites, from `start`.
+fn new_initiative(slug: &str, start: &str) -> steward_domain::initiative::NewInitiative {
+    let start: chrono::NaiveDate = start.parse().unwrap();
+    let sites: Vec<String> = book()
+        .accounts
+        .iter()
+        .find(|a| a.account.slug.as_str() == slug)
+        .unwrap()
+        .worksites
+        .iter()
+        .map(|w| w.name.clone())
+        .collect();
+    steward_domain::initiative::NewInitiative {
+        account: Slug::parse(slug).unwrap(),
+        kind: steward_domain::initiative::InitiativeKind::BenefitsFair,
+        title: format!("Benefits fair from {start}"),
+        target: steward_domain::impact::Target::Worksites(sites.into_iter().take(2).collect()),
+        start_date: start,
+        end_date: start + chrono::Days::new(11),
+        owner: None,
+        cost: Some(steward_domain::Money::from_dollars(2500.0)),
+        metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+        notes: String::new(),
+    }
 }
 
 /// An account the fixture's account manager owns and one they do not (both live).
@@ -1649,6 +1776,7 @@ fn every_route_for_every_role(s: &Server) {
     let project_account = project.account.to_string();
     let am_writes_project_account = if am_plans { 422 } else { 403 };
     let own_objective = s.store.objectives(&Slug::parse(&own).unwrap()).unwrap()[0].id;
+    let own_initiative = s.store.create_initiative(&new_initiative(&own, "2026-03-02")).unwrap().id;
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/projects/{pid}"), [200, 200, 200, col_project, 404]),
         ("POST", format!("/client/tasks/{tid}/done"), [404, 404, 404, 404, 404]),
@@ -1670,6 +1798,9 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/opportunities".into(), [422, 422, 403, 403, 404]),
         ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", format!("/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
+        ("GET", "/initiatives".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/close"), [409, 409, 409, 403, 404]),
@@ -1736,6 +1867,11 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/api/v1/projects/{pid}"), [200, 200, 200, col_project, 404]),
         ("POST", format!("/api/v1/projects/{pid}/tasks/{tid}/progress"), [409, 409, planner(409), col_record, 404]),
         ("GET", format!("/api/v1/contacts/{own_contact}/history"), [200, 200, 200, 403, 404]),
+        ("GET", "/api/v1/initiatives".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/initiatives?account={own}"), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/initiatives/{own_initiative}/impact"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/api/v1/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
         ("GET", format!("/api/v1/accounts/{own}/objectives"), [200, 200, 200, 403, 404]),
         ("GET", format!("/api/v1/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),

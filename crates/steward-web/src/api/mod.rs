@@ -5,6 +5,7 @@
 
 mod commercial;
 mod handlers;
+mod initiatives;
 pub mod openapi;
 mod projects;
 mod success_plans;
@@ -212,6 +213,58 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: false,
         created: true,
         handler: || post(commercial::add_contact),
+    },
+    Endpoint {
+        method: "get",
+        path: "/initiatives",
+        operation_id: "listInitiatives",
+        summary: "Engagement initiatives, latest start first, each with its status today: an account's (`account`), or across the caller's book (an account manager's own accounts)",
+        roles: "internal readers of the book",
+        query: &[optional("account", Schema::Slug, "account slug"), PAGING[0], PAGING[1]],
+        body: None,
+        response: "Initiative",
+        paged: true,
+        created: false,
+        handler: || get(initiatives::list),
+    },
+    Endpoint {
+        method: "post",
+        path: "/accounts/{slug}/initiatives",
+        operation_id: "addInitiative",
+        summary: "Record an initiative: its kind, target (`account`, `worksite:NAME[,…]` or `metro:NAME[,…]`), dates, goal metric, cost in dollars and notes",
+        roles: "whoever may write the account",
+        query: &[],
+        body: Some("InitiativeInput"),
+        response: "Initiative",
+        paged: false,
+        created: true,
+        handler: || post(initiatives::add),
+    },
+    Endpoint {
+        method: "get",
+        path: "/initiatives/{id}",
+        operation_id: "getInitiative",
+        summary: "One initiative with its status today",
+        roles: "internal readers of its account",
+        query: &[],
+        body: None,
+        response: "Initiative",
+        paged: false,
+        created: false,
+        handler: || get(initiatives::one),
+    },
+    Endpoint {
+        method: "get",
+        path: "/initiatives/{id}/impact",
+        operation_id: "getInitiativeImpact",
+        summary: "An initiative's impact today: the difference in differences of its goal metric with its 95% interval (or `reason` when there is none), people and worksites on each side, the pre-trend check, warnings, the windows and the weekly series",
+        roles: "internal readers of its account",
+        query: &[],
+        body: None,
+        response: "InitiativeImpact",
+        paged: false,
+        created: false,
+        handler: || get(initiatives::impact),
     },
     Endpoint {
         method: "get",

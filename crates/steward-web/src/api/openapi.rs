@@ -4,6 +4,8 @@
 use super::{ENDPOINTS, Param, Schema};
 use axum::Json;
 use serde_json::{Value, json};
+use steward_domain::impact::GoalMetric;
+use steward_domain::initiative::InitiativeKind;
 use steward_domain::input::TextKind;
 use steward_domain::opportunity::{ForecastCategory, OpportunityKind, Scope, Stage};
 use steward_domain::success_plan::ObjectiveStatus;
@@ -270,6 +272,48 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
     })
 }
 
+/// Initiatives' shapes.
+fn initiatives(day: &Value) -> Value {
+    let kinds: Vec<&str> = InitiativeKind::ALL.iter().map(|k| k.as_str()).collect();
+    let metrics: Vec<&str> = GoalMetric::ALL.iter().map(|m| m.as_str()).collect();
+    let number_or_null = json!({ "type": ["number", "null"] });
+    json!({
+        "Initiative": object(&["id", "account", "kind", "title", "target", "start_date", "end_date", "metric", "status", "version"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "kind": { "enum": kinds }, "title": { "type": "string" },
+            "target": object(&["kind"], json!({
+                "kind": { "enum": ["account", "worksites", "metros"] },
+                "names": { "type": "array", "items": { "type": "string" } }
+            })),
+            "start_date": { "type": "string" }, "end_date": { "type": "string" }, "owner": { "type": ["string", "null"] },
+            "cost": { "type": ["number", "null"], "description": "dollars; internal" },
+            "metric": { "enum": metrics }, "notes": { "type": "string" },
+            "status": { "enum": ["planned", "live", "measured"], "description": "planned before the start, live until the outcome window closes, then measured" },
+            "version": { "type": "integer" }
+        })),
+        "InitiativeInput": object(&["title", "kind", "target", "start_date", "end_date", "metric"], json!({
+            "title": text(TextKind::Title, true), "kind": { "enum": kinds.clone() },
+            "target": { "type": "string", "maxLength": 2000, "description": "account, worksite:NAME[,NAME…] or metro:NAME[,NAME…]" },
+            "start_date": day, "end_date": day,
+            "metric": { "enum": metrics.clone() },
+            "cost": { "type": ["number", "null"], "minimum": 0, "maximum": 1e9, "description": "dollars" },
+            "notes": or_null(&text(TextKind::Summary, false))
+        })),
+        "InitiativeImpact": object(&["initiative", "status", "metric", "unit", "method", "effect", "ci_low", "ci_high", "warnings", "baseline", "outcome", "weeks"], json!({
+            "initiative": { "type": "integer" }, "status": { "enum": ["planned", "live", "measured"] },
+            "metric": { "enum": metrics.clone() }, "unit": { "type": "string" }, "method": { "type": "string" },
+            "effect": number_or_null, "ci_low": number_or_null, "ci_high": number_or_null,
+            "target_n": { "type": ["integer", "null"] }, "comparison_n": { "type": ["integer", "null"] },
+            "clusters": { "type": ["object", "null"] },
+            "pretrend_ok": { "type": ["boolean", "null"] }, "pretrend_difference": number_or_null,
+            "warnings": { "type": "array", "items": { "type": "string" } },
+            "reason": { "type": ["string", "null"], "description": "why there is no estimate" },
+            "baseline": { "type": "array" }, "outcome": { "type": "array" },
+            "compared_with": { "type": "array", "items": { "type": "string" } },
+            "weeks": { "type": "array" }
+        }))
+    })
+}
+
 /// A success plan's shapes.
 fn success_plans(day: &Value, version: &Value) -> Value {
     json!({
@@ -433,7 +477,7 @@ fn schemas() -> Value {
         "File": { "type": "string", "contentMediaType": "application/octet-stream" },
         "OpenApi": { "type": "object" }
     });
-    for more in [commercial(&day, &version, &month, &count), success_plans(&day, &version)] {
+    for more in [commercial(&day, &version, &month, &count), success_plans(&day, &version), initiatives(&day)] {
         if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
             all.extend(more);
         }

@@ -56,6 +56,8 @@ struct Loaded {
     projects: Vec<steward_domain::project::Project>,
     /// The success plan with each objective's open tasks (read access only).
     objectives: Vec<steward_health::success_plans::ObjectiveView>,
+    /// Engagement initiatives, latest start first (read access only).
+    initiatives: Vec<steward_domain::initiative::Initiative>,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -132,6 +134,7 @@ fn load(
             owners: Vec::new(),
             projects: Vec::new(),
             objectives: Vec::new(),
+            initiatives: Vec::new(),
             owner_name,
         });
     }
@@ -159,6 +162,7 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
+        initiatives: store.initiatives(Some(&account.slug))?,
         objectives: steward_health::success_plans::views(
             store.objectives(&account.slug)?,
             &data.metrics,
@@ -338,6 +342,8 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             done => p.tasks.iter().filter(|t| t.done()).count(), tasks => p.tasks.len(),
         }).collect::<Vec<_>>(),
         objectives => l.objectives.iter().map(super::objectives::row).collect::<Vec<_>>(),
+        initiatives => l.initiatives.iter().map(|i| super::initiatives::row(i, today, None)).collect::<Vec<_>>(),
+        initiative_choices => super::initiatives::choices(),
         metrics => super::objectives::metric_choices(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
         priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),

@@ -8,6 +8,7 @@ mod contacts;
 mod contracts;
 pub(crate) mod forecast;
 mod imports;
+mod initiatives;
 mod objectives;
 mod password;
 mod pipeline;
@@ -56,6 +57,9 @@ pub fn routes() -> Router<App> {
         .route("/pipeline", get(pipeline::page))
         .route("/forecast", get(forecast::page))
         .route("/goals", post(forecast::set_goal))
+        .route("/initiatives", get(initiatives::book))
+        .route("/initiatives/{id}", get(initiatives::page))
+        .route("/accounts/{slug}/initiatives", post(initiatives::add))
         .route("/accounts/{slug}/objectives", post(objectives::add))
         .route("/objectives/{id}", get(objectives::page))
         .route("/objectives/{id}/edit", post(objectives::edit))
@@ -137,6 +141,7 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
         nav.push(("/pipeline", "Pipeline"));
         nav.push(("/forecast", "Forecast"));
         nav.push(("/retention", "Retention"));
+        nav.push(("/initiatives", "Initiatives"));
     }
     if authz::may(user, Capability::Imports) {
         nav.push(("/imports", "Imports"));

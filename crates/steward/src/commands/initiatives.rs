@@ -91,11 +91,30 @@ pub fn run(settings: &Settings, command: InitiativesCommand) -> Result<()> {
             print_table(&["id", "account", "initiative", "start", "end", "metric", "status"], &rows)
         }
         InitiativesCommand::Impact(a) => {
-            let i = store.initiative(a.id)?;
             let windows =
                 Windows { baseline_weeks: a.baseline_weeks, outcome_weeks: a.outcome_weeks, ..Windows::default() };
-            let read = impact(store.as_ref(), &i, &windows, today(a.today))?;
-            if a.json { print_json(&read) } else { print_impact(&read) }
+            let day = today(a.today);
+            if let Some(id) = a.id {
+                let read = impact(store.as_ref(), &store.initiative(id)?, &windows, day)?;
+                return if a.json { print_json(&read) } else { print_impact(&read) };
+            }
+            let started = std::time::Instant::now();
+            let measured: Vec<_> = store
+                .initiatives(a.account.as_ref())?
+                .into_iter()
+                .filter(|i| i.status_on(day, &windows) == steward_domain::initiative::InitiativeStatus::Measured)
+                .collect();
+            let reads =
+                measured.iter().map(|i| impact(store.as_ref(), i, &windows, day)).collect::<Result<Vec<_>, _>>()?;
+            crate::errln!("{} measured initiatives read in {:.2} s", reads.len(), started.elapsed().as_secs_f64());
+            if a.json {
+                return print_json(&reads);
+            }
+            for (i, read) in measured.iter().zip(&reads) {
+                outln!("{} {}: {}", i.id, i.account, i.title);
+                print_impact(read)?;
+            }
+            Ok(())
         }
     }
 }
