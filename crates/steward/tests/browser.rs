@@ -419,6 +419,48 @@ fn a_success_plan_is_agreed_in_a_browser() {
     b.screenshot("36-success-plan");
 }
 
+/// An account manager records an initiative on Account 360 and is told when its impact can
+/// be read; a measured one shows its estimate and the target against the comparison week by
+/// week with the windows shaded. Screenshots 37–38.
+#[test]
+fn an_initiative_is_recorded_and_read_in_a_browser() {
+    let (s, b, slug) = signed_in_on_own_account();
+    let url = &s.url;
+    b.goto(&format!("{url}/accounts/{slug}#initiatives"));
+    b.click("#add-initiative summary");
+    b.fill("#initiative-title", "Open enrollment webinar");
+    b.script("document.querySelector('#initiative-kind').value = 'webinar'; return true");
+    let start = web_support::as_of() + chrono::Days::new(7);
+    let end = start + chrono::Days::new(4);
+    b.script(&format!("document.querySelector('#initiative-start').value = '{start}'; document.querySelector('#initiative-end').value = '{end}'; return true"));
+    b.fill("#initiative-cost", "1200");
+    b.click("form[aria-label='Record an initiative'] button");
+    b.wait_for("the initiative's page", |u| u.contains("/initiatives/"));
+    assert!(b.text("#impact").contains("No estimate yet: the outcome window closes on"), "{}", b.text("#impact"));
+    b.screenshot("37-initiative-planned");
+    let measured = s
+        .store
+        .initiatives(None)
+        .unwrap()
+        .into_iter()
+        .filter(|i| {
+            i.status_on(web_support::as_of(), &Default::default())
+                == steward_domain::initiative::InitiativeStatus::Measured
+        })
+        .find(|i| {
+            steward_health::initiatives::impact(&*s.store, i, &Default::default(), web_support::as_of())
+                .is_ok_and(|r| r.effect.is_some())
+        })
+        .expect("the demo has a measured initiative with an estimate");
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &user(Role::Director));
+    b.wait_for("the director's book", |u| u.ends_with("/book"));
+    b.goto(&format!("{url}/initiatives/{}", measured.id));
+    assert!(b.text("#impact").contains("points ("), "{}", b.text("#impact"));
+    assert_eq!(b.count("#impact svg.chart g.window"), 2, "the baseline and outcome windows shaded");
+    b.screenshot("38-initiative-impact");
+}
+
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that
 /// scrolls away with the page, tables are stacked cards whose cells say what they are, and
 /// the actions are buttons a thumb can reach. Screenshots `phone-*`.
