@@ -64,6 +64,9 @@ pub enum Command {
     /// Engagement initiatives and their measured impact on the metric they meant to move.
     #[command(subcommand)]
     Initiatives(InitiativesCommand),
+    /// Experiments: the sample a test needs before it starts.
+    #[command(subcommand)]
+    Experiments(ExperimentsCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -1009,6 +1012,40 @@ pub struct QuoteStepArgs {
     pub by: Option<String>,
     #[arg(long, default_value = "")]
     pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExperimentsCommand {
+    /// How many units (worksites of an account, or accounts of a segment) a test needs to
+    /// detect an effect with the power asked, counting the clustering (design effect).
+    Design(ExperimentDesignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentDesignArgs {
+    /// Randomize this account's worksites (its people and worksites are read from its data).
+    #[arg(long, value_parser = parse_slug, conflicts_with = "segment")]
+    pub account: Option<Slug>,
+    /// Randomize the accounts of this segment (a service change).
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// The control arm's expected enrollment rate (default: the units' own today).
+    #[arg(long)]
+    pub baseline: Option<f64>,
+    /// The smallest effect worth detecting, in enrollment points (3 for 3 points).
+    #[arg(long)]
+    pub mde: f64,
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    #[arg(long, default_value_t = 0.8)]
+    pub power: f64,
+    /// Intra-cluster correlation of enrollment.
+    #[arg(long, default_value_t = 0.02)]
+    pub icc: f64,
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
     #[arg(long)]
     pub json: bool,
 }

@@ -109,6 +109,44 @@ fn an_initiative_s_impact_recovers_what_was_planted() {
     let text = steward(d, &["initiatives", "impact", &id, "--today", "2026-06-30"]).ok().stdout;
     assert!(text.contains("effect +") && text.contains("percentage points (95% interval"), "{text}");
 
+    // Designing a test on these ten worksites: the sample it needs, from the data.
+    let planned = json(
+        &steward(
+            d,
+            &[
+                "experiments",
+                "design",
+                "--account",
+                "acme",
+                "--mde",
+                "10",
+                "--icc",
+                "0.05",
+                "--today",
+                "2026-06-30",
+                "--json",
+            ],
+        )
+        .ok()
+        .stdout,
+    );
+    assert_eq!(
+        (planned["unit"].clone(), planned["cluster_size"].clone(), planned["available"].clone()),
+        (json!("worksites"), json!(150.0), json!(10))
+    );
+    let input = steward_domain::experiment::DesignInput {
+        baseline: planned["baseline"].as_f64().unwrap(),
+        mde: 0.10,
+        alpha: 0.05,
+        power: 0.8,
+        cluster_size: 150.0,
+        icc: 0.05,
+    };
+    let expected = steward_domain::experiment::design(&input).unwrap();
+    assert_eq!(planned["units_per_arm"], json!(expected.units_per_arm));
+    assert_eq!(planned["powered"], json!(expected.units_per_arm <= 5), "{planned}");
+    steward(d, &["experiments", "design", "--mde", "3"]).fails(1, "say what is randomized");
+
     let mut backwards = add;
     backwards[11] = "2026-02-01";
     steward(d, &backwards).fails(1, "the initiative ends (2026-02-01) before it starts (2026-03-02)");

@@ -4,6 +4,7 @@
 mod accounts;
 mod contracts;
 mod demo;
+mod experiments;
 mod health;
 mod import;
 mod initiatives;
@@ -40,6 +41,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Projects(c) => projects::run(settings, c),
         Command::Objectives(c) => objectives::run(settings, c),
         Command::Initiatives(c) => initiatives::run(settings, c),
+        Command::Experiments(c) => experiments::run(settings, c),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),
