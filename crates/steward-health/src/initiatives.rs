@@ -5,6 +5,7 @@
 //! check, and the weekly series the chart draws.
 
 use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
 use steward_domain::impact::{self, Cluster, GoalMetric, Target, Weeks};
 use steward_domain::initiative::{Initiative, InitiativeStatus, Timeline, Windows};
 use steward_domain::{Account, Id, Slug};
@@ -74,168 +75,257 @@ fn side_by_week(clusters: &[Cluster], target: bool, metric: GoalMetric, weeks: u
         .collect()
 }
 
-/// An account's clusters over `weeks`, all on one side (a comparison account's).
-fn account_clusters(store: &dyn Store, slug: &Slug, weeks: Weeks) -> steward_store::Result<Option<Vec<Cluster>>> {
-    let Some(stored) = store.ledger(slug)? else { return Ok(None) };
-    let mut clusters = impact::clusters(&stored.ledger, weeks, &Target::Account);
-    for c in &mut clusters {
-        c.target = false;
-        c.name = format!("{slug}/{}", c.name);
-    }
-    Ok(Some(clusters))
+/// Reads impacts, each account's ledger once: its worksites week by week on one grid of
+/// weeks per weekday the initiatives start on, sliced for each initiative. The one to use
+/// when reading many (`steward initiatives impact` without an id, a page listing several).
+#[derive(Debug)]
+pub struct Reader<'s> {
+    store: &'s dyn Store,
+    accounts: Option<Vec<Account>>,
+    initiatives: Option<Vec<Initiative>>,
+    grids: HashMap<(Slug, u32), Option<(Weeks, Vec<Cluster>, Option<NaiveDate>)>>,
 }
 
-/// The accounts of `account`'s segment closest to it before the start — by the metric's
-/// level over the baseline and its change over the pre-trend weeks, each in the metric's
-/// unit — among those with no initiative of their own over the windows.
-fn matched(
-    store: &dyn Store,
-    account: &Account,
-    own: &[Cluster],
-    metric: GoalMetric,
-    t: &Timeline,
-) -> steward_store::Result<(Vec<Slug>, Vec<Cluster>)> {
-    let profile = |clusters: &[Cluster]| -> Option<(f64, f64)> {
-        let cells = |w: &std::ops::Range<usize>| -> Vec<_> {
-            clusters.iter().flat_map(|c| c.weeks.get(w.clone()).unwrap_or(&[]).iter().copied()).collect()
-        };
-        let half = t.pretrend.start + t.pretrend.len() / 2;
-        let level = metric.over(&cells(&t.baseline))?;
-        let trend = metric.over(&cells(&(half..t.pretrend.end)))? - metric.over(&cells(&(t.pretrend.start..half)))?;
-        Some((level, trend))
-    };
-    let Some((level, trend)) = profile(own) else { return Ok((Vec::new(), Vec::new())) };
-    // An account with an initiative of its own between the baseline and the outcome window
-    // moved for its own reasons: it is no comparison.
-    let (from, to) = (t.weeks.first + chrono::Days::new(7 * t.baseline.start as u64), t.outcome_closes());
-    let busy: std::collections::HashSet<Slug> = store
-        .initiatives(None)?
-        .into_iter()
-        .filter(|i| i.start_date <= to && from <= i.end_date)
-        .map(|i| i.account)
-        .collect();
-    let mut peers: Vec<Account> = store
-        .accounts()?
-        .into_iter()
-        .filter(|o| o.slug != account.slug && o.segment == account.segment && !busy.contains(&o.slug))
-        .collect();
-    let size = |a: &Account| a.employee_count.unwrap_or(0);
-    peers.sort_by_key(|o| ((size(o) - size(account)).abs(), o.slug.clone()));
-    let mut candidates = Vec::new();
-    for other in peers.into_iter().take(CANDIDATES) {
-        let Some(clusters) = account_clusters(store, &other.slug, t.weeks)? else { continue };
-        if let Some((l, tr)) = profile(&clusters) {
-            candidates.push(((l - level).abs() + (tr - trend).abs(), other.slug, clusters));
+impl<'s> Reader<'s> {
+    pub fn new(store: &'s dyn Store) -> Self {
+        Self { store, accounts: None, initiatives: None, grids: HashMap::new() }
+    }
+
+    fn accounts(&mut self) -> steward_store::Result<&[Account]> {
+        if self.accounts.is_none() {
+            self.accounts = Some(self.store.accounts()?);
         }
+        Ok(self.accounts.as_deref().unwrap_or_default())
     }
-    candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    let chosen: Vec<_> = candidates.into_iter().take(MATCHED_ACCOUNTS).collect();
-    let slugs = chosen.iter().map(|(_, s, _)| s.clone()).collect();
-    Ok((slugs, chosen.into_iter().flat_map(|(_, _, c)| c).collect()))
+
+    fn initiatives(&mut self) -> steward_store::Result<&[Initiative]> {
+        if self.initiatives.is_none() {
+            self.initiatives = Some(self.store.initiatives(None)?);
+        }
+        Ok(self.initiatives.as_deref().unwrap_or_default())
+    }
+
+    /// The account's worksites over `weeks` as `target` marks them, and the last day its
+    /// eligibility data runs to; `None` without member data.
+    fn clusters(
+        &mut self,
+        slug: &Slug,
+        weeks: Weeks,
+        target: &Target,
+    ) -> steward_store::Result<Option<(Vec<Cluster>, Option<NaiveDate>)>> {
+        if let Target::Metros(_) = target {
+            // Which worksites a metro holds is a question of its people: read them.
+            let Some(stored) = self.store.ledger(slug)? else { return Ok(None) };
+            return Ok(Some((impact::clusters(&stored.ledger, weeks, target), stored.ledger.eligibility_as_of)));
+        }
+        let weekday = chrono::Datelike::weekday(&weeks.first).num_days_from_monday();
+        let key = (slug.clone(), weekday);
+        if !self.grids.contains_key(&key) {
+            let grid = match self.store.ledger(slug)? {
+                None => None,
+                Some(stored) => {
+                    let l = &stored.ledger;
+                    let first_day = l.people.values().flat_map(|p| p.eligibility.iter().map(|s| s.start)).min();
+                    first_day.map(|day| {
+                        // From the week holding the first eligible day, on this weekday, to a
+                        // year past the data.
+                        let back = (chrono::Datelike::weekday(&day).num_days_from_monday() + 7 - weekday) % 7;
+                        let first = day - chrono::Days::new(u64::from(back));
+                        let last = l.eligibility_as_of.unwrap_or(day) + chrono::Days::new(371);
+                        let grid = Weeks { first, count: ((last - first).num_days() / 7 + 1) as usize };
+                        (grid, impact::clusters(l, grid, &Target::Account), l.eligibility_as_of)
+                    })
+                }
+            };
+            self.grids.insert(key.clone(), grid);
+        }
+        let Some((grid, all, data_to)) = self.grids.get(&key).and_then(Option::as_ref) else { return Ok(None) };
+        let offset = (weeks.first - grid.first).num_days().div_euclid(7);
+        let sliced = all
+            .iter()
+            .map(|c| Cluster {
+                name: c.name.clone(),
+                target: match target {
+                    Target::Worksites(names) => names.contains(&c.name),
+                    _ => true,
+                },
+                weeks: (0..weeks.count as i64)
+                    .map(|k| usize::try_from(offset + k).ok().and_then(|k| c.weeks.get(k)).copied().unwrap_or_default())
+                    .collect(),
+            })
+            .collect();
+        Ok(Some((sliced, *data_to)))
+    }
+
+    /// The accounts of `account`'s segment closest to it before the start — by the metric's
+    /// level over the baseline and its change over the pre-trend weeks, each in the metric's
+    /// unit — among those with no initiative of their own over the windows.
+    fn matched(
+        &mut self,
+        account: &Account,
+        own: &[Cluster],
+        metric: GoalMetric,
+        t: &Timeline,
+    ) -> steward_store::Result<(Vec<Slug>, Vec<Cluster>)> {
+        let profile = |clusters: &[Cluster]| -> Option<(f64, f64)> {
+            let cells = |w: &std::ops::Range<usize>| -> Vec<_> {
+                clusters.iter().flat_map(|c| c.weeks.get(w.clone()).unwrap_or(&[]).iter().copied()).collect()
+            };
+            let half = t.pretrend.start + t.pretrend.len() / 2;
+            let level = metric.over(&cells(&t.baseline))?;
+            let trend =
+                metric.over(&cells(&(half..t.pretrend.end)))? - metric.over(&cells(&(t.pretrend.start..half)))?;
+            Some((level, trend))
+        };
+        let Some((level, trend)) = profile(own) else { return Ok((Vec::new(), Vec::new())) };
+        // An account with an initiative of its own between the baseline and the outcome
+        // window moved for its own reasons: it is no comparison.
+        let (from, to) = (t.weeks.first + chrono::Days::new(7 * t.baseline.start as u64), t.outcome_closes());
+        let busy: HashSet<Slug> = self
+            .initiatives()?
+            .iter()
+            .filter(|i| i.start_date <= to && from <= i.end_date)
+            .map(|i| i.account.clone())
+            .collect();
+        let size = |a: &Account| a.employee_count.unwrap_or(0);
+        let mut peers: Vec<Account> = self
+            .accounts()?
+            .iter()
+            .filter(|o| o.slug != account.slug && o.segment == account.segment && !busy.contains(&o.slug))
+            .cloned()
+            .collect();
+        peers.sort_by_key(|o| ((size(o) - size(account)).abs(), o.slug.clone()));
+        let mut candidates = Vec::new();
+        for other in peers.into_iter().take(CANDIDATES) {
+            let Some((mut clusters, _)) = self.clusters(&other.slug, t.weeks, &Target::Account)? else { continue };
+            for c in &mut clusters {
+                c.target = false;
+                c.name = format!("{}/{}", other.slug, c.name);
+            }
+            if let Some((l, tr)) = profile(&clusters) {
+                candidates.push(((l - level).abs() + (tr - trend).abs(), other.slug, clusters));
+            }
+        }
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let chosen: Vec<_> = candidates.into_iter().take(MATCHED_ACCOUNTS).collect();
+        let slugs = chosen.iter().map(|(_, s, _)| s.clone()).collect();
+        Ok((slugs, chosen.into_iter().flat_map(|(_, _, c)| c).collect()))
+    }
 }
 
-/// The impact of `initiative` as of `today`.
+/// The impact of `initiative` as of `today` (one reading; [`Reader::impact`] for many).
 pub fn impact(
     store: &dyn Store,
     initiative: &Initiative,
     windows: &Windows,
     today: NaiveDate,
 ) -> steward_store::Result<Impact> {
-    let t = initiative.timeline(windows);
-    let metric = initiative.metric;
-    let account = store.account(&initiative.account)?;
-    let stored = store.ledger(&initiative.account)?;
-    let mut clusters =
-        stored.as_ref().map(|s| impact::clusters(&s.ledger, t.weeks, &initiative.target)).unwrap_or_default();
-    let mut compared_with = Vec::new();
-    let method = if initiative.target == Target::Account {
-        let (slugs, others) = matched(store, &account, &clusters, metric, &t)?;
-        compared_with = slugs;
-        clusters.extend(others);
-        format!(
-            "difference in differences: the account's worksites against those of the {} accounts of its segment closest to it in level and trend before the start; a cluster-robust t interval over worksites",
-            compared_with.len()
-        )
-    } else {
-        "difference in differences: the targeted worksites against the account's other worksites; a cluster-robust t interval over worksites".to_owned()
-    };
-    let mut report = Impact {
-        initiative: initiative.id,
-        status: initiative.status_on(today, windows),
-        metric,
-        unit: metric.unit(),
-        method,
-        effect: None,
-        ci_low: None,
-        ci_high: None,
-        target_n: None,
-        comparison_n: None,
-        clusters: None,
-        pretrend_ok: None,
-        pretrend_difference: None,
-        warnings: Vec::new(),
-        reason: None,
-        baseline: span(&t, &t.baseline),
-        outcome: span(&t, &t.outcome),
-        compared_with,
-        weeks: Vec::new(),
-    };
-    let data_to = stored.as_ref().and_then(|s| s.ledger.eligibility_as_of);
-    let closes = t.outcome_closes();
-    let shown_weeks = (0..t.weeks.count).filter(|k| data_to.is_some_and(|d| t.weeks.last_day(*k) <= d)).count();
-    let (targets, comparisons) =
-        (side_by_week(&clusters, true, metric, shown_weeks), side_by_week(&clusters, false, metric, shown_weeks));
-    report.weeks = (0..shown_weeks)
-        .map(|k| WeekPoint { week_ending: t.weeks.last_day(k), target: targets[k], comparison: comparisons[k] })
-        .collect();
-    if today <= closes {
-        report.reason = Some(format!("the outcome window closes on {closes}; the impact is read after it"));
-        return Ok(report);
-    }
-    match data_to {
-        Some(d) if d >= closes => {}
-        Some(d) => {
-            report.reason = Some(format!("the eligibility data runs to {d}; the outcome window closes on {closes}"));
+    Reader::new(store).impact(initiative, windows, today)
+}
+
+impl Reader<'_> {
+    /// The impact of `initiative` as of `today`.
+    pub fn impact(
+        &mut self,
+        initiative: &Initiative,
+        windows: &Windows,
+        today: NaiveDate,
+    ) -> steward_store::Result<Impact> {
+        let t = initiative.timeline(windows);
+        let metric = initiative.metric;
+        let account = self.store.account(&initiative.account)?;
+        let (mut clusters, data_to) =
+            self.clusters(&initiative.account, t.weeks, &initiative.target)?.unwrap_or_default();
+        let mut compared_with = Vec::new();
+        let method = if initiative.target == Target::Account {
+            let (slugs, others) = self.matched(&account, &clusters, metric, &t)?;
+            compared_with = slugs;
+            clusters.extend(others);
+            format!(
+                "difference in differences: the account's worksites against those of the {} accounts of its segment closest to it in level and trend before the start; a cluster-robust t interval over worksites",
+                compared_with.len()
+            )
+        } else {
+            "difference in differences: the targeted worksites against the account's other worksites; a cluster-robust t interval over worksites".to_owned()
+        };
+        let mut report = Impact {
+            initiative: initiative.id,
+            status: initiative.status_on(today, windows),
+            metric,
+            unit: metric.unit(),
+            method,
+            effect: None,
+            ci_low: None,
+            ci_high: None,
+            target_n: None,
+            comparison_n: None,
+            clusters: None,
+            pretrend_ok: None,
+            pretrend_difference: None,
+            warnings: Vec::new(),
+            reason: None,
+            baseline: span(&t, &t.baseline),
+            outcome: span(&t, &t.outcome),
+            compared_with,
+            weeks: Vec::new(),
+        };
+        let closes = t.outcome_closes();
+        let shown_weeks = (0..t.weeks.count).filter(|k| data_to.is_some_and(|d| t.weeks.last_day(*k) <= d)).count();
+        let (targets, comparisons) =
+            (side_by_week(&clusters, true, metric, shown_weeks), side_by_week(&clusters, false, metric, shown_weeks));
+        report.weeks = (0..shown_weeks)
+            .map(|k| WeekPoint { week_ending: t.weeks.last_day(k), target: targets[k], comparison: comparisons[k] })
+            .collect();
+        if today <= closes {
+            report.reason = Some(format!("the outcome window closes on {closes}; the impact is read after it"));
             return Ok(report);
         }
-        None => {
-            report.reason = Some("the account has no eligibility data".into());
-            return Ok(report);
-        }
-    }
-    match impact::did(&clusters, metric, &t.baseline, &t.outcome) {
-        Ok(e) => {
-            report.effect = Some(e.effect);
-            report.ci_low = Some(e.ci_low);
-            report.ci_high = Some(e.ci_high);
-            report.target_n = Some(e.target_n);
-            report.comparison_n = Some(e.comparison_n);
-            report.clusters = Some(Clusters { target: e.target_clusters, comparison: e.comparison_clusters });
-            if e.target_clusters < 5 || e.comparison_clusters < 5 {
-                report.warnings.push(format!(
-                    "{} targeted and {} comparison worksites: with so few the interval is wide",
-                    e.target_clusters, e.comparison_clusters
-                ));
+        match data_to {
+            Some(d) if d >= closes => {}
+            Some(d) => {
+                report.reason =
+                    Some(format!("the eligibility data runs to {d}; the outcome window closes on {closes}"));
+                return Ok(report);
+            }
+            None => {
+                report.reason = Some("the account has no eligibility data".into());
+                return Ok(report);
             }
         }
-        Err(why) => report.reason = Some(why),
-    }
-    match impact::pretrend(&clusters, metric, &t.pretrend) {
-        Ok(p) => {
-            report.pretrend_ok = Some(p.ok);
-            report.pretrend_difference = Some(p.difference);
-            if !p.ok {
-                report.warnings.push(format!(
+        match impact::did(&clusters, metric, &t.baseline, &t.outcome) {
+            Ok(e) => {
+                report.effect = Some(e.effect);
+                report.ci_low = Some(e.ci_low);
+                report.ci_high = Some(e.ci_high);
+                report.target_n = Some(e.target_n);
+                report.comparison_n = Some(e.comparison_n);
+                report.clusters = Some(Clusters { target: e.target_clusters, comparison: e.comparison_clusters });
+                if e.target_clusters < 5 || e.comparison_clusters < 5 {
+                    report.warnings.push(format!(
+                        "{} targeted and {} comparison worksites: with so few the interval is wide",
+                        e.target_clusters, e.comparison_clusters
+                    ));
+                }
+            }
+            Err(why) => report.reason = Some(why),
+        }
+        match impact::pretrend(&clusters, metric, &t.pretrend) {
+            Ok(p) => {
+                report.pretrend_ok = Some(p.ok);
+                report.pretrend_difference = Some(p.difference);
+                if !p.ok {
+                    report.warnings.push(format!(
                     "before the baseline the target was already moving apart from the comparison ({:+.2} {} over the {} weeks before it): the estimate may carry that difference",
                     p.difference,
                     metric.unit(),
                     windows.pretrend_weeks
                 ));
+                }
             }
+            Err(why) => report.warnings.push(format!("pre-trends were not checked: {why}")),
         }
-        Err(why) => report.warnings.push(format!("pre-trends were not checked: {why}")),
+        Ok(report)
     }
-    Ok(report)
 }
 
 /// How long after an outcome window closes its "review the impact" task may still open.

@@ -104,8 +104,8 @@ pub fn run(settings: &Settings, command: InitiativesCommand) -> Result<()> {
                 .into_iter()
                 .filter(|i| i.status_on(day, &windows) == steward_domain::initiative::InitiativeStatus::Measured)
                 .collect();
-            let reads =
-                measured.iter().map(|i| impact(store.as_ref(), i, &windows, day)).collect::<Result<Vec<_>, _>>()?;
+            let mut reader = steward_health::initiatives::Reader::new(store.as_ref());
+            let reads = measured.iter().map(|i| reader.impact(i, &windows, day)).collect::<Result<Vec<_>, _>>()?;
             crate::errln!("{} measured initiatives read in {:.2} s", reads.len(), started.elapsed().as_secs_f64());
             if a.json {
                 return print_json(&reads);
