@@ -83,8 +83,11 @@ pub struct Reader<'s> {
     store: &'s dyn Store,
     accounts: Option<Vec<Account>>,
     initiatives: Option<Vec<Initiative>>,
-    grids: HashMap<(Slug, u32), Option<(Weeks, Vec<Cluster>, Option<NaiveDate>)>>,
+    grids: HashMap<(Slug, u32), Option<Grid>>,
 }
+
+/// An account's worksites on a grid of weeks, and the day its eligibility data runs to.
+type Grid = (Weeks, Vec<Cluster>, Option<NaiveDate>);
 
 impl<'s> Reader<'s> {
     pub fn new(store: &'s dyn Store) -> Self {
