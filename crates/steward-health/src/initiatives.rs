@@ -5,7 +5,7 @@
 //! check, and the weekly series the chart draws.
 
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use steward_domain::impact::{self, Cluster, GoalMetric, Target, Weeks};
 use steward_domain::initiative::{Initiative, InitiativeStatus, Timeline, Windows};
 use steward_domain::{Account, Id, Slug};
@@ -84,6 +84,14 @@ pub struct Reader<'s> {
     accounts: Option<Vec<Account>>,
     initiatives: Option<Vec<Initiative>>,
     grids: HashMap<(Slug, u32), Option<Grid>>,
+    /// Each segment's accounts by size, and each account's initiatives' days.
+    peers: Option<Peers>,
+}
+
+type Peers = (HashMap<steward_domain::Segment, Vec<Account>>, HashMap<Slug, Vec<(NaiveDate, NaiveDate)>>);
+
+fn size(a: &Account) -> i64 {
+    a.employee_count.unwrap_or(0)
 }
 
 /// An account's worksites on a grid of weeks, and the day its eligibility data runs to.
@@ -91,7 +99,7 @@ type Grid = (Weeks, Vec<Cluster>, Option<NaiveDate>);
 
 impl<'s> Reader<'s> {
     pub fn new(store: &'s dyn Store) -> Self {
-        Self { store, accounts: None, initiatives: None, grids: HashMap::new() }
+        Self { store, accounts: None, initiatives: None, grids: HashMap::new(), peers: None }
     }
 
     fn accounts(&mut self) -> steward_store::Result<&[Account]> {
@@ -160,6 +168,58 @@ impl<'s> Reader<'s> {
         Ok(Some((sliced, *data_to)))
     }
 
+    /// The [`CANDIDATES`] accounts of `account`'s segment closest to it in size (then by
+    /// slug) with no initiative running between `from` and `to`. Found by widening a window
+    /// around its place in the segment's accounts sorted by size, so a book of thousands is
+    /// not sorted again for each initiative.
+    fn nearest_peers(
+        &mut self,
+        account: &Account,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> steward_store::Result<Vec<Account>> {
+        if self.peers.is_none() {
+            let mut by_segment: HashMap<steward_domain::Segment, Vec<Account>> = HashMap::new();
+            for a in self.accounts()?.to_vec() {
+                by_segment.entry(a.segment).or_default().push(a);
+            }
+            for list in by_segment.values_mut() {
+                list.sort_by_key(|a| (size(a), a.slug.clone()));
+            }
+            let mut running: HashMap<Slug, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+            for i in self.initiatives()? {
+                running.entry(i.account.clone()).or_default().push((i.start_date, i.end_date));
+            }
+            self.peers = Some((by_segment, running));
+        }
+        let Some((by_segment, running)) = &self.peers else { return Ok(Vec::new()) };
+        let Some(list) = by_segment.get(&account.segment) else { return Ok(Vec::new()) };
+        let busy =
+            |slug: &Slug| running.get(slug).is_some_and(|spans| spans.iter().any(|(s, e)| *s <= to && from <= *e));
+        let me = size(account);
+        let gap = |a: &Account| (size(a) - me).abs();
+        let at = list.partition_point(|a| size(a) < me);
+        let mut half = 2 * CANDIDATES;
+        loop {
+            let (lo, hi) = (at.saturating_sub(half), (at + half).min(list.len()));
+            let mut window: Vec<&Account> =
+                list[lo..hi].iter().filter(|a| a.slug != account.slug && !busy(&a.slug)).collect();
+            window.sort_by_key(|a| (gap(a), a.slug.clone()));
+            window.truncate(CANDIDATES);
+            // Exact once nothing outside the window could come before the last one chosen.
+            let outside = [lo.checked_sub(1).map(|k| gap(&list[k])), list.get(hi).map(gap)].into_iter().flatten().min();
+            let settled = match (outside, window.last()) {
+                (None, _) => true,
+                (Some(o), Some(last)) => window.len() == CANDIDATES && gap(last) < o,
+                (Some(_), None) => false,
+            };
+            if settled {
+                return Ok(window.into_iter().cloned().collect());
+            }
+            half *= 2;
+        }
+    }
+
     /// The accounts of `account`'s segment closest to it before the start — by the metric's
     /// level over the baseline and its change over the pre-trend weeks, each in the metric's
     /// unit — among those with no initiative of their own over the windows.
@@ -184,22 +244,9 @@ impl<'s> Reader<'s> {
         // An account with an initiative of its own between the baseline and the outcome
         // window moved for its own reasons: it is no comparison.
         let (from, to) = (t.weeks.first + chrono::Days::new(7 * t.baseline.start as u64), t.outcome_closes());
-        let busy: HashSet<Slug> = self
-            .initiatives()?
-            .iter()
-            .filter(|i| i.start_date <= to && from <= i.end_date)
-            .map(|i| i.account.clone())
-            .collect();
-        let size = |a: &Account| a.employee_count.unwrap_or(0);
-        let mut peers: Vec<Account> = self
-            .accounts()?
-            .iter()
-            .filter(|o| o.slug != account.slug && o.segment == account.segment && !busy.contains(&o.slug))
-            .cloned()
-            .collect();
-        peers.sort_by_key(|o| ((size(o) - size(account)).abs(), o.slug.clone()));
+        let peers = self.nearest_peers(account, from, to)?;
         let mut candidates = Vec::new();
-        for other in peers.into_iter().take(CANDIDATES) {
+        for other in peers {
             let Some((mut clusters, _)) = self.clusters(&other.slug, t.weeks, &Target::Account)? else { continue };
             for c in &mut clusters {
                 c.target = false;
