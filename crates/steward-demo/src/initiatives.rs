@@ -153,8 +153,12 @@ fn lift(rng: &mut Rng, plan: &AccountPlan, i: &PlannedInitiative, pop: &mut Popu
         }
         let day = (i.start + Days::new(rng.range(0, days) as u64)).min(plan.data_end);
         let person = &mut pop.people[k];
+        // Someone who joined on their own by then is a member already.
+        if person.memberships.iter().any(|m| i.start <= m.start && m.start <= day) {
+            continue;
+        }
         let Some(span) = person.spans.iter().find(|s| s.covers(i.start)).copied() else { continue };
-        let next = person.memberships.iter().filter(|m| m.start > day).map(|m| m.start).min();
+        let next = person.memberships.iter().filter(|m| m.start >= day).map(|m| m.start).min();
         let end = match (span.end.filter(|e| *e <= plan.data_end), next) {
             (_, Some(n)) => Some(n - Days::new(1)),
             (e, None) => e,

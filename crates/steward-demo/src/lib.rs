@@ -154,9 +154,8 @@ fn write(path: &Path, bytes: &[u8], summary: &mut FileSummary) -> io::Result<()>
     Ok(())
 }
 
-/// The members of one account, exactly as [`write_files`] writes them.
 /// The members of one account, exactly as [`write_files`] writes them: simulated, then
-/// lifted by the account's initiatives' true effects.
+/// lifted by the account's initiatives' planned effects.
 pub fn simulate_account(seed: u64, plan: &AccountPlan) -> population::Population {
     simulate_with_truth(seed, plan).0
 }

@@ -18,6 +18,17 @@ pub struct DesignInput {
     pub cluster_size: f64,
     /// Intra-cluster correlation of the outcome.
     pub icc: f64,
+    /// How much units' sizes vary (their coefficient of variation): unequal units carry
+    /// less than their count (Eldridge, Ashby & Kerry, 2006).
+    #[serde(default)]
+    pub size_cv: f64,
+}
+
+impl DesignInput {
+    /// 1 + ((1 + CV²) × mean size − 1) × ICC.
+    pub fn design_effect(&self) -> f64 {
+        1.0 + ((1.0 + self.size_cv * self.size_cv) * self.cluster_size - 1.0) * self.icc
+    }
 }
 
 /// What it takes.
@@ -25,7 +36,7 @@ pub struct DesignInput {
 pub struct Design {
     /// People per arm were people independent (Fleiss, no continuity correction).
     pub persons_per_arm_independent: f64,
-    /// 1 + (cluster size − 1) × ICC.
+    /// 1 + ((1 + CV²) × cluster size − 1) × ICC.
     pub design_effect: f64,
     /// People per arm once clustering is counted.
     pub persons_per_arm: f64,
@@ -51,7 +62,7 @@ pub fn with_continuity_correction(n: f64, difference: f64) -> f64 {
 
 /// The units per arm a design needs (refused when the numbers cannot describe a test).
 pub fn design(input: &DesignInput) -> Result<Design, String> {
-    let DesignInput { baseline, mde, alpha, power, cluster_size, icc } = *input;
+    let DesignInput { baseline, mde, alpha, power, cluster_size, icc, size_cv } = *input;
     let p2 = baseline + mde;
     if !(0.0 < baseline && baseline < 1.0 && 0.0 < p2 && p2 < 1.0) {
         return Err(format!(
@@ -64,11 +75,11 @@ pub fn design(input: &DesignInput) -> Result<Design, String> {
     if !(alpha > 0.0 && alpha < 0.5 && (0.5..1.0).contains(&power)) {
         return Err(format!("α is between 0 and 0.5 and power between 0.5 and 1 (got α {alpha}, power {power})"));
     }
-    if !(cluster_size >= 1.0 && (0.0..=1.0).contains(&icc)) {
+    if !(cluster_size >= 1.0 && (0.0..=1.0).contains(&icc) && size_cv >= 0.0) {
         return Err(format!("a unit holds at least one person and the ICC is 0 to 1 (got {cluster_size}, {icc})"));
     }
     let independent = persons_per_arm(baseline, p2, alpha, power);
-    let design_effect = 1.0 + (cluster_size - 1.0) * icc;
+    let design_effect = input.design_effect();
     let persons = independent * design_effect;
     // The formula assumes a normal test; the reading's t on few units is weaker, so units
     // are added until the power with t's critical value reaches what was asked.
@@ -89,7 +100,7 @@ pub fn design(input: &DesignInput) -> Result<Design, String> {
 /// per arm when people are randomized in units, the normal's when one by one.
 pub fn power(input: &DesignInput, units_per_arm: u64) -> f64 {
     let (p1, p2) = (input.baseline, input.baseline + input.mde);
-    let n = units_per_arm as f64 * input.cluster_size / (1.0 + (input.cluster_size - 1.0) * input.icc);
+    let n = units_per_arm as f64 * input.cluster_size / input.design_effect();
     let p_bar = (p1 + p2) / 2.0;
     let z_a = if input.cluster_size > 1.0 && units_per_arm >= 2 {
         t_quantile(1.0 - input.alpha / 2.0, units_per_arm as f64 - 1.0)

@@ -3,7 +3,7 @@
 //! initiatives and experiments"). People of one worksite are not independent, so every
 //! interval comes from the spread *between* worksites: each worksite's own change from the
 //! baseline window to the outcome window is one observation, the groups' person-weighted
-//! means are compared, their variance is the cluster-robust (CR1) one, and the interval uses
+//! means are compared, their variance is the cluster-robust (CR2) one, and the interval uses
 //! Student's t with conservative degrees of freedom (below) — honest with few worksites, where
 //! a normal or a bootstrap interval is too narrow. Too few worksites or people on a side give
 //! no estimate and the reason, never a confident number from nothing.

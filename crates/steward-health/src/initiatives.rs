@@ -247,7 +247,13 @@ impl<'s> Reader<'s> {
         let peers = self.nearest_peers(account, from, to)?;
         let mut candidates = Vec::new();
         for other in peers {
-            let Some((mut clusters, _)) = self.clusters(&other.slug, t.weeks, &Target::Account)? else { continue };
+            let Some((mut clusters, data_to)) = self.clusters(&other.slug, t.weeks, &Target::Account)? else {
+                continue;
+            };
+            // A peer whose data stops before the outcome window closes has no outcome.
+            if data_to.is_none_or(|d| d < to) {
+                continue;
+            }
             for c in &mut clusters {
                 c.target = false;
                 c.name = format!("{}/{}", other.slug, c.name);
@@ -287,10 +293,18 @@ impl Reader<'_> {
         let (mut clusters, data_to) =
             self.clusters(&initiative.account, t.weeks, &initiative.target)?.unwrap_or_default();
         let mut compared_with = Vec::new();
+        let mut report_notes = Vec::new();
         let method = if initiative.target == Target::Account {
             let (slugs, others) = self.matched(&account, &clusters, metric, &t)?;
             compared_with = slugs;
             clusters.extend(others);
+            // Said plainly, so nobody reads more into the numbers than they hold.
+            report_notes.push(
+                "the comparison accounts were chosen for moving like this one before the baseline, so the pre-trend check confirms the match rather than tests it".to_owned(),
+            );
+            report_notes.push(
+                "the targeted worksites all belong to one account and share its fortunes; the interval counts worksites, so a shock to the whole account can look like an effect".to_owned(),
+            );
             format!(
                 "difference in differences: the account's worksites against those of the {} accounts of its segment closest to it in level and trend before the start; a cluster-robust t interval over worksites",
                 compared_with.len()
@@ -312,7 +326,7 @@ impl Reader<'_> {
             clusters: None,
             pretrend_ok: None,
             pretrend_difference: None,
-            warnings: Vec::new(),
+            warnings: report_notes,
             reason: None,
             baseline: span(&t, &t.baseline),
             outcome: span(&t, &t.outcome),
@@ -401,6 +415,10 @@ pub fn open_reviews(store: &dyn Store, today: NaiveDate, only: Option<&[Slug]>) 
     for i in all {
         let closes = i.timeline(&windows).outcome_closes();
         if !(closes < today && today <= closes + chrono::Days::new(REVIEW_WITHIN_DAYS)) {
+            continue;
+        }
+        // Not before the data covers the window: the review would find no number yet.
+        if store.metrics_as_of(&i.account)?.is_none_or(|d| d < closes) {
             continue;
         }
         let owner = match &i.owner {

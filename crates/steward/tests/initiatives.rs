@@ -141,6 +141,7 @@ fn an_initiative_s_impact_recovers_what_was_planted() {
         power: 0.8,
         cluster_size: 150.0,
         icc: 0.05,
+        size_cv: 0.0,
     };
     let expected = steward_domain::experiment::design(&input).unwrap();
     assert_eq!(planned["units_per_arm"], json!(expected.units_per_arm));

@@ -18,13 +18,23 @@ fn the_power_formula_against_fleiss() {
 /// so few worksites is counted.
 #[test]
 fn a_clustered_design_counts_its_design_effect() {
-    let input = DesignInput { baseline: 0.40, mde: 0.20, alpha: 0.05, power: 0.80, cluster_size: 20.0, icc: 0.05 };
+    let input = DesignInput {
+        baseline: 0.40,
+        mde: 0.20,
+        alpha: 0.05,
+        power: 0.80,
+        cluster_size: 20.0,
+        icc: 0.05,
+        size_cv: 0.0,
+    };
     let d = design(&input).unwrap();
     assert!((d.design_effect - 1.95).abs() < 1e-12);
     assert!((d.persons_per_arm - 96.92 * 1.95).abs() < 0.05, "{}", d.persons_per_arm);
     assert_eq!((d.persons_per_arm / 20.0).ceil(), 10.0);
     assert_eq!(d.units_per_arm, 12, "{d:?}");
     assert!(power(&input, d.units_per_arm) >= 0.80 && power(&input, d.units_per_arm - 1) < 0.80);
+    // Units of unequal size (CV 0.5) count for less: 1 + (1.25 × 20 − 1) × 0.05 = 2.2.
+    assert!((DesignInput { size_cv: 0.5, ..input }.design_effect() - 2.2).abs() < 1e-12);
     let one_by_one = DesignInput { cluster_size: 1.0, icc: 0.0, ..input };
     assert_eq!(design(&one_by_one).unwrap().units_per_arm, 97);
     for bad in [
@@ -88,7 +98,15 @@ fn a_reading_checks_its_split_and_stays_valid_when_peeked_at() {
 #[test]
 fn the_predicted_power_is_the_simulated_one() {
     let mut rng = Rng::new(99);
-    let input = DesignInput { baseline: 0.30, mde: 0.10, alpha: 0.05, power: 0.80, cluster_size: 20.0, icc: 0.05 };
+    let input = DesignInput {
+        baseline: 0.30,
+        mde: 0.10,
+        alpha: 0.05,
+        power: 0.80,
+        cluster_size: 20.0,
+        icc: 0.05,
+        size_cv: 0.0,
+    };
     let d = design(&input).unwrap();
     let predicted = power(&input, d.units_per_arm);
     let mut run = |effect: f64| {

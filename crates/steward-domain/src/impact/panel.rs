@@ -7,7 +7,7 @@
 use super::{Cluster, WeekCell};
 use crate::Metro;
 use crate::ledger::Ledger;
-use crate::member::{Span, VisitStatus};
+use crate::member::{Span, VisitStatus, merge_spans};
 use chrono::{Days, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -65,6 +65,7 @@ pub fn clusters(ledger: &Ledger, weeks: Weeks, target: &Target) -> Vec<Cluster> 
     let mut diffs: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut in_metro: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     let mut site_of = BTreeMap::new();
+    let mut enrolled_spans = BTreeMap::new();
     for p in ledger.people.values() {
         let site = name(p.worksite);
         site_of.insert(p.key, site);
@@ -76,11 +77,14 @@ pub fn clusters(ledger: &Ledger, weeks: Weeks, target: &Target) -> Vec<Cluster> 
         let (eligible, enrolled, cells) = diffs.entry(site).or_insert_with(|| {
             (vec![0; weeks.count + 1], vec![0; weeks.count + 1], vec![WeekCell::default(); weeks.count])
         });
+        // As our system reported them, memberships may overlap: one person is one member.
+        let mut memberships = p.memberships.clone();
+        merge_spans(&mut memberships);
         for e in &p.eligibility {
             let r = weeks.ends_within(e);
             eligible[r.start] += 1;
             eligible[r.end] -= 1;
-            for m in &p.memberships {
+            for m in &memberships {
                 let both = Span::new(
                     e.start.max(m.start),
                     match (e.end, m.end) {
@@ -96,18 +100,24 @@ pub fn clusters(ledger: &Ledger, weeks: Weeks, target: &Target) -> Vec<Cluster> 
                 enrolled[r.end] -= 1;
             }
         }
-        for m in &p.memberships {
+        for m in &memberships {
             if let Some(k) = weeks.of(m.start).filter(|k| p.eligible_on(weeks.last_day(*k))) {
                 cells[k].new_enrollments += 1;
             }
         }
+        enrolled_spans.insert(p.key, memberships);
     }
     let mut seen: BTreeMap<(&str, usize), std::collections::BTreeSet<crate::MemberKey>> = BTreeMap::new();
     for v in ledger.visits.iter().filter(|v| v.status == VisitStatus::Completed) {
         let (Some(site), Some(k)) = (site_of.get(&v.member), weeks.of(v.date)) else { continue };
         if let Some((_, _, cells)) = diffs.get_mut(site) {
             cells[k].visits += 1;
-            seen.entry((site, k)).or_default().insert(v.member);
+            // Utilization is of the enrolled: a visitor counts when a member that day.
+            let member =
+                enrolled_spans.get(&v.member).is_some_and(|spans: &Vec<Span>| spans.iter().any(|s| s.covers(v.date)));
+            if member {
+                seen.entry((site, k)).or_default().insert(v.member);
+            }
         }
     }
     for ((site, k), people) in seen {
@@ -174,6 +184,10 @@ mod tests {
         add(&mut ledger, person(1, 0, Span::new(d("2025-01-01"), None), Some(Span::new(d("2026-01-14"), None))));
         // Eligible until the 20th: counted at the ends of weeks 0 and 1 only.
         add(&mut ledger, person(2, 0, Span::new(d("2025-01-01"), Some(d("2026-01-20"))), None));
+        // Two overlapping memberships from the 12th (week 1): one member, one new enrollment.
+        let mut twice = person(4, 0, Span::new(d("2025-01-01"), None), Some(Span::new(d("2026-01-12"), None)));
+        twice.memberships.push(Span::new(d("2026-01-13"), Some(d("2026-01-30"))));
+        add(&mut ledger, twice);
         // Eligible from the 25th, the last day of week 2.
         add(&mut ledger, person(3, 1, Span::new(d("2026-01-25"), None), Some(Span::new(d("2026-01-25"), None))));
         ledger.visits = vec![
@@ -207,8 +221,8 @@ mod tests {
         assert!(!plant.target);
         let eligible: Vec<u32> = plant.weeks.iter().map(|w| w.eligible).collect();
         let enrolled: Vec<u32> = plant.weeks.iter().map(|w| w.enrolled).collect();
-        assert_eq!((eligible, enrolled), (vec![2, 2, 1, 1], vec![0, 1, 1, 1]));
-        assert_eq!(plant.weeks[1], WeekCell { eligible: 2, enrolled: 1, new_enrollments: 1, visitors: 1, visits: 2 });
+        assert_eq!((eligible, enrolled), (vec![3, 3, 2, 2], vec![0, 2, 2, 2]));
+        assert_eq!(plant.weeks[1], WeekCell { eligible: 3, enrolled: 2, new_enrollments: 2, visitors: 1, visits: 2 });
         let office = c.iter().find(|c| c.name == "Office").unwrap();
         assert!(office.target);
         assert_eq!(

@@ -57,20 +57,36 @@ pub async fn impact(
     Ok(Json(read))
 }
 
-/// What the API sends: the page's fields, with the cost as a number of dollars.
+/// What the API sends: the page's fields, with the cost as a number of dollars. Every field
+/// is read as it came, so a caller who may not write the account hears that first, and a
+/// wrong field is refused beside its name once they may.
 #[derive(Debug, Deserialize)]
 pub struct InitiativeBody {
-    title: String,
-    kind: String,
-    /// Text; anything else is refused beside the field once the caller may write.
+    #[serde(default)]
+    title: serde_json::Value,
+    #[serde(default)]
+    kind: serde_json::Value,
+    #[serde(default)]
     target: serde_json::Value,
-    start_date: String,
-    end_date: String,
-    metric: String,
     #[serde(default)]
-    cost: Option<f64>,
+    start_date: serde_json::Value,
     #[serde(default)]
-    notes: Option<String>,
+    end_date: serde_json::Value,
+    #[serde(default)]
+    metric: serde_json::Value,
+    #[serde(default)]
+    cost: serde_json::Value,
+    #[serde(default)]
+    notes: serde_json::Value,
+}
+
+/// A JSON value as the text a form field would hold (a number as written; nothing when null).
+fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
 }
 
 pub async fn add(
@@ -81,14 +97,14 @@ pub async fn add(
 ) -> ApiResult<impl IntoResponse> {
     let today = app.today();
     let form = InitiativeForm {
-        title: b.title,
-        kind: b.kind,
-        target: b.target.as_str().map(str::to_owned).unwrap_or_default(),
-        start_date: b.start_date,
-        end_date: b.end_date,
-        metric: b.metric,
-        cost: b.cost.map(|c| format!("{c:.2}")).unwrap_or_default(),
-        notes: b.notes.unwrap_or_default(),
+        title: text(&b.title),
+        kind: text(&b.kind),
+        target: text(&b.target),
+        start_date: text(&b.start_date),
+        end_date: text(&b.end_date),
+        metric: text(&b.metric),
+        cost: text(&b.cost),
+        notes: text(&b.notes),
     };
     let made = app.run(move |store| initiatives::add(store, &user, &slug, &form)).await?;
     Ok((StatusCode::CREATED, Json(InitiativeView::of(made, today))))

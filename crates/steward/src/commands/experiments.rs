@@ -60,14 +60,17 @@ pub fn run(settings: &Settings, command: ExperimentsCommand) -> Result<()> {
         bail!("{} {unit} with people; an experiment needs at least four to split", units.len());
     }
     let people: f64 = units.iter().map(|u| u.0).sum();
+    let mean = people / units.len() as f64;
+    let cv = (units.iter().map(|u| (u.0 - mean).powi(2)).sum::<f64>() / units.len() as f64).sqrt() / mean;
     let baseline = a.baseline.unwrap_or(units.iter().map(|u| u.1).sum::<f64>() / people);
     let input = DesignInput {
         baseline,
         mde: a.mde / 100.0,
         alpha: a.alpha,
         power: a.power,
-        cluster_size: people / units.len() as f64,
+        cluster_size: mean,
         icc: a.icc,
+        size_cv: cv,
     };
     let d = design(&input).map_err(anyhow::Error::msg)?;
     let available = units.len() as u64 / 2;
