@@ -5,6 +5,7 @@
 //! Architecture invariant: no SQL here — only the `Store` traits.
 
 pub mod backtest;
+pub mod experiments;
 pub mod forecast;
 pub mod history;
 pub mod initiatives;

@@ -459,6 +459,16 @@ fn an_initiative_is_recorded_and_read_in_a_browser() {
     assert!(b.text("#impact").contains("points ("), "{}", b.text("#impact"));
     assert_eq!(b.count("#impact svg.chart g.window"), 2, "the baseline and outcome windows shaded");
     b.screenshot("38-initiative-impact");
+
+    // Designing a service change across the accounts of a segment: the sample it needs.
+    b.goto(&format!("{url}/accounts/{slug}/experiment-design"));
+    b.script("document.querySelector('#units').value = 'segment'; return true");
+    b.fill("#mde", "5");
+    b.click("form[aria-label='Design an experiment'] button");
+    b.wait_for("the design", |u| u.contains("mde=5"));
+    let told = b.text("#design");
+    assert!(told.contains("an arm") && told.contains("design effect") && told.contains("power"), "{told}");
+    b.screenshot("39-experiment-design");
 }
 
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that

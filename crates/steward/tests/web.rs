@@ -1799,6 +1799,7 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", format!("/quotes/{quote_id}"), [200, 200, 200, 403, 404]),
         ("GET", "/initiatives".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/accounts/{own}/experiment-design?mde=3"), [200, 200, 200, 403, 404]),
         ("GET", format!("/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),

@@ -60,6 +60,7 @@ pub fn routes() -> Router<App> {
         .route("/initiatives", get(initiatives::book))
         .route("/initiatives/{id}", get(initiatives::page))
         .route("/accounts/{slug}/initiatives", post(initiatives::add))
+        .route("/accounts/{slug}/experiment-design", get(initiatives::design))
         .route("/accounts/{slug}/objectives", post(objectives::add))
         .route("/objectives/{id}", get(objectives::page))
         .route("/objectives/{id}/edit", post(objectives::edit))
