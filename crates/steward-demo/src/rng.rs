@@ -1,13 +1,14 @@
-//! A small seeded generator (SplitMix64). Written here rather than taken from a crate so
-//! that the demo's bytes depend only on this file: the same seed gives the same book on
-//! every platform and every future build.
+//! The demo's seeded generator: the domain's SplitMix64 (`steward_domain::stats::Rng`),
+//! written out there rather than taken from a crate so that the demo's bytes depend only on
+//! this workspace: the same seed gives the same book on every platform and every future
+//! build. Here: named streams and the draws the simulation uses.
 
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(steward_domain::stats::Rng);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Self(seed ^ 0x9E37_79B9_7F4A_7C15)
+        Self(steward_domain::stats::Rng::new(seed ^ 0x9E37_79B9_7F4A_7C15))
     }
 
     /// An independent stream for a named part of the book (e.g. account 17's members), so
@@ -24,11 +25,7 @@ impl Rng {
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in [0, 1).
