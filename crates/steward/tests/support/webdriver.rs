@@ -182,9 +182,23 @@ impl Browser {
         self.call("POST", &format!("/element/{id}/value"), Some(json!({ "text": path.display().to_string() })));
     }
 
+    /// The rendered text of the first element matching `css`, read in one script call: a
+    /// page navigating away between finding an element and reading it (a form just
+    /// submitted) cannot leave a stale reference behind. Waits up to five seconds for it.
     pub fn text(&self, css: &str) -> String {
-        let id = self.find(css);
-        self.call("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_owned()
+        let started = Instant::now();
+        loop {
+            let read = self.call(
+                "POST",
+                "/execute/sync",
+                Some(json!({ "script": "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", "args": [css] })),
+            );
+            if let Some(text) = read.as_str() {
+                return text.to_owned();
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "no element matches {css} on {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Saves a PNG of the page under `name` and returns its path.
