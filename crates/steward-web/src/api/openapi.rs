@@ -292,7 +292,7 @@ fn initiatives(day: &Value) -> Value {
         })),
         "InitiativeInput": object(&["title", "kind", "target", "start_date", "end_date", "metric"], json!({
             "title": text(TextKind::Title, true), "kind": { "enum": kinds.clone() },
-            "target": { "type": "string", "maxLength": 2000, "description": "account, worksite:NAME[,NAME…] or metro:NAME[,NAME…]" },
+            "target": { "type": "string", "maxLength": 2000, "pattern": "^(account|(worksites?|metros?):.*[^ ,].*)$", "description": "account, worksite:NAME[,NAME…] or metro:NAME[,NAME…]" },
             "start_date": day, "end_date": day,
             "metric": { "enum": metrics.clone() },
             "cost": { "type": ["number", "null"], "minimum": 0, "maximum": 1e9, "description": "dollars" },
