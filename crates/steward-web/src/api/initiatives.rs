@@ -5,6 +5,7 @@ use super::handlers::{Page, paged};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::ApiResult;
+use crate::error::WebError;
 use crate::extract::JsonBody;
 use crate::extract::api::{Path, Query};
 use crate::initiatives::{self, InitiativeForm, InitiativeView};
@@ -80,12 +81,29 @@ pub struct InitiativeBody {
     notes: serde_json::Value,
 }
 
-/// A JSON value as the text a form field would hold (a number as written; nothing when null).
-fn text(v: &serde_json::Value) -> String {
+/// A JSON value as the text a form field would hold: a string, nothing for null, a number
+/// as written where a number is what is asked (`number`); anything else refused beside it.
+fn text(field: &str, v: &serde_json::Value, number: bool) -> Result<String, WebError> {
     match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::Number(n) if number => Ok(n.to_string()),
+        _ => Err(WebError::field(field, if number { "a number of dollars" } else { "text" })),
+    }
+}
+
+impl InitiativeBody {
+    fn form(&self) -> Result<InitiativeForm, WebError> {
+        Ok(InitiativeForm {
+            title: text("title", &self.title, false)?,
+            kind: text("kind", &self.kind, false)?,
+            target: text("target", &self.target, false)?,
+            start_date: text("start_date", &self.start_date, false)?,
+            end_date: text("end_date", &self.end_date, false)?,
+            metric: text("metric", &self.metric, false)?,
+            cost: text("cost", &self.cost, true)?,
+            notes: text("notes", &self.notes, false)?,
+        })
     }
 }
 
@@ -96,16 +114,12 @@ pub async fn add(
     JsonBody(b): JsonBody<InitiativeBody>,
 ) -> ApiResult<impl IntoResponse> {
     let today = app.today();
-    let form = InitiativeForm {
-        title: text(&b.title),
-        kind: text(&b.kind),
-        target: text(&b.target),
-        start_date: text(&b.start_date),
-        end_date: text(&b.end_date),
-        metric: text(&b.metric),
-        cost: text(&b.cost),
-        notes: text(&b.notes),
-    };
-    let made = app.run(move |store| initiatives::add(store, &user, &slug, &form)).await?;
+    let made = app
+        .run(move |store| {
+            // Who may write first; then what they sent.
+            crate::authz::load_account(store, &user, &slug, crate::authz::AccountAccess::Write)?;
+            initiatives::add(store, &user, &slug, &b.form()?)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(InitiativeView::of(made, today))))
 }

@@ -562,7 +562,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         summary: "A quarter's forecast (default: this one) for an owner or the company: won, commit (with won), best case (with commit), pipeline (with best case), the goal, last week's call, each owner's line and the renewals due",
         roles: "admin, director, account_manager",
         query: &[
-            optional("quarter", Schema::Pattern("^([0-9]{4}-?[Qq][1-4])?$"), "e.g. 2027Q1"),
+            optional(
+                "quarter",
+                Schema::Pattern("^((19[0-9]{2}|2[01][0-9]{2}|2200)-?[Qq][1-4])?$"),
+                "e.g. 2027Q1 (1900 to 2200)",
+            ),
             optional("owner", EMAIL, "an account manager's e-mail; empty: the company"),
         ],
         body: None,

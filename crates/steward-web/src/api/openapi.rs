@@ -245,7 +245,7 @@ fn commercial(day: &Value, version: &Value, month: &Value, count: &Value) -> Val
         })),
         "ContactRetire": object(&["version"], json!({ "version": version, "on": or_null(day) })),
         "ContactCsat": object(&["quarter", "score"], json!({
-            "quarter": { "type": "string", "pattern": "^[0-9]{4}-?[Qq][1-4]$" }, "score": { "type": "integer", "minimum": 1, "maximum": 5 }
+            "quarter": { "type": "string", "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-?[Qq][1-4]$" }, "score": { "type": "integer", "minimum": 1, "maximum": 5 }
         })),
         "ContactChange": object(&["version", "change", "name", "role", "changed_at"], json!({
             "version": { "type": "integer" }, "change": { "enum": ["added", "edited", "retired"] }, "name": { "type": "string" },
