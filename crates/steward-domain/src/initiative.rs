@@ -62,6 +62,9 @@ pub struct NewInitiative {
     pub notes: String,
 }
 
+/// The most an initiative may cost (a typo guard, as the OpenAPI document says).
+pub const MAX_COST: Money = Money::from_cents(100_000_000_000);
+
 /// The longest initiative: longer pushes are programs, not initiatives.
 pub const MAX_DAYS: i64 = 366;
 
@@ -93,6 +96,9 @@ impl NewInitiative {
         }?;
         if self.cost.is_some_and(|c| c.cents < 0) {
             return Err(ParseError::new("a cost cannot be negative"));
+        }
+        if self.cost.is_some_and(|c| c.cents > MAX_COST.cents) {
+            return Err(ParseError::new(format!("a cost above {MAX_COST} is not taken")));
         }
         Ok(())
     }
