@@ -531,20 +531,21 @@ pub async fn work(
     Ok(Json(paged(rows, p.page, p.per_page)?))
 }
 
+/// A list of one account's (or every account's) things, a page at a time.
 #[derive(Debug, Default, Deserialize)]
-pub struct ImportsQuery {
+pub struct AccountQuery {
     #[serde(default)]
-    account: Option<String>,
+    pub(super) account: Option<String>,
     #[serde(default)]
-    page: Option<usize>,
+    pub(super) page: Option<usize>,
     #[serde(default)]
-    per_page: Option<usize>,
+    pub(super) per_page: Option<usize>,
 }
 
 pub async fn imports(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Query(q): Query<ImportsQuery>,
+    Query(q): Query<AccountQuery>,
 ) -> ApiResult<Json<Page<steward_domain::ImportBatch>>> {
     authz::check(&user, Capability::Imports)?;
     let account = optional(q.account.as_deref(), "account", "not an account slug")?;

@@ -1,7 +1,7 @@
 //! Initiatives over the API: listing (an account's, or across the caller's book), recording
 //! one, and reading its impact — the same rules as the pages (`crate::initiatives`).
 
-use super::handlers::{Page, paged};
+use super::handlers::{AccountQuery, Page, paged};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::ApiResult;
@@ -16,20 +16,10 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use steward_health::initiatives::Impact;
 
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    account: Option<String>,
-    #[serde(default)]
-    page: Option<usize>,
-    #[serde(default)]
-    per_page: Option<usize>,
-}
-
 pub async fn list(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<AccountQuery>,
 ) -> ApiResult<Json<Page<InitiativeView>>> {
     let today = app.today();
     let account = q.account.clone();
