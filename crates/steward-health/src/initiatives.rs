@@ -294,7 +294,11 @@ impl Reader<'_> {
             self.clusters(&initiative.account, t.weeks, &initiative.target)?.unwrap_or_default();
         let mut compared_with = Vec::new();
         let mut report_notes = Vec::new();
-        let method = if initiative.target == Target::Account {
+        // Matching reads the peers' ledgers: only worth it once the impact can be read.
+        let closes = t.outcome_closes();
+        let method = if initiative.target == Target::Account && today <= closes {
+            "difference in differences: the account's worksites against those of the accounts of its segment closest to it in level and trend before the start, chosen once the outcome window closes; a cluster-robust t interval over worksites".to_owned()
+        } else if initiative.target == Target::Account {
             let (slugs, others) = self.matched(&account, &clusters, metric, &t)?;
             compared_with = slugs;
             clusters.extend(others);
@@ -333,7 +337,6 @@ impl Reader<'_> {
             compared_with,
             weeks: Vec::new(),
         };
-        let closes = t.outcome_closes();
         let shown_weeks = (0..t.weeks.count).filter(|k| data_to.is_some_and(|d| t.weeks.last_day(*k) <= d)).count();
         let (targets, comparisons) =
             (side_by_week(&clusters, true, metric, shown_weeks), side_by_week(&clusters, false, metric, shown_weeks));

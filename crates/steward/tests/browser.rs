@@ -459,6 +459,9 @@ fn an_initiative_is_recorded_and_read_in_a_browser() {
     assert!(b.text("#impact").contains("points ("), "{}", b.text("#impact"));
     assert_eq!(b.count("#impact svg.chart g.window"), 2, "the baseline and outcome windows shaded");
     b.screenshot("38-initiative-impact");
+    b.goto(&format!("{url}/initiatives"));
+    assert!(b.text("main").contains("Open enrollment webinar"), "the book's list holds the one just recorded");
+    b.screenshot("40-initiatives");
 
     // Designing a service change across the accounts of a segment: the sample it needs.
     b.goto(&format!("{url}/accounts/{slug}/experiment-design"));

@@ -81,7 +81,7 @@ fn chart(i: &Initiative, read: &Impact) -> String {
     let series = [
         Series::new("Targeted", side(|w| w.target)),
         Series::new(
-            if read.compared_with.is_empty() { "Other worksites" } else { "Matched accounts" },
+            if i.target == steward_domain::impact::Target::Account { "Matched accounts" } else { "Other worksites" },
             side(|w| w.comparison),
         ),
     ];
