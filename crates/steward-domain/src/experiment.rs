@@ -113,7 +113,7 @@ pub fn power(input: &DesignInput, units_per_arm: u64) -> f64 {
     normal_cdf(z).max(input.alpha)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Arm {
     Treatment,
@@ -160,13 +160,20 @@ pub struct Reading {
     /// The always-valid interval: may be looked at any day without inflating the error.
     pub sequential_low: f64,
     pub sequential_high: f64,
-    /// The split's χ² p-value against the planned share of people in treatment.
+    /// Units with people in each arm, and their people.
+    pub treatment_units: u64,
+    pub control_units: u64,
+    pub treatment_persons: u64,
+    pub control_persons: u64,
+    /// The split's χ² p-value: units with people in each arm against the share randomized
+    /// into treatment. Units, not people: randomized whole, a worksite's people move
+    /// together, and a test on people would call every unequal pair of worksites a mismatch.
     pub srm_p: f64,
     /// p < 0.001: the split is not what randomization made; the reading is not to be trusted.
     pub sample_ratio_mismatch: bool,
 }
 
-/// Reads outcomes: `planned_share` is the share of people the randomization put in
+/// Reads outcomes: `planned_share` is the share of units the randomization put in
 /// treatment; `alpha` the test's level; `mde` the planned effect, which sets the mixing
 /// variance (τ = mde) of the always-valid interval (Johari, Pekelis & Walsh, "Always Valid
 /// Inference", 2017, the normal-mixture sequential test inverted).
@@ -206,9 +213,9 @@ pub fn read(units: &[UnitOutcome], planned_share: f64, alpha: f64, mde: f64) -> 
     } else {
         0.0
     };
-    let total = pt + pc;
+    let total = kt + kc;
     let expected = [total * planned_share, total * (1.0 - planned_share)];
-    let chi2 = (pt - expected[0]).powi(2) / expected[0] + (pc - expected[1]).powi(2) / expected[1];
+    let chi2 = (kt - expected[0]).powi(2) / expected[0] + (kc - expected[1]).powi(2) / expected[1];
     let srm_p = chi2_1_survival(chi2);
     Ok(Reading {
         treatment_rate: rt,
@@ -218,10 +225,17 @@ pub fn read(units: &[UnitOutcome], planned_share: f64, alpha: f64, mde: f64) -> 
         ci_high: effect + half,
         sequential_low: effect - sequential,
         sequential_high: effect + sequential,
+        treatment_units: nt as u64,
+        control_units: nc as u64,
+        treatment_persons: pt as u64,
+        control_persons: pc as u64,
         srm_p,
         sample_ratio_mismatch: srm_p < 0.001,
     })
 }
+
+mod record;
+pub use record::{Assignment, Experiment, ExperimentStatus, MAX_SEED, NewExperiment, Randomized, assign};
 
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@
 
 mod panel;
 
-pub use panel::{Target, Weeks, clusters};
+pub use panel::{NO_WORKSITE, Target, Weeks, clusters};
 
 use crate::stats::t_quantile;
 use crate::text_enum::text_enum;

@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, billing_starts_at_go_live, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, initiatives_round_trip, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, initiatives_round_trip, experiments_keep_their_split, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -908,6 +908,72 @@ pub fn initiatives_round_trip(s: &dyn Store) -> Result<()> {
     ensure(listed == vec![later.id, made.id], "latest start first, nothing else kept")?;
     ensure(s.initiative(made.id)? == made, "read back")?;
     expect_err(s.initiative(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such initiative")
+}
+
+/// An experiment keeps its design, seed and split exactly (floats to the bit); a split its
+/// seed does not make, or an underpowered launch without a reason, writes nothing.
+pub fn experiments_keep_their_split(s: &dyn Store) -> Result<()> {
+    use steward_domain::experiment::{DesignInput, NewExperiment, Randomized, assign, design, power};
+    book(s)?;
+    let units: Vec<(String, u64)> = (0..10).map(|i| (format!("Site {i}"), 120 + i * 31)).collect();
+    let input = DesignInput {
+        baseline: 0.231_457_812_3,
+        mde: 0.04,
+        alpha: 0.05,
+        power: 0.8,
+        cluster_size: 259.5,
+        icc: 0.015,
+        size_cv: 0.317_2,
+    };
+    let new = NewExperiment {
+        name: "Second reminder".into(),
+        change: "A second enrollment reminder a week after the first".into(),
+        randomized: Randomized::Worksites { account: slug("acme") },
+        metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+        design: input,
+        units_per_arm_needed: design(&input).map_err(StoreError::Invalid)?.units_per_arm,
+        planned_power: power(&input, 5),
+        seed: steward_domain::experiment::MAX_SEED,
+        start_date: date("2026-03-02"),
+        end_date: date("2026-05-25"),
+        assignments: assign(&units, steward_domain::experiment::MAX_SEED),
+        override_reason: Some("A pilot: the account has ten worksites".into()),
+        created_by: Some(email("am@steward.test")),
+    };
+    let made = s.create_experiment(&new)?;
+    ensure(made.design == new.design && made.planned_power == new.planned_power, "floats kept to the bit")?;
+    ensure(made.seed == new.seed && made.reproduces(), "the seed and its split")?;
+    let mut kept = made.assignments.clone();
+    let mut given = new.assignments.clone();
+    kept.sort_by(|a, b| a.unit.cmp(&b.unit));
+    given.sort_by(|a, b| a.unit.cmp(&b.unit));
+    ensure(kept == given, "every unit with its size and arm")?;
+    ensure(made.override_reason == new.override_reason && made.created_by == new.created_by, "who and why")?;
+    let segment = s.create_experiment(&NewExperiment {
+        randomized: Randomized::Accounts { segment: steward_domain::Segment::MidMarket },
+        start_date: date("2026-06-01"),
+        end_date: date("2026-08-31"),
+        ..new.clone()
+    })?;
+    let before = s.experiments(None)?.len();
+    expect_err(
+        s.create_experiment(&NewExperiment { override_reason: None, ..new.clone() }),
+        |e| matches!(e, StoreError::Invalid(m) if m.contains("underpowered")),
+        "underpowered without a reason",
+    )?;
+    let mut flipped = new.clone();
+    let (a, b) = (flipped.assignments[0].arm, flipped.assignments[1].arm);
+    flipped.assignments[0].arm = b;
+    flipped.assignments[1].arm = a;
+    ensure(a != b, "the first two units were split")?;
+    expect_err(s.create_experiment(&flipped), |e| matches!(e, StoreError::Invalid(_)), "a split not its seed's")?;
+    ensure(s.experiments(None)?.len() == before, "a refused experiment writes nothing")?;
+    let all: Vec<steward_domain::Id> = s.experiments(None)?.iter().map(|e| e.id).collect();
+    ensure(all == vec![segment.id, made.id], "latest start first")?;
+    let on_acme: Vec<steward_domain::Id> = s.experiments(Some(&slug("acme")))?.iter().map(|e| e.id).collect();
+    ensure(on_acme == vec![made.id], "an account's are its worksite experiments")?;
+    ensure(s.experiment(made.id)? == made, "read back")?;
+    expect_err(s.experiment(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such experiment")
 }
 
 fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {

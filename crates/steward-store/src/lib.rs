@@ -20,7 +20,7 @@ pub use driver::{Conn, Dialect, Driver};
 pub use error::{DbError, Result, StoreError};
 pub use sql::SqlStore;
 pub use store::{
-    AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind,
+    AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind, ExperimentStore,
     ForecastSnapshot, ForecastStore, GoLive, ImportStore, ImportWork, InitiativeStore, LedgerUpdate, MemberStore,
     OpportunityEdit, OpportunityFilter, OpportunityStore, PasswordChanged, ProjectFilter, ProjectStore, QuoteFilter,
     QuoteStore, SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter, TaskStore,

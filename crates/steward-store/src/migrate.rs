@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "projects", source: include_str!("../migrations/0018_projects.sql") },
     Migration { version: 19, name: "success_plans", source: include_str!("../migrations/0019_success_plans.sql") },
     Migration { version: 20, name: "initiatives", source: include_str!("../migrations/0020_initiatives.sql") },
+    Migration { version: 21, name: "experiments", source: include_str!("../migrations/0021_experiments.sql") },
 ];
 
 /// The schema version this build expects.
@@ -177,6 +178,8 @@ pub const TABLES: &[&str] = &[
     "contracts",
     "tasks",
     "success_objectives",
+    "experiment_units",
+    "experiments",
     "initiatives",
     "contact_changes",
     "activity_contacts",

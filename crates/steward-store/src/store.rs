@@ -8,6 +8,7 @@ use crate::{Dialect, Result};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use steward_domain::auth::ApiToken;
+use steward_domain::experiment::{Experiment, NewExperiment};
 use steward_domain::initiative::{Initiative, NewInitiative};
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
@@ -530,6 +531,17 @@ pub trait InitiativeStore {
     fn initiatives(&self, account: Option<&Slug>) -> Result<Vec<Initiative>>;
 }
 
+/// Experiments as launched: the design, the seed and its split (results are read from the
+/// ledgers, never stored).
+pub trait ExperimentStore {
+    /// Refused unless [`NewExperiment::validate`] passes: the split is its seed's and an
+    /// underpowered launch carries its reason.
+    fn create_experiment(&self, new: &NewExperiment) -> Result<Experiment>;
+    fn experiment(&self, id: Id) -> Result<Experiment>;
+    /// The account's (worksite experiments on it) or every one when `None`; latest start first.
+    fn experiments(&self, account: Option<&Slug>) -> Result<Vec<Experiment>>;
+}
+
 pub trait Store:
     UserStore
     + AuthStore
@@ -546,6 +558,7 @@ pub trait Store:
     + ProjectStore
     + SuccessPlanStore
     + InitiativeStore
+    + ExperimentStore
     + ImportStore
     + SettingStore
     + Send

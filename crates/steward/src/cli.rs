@@ -1021,6 +1021,58 @@ pub enum ExperimentsCommand {
     /// How many units (worksites of an account, or accounts of a segment) a test needs to
     /// detect an effect with the power asked, counting the clustering (design effect).
     Design(ExperimentDesignArgs),
+    /// Design, split by a recorded seed (stratified by size) and record an experiment. An
+    /// underpowered design is refused unless `--override REASON` says why it runs anyway.
+    Launch(ExperimentLaunchArgs),
+    /// Experiments, latest start first, with their status.
+    List(ExperimentListArgs),
+    /// Read one: the two arms' enrollment, the effect with its always-valid interval while it
+    /// runs (fixed-horizon at its end), and the split check.
+    Results(ExperimentResultsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentLaunchArgs {
+    #[command(flatten)]
+    pub design: ExperimentDesignArgs,
+    #[arg(long)]
+    pub name: String,
+    /// What the treatment arm gets that the control arm does not.
+    #[arg(long)]
+    pub change: String,
+    #[arg(long)]
+    pub start: NaiveDate,
+    #[arg(long)]
+    pub end: NaiveDate,
+    /// The seed to split by (default: a fresh one, recorded).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Launch an underpowered design anyway, for this reason (recorded).
+    #[arg(long = "override", value_name = "REASON")]
+    pub override_reason: Option<String>,
+    /// Who launches it (default: the account's owner for worksites).
+    #[arg(long)]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentListArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentResultsArgs {
+    pub id: i64,
+    /// The day it is read on (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -85,10 +85,20 @@ fn a_reading_checks_its_split_and_stays_valid_when_peeked_at() {
     assert!((r.treatment_rate - 136.0 / 450.0).abs() < 1e-12 && (r.control_rate - 94.0 / 450.0).abs() < 1e-12);
     assert!((r.effect - 42.0 / 450.0).abs() < 1e-12);
     assert!(r.sequential_low < r.ci_low && r.ci_high < r.sequential_high, "always-valid is wider: {r:?}");
-    assert!(!r.sample_ratio_mismatch, "450 against 450 as planned");
-    let skewed = read(&units, 0.4, 0.05, 0.05).unwrap();
-    // Planned 40% of 900 in treatment (360), found 450: χ² = 90²/360 + 90²/540 = 37.5.
-    assert!((skewed.srm_p - chi2_1_survival(37.5)).abs() < 1e-12 && skewed.sample_ratio_mismatch);
+    assert!(!r.sample_ratio_mismatch && r.srm_p == 1.0, "three units against three as planned");
+    assert_eq!((r.treatment_persons, r.control_persons, r.treatment_units), (450, 450, 3));
+    // Units, not people: 40 worksites randomized into each arm, of which only 10 control
+    // ones still have people: χ² = 15²/25 + 15²/25 = 18.
+    let lost: Vec<UnitOutcome> = (0..80)
+        .map(|k| unit(if k < 40 { Arm::Treatment } else { Arm::Control }, if k < 50 { 30 } else { 0 }, 5))
+        .collect();
+    let skewed = read(&lost, 0.5, 0.05, 0.05).unwrap();
+    assert!((skewed.srm_p - chi2_1_survival(18.0)).abs() < 1e-12 && skewed.sample_ratio_mismatch);
+    // Unequal worksites are no mismatch: 3 × 1,000 people against 3 × 100.
+    let unequal: Vec<UnitOutcome> = (0..6)
+        .map(|k| unit(if k < 3 { Arm::Treatment } else { Arm::Control }, if k < 3 { 1000 } else { 100 }, 20))
+        .collect();
+    assert!(!read(&unequal, 0.5, 0.05, 0.05).unwrap().sample_ratio_mismatch);
     assert!(read(&units[..4], 0.5, 0.05, 0.05).is_err(), "one control unit is not a comparison");
 }
 
@@ -157,4 +167,54 @@ fn peeking_at_the_always_valid_interval_keeps_its_error() {
     eprintln!("peeking eight times: fixed {fixed:.3}, always-valid {sequential:.3}");
     assert!(fixed > 0.10, "peeking inflates a fixed interval's error: {fixed}");
     assert!(sequential <= 0.05, "{sequential}");
+}
+
+/// A launch is recorded only as its seed made it, and an underpowered one only with a
+/// reason.
+#[test]
+fn a_launch_keeps_its_seed_honest_and_its_override_owned() {
+    let units: Vec<(String, u64)> = (0..12).map(|i| (format!("site {i:02}"), 40 + i * 13)).collect();
+    let input = DesignInput {
+        baseline: 0.25,
+        mde: 0.05,
+        alpha: 0.05,
+        power: 0.8,
+        cluster_size: 100.0,
+        icc: 0.02,
+        size_cv: 0.3,
+    };
+    let new = NewExperiment {
+        name: "Enrollment nudge".into(),
+        change: "A second reminder e-mail".into(),
+        randomized: Randomized::Worksites { account: "acme".parse().unwrap() },
+        metric: crate::impact::GoalMetric::EnrollmentRate,
+        design: input,
+        units_per_arm_needed: design(&input).unwrap().units_per_arm,
+        planned_power: power(&input, 6),
+        seed: 7,
+        start_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+        end_date: chrono::NaiveDate::from_ymd_opt(2026, 5, 25).unwrap(),
+        assignments: assign(&units, 7),
+        override_reason: None,
+        created_by: None,
+    };
+    assert!(new.reproduces());
+    let refused = new.validate().unwrap_err().0;
+    assert!(refused.contains("underpowered") && refused.contains("override"), "{refused}");
+    let owned = NewExperiment { override_reason: Some("A pilot before the fall".into()), ..new.clone() };
+    owned.validate().unwrap();
+    let blank = NewExperiment { override_reason: Some("  ".into()), ..new.clone() };
+    assert!(blank.validate().is_err());
+    // The same units under another seed, or one arm flipped, is not what seed 7 makes.
+    let mut flipped = owned.clone();
+    flipped.assignments[0].arm = match flipped.assignments[0].arm {
+        Arm::Treatment => Arm::Control,
+        Arm::Control => Arm::Treatment,
+    };
+    assert!(flipped.validate().unwrap_err().0.contains("seed"));
+    let other_seed = NewExperiment { seed: 8, ..owned.clone() };
+    assert_ne!(assign(&units, 8), owned.assignments, "seed 8 splits differently");
+    assert!(other_seed.validate().is_err());
+    let powered = NewExperiment { planned_power: 0.9, ..new };
+    powered.validate().unwrap();
 }

@@ -54,12 +54,14 @@ pub enum Target {
     Metros(Vec<Metro>),
 }
 
+/// The cluster of the people whose file names no worksite.
+pub const NO_WORKSITE: &str = "(no worksite)";
+
 /// The ledger's worksites over `weeks`; a worksite is targeted when `target` names it, or
 /// (metros) when most of its people live in a named metro, or (the whole account) always.
 /// People without a worksite form one "(no worksite)" cluster.
 pub fn clusters(ledger: &Ledger, weeks: Weeks, target: &Target) -> Vec<Cluster> {
-    const NONE: &str = "(no worksite)";
-    let name = |i: Option<u32>| i.and_then(|i| ledger.worksites.get(i as usize)).map_or(NONE, String::as_str);
+    let name = |i: Option<u32>| i.and_then(|i| ledger.worksites.get(i as usize)).map_or(NO_WORKSITE, String::as_str);
     // Per worksite: +1/−1 at range edges for eligible and enrolled; counts for the rest.
     type Tally = (Vec<i64>, Vec<i64>, Vec<WeekCell>);
     let mut diffs: BTreeMap<&str, Tally> = BTreeMap::new();

@@ -9,6 +9,7 @@ mod arr;
 mod auth;
 mod contacts;
 mod contracts;
+mod experiments;
 mod forecasts;
 mod imports;
 mod initiatives;

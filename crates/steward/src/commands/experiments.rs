@@ -1,22 +1,110 @@
-//! `steward experiments design`: the units a test needs before it starts, from the units
-//! that exist (`steward_health::experiments`).
+//! `steward experiments design|launch|list|results`: the sample a test needs before it
+//! starts, launching it on a recorded split, and reading it (`steward_health::experiments`).
 
-use super::{outln, print_json, today};
+use super::{outln, print_json, print_table, today};
 use crate::Settings;
-use crate::cli::ExperimentsCommand;
+use crate::cli::{ExperimentDesignArgs, ExperimentsCommand};
 use anyhow::{Result, bail};
-use steward_health::experiments::{Ask, Units, plan};
+use steward_domain::Email;
+use steward_domain::experiment::{Arm, Experiment, Randomized};
+use steward_health::experiments::{Ask, Launch, Results, Units, launch, plan, results};
+use steward_store::Store;
 
-pub fn run(settings: &Settings, command: ExperimentsCommand) -> Result<()> {
-    let store = crate::open::open_store(settings)?;
-    let ExperimentsCommand::Design(a) = command;
-    let units = match (&a.account, &a.segment) {
+fn units(a: &ExperimentDesignArgs) -> Result<Units> {
+    Ok(match (&a.account, &a.segment) {
         (Some(slug), None) => Units::Worksites(slug.clone()),
         (None, Some(segment)) => Units::Accounts(segment.parse()?),
         _ => bail!("say what is randomized: --account SLUG (its worksites) or --segment SEGMENT (its accounts)"),
-    };
-    let ask = Ask { baseline: a.baseline, mde_points: a.mde, alpha: a.alpha, power: a.power, icc: a.icc };
-    let planned = plan(store.as_ref(), &units, &ask, today(a.today))?.map_err(anyhow::Error::msg)?;
+    })
+}
+
+fn ask(a: &ExperimentDesignArgs) -> Ask {
+    Ask { baseline: a.baseline, mde_points: a.mde, alpha: a.alpha, power: a.power, icc: a.icc }
+}
+
+pub fn run(settings: &Settings, command: ExperimentsCommand) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    match command {
+        ExperimentsCommand::Design(a) => design(store.as_ref(), &a),
+        ExperimentsCommand::Launch(l) => {
+            let by = match l.by.as_deref().map(Email::parse).transpose()? {
+                Some(e) => Some(store.user(&e)?.email),
+                None => match &l.design.account {
+                    Some(slug) => store.account(slug)?.owner,
+                    None => None,
+                },
+            };
+            let ask = Launch {
+                name: l.name.clone(),
+                change: l.change.clone(),
+                units: units(&l.design)?,
+                ask: ask(&l.design),
+                start: l.start,
+                end: l.end,
+                seed: l.seed,
+                override_reason: l.override_reason.clone(),
+            };
+            let made = launch(store.as_ref(), &ask, by, today(l.design.today))?.map_err(anyhow::Error::msg)?;
+            if l.design.json {
+                return print_json(&made);
+            }
+            let count = |arm| made.assignments.iter().filter(|a| a.arm == arm).count();
+            outln!(
+                "experiment {}: {} — {} {} in treatment, {} in control (seed {}){}",
+                made.id,
+                made.name,
+                count(Arm::Treatment),
+                made.randomized.unit(),
+                count(Arm::Control),
+                made.seed,
+                made.override_reason.as_ref().map_or(String::new(), |r| format!("; launched underpowered: {r}"))
+            );
+            Ok(())
+        }
+        ExperimentsCommand::List(a) => {
+            let day = today(a.today);
+            let list = store.experiments(a.account.as_ref())?;
+            if a.json {
+                #[derive(serde::Serialize)]
+                struct Row<'a> {
+                    #[serde(flatten)]
+                    experiment: &'a Experiment,
+                    status: steward_domain::experiment::ExperimentStatus,
+                }
+                let rows: Vec<Row> = list.iter().map(|e| Row { experiment: e, status: e.status_on(day) }).collect();
+                return print_json(&rows);
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.name.clone(),
+                        match &e.randomized {
+                            Randomized::Worksites { account } => format!("worksites of {account}"),
+                            Randomized::Accounts { segment } => format!("{} accounts", segment.as_str()),
+                        },
+                        e.start_date.to_string(),
+                        e.end_date.to_string(),
+                        e.status_on(day).as_str().to_owned(),
+                    ]
+                })
+                .collect();
+            print_table(&["id", "name", "units", "start", "end", "status"], &rows)
+        }
+        ExperimentsCommand::Results(a) => {
+            let experiment = store.experiment(a.id)?;
+            let read = results(store.as_ref(), &experiment, today(a.today))?;
+            if a.json {
+                return print_json(&read);
+            }
+            print_results(&experiment, &read)
+        }
+    }
+}
+
+fn design(store: &dyn Store, a: &ExperimentDesignArgs) -> Result<()> {
+    let planned = plan(store, &units(a)?, &ask(a), today(a.today))?.map_err(anyhow::Error::msg)?;
     if a.json {
         return print_json(&planned);
     }
@@ -39,5 +127,32 @@ pub fn run(settings: &Settings, command: ExperimentsCommand) -> Result<()> {
         planned.power_available * 100.0,
         if planned.powered { "" } else { " — underpowered" }
     );
+    Ok(())
+}
+
+fn print_results(e: &Experiment, r: &Results) -> Result<()> {
+    outln!("{} ({}, read on {}, {} interval)", e.name, r.status.as_str(), r.read_on, r.horizon);
+    match (&r.reading, r.effect_points, r.ci_low_points, r.ci_high_points) {
+        (Some(x), Some(effect), Some(lo), Some(hi)) => {
+            outln!(
+                "treatment {:.1}% against control {:.1}%: {effect:+.2} points ({lo:+.2} to {hi:+.2}){}",
+                x.treatment_rate * 100.0,
+                x.control_rate * 100.0,
+                if r.significant { ", significant" } else { "" }
+            );
+            outln!(
+                "{} and {} units with {} and {} people; split check p = {:.3}",
+                x.treatment_units,
+                x.control_units,
+                x.treatment_persons,
+                x.control_persons,
+                x.srm_p
+            );
+        }
+        _ => outln!("no reading: {}", r.reason.as_deref().unwrap_or("unknown")),
+    }
+    for w in &r.warnings {
+        outln!("warning: {w}");
+    }
     Ok(())
 }
