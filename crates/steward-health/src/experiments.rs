@@ -189,27 +189,46 @@ pub struct Launch {
     pub override_reason: Option<String>,
 }
 
-/// Designs, splits and records the experiment; `Err` is the refusal in words (an
-/// underpowered design without an override among them) and writes nothing.
+/// Why a launch was refused (nothing is written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The units there are give less power than asked, and no one said why it runs anyway.
+    Underpowered(String),
+    /// No design: no data, too few units, numbers that describe no test, bad dates.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Underpowered(why) | Refused::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Designs, splits and records the experiment.
 pub fn launch(
     store: &dyn Store,
     launch: &Launch,
     by: Option<Email>,
     today: NaiveDate,
-) -> steward_store::Result<Result<Experiment, String>> {
+) -> steward_store::Result<Result<Experiment, Refused>> {
+    let invalid = |why: String| Ok(Err(Refused::Invalid(why)));
     if launch.start < today {
-        return Ok(Err(format!(
+        return invalid(format!(
             "an experiment starts today or later ({} is past): its split is made when it is launched",
             launch.start
-        )));
+        ));
     }
     let now = match units_on(store, &launch.units, today)? {
         Ok((now, _)) => now,
-        Err(why) => return Ok(Err(why)),
+        Err(why) => return invalid(why),
     };
     let (p, sizes) = match planned(&launch.units, &launch.ask, &now) {
         Ok(p) => p,
-        Err(why) => return Ok(Err(why)),
+        Err(why) => return invalid(why),
     };
     let seed = launch
         .seed
@@ -229,8 +248,11 @@ pub fn launch(
         override_reason: launch.override_reason.as_ref().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
         created_by: by,
     };
+    if let Some(why) = new.unowned_underpowered() {
+        return Ok(Err(Refused::Underpowered(why)));
+    }
     if let Err(why) = new.validate() {
-        return Ok(Err(why.0));
+        return invalid(why.0);
     }
     store.create_experiment(&new).map(Ok)
 }

@@ -18,6 +18,7 @@ pub mod charts;
 mod contracts;
 pub mod credentials;
 mod error;
+mod experiments;
 mod extract;
 mod forms;
 mod gantt;

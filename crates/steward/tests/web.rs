@@ -47,6 +47,7 @@ cases!(
     a_project_from_the_pages,
     a_success_plan_from_the_pages_and_the_api,
     initiatives_from_the_pages_and_the_api,
+    experiments_from_the_pages_and_the_api,
     another_process_s_change_reaches_the_book,
 );
 
@@ -297,6 +298,157 @@ fn initiatives_from_the_pages_and_the_api(s: &Server) {
         (404, json!(format!("initiative {} not found", measured.id)))
     );
     assert_eq!(s.signed_in(&user(Role::Colleague)).get(&at).status, 403);
+}
+
+/// An account manager designs a test on their account's worksites and is told the sample it
+/// needs; launching it underpowered is refused beside the reason field until they give one,
+/// then the split is recorded with its seed. The director launches a segment-wide test over
+/// the API (an account manager may not); a finished test reads with the fixed interval the
+/// same on its page and through the API; a client sees none of it.
+fn experiments_from_the_pages_and_the_api(s: &Server) {
+    let today = web_support::as_of();
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::AccountManager)));
+    // The fixture's accounts have a few worksites each: a pilot account with ten, its files
+    // loaded as a data team would.
+    let own = "pilot-co".to_owned();
+    let slug = Slug::parse(&own).unwrap();
+    let mut pilot = steward_domain::NewAccount::new(slug.clone(), "Pilot Co");
+    (pilot.status, pilot.owner) =
+        (AccountStatus::Live, Some(steward_domain::Email::parse(&user(Role::AccountManager)).unwrap()));
+    s.store.create_account(&pilot).unwrap();
+    let mut census = String::from(
+        "member_id,relationship,first_name,last_name,birth_date,sex,zip,worksite,coverage_start,coverage_end\n",
+    );
+    let mut members = String::from("account,member_id,membership_start,membership_end\n");
+    for k in 0..10 {
+        for p in 0..60 {
+            census.push_str(&format!("P{k:02}{p:03},employee,Ann,Doe,1980-01-01,F,98101,Site {k:02},2025-01-01,\n"));
+            if p < 12 + k {
+                members.push_str(&format!("pilot-co,P{k:02}{p:03},2025-02-01,\n"));
+            }
+        }
+    }
+    let upload = |api: &mut Client, kind: &str, body: &str| {
+        let r = api.post_bytes(
+            &format!("/api/v1/imports?account={own}&kind={kind}&file_name={kind}.csv&as_of={today}"),
+            "text/csv",
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+    };
+    upload(&mut api, "eligibility", &census);
+    upload(&mut api, "memberships", &members);
+    let sites: Vec<String> = (0..10).map(|k| format!("Site {k:02}")).collect();
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    let planned = api.get(&format!("/api/v1/experiments/design?account={own}&mde=3&icc=0.05")).json();
+    let page = am.get(&format!("/accounts/{own}/experiment-design?mde=3&icc=0.05"));
+    assert_eq!(page.status, 200);
+    let needed = format!("{} worksites an arm", planned["units_per_arm"]);
+    assert!(page.body.contains(&needed) && page.body.contains("Launch it"), "{needed}: {}", page.body);
+    assert_eq!(planned["powered"], false, "a few worksites cannot detect 3 points at an ICC of 0.05: {planned}");
+    let form = |reason: &'static str| {
+        vec![
+            ("csrf", page.csrf()),
+            ("units", "worksites".to_owned()),
+            ("mde", "3".to_owned()),
+            ("icc", "0.05".to_owned()),
+            ("name", "Second reminder".to_owned()),
+            ("change", "A second enrollment reminder a week after the first".to_owned()),
+            ("start_date", (today + chrono::Days::new(7)).to_string()),
+            ("end_date", (today + chrono::Days::new(91)).to_string()),
+            ("seed", "".to_owned()),
+            ("override_reason", reason.to_owned()),
+        ]
+    };
+    let post = |c: &mut Client, f: Vec<(&'static str, String)>| {
+        let form: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.post_form(&format!("/accounts/{own}/experiments"), &form)
+    };
+    let before = s.store.experiments(Some(&slug)).unwrap().len();
+    let refused = post(&mut am, form(""));
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("override_reason-error") && refused.body.contains("the design is underpowered"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("Second reminder"), "what was typed comes back");
+    assert_eq!(s.store.experiments(Some(&slug)).unwrap().len(), before, "nothing kept");
+    let r = post(&mut am, form("The client asked for a pilot before open enrollment"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_owned();
+    let id: i64 = at.trim_start_matches("/experiments/").parse().unwrap();
+    let made = s.store.experiment(id).unwrap();
+    assert!(made.reproduces(), "the seed makes the split");
+    assert_eq!(made.assignments.len() as i64, planned["available"].as_i64().unwrap());
+    assert_eq!(
+        (made.override_reason.as_deref(), made.created_by.as_ref().map(|e| e.to_string())),
+        (Some("The client asked for a pilot before open enrollment"), Some(user(Role::AccountManager)))
+    );
+    let shown = am.get(&at);
+    assert!(shown.body.contains("launched underpowered") && shown.body.contains("No reading yet: it starts on"));
+    assert!(am.get("/initiatives").body.contains(&format!("/experiments/{id}")), "the book's list");
+
+    // A segment-wide test is the director's to launch.
+    let segment = json!({ "segment": "mid_market", "name": "Faster onboarding calls", "change": "Calls within a day",
+        "mde": 2, "start_date": (today + chrono::Days::new(1)).to_string(),
+        "end_date": (today + chrono::Days::new(120)).to_string(), "seed": 5, "override_reason": "A first look" });
+    assert_eq!(api.post_json("/api/v1/experiments", &segment).status, 403);
+    let mut director = s.client();
+    director.bearer = Some(s.token(&user(Role::Director)));
+    let r = director.post_json("/api/v1/experiments", &segment);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let launched = r.json();
+    assert_eq!((launched["unit"].clone(), launched["seed"].clone()), (json!("accounts"), json!(5)));
+    let r =
+        director.post_json("/api/v1/experiments", &json!({ "account": own, "name": "x", "change": "y", "mde": "3" }));
+    assert_eq!((r.status, r.json()["error"]["fields"]["mde"].clone()), (422, json!("a number")), "a number, not text");
+
+    // A finished one: the fixed interval, the same on the page and through the API.
+    let finished = s.store.create_experiment(&new_experiment(&own, &sites, today - chrono::Days::new(120))).unwrap();
+    let read = api.get(&format!("/api/v1/experiments/{}/results", finished.id)).json();
+    assert_eq!((read["status"].clone(), read["horizon"].clone()), (json!("finished"), json!("fixed")));
+    let page = am.get(&format!("/experiments/{}", finished.id));
+    let (e, lo, hi) = (
+        read["effect_points"].as_f64().unwrap(),
+        read["ci_low_points"].as_f64().unwrap(),
+        read["ci_high_points"].as_f64().unwrap(),
+    );
+    assert!(page.body.contains(&format!("{e:+.1} points ({lo:+.1} to {hi:+.1})")), "{read}");
+    assert!(page.body.contains("its 95% interval at the planned end"));
+    let listed = api.get(&format!("/api/v1/experiments?account={own}")).json();
+    assert!(listed["items"].as_array().unwrap().iter().any(|x| x["id"] == finished.id && x["status"] == "finished"));
+
+    // A client (the fixture's account manager's client) sees no experiment.
+    let mut client = s.client();
+    client.bearer = Some(s.token(&client_of(&accounts().0)));
+    assert_eq!(client.get("/api/v1/experiments").status, 403);
+    assert_eq!(client.get(&format!("/api/v1/experiments/{}", finished.id)).status, 404);
+    assert_eq!(client.get(&format!("/api/v1/experiments/{}/results", finished.id)).status, 404);
+}
+
+/// A test (launched underpowered) on the account's `sites`, from `start` for twelve weeks.
+fn new_experiment(slug: &str, sites: &[String], start: chrono::NaiveDate) -> steward_domain::experiment::NewExperiment {
+    use steward_domain::experiment::{DesignInput, NewExperiment, Randomized, assign};
+    let units: Vec<(String, u64)> = sites.iter().enumerate().map(|(k, w)| (w.clone(), 100 + k as u64)).collect();
+    let design =
+        DesignInput { baseline: 0.3, mde: 0.05, alpha: 0.05, power: 0.8, cluster_size: 100.0, icc: 0.02, size_cv: 0.1 };
+    NewExperiment {
+        name: format!("Reminder test from {start}"),
+        change: "A reminder".into(),
+        randomized: Randomized::Worksites { account: Slug::parse(slug).unwrap() },
+        metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+        design,
+        units_per_arm_needed: 20,
+        planned_power: 0.2,
+        seed: 11,
+        start_date: start,
+        end_date: start + chrono::Days::new(84),
+        assignments: assign(&units, 11),
+        override_reason: Some("a test fixture".into()),
+        created_by: None,
+    }
 }
 
 /// A two-week benefits fair on the account's first two worksites, from `start`.
@@ -1777,6 +1929,9 @@ fn every_route_for_every_role(s: &Server) {
     let am_writes_project_account = if am_plans { 422 } else { 403 };
     let own_objective = s.store.objectives(&Slug::parse(&own).unwrap()).unwrap()[0].id;
     let own_initiative = s.store.create_initiative(&new_initiative(&own, "2026-03-02")).unwrap().id;
+    let four: Vec<String> = (0..4).map(|k| format!("Site {k}")).collect();
+    let own_experiment =
+        s.store.create_experiment(&new_experiment(&own, &four, "2026-03-02".parse().unwrap())).unwrap().id;
     let pages: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", format!("/projects/{pid}"), [200, 200, 200, col_project, 404]),
         ("POST", format!("/client/tasks/{tid}/done"), [404, 404, 404, 404, 404]),
@@ -1802,6 +1957,8 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/accounts/{own}/experiment-design?mde=3"), [200, 200, 200, 403, 404]),
         ("GET", format!("/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
+        ("GET", format!("/experiments/{own_experiment}"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/accounts/{other}/experiments"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/close"), [409, 409, 409, 403, 404]),
@@ -1873,6 +2030,12 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/api/v1/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
         ("GET", format!("/api/v1/initiatives/{own_initiative}/impact"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
+        ("GET", "/api/v1/experiments".into(), [200, 200, 200, 403, 403]),
+        // Readers are told the fixture's two worksites are too few to split.
+        ("GET", format!("/api/v1/experiments/design?account={own}&mde=3"), [422, 422, 422, 403, 404]),
+        ("GET", format!("/api/v1/experiments/{own_experiment}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/experiments/{own_experiment}/results"), [200, 200, 200, 403, 404]),
+        ("POST", "/api/v1/experiments".into(), [422, 422, 403, 403, 404]),
         ("GET", format!("/api/v1/accounts/{own}/objectives"), [200, 200, 200, 403, 404]),
         ("GET", format!("/api/v1/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),

@@ -139,19 +139,23 @@ impl NewExperiment {
                 return Err(ParseError::new("an override says why the test runs underpowered"));
             }
             Some(reason) => text_field("the override's reason", TextKind::Summary, reason)?,
-            None if self.planned_power + 1e-9 < self.design.power => {
-                return Err(ParseError::new(format!(
-                    "the design is underpowered ({:.0}% against the {:.0}% asked, {} {} an arm needed): \
-                     launching it anyway takes an override with a reason",
-                    self.planned_power * 100.0,
-                    self.design.power * 100.0,
-                    self.units_per_arm_needed,
-                    self.randomized.unit()
-                )));
-            }
             None => {}
         }
-        Ok(())
+        self.unowned_underpowered().map_or(Ok(()), |why| Err(ParseError::new(why)))
+    }
+
+    /// Why it may not launch as it is: it is underpowered and no one said why it runs anyway.
+    pub fn unowned_underpowered(&self) -> Option<String> {
+        (self.override_reason.is_none() && self.planned_power + 1e-9 < self.design.power).then(|| {
+            format!(
+                "the design is underpowered ({:.0}% against the {:.0}% asked, {} {} an arm needed): \
+                 launching it anyway takes an override with a reason",
+                self.planned_power * 100.0,
+                self.design.power * 100.0,
+                self.units_per_arm_needed,
+                self.randomized.unit()
+            )
+        })
     }
 
     /// The recorded seed and units' sizes make the recorded split.

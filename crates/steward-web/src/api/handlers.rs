@@ -531,6 +531,18 @@ pub async fn work(
     Ok(Json(paged(rows, p.page, p.per_page)?))
 }
 
+/// A JSON body's field as the text a form field would hold, for bodies read only once the
+/// caller may write: a string (where text is asked), nothing for null, a number as written
+/// (where a number is asked); anything else refused beside its name.
+pub(super) fn field_text(field: &str, v: &serde_json::Value, number: bool) -> Result<String, WebError> {
+    match v {
+        serde_json::Value::String(s) if !number => Ok(s.clone()),
+        serde_json::Value::Null => Ok(String::new()),
+        serde_json::Value::Number(n) if number => Ok(n.to_string()),
+        _ => Err(WebError::field(field, if number { "a number" } else { "text" })),
+    }
+}
+
 /// A list of one account's (or every account's) things, a page at a time.
 #[derive(Debug, Default, Deserialize)]
 pub struct AccountQuery {

@@ -1,7 +1,7 @@
 //! Initiatives over the API: listing (an account's, or across the caller's book), recording
 //! one, and reading its impact — the same rules as the pages (`crate::initiatives`).
 
-use super::handlers::{AccountQuery, Page, paged};
+use super::handlers::{AccountQuery, Page, field_text as text, paged};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::error::ApiResult;
@@ -69,17 +69,6 @@ pub struct InitiativeBody {
     cost: serde_json::Value,
     #[serde(default)]
     notes: serde_json::Value,
-}
-
-/// A JSON value as the text a form field would hold: a string, nothing for null, a number
-/// as written where a number is what is asked (`number`); anything else refused beside it.
-fn text(field: &str, v: &serde_json::Value, number: bool) -> Result<String, WebError> {
-    match v {
-        serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Null => Ok(String::new()),
-        serde_json::Value::Number(n) if number => Ok(n.to_string()),
-        _ => Err(WebError::field(field, if number { "a number of dollars" } else { "text" })),
-    }
 }
 
 impl InitiativeBody {

@@ -4,6 +4,7 @@
 //! two cannot drift apart.
 
 mod commercial;
+mod experiments;
 mod handlers;
 mod initiatives;
 pub mod openapi;
@@ -69,6 +70,10 @@ const fn optional(name: &'static str, schema: Schema, description: &'static str)
 const fn required(name: &'static str, schema: Schema, description: &'static str) -> Param {
     Param { name, schema, required: true, description }
 }
+
+/// A decimal number as a query gives it (and, optional, nothing).
+const DECIMAL: &str = "^-?[0-9]{1,6}(\\.[0-9]{1,9})?$";
+const OPTIONAL_DECIMAL: &str = "^(-?[0-9]{1,6}(\\.[0-9]{1,9})?)?$";
 
 /// An account slug as `steward_domain::Slug` reads one.
 pub const SLUG_PATTERN: &str = "^[a-z0-9](-?[a-z0-9])+$";
@@ -265,6 +270,91 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: false,
         created: false,
         handler: || get(initiatives::impact),
+    },
+    Endpoint {
+        method: "get",
+        path: "/experiments",
+        operation_id: "listExperiments",
+        summary: "Experiments, latest start first, each with its status today: an account's worksite experiments (`account`), or across the caller's book (an account manager's own accounts' and the segment-wide ones)",
+        roles: "internal readers of the book",
+        query: &[optional("account", Schema::Slug, "account slug"), PAGING[0], PAGING[1]],
+        body: None,
+        response: "Experiment",
+        paged: true,
+        created: false,
+        handler: || get(experiments::list),
+    },
+    Endpoint {
+        method: "get",
+        path: "/experiments/design",
+        operation_id: "designExperiment",
+        summary: "The sample a test needs before it starts: the units an arm (worksites of `account`, or accounts of `segment`) to detect `mde` enrollment points at `alpha` with `power`, counting the design effect of clustered and unequal units, against the units there are",
+        roles: "internal readers of the account (of the book, for a segment)",
+        query: &[
+            optional("account", Schema::Slug, "randomize this account's worksites"),
+            optional(
+                "segment",
+                Schema::Words(&["mid_market", "large_enterprise"]),
+                "randomize this segment's accounts",
+            ),
+            required("mde", Schema::Pattern(DECIMAL), "the smallest effect worth detecting, in enrollment points"),
+            optional(
+                "baseline",
+                Schema::Pattern(OPTIONAL_DECIMAL),
+                "the control arm's enrollment rate, 0–1 (default: the units' own today)",
+            ),
+            optional("alpha", Schema::Pattern(OPTIONAL_DECIMAL), "the test's level (default 0.05)"),
+            optional("power", Schema::Pattern(OPTIONAL_DECIMAL), "0–1 (default 0.8)"),
+            optional(
+                "icc",
+                Schema::Pattern(OPTIONAL_DECIMAL),
+                "intra-cluster correlation of enrollment (default 0.02)",
+            ),
+        ],
+        body: None,
+        response: "ExperimentDesign",
+        paged: false,
+        created: false,
+        handler: || get(experiments::design),
+    },
+    Endpoint {
+        method: "post",
+        path: "/experiments",
+        operation_id: "launchExperiment",
+        summary: "Design, split by a recorded seed (pairs of units by size) and record an experiment; an underpowered design is refused (422 on `override_reason`) unless `override_reason` says why it runs anyway",
+        roles: "whoever may write the account (the director or an admin, for a segment)",
+        query: &[],
+        body: Some("ExperimentInput"),
+        response: "Experiment",
+        paged: false,
+        created: true,
+        handler: || post(experiments::launch),
+    },
+    Endpoint {
+        method: "get",
+        path: "/experiments/{id}",
+        operation_id: "getExperiment",
+        summary: "One experiment: its design, seed and split, with its status today",
+        roles: "internal readers of its account (of the book, for a segment)",
+        query: &[],
+        body: None,
+        response: "Experiment",
+        paged: false,
+        created: false,
+        handler: || get(experiments::one),
+    },
+    Endpoint {
+        method: "get",
+        path: "/experiments/{id}/results",
+        operation_id: "getExperimentResults",
+        summary: "An experiment read today: each arm's enrollment, the effect in points with the always-valid interval while it runs and the fixed-horizon one at its end, the split check on the units, and each unit's counts",
+        roles: "internal readers of its account (of the book, for a segment)",
+        query: &[],
+        body: None,
+        response: "ExperimentResults",
+        paged: false,
+        created: false,
+        handler: || get(experiments::results),
     },
     Endpoint {
         method: "get",

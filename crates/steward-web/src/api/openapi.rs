@@ -314,6 +314,73 @@ fn initiatives(day: &Value) -> Value {
     })
 }
 
+/// Experiments' shapes.
+fn experiments(day: &Value) -> Value {
+    let number_or_null = json!({ "type": ["number", "null"] });
+    let design = json!({
+        "baseline": { "type": "number" }, "mde": { "type": "number", "description": "a fraction (0.03 for 3 points)" },
+        "alpha": { "type": "number" }, "power": { "type": "number" }, "cluster_size": { "type": "number" },
+        "icc": { "type": "number" }, "size_cv": { "type": "number" }
+    });
+    let segment = json!({ "enum": ["mid_market", "large_enterprise"] });
+    let mut planned = design.clone();
+    if let (Some(p), Some(more)) = (
+        planned.as_object_mut(),
+        json!({
+            "unit": { "enum": ["worksites", "accounts"] },
+            "persons_per_arm_independent": { "type": "number" }, "design_effect": { "type": "number" },
+            "persons_per_arm": { "type": "number" }, "units_per_arm": { "type": "integer" },
+            "available": { "type": "integer" }, "power_available": { "type": "number" }, "powered": { "type": "boolean" }
+        })
+        .as_object(),
+    ) {
+        p.extend(more.clone());
+    }
+    json!({
+        "Experiment": object(&["id", "name", "change", "unit", "metric", "design", "units_per_arm_needed", "planned_power", "seed", "start_date", "end_date", "assignments", "status"], json!({
+            "id": { "type": "integer" }, "name": { "type": "string" }, "change": { "type": "string" },
+            "unit": { "enum": ["worksites", "accounts"] }, "account": { "type": "string" }, "segment": segment,
+            "metric": { "enum": ["enrollment_rate"] },
+            "design": object(&["baseline", "mde", "alpha", "power", "cluster_size", "icc", "size_cv"], design),
+            "units_per_arm_needed": { "type": "integer" }, "planned_power": { "type": "number" },
+            "seed": { "type": "integer", "description": "the same units and seed make the same split" },
+            "start_date": { "type": "string" }, "end_date": { "type": "string" },
+            "assignments": { "type": "array", "items": object(&["unit", "size", "arm"], json!({
+                "unit": { "type": "string" }, "size": { "type": "integer" }, "arm": { "enum": ["treatment", "control"] }
+            })) },
+            "override_reason": { "type": ["string", "null"], "description": "why it was launched underpowered" },
+            "created_by": { "type": ["string", "null"] }, "created_at": { "type": "string", "format": "date-time" },
+            "status": { "enum": ["planned", "running", "finished"] }
+        })),
+        "ExperimentInput": object(&["name", "change", "mde", "start_date", "end_date"], json!({
+            "account": { "type": ["string", "null"], "pattern": super::SLUG_PATTERN, "description": "randomize this account's worksites" },
+            "segment": { "enum": ["mid_market", "large_enterprise", null], "description": "or this segment's accounts" },
+            "name": text(TextKind::Title, true), "change": text(TextKind::Summary, true),
+            "mde": { "type": "number", "minimum": -100, "maximum": 100, "description": "the smallest effect worth detecting, in enrollment points" },
+            "baseline": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+            "alpha": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+            "power": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+            "icc": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+            "start_date": day, "end_date": day,
+            "seed": { "type": ["integer", "null"], "minimum": 0, "maximum": steward_domain::experiment::MAX_SEED },
+            "override_reason": or_null(&text(TextKind::Summary, false))
+        })),
+        "ExperimentDesign": object(&["unit", "baseline", "mde", "design_effect", "units_per_arm", "available", "power_available", "powered"], planned),
+        "ExperimentResults": object(&["status", "read_on", "horizon", "significant", "warnings", "units"], json!({
+            "status": { "enum": ["planned", "running", "finished"] }, "read_on": { "type": "string" },
+            "horizon": { "enum": ["sequential", "fixed"] },
+            "reading": { "type": ["object", "null"], "description": "rates and the fixed and always-valid intervals as fractions, the arms' units and people, the split check" },
+            "effect_points": number_or_null, "ci_low_points": number_or_null, "ci_high_points": number_or_null,
+            "significant": { "type": "boolean" }, "reason": { "type": ["string", "null"] },
+            "warnings": { "type": "array", "items": { "type": "string" } },
+            "units": { "type": "array", "items": object(&["unit", "arm", "size_at_launch", "eligible", "enrolled"], json!({
+                "unit": { "type": "string" }, "arm": { "enum": ["treatment", "control"] }, "size_at_launch": { "type": "integer" },
+                "eligible": { "type": "integer" }, "enrolled": { "type": "integer" }
+            })) }
+        }))
+    })
+}
+
 /// A success plan's shapes.
 fn success_plans(day: &Value, version: &Value) -> Value {
     json!({
@@ -477,7 +544,12 @@ fn schemas() -> Value {
         "File": { "type": "string", "contentMediaType": "application/octet-stream" },
         "OpenApi": { "type": "object" }
     });
-    for more in [commercial(&day, &version, &month, &count), success_plans(&day, &version), initiatives(&day)] {
+    for more in [
+        commercial(&day, &version, &month, &count),
+        success_plans(&day, &version),
+        initiatives(&day),
+        experiments(&day),
+    ] {
         if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
             all.extend(more);
         }

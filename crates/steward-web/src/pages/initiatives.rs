@@ -60,10 +60,16 @@ pub fn row(i: &Initiative, today: chrono::NaiveDate, read: Option<&Impact>) -> V
     }
 }
 
+/// The book's initiatives and experiments.
 pub async fn book(State(app): State<App>, viewer: Viewer) -> PageResult {
     let (user, today) = (viewer.user.clone(), app.today());
-    let list = app.run(move |store| initiatives::list(store, &user, None)).await?;
-    let page = context! { rows => list.iter().map(|i| row(i, today, None)).collect::<Vec<_>>() };
+    let (list, tests) = app
+        .run(move |store| Ok((initiatives::list(store, &user, None)?, crate::experiments::list(store, &user, None)?)))
+        .await?;
+    let page = context! {
+        rows => list.iter().map(|i| row(i, today, None)).collect::<Vec<_>>(),
+        experiments => tests.iter().map(|e| super::experiments::row(e, today)).collect::<Vec<_>>(),
+    };
     render("initiatives.html", &viewer, "initiatives", "Initiatives", page)
 }
 
@@ -132,84 +138,4 @@ pub async fn add(
         Ok(i) => Ok(Redirect::to(&format!("/initiatives/{}", i.id)).into_response()),
         Err(e) => super::account::again(&app, &viewer, slug, "initiative", values, e).await,
     }
-}
-
-/// The experiment design form's fields, as typed (a GET form: nothing is written).
-#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
-pub struct DesignQuery {
-    /// `worksites` (the account's) or `segment` (the accounts of its segment).
-    #[serde(default)]
-    units: String,
-    #[serde(default)]
-    mde: String,
-    #[serde(default)]
-    baseline: String,
-    #[serde(default)]
-    alpha: String,
-    #[serde(default)]
-    power: String,
-    #[serde(default)]
-    icc: String,
-}
-
-/// Designing an experiment on the account's worksites (or, for a service change, the
-/// accounts of its segment): the sample it needs against the units there are, before
-/// anything starts.
-pub async fn design(
-    State(app): State<App>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-    crate::extract::page::Query(q): crate::extract::page::Query<DesignQuery>,
-) -> PageResult {
-    use crate::authz::{self, AccountAccess};
-    use steward_health::experiments::{Ask, Units, plan};
-    let (user, today, values) = (viewer.user.clone(), app.today(), typed(&q));
-    let mut errors = crate::forms::FieldErrors::default();
-    let number = |e: &mut crate::forms::FieldErrors, field: &str, text: &str, default: Option<f64>| {
-        if text.trim().is_empty() {
-            default
-        } else {
-            e.parse::<f64>(field, text.trim().trim_end_matches('%'), "number")
-        }
-    };
-    let mde = number(&mut errors, "mde", &q.mde, None);
-    let baseline = number(&mut errors, "baseline", &q.baseline, None).map(|b| b / 100.0);
-    let alpha = number(&mut errors, "alpha", &q.alpha, Some(0.05)).unwrap_or(0.05);
-    let power = number(&mut errors, "power", &q.power, Some(80.0)).unwrap_or(80.0) / 100.0;
-    let icc = number(&mut errors, "icc", &q.icc, Some(0.02)).unwrap_or(0.02);
-    let by_segment = q.units == "segment";
-    let checked = errors.check();
-    let (account, planned) = app
-        .run(move |store| {
-            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-            let planned = match (mde, checked) {
-                (Some(mde_points), Ok(())) => {
-                    let ask = Ask { baseline, mde_points, alpha, power, icc };
-                    let units = if by_segment {
-                        Units::Accounts(account.segment)
-                    } else {
-                        Units::Worksites(account.slug.clone())
-                    };
-                    Some(plan(store, &units, &ask, today)?)
-                }
-                _ => None,
-            };
-            Ok((account, planned))
-        })
-        .await?;
-    let result = planned.as_ref().map(|p| match p {
-        Ok(p) => context! {
-            units => p.design.units_per_arm, unit => p.unit, people => format!("{:.0}", p.design.persons_per_arm),
-            design_effect => format!("{:.2}", p.design.design_effect), baseline => format!("{:.1}%", p.input.baseline * 100.0),
-            cluster => format!("{:.0}", p.input.cluster_size), cv => format!("{:.2}", p.input.size_cv),
-            available => p.available, per_arm => p.available / 2, power => format!("{:.0}%", p.power_available * 100.0),
-            powered => p.powered,
-        },
-        Err(why) => context! { refused => why },
-    });
-    let page = context! {
-        account => context! { slug => account.slug.as_str(), name => account.name },
-        values, result,
-    };
-    render("experiment_design.html", &viewer, "initiatives", "Design an experiment", page)
 }

@@ -6,6 +6,7 @@ mod book;
 mod client;
 mod contacts;
 mod contracts;
+mod experiments;
 pub(crate) mod forecast;
 mod imports;
 mod initiatives;
@@ -60,7 +61,9 @@ pub fn routes() -> Router<App> {
         .route("/initiatives", get(initiatives::book))
         .route("/initiatives/{id}", get(initiatives::page))
         .route("/accounts/{slug}/initiatives", post(initiatives::add))
-        .route("/accounts/{slug}/experiment-design", get(initiatives::design))
+        .route("/accounts/{slug}/experiment-design", get(experiments::design))
+        .route("/accounts/{slug}/experiments", post(experiments::launch))
+        .route("/experiments/{id}", get(experiments::page))
         .route("/accounts/{slug}/objectives", post(objectives::add))
         .route("/objectives/{id}", get(objectives::page))
         .route("/objectives/{id}/edit", post(objectives::edit))
