@@ -77,6 +77,8 @@ pub struct Book {
     pub as_of: NaiveDate,
     pub users: Vec<DemoUser>,
     pub accounts: Vec<DemoAccount>,
+    /// Experiments launched on the book, their treatment arms' lifts in the member files.
+    pub experiments: Vec<crate::experiments::PlannedExperiment>,
 }
 
 const OUR_DOMAIN: &str = "steward.example";

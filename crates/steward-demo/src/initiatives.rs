@@ -125,19 +125,29 @@ pub fn plant(
             continue;
         }
         let before = outcome_rate(i, pop);
-        lift(&mut rng, plan, i, pop);
+        lift(&mut rng, plan, &i.sites, (i.start, i.end), i.planned_effect, pop);
         truths.push(before.zip(outcome_rate(i, pop)).map(|(b, a)| a - b));
     }
     truths
 }
 
-fn lift(rng: &mut Rng, plan: &AccountPlan, i: &PlannedInitiative, pop: &mut Population) {
-    if i.planned_effect <= 0.0 {
+/// Enrolls, at a day from `start` to `end`, about enough of `sites`' eligible non-members on
+/// the start day to lift their enrollment by `points`: each with probability points ÷ (share
+/// not enrolled), a membership to the end of their coverage (or the day before their next).
+pub(crate) fn lift(
+    rng: &mut Rng,
+    plan: &AccountPlan,
+    sites: &[usize],
+    (start, end): (NaiveDate, NaiveDate),
+    points: f64,
+    pop: &mut Population,
+) {
+    if points <= 0.0 {
         return;
     }
-    let targeted = |p: &crate::population::Person| i.sites.contains(&p.worksite);
-    let eligible = |p: &crate::population::Person| p.spans.iter().any(|s| s.covers(i.start));
-    let member = |p: &crate::population::Person| p.memberships.iter().any(|m| m.covers(i.start));
+    let targeted = |p: &crate::population::Person| sites.contains(&p.worksite);
+    let eligible = |p: &crate::population::Person| p.spans.iter().any(|s| s.covers(start));
+    let member = |p: &crate::population::Person| p.memberships.iter().any(|m| m.covers(start));
     let pool = pop.people.iter().filter(|p| targeted(p) && eligible(p)).count();
     let open: Vec<usize> = (0..pop.people.len())
         .filter(|&k| targeted(&pop.people[k]) && eligible(&pop.people[k]) && !member(&pop.people[k]))
@@ -145,19 +155,19 @@ fn lift(rng: &mut Rng, plan: &AccountPlan, i: &PlannedInitiative, pop: &mut Popu
     if open.is_empty() {
         return;
     }
-    let q = (i.planned_effect / 100.0 * pool as f64 / open.len() as f64).min(1.0);
-    let days = (i.end - i.start).num_days().max(0);
+    let q = (points / 100.0 * pool as f64 / open.len() as f64).min(1.0);
+    let days = (end - start).num_days().max(0);
     for k in open {
         if !rng.chance(q) {
             continue;
         }
-        let day = (i.start + Days::new(rng.range(0, days) as u64)).min(plan.data_end);
+        let day = (start + Days::new(rng.range(0, days) as u64)).min(plan.data_end);
         let person = &mut pop.people[k];
         // Someone who joined on their own by then is a member already.
-        if person.memberships.iter().any(|m| i.start <= m.start && m.start <= day) {
+        if person.memberships.iter().any(|m| start <= m.start && m.start <= day) {
             continue;
         }
-        let Some(span) = person.spans.iter().find(|s| s.covers(i.start)).copied() else { continue };
+        let Some(span) = person.spans.iter().find(|s| s.covers(start)).copied() else { continue };
         let next = person.memberships.iter().filter(|m| m.start >= day).map(|m| m.start).min();
         let end = match (span.end.filter(|e| *e <= plan.data_end), next) {
             (_, Some(n)) => Some(n - Days::new(1)),

@@ -3,16 +3,18 @@
 //! [`generate_book`] plans ~30 employers (or 6,000 at company scale) and the relationship
 //! rows `steward demo` loads; [`write_files`] simulates each account's members and writes
 //! the files an employer and our systems would send, in every format Steward ingests,
-//! plus `truth.json` (the latent health and outcomes behind them, for tests only) and
-//! `manifest.json` (which file belongs to which account, in import order).
+//! plus `truth.json` (the latent health and outcomes behind them, for tests only),
+//! `truth-experiments.json` (the experiments and the effects planted in their treatment
+//! arms) and `manifest.json` (which file belongs to which account, in import order).
 //!
 //! The same seed and as-of date give byte-identical output, however many threads run:
 //! every account draws from its own random stream.
 //!
 //! Architecture invariant: nothing here reads a database, and the product never reads
-//! `truth.json`.
+//! the truth files.
 
 pub mod book;
+pub mod experiments;
 pub mod files;
 pub mod initiatives;
 mod names;
@@ -60,7 +62,14 @@ impl DemoConfig {
 
 /// Plans the book and builds its relationship rows (no member-level data yet).
 pub fn generate_book(config: &DemoConfig) -> Book {
-    let plans = plan::plan_accounts(config);
+    let mut plans = plan::plan_accounts(config);
+    let (experiments, lifts) = match config.scale {
+        Scale::Demo => experiments::plan(config.seed, &plans),
+        Scale::Company => Default::default(),
+    };
+    for (index, lift) in lifts {
+        plans[index].lifts.push(lift);
+    }
     let contacts: Vec<_> = plans.iter().map(|p| book::contacts(config.seed, p)).collect();
     let users = book::users(config.seed, &plans, &contacts);
     let managers: Vec<_> = users.iter().filter(|u| u.role == steward_domain::Role::AccountManager).collect();
@@ -72,7 +81,7 @@ pub fn generate_book(config: &DemoConfig) -> Book {
             book::account(config.seed, plan, contacts, owner)
         })
         .collect();
-    Book { seed: config.seed, as_of: config.as_of, users, accounts }
+    Book { seed: config.seed, as_of: config.as_of, users, accounts, experiments }
 }
 
 /// What was written, for the summary line and the manifest.
@@ -164,6 +173,10 @@ pub fn simulate_account(seed: u64, plan: &AccountPlan) -> population::Population
 fn simulate_with_truth(seed: u64, plan: &AccountPlan) -> (population::Population, Vec<Option<f64>>) {
     let mut pop = population::simulate(plan, &mut rng::Rng::derive(seed, "members", plan.index as u64));
     let truths = initiatives::plant(seed, plan, &initiatives::plan(seed, plan), &mut pop);
+    let mut rng = rng::Rng::derive(seed, "experiment-lift", plan.index as u64);
+    for l in &plan.lifts {
+        initiatives::lift(&mut rng, plan, &l.sites, (l.start, l.end), l.points, &mut pop);
+    }
     (pop, truths)
 }
 
@@ -332,9 +345,11 @@ pub fn write_files(config: &DemoConfig, book: &Book, out: &Path) -> io::Result<F
         accounts += &format!("{},{},{},{},{employees},{}\n", n.slug, n.name, n.segment, n.industry, n.status);
     }
     write(&out.join("accounts.csv"), accounts.as_bytes(), &mut summary)?;
-    for (name, value) in
-        [("manifest.json", serde_json::to_vec_pretty(&manifest)), ("truth.json", serde_json::to_vec_pretty(&truth))]
-    {
+    for (name, value) in [
+        ("manifest.json", serde_json::to_vec_pretty(&manifest)),
+        ("truth.json", serde_json::to_vec_pretty(&truth)),
+        ("truth-experiments.json", serde_json::to_vec_pretty(&book.experiments)),
+    ] {
         let mut bytes = value.map_err(io::Error::other)?;
         bytes.push(b'\n');
         write(&out.join(name), &bytes, &mut summary)?;

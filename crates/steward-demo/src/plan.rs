@@ -57,6 +57,8 @@ pub struct AccountPlan {
     pub alternate_encodings: bool,
     /// Multiplies visit rates; company scale is tuned to ~15M visits for ~10M lives.
     pub visit_intensity: f64,
+    /// The treatment arms' lifts of the book's experiments that fall on this account.
+    pub lifts: Vec<crate::experiments::Lift>,
 }
 
 impl AccountPlan {
@@ -240,6 +242,7 @@ pub fn plan_accounts(config: &DemoConfig) -> Vec<AccountPlan> {
                 visit_format,
                 alternate_encodings: alternates,
                 visit_intensity: if config.scale == Scale::Company { 2.6 } else { 1.0 },
+                lifts: Vec::new(),
             }
         })
         .collect()

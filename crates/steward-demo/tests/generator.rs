@@ -207,3 +207,54 @@ fn demo_names_are_invented() {
     let large = book.accounts.iter().filter(|a| a.account.segment == steward_domain::Segment::LargeEnterprise).count();
     assert!((5..=20).contains(&large), "{large} large enterprises");
 }
+
+/// The demo book (30 accounts) carries one finished experiment across a segment's accounts
+/// and one running on an account's worksites, each split as its recorded seed splits its
+/// units and launched underpowered only with a reason; the treatment arms' lifts are planted
+/// in exactly the treated accounts' worksites.
+#[test]
+fn the_demo_carries_a_finished_and_a_running_experiment() {
+    use steward_domain::experiment::{Arm, ExperimentStatus, NewExperiment, Randomized};
+    let cfg = DemoConfig::new(1, NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+    let book = generate_book(&cfg);
+    let mut statuses = Vec::new();
+    for e in &book.experiments {
+        let new = NewExperiment {
+            name: e.name.clone(),
+            change: e.change.clone(),
+            randomized: e.randomized.clone(),
+            metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+            design: e.design,
+            units_per_arm_needed: e.units_per_arm_needed,
+            planned_power: e.planned_power,
+            seed: e.seed,
+            start_date: e.start,
+            end_date: e.end,
+            assignments: e.assignments.clone(),
+            override_reason: e.override_reason.clone(),
+            created_by: None,
+        };
+        new.validate().unwrap();
+        assert!(e.assignments.iter().all(|a| a.size > 0), "sizes are the units' eligible people");
+        let today = cfg.as_of;
+        statuses.push(if today < e.end { ExperimentStatus::Running } else { ExperimentStatus::Finished });
+        let treated = |name: &str| e.assignments.iter().any(|a| a.unit == name && a.arm == Arm::Treatment);
+        for a in &book.accounts {
+            let mut lifted: Vec<usize> =
+                a.plan.lifts.iter().filter(|l| l.start == e.start).flat_map(|l| l.sites.clone()).collect();
+            lifted.sort_unstable();
+            let expected: Vec<usize> = match &e.randomized {
+                Randomized::Accounts { .. } if treated(a.plan.slug.as_str()) => {
+                    (0..a.plan.worksite_names.len()).collect()
+                }
+                Randomized::Worksites { account } if *account == a.plan.slug => {
+                    (0..a.plan.worksite_names.len()).filter(|&k| treated(&a.plan.worksite_names[k])).collect()
+                }
+                _ => Vec::new(),
+            };
+            assert_eq!(lifted, expected, "{}'s lift from {}", a.plan.slug, e.start);
+        }
+    }
+    statuses.sort_by_key(|s| s.as_str());
+    assert_eq!(statuses, vec![ExperimentStatus::Finished, ExperimentStatus::Running]);
+}

@@ -12,7 +12,7 @@ use steward_domain::experiment::{
     assign, design, power, read,
 };
 use steward_domain::impact::{GoalMetric, NO_WORKSITE, Target, Weeks, clusters};
-use steward_domain::{Email, Segment, Slug};
+use steward_domain::{AccountStatus, Email, Segment, Slug};
 use steward_store::Store;
 
 /// What is randomized.
@@ -66,12 +66,14 @@ pub struct Planned {
     pub powered: bool,
 }
 
-/// One unit on a day: its name, eligible people and how many of them were enrolled.
+/// One unit on a day: its name, eligible people and how many of them were enrolled, and the
+/// last day its data covers (it is counted on that day when it is earlier).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct UnitNow {
     name: String,
     eligible: u64,
     enrolled: u64,
+    data_to: NaiveDate,
 }
 
 /// The week ending on `day`, on which a unit's enrollment is counted.
@@ -91,39 +93,39 @@ fn worksites_on(
     let sites = clusters(&stored.ledger, week_ending(day.min(data_to)), &Target::Account)
         .into_iter()
         .filter(|c| c.name != NO_WORKSITE)
-        .map(|c| UnitNow { name: c.name, eligible: c.weeks[0].eligible.into(), enrolled: c.weeks[0].enrolled.into() })
+        .map(|c| UnitNow {
+            name: c.name,
+            eligible: c.weeks[0].eligible.into(),
+            enrolled: c.weeks[0].enrolled.into(),
+            data_to,
+        })
         .collect();
     Ok(Some((sites, data_to)))
 }
 
-/// The units on `day` (each counted on the last day its data covers, when that is earlier),
-/// and how many had data ending before `day`.
-fn units_on(
-    store: &dyn Store,
-    units: &Units,
-    day: NaiveDate,
-) -> steward_store::Result<Result<(Vec<UnitNow>, usize), String>> {
+/// The units on `day`: an account's worksites, or a segment's live accounts (each counted
+/// on the last day its data covers, when that is earlier).
+fn units_on(store: &dyn Store, units: &Units, day: NaiveDate) -> steward_store::Result<Result<Vec<UnitNow>, String>> {
     match units {
-        Units::Worksites(slug) => {
-            // Whether its one ledger ends early is the reading's own warning.
-            let Some((sites, _)) = worksites_on(store, slug, day)? else {
-                return Ok(Err(format!("account {slug} has no member data")));
-            };
-            Ok(Ok((sites, 0)))
-        }
+        Units::Worksites(slug) => match worksites_on(store, slug, day)? {
+            Some((sites, _)) => Ok(Ok(sites)),
+            None => Ok(Err(format!("account {slug} has no member data"))),
+        },
         Units::Accounts(segment) => {
-            let (mut out, mut stale) = (Vec::new(), 0);
-            for account in store.accounts()?.into_iter().filter(|a| a.segment == *segment) {
+            let mut out = Vec::new();
+            let live =
+                store.accounts()?.into_iter().filter(|a| a.segment == *segment && a.status == AccountStatus::Live);
+            for account in live {
                 if let Some((sites, data_to)) = worksites_on(store, &account.slug, day)? {
-                    stale += usize::from(data_to < day);
                     out.push(UnitNow {
                         name: account.slug.to_string(),
                         eligible: sites.iter().map(|s| s.eligible).sum(),
                         enrolled: sites.iter().map(|s| s.enrolled).sum(),
+                        data_to,
                     });
                 }
             }
-            Ok(Ok((out, stale)))
+            Ok(Ok(out))
         }
     }
 }
@@ -137,7 +139,7 @@ pub fn plan(
     today: NaiveDate,
 ) -> steward_store::Result<Result<Planned, String>> {
     Ok(match units_on(store, units, today)? {
-        Ok((now, _)) => planned(units, ask, &now).map(|(p, _)| p),
+        Ok(now) => planned(units, ask, &now).map(|(p, _)| p),
         Err(why) => Err(why),
     })
 }
@@ -223,7 +225,7 @@ pub fn launch(
         ));
     }
     let now = match units_on(store, &launch.units, today)? {
-        Ok((now, _)) => now,
+        Ok(now) => now,
         Err(why) => return invalid(why),
     };
     let (p, sizes) = match planned(&launch.units, &launch.ask, &now) {
@@ -311,22 +313,25 @@ pub fn results(store: &dyn Store, experiment: &Experiment, today: NaiveDate) -> 
         out.reason = Some(format!("it starts on {}; a reading needs its first week", experiment.start_date));
         return Ok(out);
     }
-    let (now, stale) = match units_on(store, &Units::of(&experiment.randomized), read_on)? {
+    let now = match units_on(store, &Units::of(&experiment.randomized), read_on)? {
         Ok(found) => found,
         Err(why) => {
             out.reason = Some(why);
             return Ok(out);
         }
     };
-    if stale > 0 {
-        out.warnings
-            .push(format!("{stale} of the units' data ends before {read_on}: they are counted on their last day"));
-    }
-    if let Units::Worksites(slug) = Units::of(&experiment.randomized)
-        && let Some(stored) = store.ledger(&slug)?
-        && let Some(data_to) = stored.ledger.eligibility_as_of.filter(|d| *d < read_on)
-    {
-        out.warnings.push(format!("the account's eligibility data runs to {data_to}: units are counted on that day"));
+    let stale: Vec<&UnitNow> =
+        now.iter().filter(|u| u.data_to < read_on && experiment.assignments.iter().any(|a| a.unit == u.name)).collect();
+    match (&experiment.randomized, stale.first()) {
+        (_, None) => {}
+        (Randomized::Worksites { .. }, Some(u)) => out.warnings.push(format!(
+            "the account's eligibility data runs to {}: its worksites are counted on that day",
+            u.data_to
+        )),
+        (Randomized::Accounts { .. }, Some(_)) => out.warnings.push(format!(
+            "{} of the accounts' data ends before {read_on}: each is counted on its last day",
+            stale.len()
+        )),
     }
     out.units = experiment
         .assignments

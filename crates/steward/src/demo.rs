@@ -112,6 +112,31 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
     for u in &clients {
         store.create_user(&new_user(u))?;
     }
+    // Launched as the account's owner (a worksite test) or the director (a segment's).
+    let director = book.users.iter().find(|u| u.role == steward_domain::Role::Director).map(|u| u.email.clone());
+    for e in &book.experiments {
+        let by = match &e.randomized {
+            steward_domain::experiment::Randomized::Worksites { account } => {
+                book.accounts.iter().find(|a| a.account.slug == *account).and_then(|a| a.account.owner.clone())
+            }
+            steward_domain::experiment::Randomized::Accounts { .. } => director.clone(),
+        };
+        store.create_experiment(&steward_domain::experiment::NewExperiment {
+            name: e.name.clone(),
+            change: e.change.clone(),
+            randomized: e.randomized.clone(),
+            metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+            design: e.design,
+            units_per_arm_needed: e.units_per_arm_needed,
+            planned_power: e.planned_power,
+            seed: e.seed,
+            start_date: e.start,
+            end_date: e.end,
+            assignments: e.assignments.clone(),
+            override_reason: e.override_reason.clone(),
+            created_by: by,
+        })?;
+    }
     Ok(())
 }
 
