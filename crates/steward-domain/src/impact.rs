@@ -30,6 +30,18 @@ text_enum! {
 }
 
 impl GoalMetric {
+    /// Whether moving this metric moves a health measure: enrollment's two measures for the
+    /// enrollment metrics, utilization's for the visit metrics.
+    pub fn bears_on(self, measure: crate::health::Measure) -> bool {
+        use crate::health::Measure;
+        match self {
+            Self::EnrollmentRate | Self::NewEnrollments => {
+                matches!(measure, Measure::EnrollmentVsTarget | Measure::EnrollmentTrend3m)
+            }
+            Self::Utilization | Self::VisitsPer1000 => measure == Measure::UtilizationRate,
+        }
+    }
+
     /// The unit an effect is given in.
     pub fn unit(self) -> &'static str {
         match self {

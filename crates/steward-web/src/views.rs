@@ -189,8 +189,21 @@ pub fn driver_text(d: &Driver) -> String {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DriverView {
+    pub measure: Measure,
     pub text: String,
     pub points_lost: f64,
+    /// The account's initiatives that bear on the measure, in words (see
+    /// `pages::initiatives::cite`).
+    pub cites: Vec<Cite>,
+}
+
+/// An initiative cited beside a health driver: what it did to the measure, or that it is
+/// under way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cite {
+    pub id: i64,
+    pub title: String,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,7 +238,12 @@ impl HealthView {
                 .drivers
                 .iter()
                 .filter(|d| d.points_lost >= 0.5)
-                .map(|d| DriverView { text: driver_text(d), points_lost: d.points_lost })
+                .map(|d| DriverView {
+                    measure: d.measure,
+                    text: driver_text(d),
+                    points_lost: d.points_lost,
+                    cites: Vec::new(),
+                })
                 .collect(),
             movers: change
                 .map(|c| {

@@ -265,6 +265,39 @@ fn initiatives_from_the_pages_and_the_api(s: &Server) {
             && shown.body.contains(">baseline<")
             && shown.body.contains(">outcome<")
     );
+    // Account 360 lists it with the same effect, and cites it beside the enrollment driver.
+    let account = am.get(&format!("/accounts/{own}"));
+    let effect = match read["effect"].as_f64() {
+        Some(e) => format!("{e:+.1} points"),
+        None => "no estimate".into(),
+    };
+    let row = account.body.split(&format!(r#"<a href="/initiatives/{}">"#, measured.id)).nth(1).unwrap_or_default();
+    assert!(row.split("</tr>").next().unwrap().contains(&effect), "{effect} in {row}");
+    let drivers = account.body.split(r#"<ul class="drivers">"#).nth(1).unwrap().split("</ul>").next().unwrap();
+    let enrollment = drivers.split("<li>").find(|d| d.starts_with("enrollment at")).unwrap();
+    match read["effect"].as_f64() {
+        Some(_) => assert!(enrollment.contains(&format!(r#"<a href="/initiatives/{}">"#, measured.id)), "{drivers}"),
+        None => assert!(!enrollment.contains(&format!("/initiatives/{}", measured.id)), "no estimate, no citation"),
+    }
+    // One under way bears on enrollment: cited as such; utilization's driver cites none.
+    let live = s
+        .store
+        .create_initiative(&steward_domain::initiative::NewInitiative {
+            title: "Enrollment drive".into(),
+            ..new_initiative(&own, &(today - chrono::Days::new(7)).to_string())
+        })
+        .unwrap();
+    let drivers = am.get(&format!("/accounts/{own}")).body;
+    let drivers = drivers.split(r#"<ul class="drivers">"#).nth(1).unwrap().split("</ul>").next().unwrap();
+    let enrollment = drivers.split("<li>").find(|d| d.starts_with("enrollment at")).unwrap();
+    assert!(
+        enrollment.contains(&format!(
+            r#"<a href="/initiatives/{}">Enrollment drive</a>: under way; measured after"#,
+            live.id
+        )),
+        "{drivers}"
+    );
+    assert!(drivers.split("<li>").filter(|d| d.starts_with("utilization")).all(|d| !d.contains("Initiative")));
     let listed = api.get(&format!("/api/v1/initiatives?account={own}")).json();
     assert!(listed["items"].as_array().unwrap().iter().any(|i| i["id"] == id && i["status"] == "planned"));
     let r = api.post_json(

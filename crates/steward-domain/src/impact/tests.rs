@@ -139,3 +139,14 @@ fn each_metric_is_counted_in_its_unit() {
     assert_eq!(GoalMetric::VisitsPer1000.over(&weeks), Some(1560.0));
     assert_eq!(GoalMetric::EnrollmentRate.over(&[WeekCell::default()]), None);
 }
+
+/// An initiative's goal metric bears on the health measures it can move, and no others.
+#[test]
+fn goal_metrics_bear_on_their_health_measures() {
+    use crate::health::Measure;
+    let bearing = |m: GoalMetric| Measure::ALL.iter().copied().filter(|x| m.bears_on(*x)).collect::<Vec<_>>();
+    assert_eq!(bearing(GoalMetric::EnrollmentRate), vec![Measure::EnrollmentVsTarget, Measure::EnrollmentTrend3m]);
+    assert_eq!(bearing(GoalMetric::NewEnrollments), bearing(GoalMetric::EnrollmentRate));
+    assert_eq!(bearing(GoalMetric::Utilization), vec![Measure::UtilizationRate]);
+    assert_eq!(bearing(GoalMetric::VisitsPer1000), vec![Measure::UtilizationRate]);
+}

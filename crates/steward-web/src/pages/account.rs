@@ -56,8 +56,11 @@ struct Loaded {
     projects: Vec<steward_domain::project::Project>,
     /// The success plan with each objective's open tasks (read access only).
     objectives: Vec<steward_health::success_plans::ObjectiveView>,
-    /// Engagement initiatives, latest start first (read access only).
-    initiatives: Vec<steward_domain::initiative::Initiative>,
+    /// Engagement initiatives, latest start first, with the impact of each measured one (read
+    /// access only).
+    initiatives: Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>,
+    /// Experiments on its worksites, latest start first (read access only).
+    experiments: Vec<steward_domain::experiment::Experiment>,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -135,6 +138,7 @@ fn load(
             projects: Vec::new(),
             objectives: Vec::new(),
             initiatives: Vec::new(),
+            experiments: Vec::new(),
             owner_name,
         });
     }
@@ -162,7 +166,8 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
-        initiatives: store.initiatives(Some(&account.slug))?,
+        initiatives: measured(store, &account.slug, app_today)?,
+        experiments: store.experiments(Some(&account.slug))?,
         objectives: steward_health::success_plans::views(
             store.objectives(&account.slug)?,
             &data.metrics,
@@ -241,6 +246,29 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
     ]
 }
 
+/// The account's initiatives, each measured one with its impact (one reader, so matched
+/// accounts' ledgers are read once for all of them).
+fn measured(
+    store: &dyn Store,
+    slug: &steward_domain::Slug,
+    today: chrono::NaiveDate,
+) -> steward_store::Result<Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>> {
+    use steward_domain::initiative::{InitiativeStatus, Windows};
+    let mut reader = steward_health::initiatives::Reader::new(store);
+    let windows = Windows::default();
+    store
+        .initiatives(Some(slug))?
+        .into_iter()
+        .map(|i| {
+            let read = match i.status_on(today, &windows) {
+                InitiativeStatus::Measured => Some(reader.impact(&i, &windows, today)?),
+                _ => None,
+            };
+            Ok((i, read))
+        })
+        .collect()
+}
+
 fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormState>) -> Value {
     let a = &l.account;
     let read = l.access.allows(AccountAccess::Read);
@@ -295,7 +323,10 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             },
         }),
         bill => summary.and_then(|s| s.bill.as_ref()).map(views::bill_view),
-        health => summary.and_then(HealthView::of),
+        health => summary.and_then(HealthView::of).map(|mut h| {
+            super::initiatives::cite(&mut h, &l.initiatives, today);
+            h
+        }),
         metrics => summary.map(key_metrics).unwrap_or_default(),
         month => summary.and_then(|s| s.latest.as_ref()).map(|m| views::month_label(m.month, m.partial)),
         charts => (read && !l.cut_metrics.is_empty()).then(|| {
@@ -342,7 +373,8 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
             done => p.tasks.iter().filter(|t| t.done()).count(), tasks => p.tasks.len(),
         }).collect::<Vec<_>>(),
         objectives => l.objectives.iter().map(super::objectives::row).collect::<Vec<_>>(),
-        initiatives => l.initiatives.iter().map(|i| super::initiatives::row(i, today, None)).collect::<Vec<_>>(),
+        initiatives => l.initiatives.iter().map(|(i, read)| super::initiatives::row(i, today, read.as_ref())).collect::<Vec<_>>(),
+        experiments => l.experiments.iter().map(|e| super::experiments::row(e, today)).collect::<Vec<_>>(),
         initiative_choices => super::initiatives::choices(),
         metrics => super::objectives::metric_choices(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),

@@ -47,6 +47,38 @@ pub fn effect_words(read: &Impact) -> Option<String> {
     Some(format!("{e:+.1} {unit} ({lo:+.1} to {hi:+.1})"))
 }
 
+/// Cites, beside each health driver, the account's initiatives whose goal metric bears on
+/// its measure: a measured one from the last year with its effect, a live one as under way
+/// (one measured without an estimate says nothing about the measure). At most two a driver,
+/// latest first.
+pub fn cite(
+    health: &mut crate::views::HealthView,
+    initiatives: &[(Initiative, Option<Impact>)],
+    today: chrono::NaiveDate,
+) {
+    use steward_domain::initiative::InitiativeStatus;
+    let windows = Windows::default();
+    for driver in &mut health.drivers {
+        driver.cites = initiatives
+            .iter()
+            .filter(|(i, _)| i.metric.bears_on(driver.measure))
+            .filter_map(|(i, read)| {
+                let words = match (i.status_on(today, &windows), read) {
+                    (InitiativeStatus::Live, _) => {
+                        format!("under way; measured after {}", i.timeline(&windows).outcome_closes())
+                    }
+                    (InitiativeStatus::Measured, Some(r)) if (today - r.outcome.1).num_days() <= 365 => {
+                        format!("{} {}", views::words(i.metric.as_str()).to_lowercase(), effect_words(r)?)
+                    }
+                    _ => return None,
+                };
+                Some(crate::views::Cite { id: i.id, title: i.title.clone(), words })
+            })
+            .take(2)
+            .collect();
+    }
+}
+
 /// An initiative as a row of a list; `read` when its impact was worked out.
 pub fn row(i: &Initiative, today: chrono::NaiveDate, read: Option<&Impact>) -> Value {
     let status = i.status_on(today, &Windows::default());
