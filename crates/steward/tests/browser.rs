@@ -472,6 +472,33 @@ fn an_initiative_is_recorded_and_read_in_a_browser() {
     let told = b.text("#design");
     assert!(told.contains("an arm") && told.contains("design effect") && told.contains("power"), "{told}");
     b.screenshot("39-experiment-design");
+
+    // The director launches it; underpowered, it takes a reason, refused beside the field
+    // until given. Its page says when it can be read.
+    assert!(told.contains("underpowered"), "a dozen accounts cannot detect 5 points at ICC 0.02: {told}");
+    b.fill("#experiment-name", "Onboarding calls");
+    b.fill("#experiment-change", "A care-team call in a new member's first week");
+    let end = web_support::as_of() + chrono::Days::new(84);
+    b.script(&format!("document.querySelector('#experiment-end').value = '{end}'; return true"));
+    b.click("form[aria-label='Launch the experiment'] button");
+    b.wait_for("the refusal", |u| u.ends_with(&format!("/accounts/{slug}/experiments")));
+    assert!(b.text("#launch").contains("launching it anyway takes an override with a reason"), "{}", b.text("#launch"));
+    b.fill("#experiment-override", "Every account of the segment is in it: a first read before the fall");
+    b.click("form[aria-label='Launch the experiment'] button");
+    b.wait_for("the experiment's page", |u| u.contains("/experiments/"));
+    let page = b.text("main");
+    assert!(page.contains("launched underpowered") && page.contains("No reading yet: it starts on"), "{page}");
+    b.screenshot("41-experiment-launched");
+    let finished = s
+        .store
+        .experiments(None)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status_on(web_support::as_of()) == steward_domain::experiment::ExperimentStatus::Finished)
+        .expect("the demo book has a finished experiment");
+    b.goto(&format!("{url}/experiments/{}", finished.id));
+    assert!(b.text("#results").contains("its 95% interval at the planned end"), "{}", b.text("#results"));
+    b.screenshot("42-experiment-finished");
 }
 
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that

@@ -226,14 +226,16 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Path(id): Path<Id>) ->
     let d = &e.design;
     let page = context! {
         e => row(&e, today),
-        units => units_words(&e, account.as_ref()),
+        units => units_words(&e, account.as_ref()), unit => e.randomized.unit(),
         account => account.as_ref().map(|a| context! { slug => a.slug.as_str(), name => a.name }),
         change => e.change, by => e.created_by.as_ref().map(ToString::to_string),
         override_reason => e.override_reason,
         design => context! {
             baseline => pct(d.baseline), mde => format!("{:+.1}", d.mde * 100.0), alpha => d.alpha, power => pct(d.power),
             design_effect => format!("{:.2}", d.design_effect()), cluster => format!("{:.0}", d.cluster_size),
-            needed => e.units_per_arm_needed, per_arm => e.assignments.len() / 2,
+            needed => e.units_per_arm_needed,
+            treated => e.assignments.iter().filter(|a| a.arm == Arm::Treatment).count(),
+            control => e.assignments.iter().filter(|a| a.arm == Arm::Control).count(),
             planned_power => format!("{:.0}%", e.planned_power * 100.0), seed => e.seed.to_string(),
         },
         read => reading(&read),
