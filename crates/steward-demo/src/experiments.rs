@@ -13,7 +13,9 @@ use crate::plan::AccountPlan;
 use crate::population::Population;
 use crate::rng::Rng;
 use chrono::{Datelike, Days, NaiveDate};
-use steward_domain::experiment::{Arm, Assignment, DesignInput, MAX_SEED, Randomized, assign, design, power};
+use steward_domain::experiment::{
+    Arm, Assignment, DesignInput, MAX_SEED, NewExperiment, Randomized, assign, design, power,
+};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlannedExperiment {
@@ -31,6 +33,27 @@ pub struct PlannedExperiment {
     pub override_reason: Option<String>,
     /// Enrollment points planted in the treatment arm's worksites from the start.
     pub planned_effect: f64,
+}
+
+impl PlannedExperiment {
+    /// The experiment as the store records it, launched by `by`.
+    pub fn new_experiment(&self, by: Option<steward_domain::Email>) -> NewExperiment {
+        NewExperiment {
+            name: self.name.clone(),
+            change: self.change.clone(),
+            randomized: self.randomized.clone(),
+            metric: steward_domain::impact::GoalMetric::EnrollmentRate,
+            design: self.design,
+            units_per_arm_needed: self.units_per_arm_needed,
+            planned_power: self.planned_power,
+            seed: self.seed,
+            start_date: self.start,
+            end_date: self.end,
+            assignments: self.assignments.clone(),
+            override_reason: self.override_reason.clone(),
+            created_by: by,
+        }
+    }
 }
 
 /// A lift planted in one account's members: these worksites' non-members join between
@@ -57,22 +80,12 @@ fn sites_on(pop: &Population, sites: usize, day: NaiveDate) -> Vec<(u64, u64)> {
     out
 }
 
-/// The design of a test of `mde` points on units of these (eligible, enrolled) sizes.
-fn designed(units: &[(u64, u64)], mde: f64) -> (DesignInput, u64, f64) {
-    let people: f64 = units.iter().map(|u| u.0 as f64).sum();
-    let mean = people / units.len() as f64;
-    let cv = (units.iter().map(|u| (u.0 as f64 - mean).powi(2)).sum::<f64>() / units.len() as f64).sqrt() / mean;
-    let input = DesignInput {
-        baseline: units.iter().map(|u| u.1 as f64).sum::<f64>() / people,
-        mde: mde / 100.0,
-        alpha: 0.05,
-        power: 0.8,
-        cluster_size: mean,
-        icc: 0.02,
-        size_cv: cv,
-    };
-    let needed = design(&input).map_or(0, |d| d.units_per_arm);
-    (input, needed, power(&input, units.len() as u64 / 2))
+/// The design of a test of `mde` points on units of these (eligible, enrolled) sizes, as
+/// `steward experiments design` makes it with its defaults.
+fn designed(units: &[(u64, u64)], mde: f64) -> Option<(DesignInput, u64, f64)> {
+    let input = DesignInput::for_units(units, None, mde / 100.0, 0.05, 0.8, 0.02)?;
+    let needed = design(&input).ok()?.units_per_arm;
+    Some((input, needed, power(&input, units.len() as u64 / 2)))
 }
 
 /// The book's experiments, and the lifts they plant by account (plan index).
@@ -101,18 +114,21 @@ pub fn plan(seed: u64, plans: &[AccountPlan]) -> (Vec<PlannedExperiment>, Vec<(u
     if let Some(segment) = segment
         && accounts.len() >= 6
     {
-        let sizes: Vec<(u64, u64)> = accounts
+        // As launch counts them: the units with people.
+        let (accounts, sizes): (Vec<&AccountPlan>, Vec<(u64, u64)>) = accounts
             .iter()
             .map(|p| {
-                sites_on(&population(p), p.worksite_names.len(), start)
+                let whole = sites_on(&population(p), p.worksite_names.len(), start)
                     .iter()
-                    .fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1))
+                    .fold((0, 0), |a, s| (a.0 + s.0, a.1 + s.1));
+                (*p, whole)
             })
-            .collect();
+            .filter(|(_, s)| s.0 > 0)
+            .unzip();
         let units: Vec<(String, u64)> = accounts.iter().zip(&sizes).map(|(p, s)| (p.slug.to_string(), s.0)).collect();
         let experiment_seed = rng.next_u64() & MAX_SEED;
         let assignments = assign(&units, experiment_seed);
-        let (input, needed, planned_power) = designed(&sizes, 3.0);
+        let Some((input, needed, planned_power)) = designed(&sizes, 3.0) else { return (experiments, lifts) };
         for a in assignments.iter().filter(|a| a.arm == Arm::Treatment) {
             if let Some(p) = accounts.iter().find(|p| p.slug.as_str() == a.unit) {
                 let sites = (0..p.worksite_names.len()).collect();
@@ -129,7 +145,8 @@ pub fn plan(seed: u64, plans: &[AccountPlan]) -> (Vec<PlannedExperiment>, Vec<(u
             seed: experiment_seed,
             start,
             end: start + Days::new(7 * 12),
-            override_reason: (planned_power < input.power)
+            override_reason: input
+                .underpowered(planned_power)
                 .then(|| "Every established account of the segment is in it: a first read before the fall".to_owned()),
             assignments,
             planned_effect: 3.0,
@@ -144,12 +161,16 @@ pub fn plan(seed: u64, plans: &[AccountPlan]) -> (Vec<PlannedExperiment>, Vec<(u
         .max_by_key(|p| (p.worksite_names.len(), std::cmp::Reverse(p.index)))
         && p.worksite_names.len() >= 4
     {
-        let sizes = sites_on(&population(p), p.worksite_names.len(), start);
-        let units: Vec<(String, u64)> =
-            p.worksite_names.iter().zip(&sizes).map(|(name, s)| (name.clone(), s.0)).collect();
+        let (names, sizes): (Vec<&String>, Vec<(u64, u64)>) = p
+            .worksite_names
+            .iter()
+            .zip(sites_on(&population(p), p.worksite_names.len(), start))
+            .filter(|(_, s)| s.0 > 0)
+            .unzip();
+        let units: Vec<(String, u64)> = names.iter().zip(&sizes).map(|(name, s)| ((*name).clone(), s.0)).collect();
         let experiment_seed = rng.next_u64() & MAX_SEED;
         let assignments = assign(&units, experiment_seed);
-        let (input, needed, planned_power) = designed(&sizes, 3.0);
+        let Some((input, needed, planned_power)) = designed(&sizes, 3.0) else { return (experiments, lifts) };
         let sites = assignments
             .iter()
             .filter(|a| a.arm == Arm::Treatment)
@@ -166,7 +187,8 @@ pub fn plan(seed: u64, plans: &[AccountPlan]) -> (Vec<PlannedExperiment>, Vec<(u
             seed: experiment_seed,
             start,
             end: start + Days::new(7 * 12),
-            override_reason: (planned_power < input.power)
+            override_reason: input
+                .underpowered(planned_power)
                 .then(|| "A pilot on the client that asked for it; a wider test follows if it reads well".to_owned()),
             assignments,
             planned_effect: 2.0,

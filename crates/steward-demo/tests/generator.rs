@@ -214,26 +214,12 @@ fn demo_names_are_invented() {
 /// in exactly the treated accounts' worksites.
 #[test]
 fn the_demo_carries_a_finished_and_a_running_experiment() {
-    use steward_domain::experiment::{Arm, ExperimentStatus, NewExperiment, Randomized};
+    use steward_domain::experiment::{Arm, ExperimentStatus, Randomized};
     let cfg = DemoConfig::new(1, NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
     let book = generate_book(&cfg);
     let mut statuses = Vec::new();
     for e in &book.experiments {
-        let new = NewExperiment {
-            name: e.name.clone(),
-            change: e.change.clone(),
-            randomized: e.randomized.clone(),
-            metric: steward_domain::impact::GoalMetric::EnrollmentRate,
-            design: e.design,
-            units_per_arm_needed: e.units_per_arm_needed,
-            planned_power: e.planned_power,
-            seed: e.seed,
-            start_date: e.start,
-            end_date: e.end,
-            assignments: e.assignments.clone(),
-            override_reason: e.override_reason.clone(),
-            created_by: None,
-        };
+        let new = e.new_experiment(None);
         new.validate().unwrap();
         assert!(e.assignments.iter().all(|a| a.size > 0), "sizes are the units' eligible people");
         let today = cfg.as_of;

@@ -25,6 +25,39 @@ pub struct DesignInput {
 }
 
 impl DesignInput {
+    /// The input for units of these (eligible, enrolled) people — their mean size, how much
+    /// the sizes vary and, unless `baseline` is given, their pooled enrollment — and the ask.
+    /// `None` for units with no one in them.
+    pub fn for_units(
+        units: &[(u64, u64)],
+        baseline: Option<f64>,
+        mde: f64,
+        alpha: f64,
+        power: f64,
+        icc: f64,
+    ) -> Option<Self> {
+        let people: f64 = units.iter().map(|u| u.0 as f64).sum();
+        if units.is_empty() || people <= 0.0 {
+            return None;
+        }
+        let mean = people / units.len() as f64;
+        let spread = units.iter().map(|u| (u.0 as f64 - mean).powi(2)).sum::<f64>() / units.len() as f64;
+        Some(Self {
+            baseline: baseline.unwrap_or(units.iter().map(|u| u.1 as f64).sum::<f64>() / people),
+            mde,
+            alpha,
+            power,
+            cluster_size: mean,
+            icc,
+            size_cv: spread.sqrt() / mean,
+        })
+    }
+
+    /// Whether `achieved` power falls short of what was asked.
+    pub fn underpowered(&self, achieved: f64) -> bool {
+        achieved + 1e-9 < self.power
+    }
+
     /// 1 + ((1 + CV²) × mean size − 1) × ICC.
     pub fn design_effect(&self) -> f64 {
         1.0 + ((1.0 + self.size_cv * self.size_cv) * self.cluster_size - 1.0) * self.icc

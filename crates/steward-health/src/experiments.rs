@@ -1,9 +1,10 @@
 //! Experiments on the units that exist: an account's worksites as its data has them, or a
-//! segment's accounts. Designing one (their sizes, how much the sizes vary and today's
+//! segment's live accounts. Designing one (their sizes, how much the sizes vary and today's
 //! enrollment, turned into the sample the test needs and the power the units there are
 //! would give), launching it (refused underpowered unless someone says why; split by a
-//! recorded seed) and reading it (each unit's enrollment on the reading day, compared with
-//! always-valid intervals while it runs and the fixed-horizon one at its end).
+//! recorded seed) and reading it (each assigned unit's enrollment on the reading day,
+//! compared with always-valid intervals until the data reach the planned end, and the
+//! fixed-horizon one from then).
 
 use chrono::{Days, NaiveDate};
 use std::hash::{BuildHasher, Hasher};
@@ -12,33 +13,8 @@ use steward_domain::experiment::{
     assign, design, power, read,
 };
 use steward_domain::impact::{GoalMetric, NO_WORKSITE, Target, Weeks, clusters};
-use steward_domain::{AccountStatus, Email, Segment, Slug};
+use steward_domain::{AccountStatus, Email, Slug};
 use steward_store::Store;
-
-/// What is randomized.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Units {
-    /// An account's worksites.
-    Worksites(Slug),
-    /// A segment's accounts (a service change).
-    Accounts(Segment),
-}
-
-impl Units {
-    fn randomized(&self) -> Randomized {
-        match self {
-            Units::Worksites(account) => Randomized::Worksites { account: account.clone() },
-            Units::Accounts(segment) => Randomized::Accounts { segment: *segment },
-        }
-    }
-
-    fn of(r: &Randomized) -> Self {
-        match r {
-            Randomized::Worksites { account } => Units::Worksites(account.clone()),
-            Randomized::Accounts { segment } => Units::Accounts(*segment),
-        }
-    }
-}
 
 /// What the person designing asks for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -76,54 +52,46 @@ struct UnitNow {
     data_to: NaiveDate,
 }
 
-/// The week ending on `day`, on which a unit's enrollment is counted.
-fn week_ending(day: NaiveDate) -> Weeks {
-    Weeks { first: day - Days::new(6), count: 1 }
-}
-
-/// An account's worksites on `day` (people without a worksite are no unit: nothing can be
-/// changed for them alone), and the day its eligibility data runs to.
-fn worksites_on(
+/// An account's people on `day` (on the last day its data covers, when that is earlier),
+/// by worksite — people without a worksite are no unit of a worksite test, nothing can be
+/// changed for them alone — or, `whole`, all of them as one unit named by the account.
+fn account_on(
     store: &dyn Store,
     slug: &Slug,
     day: NaiveDate,
-) -> steward_store::Result<Option<(Vec<UnitNow>, NaiveDate)>> {
+    whole: bool,
+) -> steward_store::Result<Option<Vec<UnitNow>>> {
     let Some(stored) = store.ledger(slug)? else { return Ok(None) };
     let data_to = stored.ledger.eligibility_as_of.unwrap_or(day);
-    let sites = clusters(&stored.ledger, week_ending(day.min(data_to)), &Target::Account)
-        .into_iter()
-        .filter(|c| c.name != NO_WORKSITE)
-        .map(|c| UnitNow {
-            name: c.name,
-            eligible: c.weeks[0].eligible.into(),
-            enrolled: c.weeks[0].enrolled.into(),
-            data_to,
-        })
-        .collect();
-    Ok(Some((sites, data_to)))
+    let week = Weeks { first: day.min(data_to) - Days::new(6), count: 1 };
+    let sites = clusters(&stored.ledger, week, &Target::Account);
+    let unit = |name: String, cells: &mut dyn Iterator<Item = &steward_domain::impact::WeekCell>| {
+        let (eligible, enrolled) =
+            cells.fold((0u64, 0u64), |(e, n), c| (e + u64::from(c.eligible), n + u64::from(c.enrolled)));
+        UnitNow { name, eligible, enrolled, data_to }
+    };
+    Ok(Some(if whole {
+        vec![unit(slug.to_string(), &mut sites.iter().map(|c| &c.weeks[0]))]
+    } else {
+        sites.into_iter().filter(|c| c.name != NO_WORKSITE).map(|c| unit(c.name, &mut c.weeks.iter())).collect()
+    }))
 }
 
-/// The units on `day`: an account's worksites, or a segment's live accounts (each counted
-/// on the last day its data covers, when that is earlier).
-fn units_on(store: &dyn Store, units: &Units, day: NaiveDate) -> steward_store::Result<Result<Vec<UnitNow>, String>> {
+/// The units there are on `day`: an account's worksites, or a segment's live accounts.
+fn units_on(
+    store: &dyn Store,
+    units: &Randomized,
+    day: NaiveDate,
+) -> steward_store::Result<Result<Vec<UnitNow>, String>> {
     match units {
-        Units::Worksites(slug) => match worksites_on(store, slug, day)? {
-            Some((sites, _)) => Ok(Ok(sites)),
-            None => Ok(Err(format!("account {slug} has no member data"))),
-        },
-        Units::Accounts(segment) => {
+        Randomized::Worksites { account } => {
+            Ok(account_on(store, account, day, false)?.ok_or_else(|| format!("account {account} has no member data")))
+        }
+        Randomized::Accounts { segment } => {
             let mut out = Vec::new();
-            let live =
-                store.accounts()?.into_iter().filter(|a| a.segment == *segment && a.status == AccountStatus::Live);
-            for account in live {
-                if let Some((sites, data_to)) = worksites_on(store, &account.slug, day)? {
-                    out.push(UnitNow {
-                        name: account.slug.to_string(),
-                        eligible: sites.iter().map(|s| s.eligible).sum(),
-                        enrolled: sites.iter().map(|s| s.enrolled).sum(),
-                        data_to,
-                    });
-                }
+            for a in store.accounts()?.into_iter().filter(|a| a.segment == *segment && a.status == AccountStatus::Live)
+            {
+                out.extend(account_on(store, &a.slug, day, true)?.into_iter().flatten());
             }
             Ok(Ok(out))
         }
@@ -134,44 +102,33 @@ fn units_on(store: &dyn Store, units: &Units, day: NaiveDate) -> steward_store::
 /// describe a test).
 pub fn plan(
     store: &dyn Store,
-    units: &Units,
+    units: &Randomized,
     ask: &Ask,
     today: NaiveDate,
 ) -> steward_store::Result<Result<Planned, String>> {
-    Ok(match units_on(store, units, today)? {
-        Ok(now) => planned(units, ask, &now).map(|(p, _)| p),
-        Err(why) => Err(why),
-    })
+    Ok(units_on(store, units, today)?.and_then(|now| planned(units, ask, &now).map(|(p, _)| p)))
 }
 
 /// The design over `now`, and the units with people that it counted.
-fn planned(units: &Units, ask: &Ask, now: &[UnitNow]) -> Result<(Planned, Vec<(String, u64)>), String> {
-    let unit = Units::randomized(units).unit();
+fn planned(units: &Randomized, ask: &Ask, now: &[UnitNow]) -> Result<(Planned, Vec<(String, u64)>), String> {
+    let unit = units.unit();
     let sizes: Vec<&UnitNow> = now.iter().filter(|u| u.eligible > 0).collect();
     if sizes.len() < 4 {
         return Err(format!("{} {unit} with people; an experiment needs at least four to split", sizes.len()));
     }
-    let people: f64 = sizes.iter().map(|u| u.eligible as f64).sum();
-    let mean = people / sizes.len() as f64;
-    let cv = (sizes.iter().map(|u| (u.eligible as f64 - mean).powi(2)).sum::<f64>() / sizes.len() as f64).sqrt() / mean;
-    let input = DesignInput {
-        baseline: ask.baseline.unwrap_or(sizes.iter().map(|u| u.enrolled as f64).sum::<f64>() / people),
-        mde: ask.mde_points / 100.0,
-        alpha: ask.alpha,
-        power: ask.power,
-        cluster_size: mean,
-        icc: ask.icc,
-        size_cv: cv,
-    };
+    let counts: Vec<(u64, u64)> = sizes.iter().map(|u| (u.eligible, u.enrolled)).collect();
+    let input = DesignInput::for_units(&counts, ask.baseline, ask.mde_points / 100.0, ask.alpha, ask.power, ask.icc)
+        .ok_or_else(|| format!("no {unit} with people"))?;
     let d = design(&input)?;
     let per_arm = sizes.len() as u64 / 2;
+    let power_available = power(&input, per_arm);
     let planned = Planned {
         unit,
         input,
         design: d,
         available: sizes.len() as u64,
-        power_available: power(&input, per_arm),
-        powered: per_arm >= d.units_per_arm,
+        power_available,
+        powered: !input.underpowered(power_available),
     };
     Ok((planned, sizes.iter().map(|u| (u.name.clone(), u.eligible)).collect()))
 }
@@ -181,7 +138,7 @@ fn planned(units: &Units, ask: &Ask, now: &[UnitNow]) -> Result<(Planned, Vec<(S
 pub struct Launch {
     pub name: String,
     pub change: String,
-    pub units: Units,
+    pub units: Randomized,
     pub ask: Ask,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -196,14 +153,14 @@ pub struct Launch {
 pub enum Refused {
     /// The units there are give less power than asked, and no one said why it runs anyway.
     Underpowered(String),
-    /// No design: no data, too few units, numbers that describe no test, bad dates.
-    Invalid(String),
+    /// The field it is about (`form` for the whole), and why.
+    Invalid(&'static str, String),
 }
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refused::Underpowered(why) | Refused::Invalid(why) => f.write_str(why),
+            Refused::Underpowered(why) | Refused::Invalid(_, why) => f.write_str(why),
         }
     }
 }
@@ -217,20 +174,23 @@ pub fn launch(
     by: Option<Email>,
     today: NaiveDate,
 ) -> steward_store::Result<Result<Experiment, Refused>> {
-    let invalid = |why: String| Ok(Err(Refused::Invalid(why)));
+    let invalid = |field, why: String| Ok(Err(Refused::Invalid(field, why)));
     if launch.start < today {
-        return invalid(format!(
-            "an experiment starts today or later ({} is past): its split is made when it is launched",
-            launch.start
-        ));
+        return invalid(
+            "start_date",
+            format!(
+                "an experiment starts today or later ({} is past): its split is made when it is launched",
+                launch.start
+            ),
+        );
     }
     let now = match units_on(store, &launch.units, today)? {
         Ok(now) => now,
-        Err(why) => return invalid(why),
+        Err(why) => return invalid("form", why),
     };
     let (p, sizes) = match planned(&launch.units, &launch.ask, &now) {
         Ok(p) => p,
-        Err(why) => return invalid(why),
+        Err(why) => return invalid("form", why),
     };
     let seed = launch
         .seed
@@ -238,7 +198,7 @@ pub fn launch(
     let new = NewExperiment {
         name: launch.name.trim().to_owned(),
         change: launch.change.trim().to_owned(),
-        randomized: launch.units.randomized(),
+        randomized: launch.units.clone(),
         metric: GoalMetric::EnrollmentRate,
         design: p.input,
         units_per_arm_needed: p.design.units_per_arm,
@@ -250,11 +210,13 @@ pub fn launch(
         override_reason: launch.override_reason.as_ref().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
         created_by: by,
     };
+    if let Err(why) = new.validate_split() {
+        let field =
+            if new.override_reason.is_some() && why.0.contains("override") { "override_reason" } else { "form" };
+        return invalid(field, why.0);
+    }
     if let Some(why) = new.unowned_underpowered() {
         return Ok(Err(Refused::Underpowered(why)));
-    }
-    if let Err(why) = new.validate() {
-        return invalid(why.0);
     }
     store.create_experiment(&new).map(Ok)
 }
@@ -276,11 +238,13 @@ pub struct Results {
     pub status: ExperimentStatus,
     /// The day each unit's enrollment is counted on: today, or the planned end once passed.
     pub read_on: NaiveDate,
-    /// `sequential` (always-valid, while it runs) or `fixed` (at the planned end).
+    /// `sequential` (always-valid: until the data reach the planned end) or `fixed` (from then).
     pub horizon: &'static str,
+    /// The intervals' confidence, in percent (1 − α).
+    pub level: f64,
     /// The comparison; `None` with `reason` when there is none yet.
     pub reading: Option<Reading>,
-    /// The interval that applies on `read_on` (the always-valid one while running), in points.
+    /// The interval that applies on `read_on` (the always-valid one until the horizon), in points.
     pub effect_points: Option<f64>,
     pub ci_low_points: Option<f64>,
     pub ci_high_points: Option<f64>,
@@ -291,15 +255,35 @@ pub struct Results {
     pub units: Vec<UnitResult>,
 }
 
+/// Each assigned unit on `day`, whatever became of it since (an account that churned or
+/// moved segment is still read: leaving it out would bias the comparison); `None` for a unit
+/// with no data.
+fn assigned_on(store: &dyn Store, e: &Experiment, day: NaiveDate) -> steward_store::Result<Vec<Option<UnitNow>>> {
+    match &e.randomized {
+        Randomized::Worksites { account } => {
+            let sites = account_on(store, account, day, false)?.unwrap_or_default();
+            Ok(e.assignments.iter().map(|a| sites.iter().find(|s| s.name == a.unit).cloned()).collect())
+        }
+        Randomized::Accounts { .. } => e
+            .assignments
+            .iter()
+            .map(|a| match a.unit.parse::<Slug>() {
+                Ok(slug) => Ok(account_on(store, &slug, day, true)?.and_then(|mut u| u.pop())),
+                Err(_) => Ok(None),
+            })
+            .collect(),
+    }
+}
+
 /// Reads `experiment` as of `today`.
 pub fn results(store: &dyn Store, experiment: &Experiment, today: NaiveDate) -> steward_store::Result<Results> {
     let status = experiment.status_on(today);
     let read_on = today.min(experiment.end_date);
-    let horizon = if status == ExperimentStatus::Finished { "fixed" } else { "sequential" };
     let mut out = Results {
         status,
         read_on,
-        horizon,
+        horizon: "sequential",
+        level: experiment.level(),
         reading: None,
         effect_points: None,
         ci_low_points: None,
@@ -309,50 +293,54 @@ pub fn results(store: &dyn Store, experiment: &Experiment, today: NaiveDate) -> 
         warnings: Vec::new(),
         units: Vec::new(),
     };
-    if today < experiment.start_date + Days::new(7) {
+    let first_week = experiment.start_date + Days::new(7);
+    if today < first_week {
         out.reason = Some(format!("it starts on {}; a reading needs its first week", experiment.start_date));
         return Ok(out);
     }
-    let now = match units_on(store, &Units::of(&experiment.randomized), read_on)? {
-        Ok(found) => found,
-        Err(why) => {
-            out.reason = Some(why);
-            return Ok(out);
+    let found = assigned_on(store, experiment, read_on)?;
+    // The data decide what can be read: none before the first week is in, the fixed horizon
+    // only once every unit's data reach the planned end.
+    let data_to = found.iter().flatten().map(|u| u.data_to).min();
+    if let Some(d) = data_to.filter(|d| *d < first_week) {
+        out.reason = Some(format!("the data run to {d}, before the experiment's first week ends ({first_week})"));
+        return Ok(out);
+    }
+    if status == ExperimentStatus::Finished {
+        match data_to {
+            Some(d) if d < experiment.end_date => out.warnings.push(format!(
+                "the data run to {d}, before the planned end: the always-valid interval applies until they reach it"
+            )),
+            _ => out.horizon = "fixed",
         }
-    };
-    let stale: Vec<&UnitNow> =
-        now.iter().filter(|u| u.data_to < read_on && experiment.assignments.iter().any(|a| a.unit == u.name)).collect();
-    match (&experiment.randomized, stale.first()) {
-        (_, None) => {}
-        (Randomized::Worksites { .. }, Some(u)) => out.warnings.push(format!(
-            "the account's eligibility data runs to {}: its worksites are counted on that day",
-            u.data_to
-        )),
-        (Randomized::Accounts { .. }, Some(_)) => out.warnings.push(format!(
-            "{} of the accounts' data ends before {read_on}: each is counted on its last day",
-            stale.len()
-        )),
     }
     out.units = experiment
         .assignments
         .iter()
-        .map(|a| {
-            let found = now.iter().find(|u| u.name == a.unit);
-            UnitResult {
-                unit: a.unit.clone(),
-                arm: a.arm,
-                size_at_launch: a.size,
-                eligible: found.map_or(0, |u| u.eligible),
-                enrolled: found.map_or(0, |u| u.enrolled),
-            }
+        .zip(&found)
+        .map(|(a, u)| UnitResult {
+            unit: a.unit.clone(),
+            arm: a.arm,
+            size_at_launch: a.size,
+            eligible: u.as_ref().map_or(0, |u| u.eligible),
+            enrolled: u.as_ref().map_or(0, |u| u.enrolled),
         })
         .collect();
+    let empty = |arm| out.units.iter().filter(|u| u.arm == arm && u.eligible == 0).count();
+    let (lost_t, lost_c) = (empty(Arm::Treatment), empty(Arm::Control));
+    if lost_t + lost_c > 0 {
+        out.warnings.push(format!(
+            "{lost_t} treatment and {lost_c} control {} have no one eligible on {read_on}: units lost unevenly can \
+             bias the comparison",
+            experiment.randomized.unit()
+        ));
+    }
     let outcomes: Vec<UnitOutcome> =
         out.units.iter().map(|u| UnitOutcome { arm: u.arm, persons: u.eligible, successes: u.enrolled }).collect();
     match read(&outcomes, experiment.treatment_share(), experiment.design.alpha, experiment.design.mde) {
         Ok(r) => {
             let (low, high) =
-                if horizon == "fixed" { (r.ci_low, r.ci_high) } else { (r.sequential_low, r.sequential_high) };
+                if out.horizon == "fixed" { (r.ci_low, r.ci_high) } else { (r.sequential_low, r.sequential_high) };
             out.effect_points = Some(r.effect * 100.0);
             out.ci_low_points = Some(low * 100.0);
             out.ci_high_points = Some(high * 100.0);
@@ -369,4 +357,18 @@ pub fn results(store: &dyn Store, experiment: &Experiment, today: NaiveDate) -> 
         Err(why) => out.reason = Some(why),
     }
     Ok(out)
+}
+
+/// An experiment with its status on a day (the API's and the command line's shape).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub experiment: Experiment,
+    pub status: ExperimentStatus,
+}
+
+impl Listed {
+    pub fn of(experiment: Experiment, today: NaiveDate) -> Self {
+        Self { status: experiment.status_on(today), experiment }
+    }
 }

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use steward_domain::experiment::{Arm, Randomized};
 use steward_domain::impact::{self, Cluster, GoalMetric, Target, Weeks};
 use steward_domain::initiative::{Initiative, InitiativeStatus, Timeline, Windows};
 use steward_domain::{Account, Id, Slug};
@@ -84,9 +85,14 @@ pub struct Reader<'s> {
     accounts: Option<Vec<Account>>,
     initiatives: Option<Vec<Initiative>>,
     grids: HashMap<(Slug, u32), Option<Grid>>,
+    /// Each account's experiment treatments: their days and the experiment's name.
+    treated: Option<Treated>,
     /// Each segment's accounts by size, and each account's initiatives' days.
     peers: Option<Peers>,
 }
+
+/// Each account's experiment treatments: their first and last days and the experiment's name.
+type Treated = HashMap<Slug, Vec<(NaiveDate, NaiveDate, String)>>;
 
 type Peers = (HashMap<steward_domain::Segment, Vec<Account>>, HashMap<Slug, Vec<(NaiveDate, NaiveDate)>>);
 
@@ -99,7 +105,7 @@ type Grid = (Weeks, Vec<Cluster>, Option<NaiveDate>);
 
 impl<'s> Reader<'s> {
     pub fn new(store: &'s dyn Store) -> Self {
-        Self { store, accounts: None, initiatives: None, grids: HashMap::new(), peers: None }
+        Self { store, accounts: None, initiatives: None, grids: HashMap::new(), treated: None, peers: None }
     }
 
     fn accounts(&mut self) -> steward_store::Result<&[Account]> {
@@ -114,6 +120,29 @@ impl<'s> Reader<'s> {
             self.initiatives = Some(self.store.initiatives(None)?);
         }
         Ok(self.initiatives.as_deref().unwrap_or_default())
+    }
+
+    /// The accounts an experiment's treatment arm reached (a segment test's treated accounts,
+    /// a worksite test's account), with its days: their enrollment moved for that reason.
+    fn treated(&mut self) -> steward_store::Result<&Treated> {
+        if self.treated.is_none() {
+            let mut treated: Treated = HashMap::new();
+            for e in self.store.experiments(None)? {
+                let span = (e.start_date, e.end_date, e.name.clone());
+                match &e.randomized {
+                    Randomized::Worksites { account } => treated.entry(account.clone()).or_default().push(span),
+                    Randomized::Accounts { .. } => {
+                        for a in e.assignments.iter().filter(|a| a.arm == Arm::Treatment) {
+                            if let Ok(slug) = a.unit.parse() {
+                                treated.entry(slug).or_default().push(span.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            self.treated = Some(treated);
+        }
+        Ok(self.treated.get_or_insert_default())
     }
 
     /// The account's worksites over `weeks` as `target` marks them, and the last day its
@@ -189,6 +218,9 @@ impl<'s> Reader<'s> {
             let mut running: HashMap<Slug, Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
             for i in self.initiatives()? {
                 running.entry(i.account.clone()).or_default().push((i.start_date, i.end_date));
+            }
+            for (slug, spans) in self.treated()? {
+                running.entry(slug.clone()).or_default().extend(spans.iter().map(|(s, e, _)| (*s, *e)));
             }
             self.peers = Some((by_segment, running));
         }
@@ -294,6 +326,15 @@ impl Reader<'_> {
             self.clusters(&initiative.account, t.weeks, &initiative.target)?.unwrap_or_default();
         let mut compared_with = Vec::new();
         let mut report_notes = Vec::new();
+        let from = t.weeks.first + chrono::Days::new(7 * t.baseline.start as u64);
+        let closes_on = t.outcome_closes();
+        if let Some(spans) = self.treated()?.get(&initiative.account) {
+            for (_, _, name) in spans.iter().filter(|(s, e, _)| *s <= closes_on && from <= *e) {
+                report_notes.push(format!(
+                    "the experiment “{name}” treated this account between the baseline and the outcome window: what it did is in this estimate too"
+                ));
+            }
+        }
         // Matching reads the peers' ledgers: only worth it once the impact can be read.
         let closes = t.outcome_closes();
         let method = if initiative.target == Target::Account && today <= closes {

@@ -32,7 +32,7 @@ CREATE INDEX experiments_account_idx ON experiments (account_id, start_date);
 
 CREATE TABLE experiment_units (
     experiment_id BIGINT NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
-    unit TEXT NOT NULL,
+    unit TEXT{{postgres: COLLATE "C"}} NOT NULL,
     size BIGINT NOT NULL CHECK (size >= 0),
     arm TEXT NOT NULL CHECK (arm IN ('treatment', 'control')),
     PRIMARY KEY (experiment_id, unit)

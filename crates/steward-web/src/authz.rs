@@ -59,6 +59,15 @@ pub enum Capability {
     Team,
 }
 
+/// The accounts an account manager owns, for lists across the book that show them only
+/// their own.
+pub fn owned_accounts(
+    store: &dyn steward_store::Store,
+    user: &User,
+) -> Result<std::collections::HashSet<steward_domain::Slug>, WebError> {
+    Ok(store.accounts()?.into_iter().filter(|a| a.owner.as_ref() == Some(&user.email)).map(|a| a.slug).collect())
+}
+
 /// `has_task_there`: the user (or their department) has a task on the account.
 pub fn account_access(user: &User, account: &Account, has_task_there: bool) -> AccountAccess {
     match user.role {

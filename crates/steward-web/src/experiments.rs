@@ -11,21 +11,31 @@ use chrono::NaiveDate;
 use steward_domain::experiment::{Experiment, Randomized};
 use steward_domain::input::TextKind;
 use steward_domain::{Account, Id, Role, User};
-use steward_health::experiments::{Ask, Launch, Planned, Refused, Results, Units};
+use steward_health::experiments::{Ask, Launch, Planned, Refused, Results};
 use steward_store::Store;
+
+/// Whether the user's role may ever design or launch experiments (clients never hear of
+/// them; colleagues work on their tasks): checked before anything they sent is read.
+pub fn may_experiment(user: &User) -> Result<(), WebError> {
+    match user.role {
+        Role::Client => Err(WebError::NotFound("experiment".into())),
+        Role::Colleague => Err(WebError::Forbidden),
+        Role::Admin | Role::Director | Role::AccountManager => Ok(()),
+    }
+}
 
 /// May the user read (or, `write`, launch) experiments on `units`? A worksite experiment
 /// answers with its account.
-fn access(store: &dyn Store, user: &User, units: &Units, write: bool) -> Result<Option<Account>, WebError> {
+fn access(store: &dyn Store, user: &User, units: &Randomized, write: bool) -> Result<Option<Account>, WebError> {
     if user.role == Role::Client {
         return Err(WebError::NotFound("experiment".into()));
     }
     match units {
-        Units::Worksites(slug) => {
+        Randomized::Worksites { account } => {
             let need = if write { AccountAccess::Write } else { AccountAccess::Read };
-            Ok(Some(authz::load_account(store, user, slug.as_str(), need)?.0))
+            Ok(Some(authz::load_account(store, user, account.as_str(), need)?.0))
         }
-        Units::Accounts(_) => {
+        Randomized::Accounts { .. } => {
             authz::check(user, Capability::Book)?;
             if write && !matches!(user.role, Role::Director | Role::Admin) {
                 return Err(WebError::Forbidden);
@@ -35,20 +45,26 @@ fn access(store: &dyn Store, user: &User, units: &Units, write: bool) -> Result<
     }
 }
 
+/// May the user read experiments on `units`?
+pub fn may_read(store: &dyn Store, user: &User, units: &Randomized) -> Result<(), WebError> {
+    access(store, user, units, false).map(|_| ())
+}
+
 /// May the user launch an experiment on `units`?
-pub fn may_launch(store: &dyn Store, user: &User, units: &Units) -> Result<(), WebError> {
+pub fn may_launch(store: &dyn Store, user: &User, units: &Randomized) -> Result<(), WebError> {
     access(store, user, units, true).map(|_| ())
 }
 
 /// `account` (its worksites) or `segment` (its accounts), exactly one.
-pub fn units(account: &str, segment: &str) -> Result<Units, WebError> {
+pub fn units(account: &str, segment: &str) -> Result<Randomized, WebError> {
     match (account.trim(), segment.trim()) {
-        (a, "") if !a.is_empty() => {
-            a.parse().map(Units::Worksites).map_err(|_| WebError::NotFound(format!("account {a}")))
-        }
+        (a, "") if !a.is_empty() => a
+            .parse()
+            .map(|account| Randomized::Worksites { account })
+            .map_err(|_| WebError::NotFound(format!("account {a}"))),
         ("", s) if !s.is_empty() => s
             .parse()
-            .map(Units::Accounts)
+            .map(|segment| Randomized::Accounts { segment })
             .map_err(|_| WebError::field("segment", "a segment: mid_market or large_enterprise")),
         _ => Err(WebError::field(
             "account",
@@ -99,7 +115,13 @@ impl DesignFields {
 }
 
 /// The design of a test on `units` today.
-pub fn design(store: &dyn Store, user: &User, units: &Units, ask: &Ask, today: NaiveDate) -> Result<Planned, WebError> {
+pub fn design(
+    store: &dyn Store,
+    user: &User,
+    units: &Randomized,
+    ask: &Ask,
+    today: NaiveDate,
+) -> Result<Planned, WebError> {
     access(store, user, units, false)?;
     steward_health::experiments::plan(store, units, ask, today)?.map_err(|why| WebError::field("form", why))
 }
@@ -128,7 +150,7 @@ pub struct LaunchFields {
 pub fn launch(
     store: &dyn Store,
     user: &User,
-    units: &Units,
+    units: &Randomized,
     design: &DesignFields,
     fractions: bool,
     l: &LaunchFields,
@@ -173,14 +195,7 @@ pub fn launch(
     match steward_health::experiments::launch(store, &launch, Some(user.email.clone()), today)? {
         Ok(made) => Ok(made),
         Err(Refused::Underpowered(why)) => Err(WebError::field("override_reason", why)),
-        Err(Refused::Invalid(why)) => Err(WebError::field("form", why)),
-    }
-}
-
-fn of(e: &Experiment) -> Units {
-    match &e.randomized {
-        Randomized::Worksites { account } => Units::Worksites(account.clone()),
-        Randomized::Accounts { segment } => Units::Accounts(*segment),
+        Err(Refused::Invalid(field, why)) => Err(WebError::field(field, why)),
     }
 }
 
@@ -190,7 +205,7 @@ pub fn load(store: &dyn Store, user: &User, id: Id) -> Result<(Experiment, Optio
         return Err(WebError::NotFound(format!("experiment {id}")));
     }
     let e = store.experiment(id)?;
-    let account = access(store, user, &of(&e), false)?;
+    let account = access(store, user, &e.randomized, false)?;
     Ok((e, account))
 }
 
@@ -206,8 +221,7 @@ pub fn list(store: &dyn Store, user: &User, account: Option<&str>) -> Result<Vec
     if user.role != Role::AccountManager {
         return Ok(all);
     }
-    let own: std::collections::HashSet<_> =
-        store.accounts()?.into_iter().filter(|a| a.owner.as_ref() == Some(&user.email)).map(|a| a.slug).collect();
+    let own = authz::owned_accounts(store, user)?;
     Ok(all
         .into_iter()
         .filter(|e| match &e.randomized {

@@ -143,8 +143,7 @@ pub fn list(store: &dyn Store, user: &User, account: Option<&str>) -> Result<Vec
     if user.role != Role::AccountManager {
         return Ok(all);
     }
-    let own: std::collections::HashSet<_> =
-        store.accounts()?.into_iter().filter(|a| a.owner.as_ref() == Some(&user.email)).map(|a| a.slug).collect();
+    let own = authz::owned_accounts(store, user)?;
     Ok(all.into_iter().filter(|i| own.contains(&i.account)).collect())
 }
 

@@ -121,21 +121,7 @@ pub fn load_book(store: &dyn Store, book: &Book, password_hash: &str) -> Result<
             }
             steward_domain::experiment::Randomized::Accounts { .. } => director.clone(),
         };
-        store.create_experiment(&steward_domain::experiment::NewExperiment {
-            name: e.name.clone(),
-            change: e.change.clone(),
-            randomized: e.randomized.clone(),
-            metric: steward_domain::impact::GoalMetric::EnrollmentRate,
-            design: e.design,
-            units_per_arm_needed: e.units_per_arm_needed,
-            planned_power: e.planned_power,
-            seed: e.seed,
-            start_date: e.start,
-            end_date: e.end,
-            assignments: e.assignments.clone(),
-            override_reason: e.override_reason.clone(),
-            created_by: by,
-        })?;
+        store.create_experiment(&e.new_experiment(by))?;
     }
     Ok(())
 }

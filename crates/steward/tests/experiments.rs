@@ -162,6 +162,63 @@ fn an_experiment_is_launched_on_its_seed_and_read_honestly() {
         json(&steward(d, &["experiments", "list", "--account", "acme", "--today", "2026-04-01", "--json"]).ok().stdout);
     assert_eq!((listed[0]["id"].clone(), listed[0]["status"].clone()), (made["id"].clone(), json!("running")));
 
+    // An initiative whose windows hold the test is told the test's effect is in its estimate.
+    let add = [
+        "initiatives",
+        "add",
+        "--account",
+        "acme",
+        "--kind",
+        "webinar",
+        "--target",
+        "worksite:Site 00,Site 01,Site 02",
+        "--start",
+        "2026-03-02",
+        "--end",
+        "2026-03-06",
+        "--metric",
+        "enrollment_rate",
+        "--json",
+    ];
+    let initiative = json(&steward(d, &add).ok().stdout)["id"].as_i64().unwrap().to_string();
+    let impact =
+        json(&steward(d, &["initiatives", "impact", &initiative, "--today", "2026-06-30", "--json"]).ok().stdout);
+    assert!(
+        impact["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("the experiment “Second reminder” treated this account")),
+        "{impact}"
+    );
+
+    // Data that stop before the first week ends give no reading, whatever the day.
+    let late = [
+        "experiments",
+        "launch",
+        "--account",
+        "acme",
+        "--mde",
+        "10",
+        "--name",
+        "Late files",
+        "--change",
+        "x",
+        "--start",
+        "2026-06-27",
+        "--end",
+        "2026-09-19",
+        "--today",
+        "2026-06-20",
+        "--override",
+        "a pilot",
+        "--json",
+    ];
+    let late = json(&steward(d, &late).ok().stdout)["id"].as_i64().unwrap().to_string();
+    let unread = json(&steward(d, &["experiments", "results", &late, "--today", "2026-10-01", "--json"]).ok().stdout);
+    assert_eq!(unread["reason"], "the data run to 2026-06-30, before the experiment's first week ends (2026-07-04)");
+    assert_eq!(unread["effect_points"], Value::Null);
+
     // A split is made when it is launched, not back-dated.
     let past = steward(
         d,

@@ -463,7 +463,7 @@ fn experiments_from_the_pages_and_the_api(s: &Server) {
 
 /// A test (launched underpowered) on the account's `sites`, from `start` for twelve weeks.
 fn new_experiment(slug: &str, sites: &[String], start: chrono::NaiveDate) -> steward_domain::experiment::NewExperiment {
-    use steward_domain::experiment::{DesignInput, NewExperiment, Randomized, assign};
+    use steward_domain::experiment::{DesignInput, NewExperiment, Randomized, assign, power};
     let units: Vec<(String, u64)> = sites.iter().enumerate().map(|(k, w)| (w.clone(), 100 + k as u64)).collect();
     let design =
         DesignInput { baseline: 0.3, mde: 0.05, alpha: 0.05, power: 0.8, cluster_size: 100.0, icc: 0.02, size_cv: 0.1 };
@@ -473,8 +473,8 @@ fn new_experiment(slug: &str, sites: &[String], start: chrono::NaiveDate) -> ste
         randomized: Randomized::Worksites { account: Slug::parse(slug).unwrap() },
         metric: steward_domain::impact::GoalMetric::EnrollmentRate,
         design,
-        units_per_arm_needed: 20,
-        planned_power: 0.2,
+        units_per_arm_needed: steward_domain::experiment::design(&design).unwrap().units_per_arm,
+        planned_power: power(&design, units.len() as u64 / 2),
         seed: 11,
         start_date: start,
         end_date: start + chrono::Days::new(84),

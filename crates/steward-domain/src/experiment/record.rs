@@ -95,7 +95,9 @@ pub struct NewExperiment {
 }
 
 impl NewExperiment {
-    pub fn validate(&self) -> Result<(), ParseError> {
+    /// Everything but its power: names, dates, the design's numbers, the split and its seed,
+    /// and that the power and units recorded are the design's own.
+    pub fn validate_split(&self) -> Result<(), ParseError> {
         if self.name.trim().is_empty() {
             return Err(ParseError::new("an experiment has a name"));
         }
@@ -121,11 +123,12 @@ impl NewExperiment {
         if self.seed > MAX_SEED {
             return Err(ParseError::new(format!("a seed is at most {MAX_SEED}")));
         }
-        super::design(&self.design).map_err(ParseError::new)?;
+        let needed = super::design(&self.design).map_err(ParseError::new)?.units_per_arm;
         let arms = |arm| self.assignments.iter().filter(|a| a.arm == arm).count();
         if arms(Arm::Treatment) < 2 || arms(Arm::Control) < 2 {
             return Err(ParseError::new("an experiment needs at least two units in each arm"));
         }
+
         let mut names: Vec<&str> = self.assignments.iter().map(|a| a.unit.as_str()).collect();
         names.sort_unstable();
         if names.windows(2).any(|w| w[0] == w[1]) {
@@ -134,19 +137,32 @@ impl NewExperiment {
         if !self.reproduces() {
             return Err(ParseError::new("the split is not the one its seed makes"));
         }
-        match &self.override_reason {
-            Some(reason) if reason.trim().is_empty() => {
-                return Err(ParseError::new("an override says why the test runs underpowered"));
-            }
-            Some(reason) => text_field("the override's reason", TextKind::Summary, reason)?,
-            None => {}
+        let smaller = arms(Arm::Treatment).min(arms(Arm::Control)) as u64;
+        if needed != self.units_per_arm_needed
+            || (super::power(&self.design, smaller) - self.planned_power).abs() > 1e-9
+        {
+            return Err(ParseError::new("the recorded power and units needed are not the design's"));
         }
+        match &self.override_reason {
+            Some(_) if !self.design.underpowered(self.planned_power) => {
+                Err(ParseError::new("an override is for an underpowered design; this one has the power asked"))
+            }
+            Some(reason) if reason.trim().is_empty() => {
+                Err(ParseError::new("an override says why the test runs underpowered"))
+            }
+            Some(reason) => text_field("the override's reason", TextKind::Summary, reason),
+            None => Ok(()),
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), ParseError> {
+        self.validate_split()?;
         self.unowned_underpowered().map_or(Ok(()), |why| Err(ParseError::new(why)))
     }
 
     /// Why it may not launch as it is: it is underpowered and no one said why it runs anyway.
     pub fn unowned_underpowered(&self) -> Option<String> {
-        (self.override_reason.is_none() && self.planned_power + 1e-9 < self.design.power).then(|| {
+        (self.override_reason.is_none() && self.design.underpowered(self.planned_power)).then(|| {
             format!(
                 "the design is underpowered ({:.0}% against the {:.0}% asked, {} {} an arm needed): \
                  launching it anyway takes an override with a reason",
@@ -198,6 +214,16 @@ impl Experiment {
 
     pub fn reproduces(&self) -> bool {
         reproduces(&self.assignments, self.seed)
+    }
+
+    /// Launched with less power than asked (and so with a reason).
+    pub fn underpowered(&self) -> bool {
+        self.design.underpowered(self.planned_power)
+    }
+
+    /// The intervals' confidence, in percent (95 at α 0.05).
+    pub fn level(&self) -> f64 {
+        (1.0 - self.design.alpha) * 100.0
     }
 }
 

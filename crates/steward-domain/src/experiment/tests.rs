@@ -215,6 +215,18 @@ fn a_launch_keeps_its_seed_honest_and_its_override_owned() {
     let other_seed = NewExperiment { seed: 8, ..owned.clone() };
     assert_ne!(assign(&units, 8), owned.assignments, "seed 8 splits differently");
     assert!(other_seed.validate().is_err());
-    let powered = NewExperiment { planned_power: 0.9, ..new };
+    // The power recorded is the design's own, not a number the caller chose.
+    let claimed = NewExperiment { planned_power: 0.9, ..new.clone() };
+    assert!(claimed.validate().unwrap_err().0.contains("not the design's"));
+    // Six worksites an arm detect 30 points: no override, and none taken.
+    let big = DesignInput { mde: 0.3, ..input };
+    let powered = NewExperiment {
+        design: big,
+        units_per_arm_needed: design(&big).unwrap().units_per_arm,
+        planned_power: power(&big, 6),
+        ..new
+    };
     powered.validate().unwrap();
+    let needless = NewExperiment { override_reason: Some("just in case".into()), ..powered };
+    assert!(needless.validate().unwrap_err().0.contains("has the power asked"));
 }

@@ -14,42 +14,23 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
-use steward_domain::experiment::{Experiment, ExperimentStatus};
-use steward_health::experiments::{Planned, Results};
-
-/// An experiment with its status on the day it is read.
-#[derive(Debug, serde::Serialize)]
-pub struct ExperimentView {
-    #[serde(flatten)]
-    experiment: Experiment,
-    status: ExperimentStatus,
-}
-
-impl ExperimentView {
-    fn of(experiment: Experiment, today: chrono::NaiveDate) -> Self {
-        Self { status: experiment.status_on(today), experiment }
-    }
-}
+use steward_health::experiments::{Listed, Planned, Results};
 
 pub async fn list(
     State(app): State<App>,
     ApiCaller(user): ApiCaller,
     Query(q): Query<AccountQuery>,
-) -> ApiResult<Json<Page<ExperimentView>>> {
+) -> ApiResult<Json<Page<Listed>>> {
     let today = app.today();
     let account = q.account.clone();
     let all = app.run(move |store| experiments::list(store, &user, account.as_deref())).await?;
-    Ok(Json(paged(all.into_iter().map(|e| ExperimentView::of(e, today)).collect(), q.page, q.per_page)?))
+    Ok(Json(paged(all.into_iter().map(|e| Listed::of(e, today)).collect(), q.page, q.per_page)?))
 }
 
-pub async fn one(
-    State(app): State<App>,
-    ApiCaller(user): ApiCaller,
-    Path(id): Path<i64>,
-) -> ApiResult<Json<ExperimentView>> {
+pub async fn one(State(app): State<App>, ApiCaller(user): ApiCaller, Path(id): Path<i64>) -> ApiResult<Json<Listed>> {
     let today = app.today();
     let (e, _) = app.run(move |store| experiments::load(store, &user, id)).await?;
-    Ok(Json(ExperimentView::of(e, today)))
+    Ok(Json(Listed::of(e, today)))
 }
 
 pub async fn results(
@@ -89,7 +70,21 @@ pub async fn design(
     let today = app.today();
     let planned = app
         .run(move |store| {
+            // Who may read these units first; then the numbers, as the document writes them.
+            experiments::may_experiment(&user)?;
             let units = experiments::units(&q.account, &q.segment)?;
+            experiments::may_read(store, &user, &units)?;
+            for (field, value, required) in [
+                ("mde", &q.mde, true),
+                ("baseline", &q.baseline, false),
+                ("alpha", &q.alpha, false),
+                ("power", &q.power, false),
+                ("icc", &q.icc, false),
+            ] {
+                if !decimal(value, required) {
+                    return Err(WebError::field(field, "a decimal number such as 3 or 0.05"));
+                }
+            }
             let fields = DesignFields { mde: q.mde, baseline: q.baseline, alpha: q.alpha, power: q.power, icc: q.icc };
             let mut e = crate::forms::FieldErrors::default();
             let ask = fields.ask(&mut e, true, true);
@@ -99,6 +94,20 @@ pub async fn design(
         })
         .await?;
     Ok(Json(planned))
+}
+
+/// `^-?[0-9]{1,6}(\.[0-9]{1,9})?$` (the document's pattern), or empty when not `required`.
+fn decimal(text: &str, required: bool) -> bool {
+    if text.is_empty() {
+        return !required;
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str, most: usize| (1..=most).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole, 6) && fraction.is_none_or(|f| all_digits(f, 9))
 }
 
 /// What the API sends to launch one. Every field is read as it came, so a caller who may not
@@ -143,6 +152,7 @@ pub async fn launch(
     let made = app
         .run(move |store| {
             // Who may launch on these units first; then what they sent.
+            experiments::may_experiment(&user)?;
             let units = experiments::units(&text("account", &b.account, false)?, &text("segment", &b.segment, false)?)?;
             experiments::may_launch(store, &user, &units)?;
             let design = DesignFields {
@@ -163,5 +173,5 @@ pub async fn launch(
             experiments::launch(store, &user, &units, &design, true, &fields, today)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(ExperimentView::of(made, today))))
+    Ok((StatusCode::CREATED, Json(Listed::of(made, today))))
 }

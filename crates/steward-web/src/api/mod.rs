@@ -72,6 +72,7 @@ const fn required(name: &'static str, schema: Schema, description: &'static str)
 }
 
 /// A decimal number as a query gives it (and, optional, nothing).
+/// (`api::experiments::decimal` checks a query against it before reading the number.)
 const DECIMAL: &str = "^-?[0-9]{1,6}(\\.[0-9]{1,9})?$";
 const OPTIONAL_DECIMAL: &str = "^(-?[0-9]{1,6}(\\.[0-9]{1,9})?)?$";
 

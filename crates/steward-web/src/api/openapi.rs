@@ -366,9 +366,10 @@ fn experiments(day: &Value) -> Value {
             "override_reason": or_null(&text(TextKind::Summary, false))
         })),
         "ExperimentDesign": object(&["unit", "baseline", "mde", "design_effect", "units_per_arm", "available", "power_available", "powered"], planned),
-        "ExperimentResults": object(&["status", "read_on", "horizon", "significant", "warnings", "units"], json!({
+        "ExperimentResults": object(&["status", "read_on", "horizon", "level", "significant", "warnings", "units"], json!({
             "status": { "enum": ["planned", "running", "finished"] }, "read_on": { "type": "string" },
-            "horizon": { "enum": ["sequential", "fixed"] },
+            "horizon": { "enum": ["sequential", "fixed"], "description": "sequential (always-valid) until every unit's data reach the planned end, fixed from then" },
+            "level": { "type": "number", "description": "the intervals' confidence in percent, 100 × (1 − α)" },
             "reading": { "type": ["object", "null"], "description": "rates and the fixed and always-valid intervals as fractions, the arms' units and people, the split check" },
             "effect_points": number_or_null, "ci_low_points": number_or_null, "ci_high_points": number_or_null,
             "significant": { "type": "boolean" }, "reason": { "type": ["string", "null"] },

@@ -16,9 +16,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
+use steward_domain::Id;
 use steward_domain::experiment::{Arm, Experiment, Randomized};
-use steward_domain::{Id, Role};
-use steward_health::experiments::{Results, Units};
+use steward_health::experiments::Results;
 
 /// The design form's fields, as typed (a GET form: nothing is written).
 #[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
@@ -106,14 +106,13 @@ async fn show(app: &App, viewer: &Viewer, slug: String, q: DesignQuery, refusal:
     let checked = errors.check();
     let (account, planned, may_launch) = app
         .run(move |store| {
-            let (account, access) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-            let units =
-                if by_segment { Units::Accounts(account.segment) } else { Units::Worksites(account.slug.clone()) };
-            let may_launch = if by_segment {
-                matches!(user.role, Role::Director | Role::Admin)
+            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
+            let units = if by_segment {
+                Randomized::Accounts { segment: account.segment }
             } else {
-                access.allows(AccountAccess::Write)
+                Randomized::Worksites { account: account.slug.clone() }
             };
+            let may_launch = experiments::may_launch(store, &user, &units).is_ok();
             let planned = match (ask, checked) {
                 (Some(ask), Ok(())) => Some(steward_health::experiments::plan(store, &units, &ask, today)?),
                 _ => None,
@@ -159,7 +158,11 @@ pub async fn launch(
     let made = app
         .run(move |store| {
             let (a, _) = authz::load_account(store, &user, &account, AccountAccess::Read)?;
-            let units = if by_segment { Units::Accounts(a.segment) } else { Units::Worksites(a.slug) };
+            let units = if by_segment {
+                Randomized::Accounts { segment: a.segment }
+            } else {
+                Randomized::Worksites { account: a.slug }
+            };
             experiments::launch(store, &user, &units, &design, false, &fields, today)
         })
         .await;
@@ -189,7 +192,7 @@ pub fn row(e: &Experiment, today: chrono::NaiveDate) -> Value {
         id => e.id, name => e.name, units => units_words(e, None), start => e.start_date.to_string(),
         end => e.end_date.to_string(), status => e.status_on(today).as_str(),
         account => match &e.randomized { Randomized::Worksites { account } => Some(account.as_str()), _ => None },
-        underpowered => e.override_reason.is_some(),
+        underpowered => e.underpowered(),
     }
 }
 
@@ -204,6 +207,7 @@ fn reading(r: &Results) -> Value {
     };
     context! {
         interval, significant => r.significant, horizon => r.horizon, read_on => r.read_on.to_string(),
+        level => format!("{:.0}%", r.level),
         reason => r.reason, warnings => r.warnings,
         arms => r.reading.as_ref().map(|x| context! {
             treatment => pct(x.treatment_rate), control => pct(x.control_rate),
@@ -229,7 +233,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Path(id): Path<Id>) ->
         units => units_words(&e, account.as_ref()), unit => e.randomized.unit(),
         account => account.as_ref().map(|a| context! { slug => a.slug.as_str(), name => a.name }),
         change => e.change, by => e.created_by.as_ref().map(ToString::to_string),
-        override_reason => e.override_reason,
+        override_reason => e.override_reason, underpowered => e.underpowered(),
         design => context! {
             baseline => pct(d.baseline), mde => format!("{:+.1}", d.mde * 100.0), alpha => d.alpha, power => pct(d.power),
             design_effect => format!("{:.2}", d.design_effect()), cluster => format!("{:.0}", d.cluster_size),

@@ -7,13 +7,13 @@ use crate::cli::{ExperimentDesignArgs, ExperimentsCommand};
 use anyhow::{Result, bail};
 use steward_domain::Email;
 use steward_domain::experiment::{Arm, Experiment, Randomized};
-use steward_health::experiments::{Ask, Launch, Results, Units, launch, plan, results};
+use steward_health::experiments::{Ask, Launch, Listed, Results, launch, plan, results};
 use steward_store::Store;
 
-fn units(a: &ExperimentDesignArgs) -> Result<Units> {
+fn units(a: &ExperimentDesignArgs) -> Result<Randomized> {
     Ok(match (&a.account, &a.segment) {
-        (Some(slug), None) => Units::Worksites(slug.clone()),
-        (None, Some(segment)) => Units::Accounts(segment.parse()?),
+        (Some(slug), None) => Randomized::Worksites { account: slug.clone() },
+        (None, Some(segment)) => Randomized::Accounts { segment: segment.parse()? },
         _ => bail!("say what is randomized: --account SLUG (its worksites) or --segment SEGMENT (its accounts)"),
     })
 }
@@ -65,14 +65,7 @@ pub fn run(settings: &Settings, command: ExperimentsCommand) -> Result<()> {
             let day = today(a.today);
             let list = store.experiments(a.account.as_ref())?;
             if a.json {
-                #[derive(serde::Serialize)]
-                struct Row<'a> {
-                    #[serde(flatten)]
-                    experiment: &'a Experiment,
-                    status: steward_domain::experiment::ExperimentStatus,
-                }
-                let rows: Vec<Row> = list.iter().map(|e| Row { experiment: e, status: e.status_on(day) }).collect();
-                return print_json(&rows);
+                return print_json(&list.into_iter().map(|e| Listed::of(e, day)).collect::<Vec<_>>());
             }
             let rows: Vec<Vec<String>> = list
                 .iter()
