@@ -1025,7 +1025,7 @@ pub enum ExperimentsCommand {
     /// underpowered design is refused unless `--override REASON` says why it runs anyway.
     Launch(ExperimentLaunchArgs),
     /// Experiments, latest start first, with their status.
-    List(ExperimentListArgs),
+    List(AccountListArgs),
     /// Read one: the two arms' enrollment, the effect with its always-valid interval while it
     /// runs (fixed-horizon at its end), and the split check.
     Results(ExperimentResultsArgs),
@@ -1053,16 +1053,6 @@ pub struct ExperimentLaunchArgs {
     /// Who launches it (default: the account's owner for worksites).
     #[arg(long)]
     pub by: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct ExperimentListArgs {
-    #[arg(long, value_parser = parse_slug)]
-    pub account: Option<Slug>,
-    #[arg(long)]
-    pub today: Option<NaiveDate>,
-    #[arg(long)]
-    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -1107,7 +1097,7 @@ pub enum InitiativesCommand {
     /// Record an initiative.
     Add(InitiativeAddArgs),
     /// Initiatives, latest start first, with their status.
-    List(InitiativeListArgs),
+    List(AccountListArgs),
     /// The impact of one (or of every measured one): a difference in differences with its 95%
     /// interval, the pre-trend check and the weekly series behind it.
     Impact(InitiativeImpactArgs),
@@ -1145,8 +1135,9 @@ pub struct InitiativeAddArgs {
     pub json: bool,
 }
 
+/// A list of one account's things, or the book's, with their status on a day.
 #[derive(Debug, Args)]
-pub struct InitiativeListArgs {
+pub struct AccountListArgs {
     #[arg(long, value_parser = parse_slug)]
     pub account: Option<Slug>,
     /// The day statuses are read on (default: today).
