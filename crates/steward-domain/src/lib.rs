@@ -31,6 +31,7 @@ pub mod opportunity;
 pub mod pricing;
 pub mod project;
 pub mod quote;
+pub mod report;
 pub mod schedule;
 pub mod slug;
 pub mod stats;

@@ -2,6 +2,12 @@
 //! "passed 64 days ago" — the same everywhere a person reads them.
 
 /// "1 day", "2 days"; `plural` for words not made with an s.
+/// A count with thousands separators; a negative one with a true minus sign.
+pub fn thousands(n: i64) -> String {
+    let grouped = crate::money::group_digits(n.unsigned_abs());
+    if n < 0 { format!("−{grouped}") } else { grouped }
+}
+
 pub fn count(n: i64, one: &str, plural: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {plural}") }
 }

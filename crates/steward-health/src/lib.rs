@@ -14,6 +14,7 @@ pub mod playbooks;
 pub mod projects;
 pub mod quotes;
 pub mod renewals;
+pub mod reports;
 pub mod revenue;
 pub mod run;
 pub mod success_plans;

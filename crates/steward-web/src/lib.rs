@@ -28,6 +28,7 @@ mod memo;
 mod opportunities;
 mod pages;
 mod projects;
+pub mod qbr;
 mod quotes;
 mod results;
 mod stakeholders;

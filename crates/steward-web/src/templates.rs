@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("initiative.html", include_str!("../templates/initiative.html")),
     ("experiment_design.html", include_str!("../templates/experiment_design.html")),
     ("experiment.html", include_str!("../templates/experiment.html")),
+    ("qbr.html", include_str!("../templates/qbr.html")),
     ("retention.html", include_str!("../templates/retention.html")),
     ("pipeline.html", include_str!("../templates/pipeline.html")),
     ("forecast.html", include_str!("../templates/forecast.html")),

@@ -8,10 +8,13 @@ use steward_domain::health::{Band, Driver, HealthScore, Measure};
 use steward_domain::suppression::{ClientMonth, ClientQuarter, ProgramMonth};
 use steward_health::AccountSummary;
 
-/// A count with thousands separators; a negative one with a true minus sign.
-pub fn thousands(n: i64) -> String {
-    let grouped = steward_domain::money::group_digits(n.unsigned_abs());
-    if n < 0 { format!("−{grouped}") } else { grouped }
+pub use steward_domain::words::thousands;
+
+/// An initiative's effect as people read it: "+2.4 points (−0.3 to +5.1)".
+pub fn effect_words(read: &steward_health::initiatives::Impact) -> Option<String> {
+    let (e, lo, hi) = (read.effect?, read.ci_low?, read.ci_high?);
+    let unit = if read.unit == "percentage points" { "points" } else { read.unit };
+    Some(format!("{e:+.1} {unit} ({lo:+.1} to {hi:+.1})"))
 }
 
 /// A value for a URL's query string: everything but unreserved characters percent-encoded.
@@ -313,7 +316,7 @@ pub fn program_charts(months: &[ProgramMonth], target: Option<f64>, scope: &str)
 }
 
 /// Eligible → enrolled → active, each with its share of the eligible.
-fn funnel_chart(
+pub fn funnel_chart(
     title: &str,
     eligible: Option<i64>,
     enrolled: Option<i64>,

@@ -64,9 +64,12 @@ pub enum Command {
     /// Engagement initiatives and their measured impact on the metric they meant to move.
     #[command(subcommand)]
     Initiatives(InitiativesCommand),
-    /// Experiments: the sample a test needs before it starts.
+    /// Experiments: the sample a test needs before it starts, launching and reading them.
     #[command(subcommand)]
     Experiments(ExperimentsCommand),
+    /// Reports: an account's quarterly business review.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
     /// Saved column mappings for employers' census layouts.
     #[command(subcommand)]
     Mappings(MappingsCommand),
@@ -1014,6 +1017,33 @@ pub struct QuoteStepArgs {
     pub note: String,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// An account's quarterly business review (the internal version): HTML to print or
+    /// send, or its figures as one tidy CSV table.
+    Qbr(QbrArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct QbrArgs {
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Slug,
+    /// 2026-Q3 (or 2026Q3).
+    #[arg(long)]
+    pub quarter: String,
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Where to write it (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

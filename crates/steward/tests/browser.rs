@@ -499,6 +499,13 @@ fn an_initiative_is_recorded_and_read_in_a_browser() {
     b.goto(&format!("{url}/experiments/{}", finished.id));
     assert!(b.text("#results").contains("its 95% interval at the planned end"), "{}", b.text("#results"));
     b.screenshot("42-experiment-finished");
+
+    // The account's quarterly business review, a document to print (screenshot 43).
+    b.goto(&format!("{url}/accounts/{slug}/qbr"));
+    let review = b.text("main");
+    assert!(review.contains("Executive summary") && review.contains("Key numbers"), "{review}");
+    assert!(b.count("main svg") >= 3, "the funnel, the rates and the visits");
+    b.screenshot("43-qbr");
 }
 
 /// At 390 px wide (a phone): no page is wider than the screen, the header is one line that

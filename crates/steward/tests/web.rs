@@ -48,6 +48,7 @@ cases!(
     a_success_plan_from_the_pages_and_the_api,
     initiatives_from_the_pages_and_the_api,
     experiments_from_the_pages_and_the_api,
+    a_quarterly_review_from_account_360,
     another_process_s_change_reaches_the_book,
 );
 
@@ -459,6 +460,44 @@ fn experiments_from_the_pages_and_the_api(s: &Server) {
     assert_eq!(client.get("/api/v1/experiments").status, 403);
     assert_eq!(client.get(&format!("/api/v1/experiments/{}", finished.id)).status, 404);
     assert_eq!(client.get(&format!("/api/v1/experiments/{}/results", finished.id)).status, 404);
+}
+
+/// An account manager opens their account's quarterly business review from Account 360:
+/// the last quarter the data complete, its key numbers as the metrics give them, the
+/// internal sections; the CSV of the same quarter; a quarter the data do not hold is refused.
+fn a_quarterly_review_from_account_360(s: &Server) {
+    let (own, _) = accounts();
+    let mut am = s.signed_in(&user(Role::AccountManager));
+    assert!(am.get(&format!("/accounts/{own}")).body.contains(&format!(r#"href="/accounts/{own}/qbr""#)));
+    let page = am.get(&format!("/accounts/{own}/qbr"));
+    assert_eq!(page.status, 200);
+    // The fixture's data run to 2026-06-30: the second quarter is complete.
+    assert!(
+        page.body.contains(r#"<p class="report-quarter">2026-Q2</p>"#),
+        "{}",
+        &page.body[..800.min(page.body.len())]
+    );
+    for section in ["Executive summary", "Key numbers", "Health and the commercial position", "Next steps"] {
+        assert!(page.body.contains(section), "{section}");
+    }
+    let june = s
+        .store
+        .metrics(&Slug::parse(&own).unwrap(), steward_store::CutKind::All, None, None)
+        .unwrap()
+        .into_iter()
+        .find(|(_, m, _)| m.to_string() == "2026-06")
+        .unwrap()
+        .2;
+    let csv = am.get(&format!("/accounts/{own}/qbr.csv?quarter=2026-Q2"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        csv.body.contains(&format!("key_numbers,eligible_lives,value,2026-Q2,{}\n", june.eligible_lives)),
+        "{}",
+        csv.body
+    );
+    let refused = am.get(&format!("/accounts/{own}/qbr?quarter=2031-Q1"));
+    assert_eq!(refused.status, 422);
 }
 
 /// A test (launched underpowered) on the account's `sites`, from `start` for twelve weeks.
@@ -1991,6 +2030,8 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/initiatives/{own_initiative}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
         ("GET", format!("/experiments/{own_experiment}"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/accounts/{own}/qbr"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/accounts/{own}/qbr.csv?quarter=2026-Q1"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/experiments"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),

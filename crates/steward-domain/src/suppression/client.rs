@@ -85,7 +85,7 @@ impl MonthRow {
 
 /// The survey responses of each month of a cut, recovered from its trailing-twelve-month
 /// sums: window(m) starts at the account's first month, so x(m) = R(m) − R(m−1) + x(m−12).
-fn monthly_surveys(series: &[MonthCounts]) -> Vec<[i64; 3]> {
+pub fn monthly_surveys(series: &[MonthCounts]) -> Vec<[i64; 3]> {
     let mut out: Vec<[i64; 3]> = Vec::with_capacity(series.len());
     for (i, c) in series.iter().enumerate() {
         let now = [c.promoters_12m, c.detractors_12m, c.responses_12m];

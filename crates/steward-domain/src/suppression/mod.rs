@@ -13,7 +13,7 @@ mod cells;
 mod client;
 
 pub use cells::Cells;
-pub use client::{ClientMonth, ClientQuarter, ROUNDING, client_figures, round_up};
+pub use client::{ClientMonth, ClientQuarter, ROUNDING, client_figures, monthly_surveys, round_up};
 
 use crate::Month;
 use crate::metrics::MonthMetrics;

@@ -40,12 +40,7 @@ fn target_words(i: &Initiative) -> String {
     }
 }
 
-/// An effect as people read it: "+2.4 points (−0.3 to +5.1)".
-pub fn effect_words(read: &Impact) -> Option<String> {
-    let (e, lo, hi) = (read.effect?, read.ci_low?, read.ci_high?);
-    let unit = if read.unit == "percentage points" { "points" } else { read.unit };
-    Some(format!("{e:+.1} {unit} ({lo:+.1} to {hi:+.1})"))
-}
+use crate::views::effect_words;
 
 /// Cites, beside each health driver, the account's initiatives whose goal metric bears on
 /// its measure: a measured one from the last year with its effect, a live one as under way

@@ -15,6 +15,7 @@ mod password;
 mod pipeline;
 mod projects;
 mod quotes;
+mod reports;
 mod revenue;
 mod tasks;
 mod team;
@@ -64,6 +65,8 @@ pub fn routes() -> Router<App> {
         .route("/accounts/{slug}/experiment-design", get(experiments::design))
         .route("/accounts/{slug}/experiments", post(experiments::launch))
         .route("/experiments/{id}", get(experiments::page))
+        .route("/accounts/{slug}/qbr", get(reports::page))
+        .route("/accounts/{slug}/qbr.csv", get(reports::csv))
         .route("/accounts/{slug}/objectives", post(objectives::add))
         .route("/objectives/{id}", get(objectives::page))
         .route("/objectives/{id}/edit", post(objectives::edit))

@@ -12,6 +12,7 @@ mod metrics;
 mod objectives;
 mod opportunities;
 mod projects;
+mod reports;
 mod serve;
 mod tokens;
 mod users;
@@ -42,6 +43,7 @@ pub fn run(settings: &Settings, command: Command) -> Result<()> {
         Command::Objectives(c) => objectives::run(settings, c),
         Command::Initiatives(c) => initiatives::run(settings, c),
         Command::Experiments(c) => experiments::run(settings, c),
+        Command::Reports(c) => reports::run(settings, c),
         Command::Work(args) => health::work(settings, args),
         Command::Playbooks(crate::cli::PlaybooksCommand::Show) => health::show_playbooks(settings),
         Command::Playbooks(crate::cli::PlaybooksCommand::Run(args)) => health::run_playbooks(settings, args),

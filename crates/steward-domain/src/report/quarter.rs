@@ -1,0 +1,94 @@
+//! Calendar quarters, "2026-Q3": what a quarterly business review covers.
+
+use crate::{Month, ParseError};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Quarter {
+    year: i32,
+    /// 1 to 4.
+    number: u32,
+}
+
+impl Quarter {
+    pub fn new(year: i32, number: u32) -> Result<Self, ParseError> {
+        if (1..=4).contains(&number) && (1900..=9999).contains(&year) {
+            Ok(Self { year, number })
+        } else {
+            Err(ParseError::new(format!("{year}-Q{number} is not a quarter (Q1 to Q4 of 1900 to 9999)")))
+        }
+    }
+
+    /// The quarter a month falls in.
+    pub fn of(month: Month) -> Self {
+        Self { year: month.year(), number: (month.month() - 1) / 3 + 1 }
+    }
+
+    /// Its three months, first to last.
+    pub fn months(self) -> [Month; 3] {
+        let last = self.last_month();
+        [last.plus(-2), last.plus(-1), last]
+    }
+
+    pub fn last_month(self) -> Month {
+        Month::new(self.year, self.number * 3).unwrap_or_else(|_| unreachable!("a quarter's last month is a month"))
+    }
+
+    pub fn plus(self, quarters: i32) -> Self {
+        Self::of(self.last_month().plus(3 * quarters))
+    }
+
+    pub fn previous(self) -> Self {
+        self.plus(-1)
+    }
+
+    pub fn year_ago(self) -> Self {
+        self.plus(-4)
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.number)
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = ParseError;
+
+    /// "2026-Q3", "2026Q3" or "2026-q3".
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let bad = || ParseError::new(format!("{s:?} is not a quarter: write it 2026-Q3"));
+        let upper = s.trim().to_ascii_uppercase();
+        let (year, number) = upper.split_once('Q').ok_or_else(bad)?;
+        let year = year.strip_suffix('-').unwrap_or(year);
+        if year.len() != 4 || number.len() != 1 {
+            return Err(bad());
+        }
+        Self::new(year.parse().map_err(|_| bad())?, number.parse().map_err(|_| bad())?)
+    }
+}
+
+impl serde::Serialize for Quarter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_read_and_count() {
+        let q: Quarter = "2026Q1".parse().unwrap();
+        assert_eq!(q, "2026-q1".parse().unwrap());
+        assert_eq!(q.to_string(), "2026-Q1");
+        assert_eq!(q.months().map(|m| m.to_string()), ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!((q.previous().to_string(), q.year_ago().to_string()), ("2025-Q4".into(), "2025-Q1".into()));
+        assert_eq!(Quarter::of(Month::parse("2026-11").unwrap()).to_string(), "2026-Q4");
+        for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+}

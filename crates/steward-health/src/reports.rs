@@ -1,0 +1,179 @@
+//! A quarterly business review's content for one account (DOMAIN.md "Reports"), read from
+//! the store: the quarter's figures against the quarter before, a year before and the peer
+//! median; the executive summary; the quarters before it for the charts; metros and
+//! worksites at the quarter's end; the initiatives measured by then; and — internal only —
+//! health with its drivers, the commercial position and the next steps.
+
+use crate::AccountSummary;
+use crate::history::AccountData;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use steward_domain::health::{HealthScore, Scorecard};
+use steward_domain::initiative::{Initiative, InitiativeStatus, Windows};
+use steward_domain::metrics::{Cut, MonthCounts};
+use steward_domain::report::{Key, KeyNumber, Peer, Quarter, QuarterFigures, peer_median, quarter_figures, summary};
+use steward_domain::{Account, Money, Month, Slug, TaskStatus};
+use steward_store::{CutKind, Store, TaskFilter};
+
+/// How many quarters the charts show, this one included.
+pub const TREND_QUARTERS: i32 = 8;
+
+/// A metro or worksite at the quarter's end.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CutRow {
+    /// `metro` or `worksite`.
+    pub kind: &'static str,
+    pub name: String,
+    pub figures: QuarterFigures,
+}
+
+/// What the internal version adds.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Internal {
+    /// Health at the quarter's end, with its drivers.
+    pub health: Option<HealthScore>,
+    pub arr: Option<Money>,
+    pub renewal: Option<NaiveDate>,
+    pub notice_deadline: Option<NaiveDate>,
+    /// Fees at risk under the guarantees at the quarter's end.
+    pub at_risk: Option<Money>,
+    /// Open tasks (by due date) and open success-plan objectives, as lines.
+    pub next_steps: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Qbr {
+    pub account: Account,
+    pub quarter: Quarter,
+    /// The day the account's data are as of; a quarter ending after it is not yet complete.
+    pub as_of: Option<NaiveDate>,
+    pub complete: bool,
+    pub figures: QuarterFigures,
+    pub key_numbers: Vec<KeyNumber>,
+    pub summary: Vec<String>,
+    /// The quarters up to this one, oldest first (those the data hold).
+    pub trend: Vec<(Quarter, QuarterFigures)>,
+    pub cuts: Vec<CutRow>,
+    /// Initiatives whose outcome window closed by the quarter's end, with their estimate.
+    pub initiatives: Vec<(Initiative, crate::initiatives::Impact)>,
+    pub internal: Internal,
+}
+
+fn series(rows: Vec<(Cut, Month, MonthCounts)>) -> BTreeMap<Cut, BTreeMap<Month, MonthCounts>> {
+    let mut out: BTreeMap<Cut, BTreeMap<Month, MonthCounts>> = BTreeMap::new();
+    for (cut, month, counts) in rows {
+        out.entry(cut).or_default().insert(month, counts);
+    }
+    out
+}
+
+/// The review of `slug` for `quarter`, written on `today`; `Err` says why there is none (no
+/// figures for it).
+pub fn qbr(
+    store: &dyn Store,
+    card: &Scorecard,
+    slug: &Slug,
+    quarter: Quarter,
+    today: NaiveDate,
+) -> steward_store::Result<Result<Qbr, String>> {
+    let account = store.account(slug)?;
+    let whole = series(store.metrics(slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
+    let Some(figures) = quarter_figures(&whole, quarter) else {
+        return Ok(Err(format!("{} has no figures for {quarter}", account.name)));
+    };
+    let as_of = store.metrics_as_of(slug)?;
+    let end = quarter.last_month().last_day();
+    let of = |q: Quarter| quarter_figures(&whole, q);
+    let (previous, year_ago) = (of(quarter.previous()), of(quarter.year_ago()));
+    // The other accounts' same quarter, for the rates' medians.
+    let mut peers: Vec<(Account, QuarterFigures)> = Vec::new();
+    for other in store.accounts()?.into_iter().filter(|a| a.slug != *slug && a.segment == account.segment) {
+        let theirs =
+            series(store.metrics(&other.slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
+        if let Some(f) = quarter_figures(&theirs, quarter) {
+            peers.push((other, f));
+        }
+    }
+    let key_numbers: Vec<KeyNumber> = Key::ALL
+        .iter()
+        .map(|&key| KeyNumber {
+            key,
+            value: key.of(&figures),
+            previous: previous.as_ref().and_then(|f| key.of(f)),
+            year_ago: year_ago.as_ref().and_then(|f| key.of(f)),
+            peers: key.benchmarked().then(|| {
+                let list: Vec<Peer> = peers
+                    .iter()
+                    .map(|(a, f)| Peer { segment: a.segment, industry: &a.industry, value: key.of(f) })
+                    .collect();
+                peer_median(account.segment, &account.industry, &list)
+            }),
+        })
+        .collect();
+    let trend = (0..TREND_QUARTERS).rev().map(|k| quarter.plus(-k)).filter_map(|q| of(q).map(|f| (q, f))).collect();
+    let mut cuts = Vec::new();
+    for (kind, word) in [(CutKind::Metro, "metro"), (CutKind::Worksite, "worksite")] {
+        for (cut, months) in series(store.metrics(slug, kind, None, Some(quarter.last_month()))?) {
+            if let Some(f) = quarter_figures(&months, quarter) {
+                let name = match &cut {
+                    Cut::Metro(m) => m.display_name().to_owned(),
+                    other => other.value().to_owned(),
+                };
+                cuts.push(CutRow { kind: word, name, figures: f });
+            }
+        }
+    }
+    let windows = Windows::default();
+    let mut reader = crate::initiatives::Reader::new(store);
+    let mut initiatives = Vec::new();
+    for i in store.initiatives(Some(slug))? {
+        let closes = i.timeline(&windows).outcome_closes();
+        if i.status_on(end, &windows) == InitiativeStatus::Measured && closes <= end {
+            let read = reader.impact(&i, &windows, end)?;
+            initiatives.push((i, read));
+        }
+    }
+    let data = AccountData::load(store, slug)?;
+    let at_end = AccountSummary::of(&data, card, end);
+    let mut next_steps: Vec<String> = Vec::new();
+    let mut open = store.tasks(&TaskFilter {
+        account: Some(slug.clone()),
+        status: Some(TaskStatus::Open),
+        ..TaskFilter::default()
+    })?;
+    open.sort_by_key(|t| (t.due_date, t.id));
+    next_steps.extend(open.iter().take(5).map(|t| match t.due_date {
+        Some(d) => format!("{} (due {d})", t.title),
+        None => t.title.clone(),
+    }));
+    for o in store.objectives(slug)?.into_iter().filter(|o| !o.closed) {
+        next_steps.push(format!("Success plan: {} by {}", o.title, o.target_date));
+    }
+    // Health as the history scores the quarter's last month: what was known of it then.
+    let health = crate::history::score_months(card, &data, today)
+        .months
+        .into_iter()
+        .find(|(m, _)| *m == quarter.last_month())
+        .map(|(_, h)| h);
+    let internal = Internal {
+        health,
+        arr: at_end.arr,
+        renewal: at_end.contract.as_ref().map(|c| c.end_date),
+        notice_deadline: at_end.contract.as_ref().map(|c| c.notice_deadline()),
+        at_risk: at_end.at_risk,
+        next_steps,
+    };
+    Ok(Ok(Qbr {
+        summary: summary(&key_numbers),
+        complete: as_of.is_some_and(|d| d >= end),
+        account,
+        quarter,
+        as_of,
+        figures,
+        key_numbers,
+        trend,
+        cuts,
+        initiatives,
+        internal,
+    }))
+}

@@ -1,0 +1,157 @@
+//! A quarterly business review as a document: HTML (print-ready, the same SVG charts as the
+//! pages) and a tidy CSV, from `steward_health::reports::Qbr`. Pure functions of the review,
+//! so the page, the command line and batch generation write the same bytes.
+
+use crate::charts::{self, Bars, Series, Unit};
+use crate::error::WebError;
+use crate::views::{self, percent, thousands};
+use minijinja::{Value, context};
+use steward_domain::report::{Key, KeyNumber, PeerBasis};
+use steward_health::reports::Qbr;
+
+/// A key number's value as read: rates as percentages, NPS whole, counts grouped.
+fn shown(key: Key, v: Option<f64>) -> String {
+    match (key, v) {
+        (_, None) => "—".into(),
+        (Key::EnrollmentRate | Key::UtilizationRate, Some(v)) => percent(Some(v)),
+        (Key::Nps, Some(v)) => format!("{v:.0}"),
+        (_, Some(v)) => thousands(v.round() as i64),
+    }
+}
+
+/// A change as read: points for rates and NPS, percent for counts.
+fn change(key: Key, now: Option<f64>, then: Option<f64>) -> String {
+    match (key, now, then) {
+        (Key::EnrollmentRate | Key::UtilizationRate, Some(a), Some(b)) => {
+            format!("{} pts", views::signed((a - b) * 100.0))
+        }
+        (Key::Nps, Some(a), Some(b)) => format!("{} pts", views::signed(a - b)),
+        (_, Some(a), Some(b)) if b != 0.0 => format!("{}%", views::signed((a - b) / b * 100.0)),
+        _ => "—".into(),
+    }
+}
+
+fn key_row(n: &KeyNumber) -> Value {
+    let peer = n.peers.as_ref();
+    context! {
+        label => n.key.label(), value => shown(n.key, n.value),
+        vs_previous => change(n.key, n.value, n.previous), vs_year_ago => change(n.key, n.value, n.year_ago),
+        peer_median => peer.and_then(|b| b.median).map(|m| shown(n.key, Some(m))),
+        vs_peers => peer.and_then(|b| b.median).map(|m| change(n.key, n.value, Some(m))),
+        peer_basis => peer.map(|b| match b.basis {
+            PeerBasis::None => b.basis.words().to_owned(),
+            _ => format!("median of {} {}", b.peers, b.basis.words()),
+        }),
+    }
+}
+
+/// The document; `stylesheet` is the CSS put inline for a file (a page links to it).
+pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
+    let labels: Vec<String> = q.trend.iter().map(|(quarter, _)| quarter.to_string()).collect();
+    let rates = [
+        Series::new("Enrollment rate", q.trend.iter().map(|(_, f)| f.enrollment_rate).collect()),
+        Series::new("Utilization (12 mo)", q.trend.iter().map(|(_, f)| f.utilization_rate).collect()),
+    ];
+    let visits = [
+        Bars::new("In office", q.trend.iter().map(|(_, f)| Some(f.visits_in_office)).collect()),
+        Bars::new("Video", q.trend.iter().map(|(_, f)| Some(f.visits_video)).collect()),
+        Bars::new("Other remote", q.trend.iter().map(|(_, f)| Some(f.visits_remote_other)).collect()),
+    ];
+    let f = &q.figures;
+    let health = q.internal.health.as_ref();
+    let page = context! {
+        stylesheet,
+        account => context! { name => q.account.name, slug => q.account.slug.as_str(), segment => views::words(q.account.segment.as_str()), industry => q.account.industry },
+        quarter => q.quarter.to_string(), as_of => q.as_of.map(|d| d.to_string()), complete => q.complete,
+        summary => q.summary,
+        key_numbers => q.key_numbers.iter().map(key_row).collect::<Vec<_>>(),
+        funnel => views::funnel_chart(
+            &format!("Enrollment funnel at the end of {}", q.quarter),
+            Some(f.eligible_lives), Some(f.enrolled_members), Some(f.active_members_12m), 0,
+        ),
+        rates => charts::line_chart("Enrollment and utilization by quarter", &labels, &rates, Unit::Percent),
+        visits => charts::stacked_bars("Visits by modality by quarter", &labels, &visits, "visits"),
+        nps => context! { value => f.nps.filter(|_| f.nps_responses >= 11).map(|v| format!("{v:.0}")), responses => f.nps_responses },
+        cuts => q.cuts.iter().map(|c| context! {
+            kind => c.kind, name => c.name, eligible => thousands(c.figures.eligible_lives),
+            enrolled => thousands(c.figures.enrolled_members), rate => percent(c.figures.enrollment_rate),
+            utilization => percent(c.figures.utilization_rate),
+        }).collect::<Vec<_>>(),
+        initiatives => q.initiatives.iter().map(|(i, r)| context! {
+            title => i.title, runs => format!("{} to {}", i.start_date, i.end_date),
+            effect => views::effect_words(r), reason => r.reason,
+        }).collect::<Vec<_>>(),
+        internal => context! {
+            health => health.map(|h| context! {
+                score => h.score.round() as i64, band => h.band.as_str(),
+                drivers => h.drivers.iter().filter(|d| d.points_lost >= 0.5).map(views::driver_text).collect::<Vec<_>>(),
+            }),
+            arr => q.internal.arr.map(|m| m.to_string()),
+            renewal => q.internal.renewal.map(|d| d.to_string()),
+            notice => q.internal.notice_deadline.map(|d| d.to_string()),
+            at_risk => q.internal.at_risk.filter(|m| m.cents > 0).map(|m| m.to_string()),
+            next_steps => q.internal.next_steps,
+        },
+    };
+    crate::templates::render("qbr.html", page)
+}
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+/// The review as one tidy table, one observation a row: `section,item,measure,quarter,value`.
+/// Sections: `key_numbers` (item the key; measures `value`, `previous`, `year_ago`,
+/// `peer_median`, `peers`), `trend` (item the quarter; the quarter's figures), `cuts` (item
+/// `metro:NAME` or `worksite:NAME`; its figures at the quarter's end) and `initiatives` (item
+/// the title; `effect`, `ci_low`, `ci_high`). Rates are fractions 0–1; empty is no value.
+pub fn csv(q: &Qbr) -> String {
+    let mut out = String::from("section,item,measure,quarter,value\n");
+    let quarter = q.quarter.to_string();
+    let mut row = |section: &str, item: &str, measure: &str, at: &str, value: Option<f64>| {
+        let v = value.map(|v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }).unwrap_or_default();
+        out.push_str(&format!("{section},{},{measure},{at},{v}\n", field(item)));
+    };
+    for n in &q.key_numbers {
+        let key = n.key.as_str();
+        row("key_numbers", key, "value", &quarter, n.value);
+        row("key_numbers", key, "previous", &q.quarter.previous().to_string(), n.previous);
+        row("key_numbers", key, "year_ago", &q.quarter.year_ago().to_string(), n.year_ago);
+        if let Some(b) = &n.peers {
+            row("key_numbers", key, "peer_median", &quarter, b.median);
+            row("key_numbers", key, "peers", &quarter, Some(b.peers as f64));
+        }
+    }
+    let figures = |f: &steward_domain::report::QuarterFigures| -> Vec<(&'static str, Option<f64>)> {
+        vec![
+            ("eligible_lives", Some(f.eligible_lives as f64)),
+            ("enrolled_members", Some(f.enrolled_members as f64)),
+            ("enrollment_rate", f.enrollment_rate),
+            ("new_enrollments", Some(f.new_enrollments as f64)),
+            ("active_members_12m", Some(f.active_members_12m as f64)),
+            ("utilization_rate", f.utilization_rate),
+            ("visits_in_office", Some(f.visits_in_office as f64)),
+            ("visits_video", Some(f.visits_video as f64)),
+            ("visits_remote_other", Some(f.visits_remote_other as f64)),
+            ("visits_per_1000", f.visits_per_1000),
+            ("nps", f.nps.filter(|_| f.nps_responses >= 11)),
+            ("nps_responses", Some(f.nps_responses as f64)),
+        ]
+    };
+    for (at, f) in &q.trend {
+        for (measure, v) in figures(f) {
+            row("trend", &at.to_string(), measure, &at.to_string(), v);
+        }
+    }
+    for c in &q.cuts {
+        for (measure, v) in figures(&c.figures) {
+            row("cuts", &format!("{}:{}", c.kind, c.name), measure, &quarter, v);
+        }
+    }
+    for (i, r) in &q.initiatives {
+        for (measure, v) in [("effect", r.effect), ("ci_low", r.ci_low), ("ci_high", r.ci_high)] {
+            row("initiatives", &i.title, measure, &quarter, v);
+        }
+    }
+    out
+}

@@ -1,0 +1,141 @@
+//! A quarterly business review through the command line, on a demo book: its numbers are the
+//! numbers `steward metrics` and `steward health` give for the same quarter; the HTML carries
+//! the same figures with its sections; a quarter the data do not hold is refused.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use support::steward;
+
+fn json(out: &str) -> Value {
+    serde_json::from_str(out).unwrap()
+}
+
+/// One CSV line's fields (RFC 4180 quoting, as the review writes it).
+fn fields(line: &str) -> Vec<String> {
+    let (mut out, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    out.push(field);
+    out
+}
+
+#[test]
+fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward(
+        d,
+        &[
+            "demo",
+            "--no-serve",
+            "--seed",
+            "7",
+            "--accounts",
+            "12",
+            "--lives-per-account",
+            "150",
+            "--as-of",
+            "2026-11-01",
+            "--password",
+            "demo-password-1",
+        ],
+    )
+    .ok();
+    let accounts = json(&steward(d, &["accounts", "list", "--json"]).ok().stdout);
+    let slug = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["status"] == "live")
+        .map(|a| a["slug"].as_str().unwrap().to_owned())
+        .unwrap();
+    let csv = steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026Q3", "--format", "csv"]).ok().stdout;
+    let mut table: BTreeMap<(String, String, String, String), String> = BTreeMap::new();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("section,item,measure,quarter,value"));
+    for line in lines {
+        let f = fields(line);
+        assert_eq!(f.len(), 5, "{line}");
+        table.insert((f[0].clone(), f[1].clone(), f[2].clone(), f[3].clone()), f[4].clone());
+    }
+    let key = |item: &str, measure: &str, quarter: &str| -> Option<f64> {
+        table.get(&("key_numbers".into(), item.into(), measure.into(), quarter.into())).and_then(|v| v.parse().ok())
+    };
+    // The metrics of the quarter's months, as `steward metrics` gives them.
+    let months = json(
+        &steward(d, &["metrics", "--account", &slug, "--from", "2026-07", "--to", "2026-09", "--json"]).ok().stdout,
+    );
+    let months = months.as_array().unwrap();
+    let end = months.iter().find(|m| m["month"] == "2026-09").unwrap();
+    assert_eq!(key("eligible_lives", "value", "2026-Q3"), end["eligible_lives"].as_f64());
+    assert_eq!(key("enrolled_members", "value", "2026-Q3"), end["enrolled_members"].as_f64());
+    let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-12,
+        (None, None) => true,
+        _ => false,
+    };
+    assert!(close(key("enrollment_rate", "value", "2026-Q3"), end["enrollment_rate"].as_f64()));
+    assert!(close(key("utilization_rate", "value", "2026-Q3"), end["utilization_rate"].as_f64()));
+    assert!(
+        close(key("visits_per_1000", "value", "2026-Q3"), end["visits_per_1000"].as_f64()),
+        "{:?} against {}",
+        key("visits_per_1000", "value", "2026-Q3"),
+        end
+    );
+    let new: f64 = months.iter().map(|m| m["new_enrollments"].as_f64().unwrap()).sum();
+    assert_eq!(key("new_enrollments", "value", "2026-Q3"), Some(new));
+    let before = json(
+        &steward(d, &["metrics", "--account", &slug, "--from", "2026-06", "--to", "2026-06", "--json"]).ok().stdout,
+    );
+    assert_eq!(key("enrolled_members", "previous", "2026-Q2"), before[0]["enrolled_members"].as_f64());
+    // Visits by modality over the quarter, in the trend section.
+    let visits: f64 = months.iter().map(|m| m["visits_in_office"].as_f64().unwrap()).sum();
+    let trend = table.get(&("trend".into(), "2026-Q3".into(), "visits_in_office".into(), "2026-Q3".into())).unwrap();
+    assert_eq!(trend.parse::<f64>().unwrap(), visits);
+
+    // Health at the quarter's end, as `steward health` scores its last month.
+    let health = json(&steward(d, &["health", "--account", &slug, "--month", "2026-09", "--json"]).ok().stdout);
+    let score = health[0]["score"].as_f64().or_else(|| health["score"].as_f64());
+    let html = steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q3"]).ok().stdout;
+    for section in [
+        "Executive summary",
+        "Key numbers",
+        "Enrollment and use",
+        "Initiatives and their measured impact",
+        "Next steps",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    if let Some(score) = score {
+        let shown = html
+            .split("Health at the quarter&#x27;s end</dt><dd>")
+            .nth(1)
+            .or_else(|| html.split("Health at the quarter's end</dt><dd>").nth(1));
+        assert!(
+            html.contains(&format!("<dd>{} (", score.round() as i64)),
+            "health {score} in the review: {:?}",
+            shown.map(|s| &s[..40])
+        );
+    }
+    assert!(html.contains("<style>") && !html.contains("/static/steward.css"), "a file carries its stylesheet");
+    assert!(html.matches("<svg").count() >= 3, "the funnel, the rates and the visits");
+
+    let out = d.join("qbr.html");
+    steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q3", "--out", out.to_str().unwrap()]).ok();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), html, "the same bytes to a file");
+    steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2030-Q1"]).fails(1, "has no figures for 2030-Q1");
+    steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q5"]).fails(1, "is not a quarter");
+}
