@@ -398,7 +398,7 @@ fn csat(seed: u64, plan: &AccountPlan, contacts: &[NewContact]) -> Vec<DemoCsat>
     let mut out = Vec::new();
     let mut month = Month::of(launch).max(Month::of(plan.as_of).plus(-35));
     while month <= Month::of(plan.data_end) {
-        if month.month() % 3 == 0 {
+        if month.month().is_multiple_of(3) {
             for &contact in &raters {
                 if rng.chance(0.7) {
                     let score = (1.5 + 3.5 * plan.latent_health + 0.7 * rng.normal()).round().clamp(1.0, 5.0) as i64;

@@ -157,10 +157,10 @@ impl NewWorksite {
         if self.name.trim().is_empty() {
             return Err(ParseError::new("a worksite needs a name"));
         }
-        if let Some(z) = &self.zip3 {
-            if z.len() != 3 || !z.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ParseError::new(format!("invalid zip3 {z:?}: expected three digits")));
-            }
+        if let Some(z) = &self.zip3
+            && (z.len() != 3 || !z.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ParseError::new(format!("invalid zip3 {z:?}: expected three digits")));
         }
         if self.headcount.is_some_and(|n| n < 0) {
             return Err(ParseError::new("headcount cannot be negative"));

@@ -55,7 +55,7 @@ impl Month {
 
     /// The last month of a calendar quarter (March, June, September, December).
     pub fn ends_quarter(self) -> bool {
-        self.month % 3 == 0
+        self.month.is_multiple_of(3)
     }
 
     pub fn succ(self) -> Self {

@@ -143,7 +143,7 @@ impl Key {
                 // A count of a handful swings by half on one person: not news.
                 let small = from.abs().max(to.abs()) < 20.0;
                 let pct = if from != 0.0 && !small { (to - from) / from.abs() * 100.0 } else { 0.0 };
-                (format!("{:.0}% to {}", pct.abs(), crate::words::thousands(to.round() as i64)), pct / 5.0)
+                (format!("{:.0}% to {}", pct.abs(), crate::words::thousands(to.round() as i64)), pct / 10.0)
             }
         }
     }
@@ -185,8 +185,8 @@ pub struct KeyNumber {
 }
 
 /// The executive summary: the three largest changes from the quarter before, each as a
-/// sentence. Changes are made comparable by scale — half a point of a rate, a tenth of an
-/// NPS point and a fifth of a percent of a count weigh the same — and one too small to
+/// sentence. Changes are made comparable by scale — two points of a rate, ten of NPS and
+/// twenty percent of a count weigh the same — and one too small to
 /// matter (under a point of a rate, two of NPS, five percent of a count, any change of a
 /// count under 20) is left out.
 pub fn summary(numbers: &[KeyNumber]) -> Vec<String> {

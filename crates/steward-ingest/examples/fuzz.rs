@@ -50,12 +50,12 @@ fn main() {
         loop {
             std::thread::sleep(Duration::from_millis(500));
             let guard = watched.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some((parser, bytes, started)) = guard.as_ref() {
-                if started.elapsed() > HANG {
-                    let path = keep(*parser, bytes);
-                    eprintln!("HANG: {} still running after {:?}; input kept as {path}", parser.name(), HANG);
-                    std::process::exit(1);
-                }
+            if let Some((parser, bytes, started)) = guard.as_ref()
+                && started.elapsed() > HANG
+            {
+                let path = keep(*parser, bytes);
+                eprintln!("HANG: {} still running after {:?}; input kept as {path}", parser.name(), HANG);
+                std::process::exit(1);
             }
         }
     });

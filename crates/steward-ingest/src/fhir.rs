@@ -325,10 +325,10 @@ fn read_resource(
             None => Outcome::Ignored("other (not an R4 resource type)"),
         });
     }
-    if kind == "Encounter" {
-        if let Some(signal) = r5_signal(r) {
-            return Err(Reason::NotR4 { resource: "Encounter", signal });
-        }
+    if kind == "Encounter"
+        && let Some(signal) = r5_signal(r)
+    {
+        return Err(Reason::NotR4 { resource: "Encounter", signal });
     }
     let id = match string(r.id.as_ref(), "id", "a string") {
         Ok(Some(id)) if !id.is_empty() => id,
@@ -362,15 +362,15 @@ fn read_resource(
 
 /// What marks an Encounter as R5 rather than R4, if anything does.
 fn r5_signal(r: &Line) -> Option<&'static str> {
-    if let Some(Value::String(status)) = &r.status {
-        if let Some(s) = R5_ENCOUNTER_STATUSES.iter().find(|s| *s == status) {
-            return Some(match *s {
-                "on-hold" => "status on-hold",
-                "discharged" => "status discharged",
-                "completed" => "status completed",
-                _ => "status discontinued",
-            });
-        }
+    if let Some(Value::String(status)) = &r.status
+        && let Some(s) = R5_ENCOUNTER_STATUSES.iter().find(|s| *s == status)
+    {
+        return Some(match *s {
+            "on-hold" => "status on-hold",
+            "discharged" => "status discharged",
+            "completed" => "status completed",
+            _ => "status discontinued",
+        });
     }
     if matches!(r.class, Some(Value::Array(_))) {
         return Some("class is a list");
@@ -405,11 +405,11 @@ fn patient(
                 Some(_) => Err(shape("identifier.value", "a string")),
             };
         }
-        if let Some(system) = system.map(SystemUri::of) {
-            if !seen.contains(&system) {
-                *systems.seen.entry(system.clone()).or_default() += 1;
-                seen.push(system);
-            }
+        if let Some(system) = system.map(SystemUri::of)
+            && !seen.contains(&system)
+        {
+            *systems.seen.entry(system.clone()).or_default() += 1;
+            seen.push(system);
         }
     }
     Err(Reason::PatientWithoutMemberId { system: SystemUri::of(options.member_id_system), seen })

@@ -68,10 +68,10 @@ impl ContactForm {
             e.parse::<i64>("sentiment", &self.sentiment.replace('+', ""), "number from −2 to +2").unwrap_or(0);
         let email = e.parse::<Email>("email", &self.email, "e-mail address");
         let phone = Some(self.phone.trim().to_owned()).filter(|p| !p.is_empty());
-        if let Some(p) = &phone {
-            if p.len() > 40 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c)) {
-                e.add("phone", "a phone number is digits, spaces and + - ( ) . x");
-            }
+        if let Some(p) = &phone
+            && (p.len() > 40 || !p.chars().all(|c| c.is_ascii_digit() || " +-().x".contains(c)))
+        {
+            e.add("phone", "a phone number is digits, spaces and + - ( ) . x");
         }
         e.check()?;
         let new = NewContact {

@@ -1022,13 +1022,14 @@ pub struct QuoteStepArgs {
 #[derive(Debug, Subcommand)]
 pub enum ReportsCommand {
     /// An account's quarterly business review (the internal version): HTML to print or
-    /// send, or its figures as one tidy CSV table.
+    /// send, a PDF typeset with fonts embedded, or its figures as one tidy CSV table.
     Qbr(QbrArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
     Html,
+    Pdf,
     Csv,
 }
 

@@ -136,6 +136,61 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
     let out = d.join("qbr.html");
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q3", "--out", out.to_str().unwrap()]).ok();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), html, "the same bytes to a file");
+    // The PDF: the same bytes twice, the sections in its text, page numbers; its first pages
+    // as pictures (pdftoppm) beside the browser tests' screenshots.
+    let pdf = |name: &str| {
+        let path = d.join(name);
+        steward(
+            d,
+            &[
+                "reports",
+                "qbr",
+                "--account",
+                &slug,
+                "--quarter",
+                "2026-Q3",
+                "--format",
+                "pdf",
+                "--out",
+                path.to_str().unwrap(),
+            ],
+        )
+        .ok();
+        path
+    };
+    let (a, b) = (pdf("a.pdf"), pdf("b.pdf"));
+    let bytes = std::fs::read(&a).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(bytes, std::fs::read(&b).unwrap(), "the same review, the same bytes");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", a.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils; ./test.sh installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for section in
+        ["Executive summary", "Key numbers", "Enrollment and use", "Health and the commercial position", "Next steps"]
+    {
+        assert!(text.contains(section), "{section} in the PDF's text");
+    }
+    assert!(text.contains("Page 1 of") && text.contains("2026-Q3"), "{text}");
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let made = std::process::Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            a.to_str().unwrap(),
+            shots.join("44-qbr-pdf").to_str().unwrap(),
+        ])
+        .status()
+        .expect("pdftoppm");
+    assert!(made.success());
+
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2030-Q1"]).fails(1, "has no figures for 2030-Q1");
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q5"]).fails(1, "is not a quarter");
 }

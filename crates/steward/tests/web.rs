@@ -496,6 +496,9 @@ fn a_quarterly_review_from_account_360(s: &Server) {
         "{}",
         csv.body
     );
+    let pdf = am.get(&format!("/accounts/{own}/qbr.pdf?quarter=2026-Q2"));
+    assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
+    assert!(pdf.body.starts_with("%PDF-"));
     let refused = am.get(&format!("/accounts/{own}/qbr?quarter=2031-Q1"));
     assert_eq!(refused.status, 422);
 }
@@ -2032,6 +2035,7 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/experiments/{own_experiment}"), [200, 200, 200, 403, 404]),
         ("GET", format!("/accounts/{own}/qbr"), [200, 200, 200, 403, 404]),
         ("GET", format!("/accounts/{own}/qbr.csv?quarter=2026-Q1"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/accounts/{own}/qbr.pdf?quarter=2026-Q1"), [200, 200, 200, 403, 404]),
         ("POST", format!("/accounts/{other}/experiments"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),

@@ -60,11 +60,11 @@ fn the_summary_tells_the_three_largest_changes() {
         peers: None,
     };
     let numbers = [
-        n(Key::EligibleLives, 1010.0, 1000.0), // +1%: too small
+        n(Key::EligibleLives, 1040.0, 1000.0), // +4%: too small
         n(Key::EnrollmentRate, 0.37, 0.34),    // +3 points: weight 1.5
         n(Key::UtilizationRate, 0.45, 0.50),   // −5 points: weight 2.5
         n(Key::Nps, 38.0, 50.0),               // −12: weight 1.2
-        n(Key::NewEnrollments, 130.0, 100.0),  // +30%: weight 6
+        n(Key::NewEnrollments, 130.0, 100.0),  // +30%: weight 3
     ];
     assert_eq!(
         summary(&numbers),
@@ -74,7 +74,7 @@ fn the_summary_tells_the_three_largest_changes() {
             "Enrollment rate rose 3.0 points to 37.0%: more of the eligible employees and dependents are members.".to_owned(),
         ]
     );
-    assert!(summary(&[n(Key::EligibleLives, 1010.0, 1000.0)]).is_empty());
+    assert!(summary(&[n(Key::EligibleLives, 1040.0, 1000.0)]).is_empty());
     assert!(summary(&[n(Key::NewEnrollments, 2.0, 4.0)]).is_empty(), "two people fewer is not a headline");
 }
 

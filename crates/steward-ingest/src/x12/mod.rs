@@ -292,10 +292,11 @@ fn decode(m: &MemberLoop, relationship: Relationship, as_of: NaiveDate) -> Resul
     let start = start.map(|s| in_range(s, "the coverage begin date", latest_date())).transpose()?;
     let end = end.map(|e| in_range(e, "the coverage end date", latest_date())).transpose()?;
     let maintenance = if ending { "024".to_owned() } else { m.maintenance.clone() };
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s && maintenance != "024" {
-            return Err(Reason::EndBeforeStart { end: "the coverage end", start: "its begin" });
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+        && maintenance != "024"
+    {
+        return Err(Reason::EndBeforeStart { end: "the coverage end", start: "its begin" });
     }
     let facts = PersonFacts {
         relationship,

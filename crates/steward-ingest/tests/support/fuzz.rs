@@ -139,10 +139,10 @@ pub fn seeds(dir: &str) -> Vec<(String, Vec<u8>)> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_none_or(|e| e != "md") {
-                if let Ok(bytes) = std::fs::read(&path) {
-                    out.push((path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes));
-                }
+            } else if path.extension().is_none_or(|e| e != "md")
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                out.push((path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), bytes));
             }
         }
     }

@@ -67,6 +67,7 @@ pub fn routes() -> Router<App> {
         .route("/experiments/{id}", get(experiments::page))
         .route("/accounts/{slug}/qbr", get(reports::page))
         .route("/accounts/{slug}/qbr.csv", get(reports::csv))
+        .route("/accounts/{slug}/qbr.pdf", get(reports::pdf))
         .route("/accounts/{slug}/objectives", post(objectives::add))
         .route("/objectives/{id}", get(objectives::page))
         .route("/objectives/{id}/edit", post(objectives::edit))

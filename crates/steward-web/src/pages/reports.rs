@@ -54,6 +54,22 @@ pub async fn page(
     Ok(Html(crate::qbr::html(&qbr, None)?).into_response())
 }
 
+pub async fn pdf(
+    State(app): State<App>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+    Query(q): Query<QbrQuery>,
+) -> PageResult {
+    let qbr = load(&app, &viewer, slug, &q).await?;
+    let name = format!("inline; filename=\"qbr-{}-{}.pdf\"", qbr.account.slug, qbr.quarter);
+    let bytes = tokio::task::spawn_blocking(move || crate::qbr::pdf(&qbr))
+        .await
+        .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
+        .map_err(|why| WebError::Internal(format!("typesetting the review: {why}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, name)], bytes)
+        .into_response())
+}
+
 pub async fn csv(
     State(app): State<App>,
     viewer: Viewer,

@@ -20,6 +20,9 @@ pub fn run(settings: &Settings, command: ReportsCommand) -> Result<()> {
         steward_health::reports::qbr(store.as_ref(), &card, &a.account, quarter, today)?.map_err(anyhow::Error::msg)?;
     let bytes = match a.format {
         ReportFormat::Html => steward_web::qbr::html(&qbr, Some(STYLESHEET))?.into_bytes(),
+        ReportFormat::Pdf => {
+            steward_web::qbr::pdf(&qbr).map_err(|why| anyhow::anyhow!("typesetting the review: {why}"))?
+        }
         ReportFormat::Csv => steward_web::qbr::csv(&qbr).into_bytes(),
     };
     match &a.out {

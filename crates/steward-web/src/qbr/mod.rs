@@ -9,6 +9,9 @@ use minijinja::{Value, context};
 use steward_domain::report::{Key, KeyNumber, PeerBasis};
 use steward_health::reports::Qbr;
 
+mod pdf;
+pub use pdf::pdf;
+
 /// A key number's value as read: rates as percentages, NPS whole, counts grouped.
 fn shown(key: Key, v: Option<f64>) -> String {
     match (key, v) {

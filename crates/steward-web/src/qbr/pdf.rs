@@ -1,0 +1,251 @@
+//! The review as a PDF, typeset by Typst (`steward_pdf`): a cover, the same sections as the
+//! HTML with tables that carry their header onto the next page, the pages' SVG charts as
+//! vectors, and "page N of M" in the footer. The same review gives the same bytes.
+
+use super::{change, shown};
+use crate::charts;
+use crate::views::{self, percent, thousands};
+use steward_domain::report::PeerBasis;
+use steward_health::reports::Qbr;
+use steward_pdf::escape as e;
+
+/// A chart of the pages (its title, the SVG and its numbers as a table) as an SVG file of its
+/// own: the drawing alone, with the namespace, the styles the pages' stylesheet gives its
+/// text and grid, and each `var(--name, fallback)` colour as its fallback.
+fn standalone(chart: &str) -> Vec<u8> {
+    const STYLE: &str = "<style>.grid{stroke:#d9dde3}.tick,.value,.axis-title{font-size:11px;fill:#5b6472;font-family:sans-serif}text{font-family:sans-serif}</style>";
+    let from = chart.find("<svg").unwrap_or(0);
+    let to = chart.rfind("</svg>").map_or(chart.len(), |at| at + "</svg>".len());
+    let mut svg = chart[from..to].replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1);
+    while let Some(at) = svg.find("var(--") {
+        let Some(close) = svg[at..].find(')').map(|c| at + c) else { break };
+        let fallback = svg[at..close].split_once(',').map_or("#2357c6", |(_, f)| f.trim()).to_owned();
+        svg.replace_range(at..=close, &fallback);
+    }
+    match svg.find('>') {
+        Some(at) => format!("{}{STYLE}{}", &svg[..=at], &svg[at + 1..]).into_bytes(),
+        None => svg.into_bytes(),
+    }
+}
+
+/// A table's rows as Typst cells, each cell's text escaped.
+fn cells(rows: &[Vec<String>]) -> String {
+    rows.iter()
+        .map(|r| r.iter().map(|c| format!("[{}]", e(c))).collect::<Vec<_>>().join(", "))
+        .collect::<Vec<_>>()
+        .join(",\n  ")
+}
+
+fn table(columns: &str, header: &[&str], rows: &[Vec<String>]) -> String {
+    let head = header.iter().map(|h| format!("[*{}*]", e(h))).collect::<Vec<_>>().join(", ");
+    format!(
+        "#table(columns: {columns}, stroke: (x: none, y: 0.4pt + luma(200)), inset: 5pt,\n  table.header({head}),\n  {}\n)\n",
+        cells(rows)
+    )
+}
+
+/// The PDF of the review.
+pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
+    let labels: Vec<String> = q.trend.iter().map(|(quarter, _)| quarter.to_string()).collect();
+    let f = &q.figures;
+    let charts = [
+        (
+            "/funnel.svg",
+            views::funnel_chart(
+                &format!("Enrollment funnel at the end of {}", q.quarter),
+                Some(f.eligible_lives),
+                Some(f.enrolled_members),
+                Some(f.active_members_12m),
+                0,
+            ),
+        ),
+        (
+            "/rates.svg",
+            charts::line_chart(
+                "Enrollment and utilization by quarter",
+                &labels,
+                &[
+                    charts::Series::new("Enrollment rate", q.trend.iter().map(|(_, f)| f.enrollment_rate).collect()),
+                    charts::Series::new(
+                        "Utilization (12 mo)",
+                        q.trend.iter().map(|(_, f)| f.utilization_rate).collect(),
+                    ),
+                ],
+                charts::Unit::Percent,
+            ),
+        ),
+        (
+            "/visits.svg",
+            charts::stacked_bars(
+                "Visits by modality by quarter",
+                &labels,
+                &[
+                    charts::Bars::new("In office", q.trend.iter().map(|(_, f)| Some(f.visits_in_office)).collect()),
+                    charts::Bars::new("Video", q.trend.iter().map(|(_, f)| Some(f.visits_video)).collect()),
+                    charts::Bars::new(
+                        "Other remote",
+                        q.trend.iter().map(|(_, f)| Some(f.visits_remote_other)).collect(),
+                    ),
+                ],
+                "visits",
+            ),
+        ),
+    ];
+    let files: Vec<(&str, Vec<u8>)> = charts.iter().map(|(name, svg)| (*name, standalone(svg))).collect();
+    let title = format!("{} · Quarterly business review {}", q.account.name, q.quarter);
+    let mut m = String::new();
+    m.push_str(&format!(
+        "#set document(title: [{}], author: \"Steward\")\n\
+         #set text(size: 10pt)\n\
+         #set page(paper: \"us-letter\", margin: (x: 2cm, top: 2.4cm, bottom: 2.2cm),\n  \
+           header: context {{ if here().page() > 1 {{ text(size: 8pt, fill: luma(110))[{} · internal] }} }},\n  \
+           footer: context {{ align(center, text(size: 8pt, fill: luma(110))[Page #counter(page).display() of #counter(page).final().first()]) }})\n\
+         #show heading.where(level: 2): set block(above: 1.4em, below: 0.8em)\n",
+        e(&title),
+        e(&title)
+    ));
+    // The cover.
+    m.push_str(&format!(
+        "#v(30%)\n#text(fill: luma(110))[Quarterly business review · internal version]\n#v(0.5em)\n#text(size: 26pt, weight: \"bold\")[{}]\n\n#text(size: 16pt)[{}]\n\n#text(fill: luma(110))[{} · {}{}{}]\n#pagebreak()\n",
+        e(&q.account.name),
+        e(&q.quarter.to_string()),
+        e(&views::words(q.account.segment.as_str())),
+        e(&q.account.industry),
+        q.as_of.map(|d| format!(" · data as of {}", e(&d.to_string()))).unwrap_or_default(),
+        if q.complete { String::new() } else { " · the quarter is not complete in the data".into() }
+    ));
+    m.push_str("== Executive summary\n");
+    if q.summary.is_empty() {
+        m.push_str("No key number moved much from the quarter before.\n");
+    }
+    for s in &q.summary {
+        m.push_str(&format!("- {}\n", e(s)));
+    }
+    m.push_str("== Key numbers\n");
+    let rows: Vec<Vec<String>> = q
+        .key_numbers
+        .iter()
+        .map(|n| {
+            let peer = n.peers.as_ref();
+            vec![
+                n.key.label().to_owned(),
+                shown(n.key, n.value),
+                change(n.key, n.value, n.previous),
+                change(n.key, n.value, n.year_ago),
+                peer.and_then(|b| b.median).map_or("—".into(), |m| shown(n.key, Some(m))),
+                peer.map_or("not benchmarked".into(), |b| match b.basis {
+                    PeerBasis::None => "fewer than five peers".into(),
+                    PeerBasis::Segment => format!("{} of the segment", b.peers),
+                    PeerBasis::SegmentAndIndustry => format!("{} of the segment and industry", b.peers),
+                }),
+            ]
+        })
+        .collect();
+    let quarter = q.quarter.to_string();
+    m.push_str(&table(
+        "(2fr, 1fr, 1fr, 1fr, 1fr, 1.6fr)",
+        &["Measure", &quarter, "vs quarter before", "vs year before", "Peer median", "Peers"],
+        &rows,
+    ));
+    m.push_str("== Enrollment and use\n#image(\"/funnel.svg\", width: 100%)\n#image(\"/rates.svg\", width: 100%)\n#image(\"/visits.svg\", width: 100%)\n");
+    m.push_str(&match f.nps.filter(|_| f.nps_responses >= 11) {
+        Some(v) => format!(
+            "NPS for the quarter: *{}* from {} responses.\n",
+            e(&format!("{v:.0}")),
+            e(&thousands(f.nps_responses))
+        ),
+        None => {
+            format!("NPS for the quarter is not shown ({} responses; it takes 11).\n", e(&thousands(f.nps_responses)))
+        }
+    });
+    if !q.cuts.is_empty() {
+        m.push_str("== Metros and worksites at the quarter's end\n");
+        let rows: Vec<Vec<String>> = q
+            .cuts
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{} ({})", c.name, c.kind),
+                    thousands(c.figures.eligible_lives),
+                    thousands(c.figures.enrolled_members),
+                    percent(c.figures.enrollment_rate),
+                    percent(c.figures.utilization_rate),
+                ]
+            })
+            .collect();
+        m.push_str(&table(
+            "(2fr, 1fr, 1fr, 1fr, 1fr)",
+            &["Where", "Eligible", "Enrolled", "Enrollment", "Utilization"],
+            &rows,
+        ));
+    }
+    m.push_str("== Initiatives and their measured impact\n");
+    if q.initiatives.is_empty() {
+        m.push_str("No initiative's outcome window closed by the quarter's end.\n");
+    }
+    for (i, r) in &q.initiatives {
+        let read = views::effect_words(r).map_or_else(
+            || format!("no estimate: {}", r.reason.as_deref().unwrap_or("no reading")),
+            |w| format!("{w} (95% interval)"),
+        );
+        m.push_str(&format!("- *{}* ({} to {}): {}\n", e(&i.title), i.start_date, i.end_date, e(&read)));
+    }
+    m.push_str("== Health and the commercial position (internal)\n");
+    let internal = &q.internal;
+    let mut facts = vec![(
+        "Health at the quarter's end".to_owned(),
+        internal.health.as_ref().map_or("no score".into(), |h| format!("{:.0} ({})", h.score, h.band.as_str())),
+    )];
+    if let Some(h) = &internal.health {
+        for d in h.drivers.iter().filter(|d| d.points_lost >= 0.5) {
+            facts.push(("What pulls it down".into(), views::driver_text(d)));
+        }
+    }
+    facts.push(("ARR".into(), internal.arr.map_or("no contract".into(), |a| a.to_string())));
+    if let (Some(r), Some(n)) = (internal.renewal, internal.notice_deadline) {
+        facts.push(("Renewal".into(), format!("{r} (notice by {n})")));
+    }
+    if let Some(at_risk) = internal.at_risk.filter(|m| m.cents > 0) {
+        facts.push(("Fees at risk under guarantees".into(), at_risk.to_string()));
+    }
+    let rows: Vec<Vec<String>> = facts.into_iter().map(|(k, v)| vec![k, v]).collect();
+    m.push_str(&table("(1fr, 2fr)", &["", ""], &rows));
+    m.push_str("== Next steps\n");
+    if internal.next_steps.is_empty() {
+        m.push_str("No open tasks or success-plan objectives.\n");
+    }
+    for s in &internal.next_steps {
+        m.push_str(&format!("- {}\n", e(s)));
+    }
+    steward_pdf::typeset(&m, &files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of chart the review draws is an SVG file Typst reads.
+    #[test]
+    fn the_charts_stand_alone() {
+        let labels = vec!["2026-Q1".to_owned(), "2026-Q2".to_owned()];
+        for svg in [
+            views::funnel_chart("Funnel & more", Some(100), Some(40), Some(10), 0),
+            charts::line_chart(
+                "Rates",
+                &labels,
+                &[charts::Series::new("Enrollment", vec![Some(0.2), Some(0.3)])],
+                charts::Unit::Percent,
+            ),
+            charts::stacked_bars(
+                "Visits",
+                &labels,
+                &[charts::Bars::new("In office", vec![Some(3), Some(5)])],
+                "visits",
+            ),
+        ] {
+            let file = standalone(&svg);
+            let made = steward_pdf::typeset("#image(\"/c.svg\")", &[("/c.svg", file.clone())]);
+            assert!(made.is_ok(), "{made:?}\n{}", String::from_utf8_lossy(&file));
+        }
+    }
+}
