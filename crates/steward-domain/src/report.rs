@@ -13,22 +13,24 @@ use crate::metrics::MonthCounts;
 use crate::{Month, suppression};
 use std::collections::BTreeMap;
 
-/// A quarter's figures for one account (internal: exact): stocks and trailing-twelve-month
-/// figures at its end, flows summed over its months, NPS from its own responses.
+/// A quarter's figures for one account: stocks and trailing-twelve-month figures at its
+/// end, flows summed over its months, NPS from its own responses. Internal figures are exact
+/// and whole; a client's come from [`suppression::client_figures`], where `None` is a hidden
+/// cell (or a figure a client is not given).
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct QuarterFigures {
-    pub eligible_lives: i64,
-    pub enrolled_members: i64,
+    pub eligible_lives: Option<i64>,
+    pub enrolled_members: Option<i64>,
     pub enrollment_rate: Option<f64>,
-    pub new_enrollments: i64,
-    pub active_members_12m: i64,
+    pub new_enrollments: Option<i64>,
+    pub active_members_12m: Option<i64>,
     pub utilization_rate: Option<f64>,
-    pub visits_in_office: i64,
-    pub visits_video: i64,
-    pub visits_remote_other: i64,
+    pub visits_in_office: Option<i64>,
+    pub visits_video: Option<i64>,
+    pub visits_remote_other: Option<i64>,
     pub visits_per_1000: Option<f64>,
     pub nps: Option<f64>,
-    pub nps_responses: i64,
+    pub nps_responses: Option<i64>,
 }
 
 fn ratio(n: i64, d: i64) -> Option<f64> {
@@ -48,18 +50,44 @@ pub fn quarter_figures(series: &BTreeMap<Month, MonthCounts>, quarter: Quarter) 
     let survey = |k: usize| in_quarter.iter().map(|i| surveys[*i][k]).sum::<i64>();
     let (promoters, detractors, responses) = (survey(0), survey(1), survey(2));
     Some(QuarterFigures {
+        eligible_lives: Some(end.eligible_lives),
+        enrolled_members: Some(end.enrolled_members),
+        enrollment_rate: ratio(end.enrolled_members, end.eligible_lives),
+        new_enrollments: Some(sum(|c| c.new_enrollments)),
+        active_members_12m: Some(end.active_members_12m),
+        utilization_rate: ratio(end.active_members_12m, end.enrolled_members),
+        visits_in_office: Some(sum(|c| c.visits_in_office)),
+        visits_video: Some(sum(|c| c.visits_video)),
+        visits_remote_other: Some(sum(|c| c.visits_remote_other)),
+        visits_per_1000: ratio(end.visits_12m * 12_000, end.member_months_12m),
+        nps: ratio((promoters - detractors) * 100, responses).filter(|_| responses >= NPS_RESPONSES),
+        nps_responses: Some(responses),
+    })
+}
+
+/// The fewest responses an NPS is given from (DOMAIN.md: 11).
+pub const NPS_RESPONSES: i64 = 11;
+
+/// A client's figures of `quarter`, as the one client-privacy function gives them (its
+/// months, `client_figures`' output): the quarter's last month and the quarter it closes.
+/// `None` when that month is not among them (incomplete, or no data). A client is not given
+/// new enrollments (a flow over a group too small to show by month).
+pub fn client_quarter_figures(months: &[suppression::ClientMonth], quarter: Quarter) -> Option<QuarterFigures> {
+    let end = months.iter().find(|m| m.month == quarter.last_month())?;
+    let q = end.quarter.as_ref();
+    Some(QuarterFigures {
         eligible_lives: end.eligible_lives,
         enrolled_members: end.enrolled_members,
-        enrollment_rate: ratio(end.enrolled_members, end.eligible_lives),
-        new_enrollments: sum(|c| c.new_enrollments),
-        active_members_12m: end.active_members_12m,
-        utilization_rate: ratio(end.active_members_12m, end.enrolled_members),
-        visits_in_office: sum(|c| c.visits_in_office),
-        visits_video: sum(|c| c.visits_video),
-        visits_remote_other: sum(|c| c.visits_remote_other),
-        visits_per_1000: ratio(end.visits_12m * 12_000, end.member_months_12m),
-        nps: ratio((promoters - detractors) * 100, responses),
-        nps_responses: responses,
+        enrollment_rate: end.enrollment_rate,
+        new_enrollments: None,
+        active_members_12m: q.and_then(|q| q.active_members_12m),
+        utilization_rate: q.and_then(|q| q.utilization_rate),
+        visits_in_office: q.and_then(|q| q.visits_in_office),
+        visits_video: q.and_then(|q| q.visits_video),
+        visits_remote_other: q.and_then(|q| q.visits_remote_other),
+        visits_per_1000: q.and_then(|q| q.visits_per_1000),
+        nps: q.and_then(|q| q.nps),
+        nps_responses: q.and_then(|q| q.nps_responses),
     })
 }
 
@@ -114,15 +142,15 @@ impl Key {
     }
 
     pub fn of(self, f: &QuarterFigures) -> Option<f64> {
+        let count = |n: Option<i64>| n.map(|n| n as f64);
         match self {
-            Key::EligibleLives => Some(f.eligible_lives as f64),
-            Key::EnrolledMembers => Some(f.enrolled_members as f64),
+            Key::EligibleLives => count(f.eligible_lives),
+            Key::EnrolledMembers => count(f.enrolled_members),
             Key::EnrollmentRate => f.enrollment_rate,
-            Key::NewEnrollments => Some(f.new_enrollments as f64),
+            Key::NewEnrollments => count(f.new_enrollments),
             Key::UtilizationRate => f.utilization_rate,
             Key::VisitsPer1000 => f.visits_per_1000,
-            // Fewer than eleven responses say nothing about the quarter.
-            Key::Nps => f.nps.filter(|_| f.nps_responses >= 11),
+            Key::Nps => f.nps,
         }
     }
 

@@ -1,8 +1,10 @@
 //! A quarterly business review's content for one account (DOMAIN.md "Reports"), read from
 //! the store: the quarter's figures against the quarter before, a year before and the peer
 //! median; the executive summary; the quarters before it for the charts; metros and
-//! worksites at the quarter's end; the initiatives measured by then; and — internal only —
-//! health with its drivers, the commercial position and the next steps.
+//! worksites at the quarter's end; the initiatives measured by then; next steps; and — in the
+//! internal version only — health with its drivers and the commercial position. The client
+//! version takes every figure of the account from [`client_months`], the client-privacy
+//! function the portal and the client API read through, so it can show nothing they hide.
 
 use crate::AccountSummary;
 use crate::history::AccountData;
@@ -11,8 +13,11 @@ use std::collections::BTreeMap;
 use steward_domain::health::{HealthScore, Scorecard};
 use steward_domain::initiative::{Initiative, InitiativeStatus, Windows};
 use steward_domain::metrics::{Cut, MonthCounts};
-use steward_domain::report::{Key, KeyNumber, Peer, Quarter, QuarterFigures, peer_median, quarter_figures, summary};
-use steward_domain::{Account, Money, Month, Slug, TaskStatus};
+use steward_domain::report::{
+    Key, KeyNumber, Peer, Quarter, QuarterFigures, client_quarter_figures, peer_median, quarter_figures, summary,
+};
+use steward_domain::suppression::{ClientMonth, client_figures};
+use steward_domain::{Account, Metro, Money, Month, Slug, TaskStatus};
 use steward_store::{CutKind, Store, TaskFilter};
 
 /// How many quarters the charts show, this one included.
@@ -27,6 +32,16 @@ pub struct CutRow {
     pub figures: QuarterFigures,
 }
 
+/// Who the review is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "audience")]
+pub enum Audience {
+    /// Our people: exact figures, health, the commercial position, every open task.
+    Internal,
+    /// The client: figures through the client-privacy function with this threshold.
+    Client { threshold: i64 },
+}
+
 /// What the internal version adds.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Internal {
@@ -37,8 +52,29 @@ pub struct Internal {
     pub notice_deadline: Option<NaiveDate>,
     /// Fees at risk under the guarantees at the quarter's end.
     pub at_risk: Option<Money>,
-    /// Open tasks (by due date) and open success-plan objectives, as lines.
-    pub next_steps: Vec<String>,
+}
+
+/// The client figures of one cut of an account (the whole account, a metro or a worksite),
+/// complete months only: the one path from stored counts to what a client sees.
+pub fn client_months(
+    store: &dyn Store,
+    slug: &Slug,
+    threshold: i64,
+    wanted: &Cut,
+) -> steward_store::Result<Vec<ClientMonth>> {
+    let mut rows = store.metrics(slug, CutKind::All, None, None)?;
+    // A cut is suppressed together with everything it adds up with: its sibling cuts, what
+    // they leave out, and — for a worksite — its metro's other worksites and the metro.
+    if !matches!(wanted, Cut::All) {
+        rows.extend(store.metrics(slug, CutKind::Metro, None, None)?);
+    }
+    if matches!(wanted, Cut::Worksite(_)) {
+        rows.extend(store.metrics(slug, CutKind::Worksite, None, None)?);
+    }
+    let metro_of: std::collections::HashMap<String, Metro> =
+        store.worksites(slug)?.into_iter().map(|w| (w.name, w.metro)).collect();
+    let as_of = store.metrics_as_of(slug)?;
+    Ok(client_figures(&rows, &|site| metro_of.get(site).copied(), as_of, wanted, threshold))
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -56,7 +92,11 @@ pub struct Qbr {
     pub cuts: Vec<CutRow>,
     /// Initiatives whose outcome window closed by the quarter's end, with their estimate.
     pub initiatives: Vec<(Initiative, crate::initiatives::Impact)>,
-    pub internal: Internal,
+    /// Open success-plan objectives and — internal only — the open tasks, as lines.
+    pub next_steps: Vec<String>,
+    pub audience: Audience,
+    /// The internal version's sections; `None` in the client's.
+    pub internal: Option<Internal>,
 }
 
 fn series(rows: Vec<(Cut, Month, MonthCounts)>) -> BTreeMap<Cut, BTreeMap<Month, MonthCounts>> {
@@ -67,25 +107,35 @@ fn series(rows: Vec<(Cut, Month, MonthCounts)>) -> BTreeMap<Cut, BTreeMap<Month,
     out
 }
 
-/// The review of `slug` for `quarter`, written on `today`; `Err` says why there is none (no
-/// figures for it).
+/// The review of `slug` for `quarter`, written on `today`, for `audience`; `Err` says why
+/// there is none (no figures for it).
 pub fn qbr(
     store: &dyn Store,
     card: &Scorecard,
     slug: &Slug,
     quarter: Quarter,
     today: NaiveDate,
+    audience: Audience,
 ) -> steward_store::Result<Result<Qbr, String>> {
     let account = store.account(slug)?;
     let whole = series(store.metrics(slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
-    let Some(figures) = quarter_figures(&whole, quarter) else {
+    // The account's own figures of a quarter (and of a metro or worksite), for the audience.
+    let client_whole = match audience {
+        Audience::Client { threshold } => Some(client_months(store, slug, threshold, &Cut::All)?),
+        Audience::Internal => None,
+    };
+    let of = |q: Quarter| match &client_whole {
+        Some(months) => client_quarter_figures(months, q),
+        None => quarter_figures(&whole, q),
+    };
+    let Some(figures) = of(quarter) else {
         return Ok(Err(format!("{} has no figures for {quarter}", account.name)));
     };
     let as_of = store.metrics_as_of(slug)?;
     let end = quarter.last_month().last_day();
-    let of = |q: Quarter| quarter_figures(&whole, q);
     let (previous, year_ago) = (of(quarter.previous()), of(quarter.year_ago()));
-    // The other accounts' same quarter, for the rates' medians.
+    // The other accounts' same quarter, for the rates' medians (over five accounts or more,
+    // which says nothing of any one of them).
     let mut peers: Vec<(Account, QuarterFigures)> = Vec::new();
     for other in store.accounts()?.into_iter().filter(|a| a.slug != *slug && a.segment == account.segment) {
         let theirs =
@@ -96,6 +146,7 @@ pub fn qbr(
     }
     let key_numbers: Vec<KeyNumber> = Key::ALL
         .iter()
+        .filter(|key| client_whole.is_none() || **key != Key::NewEnrollments)
         .map(|&key| KeyNumber {
             key,
             value: key.of(&figures),
@@ -114,7 +165,13 @@ pub fn qbr(
     let mut cuts = Vec::new();
     for (kind, word) in [(CutKind::Metro, "metro"), (CutKind::Worksite, "worksite")] {
         for (cut, months) in series(store.metrics(slug, kind, None, Some(quarter.last_month()))?) {
-            if let Some(f) = quarter_figures(&months, quarter) {
+            let f = match audience {
+                Audience::Client { threshold } => {
+                    client_quarter_figures(&client_months(store, slug, threshold, &cut)?, quarter)
+                }
+                Audience::Internal => quarter_figures(&months, quarter),
+            };
+            if let Some(f) = f {
                 let name = match &cut {
                     Cut::Metro(m) => m.display_name().to_owned(),
                     other => other.value().to_owned(),
@@ -133,35 +190,41 @@ pub fn qbr(
             initiatives.push((i, read));
         }
     }
-    let data = AccountData::load(store, slug)?;
-    let at_end = AccountSummary::of(&data, card, end);
     let mut next_steps: Vec<String> = Vec::new();
-    let mut open = store.tasks(&TaskFilter {
-        account: Some(slug.clone()),
-        status: Some(TaskStatus::Open),
-        ..TaskFilter::default()
-    })?;
-    open.sort_by_key(|t| (t.due_date, t.id));
-    next_steps.extend(open.iter().take(5).map(|t| match t.due_date {
-        Some(d) => format!("{} (due {d})", t.title),
-        None => t.title.clone(),
-    }));
+    if audience == Audience::Internal {
+        let mut open = store.tasks(&TaskFilter {
+            account: Some(slug.clone()),
+            status: Some(TaskStatus::Open),
+            ..TaskFilter::default()
+        })?;
+        open.sort_by_key(|t| (t.due_date, t.id));
+        next_steps.extend(open.iter().take(5).map(|t| match t.due_date {
+            Some(d) => format!("{} (due {d})", t.title),
+            None => t.title.clone(),
+        }));
+    }
     for o in store.objectives(slug)?.into_iter().filter(|o| !o.closed) {
         next_steps.push(format!("Success plan: {} by {}", o.title, o.target_date));
     }
-    // Health as the history scores the quarter's last month: what was known of it then.
-    let health = crate::history::score_months(card, &data, today)
-        .months
-        .into_iter()
-        .find(|(m, _)| *m == quarter.last_month())
-        .map(|(_, h)| h);
-    let internal = Internal {
-        health,
-        arr: at_end.arr,
-        renewal: at_end.contract.as_ref().map(|c| c.end_date),
-        notice_deadline: at_end.contract.as_ref().map(|c| c.notice_deadline()),
-        at_risk: at_end.at_risk,
-        next_steps,
+    let internal = match audience {
+        Audience::Client { .. } => None,
+        Audience::Internal => {
+            let data = AccountData::load(store, slug)?;
+            let at_end = AccountSummary::of(&data, card, end);
+            // Health as the history scores the quarter's last month: what was known of it then.
+            let health = crate::history::score_months(card, &data, today)
+                .months
+                .into_iter()
+                .find(|(m, _)| *m == quarter.last_month())
+                .map(|(_, h)| h);
+            Some(Internal {
+                health,
+                arr: at_end.arr,
+                renewal: at_end.contract.as_ref().map(|c| c.end_date),
+                notice_deadline: at_end.contract.as_ref().map(|c| c.notice_deadline()),
+                at_risk: at_end.at_risk,
+            })
+        }
     };
     Ok(Ok(Qbr {
         summary: summary(&key_numbers),
@@ -174,6 +237,8 @@ pub fn qbr(
         trend,
         cuts,
         initiatives,
+        next_steps,
+        audience,
         internal,
     }))
 }

@@ -4,9 +4,8 @@
 //! both read them here; nothing else a client sees is computed anywhere else.
 
 use crate::error::WebError;
-use std::collections::HashMap;
 use steward_domain::metrics::Cut;
-use steward_domain::suppression::{ClientMonth, client_figures};
+use steward_domain::suppression::ClientMonth;
 use steward_domain::{Account, Metro};
 use steward_store::{CutKind, Store};
 
@@ -48,18 +47,5 @@ pub fn client_results(
     threshold: i64,
     q: &ClientQuery,
 ) -> Result<Vec<ClientMonth>, WebError> {
-    let wanted = wanted(q)?;
-    let mut rows = store.metrics(&account.slug, CutKind::All, None, None)?;
-    // A cut is suppressed together with everything it adds up with: its sibling cuts, what
-    // they leave out, and — for a worksite — its metro's other worksites and the metro.
-    if !matches!(wanted, Cut::All) {
-        rows.extend(store.metrics(&account.slug, CutKind::Metro, None, None)?);
-    }
-    if matches!(wanted, Cut::Worksite(_)) {
-        rows.extend(store.metrics(&account.slug, CutKind::Worksite, None, None)?);
-    }
-    let metro_of: HashMap<String, Metro> =
-        store.worksites(&account.slug)?.into_iter().map(|w| (w.name, w.metro)).collect();
-    let as_of = store.metrics_as_of(&account.slug)?;
-    Ok(client_figures(&rows, &|site| metro_of.get(site).copied(), as_of, &wanted, threshold))
+    Ok(steward_health::reports::client_months(store, &account.slug, threshold, &wanted(q)?)?)
 }

@@ -1042,6 +1042,10 @@ pub struct QbrArgs {
     pub quarter: String,
     #[arg(long, value_enum, default_value = "html")]
     pub format: ReportFormat,
+    /// The client's version: every figure through the client-privacy rule (small cells
+    /// hidden, counts rounded, survey figures by quarter), no internal section.
+    #[arg(long)]
+    pub client: bool,
     /// Where to write it (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -191,6 +191,33 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
         .expect("pdftoppm");
     assert!(made.success());
 
+    // The client's version never carries an internal section: read back from its PDF.
+    let client = d.join("client.pdf");
+    steward(
+        d,
+        &[
+            "reports",
+            "qbr",
+            "--account",
+            &slug,
+            "--quarter",
+            "2026-Q3",
+            "--client",
+            "--format",
+            "pdf",
+            "--out",
+            client.to_str().unwrap(),
+        ],
+    )
+    .ok();
+    let text =
+        std::process::Command::new("pdftotext").args(["-layout", client.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("prepared for") && text.contains("Key numbers"), "{text}");
+    for internal in ["internal", "Health", "ARR", "Renewal", "pulls it down", "at risk", "New enrollments"] {
+        assert!(!text.contains(internal), "{internal:?} in the client's PDF:\n{text}");
+    }
+
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2030-Q1"]).fails(1, "has no figures for 2030-Q1");
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q5"]).fails(1, "is not a quarter");
 }

@@ -501,6 +501,32 @@ fn a_quarterly_review_from_account_360(s: &Server) {
     assert!(pdf.body.starts_with("%PDF-"));
     let refused = am.get(&format!("/accounts/{own}/qbr?quarter=2031-Q1"));
     assert_eq!(refused.status, 422);
+
+    // The client's version: its numbers are the client API's for the same quarter, and no
+    // internal section is in it.
+    let mut client = s.client();
+    client.bearer = Some(s.token(&client_of(&own)));
+    let api = client.get(&format!("/api/v1/accounts/{own}/results?from=2026-06&to=2026-06")).json();
+    let june = &api["items"][0];
+    assert_eq!(june["month"], "2026-06", "{api}");
+    let csv = am.get(&format!("/accounts/{own}/qbr.csv?quarter=2026-Q2&version=client")).body;
+    let value = |key: &str| -> serde_json::Value {
+        let line = csv.lines().find(|l| l.starts_with(&format!("key_numbers,{key},value,"))).unwrap_or_default();
+        match line.rsplit(',').next().unwrap_or_default() {
+            "" => serde_json::Value::Null,
+            v => json!(v.parse::<f64>().unwrap()),
+        }
+    };
+    let number = |v: &serde_json::Value| v.as_f64().map_or(serde_json::Value::Null, |x| json!(x));
+    assert_eq!(value("eligible_lives"), number(&june["eligible_lives"]), "{csv}");
+    assert_eq!(value("enrolled_members"), number(&june["enrolled_members"]));
+    assert_eq!(value("enrollment_rate"), number(&june["enrollment_rate"]));
+    assert_eq!(value("utilization_rate"), number(&june["quarter"]["utilization_rate"]));
+    assert_eq!(value("nps"), number(&june["quarter"]["nps"]));
+    assert!(!csv.contains("new_enrollments"), "a client is not given new enrollments");
+    let shown = am.get(&format!("/accounts/{own}/qbr?quarter=2026-Q2&version=client")).body;
+    assert!(shown.contains("prepared for") && !shown.contains("Health and the commercial position"));
+    assert!(!shown.contains("ARR") && !shown.contains("internal version"));
 }
 
 /// A test (launched underpowered) on the account's `sites`, from `start` for twelve weeks.

@@ -40,12 +40,15 @@ fn series() -> BTreeMap<Month, MonthCounts> {
 fn a_quarter_s_figures_by_hand() {
     let q: Quarter = "2026-Q2".parse().unwrap();
     let f = quarter_figures(&series(), q).unwrap();
-    assert_eq!((f.eligible_lives, f.enrolled_members, f.new_enrollments, f.active_members_12m), (1000, 370, 30, 185));
+    assert_eq!(
+        (f.eligible_lives, f.enrolled_members, f.new_enrollments, f.active_members_12m),
+        (Some(1000), Some(370), Some(30), Some(185))
+    );
     assert_eq!(f.enrollment_rate, Some(0.37));
     assert_eq!(f.utilization_rate, Some(0.5));
-    assert_eq!((f.visits_in_office, f.visits_video, f.visits_remote_other), (60, 24, 6));
+    assert_eq!((f.visits_in_office, f.visits_video, f.visits_remote_other), (Some(60), Some(24), Some(6)));
     assert_eq!(f.visits_per_1000, Some(1800.0));
-    assert_eq!((f.nps, f.nps_responses), (Some(50.0), 36));
+    assert_eq!((f.nps, f.nps_responses), (Some(50.0), Some(36)));
     assert!(quarter_figures(&series(), "2026-Q4".parse().unwrap()).is_none(), "not in the series");
 }
 

@@ -12,12 +12,15 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use steward_domain::report::Quarter;
 use steward_domain::{Month, Role};
-use steward_health::reports::Qbr;
+use steward_health::reports::{Audience, Qbr};
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct QbrQuery {
     #[serde(default)]
     quarter: String,
+    /// `client`: the version for the client, every figure through the client-privacy rule.
+    #[serde(default)]
+    version: String,
 }
 
 async fn load(app: &App, viewer: &Viewer, slug: String, q: &QbrQuery) -> Result<Qbr, WebError> {
@@ -27,6 +30,11 @@ async fn load(app: &App, viewer: &Viewer, slug: String, q: &QbrQuery) -> Result<
     let asked = match q.quarter.trim() {
         "" => None,
         text => Some(text.parse::<Quarter>().map_err(|e| WebError::field("quarter", e.0))?),
+    };
+    let audience = match q.version.as_str() {
+        "" | "internal" => Audience::Internal,
+        "client" => Audience::Client { threshold: app.config().suppression_threshold },
+        _ => return Err(WebError::field("version", "internal or client")),
     };
     let (user, card, today) = (viewer.user.clone(), app.config().scorecard.clone(), app.today());
     app.run(move |store| {
@@ -38,7 +46,7 @@ async fn load(app: &App, viewer: &Viewer, slug: String, q: &QbrQuery) -> Result<
             let done = if through == month.last_day() { month } else { month.plus(-1) };
             Quarter::of(done.plus(-((done.month() % 3) as i32)))
         });
-        steward_health::reports::qbr(store, &card, &account.slug, quarter, today)?
+        steward_health::reports::qbr(store, &card, &account.slug, quarter, today, audience)?
             .map_err(|why| WebError::field("quarter", why))
     })
     .await

@@ -7,10 +7,27 @@ use crate::error::WebError;
 use crate::views::{self, percent, thousands};
 use minijinja::{Value, context};
 use steward_domain::report::{Key, KeyNumber, PeerBasis};
-use steward_health::reports::Qbr;
+use steward_health::reports::{Audience, Qbr};
 
 mod pdf;
 pub use pdf::pdf;
+
+/// A count as read: grouped; hidden from a client as "<11".
+fn count(n: Option<i64>, audience: Audience) -> String {
+    match (n, audience) {
+        (Some(n), _) => thousands(n),
+        (None, Audience::Client { threshold }) => views::shown_count(None, threshold),
+        (None, Audience::Internal) => "—".into(),
+    }
+}
+
+/// The suppression threshold a chart marks hidden cells with (none inside).
+fn threshold(audience: Audience) -> i64 {
+    match audience {
+        Audience::Client { threshold } => threshold,
+        Audience::Internal => 0,
+    }
+}
 
 /// A key number's value as read: rates as percentages, NPS whole, counts grouped.
 fn shown(key: Key, v: Option<f64>) -> String {
@@ -34,10 +51,19 @@ fn change(key: Key, now: Option<f64>, then: Option<f64>) -> String {
     }
 }
 
-fn key_row(n: &KeyNumber) -> Value {
+/// A key number's value for its audience: a count hidden from a client says so.
+fn key_value(n: &KeyNumber, audience: Audience) -> String {
+    match (n.key, n.value) {
+        (Key::EligibleLives | Key::EnrolledMembers | Key::NewEnrollments, None) => count(None, audience),
+        (key, v) => shown(key, v),
+    }
+}
+
+fn key_row(n: &KeyNumber, audience: Audience) -> Value {
     let peer = n.peers.as_ref();
+    let value = key_value(n, audience);
     context! {
-        label => n.key.label(), value => shown(n.key, n.value),
+        label => n.key.label(), value,
         vs_previous => change(n.key, n.value, n.previous), vs_year_ago => change(n.key, n.value, n.year_ago),
         peer_median => peer.and_then(|b| b.median).map(|m| shown(n.key, Some(m))),
         vs_peers => peer.and_then(|b| b.median).map(|m| change(n.key, n.value, Some(m))),
@@ -56,45 +82,46 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
         Series::new("Utilization (12 mo)", q.trend.iter().map(|(_, f)| f.utilization_rate).collect()),
     ];
     let visits = [
-        Bars::new("In office", q.trend.iter().map(|(_, f)| Some(f.visits_in_office)).collect()),
-        Bars::new("Video", q.trend.iter().map(|(_, f)| Some(f.visits_video)).collect()),
-        Bars::new("Other remote", q.trend.iter().map(|(_, f)| Some(f.visits_remote_other)).collect()),
+        Bars::new("In office", q.trend.iter().map(|(_, f)| f.visits_in_office).collect()),
+        Bars::new("Video", q.trend.iter().map(|(_, f)| f.visits_video).collect()),
+        Bars::new("Other remote", q.trend.iter().map(|(_, f)| f.visits_remote_other).collect()),
     ];
-    let f = &q.figures;
-    let health = q.internal.health.as_ref();
+    let (f, a) = (&q.figures, q.audience);
+    let internal = q.internal.as_ref();
     let page = context! {
         stylesheet,
+        client => matches!(a, Audience::Client { .. }),
         account => context! { name => q.account.name, slug => q.account.slug.as_str(), segment => views::words(q.account.segment.as_str()), industry => q.account.industry },
         quarter => q.quarter.to_string(), as_of => q.as_of.map(|d| d.to_string()), complete => q.complete,
         summary => q.summary,
-        key_numbers => q.key_numbers.iter().map(key_row).collect::<Vec<_>>(),
+        key_numbers => q.key_numbers.iter().map(|n| key_row(n, a)).collect::<Vec<_>>(),
         funnel => views::funnel_chart(
             &format!("Enrollment funnel at the end of {}", q.quarter),
-            Some(f.eligible_lives), Some(f.enrolled_members), Some(f.active_members_12m), 0,
+            f.eligible_lives, f.enrolled_members, f.active_members_12m, threshold(a),
         ),
         rates => charts::line_chart("Enrollment and utilization by quarter", &labels, &rates, Unit::Percent),
         visits => charts::stacked_bars("Visits by modality by quarter", &labels, &visits, "visits"),
-        nps => context! { value => f.nps.filter(|_| f.nps_responses >= 11).map(|v| format!("{v:.0}")), responses => f.nps_responses },
+        nps => context! { value => f.nps.map(|v| format!("{v:.0}")), responses => count(f.nps_responses, a) },
         cuts => q.cuts.iter().map(|c| context! {
-            kind => c.kind, name => c.name, eligible => thousands(c.figures.eligible_lives),
-            enrolled => thousands(c.figures.enrolled_members), rate => percent(c.figures.enrollment_rate),
+            kind => c.kind, name => c.name, eligible => count(c.figures.eligible_lives, a),
+            enrolled => count(c.figures.enrolled_members, a), rate => percent(c.figures.enrollment_rate),
             utilization => percent(c.figures.utilization_rate),
         }).collect::<Vec<_>>(),
         initiatives => q.initiatives.iter().map(|(i, r)| context! {
             title => i.title, runs => format!("{} to {}", i.start_date, i.end_date),
             effect => views::effect_words(r), reason => r.reason,
         }).collect::<Vec<_>>(),
-        internal => context! {
-            health => health.map(|h| context! {
+        next_steps => q.next_steps,
+        internal => internal.map(|i| context! {
+            health => i.health.as_ref().map(|h| context! {
                 score => h.score.round() as i64, band => h.band.as_str(),
                 drivers => h.drivers.iter().filter(|d| d.points_lost >= 0.5).map(views::driver_text).collect::<Vec<_>>(),
             }),
-            arr => q.internal.arr.map(|m| m.to_string()),
-            renewal => q.internal.renewal.map(|d| d.to_string()),
-            notice => q.internal.notice_deadline.map(|d| d.to_string()),
-            at_risk => q.internal.at_risk.filter(|m| m.cents > 0).map(|m| m.to_string()),
-            next_steps => q.internal.next_steps,
-        },
+            arr => i.arr.map(|m| m.to_string()),
+            renewal => i.renewal.map(|d| d.to_string()),
+            notice => i.notice_deadline.map(|d| d.to_string()),
+            at_risk => i.at_risk.filter(|m| m.cents > 0).map(|m| m.to_string()),
+        }),
     };
     crate::templates::render("qbr.html", page)
 }
@@ -107,7 +134,8 @@ fn field(s: &str) -> String {
 /// Sections: `key_numbers` (item the key; measures `value`, `previous`, `year_ago`,
 /// `peer_median`, `peers`), `trend` (item the quarter; the quarter's figures), `cuts` (item
 /// `metro:NAME` or `worksite:NAME`; its figures at the quarter's end) and `initiatives` (item
-/// the title; `effect`, `ci_low`, `ci_high`). Rates are fractions 0–1; empty is no value.
+/// the title; `effect`, `ci_low`, `ci_high`). Rates are fractions 0–1; empty is no value
+/// (in a client's version also a cell hidden to protect privacy).
 pub fn csv(q: &Qbr) -> String {
     let mut out = String::from("section,item,measure,quarter,value\n");
     let quarter = q.quarter.to_string();
@@ -125,21 +153,25 @@ pub fn csv(q: &Qbr) -> String {
             row("key_numbers", key, "peers", &quarter, Some(b.peers as f64));
         }
     }
+    let client = matches!(q.audience, Audience::Client { .. });
     let figures = |f: &steward_domain::report::QuarterFigures| -> Vec<(&'static str, Option<f64>)> {
-        vec![
-            ("eligible_lives", Some(f.eligible_lives as f64)),
-            ("enrolled_members", Some(f.enrolled_members as f64)),
+        let n = |v: Option<i64>| v.map(|v| v as f64);
+        let all = vec![
+            ("eligible_lives", n(f.eligible_lives)),
+            ("enrolled_members", n(f.enrolled_members)),
             ("enrollment_rate", f.enrollment_rate),
-            ("new_enrollments", Some(f.new_enrollments as f64)),
-            ("active_members_12m", Some(f.active_members_12m as f64)),
+            ("new_enrollments", n(f.new_enrollments)),
+            ("active_members_12m", n(f.active_members_12m)),
             ("utilization_rate", f.utilization_rate),
-            ("visits_in_office", Some(f.visits_in_office as f64)),
-            ("visits_video", Some(f.visits_video as f64)),
-            ("visits_remote_other", Some(f.visits_remote_other as f64)),
+            ("visits_in_office", n(f.visits_in_office)),
+            ("visits_video", n(f.visits_video)),
+            ("visits_remote_other", n(f.visits_remote_other)),
             ("visits_per_1000", f.visits_per_1000),
-            ("nps", f.nps.filter(|_| f.nps_responses >= 11)),
-            ("nps_responses", Some(f.nps_responses as f64)),
-        ]
+            ("nps", f.nps),
+            ("nps_responses", n(f.nps_responses)),
+        ];
+        // A client is not given new enrollments (see `client_quarter_figures`).
+        all.into_iter().filter(|(m, _)| !(client && *m == "new_enrollments")).collect()
     };
     for (at, f) in &q.trend {
         for (measure, v) in figures(f) {

@@ -2,11 +2,11 @@
 //! HTML with tables that carry their header onto the next page, the pages' SVG charts as
 //! vectors, and "page N of M" in the footer. The same review gives the same bytes.
 
-use super::{change, shown};
+use super::{change, count, key_value, threshold};
 use crate::charts;
-use crate::views::{self, percent, thousands};
+use crate::views::{self, percent};
 use steward_domain::report::PeerBasis;
-use steward_health::reports::Qbr;
+use steward_health::reports::{Audience, Qbr};
 use steward_pdf::escape as e;
 
 /// A chart of the pages (its title, the SVG and its numbers as a table) as an SVG file of its
@@ -47,16 +47,16 @@ fn table(columns: &str, header: &[&str], rows: &[Vec<String>]) -> String {
 /// The PDF of the review.
 pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
     let labels: Vec<String> = q.trend.iter().map(|(quarter, _)| quarter.to_string()).collect();
-    let f = &q.figures;
+    let (f, a) = (&q.figures, q.audience);
     let charts = [
         (
             "/funnel.svg",
             views::funnel_chart(
                 &format!("Enrollment funnel at the end of {}", q.quarter),
-                Some(f.eligible_lives),
-                Some(f.enrolled_members),
-                Some(f.active_members_12m),
-                0,
+                f.eligible_lives,
+                f.enrolled_members,
+                f.active_members_12m,
+                threshold(a),
             ),
         ),
         (
@@ -80,12 +80,9 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
                 "Visits by modality by quarter",
                 &labels,
                 &[
-                    charts::Bars::new("In office", q.trend.iter().map(|(_, f)| Some(f.visits_in_office)).collect()),
-                    charts::Bars::new("Video", q.trend.iter().map(|(_, f)| Some(f.visits_video)).collect()),
-                    charts::Bars::new(
-                        "Other remote",
-                        q.trend.iter().map(|(_, f)| Some(f.visits_remote_other)).collect(),
-                    ),
+                    charts::Bars::new("In office", q.trend.iter().map(|(_, f)| f.visits_in_office).collect()),
+                    charts::Bars::new("Video", q.trend.iter().map(|(_, f)| f.visits_video).collect()),
+                    charts::Bars::new("Other remote", q.trend.iter().map(|(_, f)| f.visits_remote_other).collect()),
                 ],
                 "visits",
             ),
@@ -93,20 +90,26 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
     ];
     let files: Vec<(&str, Vec<u8>)> = charts.iter().map(|(name, svg)| (*name, standalone(svg))).collect();
     let title = format!("{} · Quarterly business review {}", q.account.name, q.quarter);
+    let version = match a {
+        Audience::Internal => "internal version".to_owned(),
+        Audience::Client { .. } => format!("prepared for {}", q.account.name),
+    };
     let mut m = String::new();
     m.push_str(&format!(
         "#set document(title: [{}], author: \"Steward\")\n\
          #set text(size: 10pt)\n\
          #set page(paper: \"us-letter\", margin: (x: 2cm, top: 2.4cm, bottom: 2.2cm),\n  \
-           header: context {{ if here().page() > 1 {{ text(size: 8pt, fill: luma(110))[{} · internal] }} }},\n  \
+           header: context {{ if here().page() > 1 {{ text(size: 8pt, fill: luma(110))[{} · {}] }} }},\n  \
            footer: context {{ align(center, text(size: 8pt, fill: luma(110))[Page #counter(page).display() of #counter(page).final().first()]) }})\n\
          #show heading.where(level: 2): set block(above: 1.4em, below: 0.8em)\n",
         e(&title),
-        e(&title)
+        e(&title),
+        e(&version)
     ));
     // The cover.
     m.push_str(&format!(
-        "#v(30%)\n#text(fill: luma(110))[Quarterly business review · internal version]\n#v(0.5em)\n#text(size: 26pt, weight: \"bold\")[{}]\n\n#text(size: 16pt)[{}]\n\n#text(fill: luma(110))[{} · {}{}{}]\n#pagebreak()\n",
+        "#v(30%)\n#text(fill: luma(110))[Quarterly business review · {}]\n#v(0.5em)\n#text(size: 26pt, weight: \"bold\")[{}]\n\n#text(size: 16pt)[{}]\n\n#text(fill: luma(110))[{} · {}{}{}]\n#pagebreak()\n",
+        e(&version),
         e(&q.account.name),
         e(&q.quarter.to_string()),
         e(&views::words(q.account.segment.as_str())),
@@ -129,10 +132,10 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
             let peer = n.peers.as_ref();
             vec![
                 n.key.label().to_owned(),
-                shown(n.key, n.value),
+                key_value(n, a),
                 change(n.key, n.value, n.previous),
                 change(n.key, n.value, n.year_ago),
-                peer.and_then(|b| b.median).map_or("—".into(), |m| shown(n.key, Some(m))),
+                peer.and_then(|b| b.median).map_or("—".into(), |m| super::shown(n.key, Some(m))),
                 peer.map_or("not benchmarked".into(), |b| match b.basis {
                     PeerBasis::None => "fewer than five peers".into(),
                     PeerBasis::Segment => format!("{} of the segment", b.peers),
@@ -148,15 +151,10 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
         &rows,
     ));
     m.push_str("== Enrollment and use\n#image(\"/funnel.svg\", width: 100%)\n#image(\"/rates.svg\", width: 100%)\n#image(\"/visits.svg\", width: 100%)\n");
-    m.push_str(&match f.nps.filter(|_| f.nps_responses >= 11) {
-        Some(v) => format!(
-            "NPS for the quarter: *{}* from {} responses.\n",
-            e(&format!("{v:.0}")),
-            e(&thousands(f.nps_responses))
-        ),
-        None => {
-            format!("NPS for the quarter is not shown ({} responses; it takes 11).\n", e(&thousands(f.nps_responses)))
-        }
+    let responses = count(f.nps_responses, a);
+    m.push_str(&match f.nps {
+        Some(v) => format!("NPS for the quarter: *{}* from {} responses.\n", e(&format!("{v:.0}")), e(&responses)),
+        None => format!("NPS for the quarter is not shown ({} responses; it takes 11).\n", e(&responses)),
     });
     if !q.cuts.is_empty() {
         m.push_str("== Metros and worksites at the quarter's end\n");
@@ -166,8 +164,8 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
             .map(|c| {
                 vec![
                     format!("{} ({})", c.name, c.kind),
-                    thousands(c.figures.eligible_lives),
-                    thousands(c.figures.enrolled_members),
+                    count(c.figures.eligible_lives, a),
+                    count(c.figures.enrolled_members, a),
                     percent(c.figures.enrollment_rate),
                     percent(c.figures.utilization_rate),
                 ]
@@ -190,31 +188,32 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
         );
         m.push_str(&format!("- *{}* ({} to {}): {}\n", e(&i.title), i.start_date, i.end_date, e(&read)));
     }
-    m.push_str("== Health and the commercial position (internal)\n");
-    let internal = &q.internal;
-    let mut facts = vec![(
-        "Health at the quarter's end".to_owned(),
-        internal.health.as_ref().map_or("no score".into(), |h| format!("{:.0} ({})", h.score, h.band.as_str())),
-    )];
-    if let Some(h) = &internal.health {
-        for d in h.drivers.iter().filter(|d| d.points_lost >= 0.5) {
-            facts.push(("What pulls it down".into(), views::driver_text(d)));
+    if let Some(internal) = &q.internal {
+        m.push_str("== Health and the commercial position (internal)\n");
+        let mut facts = vec![(
+            "Health at the quarter's end".to_owned(),
+            internal.health.as_ref().map_or("no score".into(), |h| format!("{:.0} ({})", h.score, h.band.as_str())),
+        )];
+        if let Some(h) = &internal.health {
+            for d in h.drivers.iter().filter(|d| d.points_lost >= 0.5) {
+                facts.push(("What pulls it down".into(), views::driver_text(d)));
+            }
         }
+        facts.push(("ARR".into(), internal.arr.map_or("no contract".into(), |a| a.to_string())));
+        if let (Some(r), Some(n)) = (internal.renewal, internal.notice_deadline) {
+            facts.push(("Renewal".into(), format!("{r} (notice by {n})")));
+        }
+        if let Some(at_risk) = internal.at_risk.filter(|m| m.cents > 0) {
+            facts.push(("Fees at risk under guarantees".into(), at_risk.to_string()));
+        }
+        let rows: Vec<Vec<String>> = facts.into_iter().map(|(k, v)| vec![k, v]).collect();
+        m.push_str(&table("(1fr, 2fr)", &["", ""], &rows));
     }
-    facts.push(("ARR".into(), internal.arr.map_or("no contract".into(), |a| a.to_string())));
-    if let (Some(r), Some(n)) = (internal.renewal, internal.notice_deadline) {
-        facts.push(("Renewal".into(), format!("{r} (notice by {n})")));
-    }
-    if let Some(at_risk) = internal.at_risk.filter(|m| m.cents > 0) {
-        facts.push(("Fees at risk under guarantees".into(), at_risk.to_string()));
-    }
-    let rows: Vec<Vec<String>> = facts.into_iter().map(|(k, v)| vec![k, v]).collect();
-    m.push_str(&table("(1fr, 2fr)", &["", ""], &rows));
     m.push_str("== Next steps\n");
-    if internal.next_steps.is_empty() {
+    if q.next_steps.is_empty() {
         m.push_str("No open tasks or success-plan objectives.\n");
     }
-    for s in &internal.next_steps {
+    for s in &q.next_steps {
         m.push_str(&format!("- {}\n", e(s)));
     }
     steward_pdf::typeset(&m, &files)

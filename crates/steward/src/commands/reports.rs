@@ -16,8 +16,13 @@ pub fn run(settings: &Settings, command: ReportsCommand) -> Result<()> {
     let store = crate::open::open_store(settings)?;
     let (card, _) = super::health::scorecard(settings)?;
     let today = chrono::Local::now().date_naive();
-    let qbr =
-        steward_health::reports::qbr(store.as_ref(), &card, &a.account, quarter, today)?.map_err(anyhow::Error::msg)?;
+    let audience = if a.client {
+        steward_health::reports::Audience::Client { threshold: steward_domain::suppression::DEFAULT_THRESHOLD }
+    } else {
+        steward_health::reports::Audience::Internal
+    };
+    let qbr = steward_health::reports::qbr(store.as_ref(), &card, &a.account, quarter, today, audience)?
+        .map_err(anyhow::Error::msg)?;
     let bytes = match a.format {
         ReportFormat::Html => steward_web::qbr::html(&qbr, Some(STYLESHEET))?.into_bytes(),
         ReportFormat::Pdf => {
