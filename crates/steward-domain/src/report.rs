@@ -5,9 +5,11 @@
 
 mod benchmark;
 mod quarter;
+mod stored;
 
 pub use benchmark::{Benchmark, MIN_PEERS, Peer, PeerBasis, peer_median};
 pub use quarter::Quarter;
+pub use stored::{NewReport, ReportFile, StoredReport};
 
 use crate::metrics::MonthCounts;
 use crate::{Month, suppression};

@@ -35,7 +35,7 @@ macro_rules! conformance_tests {
             concurrent_task_triggers_open_one_task, task_filters_and_order, tasks_reassign_and_snooze, contracts_round_trip,
             contract_history_and_arr, billing_starts_at_go_live, one_renewal_per_term, opportunities_move_and_decide_renewals,
             opportunities_page_and_total_by_stage,
-            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, initiatives_round_trip, experiments_keep_their_split, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
+            forecast_calls_and_goals, stakeholders_keep_their_history, writes_to_an_account_s_data_are_counted, projects_keep_their_plan, success_plans_and_the_tasks_that_serve_them, initiatives_round_trip, experiments_keep_their_split, reports_keep_their_versions, csat_round_trip, imports_round_trip, settings_round_trip, erase_all_empties_the_book,
             member_ledgers_round_trip, stale_ledger_writes_nothing, metrics_refresh_on_the_current_ledger_only,
             applied_imports_and_mappings);
     };
@@ -974,6 +974,42 @@ pub fn experiments_keep_their_split(s: &dyn Store) -> Result<()> {
     ensure(on_acme == vec![made.id], "an account's are its worksite experiments")?;
     ensure(s.experiment(made.id)? == made, "read back")?;
     expect_err(s.experiment(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such experiment")
+}
+
+/// A quarter's review keeps each version that changed something, byte for byte; publishing
+/// records who and when once.
+pub fn reports_keep_their_versions(s: &dyn Store) -> Result<()> {
+    use steward_domain::report::{NewReport, ReportFile};
+    book(s)?;
+    let q2: steward_domain::report::Quarter = "2026-Q2".parse().map_err(StoreError::from)?;
+    let new = NewReport {
+        account: slug("acme"),
+        quarter: q2,
+        ledger_version: Some(3),
+        data_as_of: Some(date("2026-06-30")),
+        pdf: b"%PDF-1.7 first\x00\xff".to_vec(),
+        csv: "section,item,measure,quarter,value\n".into(),
+        generated_by: Some(email("am@steward.test")),
+    };
+    let (first, made) = s.save_report(&new)?;
+    ensure(made && first.version == 1 && first.published_at.is_none(), "a first version, a draft")?;
+    let (same, made) = s.save_report(&new)?;
+    ensure(!made && same == first, "the same document is no new version")?;
+    let late = NewReport { ledger_version: Some(4), pdf: b"%PDF-1.7 second".to_vec(), ..new.clone() };
+    let (second, made) = s.save_report(&late)?;
+    ensure(made && second.version == 2 && second.ledger_version == Some(4), "a late file, a new version")?;
+    let q1 = s.save_report(&NewReport { quarter: "2026-Q1".parse().map_err(StoreError::from)?, ..new.clone() })?.0;
+    let listed: Vec<(String, i64)> =
+        s.reports(Some(&slug("acme")))?.iter().map(|r| (r.quarter.to_string(), r.version)).collect();
+    ensure(listed == vec![("2026-Q2".into(), 2), ("2026-Q2".into(), 1), ("2026-Q1".into(), 1)], "latest first")?;
+    ensure(s.report_file(first.id, ReportFile::Pdf)? == new.pdf, "the PDF byte for byte")?;
+    ensure(s.report_file(q1.id, ReportFile::Csv)? == new.csv.as_bytes(), "the CSV")?;
+    let published = s.publish_report(second.id, &email("am@steward.test"))?;
+    ensure(published.published() && published.published_by == Some(email("am@steward.test")), "published")?;
+    s.create_user(&user("director@steward.test", Role::Director))?;
+    let again = s.publish_report(second.id, &email("director@steward.test"))?;
+    ensure(again.published_at == published.published_at && again.published_by == published.published_by, "once")?;
+    expect_err(s.report(999_999), |e| matches!(e, StoreError::NotFound(_)), "no such report")
 }
 
 fn renewal_of(contract: &steward_domain::Contract) -> NewOpportunity {

@@ -23,7 +23,7 @@ pub use store::{
     AccountStore, ActivityStore, ArrFilter, ArrStore, AuthStore, ContactStore, ContractStore, CutKind, ExperimentStore,
     ForecastSnapshot, ForecastStore, GoLive, ImportStore, ImportWork, InitiativeStore, LedgerUpdate, MemberStore,
     OpportunityEdit, OpportunityFilter, OpportunityStore, PasswordChanged, ProjectFilter, ProjectStore, QuoteFilter,
-    QuoteStore, SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter, TaskStore,
-    UserEdit, UserStore, secret_digest,
+    QuoteStore, ReportStore, SettingStore, StageTotal, Store, StoredLedger, SuccessPlanStore, TaskCreated, TaskFilter,
+    TaskStore, UserEdit, UserStore, secret_digest,
 };
 pub use value::{Row, Value, timestamp_text};

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 19, name: "success_plans", source: include_str!("../migrations/0019_success_plans.sql") },
     Migration { version: 20, name: "initiatives", source: include_str!("../migrations/0020_initiatives.sql") },
     Migration { version: 21, name: "experiments", source: include_str!("../migrations/0021_experiments.sql") },
+    Migration { version: 22, name: "reports", source: include_str!("../migrations/0022_reports.sql") },
 ];
 
 /// The schema version this build expects.
@@ -178,6 +179,7 @@ pub const TABLES: &[&str] = &[
     "contracts",
     "tasks",
     "success_objectives",
+    "reports",
     "experiment_units",
     "experiments",
     "initiatives",

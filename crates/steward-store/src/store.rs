@@ -13,6 +13,7 @@ use steward_domain::initiative::{Initiative, NewInitiative};
 use steward_domain::ledger::Ledger;
 use steward_domain::metrics::{AccountMetrics, Cut, MonthCounts};
 use steward_domain::opportunity::{Move, NewOpportunity, Opportunity};
+use steward_domain::report::{NewReport, ReportFile, StoredReport};
 use steward_domain::success_plan::{NewObjective, Objective, ObjectiveEdit};
 use steward_domain::throttle::{Policy, Scope};
 use steward_domain::{
@@ -542,6 +543,19 @@ pub trait ExperimentStore {
     fn experiments(&self, account: Option<&Slug>) -> Result<Vec<Experiment>>;
 }
 
+/// Reviews generated for clients, each quarter's versions with their files.
+pub trait ReportStore {
+    /// Keeps `new` as the next version of its quarter — unless its PDF is the latest
+    /// version's to the byte, which is returned as it is (`false`: nothing new).
+    fn save_report(&self, new: &NewReport) -> Result<(StoredReport, bool)>;
+    fn report(&self, id: Id) -> Result<StoredReport>;
+    /// The account's (everyone's when `None`): latest quarter first, latest version first.
+    fn reports(&self, account: Option<&Slug>) -> Result<Vec<StoredReport>>;
+    fn report_file(&self, id: Id, file: ReportFile) -> Result<Vec<u8>>;
+    /// Publishes it (once: publishing again keeps the first who and when).
+    fn publish_report(&self, id: Id, by: &Email) -> Result<StoredReport>;
+}
+
 pub trait Store:
     UserStore
     + AuthStore
@@ -559,6 +573,7 @@ pub trait Store:
     + SuccessPlanStore
     + InitiativeStore
     + ExperimentStore
+    + ReportStore
     + ImportStore
     + SettingStore
     + Send

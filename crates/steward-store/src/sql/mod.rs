@@ -17,6 +17,7 @@ mod members;
 mod opportunities;
 mod projects;
 mod quotes;
+mod reports;
 mod settings;
 mod success_plans;
 mod tasks;
