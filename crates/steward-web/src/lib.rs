@@ -15,6 +15,7 @@ mod auth;
 pub mod authz;
 mod book;
 pub mod charts;
+pub mod client_reports;
 mod contracts;
 pub mod credentials;
 mod error;

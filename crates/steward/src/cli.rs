@@ -1024,6 +1024,29 @@ pub enum ReportsCommand {
     /// An account's quarterly business review (the internal version): HTML to print or
     /// send, a PDF typeset with fonts embedded, or its figures as one tidy CSV table.
     Qbr(QbrArgs),
+    /// Generate and keep the client's review of a quarter for many accounts at once (in
+    /// parallel): `--all`, one owner's book, or one account. A version is new only when the
+    /// document changed since the quarter's last one.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// 2026-Q3 (default: the last quarter the data complete, account by account).
+    #[arg(long)]
+    pub quarter: Option<String>,
+    #[arg(long, conflicts_with_all = ["owner", "account"])]
+    pub all: bool,
+    /// The accounts this account manager owns.
+    #[arg(long, conflicts_with = "account")]
+    pub owner: Option<String>,
+    #[arg(long, value_parser = parse_slug)]
+    pub account: Option<Slug>,
+    /// Publish each to its client too, as its account's owner.
+    #[arg(long)]
+    pub publish: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -467,6 +467,36 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
 /// for the renewal, with a task serving it; an NPS objective; and, for every third
 /// account, last year's utilization objective judged at its date. Targets are set
 /// from each account's own metrics, so the book shows every status.
+/// Last quarter's client review of every live account, generated and published by its
+/// owner, so the portal and Account 360 show real reviews on first start.
+pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scorecard, as_of: NaiveDate) -> Result<()> {
+    use rayon::prelude::*;
+    let live: Vec<_> =
+        store.accounts()?.into_iter().filter(|a| a.status == steward_domain::AccountStatus::Live).collect();
+    let threshold = steward_domain::suppression::DEFAULT_THRESHOLD;
+    live.par_iter().try_for_each(|a| -> Result<()> {
+        let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
+        let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
+        match steward_web::client_reports::generate_as(
+            store,
+            card,
+            &a.slug,
+            quarter,
+            as_of,
+            threshold,
+            Some(owner.clone()),
+        ) {
+            Ok((report, _)) => {
+                store.publish_report(report.id, owner)?;
+                Ok(())
+            }
+            // An account too new for a whole quarter has none to review.
+            Err(steward_web::WebError::Invalid { .. }) => Ok(()),
+            Err(e) => Err(anyhow::anyhow!("{}'s review of {quarter}: {e}", a.slug)),
+        }
+    })
+}
+
 pub fn success_plans(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
     use steward_domain::success_plan::NewObjective;
     use steward_domain::trend::{projected, series, value_at};

@@ -218,6 +218,30 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
         assert!(!text.contains(internal), "{internal:?} in the client's PDF:\n{text}");
     }
 
+    // The demo published last quarter's reviews: generating them again changes nothing; a
+    // quarter not yet kept is a new version, published as its owner.
+    let again = json(&steward(d, &["reports", "generate", "--all", "--quarter", "2026-Q3", "--json"]).ok().stdout);
+    let again = again.as_array().unwrap();
+    let live = accounts.as_array().unwrap().iter().filter(|a| a["status"] == "live").count();
+    assert_eq!(again.len(), live);
+    for r in again {
+        assert!(
+            (r["outcome"] == "unchanged" && r["published"] == true && r["version"] == 1) || r["outcome"] == "refused",
+            "{r}"
+        );
+    }
+    assert!(again.iter().any(|r| r["account"] == slug.as_str() && r["outcome"] == "unchanged"));
+    let fresh = json(
+        &steward(d, &["reports", "generate", "--account", &slug, "--quarter", "2026-Q2", "--publish", "--json"])
+            .ok()
+            .stdout,
+    );
+    assert_eq!(
+        (fresh[0]["outcome"].clone(), fresh[0]["published"].clone()),
+        (serde_json::json!("new"), serde_json::json!(true))
+    );
+    steward(d, &["reports", "generate", "--quarter", "2026-Q2"]).fails(1, "say whose reviews");
+
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2030-Q1"]).fails(1, "has no figures for 2030-Q1");
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q5"]).fails(1, "is not a quarter");
 }

@@ -527,6 +527,43 @@ fn a_quarterly_review_from_account_360(s: &Server) {
     let shown = am.get(&format!("/accounts/{own}/qbr?quarter=2026-Q2&version=client")).body;
     assert!(shown.contains("prepared for") && !shown.contains("Health and the commercial position"));
     assert!(!shown.contains("ARR") && !shown.contains("internal version"));
+
+    // Kept for the client: generated as a draft the client cannot see, published, then in
+    // their portal to download; generating again with nothing changed is no new version.
+    let slug = Slug::parse(&own).unwrap();
+    let before = s.store.reports(Some(&slug)).unwrap().len();
+    let account = am.get(&format!("/accounts/{own}"));
+    assert!(
+        account.body.contains("Generate the client&#x27;s review")
+            || account.body.contains("Generate the client's review")
+    );
+    let generate = |am: &mut Client| {
+        am.post_form(&format!("/accounts/{own}/reports"), &[("csrf", account.csrf().as_str()), ("quarter", "2026-Q2")])
+    };
+    assert_eq!(generate(&mut am).status, 303);
+    let kept = s.store.reports(Some(&slug)).unwrap();
+    assert_eq!(kept.len(), before + 1);
+    let draft = kept[0].clone();
+    assert_eq!((draft.quarter.to_string(), draft.published()), ("2026-Q2".into(), false));
+    assert_eq!(generate(&mut am).status, 303);
+    assert_eq!(s.store.reports(Some(&slug)).unwrap().len(), before + 1, "the same document, no new version");
+    let mut portal = s.signed_in(&client_of(&own));
+    assert!(!portal.get("/client").body.contains(&format!("/reports/{}.pdf", draft.id)), "a draft is not the client's");
+    assert_eq!(portal.get(&format!("/reports/{}.pdf", draft.id)).status, 404);
+    let publish = am.post_form(&format!("/reports/{}/publish", draft.id), &[("csrf", account.csrf().as_str())]);
+    assert_eq!(publish.status, 303);
+    let published = s.store.report(draft.id).unwrap();
+    assert_eq!(published.published_by.map(|e| e.to_string()), Some(user(Role::AccountManager)));
+    assert!(portal.get("/client").body.contains(&format!("/reports/{}.pdf", draft.id)), "published: in the portal");
+    let pdf = portal.get(&format!("/reports/{}.pdf", draft.id));
+    assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
+    assert_eq!(pdf.body.len() > 1000, true);
+    let csv = portal.get(&format!("/reports/{}.csv", draft.id));
+    assert!(csv.status == 200 && csv.body.starts_with("section,item,measure,quarter,value"));
+    // Another client's account's review is not there for this client.
+    let (_, other) = accounts();
+    let mut other_client = s.signed_in(&client_of(&other));
+    assert_eq!(other_client.get(&format!("/reports/{}.pdf", draft.id)).status, 404);
 }
 
 /// A test (launched underpowered) on the account's `sites`, from `start` for twelve weeks.
@@ -2062,6 +2099,9 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/accounts/{own}/qbr"), [200, 200, 200, 403, 404]),
         ("GET", format!("/accounts/{own}/qbr.csv?quarter=2026-Q1"), [200, 200, 200, 403, 404]),
         ("GET", format!("/accounts/{own}/qbr.pdf?quarter=2026-Q1"), [200, 200, 200, 403, 404]),
+        ("POST", format!("/accounts/{other}/reports"), [422, 422, 403, 403, 404]),
+        ("GET", "/reports/999999.pdf".into(), [404, 404, 404, 404, 404]),
+        ("POST", "/reports/999999/publish".into(), [404, 404, 404, 404, 404]),
         ("POST", format!("/accounts/{other}/experiments"), [422, 422, 403, 403, 404]),
         ("GET", format!("/objectives/{own_objective}"), [200, 200, 200, 403, 404]),
         ("POST", format!("/objectives/{own_objective}/edit"), [422, 422, 422, 403, 404]),

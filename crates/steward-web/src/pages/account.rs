@@ -61,6 +61,10 @@ struct Loaded {
     initiatives: Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>,
     /// Experiments on its worksites, latest start first (read access only).
     experiments: Vec<steward_domain::experiment::Experiment>,
+    /// Client reviews kept for it, latest quarter and version first (read access only), and
+    /// the quarter a new one would cover.
+    reports: Vec<steward_domain::report::StoredReport>,
+    review_quarter: Option<steward_domain::report::Quarter>,
     account: Account,
     access: AccountAccess,
     summary: Option<AccountSummary>,
@@ -139,6 +143,8 @@ fn load(
             objectives: Vec::new(),
             initiatives: Vec::new(),
             experiments: Vec::new(),
+            reports: Vec::new(),
+            review_quarter: None,
             owner_name,
         });
     }
@@ -168,6 +174,8 @@ fn load(
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
         initiatives: measured(store, &account.slug, app_today)?,
         experiments: store.experiments(Some(&account.slug))?,
+        reports: store.reports(Some(&account.slug))?,
+        review_quarter: Some(crate::client_reports::last_complete_quarter(data.metrics_as_of, app_today)),
         objectives: steward_health::success_plans::views(
             store.objectives(&account.slug)?,
             &data.metrics,
@@ -375,6 +383,14 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         objectives => l.objectives.iter().map(super::objectives::row).collect::<Vec<_>>(),
         initiatives => l.initiatives.iter().map(|(i, read)| super::initiatives::row(i, today, read.as_ref())).collect::<Vec<_>>(),
         experiments => l.experiments.iter().map(|e| super::experiments::row(e, today)).collect::<Vec<_>>(),
+        reports => l.reports.iter().map(|r| context! {
+            id => r.id, quarter => r.quarter.to_string(), version => r.version,
+            generated => r.generated_at.format("%Y-%m-%d").to_string(), by => r.generated_by.as_ref().map(|e| e.to_string()),
+            data_as_of => r.data_as_of.map(|d| d.to_string()),
+            published => r.published_at.map(|t| t.format("%Y-%m-%d").to_string()),
+            published_by => r.published_by.as_ref().map(|e| e.to_string()),
+        }).collect::<Vec<_>>(),
+        review_quarter => l.review_quarter.map(|q| q.to_string()),
         initiative_choices => super::initiatives::choices(),
         metrics => super::objectives::metric_choices(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),

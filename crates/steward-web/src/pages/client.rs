@@ -57,7 +57,7 @@ async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: b
     let threshold = app.config().suppression_threshold;
     let query = q.clone();
     let (calendar, today) = (app.config().calendar.clone(), app.today());
-    let (account, months, metros, tasks) = app
+    let (account, months, metros, tasks, reports) = app
         .run(move |store| {
             let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Results)?;
             let months = client_results(store, &account, threshold, &query)?;
@@ -65,11 +65,22 @@ async fn show(app: App, viewer: Viewer, slug: String, q: ClientQuery, preview: b
             metros.sort();
             metros.dedup();
             let tasks = client_tasks(store, &account, &calendar, today)?;
-            Ok((account, months, metros, tasks))
+            let reports = crate::client_reports::published(store, &account.slug)?;
+            Ok((account, months, metros, tasks, reports))
         })
         .await?;
     let metros = metros.iter().map(|m| context! { value => m.as_str(), label => m.display_name() }).collect();
-    let mut page = context! { client_tasks => tasks, ..view(&account, &months, threshold, metros, &q) };
+    let reports: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            context! {
+                id => r.id, quarter => r.quarter.to_string(), version => r.version,
+                published => r.published_at.map(|t| t.format("%Y-%m-%d").to_string()),
+            }
+        })
+        .collect();
+    let mut page =
+        context! { client_tasks => tasks, reviews => reports, ..view(&account, &months, threshold, metros, &q) };
     if preview {
         page = context! { preview => true, ..page };
     }

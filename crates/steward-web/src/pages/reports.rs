@@ -10,8 +10,8 @@ use crate::extract::page::{Path, Query};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
+use steward_domain::Role;
 use steward_domain::report::Quarter;
-use steward_domain::{Month, Role};
 use steward_health::reports::{Audience, Qbr};
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -39,13 +39,10 @@ async fn load(app: &App, viewer: &Viewer, slug: String, q: &QbrQuery) -> Result<
     let (user, card, today) = (viewer.user.clone(), app.config().scorecard.clone(), app.today());
     app.run(move |store| {
         let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-        // The last quarter the data complete, or the one before today's.
-        let quarter = asked.unwrap_or_else(|| {
-            let through = store.metrics_as_of(&account.slug).ok().flatten().unwrap_or(today).min(today);
-            let month = Month::of(through);
-            let done = if through == month.last_day() { month } else { month.plus(-1) };
-            Quarter::of(done.plus(-((done.month() % 3) as i32)))
-        });
+        let quarter = match asked {
+            Some(q) => q,
+            None => crate::client_reports::last_complete_quarter(store.metrics_as_of(&account.slug)?, today),
+        };
         steward_health::reports::qbr(store, &card, &account.slug, quarter, today, audience)?
             .map_err(|why| WebError::field("quarter", why))
     })
@@ -91,4 +88,75 @@ pub async fn csv(
         crate::qbr::csv(&qbr),
     )
         .into_response())
+}
+
+/// The quarter to generate, as the form sends it.
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
+pub struct GenerateForm {
+    #[serde(default)]
+    quarter: String,
+}
+
+/// Generates the account's client review of a quarter from Account 360 and goes back there.
+pub async fn generate(
+    State(app): State<App>,
+    Path(slug): Path<String>,
+    crate::extract::Signed { viewer, form }: crate::extract::Signed<GenerateForm>,
+) -> PageResult {
+    let (user, card, today, threshold) =
+        (viewer.user.clone(), app.config().scorecard.clone(), app.today(), app.config().suppression_threshold);
+    let account = slug.clone();
+    app.run(move |store| {
+        // Who may write first; then what they sent.
+        authz::load_account(store, &user, &account, AccountAccess::Write)?;
+        let quarter: Quarter =
+            form.quarter.trim().parse().map_err(|e: steward_domain::ParseError| WebError::field("quarter", e.0))?;
+        crate::client_reports::generate(store, &user, &card, &account, quarter, today, threshold)
+    })
+    .await?;
+    Ok(axum::response::Redirect::to(&format!("/accounts/{slug}#reviews")).into_response())
+}
+
+/// A form that sends nothing but its CSRF token.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Nothing {}
+
+/// Publishes a kept review: the client sees it from now on.
+pub async fn publish(
+    State(app): State<App>,
+    Path(id): Path<steward_domain::Id>,
+    crate::extract::Signed { viewer, .. }: crate::extract::Signed<Nothing>,
+) -> PageResult {
+    let user = viewer.user.clone();
+    let report = app.run(move |store| crate::client_reports::publish(store, &user, id)).await?;
+    Ok(axum::response::Redirect::to(&format!("/accounts/{}#reviews", report.account)).into_response())
+}
+
+async fn kept(
+    app: App,
+    viewer: Viewer,
+    id: steward_domain::Id,
+    kind: steward_domain::report::ReportFile,
+) -> PageResult {
+    let user = viewer.user.clone();
+    let (report, bytes) = app.run(move |store| crate::client_reports::file(store, &user, id, kind)).await?;
+    let (content_type, ext) = match kind {
+        steward_domain::report::ReportFile::Pdf => ("application/pdf", "pdf"),
+        steward_domain::report::ReportFile::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
+    let name = format!("attachment; filename=\"qbr-{}-{}-v{}.{ext}\"", report.account, report.quarter, report.version);
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+}
+
+/// A kept review's file, `/reports/{id}.pdf` or `/reports/{id}.csv`: our people's, or a
+/// client's published one.
+pub async fn kept_file(State(app): State<App>, viewer: Viewer, Path(file): Path<String>) -> PageResult {
+    use steward_domain::report::ReportFile;
+    let (id, kind) = match file.rsplit_once('.') {
+        Some((id, "pdf")) => (id, ReportFile::Pdf),
+        Some((id, "csv")) => (id, ReportFile::Csv),
+        _ => return Err(WebError::NotFound(format!("report {file}")).into()),
+    };
+    let id = id.parse().map_err(|_| WebError::NotFound(format!("report {file}")))?;
+    kept(app, viewer, id, kind).await
 }

@@ -97,6 +97,9 @@ pub fn run(settings: &Settings, args: DemoArgs) -> Result<()> {
             crate::demo::commercial(&*store, wanted.as_of)?;
             crate::demo::projects(&*store, wanted.as_of, &super::projects::calendar(settings)?)?;
             crate::demo::success_plans(&*store, wanted.as_of)?;
+            crate::errln!("publishing last quarter's client reviews…");
+            let (card, _) = super::health::scorecard(settings)?;
+            crate::demo::publish_reviews(&*store, &card, wanted.as_of)?;
             put_marker(&*store, &Marker { complete: true, ..wanted.clone() })?;
             (book, Some(password))
         }
