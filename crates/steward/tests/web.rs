@@ -557,7 +557,7 @@ fn a_quarterly_review_from_account_360(s: &Server) {
     assert!(portal.get("/client").body.contains(&format!("/reports/{}.pdf", draft.id)), "published: in the portal");
     let pdf = portal.get(&format!("/reports/{}.pdf", draft.id));
     assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
-    assert_eq!(pdf.body.len() > 1000, true);
+    assert!(pdf.body.len() > 1000, "a whole document");
     let csv = portal.get(&format!("/reports/{}.csv", draft.id));
     assert!(csv.status == 200 && csv.body.starts_with("section,item,measure,quarter,value"));
     // Another client's account's review is not there for this client.
