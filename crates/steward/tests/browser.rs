@@ -598,3 +598,43 @@ fn a_phone_reaches_everything() {
     fits("/team");
     b.screenshot("phone-6-team");
 }
+
+/// An account manager generates the client's review of a quarter on Account 360 and
+/// publishes it; the client signs in, finds it in their portal and downloads the PDF.
+/// Screenshots 45–46.
+#[test]
+fn a_review_is_published_and_downloaded_in_a_browser() {
+    let (s, b, slug) = signed_in_on_own_account();
+    let url = &s.url;
+    b.goto(&format!("{url}/accounts/{slug}#reviews"));
+    b.fill("#review-quarter", "2026-Q2");
+    b.click("form[aria-label=\"Generate the client's review\"] button");
+    b.wait_until("the draft kept", |b| b.text("#reviews").contains("draft"));
+    let kept = s
+        .store
+        .reports(Some(&slug.parse().unwrap()))
+        .unwrap()
+        .into_iter()
+        .find(|r| r.quarter.to_string() == "2026-Q2")
+        .unwrap();
+    assert!(!kept.published());
+    b.click(&format!("form[action='/reports/{}/publish'] button", kept.id));
+    let publish = format!("form[action='/reports/{}/publish']", kept.id);
+    b.wait_until("published", |b| b.count(&publish) == 0 && b.count("#reviews .badge.good") == 1);
+    b.script("document.querySelector('#reviews').scrollIntoView(); return true");
+    b.screenshot("45-reviews");
+
+    b.goto(&format!("{url}/sign-in"));
+    sign_in(&b, url, &web_support::client_of(&slug));
+    b.wait_for("the client's portal", |u| u.ends_with("/client"));
+    assert!(b.text("#reviews").contains("2026-Q2"), "{}", b.text("#reviews"));
+    b.screenshot("46-client-reviews");
+    // Downloading it as the browser would: the portal's link, with the client's session.
+    let link = b.script("return document.querySelector('#reviews a[href$=\".pdf\"]').getAttribute('href')");
+    assert_eq!(link.as_str(), Some(format!("/reports/{}.pdf", kept.id).as_str()));
+    let got = ureq::get(&format!("{url}{}", link.as_str().unwrap())).set("Cookie", &b.cookie_header()).call().unwrap();
+    assert_eq!(got.content_type(), "application/pdf");
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(&mut got.into_reader(), &mut pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 1000);
+}

@@ -102,6 +102,26 @@ impl Browser {
         self.call("POST", "/url", Some(json!({ "url": url })));
     }
 
+    /// The page's cookies as a `Cookie` header: a download made with the browser's session.
+    pub fn cookie_header(&self) -> String {
+        let cookies = self.call("GET", "/cookie", None);
+        cookies
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .map(|c| {
+                        format!(
+                            "{}={}",
+                            c["name"].as_str().unwrap_or_default(),
+                            c["value"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+
     pub fn url(&self) -> String {
         self.call("GET", "/url", None).as_str().unwrap_or_default().to_owned()
     }
