@@ -2175,6 +2175,9 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", format!("/api/v1/initiatives/{own_initiative}/impact"), [200, 200, 200, 403, 404]),
         ("POST", format!("/api/v1/accounts/{other}/initiatives"), [422, 422, 403, 403, 404]),
         ("GET", "/api/v1/experiments".into(), [200, 200, 200, 403, 403]),
+        ("GET", format!("/api/v1/accounts/{own}/qbr?quarter=2026-Q2"), [200, 200, 200, 403, 404]),
+        ("GET", format!("/api/v1/accounts/{own}/reports"), [200, 200, 200, 403, 200]),
+        ("GET", format!("/api/v1/accounts/{other}/reports"), [200, 200, 200, 403, 404]),
         // Readers are told the fixture's two worksites are too few to split.
         ("GET", format!("/api/v1/experiments/design?account={own}&mde=3"), [422, 422, 422, 403, 404]),
         ("GET", format!("/api/v1/experiments/{own_experiment}"), [200, 200, 200, 403, 404]),

@@ -9,6 +9,7 @@ mod handlers;
 mod initiatives;
 pub mod openapi;
 mod projects;
+mod reports;
 mod success_plans;
 
 use crate::app::App;
@@ -271,6 +272,35 @@ pub const ENDPOINTS: &[Endpoint] = &[
         paged: false,
         created: false,
         handler: || get(initiatives::impact),
+    },
+    Endpoint {
+        method: "get",
+        path: "/accounts/{slug}/qbr",
+        operation_id: "getQbr",
+        summary: "The account's quarterly business review of `quarter` (default: the last one its data complete) as data: key numbers against the quarter before, a year before and the peer median (five accounts or more), the executive summary, the quarters behind the charts, metros and worksites, initiatives measured by then, next steps; health and the commercial position only in the internal version (`version=client`: every figure through the client-privacy rule)",
+        roles: "internal readers of the account",
+        query: &[
+            optional("quarter", Schema::Pattern("^([0-9]{4}-?[Qq][1-4])?$"), "2026-Q3"),
+            optional("version", Schema::Words(&["internal", "client"]), "whose version"),
+        ],
+        body: None,
+        response: "Qbr",
+        paged: false,
+        created: false,
+        handler: || get(reports::qbr),
+    },
+    Endpoint {
+        method: "get",
+        path: "/accounts/{slug}/reports",
+        operation_id: "listReports",
+        summary: "The client reviews kept for the account, latest quarter and version first: every version with its status for internal readers; each quarter's latest published one for the account's client",
+        roles: "internal readers of the account; its client (published only)",
+        query: &[PAGING[0], PAGING[1]],
+        body: None,
+        response: "StoredReport",
+        paged: true,
+        created: false,
+        handler: || get(reports::kept),
     },
     Endpoint {
         method: "get",

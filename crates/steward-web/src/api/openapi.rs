@@ -382,6 +382,31 @@ fn experiments(day: &Value) -> Value {
     })
 }
 
+/// Reviews' shapes.
+fn reports() -> Value {
+    let nullable_date = json!({ "type": ["string", "null"] });
+    json!({
+        "Qbr": object(&["account", "quarter", "complete", "figures", "key_numbers", "summary", "trend", "cuts", "initiatives", "next_steps", "audience"], json!({
+            "account": { "type": "object" }, "quarter": { "type": "string" }, "as_of": nullable_date, "complete": { "type": "boolean" },
+            "figures": { "type": "object", "description": "the quarter's figures; null is a hidden cell in the client's version" },
+            "key_numbers": { "type": "array", "items": { "type": "object" } },
+            "summary": { "type": "array", "items": { "type": "string" } },
+            "trend": { "type": "array" }, "cuts": { "type": "array" }, "initiatives": { "type": "array" },
+            "next_steps": { "type": "array", "items": { "type": "string" } },
+            "audience": { "type": "object" },
+            "internal": { "type": ["object", "null"], "description": "health and the commercial position; null in the client's version" }
+        })),
+        "StoredReport": object(&["id", "account", "quarter", "version", "digest", "generated_at"], json!({
+            "id": { "type": "integer" }, "account": { "type": "string" }, "quarter": { "type": "string" },
+            "version": { "type": "integer", "minimum": 1 }, "ledger_version": { "type": ["integer", "null"] },
+            "data_as_of": nullable_date, "digest": { "type": "string" },
+            "generated_by": { "type": ["string", "null"] }, "generated_at": { "type": "string", "format": "date-time" },
+            "published_by": { "type": ["string", "null"] },
+            "published_at": { "type": ["string", "null"], "format": "date-time" }
+        }))
+    })
+}
+
 /// A success plan's shapes.
 fn success_plans(day: &Value, version: &Value) -> Value {
     json!({
@@ -550,6 +575,7 @@ fn schemas() -> Value {
         success_plans(&day, &version),
         initiatives(&day),
         experiments(&day),
+        reports(),
     ] {
         if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
             all.extend(more);
