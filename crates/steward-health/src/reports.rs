@@ -107,6 +107,33 @@ fn series(rows: Vec<(Cut, Month, MonthCounts)>) -> BTreeMap<Cut, BTreeMap<Month,
     out
 }
 
+/// Every account's figures of one quarter, read once: the peers the reviews of a batch
+/// compare with (one review alone reads its segment's).
+#[derive(Debug, Clone)]
+pub struct Peers {
+    quarter: Quarter,
+    figures: Vec<(Account, QuarterFigures)>,
+}
+
+impl Peers {
+    /// The accounts' (of `segment`, or all) internal figures of `quarter`.
+    pub fn load(
+        store: &dyn Store,
+        quarter: Quarter,
+        segment: Option<steward_domain::Segment>,
+    ) -> steward_store::Result<Self> {
+        let mut figures = Vec::new();
+        for a in store.accounts()?.into_iter().filter(|a| segment.is_none_or(|s| a.segment == s)) {
+            let months =
+                series(store.metrics(&a.slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
+            if let Some(f) = quarter_figures(&months, quarter) {
+                figures.push((a, f));
+            }
+        }
+        Ok(Self { quarter, figures })
+    }
+}
+
 /// The review of `slug` for `quarter`, written on `today`, for `audience`; `Err` says why
 /// there is none (no figures for it).
 pub fn qbr(
@@ -116,6 +143,19 @@ pub fn qbr(
     quarter: Quarter,
     today: NaiveDate,
     audience: Audience,
+) -> steward_store::Result<Result<Qbr, String>> {
+    qbr_among(store, card, slug, quarter, today, audience, None)
+}
+
+/// [`qbr`] with the peers of a batch, when they are of this quarter.
+pub fn qbr_among(
+    store: &dyn Store,
+    card: &Scorecard,
+    slug: &Slug,
+    quarter: Quarter,
+    today: NaiveDate,
+    audience: Audience,
+    peers: Option<&Peers>,
 ) -> steward_store::Result<Result<Qbr, String>> {
     let account = store.account(slug)?;
     let whole = series(store.metrics(slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
@@ -136,14 +176,16 @@ pub fn qbr(
     let (previous, year_ago) = (of(quarter.previous()), of(quarter.year_ago()));
     // The other accounts' same quarter, for the rates' medians (over five accounts or more,
     // which says nothing of any one of them).
-    let mut peers: Vec<(Account, QuarterFigures)> = Vec::new();
-    for other in store.accounts()?.into_iter().filter(|a| a.slug != *slug && a.segment == account.segment) {
-        let theirs =
-            series(store.metrics(&other.slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
-        if let Some(f) = quarter_figures(&theirs, quarter) {
-            peers.push((other, f));
+    let loaded;
+    let peers: &Peers = match peers.filter(|p| p.quarter == quarter) {
+        Some(p) => p,
+        None => {
+            loaded = Peers::load(store, quarter, Some(account.segment))?;
+            &loaded
         }
-    }
+    };
+    let peers: Vec<&(Account, QuarterFigures)> =
+        peers.figures.iter().filter(|(a, _)| a.slug != *slug && a.segment == account.segment).collect();
     let key_numbers: Vec<KeyNumber> = Key::ALL
         .iter()
         .filter(|key| client_whole.is_none() || **key != Key::NewEnrollments)

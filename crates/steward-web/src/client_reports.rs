@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use steward_domain::health::Scorecard;
 use steward_domain::report::{NewReport, Quarter, ReportFile, StoredReport};
 use steward_domain::{Id, Role, Slug, User};
-use steward_health::reports::{Audience, qbr};
+use steward_health::reports::{Audience, Peers, qbr_among};
 use steward_store::Store;
 
 /// Generates `slug`'s client review of `quarter` and keeps it, as `by` (no check of who:
-/// callers check first). `true` when it is a new version.
+/// callers check first); `peers` are a batch's, read once for all its reviews. `true` when
+/// it is a new version.
+#[allow(clippy::too_many_arguments)]
 pub fn generate_as(
     store: &dyn Store,
     card: &Scorecard,
@@ -22,8 +24,9 @@ pub fn generate_as(
     today: NaiveDate,
     threshold: i64,
     by: Option<steward_domain::Email>,
+    peers: Option<&Peers>,
 ) -> Result<(StoredReport, bool), WebError> {
-    let review = qbr(store, card, slug, quarter, today, Audience::Client { threshold })?
+    let review = qbr_among(store, card, slug, quarter, today, Audience::Client { threshold }, peers)?
         .map_err(|why| WebError::field("quarter", why))?;
     let pdf = crate::qbr::pdf(&review).map_err(|why| WebError::Internal(format!("typesetting the review: {why}")))?;
     let new = NewReport {
@@ -49,7 +52,7 @@ pub fn generate(
     threshold: i64,
 ) -> Result<(StoredReport, bool), WebError> {
     let (account, _) = authz::load_account(store, user, slug, AccountAccess::Write)?;
-    generate_as(store, card, &account.slug, quarter, today, threshold, Some(user.email.clone()))
+    generate_as(store, card, &account.slug, quarter, today, threshold, Some(user.email.clone()), None)
 }
 
 /// Publishes a kept review: whoever writes its account.

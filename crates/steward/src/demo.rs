@@ -474,6 +474,12 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
     let live: Vec<_> =
         store.accounts()?.into_iter().filter(|a| a.status == steward_domain::AccountStatus::Live).collect();
     let threshold = steward_domain::suppression::DEFAULT_THRESHOLD;
+    // The book's data run to one day: one quarter, its peers read once for every review.
+    let peers = steward_health::reports::Peers::load(
+        store,
+        steward_web::client_reports::last_complete_quarter(Some(as_of), as_of),
+        None,
+    )?;
     live.par_iter().try_for_each(|a| -> Result<()> {
         let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
         let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
@@ -485,6 +491,7 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
             as_of,
             threshold,
             Some(owner.clone()),
+            Some(&peers),
         ) {
             Ok((report, _)) => {
                 store.publish_report(report.id, owner)?;

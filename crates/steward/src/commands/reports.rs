@@ -74,18 +74,27 @@ fn generate(settings: &Settings, g: &GenerateArgs) -> Result<()> {
         _ => bail!("say whose reviews: --all, --owner EMAIL or --account SLUG"),
     };
     let threshold = steward_domain::suppression::DEFAULT_THRESHOLD;
-    let (done, total) = (AtomicUsize::new(0), accounts.len());
     let started = std::time::Instant::now();
+    // Each account's quarter, and every quarter's peers read once for the whole batch.
+    let mut quarters = Vec::with_capacity(accounts.len());
+    for a in &accounts {
+        quarters.push(match quarter {
+            Some(q) => q,
+            None => steward_web::client_reports::last_complete_quarter(store.metrics_as_of(&a.slug)?, today),
+        });
+    }
+    let mut peers = std::collections::HashMap::new();
+    for q in &quarters {
+        if !peers.contains_key(q) {
+            peers.insert(*q, steward_health::reports::Peers::load(store.as_ref(), *q, None)?);
+        }
+    }
+    let (done, total) = (AtomicUsize::new(0), accounts.len());
     let results: Vec<Generated> = accounts
         .par_iter()
-        .map(|account| {
+        .zip(quarters.par_iter())
+        .map(|(account, &q)| {
             let one = || -> Result<Generated> {
-                let q = match quarter {
-                    Some(q) => q,
-                    None => {
-                        steward_web::client_reports::last_complete_quarter(store.metrics_as_of(&account.slug)?, today)
-                    }
-                };
                 let by = account.owner.clone();
                 let kept = steward_web::client_reports::generate_as(
                     store.as_ref(),
@@ -95,6 +104,7 @@ fn generate(settings: &Settings, g: &GenerateArgs) -> Result<()> {
                     today,
                     threshold,
                     by.clone(),
+                    peers.get(&q),
                 );
                 Ok(match kept {
                     Ok((mut report, new)) => {
