@@ -156,6 +156,14 @@ impl Key {
         }
     }
 
+    /// `v` as a client reads it: a rate to the whole point, NPS and visits whole.
+    pub fn rounded(self, v: f64) -> f64 {
+        match self {
+            Key::EnrollmentRate | Key::UtilizationRate => (v * 100.0).round() / 100.0,
+            _ => v.round(),
+        }
+    }
+
     /// Rates compare across accounts; counts do not (a bigger client is no better one).
     pub fn benchmarked(self) -> bool {
         matches!(self, Key::EnrollmentRate | Key::UtilizationRate | Key::VisitsPer1000 | Key::Nps)
@@ -215,10 +223,10 @@ pub struct KeyNumber {
 }
 
 /// The executive summary: the three largest changes from the quarter before, each as a
-/// sentence. Changes are made comparable by scale — two points of a rate, ten of NPS and
-/// twenty percent of a count weigh the same — and one too small to
-/// matter (under a point of a rate, two of NPS, five percent of a count, any change of a
-/// count under 20) is left out.
+/// sentence. Changes are made comparable by scale — two points of a rate, ten of NPS and ten
+/// percent of a count weigh the same — and one too small to matter (under a point of a rate,
+/// five of NPS, five percent of a count, any change of a count under 20 or from zero) is
+/// left out.
 pub fn summary(numbers: &[KeyNumber]) -> Vec<String> {
     let mut moves: Vec<(f64, String)> = numbers
         .iter()

@@ -23,6 +23,51 @@ use steward_store::{CutKind, Store, TaskFilter};
 /// How many quarters the charts show, this one included.
 pub const TREND_QUARTERS: i32 = 8;
 
+/// An initiative in a review: what it was, when, and what it did to its metric. In the
+/// client's version no number but the effect and its interval (to a tenth), and only where
+/// both sides counted at least the threshold's people; never the reason's counts, the
+/// comparison accounts, the cost or the notes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InitiativeRead {
+    pub title: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub metric: steward_domain::impact::GoalMetric,
+    pub unit: &'static str,
+    pub effect: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub reason: Option<String>,
+}
+
+impl InitiativeRead {
+    fn of(i: &Initiative, r: &crate::initiatives::Impact, audience: Audience) -> Self {
+        let mut read = Self {
+            title: i.title.clone(),
+            start_date: i.start_date,
+            end_date: i.end_date,
+            metric: i.metric,
+            unit: r.unit,
+            effect: r.effect,
+            ci_low: r.ci_low,
+            ci_high: r.ci_high,
+            reason: r.reason.clone(),
+        };
+        if let Audience::Client { threshold } = audience {
+            let counted = |n: Option<u64>| n.is_some_and(|n| n >= threshold.max(0) as u64);
+            let tenth = |v: Option<f64>| v.map(|v| (v * 10.0).round() / 10.0);
+            if counted(r.target_n) && counted(r.comparison_n) && r.effect.is_some() {
+                (read.effect, read.ci_low, read.ci_high) = (tenth(r.effect), tenth(r.ci_low), tenth(r.ci_high));
+                read.reason = None;
+            } else {
+                (read.effect, read.ci_low, read.ci_high) = (None, None, None);
+                read.reason = Some("not enough data to measure it".into());
+            }
+        }
+        read
+    }
+}
+
 /// A metro or worksite at the quarter's end.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CutRow {
@@ -91,7 +136,7 @@ pub struct Qbr {
     pub trend: Vec<(Quarter, QuarterFigures)>,
     pub cuts: Vec<CutRow>,
     /// Initiatives whose outcome window closed by the quarter's end, with their estimate.
-    pub initiatives: Vec<(Initiative, crate::initiatives::Impact)>,
+    pub initiatives: Vec<InitiativeRead>,
     /// Open success-plan objectives and — internal only — the open tasks, as lines.
     pub next_steps: Vec<String>,
     pub audience: Audience,
@@ -112,25 +157,36 @@ fn series(rows: Vec<(Cut, Month, MonthCounts)>) -> BTreeMap<Cut, BTreeMap<Month,
 #[derive(Debug, Clone)]
 pub struct Peers {
     quarter: Quarter,
+    audience: Audience,
     figures: Vec<(Account, QuarterFigures)>,
 }
 
 impl Peers {
-    /// The accounts' (of `segment`, or all) internal figures of `quarter`.
+    /// The accounts' (of `segment`, or all) figures of `quarter` as `audience` may know
+    /// them: for a client's review, each peer's own client figures, so no median can be a
+    /// cell the peer's own client would not see.
     pub fn load(
         store: &dyn Store,
         quarter: Quarter,
         segment: Option<steward_domain::Segment>,
+        audience: Audience,
     ) -> steward_store::Result<Self> {
         let mut figures = Vec::new();
         for a in store.accounts()?.into_iter().filter(|a| segment.is_none_or(|s| a.segment == s)) {
-            let months =
-                series(store.metrics(&a.slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default();
-            if let Some(f) = quarter_figures(&months, quarter) {
+            let f = match audience {
+                Audience::Client { threshold } => {
+                    client_quarter_figures(&client_months(store, &a.slug, threshold, &Cut::All)?, quarter)
+                }
+                Audience::Internal => quarter_figures(
+                    &series(store.metrics(&a.slug, CutKind::All, None, None)?).remove(&Cut::All).unwrap_or_default(),
+                    quarter,
+                ),
+            };
+            if let Some(f) = f {
                 figures.push((a, f));
             }
         }
-        Ok(Self { quarter, figures })
+        Ok(Self { quarter, audience, figures })
     }
 }
 
@@ -177,10 +233,10 @@ pub fn qbr_among(
     // The other accounts' same quarter, for the rates' medians (over five accounts or more,
     // which says nothing of any one of them).
     let loaded;
-    let peers: &Peers = match peers.filter(|p| p.quarter == quarter) {
+    let peers: &Peers = match peers.filter(|p| p.quarter == quarter && p.audience == audience) {
         Some(p) => p,
         None => {
-            loaded = Peers::load(store, quarter, Some(account.segment))?;
+            loaded = Peers::load(store, quarter, Some(account.segment), audience)?;
             &loaded
         }
     };
@@ -199,7 +255,12 @@ pub fn qbr_among(
                     .iter()
                     .map(|(a, f)| Peer { segment: a.segment, industry: &a.industry, value: key.of(f) })
                     .collect();
-                peer_median(account.segment, &account.industry, &list)
+                let mut b = peer_median(account.segment, &account.industry, &list);
+                // A client is told the median as they read their own rates: to the point.
+                if audience != Audience::Internal {
+                    b.median = b.median.map(|m| key.rounded(m));
+                }
+                b
             }),
         })
         .collect();
@@ -229,7 +290,7 @@ pub fn qbr_among(
         let closes = i.timeline(&windows).outcome_closes();
         if i.status_on(end, &windows) == InitiativeStatus::Measured && closes <= end {
             let read = reader.impact(&i, &windows, end)?;
-            initiatives.push((i, read));
+            initiatives.push(InitiativeRead::of(&i, &read, audience));
         }
     }
     let mut next_steps: Vec<String> = Vec::new();

@@ -78,9 +78,11 @@ pub fn typeset(markup: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, Strin
     let path = VirtualPath::new("/main.typ").map_err(|e| format!("{e:?}"))?;
     let main = Source::new(FileId::new(RootedPath::new(VirtualRoot::Project, path)), markup.to_owned());
     let document = Document { main, files };
-    let compiled = typst::compile::<PagedDocument>(&document)
-        .output
-        .map_err(|errors| errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))?;
+    let compiled = typst::compile::<PagedDocument>(&document).output;
+    // Typst's memo cache outlives the document; a server must not keep every review's.
+    comemo::evict(0);
+    let compiled =
+        compiled.map_err(|errors| errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))?;
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom("steward".into()),
         timestamp: None,
@@ -90,17 +92,20 @@ pub fn typeset(markup: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, Strin
         .map_err(|errors| errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
 }
 
-/// Text as Typst markup shows it literally: every character with a meaning escaped.
+/// Text as Typst markup shows it literally: every ASCII punctuation character escaped (a
+/// backslash before any of them is that character, and none can then start markup — a
+/// heading, a list, a comment, a label, a list number's period), line breaks as spaces.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '#' | '*' | '_' | '`' | '$' | '<' | '>' | '@' | '=' | '-' | '+' | '/' | '[' | ']' | '"' | '~' | '\''
-        ) {
-            out.push('\\');
+        match c {
+            '\n' | '\r' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -122,7 +127,12 @@ mod tests {
 
     #[test]
     fn data_is_shown_literally() {
-        let tricky = "Acme #1 *bold* _x_ $5 <tag> @ref = [a] \"q\" ~ ' \\ / - +";
-        assert!(typeset(&escape(tricky), &[]).is_ok());
+        for tricky in [
+            "Acme #1 *bold* _x_ $5 <tag> @ref = [a] \"q\" ~ ' \\ / - + // not a comment /* nor this",
+            "1. not a list\n= not a heading\n- nor a bullet",
+            "#set text(fill: red) #panic(\"x\") `raw` \\u{1F600} ] [",
+        ] {
+            assert!(typeset(&escape(tricky), &[]).is_ok(), "{tricky}");
+        }
     }
 }

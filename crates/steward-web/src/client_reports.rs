@@ -55,6 +55,37 @@ pub fn generate(
     generate_as(store, card, &account.slug, quarter, today, threshold, Some(user.email.clone()), None)
 }
 
+/// An account's review as asked for by its page or the API (`quarter` "2026-Q3" or empty for
+/// the last the data complete; `version` `internal`, `client` or empty): our people who
+/// read the account, who are checked before anything they sent is read.
+#[allow(clippy::too_many_arguments)]
+pub fn read_review(
+    store: &dyn Store,
+    user: &User,
+    card: &Scorecard,
+    slug: &str,
+    quarter: &str,
+    version: &str,
+    today: NaiveDate,
+    threshold: i64,
+) -> Result<steward_health::reports::Qbr, WebError> {
+    if user.role == Role::Client {
+        return Err(WebError::NotFound(format!("account {slug}")));
+    }
+    let (account, _) = authz::load_account(store, user, slug, AccountAccess::Read)?;
+    let audience = match version {
+        "" | "internal" => Audience::Internal,
+        "client" => Audience::Client { threshold },
+        _ => return Err(WebError::field("version", "internal or client")),
+    };
+    let quarter = match quarter.trim() {
+        "" => last_complete_quarter(store.metrics_as_of(&account.slug)?, today),
+        text => text.parse::<Quarter>().map_err(|e| WebError::field("quarter", e.0))?,
+    };
+    steward_health::reports::qbr(store, card, &account.slug, quarter, today, audience)?
+        .map_err(|why| WebError::field("quarter", why))
+}
+
 /// Publishes a kept review: whoever writes its account.
 pub fn publish(store: &dyn Store, user: &User, id: Id) -> Result<StoredReport, WebError> {
     let report = load(store, user, id)?;

@@ -12,8 +12,13 @@ pub use steward_domain::words::thousands;
 
 /// An initiative's effect as people read it: "+2.4 points (−0.3 to +5.1)".
 pub fn effect_words(read: &steward_health::initiatives::Impact) -> Option<String> {
-    let (e, lo, hi) = (read.effect?, read.ci_low?, read.ci_high?);
-    let unit = if read.unit == "percentage points" { "points" } else { read.unit };
+    effect_text(read.effect, read.ci_low, read.ci_high, read.unit)
+}
+
+/// An effect and its interval in `unit`, as [`effect_words`] says it.
+pub fn effect_text(effect: Option<f64>, low: Option<f64>, high: Option<f64>, unit: &str) -> Option<String> {
+    let (e, lo, hi) = (effect?, low?, high?);
+    let unit = if unit == "percentage points" { "points" } else { unit };
     Some(format!("{e:+.1} {unit} ({lo:+.1} to {hi:+.1})"))
 }
 

@@ -1045,6 +1045,9 @@ pub struct GenerateArgs {
     /// Publish each to its client too, as its account's owner.
     #[arg(long)]
     pub publish: bool,
+    /// The suppression threshold: the one `serve` is run with.
+    #[arg(long, default_value_t = steward_domain::suppression::DEFAULT_THRESHOLD)]
+    pub suppression_threshold: i64,
     #[arg(long)]
     pub json: bool,
 }
@@ -1069,6 +1072,9 @@ pub struct QbrArgs {
     /// hidden, counts rounded, survey figures by quarter), no internal section.
     #[arg(long)]
     pub client: bool,
+    /// The client version's suppression threshold: the one `serve` is run with.
+    #[arg(long, default_value_t = steward_domain::suppression::DEFAULT_THRESHOLD)]
+    pub suppression_threshold: i64,
     /// Where to write it (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -463,10 +463,6 @@ pub fn projects(store: &dyn Store, as_of: NaiveDate, calendar: &steward_domain::
     Ok(())
 }
 
-/// Success plans for the live clients: an enrollment objective agreed four months ago
-/// for the renewal, with a task serving it; an NPS objective; and, for every third
-/// account, last year's utilization objective judged at its date. Targets are set
-/// from each account's own metrics, so the book shows every status.
 /// Last quarter's client review of every live account, generated and published by its
 /// owner, so the portal and Account 360 show real reviews on first start.
 pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scorecard, as_of: NaiveDate) -> Result<()> {
@@ -479,6 +475,7 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
         store,
         steward_web::client_reports::last_complete_quarter(Some(as_of), as_of),
         None,
+        steward_health::reports::Audience::Client { threshold },
     )?;
     live.par_iter().try_for_each(|a| -> Result<()> {
         let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
@@ -504,6 +501,10 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
     })
 }
 
+/// Success plans for the live clients: an enrollment objective agreed four months ago
+/// for the renewal, with a task serving it; an NPS objective; and, for every third
+/// account, last year's utilization objective judged at its date. Targets are set
+/// from each account's own metrics, so the book shows every status.
 pub fn success_plans(store: &dyn Store, as_of: NaiveDate) -> Result<()> {
     use steward_domain::success_plan::NewObjective;
     use steward_domain::trend::{projected, series, value_at};

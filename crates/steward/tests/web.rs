@@ -524,6 +524,24 @@ fn a_quarterly_review_from_account_360(s: &Server) {
     assert_eq!(value("utilization_rate"), number(&june["quarter"]["utilization_rate"]));
     assert_eq!(value("nps"), number(&june["quarter"]["nps"]));
     assert!(!csv.contains("new_enrollments"), "a client is not given new enrollments");
+    // Through the API too: no initiative's reason carries a count, and the peer medians are
+    // told to the point, from the peers' own client figures.
+    let mut inside = s.client();
+    inside.bearer = Some(s.token(&user(Role::AccountManager)));
+    let review = inside.get(&format!("/api/v1/accounts/{own}/qbr?quarter=2026-Q2&version=client")).json();
+    assert_eq!(review["internal"], serde_json::Value::Null);
+    for i in review["initiatives"].as_array().unwrap() {
+        assert!(
+            i["reason"].is_null() || i["reason"] == "not enough data to measure it",
+            "a client's reason says no number: {i}"
+        );
+        assert!(i.get("cost").is_none() && i.get("notes").is_none());
+    }
+    for k in review["key_numbers"].as_array().unwrap() {
+        if let Some(m) = k["peers"]["median"].as_f64() {
+            assert_eq!((m * 100.0).round() / 100.0, m, "{k}");
+        }
+    }
     let shown = am.get(&format!("/accounts/{own}/qbr?quarter=2026-Q2&version=client")).body;
     assert!(shown.contains("prepared for") && !shown.contains("Health and the commercial position"));
     assert!(!shown.contains("ARR") && !shown.contains("internal version"));

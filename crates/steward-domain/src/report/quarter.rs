@@ -34,8 +34,11 @@ impl Quarter {
         Month::new(self.year, self.number * 3).unwrap_or_else(|_| unreachable!("a quarter's last month is a month"))
     }
 
+    /// `quarters` later (earlier when negative), held within 1900-Q1 to 9999-Q4 so every
+    /// quarter has months.
     pub fn plus(self, quarters: i32) -> Self {
-        Self::of(self.last_month().plus(3 * quarters))
+        let index = (self.year * 4 + self.number as i32 - 1 + quarters).clamp(1900 * 4, 9999 * 4 + 3);
+        Self { year: index.div_euclid(4), number: index.rem_euclid(4) as u32 + 1 }
     }
 
     pub fn previous(self) -> Self {
@@ -87,6 +90,12 @@ mod tests {
         assert_eq!(q.months().map(|m| m.to_string()), ["2026-01", "2026-02", "2026-03"]);
         assert_eq!((q.previous().to_string(), q.year_ago().to_string()), ("2025-Q4".into(), "2025-Q1".into()));
         assert_eq!(Quarter::of(Month::parse("2026-11").unwrap()).to_string(), "2026-Q4");
+        let first: Quarter = "1900-Q1".parse().unwrap();
+        assert_eq!(
+            (first.year_ago(), first.plus(-9).last_month().to_string()),
+            (first, "1900-03".into()),
+            "held in range"
+        );
         for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10"] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
         }

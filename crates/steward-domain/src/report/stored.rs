@@ -10,12 +10,12 @@ pub struct StoredReport {
     pub id: Id,
     pub account: Slug,
     pub quarter: Quarter,
-    /// 1 for the quarter's first; a new one each time regenerating changes the document.
+    /// 1 for the quarter's first; a new one each time regenerating changes its files.
     pub version: i64,
     /// The member ledger's version and the date the data were as of, when it was made.
     pub ledger_version: Option<i64>,
     pub data_as_of: Option<NaiveDate>,
-    /// BLAKE3 of the PDF.
+    /// BLAKE3 of the PDF and then the CSV.
     pub digest: String,
     pub generated_by: Option<Email>,
     pub generated_at: DateTime<Utc>,

@@ -33,7 +33,11 @@ fn one(c: &mut dyn Conn, id: Id) -> Result<StoredReport> {
 
 impl<D: Driver> ReportStore for SqlStore<D> {
     fn save_report(&self, new: &NewReport) -> Result<(StoredReport, bool)> {
-        let digest = blake3::hash(&new.pdf).to_hex().to_string();
+        // Both files: the CSV holds figures the PDF does not show.
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&new.pdf);
+        hasher.update(new.csv.as_bytes());
+        let digest = hasher.finalize().to_hex().to_string();
         let quarter = new.quarter.to_string();
         self.write(|c| {
             let account = account_id(c, &new.account)?;

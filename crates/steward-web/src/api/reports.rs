@@ -6,13 +6,12 @@ use super::handlers::{Page, Paging, paged};
 use crate::app::App;
 use crate::auth::ApiCaller;
 use crate::authz::{self, AccountAccess};
-use crate::error::{ApiResult, WebError};
+use crate::error::ApiResult;
 use crate::extract::api::{Path, Query};
 use axum::Json;
 use axum::extract::State;
-use steward_domain::Role;
-use steward_domain::report::{Quarter, StoredReport};
-use steward_health::reports::{Audience, Qbr};
+use steward_domain::report::StoredReport;
+use steward_health::reports::Qbr;
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct QbrQuery {
@@ -31,21 +30,7 @@ pub async fn qbr(
     let (card, today, threshold) = (app.config().scorecard.clone(), app.today(), app.config().suppression_threshold);
     let review = app
         .run(move |store| {
-            if user.role == Role::Client {
-                return Err(WebError::NotFound(format!("account {slug}")));
-            }
-            let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-            let audience = match q.version.as_str() {
-                "" | "internal" => Audience::Internal,
-                "client" => Audience::Client { threshold },
-                _ => return Err(WebError::field("version", "internal or client")),
-            };
-            let quarter = match q.quarter.trim() {
-                "" => crate::client_reports::last_complete_quarter(store.metrics_as_of(&account.slug)?, today),
-                text => text.parse::<Quarter>().map_err(|e| WebError::field("quarter", e.0))?,
-            };
-            steward_health::reports::qbr(store, &card, &account.slug, quarter, today, audience)?
-                .map_err(|why| WebError::field("quarter", why))
+            crate::client_reports::read_review(store, &user, &card, &slug, &q.quarter, &q.version, today, threshold)
         })
         .await?;
     Ok(Json(review))

@@ -10,9 +10,8 @@ use crate::extract::page::{Path, Query};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
-use steward_domain::Role;
 use steward_domain::report::Quarter;
-use steward_health::reports::{Audience, Qbr};
+use steward_health::reports::Qbr;
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct QbrQuery {
@@ -23,28 +22,11 @@ pub struct QbrQuery {
     version: String,
 }
 
-async fn load(app: &App, viewer: &Viewer, slug: String, q: &QbrQuery) -> Result<Qbr, WebError> {
-    if viewer.user.role == Role::Client {
-        return Err(WebError::NotFound(format!("account {slug}")));
-    }
-    let asked = match q.quarter.trim() {
-        "" => None,
-        text => Some(text.parse::<Quarter>().map_err(|e| WebError::field("quarter", e.0))?),
-    };
-    let audience = match q.version.as_str() {
-        "" | "internal" => Audience::Internal,
-        "client" => Audience::Client { threshold: app.config().suppression_threshold },
-        _ => return Err(WebError::field("version", "internal or client")),
-    };
-    let (user, card, today) = (viewer.user.clone(), app.config().scorecard.clone(), app.today());
+async fn load(app: &App, viewer: &Viewer, slug: String, q: QbrQuery) -> Result<Qbr, WebError> {
+    let (user, card, today, threshold) =
+        (viewer.user.clone(), app.config().scorecard.clone(), app.today(), app.config().suppression_threshold);
     app.run(move |store| {
-        let (account, _) = authz::load_account(store, &user, &slug, AccountAccess::Read)?;
-        let quarter = match asked {
-            Some(q) => q,
-            None => crate::client_reports::last_complete_quarter(store.metrics_as_of(&account.slug)?, today),
-        };
-        steward_health::reports::qbr(store, &card, &account.slug, quarter, today, audience)?
-            .map_err(|why| WebError::field("quarter", why))
+        crate::client_reports::read_review(store, &user, &card, &slug, &q.quarter, &q.version, today, threshold)
     })
     .await
 }
@@ -55,7 +37,7 @@ pub async fn page(
     Path(slug): Path<String>,
     Query(q): Query<QbrQuery>,
 ) -> PageResult {
-    let qbr = load(&app, &viewer, slug, &q).await?;
+    let qbr = load(&app, &viewer, slug, q).await?;
     Ok(Html(crate::qbr::html(&qbr, None)?).into_response())
 }
 
@@ -65,7 +47,7 @@ pub async fn pdf(
     Path(slug): Path<String>,
     Query(q): Query<QbrQuery>,
 ) -> PageResult {
-    let qbr = load(&app, &viewer, slug, &q).await?;
+    let qbr = load(&app, &viewer, slug, q).await?;
     let name = format!("inline; filename=\"qbr-{}-{}.pdf\"", qbr.account.slug, qbr.quarter);
     let bytes = tokio::task::spawn_blocking(move || crate::qbr::pdf(&qbr))
         .await
@@ -81,7 +63,7 @@ pub async fn csv(
     Path(slug): Path<String>,
     Query(q): Query<QbrQuery>,
 ) -> PageResult {
-    let qbr = load(&app, &viewer, slug, &q).await?;
+    let qbr = load(&app, &viewer, slug, q).await?;
     let name = format!("attachment; filename=\"qbr-{}-{}.csv\"", qbr.account.slug, qbr.quarter);
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)],

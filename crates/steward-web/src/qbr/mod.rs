@@ -107,9 +107,9 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
             enrolled => count(c.figures.enrolled_members, a), rate => percent(c.figures.enrollment_rate),
             utilization => percent(c.figures.utilization_rate),
         }).collect::<Vec<_>>(),
-        initiatives => q.initiatives.iter().map(|(i, r)| context! {
+        initiatives => q.initiatives.iter().map(|i| context! {
             title => i.title, runs => format!("{} to {}", i.start_date, i.end_date),
-            effect => views::effect_words(r), reason => r.reason,
+            effect => views::effect_text(i.effect, i.ci_low, i.ci_high, i.unit), reason => i.reason,
         }).collect::<Vec<_>>(),
         next_steps => q.next_steps,
         internal => internal.map(|i| context! {
@@ -126,8 +126,11 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
     crate::templates::render("qbr.html", page)
 }
 
+/// A text cell: quoted when it holds a separator, a quote or a line break, and never read as
+/// a formula by a spreadsheet (a leading `= + - @` is preceded by an apostrophe).
 fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
 /// The review as one tidy table, one observation a row: `section,item,measure,quarter,value`.
@@ -183,8 +186,8 @@ pub fn csv(q: &Qbr) -> String {
             row("cuts", &format!("{}:{}", c.kind, c.name), measure, &quarter, v);
         }
     }
-    for (i, r) in &q.initiatives {
-        for (measure, v) in [("effect", r.effect), ("ci_low", r.ci_low), ("ci_high", r.ci_high)] {
+    for i in &q.initiatives {
+        for (measure, v) in [("effect", i.effect), ("ci_low", i.ci_low), ("ci_high", i.ci_high)] {
             row("initiatives", &i.title, measure, &quarter, v);
         }
     }

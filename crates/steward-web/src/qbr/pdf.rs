@@ -181,9 +181,9 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
     if q.initiatives.is_empty() {
         m.push_str("No initiative's outcome window closed by the quarter's end.\n");
     }
-    for (i, r) in &q.initiatives {
-        let read = views::effect_words(r).map_or_else(
-            || format!("no estimate: {}", r.reason.as_deref().unwrap_or("no reading")),
+    for i in &q.initiatives {
+        let read = views::effect_text(i.effect, i.ci_low, i.ci_high, i.unit).map_or_else(
+            || format!("no estimate: {}", i.reason.as_deref().unwrap_or("no reading")),
             |w| format!("{w} (95% interval)"),
         );
         m.push_str(&format!("- *{}* ({} to {}): {}\n", e(&i.title), i.start_date, i.end_date, e(&read)));
@@ -211,7 +211,11 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
     }
     m.push_str("== Next steps\n");
     if q.next_steps.is_empty() {
-        m.push_str("No open tasks or success-plan objectives.\n");
+        m.push_str(if q.internal.is_some() {
+            "No open tasks or success-plan objectives.\n"
+        } else {
+            "No open success-plan objectives.\n"
+        });
     }
     for s in &q.next_steps {
         m.push_str(&format!("- {}\n", e(s)));

@@ -25,7 +25,9 @@ pub fn run(settings: &Settings, command: ReportsCommand) -> Result<()> {
     let (card, _) = super::health::scorecard(settings)?;
     let today = chrono::Local::now().date_naive();
     let audience = if a.client {
-        steward_health::reports::Audience::Client { threshold: steward_domain::suppression::DEFAULT_THRESHOLD }
+        let threshold = steward_domain::suppression::checked_threshold(a.suppression_threshold, false)
+            .map_err(anyhow::Error::msg)?;
+        steward_health::reports::Audience::Client { threshold }
     } else {
         steward_health::reports::Audience::Internal
     };
@@ -73,7 +75,9 @@ fn generate(settings: &Settings, g: &GenerateArgs) -> Result<()> {
             .collect(),
         _ => bail!("say whose reviews: --all, --owner EMAIL or --account SLUG"),
     };
-    let threshold = steward_domain::suppression::DEFAULT_THRESHOLD;
+    let threshold =
+        steward_domain::suppression::checked_threshold(g.suppression_threshold, false).map_err(anyhow::Error::msg)?;
+    let audience = steward_health::reports::Audience::Client { threshold };
     let started = std::time::Instant::now();
     // Each account's quarter, and every quarter's peers read once for the whole batch.
     let mut quarters = Vec::with_capacity(accounts.len());
@@ -86,7 +90,7 @@ fn generate(settings: &Settings, g: &GenerateArgs) -> Result<()> {
     let mut peers = std::collections::HashMap::new();
     for q in &quarters {
         if !peers.contains_key(q) {
-            peers.insert(*q, steward_health::reports::Peers::load(store.as_ref(), *q, None)?);
+            peers.insert(*q, steward_health::reports::Peers::load(store.as_ref(), *q, None, audience)?);
         }
     }
     let (done, total) = (AtomicUsize::new(0), accounts.len());
