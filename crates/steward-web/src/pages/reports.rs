@@ -31,6 +31,12 @@ async fn load(app: &App, viewer: &Viewer, slug: String, q: QbrQuery) -> Result<Q
     .await
 }
 
+/// A file to download: its type, its disposition (with the file's name) and its bytes.
+fn file(content_type: &str, disposition: String, bytes: Vec<u8>) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response()
+}
+
 pub async fn page(
     State(app): State<App>,
     viewer: Viewer,
@@ -53,8 +59,7 @@ pub async fn pdf(
         .await
         .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
         .map_err(|why| WebError::Internal(format!("typesetting the review: {why}")))?;
-    Ok(([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, name)], bytes)
-        .into_response())
+    Ok(file("application/pdf", name, bytes))
 }
 
 pub async fn csv(
@@ -65,11 +70,7 @@ pub async fn csv(
 ) -> PageResult {
     let qbr = load(&app, &viewer, slug, q).await?;
     let name = format!("attachment; filename=\"qbr-{}-{}.csv\"", qbr.account.slug, qbr.quarter);
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)],
-        crate::qbr::csv(&qbr),
-    )
-        .into_response())
+    Ok(file("text/csv; charset=utf-8", name, crate::qbr::csv(&qbr).into_bytes()))
 }
 
 /// The quarter to generate, as the form sends it.
@@ -127,7 +128,7 @@ async fn kept(
         steward_domain::report::ReportFile::Csv => ("text/csv; charset=utf-8", "csv"),
     };
     let name = format!("attachment; filename=\"qbr-{}-{}-v{}.{ext}\"", report.account, report.quarter, report.version);
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+    Ok(file(content_type, name, bytes))
 }
 
 /// A kept review's file, `/reports/{id}.pdf` or `/reports/{id}.csv`: our people's, or a

@@ -74,9 +74,12 @@ fn key_row(n: &KeyNumber, audience: Audience) -> Value {
     }
 }
 
-/// The document; `stylesheet` is the CSS put inline for a file (a page links to it).
-pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
+/// The review's charts, named as the PDF's files: the funnel at the quarter's end,
+/// enrollment and utilization by quarter, and visits by modality by quarter (hidden cells
+/// marked in the client's version).
+fn charts(q: &Qbr) -> [(&'static str, String); 3] {
     let labels: Vec<String> = q.trend.iter().map(|(quarter, _)| quarter.to_string()).collect();
+    let f = &q.figures;
     let rates = [
         Series::new("Enrollment rate", q.trend.iter().map(|(_, f)| f.enrollment_rate).collect()),
         Series::new("Utilization (12 mo)", q.trend.iter().map(|(_, f)| f.utilization_rate).collect()),
@@ -86,6 +89,25 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
         Bars::new("Video", q.trend.iter().map(|(_, f)| f.visits_video).collect()),
         Bars::new("Other remote", q.trend.iter().map(|(_, f)| f.visits_remote_other).collect()),
     ];
+    [
+        (
+            "/funnel.svg",
+            views::funnel_chart(
+                &format!("Enrollment funnel at the end of {}", q.quarter),
+                f.eligible_lives,
+                f.enrolled_members,
+                f.active_members_12m,
+                threshold(q.audience),
+            ),
+        ),
+        ("/rates.svg", charts::line_chart("Enrollment and utilization by quarter", &labels, &rates, Unit::Percent)),
+        ("/visits.svg", charts::stacked_bars("Visits by modality by quarter", &labels, &visits, "visits")),
+    ]
+}
+
+/// The document; `stylesheet` is the CSS put inline for a file (a page links to it).
+pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
+    let [funnel, rates, visits] = charts(q);
     let (f, a) = (&q.figures, q.audience);
     let internal = q.internal.as_ref();
     let page = context! {
@@ -95,12 +117,7 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
         quarter => q.quarter.to_string(), as_of => q.as_of.map(|d| d.to_string()), complete => q.complete,
         summary => q.summary,
         key_numbers => q.key_numbers.iter().map(|n| key_row(n, a)).collect::<Vec<_>>(),
-        funnel => views::funnel_chart(
-            &format!("Enrollment funnel at the end of {}", q.quarter),
-            f.eligible_lives, f.enrolled_members, f.active_members_12m, threshold(a),
-        ),
-        rates => charts::line_chart("Enrollment and utilization by quarter", &labels, &rates, Unit::Percent),
-        visits => charts::stacked_bars("Visits by modality by quarter", &labels, &visits, "visits"),
+        funnel => funnel.1, rates => rates.1, visits => visits.1,
         nps => context! { value => f.nps.map(|v| format!("{v:.0}")), responses => count(f.nps_responses, a) },
         cuts => q.cuts.iter().map(|c| context! {
             kind => c.kind, name => c.name, eligible => count(c.figures.eligible_lives, a),

@@ -2,8 +2,7 @@
 //! HTML with tables that carry their header onto the next page, the pages' SVG charts as
 //! vectors, and "page N of M" in the footer. The same review gives the same bytes.
 
-use super::{change, count, key_value, threshold};
-use crate::charts;
+use super::{change, count, key_value};
 use crate::views::{self, percent};
 use steward_domain::report::PeerBasis;
 use steward_health::reports::{Audience, Qbr};
@@ -46,48 +45,8 @@ fn table(columns: &str, header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// The PDF of the review.
 pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
-    let labels: Vec<String> = q.trend.iter().map(|(quarter, _)| quarter.to_string()).collect();
     let (f, a) = (&q.figures, q.audience);
-    let charts = [
-        (
-            "/funnel.svg",
-            views::funnel_chart(
-                &format!("Enrollment funnel at the end of {}", q.quarter),
-                f.eligible_lives,
-                f.enrolled_members,
-                f.active_members_12m,
-                threshold(a),
-            ),
-        ),
-        (
-            "/rates.svg",
-            charts::line_chart(
-                "Enrollment and utilization by quarter",
-                &labels,
-                &[
-                    charts::Series::new("Enrollment rate", q.trend.iter().map(|(_, f)| f.enrollment_rate).collect()),
-                    charts::Series::new(
-                        "Utilization (12 mo)",
-                        q.trend.iter().map(|(_, f)| f.utilization_rate).collect(),
-                    ),
-                ],
-                charts::Unit::Percent,
-            ),
-        ),
-        (
-            "/visits.svg",
-            charts::stacked_bars(
-                "Visits by modality by quarter",
-                &labels,
-                &[
-                    charts::Bars::new("In office", q.trend.iter().map(|(_, f)| f.visits_in_office).collect()),
-                    charts::Bars::new("Video", q.trend.iter().map(|(_, f)| f.visits_video).collect()),
-                    charts::Bars::new("Other remote", q.trend.iter().map(|(_, f)| f.visits_remote_other).collect()),
-                ],
-                "visits",
-            ),
-        ),
-    ];
+    let charts = super::charts(q);
     let files: Vec<(&str, Vec<u8>)> = charts.iter().map(|(name, svg)| (*name, standalone(svg))).collect();
     let title = format!("{} · Quarterly business review {}", q.account.name, q.quarter);
     let version = match a {
@@ -226,6 +185,7 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charts;
 
     /// Every kind of chart the review draws is an SVG file Typst reads.
     #[test]
