@@ -75,6 +75,23 @@ impl World for Document<'_> {
 /// Typesets `markup` with `files` (path, bytes) beside it. `Err` holds Typst's messages: a
 /// defect in the markup the caller wrote, never in data (which the caller escapes).
 pub fn typeset(markup: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    // Typst's layout recurses deeply; a worker thread's (or a server's blocking thread's)
+    // stack is not always enough, so each document is typeset on a thread of its own.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("typeset".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || typeset_here(markup, files))
+            .map_err(|e| format!("no thread to typeset on: {e}"))?
+            .join()
+            .map_err(|_| "typesetting panicked".to_owned())?
+    })
+}
+
+/// The stack a document is typeset on.
+const STACK: usize = 256 << 20;
+
+fn typeset_here(markup: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let path = VirtualPath::new("/main.typ").map_err(|e| format!("{e:?}"))?;
     let main = Source::new(FileId::new(RootedPath::new(VirtualRoot::Project, path)), markup.to_owned());
     let document = Document { main, files };
