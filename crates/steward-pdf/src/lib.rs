@@ -72,7 +72,11 @@ impl World for Document<'_> {
     }
 }
 
-/// Typesets `markup` with `files` (path, bytes) beside it. `Err` holds Typst's messages: a
+/// Typesets `markup` with `files` (path, bytes) beside it.
+///
+/// Typst lays pages out on rayon's global pool, and this waits for it: a caller typesetting
+/// many documents in parallel must do so on a pool of its own (`ThreadPool::install`), or
+/// every global worker can end up waiting here for work only they could do. `Err` holds Typst's messages: a
 /// defect in the markup the caller wrote, never in data (which the caller escapes).
 pub fn typeset(markup: &str, files: &[(&str, Vec<u8>)]) -> Result<Vec<u8>, String> {
     // Typst's layout recurses deeply; a worker thread's (or a server's blocking thread's)

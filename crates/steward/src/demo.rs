@@ -477,27 +477,31 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
         None,
         steward_health::reports::Audience::Client { threshold },
     )?;
-    live.par_iter().try_for_each(|a| -> Result<()> {
-        let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
-        let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
-        match steward_web::client_reports::generate_as(
-            store,
-            card,
-            &a.slug,
-            quarter,
-            as_of,
-            threshold,
-            Some(owner.clone()),
-            Some(&peers),
-        ) {
-            Ok((report, _)) => {
-                store.publish_report(report.id, owner)?;
-                Ok(())
+    // On a pool of its own: Typst typesets on rayon's global one (see `steward_pdf::typeset`).
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    pool.install(|| {
+        live.par_iter().try_for_each(|a| -> Result<()> {
+            let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
+            let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
+            match steward_web::client_reports::generate_as(
+                store,
+                card,
+                &a.slug,
+                quarter,
+                as_of,
+                threshold,
+                Some(owner.clone()),
+                Some(&peers),
+            ) {
+                Ok((report, _)) => {
+                    store.publish_report(report.id, owner)?;
+                    Ok(())
+                }
+                // An account too new for a whole quarter has none to review.
+                Err(steward_web::WebError::Invalid { .. }) => Ok(()),
+                Err(e) => Err(anyhow::anyhow!("{}'s review of {quarter}: {e}", a.slug)),
             }
-            // An account too new for a whole quarter has none to review.
-            Err(steward_web::WebError::Invalid { .. }) => Ok(()),
-            Err(e) => Err(anyhow::anyhow!("{}'s review of {quarter}: {e}", a.slug)),
-        }
+        })
     })
 }
 

@@ -94,68 +94,72 @@ fn generate(settings: &Settings, g: &GenerateArgs) -> Result<()> {
         }
     }
     let (done, total) = (AtomicUsize::new(0), accounts.len());
-    let results: Vec<Generated> = accounts
-        .par_iter()
-        .zip(quarters.par_iter())
-        .map(|(account, &q)| {
-            let one = || -> Result<Generated> {
-                let by = account.owner.clone();
-                let kept = steward_web::client_reports::generate_as(
-                    store.as_ref(),
-                    &card,
-                    &account.slug,
-                    q,
-                    today,
-                    threshold,
-                    by.clone(),
-                    peers.get(&q),
-                );
-                Ok(match kept {
-                    Ok((mut report, new)) => {
-                        if g.publish {
-                            let Some(by) = &by else { bail!("{} has no owner to publish as", account.slug) };
-                            report = store.publish_report(report.id, by)?;
+    // On a pool of its own: Typst typesets on rayon's global one (see `steward_pdf::typeset`).
+    let pool = rayon::ThreadPoolBuilder::new().build()?;
+    let results: Vec<Generated> = pool.install(|| {
+        accounts
+            .par_iter()
+            .zip(quarters.par_iter())
+            .map(|(account, &q)| {
+                let one = || -> Result<Generated> {
+                    let by = account.owner.clone();
+                    let kept = steward_web::client_reports::generate_as(
+                        store.as_ref(),
+                        &card,
+                        &account.slug,
+                        q,
+                        today,
+                        threshold,
+                        by.clone(),
+                        peers.get(&q),
+                    );
+                    Ok(match kept {
+                        Ok((mut report, new)) => {
+                            if g.publish {
+                                let Some(by) = &by else { bail!("{} has no owner to publish as", account.slug) };
+                                report = store.publish_report(report.id, by)?;
+                            }
+                            Generated {
+                                account: account.slug.to_string(),
+                                quarter: Some(q.to_string()),
+                                id: Some(report.id),
+                                version: Some(report.version),
+                                outcome: if new { "new" } else { "unchanged" },
+                                published: report.published(),
+                                reason: None,
+                            }
                         }
-                        Generated {
+                        Err(e) => Generated {
                             account: account.slug.to_string(),
                             quarter: Some(q.to_string()),
-                            id: Some(report.id),
-                            version: Some(report.version),
-                            outcome: if new { "new" } else { "unchanged" },
-                            published: report.published(),
-                            reason: None,
-                        }
+                            id: None,
+                            version: None,
+                            outcome: "refused",
+                            published: false,
+                            reason: Some(e.to_string()),
+                        },
+                    })
+                };
+                let out = one().unwrap_or_else(|e| Generated {
+                    account: account.slug.to_string(),
+                    quarter: None,
+                    id: None,
+                    version: None,
+                    outcome: "refused",
+                    published: false,
+                    reason: Some(format!("{e:#}")),
+                });
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if n == total || n % (total / 20).max(1) == 0 {
+                    eprint!("\rreviews: {n} of {total} ({:.1} s)", started.elapsed().as_secs_f64());
+                    if n == total {
+                        eprintln!();
                     }
-                    Err(e) => Generated {
-                        account: account.slug.to_string(),
-                        quarter: Some(q.to_string()),
-                        id: None,
-                        version: None,
-                        outcome: "refused",
-                        published: false,
-                        reason: Some(e.to_string()),
-                    },
-                })
-            };
-            let out = one().unwrap_or_else(|e| Generated {
-                account: account.slug.to_string(),
-                quarter: None,
-                id: None,
-                version: None,
-                outcome: "refused",
-                published: false,
-                reason: Some(format!("{e:#}")),
-            });
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n == total || n % (total / 20).max(1) == 0 {
-                eprint!("\rreviews: {n} of {total} ({:.1} s)", started.elapsed().as_secs_f64());
-                if n == total {
-                    eprintln!();
                 }
-            }
-            out
-        })
-        .collect();
+                out
+            })
+            .collect()
+    });
     if g.json {
         return print_json(&results);
     }
