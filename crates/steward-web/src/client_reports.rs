@@ -26,10 +26,27 @@ pub fn generate_as(
     by: Option<steward_domain::Email>,
     peers: Option<&Peers>,
 ) -> Result<(StoredReport, bool), WebError> {
+    let new = prepare(store, card, slug, quarter, today, threshold, by, peers)?;
+    Ok(store.save_report(&new)?)
+}
+
+/// [`generate_as`]'s review, made but not kept (a batch makes them in parallel and keeps
+/// them in its own order).
+#[allow(clippy::too_many_arguments)]
+pub fn prepare(
+    store: &dyn Store,
+    card: &Scorecard,
+    slug: &Slug,
+    quarter: Quarter,
+    today: NaiveDate,
+    threshold: i64,
+    by: Option<steward_domain::Email>,
+    peers: Option<&Peers>,
+) -> Result<NewReport, WebError> {
     let review = qbr_among(store, card, slug, quarter, today, Audience::Client { threshold }, peers)?
         .map_err(|why| WebError::field("quarter", why))?;
     let pdf = crate::qbr::pdf(&review).map_err(|why| WebError::Internal(format!("typesetting the review: {why}")))?;
-    let new = NewReport {
+    Ok(NewReport {
         account: slug.clone(),
         quarter,
         ledger_version: store.ledger(slug)?.map(|l| l.version),
@@ -37,8 +54,7 @@ pub fn generate_as(
         pdf,
         csv: crate::qbr::csv(&review),
         generated_by: by,
-    };
-    Ok(store.save_report(&new)?)
+    })
 }
 
 /// Generates the client review as `user`, who must write the account.

@@ -477,32 +477,44 @@ pub fn publish_reviews(store: &dyn Store, card: &steward_domain::health::Scoreca
         None,
         steward_health::reports::Audience::Client { threshold },
     )?;
-    // On a pool of its own: Typst typesets on rayon's global one (see `steward_pdf::typeset`).
+    // Made in parallel on a pool of their own (Typst typesets on rayon's global one, see
+    // `steward_pdf::typeset`), kept in book order so ids come out the same for the same seed.
     let pool = rayon::ThreadPoolBuilder::new().build()?;
-    pool.install(|| {
-        live.par_iter().try_for_each(|a| -> Result<()> {
-            let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else { return Ok(()) };
-            let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
-            match steward_web::client_reports::generate_as(
-                store,
-                card,
-                &a.slug,
-                quarter,
-                as_of,
-                threshold,
-                Some(owner.clone()),
-                Some(&peers),
-            ) {
-                Ok((report, _)) => {
-                    store.publish_report(report.id, owner)?;
-                    Ok(())
+    let made: Vec<Result<Option<steward_domain::report::NewReport>>> = pool.install(|| {
+        live.par_iter()
+            .map(|a| {
+                let (Some(owner), Some(data_as_of)) = (&a.owner, store.metrics_as_of(&a.slug)?) else {
+                    return Ok(None);
+                };
+                let quarter = steward_web::client_reports::last_complete_quarter(Some(data_as_of), as_of);
+                let by = Some(owner.clone());
+                match steward_web::client_reports::prepare(
+                    store,
+                    card,
+                    &a.slug,
+                    quarter,
+                    as_of,
+                    threshold,
+                    by,
+                    Some(&peers),
+                ) {
+                    Ok(new) => Ok(Some(new)),
+                    // An account too new for a whole quarter has none to review.
+                    Err(steward_web::WebError::Invalid { .. }) => Ok(None),
+                    Err(e) => Err(anyhow::anyhow!("{}'s review of {quarter}: {e}", a.slug)),
                 }
-                // An account too new for a whole quarter has none to review.
-                Err(steward_web::WebError::Invalid { .. }) => Ok(()),
-                Err(e) => Err(anyhow::anyhow!("{}'s review of {quarter}: {e}", a.slug)),
+            })
+            .collect()
+    });
+    for new in made {
+        if let Some(new) = new? {
+            let (report, _) = store.save_report(&new)?;
+            if let Some(owner) = &new.generated_by {
+                store.publish_report(report.id, owner)?;
             }
-        })
-    })
+        }
+    }
+    Ok(())
 }
 
 /// Success plans for the live clients: an enrollment objective agreed four months ago

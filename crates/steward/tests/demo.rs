@@ -28,8 +28,18 @@ const ARGS: &[&str] = &[
 /// Every row of every table, without what legitimately differs between two runs: when a
 /// row was written, and password hashes (each has its own random salt).
 fn database(path: &Path) -> BTreeMap<String, Vec<Vec<String>>> {
-    const VOLATILE: &[&str] =
-        &["created_at", "updated_at", "closed_at", "applied_at", "changed_at", "set_at", "taken_at", "password_hash"];
+    const VOLATILE: &[&str] = &[
+        "created_at",
+        "updated_at",
+        "closed_at",
+        "applied_at",
+        "changed_at",
+        "set_at",
+        "taken_at",
+        "generated_at",
+        "published_at",
+        "password_hash",
+    ];
     let db = rusqlite::Connection::open(path).unwrap();
     let mut out = BTreeMap::new();
     for table in steward_store::migrate::TABLES.iter().chain(&["schema_migrations"]) {
