@@ -35,8 +35,11 @@ impl Quarter {
     }
 
     pub fn last_day(self) -> NaiveDate {
-        let next = if self.q == 4 { Quarter { year: self.year + 1, q: 1 } } else { Quarter { q: self.q + 1, ..self } };
-        next.first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn next(self) -> Self {
+        if self.q == 4 { Quarter { year: self.year + 1, q: 1 } } else { Quarter { q: self.q + 1, ..self } }
     }
 
     pub fn contains(self, day: NaiveDate) -> bool {

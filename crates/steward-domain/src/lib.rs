@@ -28,6 +28,7 @@ pub mod metro;
 pub mod money;
 pub mod month;
 pub mod opportunity;
+pub mod portfolio;
 pub mod pricing;
 pub mod project;
 pub mod quote;

@@ -1,7 +1,7 @@
 //! The quarter's forecast for an owner or the company, as called now and as called a week
 //! ago, with the renewals due in it; and goals with their attainment to date.
 
-use crate::revenue::{RetentionBy, retention_rows_of};
+use crate::revenue::{RetentionBy, RetentionRow, retention_rows_of};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::BTreeMap;
 use steward_domain::forecast::{Goal, Quarter, Totals, bookings, counts_in, totals};
@@ -156,16 +156,28 @@ pub fn attainment_of(
     if goals.is_empty() {
         return Ok(Vec::new());
     }
-    let won: Vec<&Opportunity> = opportunities.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
     let month = Month::of(today).plus(-1);
     // One owner's goal needs only their book's retention.
     let theirs: Vec<&Account> =
         accounts.iter().copied().filter(|a| owner.is_none_or(|o| a.owner.as_ref() == Some(o))).collect();
     let retention = retention_rows_of(store, &theirs, month, Some(RetentionBy::Owner))?;
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
-    Ok(goals
+    Ok(attained(goals, opportunities, &retention, month, today))
+}
+
+/// `goals` with their attainment on `today`, given the opportunities (the won ones among
+/// them) and the books' retention by owner over the twelve months ending with `month`.
+pub fn attained(
+    goals: Vec<Goal>,
+    opportunities: &[Opportunity],
+    retention: &[RetentionRow],
+    month: Month,
+    today: NaiveDate,
+) -> Vec<Attainment> {
+    let won: Vec<&Opportunity> = opportunities.iter().filter(|o| o.stage == Stage::ClosedWon).collect();
+    goals
         .into_iter()
         .map(|goal| {
+            let from = NaiveDate::from_ymd_opt(goal.year, 1, 1).unwrap_or(today);
             let theirs = won.iter().copied().filter(|o| o.owner.as_ref() == Some(&goal.owner));
             let r = retention.iter().find(|r| r.group.as_deref() == Some(goal.owner.as_str()));
             Attainment {
@@ -176,5 +188,5 @@ pub fn attainment_of(
                 goal,
             }
         })
-        .collect())
+        .collect()
 }

@@ -10,6 +10,7 @@ pub mod forecast;
 pub mod history;
 pub mod initiatives;
 pub mod pipeline;
+pub mod portfolio;
 pub mod playbooks;
 pub mod projects;
 pub mod quotes;

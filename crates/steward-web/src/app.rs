@@ -182,7 +182,7 @@ impl App {
                 Some(i) => Ok((*i).clone()),
                 None => work::account_inputs(store, &card, slug, today),
             };
-            let accounts: Vec<&steward_domain::Account> = book.rows.iter().map(|r| &r.account).collect();
+            let accounts: Vec<&steward_domain::Account> = book.rows.iter().map(|r| r.account()).collect();
             Ok(work::ranked_with(store, &user, today, &accounts, inputs)?)
         })
         .await

@@ -57,6 +57,8 @@ pub enum Capability {
     OwnTokens,
     /// The team page, and any account manager's queue.
     Team,
+    /// The director's portfolio report: every book's money, health, renewals and goals.
+    Portfolio,
 }
 
 /// The accounts an account manager owns, for lists across the book that show them only
@@ -141,7 +143,7 @@ pub fn may(user: &User, capability: Capability) -> bool {
         Capability::Work => user.role != Role::Client,
         Capability::Admin => user.role == Role::Admin,
         Capability::OwnTokens => true,
-        Capability::Team => matches!(user.role, Role::Admin | Role::Director),
+        Capability::Team | Capability::Portfolio => matches!(user.role, Role::Admin | Role::Director),
     }
 }
 

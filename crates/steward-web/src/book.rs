@@ -76,7 +76,7 @@ fn names(store: &dyn Store) -> Result<HashMap<Email, String>, WebError> {
 /// A row kept from an earlier build, while its account has not moved since: its owner's
 /// name read again (a user's name is not the account's data).
 fn kept(row: &BookRow, account: &Account, names: &HashMap<Email, String>) -> Option<BookRow> {
-    let same = row.account.version == account.version && row.account.data_changes == account.data_changes;
+    let same = row.account().version == account.version && row.account().data_changes == account.data_changes;
     same.then(|| BookRow { owner_name: account.owner.as_ref().and_then(|e| names.get(e).cloned()), ..row.clone() })
 }
 

@@ -105,16 +105,22 @@ pub struct Bars {
     pub name: String,
     pub values: Vec<Option<i64>>,
     pub hidden: Vec<bool>,
+    /// Its own colour where it means something (a health band); else the next of the series'.
+    pub colour: Option<&'static str>,
 }
 
 impl Bars {
     pub fn new(name: impl Into<String>, values: Vec<Option<i64>>) -> Self {
-        Self { name: name.into(), values, hidden: Vec::new() }
+        Self { name: name.into(), values, hidden: Vec::new(), colour: None }
+    }
+
+    pub fn coloured(self, colour: &'static str) -> Self {
+        Self { colour: Some(colour), ..self }
     }
 
     pub fn suppressed(name: impl Into<String>, values: Vec<Option<i64>>) -> Self {
         let hidden = values.iter().map(Option::is_none).collect();
-        Self { name: name.into(), values, hidden }
+        Self { name: name.into(), values, hidden, colour: None }
     }
 }
 
@@ -315,7 +321,7 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
         let mut base = H - BOTTOM;
         let hidden: Vec<&str> =
             series.iter().filter(|b| b.hidden.get(i).copied().unwrap_or(false)).map(|b| b.name.as_str()).collect();
-        for (k, Bars { name, values, .. }) in series.iter().enumerate() {
+        for (k, Bars { name, values, colour, .. }) in series.iter().enumerate() {
             let Some(v) = values.get(i).copied().flatten() else { continue };
             let height = v as f64 * scale;
             base -= height;
@@ -324,7 +330,7 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
                 r#"<rect x="{:.1}" y="{base:.1}" width="{:.1}" height="{height:.1}" fill="{}"><title>{} {}: {}</title></rect>"#,
                 x(i) - slot * 0.35,
                 slot * 0.7,
-                SERIES[k % SERIES.len()],
+                colour.unwrap_or(SERIES[k % SERIES.len()]),
                 escape(label),
                 escape(name),
                 crate::views::thousands(v)
@@ -342,7 +348,7 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
         }
     }
     let names: Vec<(&str, &str)> =
-        series.iter().enumerate().map(|(k, b)| (b.name.as_str(), SERIES[k % SERIES.len()])).collect();
+        series.iter().enumerate().map(|(k, b)| (b.name.as_str(), b.colour.unwrap_or(SERIES[k % SERIES.len()]))).collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
     let rows = table_rows(labels, series.iter().map(|b| (&b.values, &b.hidden)).collect(), crate::views::thousands);

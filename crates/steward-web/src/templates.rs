@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account.html", include_str!("../templates/account.html")),
     ("work.html", include_str!("../templates/work.html")),
     ("team.html", include_str!("../templates/team.html")),
+    ("portfolio.html", include_str!("../templates/portfolio.html")),
     ("task.html", include_str!("../templates/task.html")),
     ("contract.html", include_str!("../templates/contract.html")),
     ("project.html", include_str!("../templates/project.html")),

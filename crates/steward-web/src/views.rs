@@ -420,10 +420,11 @@ pub struct BookRow {
     /// The account's part of a task's rank in My work.
     #[serde(skip)]
     pub rank_inputs: steward_health::work::RankInputs,
-    /// The account itself, for the pages that decide from it (who may write it, whose
-    /// queue its deadlines join) without reading every account again.
+    /// The account and what the portfolio reads of it: the account itself is for the pages
+    /// that decide from it (who may write it, whose queue its deadlines join) without reading
+    /// every account again.
     #[serde(skip)]
-    pub account: steward_domain::Account,
+    pub holding: steward_domain::portfolio::Holding,
 }
 
 /// "2027-Q1".
@@ -468,8 +469,12 @@ impl BookRow {
             }),
             sparkline: crate::charts::sparkline(&trend, &format!("Enrollment rate by month since {first}")),
             rank_inputs: steward_health::work::RankInputs::for_account(summary),
-            account: a.clone(),
+            holding: steward_health::portfolio::holding(summary),
         }
+    }
+
+    pub fn account(&self) -> &steward_domain::Account {
+        &self.holding.account
     }
 }
 

@@ -1028,6 +1028,19 @@ pub enum ReportsCommand {
     /// parallel): `--all`, one owner's book, or one account. A version is new only when the
     /// document changed since the quarter's last one.
     Generate(GenerateArgs),
+    /// The director's portfolio report as of today: each book's clients, ARR and health
+    /// bands, renewals of the next four quarters by forecast call, retention, goal
+    /// attainment and the accounts at risk — as HTML, a PDF or one tidy CSV table.
+    Portfolio(PortfolioArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: ReportFormat,
+    /// Where to write it (default: standard output).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

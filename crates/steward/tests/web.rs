@@ -49,6 +49,7 @@ cases!(
     initiatives_from_the_pages_and_the_api,
     experiments_from_the_pages_and_the_api,
     a_quarterly_review_from_account_360,
+    the_director_reads_the_portfolio,
     another_process_s_change_reaches_the_book,
 );
 
@@ -1741,6 +1742,65 @@ fn imports_speak_plainly(s: &Server) {
     }
 }
 
+/// Issue 14, item 6: the director's portfolio report — every book's clients, ARR and health
+/// bands agree with the book through the API, its retention with the retention API's, and
+/// the same figures come as a page, a PDF and a CSV.
+fn the_director_reads_the_portfolio(s: &Server) {
+    let mut d = s.signed_in(&user(Role::Director));
+    let page = d.get("/portfolio");
+    assert_eq!(page.status, 200);
+    for section in [
+        "Books by account manager",
+        "Renewals by quarter and forecast call",
+        "Health distribution",
+        "Goal attainment",
+        "Accounts at risk",
+        "Download PDF",
+    ] {
+        assert!(page.body.contains(section), "{section}");
+    }
+    assert!(d.get("/team").body.contains(">Portfolio</a>"), "the director's navigation leads there");
+    let csv = d.get("/portfolio.csv");
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let value = |item: &str, measure: &str| -> Option<f64> {
+        let line = format!("books,{item},{measure},");
+        let found = csv.body.lines().find(|l| l.starts_with(&line)).unwrap_or_else(|| panic!("{line} in {}", csv.body));
+        found.rsplit(',').next().unwrap().parse().ok()
+    };
+    let mut api = s.client();
+    api.bearer = Some(s.token(&user(Role::Director)));
+    let listed = api.get("/api/v1/accounts?per_page=200&status=all").json();
+    let clients: Vec<&serde_json::Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "live" || a["status"] == "implementing")
+        .collect();
+    let retention = api.get("/api/v1/retention?by=owner").json();
+    let managers: Vec<_> =
+        s.store.users().unwrap().into_iter().filter(|u| u.role == Role::AccountManager && u.active).collect();
+    assert!(managers.len() >= 2);
+    for m in &managers {
+        let theirs: Vec<_> = clients.iter().filter(|a| a["owner"] == m.email.as_str()).collect();
+        let email = m.email.as_str();
+        assert_eq!(value(email, "clients"), Some(theirs.len() as f64), "{email}");
+        let arr: f64 = theirs.iter().filter_map(|a| a["arr"].as_f64()).sum();
+        assert!((value(email, "arr").unwrap() - arr).abs() < 0.005, "{email}: ARR {arr}");
+        let red = theirs.iter().filter(|a| a["health"]["band"] == "red").count();
+        assert_eq!(value(email, "red"), Some(red as f64), "{email}");
+        let row = retention["items"].as_array().unwrap().iter().find(|r| r["group"] == email).unwrap();
+        let (grr, api_grr) = (value(email, "grr").unwrap(), row["grr"].as_f64().unwrap());
+        assert!((grr - api_grr).abs() < 1e-12, "{email}: GRR {grr} and {api_grr}");
+        assert!(page.body.contains(&minijinja_escape(&m.name)), "{} has a line", m.name);
+    }
+    assert_eq!(value("company", "clients"), Some(clients.len() as f64));
+    let (nrr, api_nrr) = (value("company", "nrr").unwrap(), retention["items"][0]["nrr"].as_f64().unwrap());
+    assert!((nrr - api_nrr).abs() < 1e-12, "NRR {nrr} and {api_nrr}");
+    let pdf = d.get("/portfolio.pdf");
+    assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
+    assert!(pdf.body.starts_with("%PDF-"));
+}
+
 /// Issue 11, item 9: a director's Team page — each account manager's accounts, ARR, risk,
 /// renewals, overdue and due-soon work and last activity, agreeing with the store — leads
 /// into their queue and book; the director's own queue holds the team's overdue work on
@@ -2145,6 +2205,9 @@ fn every_route_for_every_role(s: &Server) {
         ("GET", "/client".into(), [404, 404, 404, 404, 200]),
         ("GET", "/work".into(), [200, 200, 200, 200, 403]),
         ("GET", "/team".into(), [200, 200, 403, 403, 403]),
+        ("GET", "/portfolio".into(), [200, 200, 403, 403, 403]),
+        ("GET", "/portfolio.csv".into(), [200, 200, 403, 403, 403]),
+        ("GET", "/portfolio.pdf".into(), [200, 200, 403, 403, 403]),
         ("GET", format!("/work?user={}", user(Role::AccountManager)), [200, 200, 200, 403, 403]),
         ("GET", "/imports".into(), [200, 200, 200, 403, 403]),
         ("GET", format!("/imports/{batch}"), [200, 200, 200, 403, 403]),

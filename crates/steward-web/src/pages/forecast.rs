@@ -81,7 +81,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
             // Read once for both the forecast and the goals' bookings.
             let all = store.opportunities(&steward_health::forecast::read_for(quarter, today))?;
             let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;
-            let held: Vec<&steward_domain::Account> = held.rows.iter().map(|r| &r.account).collect();
+            let held: Vec<&steward_domain::Account> = held.rows.iter().map(|r| r.account()).collect();
             let goals =
                 steward_health::forecast::attainment_of(store, &held, &all, quarter.year, today, asked.as_ref())?;
             let names: BTreeMap<String, String> = store

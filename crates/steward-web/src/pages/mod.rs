@@ -13,6 +13,7 @@ mod initiatives;
 mod objectives;
 mod password;
 mod pipeline;
+mod portfolio;
 mod projects;
 mod quotes;
 mod reports;
@@ -96,6 +97,9 @@ pub fn routes() -> Router<App> {
         .route("/client/tasks/{id}/done", post(client::task_done))
         .route("/work", get(work::page))
         .route("/team", get(team::page))
+        .route("/portfolio", get(portfolio::page))
+        .route("/portfolio.pdf", get(portfolio::pdf))
+        .route("/portfolio.csv", get(portfolio::csv))
         .route("/tasks/{id}", get(tasks::page))
         .route("/tasks/{id}/complete", post(tasks::complete))
         .route("/tasks/{id}/reopen", post(tasks::reopen))
@@ -144,6 +148,9 @@ fn layout(viewer: &Viewer, active: &str) -> Value {
     }
     if authz::may(user, Capability::Team) {
         nav.push(("/team", "Team"));
+    }
+    if authz::may(user, Capability::Portfolio) {
+        nav.push(("/portfolio", "Portfolio"));
     }
     if authz::may(user, Capability::Book) {
         nav.push(("/book", if user.role == Role::AccountManager { "My book" } else { "Book" }));

@@ -137,8 +137,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Pipeli
         Some(o) => book
             .rows
             .iter()
-            .filter(|r| r.account.owner.as_ref() == Some(o))
-            .filter(|r| authz::account_access(&viewer.user, &r.account, false).allows(AccountAccess::Write))
+            .filter(|r| r.account().owner.as_ref() == Some(o))
+            .filter(|r| authz::account_access(&viewer.user, r.account(), false).allows(AccountAccess::Write))
             .map(|r| context! { slug => r.slug, name => r.name })
             .collect(),
     };

@@ -32,7 +32,7 @@ async fn load(app: &App, viewer: &Viewer, slug: String, q: QbrQuery) -> Result<Q
 }
 
 /// A file to download: its type, its disposition (with the file's name) and its bytes.
-fn file(content_type: &str, disposition: String, bytes: Vec<u8>) -> axum::response::Response {
+pub(super) fn file(content_type: &str, disposition: String, bytes: Vec<u8>) -> axum::response::Response {
     ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }

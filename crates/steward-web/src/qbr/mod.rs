@@ -143,13 +143,6 @@ pub fn html(q: &Qbr, stylesheet: Option<&str>) -> Result<String, WebError> {
     crate::templates::render("qbr.html", page)
 }
 
-/// A text cell: quoted when it holds a separator, a quote or a line break, and never read as
-/// a formula by a spreadsheet (a leading `= + - @` is preceded by an apostrophe).
-fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-}
-
 /// The review as one tidy table, one observation a row: `section,item,measure,quarter,value`.
 /// Sections: `key_numbers` (item the key; measures `value`, `previous`, `year_ago`,
 /// `peer_median`, `peers`), `trend` (item the quarter; the quarter's figures), `cuts` (item
@@ -160,8 +153,11 @@ pub fn csv(q: &Qbr) -> String {
     let mut out = String::from("section,item,measure,quarter,value\n");
     let quarter = q.quarter.to_string();
     let mut row = |section: &str, item: &str, measure: &str, at: &str, value: Option<f64>| {
-        let v = value.map(|v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }).unwrap_or_default();
-        out.push_str(&format!("{section},{},{measure},{at},{v}\n", field(item)));
+        out.push_str(&format!(
+            "{section},{},{measure},{at},{}\n",
+            crate::document::csv_field(item),
+            crate::document::csv_number(value)
+        ));
     };
     for n in &q.key_numbers {
         let key = n.key.as_str();

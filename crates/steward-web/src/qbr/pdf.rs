@@ -6,42 +6,8 @@ use super::{change, count, key_value};
 use crate::views::{self, percent};
 use steward_domain::report::PeerBasis;
 use steward_health::reports::{Audience, Qbr};
+use crate::document::{standalone, table};
 use steward_pdf::escape as e;
-
-/// A chart of the pages (its title, the SVG and its numbers as a table) as an SVG file of its
-/// own: the drawing alone, with the namespace, the styles the pages' stylesheet gives its
-/// text and grid, and each `var(--name, fallback)` colour as its fallback.
-fn standalone(chart: &str) -> Vec<u8> {
-    const STYLE: &str = "<style>.grid{stroke:#d9dde3}.tick,.value,.axis-title{font-size:11px;fill:#5b6472;font-family:sans-serif}text{font-family:sans-serif}</style>";
-    let from = chart.find("<svg").unwrap_or(0);
-    let to = chart.rfind("</svg>").map_or(chart.len(), |at| at + "</svg>".len());
-    let mut svg = chart[from..to].replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1);
-    while let Some(at) = svg.find("var(--") {
-        let Some(close) = svg[at..].find(')').map(|c| at + c) else { break };
-        let fallback = svg[at..close].split_once(',').map_or("#2357c6", |(_, f)| f.trim()).to_owned();
-        svg.replace_range(at..=close, &fallback);
-    }
-    match svg.find('>') {
-        Some(at) => format!("{}{STYLE}{}", &svg[..=at], &svg[at + 1..]).into_bytes(),
-        None => svg.into_bytes(),
-    }
-}
-
-/// A table's rows as Typst cells, each cell's text escaped.
-fn cells(rows: &[Vec<String>]) -> String {
-    rows.iter()
-        .map(|r| r.iter().map(|c| format!("[{}]", e(c))).collect::<Vec<_>>().join(", "))
-        .collect::<Vec<_>>()
-        .join(",\n  ")
-}
-
-fn table(columns: &str, header: &[&str], rows: &[Vec<String>]) -> String {
-    let head = header.iter().map(|h| format!("[*{}*]", e(h))).collect::<Vec<_>>().join(", ");
-    format!(
-        "#table(columns: {columns}, stroke: (x: none, y: 0.4pt + luma(200)), inset: 5pt,\n  table.header({head}),\n  {}\n)\n",
-        cells(rows)
-    )
-}
 
 /// The PDF of the review.
 pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
@@ -54,17 +20,7 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
         Audience::Client { .. } => format!("prepared for {}", q.account.name),
     };
     let mut m = String::new();
-    m.push_str(&format!(
-        "#set document(title: [{}], author: \"Steward\")\n\
-         #set text(size: 10pt)\n\
-         #set page(paper: \"us-letter\", margin: (x: 2cm, top: 2.4cm, bottom: 2.2cm),\n  \
-           header: context {{ if here().page() > 1 {{ text(size: 8pt, fill: luma(110))[{} · {}] }} }},\n  \
-           footer: context {{ align(center, text(size: 8pt, fill: luma(110))[Page #counter(page).display() of #counter(page).final().first()]) }})\n\
-         #show heading.where(level: 2): set block(above: 1.4em, below: 0.8em)\n",
-        e(&title),
-        e(&title),
-        e(&version)
-    ));
+    m.push_str(&crate::document::page_setup(&title, &format!("{title} · {version}")));
     // The cover.
     m.push_str(&format!(
         "#v(30%)\n#text(fill: luma(110))[Quarterly business review · {}]\n#v(0.5em)\n#text(size: 26pt, weight: \"bold\")[{}]\n\n#text(size: 16pt)[{}]\n\n#text(fill: luma(110))[{} · {}{}{}]\n#pagebreak()\n",
@@ -186,6 +142,7 @@ pub fn pdf(q: &Qbr) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
     use crate::charts;
+    use crate::document::standalone;
 
     /// Every kind of chart the review draws is an SVG file Typst reads.
     #[test]

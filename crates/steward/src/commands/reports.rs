@@ -1,10 +1,11 @@
 //! `steward reports qbr`: an account's quarterly business review, as the page shows it
 //! (`steward_web::qbr`), written to a file or standard output; `steward reports generate`:
-//! the client's reviews of a book, generated in parallel and kept (`steward_web::client_reports`).
+//! the client's reviews of a book, generated in parallel and kept (`steward_web::client_reports`);
+//! `steward reports portfolio`: the director's portfolio report (`steward_web::portfolio`).
 
 use super::{outln, print_json};
 use crate::Settings;
-use crate::cli::{GenerateArgs, ReportFormat, ReportsCommand};
+use crate::cli::{GenerateArgs, PortfolioArgs, ReportFormat, ReportsCommand};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::io::Write as _;
@@ -19,6 +20,7 @@ pub fn run(settings: &Settings, command: ReportsCommand) -> Result<()> {
     let a = match command {
         ReportsCommand::Qbr(a) => a,
         ReportsCommand::Generate(g) => return generate(settings, &g),
+        ReportsCommand::Portfolio(p) => return portfolio(settings, &p),
     };
     let quarter: Quarter = a.quarter.parse()?;
     let store = crate::open::open_store(settings)?;
@@ -40,11 +42,31 @@ pub fn run(settings: &Settings, command: ReportsCommand) -> Result<()> {
         }
         ReportFormat::Csv => steward_web::qbr::csv(&qbr).into_bytes(),
     };
-    match &a.out {
-        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+    write_out(a.out.as_deref(), &bytes)
+}
+
+/// A document to its file, or to standard output.
+fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display())),
+        None => Ok(std::io::stdout().lock().write_all(bytes)?),
     }
-    Ok(())
+}
+
+fn portfolio(settings: &Settings, a: &PortfolioArgs) -> Result<()> {
+    let store = crate::open::open_store(settings)?;
+    let (card, _) = super::health::scorecard(settings)?;
+    let today = chrono::Local::now().date_naive();
+    let holdings = steward_health::portfolio::holdings(store.as_ref(), &card, today)?;
+    let p = steward_health::portfolio::portfolio(store.as_ref(), &holdings, today)?;
+    let bytes = match a.format {
+        ReportFormat::Html => steward_web::portfolio::html(&p, Some(STYLESHEET))?.into_bytes(),
+        ReportFormat::Pdf => {
+            steward_web::portfolio::pdf(&p).map_err(|why| anyhow::anyhow!("typesetting the portfolio: {why}"))?
+        }
+        ReportFormat::Csv => steward_web::portfolio::csv(&p).into_bytes(),
+    };
+    write_out(a.out.as_deref(), &bytes)
 }
 
 #[derive(Debug, serde::Serialize)]

@@ -1,0 +1,290 @@
+//! The director's portfolio (DOMAIN.md "Reports"): each account manager's book — its
+//! accounts, ARR and health bands — the renewals of the coming quarters by where each one
+//! stands, and the accounts at risk, from what every account holds today. Retention and
+//! goals are the commercial rules' own (`arr::retention`, `forecast::Goal`); the caller
+//! joins them in.
+
+use crate::forecast::Quarter;
+use crate::health::{Band, Driver, HealthScore};
+use crate::opportunity::{ForecastCategory, Opportunity, OpportunityKind, Stage};
+use crate::{Account, AccountStatus, Email, Id, Money, Slug, text_enum::text_enum};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+
+/// How many quarters of renewals the portfolio looks at, today's included.
+pub const RENEWAL_QUARTERS: usize = 4;
+
+/// One account as the portfolio reads it today.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    pub account: Account,
+    pub arr: Option<Money>,
+    pub health: Option<HealthScore>,
+    /// The running contract term: its id and its last day.
+    pub term: Option<(Id, NaiveDate)>,
+    /// Fees at risk under the term's performance guarantees this month.
+    pub fees_at_risk: Option<Money>,
+}
+
+impl Holding {
+    /// A client today: live, or implementing. Prospects and accounts that left count in
+    /// no book.
+    fn is_client(&self) -> bool {
+        matches!(self.account.status, AccountStatus::Live | AccountStatus::Implementing)
+    }
+
+    fn arr_cents(&self) -> i64 {
+        self.arr.map_or(0, |m| m.cents)
+    }
+}
+
+/// Accounts and their ARR by health band; `unscored` have no score (too little data, or
+/// still implementing).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct Bands {
+    pub green: usize,
+    pub yellow: usize,
+    pub red: usize,
+    pub unscored: usize,
+    pub green_arr: Money,
+    pub yellow_arr: Money,
+    pub red_arr: Money,
+    pub unscored_arr: Money,
+}
+
+impl Bands {
+    fn add(&mut self, band: Option<Band>, arr: i64) {
+        let (count, money) = match band {
+            Some(Band::Green) => (&mut self.green, &mut self.green_arr),
+            Some(Band::Yellow) => (&mut self.yellow, &mut self.yellow_arr),
+            Some(Band::Red) => (&mut self.red, &mut self.red_arr),
+            None => (&mut self.unscored, &mut self.unscored_arr),
+        };
+        *count += 1;
+        money.cents += arr;
+    }
+}
+
+/// One book: an account manager's (`owner`), or the accounts nobody owns (`owner` `None`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BookLine {
+    pub owner: Option<Email>,
+    pub name: String,
+    pub accounts: usize,
+    pub arr: Money,
+    /// Of the company's ARR, a fraction; `None` when the company has none.
+    pub share: Option<f64>,
+    pub bands: Bands,
+    pub fees_at_risk: Money,
+    /// Terms ending in the portfolio's renewal quarters, and their ARR today.
+    pub renewals: usize,
+    pub renewing_arr: Money,
+}
+
+impl BookLine {
+    fn new(owner: Option<Email>, name: String) -> Self {
+        Self {
+            owner,
+            name,
+            accounts: 0,
+            arr: Money::ZERO,
+            share: None,
+            bands: Bands::default(),
+            fees_at_risk: Money::ZERO,
+            renewals: 0,
+            renewing_arr: Money::ZERO,
+        }
+    }
+
+    fn add(&mut self, h: &Holding, renews: bool) {
+        self.accounts += 1;
+        self.arr.cents += h.arr_cents();
+        self.bands.add(h.health.as_ref().map(|s| s.band), h.arr_cents());
+        self.fees_at_risk.cents += h.fees_at_risk.map_or(0, |m| m.cents);
+        if renews {
+            self.renewals += 1;
+            self.renewing_arr.cents += h.arr_cents();
+        }
+    }
+}
+
+text_enum! {
+    /// Where a renewal stands: won or lost, its open opportunity's forecast category, or
+    /// no opportunity yet (its window opens 180 days before the term ends).
+    pub enum RenewalCall ("renewal call") {
+        Won = "won",
+        Commit = "commit",
+        BestCase = "best_case",
+        Pipeline = "pipeline",
+        Omitted = "omitted",
+        Lost = "lost",
+        NotOpened = "not_opened",
+    }
+}
+
+impl RenewalCall {
+    pub fn of(renewal: Option<&Opportunity>) -> Self {
+        match renewal {
+            None => RenewalCall::NotOpened,
+            Some(o) => match (o.stage, o.forecast_category) {
+                (Stage::ClosedWon, _) => RenewalCall::Won,
+                (Stage::ClosedLost, _) => RenewalCall::Lost,
+                (_, ForecastCategory::Commit) => RenewalCall::Commit,
+                (_, ForecastCategory::BestCase) => RenewalCall::BestCase,
+                (_, ForecastCategory::Pipeline) => RenewalCall::Pipeline,
+                (_, ForecastCategory::Omitted) => RenewalCall::Omitted,
+            },
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RenewalCall::Won => "Won",
+            RenewalCall::Commit => "Commit",
+            RenewalCall::BestCase => "Best case",
+            RenewalCall::Pipeline => "Pipeline",
+            RenewalCall::Omitted => "Omitted",
+            RenewalCall::Lost => "Lost",
+            RenewalCall::NotOpened => "Not opened",
+        }
+    }
+}
+
+/// The renewals of one call in one quarter: how many, the ARR renewing (today's) and the
+/// ARR change their opportunities expect (none for lost or unopened ones).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct RenewalCell {
+    pub call: RenewalCall,
+    pub accounts: usize,
+    pub arr: Money,
+    pub change: Money,
+}
+
+/// A quarter's renewals: a cell for every call, empty ones included, in `RenewalCall::ALL`'s order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RenewalQuarter {
+    pub quarter: Quarter,
+    pub cells: Vec<RenewalCell>,
+    pub accounts: usize,
+    pub arr: Money,
+}
+
+/// A live account in the red band.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AtRisk {
+    pub slug: Slug,
+    pub name: String,
+    pub owner: Option<Email>,
+    pub score: f64,
+    /// What pulls the score down most.
+    pub driver: Option<Driver>,
+    pub arr: Money,
+    pub renewal: Option<NaiveDate>,
+    pub call: Option<RenewalCall>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Books {
+    /// Every manager given (an empty book too), then anyone else who owns a client, then
+    /// the accounts nobody owns when there are any.
+    pub lines: Vec<BookLine>,
+    pub company: BookLine,
+    /// Today's quarter and the [`RENEWAL_QUARTERS`] − 1 after it.
+    pub renewals: Vec<RenewalQuarter>,
+    /// Largest ARR first.
+    pub at_risk: Vec<AtRisk>,
+}
+
+/// The portfolio of `holdings` on `today`: a book per manager (`managers`: e-mail and name,
+/// in the order to show; `names` for other owners), the renewals of the coming quarters
+/// joined to their opportunities (`renewals`: each term's renewal, matched by contract) and
+/// the red accounts.
+pub fn books(
+    holdings: &[Holding],
+    managers: &[(Email, String)],
+    names: &HashMap<Email, String>,
+    renewals: &[Opportunity],
+    today: NaiveDate,
+) -> Books {
+    let quarters: Vec<Quarter> =
+        std::iter::successors(Some(Quarter::of(today)), |q| Some(q.next())).take(RENEWAL_QUARTERS).collect();
+    let window = |day: NaiveDate| quarters.iter().position(|q| q.contains(day));
+    // A term has one renewal; were there two, the latest stands.
+    let mut renewal_of: HashMap<Id, &Opportunity> = HashMap::new();
+    for o in renewals.iter().filter(|o| o.kind == OpportunityKind::Renewal) {
+        if let Some(term) = o.contract_id {
+            let kept = renewal_of.entry(term).or_insert(o);
+            if o.id > kept.id {
+                *kept = o;
+            }
+        }
+    }
+    let mut lines: Vec<BookLine> = managers.iter().map(|(e, n)| BookLine::new(Some(e.clone()), n.clone())).collect();
+    let mut others: BTreeMap<Email, BookLine> = BTreeMap::new();
+    let mut nobody = BookLine::new(None, "No owner".into());
+    let mut company = BookLine::new(None, "Company".into());
+    let mut cells: Vec<Vec<RenewalCell>> = quarters
+        .iter()
+        .map(|_| RenewalCall::ALL.iter().map(|&call| RenewalCell { call, accounts: 0, arr: Money::ZERO, change: Money::ZERO }).collect())
+        .collect();
+    let mut at_risk = Vec::new();
+    for h in holdings.iter().filter(|h| h.is_client()) {
+        let renewal = h.term.map(|(id, end)| (end, renewal_of.get(&id).copied()));
+        let due = renewal.and_then(|(end, o)| window(end).map(|at| (at, o)));
+        if let Some((at, o)) = due {
+            let call = RenewalCall::of(o);
+            let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
+            cell.accounts += 1;
+            cell.arr.cents += h.arr_cents();
+            if !matches!(call, RenewalCall::Lost | RenewalCall::NotOpened) {
+                cell.change.cents += o.map_or(0, |o| o.amount.cents);
+            }
+        }
+        let line = match &h.account.owner {
+            Some(e) => match lines.iter_mut().position(|l| l.owner.as_ref() == Some(e)) {
+                Some(at) => &mut lines[at],
+                None => others.entry(e.clone()).or_insert_with(|| {
+                    BookLine::new(Some(e.clone()), names.get(e).cloned().unwrap_or_else(|| e.to_string()))
+                }),
+            },
+            None => &mut nobody,
+        };
+        line.add(h, due.is_some());
+        company.add(h, due.is_some());
+        if let Some(score) = h.health.as_ref().filter(|s| s.band == Band::Red && h.account.status == AccountStatus::Live) {
+            at_risk.push(AtRisk {
+                slug: h.account.slug.clone(),
+                name: h.account.name.clone(),
+                owner: h.account.owner.clone(),
+                score: score.score,
+                driver: score.drivers.first().cloned(),
+                arr: Money::from_cents(h.arr_cents()),
+                renewal: renewal.map(|(end, _)| end),
+                call: renewal.map(|(_, o)| RenewalCall::of(o)),
+            });
+        }
+    }
+    lines.extend(others.into_values());
+    if nobody.accounts > 0 {
+        lines.push(nobody);
+    }
+    let total = company.arr.cents;
+    for line in lines.iter_mut().chain(std::iter::once(&mut company)) {
+        line.share = (total > 0).then(|| line.arr.cents as f64 / total as f64);
+    }
+    at_risk.sort_by(|a, b| b.arr.cents.cmp(&a.arr.cents).then_with(|| a.name.cmp(&b.name)));
+    let renewals = quarters
+        .into_iter()
+        .zip(cells)
+        .map(|(quarter, cells)| RenewalQuarter {
+            quarter,
+            accounts: cells.iter().map(|c| c.accounts).sum(),
+            arr: Money::from_cents(cells.iter().map(|c| c.arr.cents).sum()),
+            cells,
+        })
+        .collect();
+    Books { lines, company, renewals, at_risk }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,41 @@
+//! The director's portfolio report: the page (`/portfolio`, print-ready), its PDF
+//! (`/portfolio.pdf`) and its figures as CSV (`/portfolio.csv`), from the book's rows as
+//! they stand (`crate::book`) and the store's renewals, retention and goals.
+
+use super::reports::file;
+use crate::app::App;
+use crate::auth::Viewer;
+use crate::authz::{self, Capability};
+use crate::error::{PageResult, WebError};
+use axum::extract::State;
+use axum::response::{Html, IntoResponse};
+use steward_health::portfolio::Portfolio;
+
+async fn load(app: &App, viewer: &Viewer) -> Result<Portfolio, WebError> {
+    authz::check(&viewer.user, Capability::Portfolio)?;
+    let today = app.today();
+    let book = app.book().await?;
+    let holdings: Vec<_> = book.rows.iter().map(|r| r.holding.clone()).collect();
+    app.run(move |store| Ok(steward_health::portfolio::portfolio(store, &holdings, today)?)).await
+}
+
+pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
+    let portfolio = load(&app, &viewer).await?;
+    Ok(Html(crate::portfolio::html(&portfolio, None)?).into_response())
+}
+
+pub async fn pdf(State(app): State<App>, viewer: Viewer) -> PageResult {
+    let portfolio = load(&app, &viewer).await?;
+    let name = format!("inline; filename=\"portfolio-{}.pdf\"", portfolio.as_of);
+    let bytes = tokio::task::spawn_blocking(move || crate::portfolio::pdf(&portfolio))
+        .await
+        .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
+        .map_err(|why| WebError::Internal(format!("typesetting the portfolio: {why}")))?;
+    Ok(file("application/pdf", name, bytes))
+}
+
+pub async fn csv(State(app): State<App>, viewer: Viewer) -> PageResult {
+    let portfolio = load(&app, &viewer).await?;
+    let name = format!("attachment; filename=\"portfolio-{}.csv\"", portfolio.as_of);
+    Ok(file("text/csv; charset=utf-8", name, crate::portfolio::csv(&portfolio).into_bytes()))
+}
