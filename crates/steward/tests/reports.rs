@@ -1,6 +1,7 @@
 //! A quarterly business review through the command line, on a demo book: its numbers are the
 //! numbers `steward metrics` and `steward health` give for the same quarter; the HTML carries
-//! the same figures with its sections; a quarter the data do not hold is refused.
+//! the same figures with its sections; a quarter the data do not hold is refused. The
+//! director's portfolio report's numbers are the accounts', retention's and goals' own.
 
 #![allow(clippy::unwrap_used)]
 
@@ -244,4 +245,91 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
 
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2030-Q1"]).fails(1, "has no figures for 2030-Q1");
     steward(d, &["reports", "qbr", "--account", &slug, "--quarter", "2026-Q5"]).fails(1, "is not a quarter");
+}
+
+/// The director's portfolio report through the command line: its books' clients are the
+/// accounts' own, its retention is `steward retention`'s, its goals are `steward goals`'s,
+/// and its PDF is the same bytes twice, with every section in its text.
+#[test]
+fn the_portfolio_is_the_book_s_own_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    steward(
+        d,
+        &["demo", "--no-serve", "--seed", "3", "--accounts", "10", "--lives-per-account", "120", "--password", "demo-password-1"],
+    )
+    .ok();
+    let csv = steward(d, &["reports", "portfolio", "--format", "csv"]).ok().stdout;
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("section,item,measure,value"));
+    let table: BTreeMap<(String, String, String), String> = lines
+        .map(|line| {
+            let f = fields(line);
+            assert_eq!(f.len(), 4, "{line}");
+            ((f[0].clone(), f[1].clone(), f[2].clone()), f[3].clone())
+        })
+        .collect();
+    let value = |section: &str, item: &str, measure: &str| -> Option<f64> {
+        table.get(&(section.into(), item.into(), measure.into())).and_then(|v| v.parse().ok())
+    };
+    let accounts = json(&steward(d, &["accounts", "list", "--json"]).ok().stdout);
+    let clients: Vec<&Value> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "live" || a["status"] == "implementing")
+        .collect();
+    assert_eq!(value("books", "company", "clients"), Some(clients.len() as f64));
+    let retention = json(&steward(d, &["retention", "--by", "owner", "--json"]).ok().stdout);
+    let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-12,
+        (a, b) => a == b,
+    };
+    for row in retention.as_array().unwrap() {
+        let item = row["group"].as_str().unwrap_or("company");
+        assert!(close(value("books", item, "grr"), row["grr"].as_f64()), "{item}: {row}");
+        assert!(close(value("books", item, "nrr"), row["nrr"].as_f64()), "{item}: {row}");
+        let owned = clients.iter().filter(|a| row["group"].is_null() || a["owner"] == row["group"]).count();
+        assert_eq!(value("books", item, "clients"), Some(owned as f64), "{item}");
+    }
+    let goals = json(&steward(d, &["goals", "list", "--json"]).ok().stdout);
+    let goals = goals.as_array().unwrap();
+    assert!(!goals.is_empty(), "the demo sets goals");
+    for g in goals {
+        let owner = g["owner"].as_str().unwrap();
+        assert_eq!(value("goals", owner, "bookings_to_date"), g["bookings_to_date"].as_f64(), "{g}");
+        assert_eq!(value("goals", owner, "bookings_goal"), g["bookings"].as_f64(), "{g}");
+    }
+    // Renewals: every quarter's calls add up to the books' renewals.
+    let renewals: f64 = table
+        .iter()
+        .filter(|((section, _, measure), _)| section == "renewals" && measure == "accounts")
+        .map(|(_, v)| v.parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(Some(renewals), value("books", "company", "renewals"));
+
+    let (a, b) = (d.join("a.pdf"), d.join("b.pdf"));
+    for out in [&a, &b] {
+        steward(d, &["reports", "portfolio", "--format", "pdf", "--out", out.to_str().unwrap()]).ok();
+    }
+    let bytes = std::fs::read(&a).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(bytes, std::fs::read(&b).unwrap(), "the same portfolio, the same bytes");
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout", a.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils; ./test.sh installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for section in [
+        "Books by account manager",
+        "Renewals by quarter and forecast call",
+        "Health distribution",
+        "Goal attainment",
+        "Accounts at risk",
+        "Page 1 of",
+    ] {
+        assert!(text.contains(section), "{section} in the PDF:\n{text}");
+    }
+    let html = steward(d, &["reports", "portfolio"]).ok().stdout;
+    assert!(html.contains("<style>") && html.contains("Books by account manager"), "a file that prints anywhere");
 }
