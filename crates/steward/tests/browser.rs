@@ -198,6 +198,15 @@ fn people_use_steward_in_a_browser() {
     b.wait_for("an account manager's queue", |u| u.contains("/work?user="));
     assert!(b.text("h1").contains("'s work"));
     b.screenshot("15-team-member-queue");
+    // The portfolio report: from the navigation, with a line per account manager, and its
+    // PDF downloaded with the director's session.
+    b.click("nav a[href='/portfolio']");
+    b.wait_for("the portfolio", |u| u.ends_with("/portfolio"));
+    assert!(b.count("#books tbody tr") >= 3, "a line per account manager and the company's");
+    assert!(b.count("#books svg, #renewals svg") == 2, "the two charts");
+    b.screenshot("47-portfolio");
+    let got = ureq::get(&format!("{url}/portfolio.pdf")).set("Cookie", &b.cookie_header()).call().unwrap();
+    assert_eq!(got.content_type(), "application/pdf");
     // Marketing holds the campaign tasks the playbooks and account managers open.
     let marketing = book()
         .users
@@ -597,6 +606,9 @@ fn a_phone_reaches_everything() {
     b.goto(&format!("{url}/team"));
     fits("/team");
     b.screenshot("phone-6-team");
+    b.goto(&format!("{url}/portfolio"));
+    fits("/portfolio");
+    b.screenshot("phone-9-portfolio");
 }
 
 /// An account manager generates the client's review of a quarter on Account 360 and

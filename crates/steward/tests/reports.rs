@@ -330,6 +330,13 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     ] {
         assert!(text.contains(section), "{section} in the PDF:\n{text}");
     }
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let made = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "2", a.to_str().unwrap(), shots.join("48-portfolio-pdf").to_str().unwrap()])
+        .status()
+        .expect("pdftoppm");
+    assert!(made.success());
     let html = steward(d, &["reports", "portfolio"]).ok().stdout;
     assert!(html.contains("<style>") && html.contains("Books by account manager"), "a file that prints anywhere");
 }
