@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quarterly business reviews: how long one review's PDF takes through the binary (store
-# open, figures, peers, typesetting, writing), and how long a whole book's client reviews
-# take to generate and keep (`steward reports generate --all`, in parallel).
+# open, figures, peers, typesetting, writing), how long the director's portfolio report's
+# PDF takes, and how long a whole book's client reviews take to generate and keep
+# (`steward reports generate --all`, in parallel).
 #
 #   bench/reports.sh            a demo book of 30 accounts
 #   bench/reports.sh company    6,000 accounts of 40 lives (built once; BENCH_BOOKS keeps it)
@@ -35,6 +36,15 @@ for i in $(seq 10); do
   echo $(( ($(date +%s%N) - start) / 1000000 ))
 done | sort -n | awk '{ a[NR] = $1 } END { printf "one review PDF (%s): median %d ms, min %d ms, max %d ms\n", "'"$slug"'", a[int((NR + 1) / 2)], a[1], a[NR] }'
 ls -l "$work/one.pdf" | awk '{ print "  " $5 " bytes" }'
+
+# The director's portfolio report as a PDF, five times: every account's summary (health,
+# ARR, renewal) read and worked out, then renewals, retention and goals, then typesetting.
+for i in $(seq 5); do
+  start=$(date +%s%N)
+  "$bin" --data-dir "$data" reports portfolio --format pdf --out "$work/portfolio.pdf"
+  echo $(( ($(date +%s%N) - start) / 1000000 ))
+done | sort -n | awk '{ a[NR] = $1 } END { printf "portfolio PDF: median %d ms, min %d ms, max %d ms\n", a[int((NR + 1) / 2)], a[1], a[NR] }'
+ls -l "$work/portfolio.pdf" | awk '{ print "  " $5 " bytes" }'
 
 # Every live account's client review of a quarter, generated and kept (a new version each:
 # the quarter before the one the demo published).
