@@ -20,8 +20,9 @@ pub struct Holding {
     pub account: Account,
     pub arr: Option<Money>,
     pub health: Option<HealthScore>,
-    /// The running contract term: its id and its last day.
-    pub term: Option<(Id, NaiveDate)>,
+    /// Every contract term's id and last day, whatever became of its renewal: a term renews
+    /// (or not) at its end, and its renewal opportunity names it.
+    pub terms: Vec<(Id, NaiveDate)>,
     /// Fees at risk under the term's performance guarantees this month.
     pub fees_at_risk: Option<Money>,
 }
@@ -38,8 +39,8 @@ impl Holding {
     }
 }
 
-/// Accounts and their ARR by health band; `unscored` have no score (too little data, or
-/// still implementing).
+/// Accounts and their ARR by health band; `unscored` have no score this month (no measure
+/// had data, or the account is still implementing).
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Bands {
     pub green: usize,
@@ -65,7 +66,8 @@ impl Bands {
     }
 }
 
-/// One book: an account manager's (`owner`), or the accounts nobody owns (`owner` `None`).
+/// One book: an account manager's (`owner`), or the accounts nobody owns (`owner` `None`);
+/// also the company's total ([`Books::company`], `owner` `None` too).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BookLine {
     pub owner: Option<Email>,
@@ -76,7 +78,7 @@ pub struct BookLine {
     pub share: Option<f64>,
     pub bands: Bands,
     pub fees_at_risk: Money,
-    /// Terms ending in the portfolio's renewal quarters, and their ARR today.
+    /// Terms ending in the portfolio's renewal quarters, and their accounts' ARR today.
     pub renewals: usize,
     pub renewing_arr: Money,
 }
@@ -96,15 +98,14 @@ impl BookLine {
         }
     }
 
-    fn add(&mut self, h: &Holding, renews: bool) {
+    /// A client, with how many of its terms end in the renewal quarters.
+    fn add(&mut self, h: &Holding, renewals: usize) {
         self.accounts += 1;
         self.arr.cents += h.arr_cents();
         self.bands.add(h.health.as_ref().map(|s| s.band), h.arr_cents());
         self.fees_at_risk.cents += h.fees_at_risk.map_or(0, |m| m.cents);
-        if renews {
-            self.renewals += 1;
-            self.renewing_arr.cents += h.arr_cents();
-        }
+        self.renewals += renewals;
+        self.renewing_arr.cents += h.arr_cents() * renewals as i64;
     }
 }
 
@@ -151,7 +152,8 @@ impl RenewalCall {
 }
 
 /// The renewals of one call in one quarter: how many, the ARR renewing (today's) and the
-/// ARR change their opportunities expect (none for lost or unopened ones).
+/// ARR change their opportunities expect (none for omitted, lost or unopened ones, as the
+/// forecast counts none).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RenewalCell {
     pub call: RenewalCall,
@@ -169,7 +171,7 @@ pub struct RenewalQuarter {
     pub arr: Money,
 }
 
-/// A live account in the red band.
+/// A client in the red band.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AtRisk {
     pub slug: Slug,
@@ -179,15 +181,18 @@ pub struct AtRisk {
     /// What pulls the score down most.
     pub driver: Option<Driver>,
     pub arr: Money,
+    /// Its next renewal (the first term ending today or later) and where it stands.
     pub renewal: Option<NaiveDate>,
     pub call: Option<RenewalCall>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Books {
-    /// Every manager given (an empty book too), then anyone else who owns a client, then
-    /// the accounts nobody owns when there are any.
+    /// Every manager given (an empty book too), then anyone else who owns an account (a
+    /// former manager's book of accounts that left still has retention), then the accounts
+    /// nobody owns when there are any.
     pub lines: Vec<BookLine>,
+    /// Every client together (`owner` `None`, named "Company").
     pub company: BookLine,
     /// Today's quarter and the [`RENEWAL_QUARTERS`] − 1 after it.
     pub renewals: Vec<RenewalQuarter>,
@@ -195,10 +200,10 @@ pub struct Books {
     pub at_risk: Vec<AtRisk>,
 }
 
-/// The portfolio of `holdings` on `today`: a book per manager (`managers`: e-mail and name,
-/// in the order to show; `names` for other owners), the renewals of the coming quarters
-/// joined to their opportunities (`renewals`: each term's renewal, matched by contract) and
-/// the red accounts.
+/// The portfolio of `holdings` (every account, any status) on `today`: a book per manager
+/// (`managers`: e-mail and name, in the order to show; `names` for other owners) counting
+/// its clients, the terms ending in the coming quarters joined to their renewals
+/// (`renewals`: matched by the contract term each renews) and the clients in the red band.
 pub fn books(
     holdings: &[Holding],
     managers: &[(Email, String)],
@@ -225,21 +230,15 @@ pub fn books(
     let mut company = BookLine::new(None, "Company".into());
     let mut cells: Vec<Vec<RenewalCell>> = quarters
         .iter()
-        .map(|_| RenewalCall::ALL.iter().map(|&call| RenewalCell { call, accounts: 0, arr: Money::ZERO, change: Money::ZERO }).collect())
+        .map(|_| {
+            RenewalCall::ALL
+                .iter()
+                .map(|&call| RenewalCell { call, accounts: 0, arr: Money::ZERO, change: Money::ZERO })
+                .collect()
+        })
         .collect();
     let mut at_risk = Vec::new();
-    for h in holdings.iter().filter(|h| h.is_client()) {
-        let renewal = h.term.map(|(id, end)| (end, renewal_of.get(&id).copied()));
-        let due = renewal.and_then(|(end, o)| window(end).map(|at| (at, o)));
-        if let Some((at, o)) = due {
-            let call = RenewalCall::of(o);
-            let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
-            cell.accounts += 1;
-            cell.arr.cents += h.arr_cents();
-            if !matches!(call, RenewalCall::Lost | RenewalCall::NotOpened) {
-                cell.change.cents += o.map_or(0, |o| o.amount.cents);
-            }
-        }
+    for h in holdings {
         let line = match &h.account.owner {
             Some(e) => match lines.iter_mut().position(|l| l.owner.as_ref() == Some(e)) {
                 Some(at) => &mut lines[at],
@@ -249,9 +248,26 @@ pub fn books(
             },
             None => &mut nobody,
         };
-        line.add(h, due.is_some());
-        company.add(h, due.is_some());
-        if let Some(score) = h.health.as_ref().filter(|s| s.band == Band::Red && h.account.status == AccountStatus::Live) {
+        if !h.is_client() {
+            continue;
+        }
+        let mut renews = 0;
+        for (term, end) in &h.terms {
+            let Some(at) = window(*end) else { continue };
+            let renewal = renewal_of.get(term).copied();
+            let call = RenewalCall::of(renewal);
+            let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
+            cell.accounts += 1;
+            cell.arr.cents += h.arr_cents();
+            if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
+                cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
+            }
+            renews += 1;
+        }
+        line.add(h, renews);
+        company.add(h, renews);
+        if let Some(score) = h.health.as_ref().filter(|s| s.band == Band::Red) {
+            let next = h.terms.iter().filter(|(_, end)| *end >= today).min_by_key(|(_, end)| *end);
             at_risk.push(AtRisk {
                 slug: h.account.slug.clone(),
                 name: h.account.name.clone(),
@@ -259,13 +275,13 @@ pub fn books(
                 score: score.score,
                 driver: score.drivers.first().cloned(),
                 arr: Money::from_cents(h.arr_cents()),
-                renewal: renewal.map(|(end, _)| end),
-                call: renewal.map(|(_, o)| RenewalCall::of(o)),
+                renewal: next.map(|(_, end)| *end),
+                call: next.map(|(term, _)| RenewalCall::of(renewal_of.get(term).copied())),
             });
         }
     }
     lines.extend(others.into_values());
-    if nobody.accounts > 0 {
+    if holdings.iter().any(|h| h.account.owner.is_none()) {
         lines.push(nobody);
     }
     let total = company.arr.cents;

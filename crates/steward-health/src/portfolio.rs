@@ -1,16 +1,16 @@
 //! The director's portfolio report: every book (`steward_domain::portfolio`) with its
 //! retention over the trailing twelve months and each manager's goal attainment, read from
-//! the store. The page, the API and `steward reports portfolio` all come through here.
+//! the store. The pages and `steward reports portfolio` both come through here.
 
 use crate::AccountSummary;
-use crate::history::AccountData;
 use crate::forecast::{Attainment, attained};
+use crate::history::AccountData;
 use crate::revenue::{RetentionBy, RetentionRow, retention_rows_of};
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
+use steward_domain::health::Scorecard;
 use steward_domain::opportunity::{OpportunityKind, Stage};
 use steward_domain::portfolio::{Books, Holding, books};
-use steward_domain::health::Scorecard;
 use steward_domain::{Account, Email, Month, Role};
 use steward_store::{OpportunityFilter, Result as StoreResult, Store};
 
@@ -28,7 +28,8 @@ pub struct Portfolio {
 }
 
 impl Portfolio {
-    /// A book's retention: the company's for `None`.
+    /// A book's retention: the accounts nobody owns for `None` (the company's is the first
+    /// row of [`Self::retention`]).
     pub fn retention_of(&self, owner: Option<&Email>) -> Option<&RetentionRow> {
         let group = owner.map_or_else(|| "unowned".to_owned(), Email::to_string);
         self.retention.iter().skip(1).find(|r| r.group.as_deref() == Some(group.as_str()))
@@ -45,7 +46,7 @@ pub fn holding(summary: &AccountSummary) -> Holding {
         account: summary.account.clone(),
         arr: summary.arr,
         health: summary.health.clone(),
-        term: summary.contract.as_ref().map(|c| (c.id, c.end_date)),
+        terms: summary.terms.clone(),
         fees_at_risk: summary.at_risk,
     }
 }
@@ -72,11 +73,10 @@ pub fn portfolio(store: &dyn Store, holdings: &[Holding], today: NaiveDate) -> S
         .map(|u| (u.email.clone(), u.name.clone()))
         .collect();
     let names: HashMap<Email, String> = users.into_iter().map(|u| (u.email, u.name)).collect();
-    let renewals = store.opportunities(&OpportunityFilter {
-        kind: Some(OpportunityKind::Renewal),
-        ..OpportunityFilter::default()
-    })?;
-    let won = store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
+    let renewals = store
+        .opportunities(&OpportunityFilter { kind: Some(OpportunityKind::Renewal), ..OpportunityFilter::default() })?;
+    let won =
+        store.opportunities(&OpportunityFilter { stage: Some(Stage::ClosedWon), ..OpportunityFilter::default() })?;
     let accounts: Vec<&Account> = holdings.iter().map(|h| &h.account).collect();
     let retention_month = Month::of(today).plus(-1);
     let retention = retention_rows_of(store, &accounts, retention_month, Some(RetentionBy::Owner))?;

@@ -137,7 +137,8 @@ pub struct Qbr {
     pub cuts: Vec<CutRow>,
     /// Initiatives whose outcome window closed by the quarter's end, with their estimate.
     pub initiatives: Vec<InitiativeRead>,
-    /// Open success-plan objectives and — internal only — the open tasks, as lines.
+    /// Open success-plan objectives still ahead at the quarter's end and — internal only —
+    /// the open tasks, as lines.
     pub next_steps: Vec<String>,
     pub audience: Audience,
     /// The internal version's sections; `None` in the client's.
@@ -306,7 +307,9 @@ pub fn qbr_among(
             None => t.title.clone(),
         }));
     }
-    for o in store.objectives(slug)?.into_iter().filter(|o| !o.closed) {
+    // What is still ahead at the quarter's end: an objective whose day has passed is judged,
+    // not a next step.
+    for o in store.objectives(slug)?.into_iter().filter(|o| !o.closed && o.target_date > end) {
         next_steps.push(format!("Success plan: {} by {}", o.title, o.target_date));
     }
     let internal = match audience {

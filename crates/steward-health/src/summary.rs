@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use steward_domain::health::{Change, HealthScore, Scorecard, change};
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::pricing::{Bill, Volume, bill};
-use steward_domain::{Account, AccountStatus, Contract, Money, Month};
+use steward_domain::{Account, AccountStatus, Contract, Id, Money, Month};
 
 /// How many months of enrollment rate a sparkline shows.
 pub const SPARKLINE_MONTHS: usize = 12;
@@ -22,11 +22,16 @@ pub struct AccountSummary {
     pub health: Option<HealthScore>,
     /// Since the month before, with the measures that moved it.
     pub health_change: Option<Change>,
+    /// The contract up for renewal: the soonest-ending term still undecided.
     pub contract: Option<Contract>,
+    /// Every contract term's id and last day, whatever became of its renewal.
+    pub terms: Vec<(Id, NaiveDate)>,
+    /// What the term in force today bills, × 12 (the contract up for renewal's when none is
+    /// in force yet).
     pub arr: Option<Money>,
     /// Fees at risk under the contract's performance guarantees, this month.
     pub at_risk: Option<Money>,
-    /// This month's bill of the contract, line by line: what the ARR is made of.
+    /// This month's bill of that term, line by line: what the ARR is made of.
     pub bill: Option<Bill>,
     /// The day of the latest logged activity with the client, on or before today.
     pub last_activity: Option<NaiveDate>,
@@ -49,12 +54,15 @@ impl AccountSummary {
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();
+        // The term in force bills, whatever became of its renewal: a renewal won starts the
+        // next term only at its start, and a renewal lost leaves this one to run to its end —
+        // as the month-end ARR snapshots read it.
+        let billing = data.contracts.iter().find(|c| c.in_force(today)).or(contract.as_ref());
         let volume = latest
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
-        let bill = contract.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
-        let at_risk = contract
-            .as_ref()
+        let bill = billing.map(|c| bill(c, this_month, volume.unwrap_or_default()));
+        let at_risk = billing
             .zip(bill.as_ref())
             .map(|(c, b)| steward_domain::arr::at_risk(c, b.arr, this_month, latest.as_ref()));
         Self {
@@ -69,6 +77,7 @@ impl AccountSummary {
                 .collect(),
             last_activity: data.activities.iter().map(|a| a.occurred_at.date_naive()).filter(|d| *d <= today).max(),
             account: data.account.clone(),
+            terms: data.contracts.iter().map(|c| (c.id, c.end_date)).collect(),
             latest,
             previous,
             contract,

@@ -347,8 +347,11 @@ pub fn stacked_bars(title: &str, labels: &[String], series: &[Bars], unit_label:
             );
         }
     }
-    let names: Vec<(&str, &str)> =
-        series.iter().enumerate().map(|(k, b)| (b.name.as_str(), b.colour.unwrap_or(SERIES[k % SERIES.len()]))).collect();
+    let names: Vec<(&str, &str)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (b.name.as_str(), b.colour.unwrap_or(SERIES[k % SERIES.len()])))
+        .collect();
     legend(&mut svg, &names);
     svg.push_str("</svg>");
     let rows = table_rows(labels, series.iter().map(|b| (&b.values, &b.hidden)).collect(), crate::views::thousands);

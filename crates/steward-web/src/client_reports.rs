@@ -133,7 +133,7 @@ pub fn published(store: &dyn Store, account: &Slug) -> Result<Vec<StoredReport>,
     let mut out: Vec<StoredReport> = Vec::new();
     for r in store.reports(Some(account))?.into_iter().filter(StoredReport::published) {
         if out.last().is_none_or(|last| last.quarter != r.quarter) {
-            out.push(r);
+            out.push(r.for_client());
         }
     }
     Ok(out)

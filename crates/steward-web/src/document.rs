@@ -46,10 +46,18 @@ fn cells(rows: &[Vec<String>]) -> String {
         .join(",\n  ")
 }
 
+/// A table whose header repeats on each page it runs onto; no header when every heading is
+/// empty.
 pub fn table(columns: &str, header: &[&str], rows: &[Vec<String>]) -> String {
-    let head = header.iter().map(|h| format!("[*{}*]", e(h))).collect::<Vec<_>>().join(", ");
+    let head = match header.iter().all(|h| h.is_empty()) {
+        true => String::new(),
+        false => format!(
+            "table.header({}),\n  ",
+            header.iter().map(|h| format!("[*{}*]", e(h))).collect::<Vec<_>>().join(", ")
+        ),
+    };
     format!(
-        "#table(columns: {columns}, stroke: (x: none, y: 0.4pt + luma(200)), inset: 5pt,\n  table.header({head}),\n  {}\n)\n",
+        "#table(columns: {columns}, stroke: (x: none, y: 0.4pt + luma(200)), inset: 5pt,\n  {head}{}\n)\n",
         cells(rows)
     )
 }

@@ -1036,6 +1036,9 @@ pub enum ReportsCommand {
 
 #[derive(Debug, Args)]
 pub struct PortfolioArgs {
+    /// The day it is as of (default: today).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "html")]
     pub format: ReportFormat,
     /// Where to write it (default: standard output).

@@ -256,10 +256,24 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     let d = dir.path();
     steward(
         d,
-        &["demo", "--no-serve", "--seed", "3", "--accounts", "10", "--lives-per-account", "120", "--password", "demo-password-1"],
+        &[
+            "demo",
+            "--no-serve",
+            "--seed",
+            "3",
+            "--accounts",
+            "10",
+            "--lives-per-account",
+            "120",
+            "--as-of",
+            "2026-11-01",
+            "--password",
+            "demo-password-1",
+        ],
     )
     .ok();
-    let csv = steward(d, &["reports", "portfolio", "--format", "csv"]).ok().stdout;
+    let today = "2026-11-02";
+    let csv = steward(d, &["reports", "portfolio", "--today", today, "--format", "csv"]).ok().stdout;
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("section,item,measure,value"));
     let table: BTreeMap<(String, String, String), String> = lines
@@ -280,7 +294,7 @@ fn the_portfolio_is_the_book_s_own_numbers() {
         .filter(|a| a["status"] == "live" || a["status"] == "implementing")
         .collect();
     assert_eq!(value("books", "company", "clients"), Some(clients.len() as f64));
-    let retention = json(&steward(d, &["retention", "--by", "owner", "--json"]).ok().stdout);
+    let retention = json(&steward(d, &["retention", "--month", "2026-10", "--by", "owner", "--json"]).ok().stdout);
     let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() < 1e-12,
         (a, b) => a == b,
@@ -289,10 +303,17 @@ fn the_portfolio_is_the_book_s_own_numbers() {
         let item = row["group"].as_str().unwrap_or("company");
         assert!(close(value("books", item, "grr"), row["grr"].as_f64()), "{item}: {row}");
         assert!(close(value("books", item, "nrr"), row["nrr"].as_f64()), "{item}: {row}");
-        let owned = clients.iter().filter(|a| row["group"].is_null() || a["owner"] == row["group"]).count();
+        let owned = clients
+            .iter()
+            .filter(|a| match row["group"].as_str() {
+                None => true,
+                Some("unowned") => a["owner"].is_null(),
+                Some(owner) => a["owner"] == owner,
+            })
+            .count();
         assert_eq!(value("books", item, "clients"), Some(owned as f64), "{item}");
     }
-    let goals = json(&steward(d, &["goals", "list", "--json"]).ok().stdout);
+    let goals = json(&steward(d, &["goals", "list", "--today", today, "--json"]).ok().stdout);
     let goals = goals.as_array().unwrap();
     assert!(!goals.is_empty(), "the demo sets goals");
     for g in goals {
@@ -300,17 +321,29 @@ fn the_portfolio_is_the_book_s_own_numbers() {
         assert_eq!(value("goals", owner, "bookings_to_date"), g["bookings_to_date"].as_f64(), "{g}");
         assert_eq!(value("goals", owner, "bookings_goal"), g["bookings"].as_f64(), "{g}");
     }
-    // Renewals: every quarter's calls add up to the books' renewals.
+    // Renewals: the clients' contract terms ending from 2026-Q4 to 2027-Q3, whatever became
+    // of their renewal, each under one call.
+    let contracts = json(&steward(d, &["contracts", "list", "--json"]).ok().stdout);
+    let slugs: Vec<&str> = clients.iter().map(|a| a["slug"].as_str().unwrap()).collect();
+    let ending = contracts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| slugs.contains(&c["account"].as_str().unwrap()))
+        .filter(|c| ("2026-10-01".."2027-10-01").contains(&c["end_date"].as_str().unwrap()))
+        .count();
+    assert!(ending > 0, "the demo has renewals in the year");
     let renewals: f64 = table
         .iter()
         .filter(|((section, _, measure), _)| section == "renewals" && measure == "accounts")
         .map(|(_, v)| v.parse::<f64>().unwrap())
         .sum();
+    assert_eq!(renewals, ending as f64, "{csv}");
     assert_eq!(Some(renewals), value("books", "company", "renewals"));
 
     let (a, b) = (d.join("a.pdf"), d.join("b.pdf"));
     for out in [&a, &b] {
-        steward(d, &["reports", "portfolio", "--format", "pdf", "--out", out.to_str().unwrap()]).ok();
+        steward(d, &["reports", "portfolio", "--today", today, "--format", "pdf", "--out", out.to_str().unwrap()]).ok();
     }
     let bytes = std::fs::read(&a).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
@@ -333,7 +366,17 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let made = std::process::Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "2", a.to_str().unwrap(), shots.join("48-portfolio-pdf").to_str().unwrap()])
+        .args([
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            a.to_str().unwrap(),
+            shots.join("48-portfolio-pdf").to_str().unwrap(),
+        ])
         .status()
         .expect("pdftoppm");
     assert!(made.success());

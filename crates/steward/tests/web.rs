@@ -579,6 +579,15 @@ fn a_quarterly_review_from_account_360(s: &Server) {
     assert!(pdf.body.len() > 1000, "a whole document");
     let csv = portal.get(&format!("/reports/{}.csv", draft.id));
     assert!(csv.status == 200 && csv.body.starts_with("section,item,measure,quarter,value"));
+    // Their listing says which review and when it was published, not who made it from what.
+    let mut api = s.client();
+    api.bearer = Some(s.token(&client_of(&own)));
+    let listed = api.get(&format!("/api/v1/accounts/{own}/reports")).json();
+    let theirs = listed["items"].as_array().unwrap().iter().find(|r| r["id"] == draft.id).unwrap().clone();
+    assert!(theirs["published_at"].is_string(), "{theirs}");
+    for internal in ["digest", "generated_by", "ledger_version"] {
+        assert!(theirs.get(internal).is_none_or(|v| v.is_null()), "{internal} in {theirs}");
+    }
     // Another client's account's review is not there for this client.
     let (_, other) = accounts();
     let mut other_client = s.signed_in(&client_of(&other));
@@ -1794,6 +1803,31 @@ fn the_director_reads_the_portfolio(s: &Server) {
         assert!(page.body.contains(&minijinja_escape(&m.name)), "{} has a line", m.name);
     }
     assert_eq!(value("company", "clients"), Some(clients.len() as f64));
+    // The accounts at risk are the red clients; the renewals, their terms ending in the year.
+    let mut red: Vec<&str> =
+        clients.iter().filter(|a| a["health"]["band"] == "red").map(|a| a["slug"].as_str().unwrap()).collect();
+    let mut listed: Vec<&str> = csv
+        .body
+        .lines()
+        .filter(|l| l.starts_with("at_risk,") && l.contains(",score,"))
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    red.sort_unstable();
+    listed.sort_unstable();
+    assert!(!red.is_empty(), "the fixture has red clients");
+    assert_eq!(listed, red);
+    let today = web_support::as_of();
+    let first = steward_domain::forecast::Quarter::of(today);
+    let (from, to) = (first.first_day(), first.next().next().next().last_day());
+    let ending: usize = clients
+        .iter()
+        .map(|a| {
+            let slug = Slug::parse(a["slug"].as_str().unwrap()).unwrap();
+            let terms = s.store.contracts(&slug).unwrap();
+            terms.iter().filter(|c| (from..=to).contains(&c.end_date)).count()
+        })
+        .sum();
+    assert_eq!(value("company", "renewals"), Some(ending as f64));
     let (nrr, api_nrr) = (value("company", "nrr").unwrap(), retention["items"][0]["nrr"].as_f64().unwrap());
     assert!((nrr - api_nrr).abs() < 1e-12, "NRR {nrr} and {api_nrr}");
     let pdf = d.get("/portfolio.pdf");

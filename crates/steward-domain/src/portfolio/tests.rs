@@ -43,7 +43,7 @@ fn holding(slug: &str, owner: Option<&str>, status: AccountStatus, dollars: i64,
                 points_lost: 45.0,
             }],
         }),
-        term: None,
+        terms: Vec::new(),
         fees_at_risk: None,
     }
 }
@@ -73,7 +73,7 @@ fn renewal(id: Id, term: Id, stage: Stage, category: ForecastCategory, dollars: 
 }
 
 fn with_term(mut h: Holding, id: Id, end: &str) -> Holding {
-    h.term = Some((id, d(end)));
+    h.terms.push((id, d(end)));
     h
 }
 
@@ -102,7 +102,7 @@ fn books_add_up_to_the_company_and_count_clients_only() {
     assert_eq!(b.lines.iter().map(|l| l.arr.cents).sum::<i64>(), b.company.arr.cents);
     assert_eq!(ann_line.share, Some(0.75));
     assert_eq!(b.lines[1].share, Some(0.0));
-    assert_eq!(b.at_risk.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>(), ["bb"], "live and red only");
+    assert_eq!(b.at_risk.iter().map(|r| r.slug.as_str()).collect::<Vec<_>>(), ["bb"], "clients in the red band only");
     assert_eq!(b.at_risk[0].driver.as_ref().map(|d| d.measure), Some(Measure::Nps));
 }
 
@@ -129,14 +129,52 @@ fn renewals_fall_in_their_quarter_under_their_call() {
     let quarters: Vec<String> = b.renewals.iter().map(|r| r.quarter.to_string()).collect();
     assert_eq!(quarters, ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]);
     let cell = |q: usize, call: RenewalCall| *b.renewals[q].cells.iter().find(|c| c.call == call).unwrap();
-    assert_eq!(cell(0, RenewalCall::Won), RenewalCell { call: RenewalCall::Won, accounts: 1, arr: Money::from_cents(1_000_000), change: Money::from_cents(100_000) });
+    assert_eq!(
+        cell(0, RenewalCall::Won),
+        RenewalCell {
+            call: RenewalCall::Won,
+            accounts: 1,
+            arr: Money::from_cents(1_000_000),
+            change: Money::from_cents(100_000)
+        }
+    );
     assert_eq!((cell(1, RenewalCall::Commit).accounts, cell(1, RenewalCall::Commit).change.cents), (1, 200_000));
     assert_eq!(cell(1, RenewalCall::BestCase).accounts, 0);
-    assert_eq!((cell(1, RenewalCall::Lost).accounts, cell(1, RenewalCall::Lost).change.cents), (1, 0), "a loss expects no change");
+    assert_eq!(
+        (cell(1, RenewalCall::Lost).accounts, cell(1, RenewalCall::Lost).change.cents),
+        (1, 0),
+        "a loss expects no change"
+    );
     assert_eq!(cell(3, RenewalCall::NotOpened).accounts, 1);
     assert_eq!(b.renewals.iter().map(|r| r.accounts).sum::<usize>(), 4, "past and beyond the year count nowhere");
     assert_eq!(b.renewals[1].cells.len(), RenewalCall::ALL.len());
     assert_eq!((b.company.renewals, b.company.renewing_arr.cents), (4, 10_000_000));
     assert_eq!(b.at_risk[0].call, Some(RenewalCall::Lost));
     assert_eq!(b.at_risk[0].renewal, Some(d("2027-03-31")));
+}
+
+/// As the store keeps them: a renewal won started the next term, which has no renewal yet;
+/// a renewal lost leaves the last term running to its end. Both count where their term ends.
+#[test]
+fn a_decided_renewal_stays_in_its_quarter() {
+    let ann = Some("ann@steward.test");
+    let live = AccountStatus::Live;
+    let won = with_term(with_term(holding("won", ann, live, 10_000, Some(80.0)), 1, "2027-01-31"), 2, "2028-01-31");
+    let lost = with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28");
+    let opportunities = vec![
+        renewal(10, 1, Stage::ClosedWon, ForecastCategory::Commit, 700),
+        renewal(11, 3, Stage::ClosedLost, ForecastCategory::Omitted, -20_000),
+    ];
+    // A former manager's account that left: a line for its book, no client in it.
+    let gone = holding("gone", Some("old@steward.test"), AccountStatus::Churned, 5_000, None);
+    let b = books(&[won, lost, gone], &[], &HashMap::new(), &opportunities, d("2026-12-04"));
+    let q1 = &b.renewals[1];
+    let cell = |call: RenewalCall| q1.cells.iter().find(|c| c.call == call).unwrap();
+    assert_eq!((cell(RenewalCall::Won).accounts, cell(RenewalCall::Won).change.cents), (1, 70_000));
+    assert_eq!(cell(RenewalCall::Lost).accounts, 1);
+    assert_eq!(q1.accounts, 2, "the next term ends beyond the year");
+    assert_eq!(b.at_risk[0].call, Some(RenewalCall::Lost), "the lost client's next renewal is the lost one");
+    let names: Vec<&str> = b.lines.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["ann@steward.test", "old@steward.test"]);
+    assert_eq!((b.lines[1].accounts, b.company.accounts), (0, 2));
 }

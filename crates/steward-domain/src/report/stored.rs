@@ -15,7 +15,8 @@ pub struct StoredReport {
     /// The member ledger's version and the date the data were as of, when it was made.
     pub ledger_version: Option<i64>,
     pub data_as_of: Option<NaiveDate>,
-    /// BLAKE3 of the PDF and then the CSV.
+    /// BLAKE3 of the PDF and then the CSV (none in a client's listing).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub digest: String,
     pub generated_by: Option<Email>,
     pub generated_at: DateTime<Utc>,
@@ -26,6 +27,12 @@ pub struct StoredReport {
 impl StoredReport {
     pub fn published(&self) -> bool {
         self.published_at.is_some()
+    }
+
+    /// What a client is shown of it: which review, its version and data date, and when it
+    /// was published — not who made it, from which ledger, nor its digest.
+    pub fn for_client(self) -> Self {
+        Self { ledger_version: None, digest: String::new(), generated_by: None, ..self }
     }
 }
 

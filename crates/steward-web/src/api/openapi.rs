@@ -396,10 +396,10 @@ fn reports() -> Value {
             "audience": { "type": "object" },
             "internal": { "type": ["object", "null"], "description": "health and the commercial position; null in the client's version" }
         })),
-        "StoredReport": object(&["id", "account", "quarter", "version", "digest", "generated_at"], json!({
+        "StoredReport": object(&["id", "account", "quarter", "version", "generated_at"], json!({
             "id": { "type": "integer" }, "account": { "type": "string" }, "quarter": { "type": "string" },
             "version": { "type": "integer", "minimum": 1 }, "ledger_version": { "type": ["integer", "null"] },
-            "data_as_of": nullable_date, "digest": { "type": "string" },
+            "data_as_of": nullable_date, "digest": { "type": "string", "description": "BLAKE3 of the PDF and the CSV; not in a client's listing, nor who generated it from which ledger version" },
             "generated_by": { "type": ["string", "null"] }, "generated_at": { "type": "string", "format": "date-time" },
             "published_by": { "type": ["string", "null"] },
             "published_at": { "type": ["string", "null"], "format": "date-time" }

@@ -7,8 +7,9 @@ use crate::charts::{self, Bars};
 use crate::error::WebError;
 use crate::views::{self, percent};
 use minijinja::context;
-use steward_domain::Money;
+use steward_domain::forecast::Quarter;
 use steward_domain::portfolio::{BookLine, RenewalCall};
+use steward_domain::{Email, Money};
 use steward_health::portfolio::Portfolio;
 use steward_health::revenue::RetentionRow;
 
@@ -69,8 +70,8 @@ pub fn facts(p: &Portfolio) -> Vec<(String, String)> {
         (format!("GRR, 12 months to {}", p.retention_month), grr),
         (format!("NRR, 12 months to {}", p.retention_month), nrr),
         (
-            format!("Renewals in the next {} quarters", p.books.renewals.len()),
-            format!("{} ({})", c.renewals, c.renewing_arr),
+            format!("Renewals from {} to {}", first_quarter(p), last_quarter(p)),
+            format!("{} ({} renewing)", c.renewals, c.renewing_arr),
         ),
     ]
 }
@@ -115,7 +116,17 @@ fn books(p: &Portfolio) -> Table {
             p.retention_month
         ),
         header: [
-            "Book", "Clients", "ARR", "Share", "Green", "Yellow", "Red", "No score", "ARR in red", "Renewals", "GRR",
+            "Book",
+            "Clients",
+            "ARR",
+            "Share",
+            "Green",
+            "Yellow",
+            "Red",
+            "No score",
+            "ARR in red",
+            "Renewals",
+            "GRR",
             "NRR",
         ]
         .map(String::from)
@@ -126,12 +137,27 @@ fn books(p: &Portfolio) -> Table {
     }
 }
 
+/// "2026-Q4", as the book and the reviews write a quarter.
+fn quarter(q: Quarter) -> String {
+    views::quarter(q.first_day())
+}
+
 fn first_quarter(p: &Portfolio) -> String {
-    p.books.renewals.first().map(|r| r.quarter.to_string()).unwrap_or_default()
+    p.books.renewals.first().map(|r| quarter(r.quarter)).unwrap_or_default()
 }
 
 fn last_quarter(p: &Portfolio) -> String {
-    p.books.renewals.last().map(|r| r.quarter.to_string()).unwrap_or_default()
+    p.books.renewals.last().map(|r| quarter(r.quarter)).unwrap_or_default()
+}
+
+/// An owner as the report names them: their book's name, else their e-mail.
+fn owner_name(p: &Portfolio, owner: Option<&Email>) -> String {
+    match owner {
+        None => "No owner".to_owned(),
+        Some(e) => {
+            p.books.lines.iter().find(|l| l.owner.as_ref() == Some(e)).map_or_else(|| e.to_string(), |l| l.name.clone())
+        }
+    }
 }
 
 fn renewals(p: &Portfolio) -> Table {
@@ -144,14 +170,14 @@ fn renewals(p: &Portfolio) -> Table {
     Table {
         id: "renewals",
         title: "Renewals by quarter and forecast call".into(),
-        note: "Terms ending in each quarter: how many, and the ARR renewing today, by where their renewal stands — won, its opportunity's forecast category, lost, or not opened yet (the window opens 180 days before the end).".into(),
+        note: "Contract terms ending in each quarter: how many, and their accounts' ARR today, by where each renewal stands — won, its opportunity's forecast category, lost, or not opened yet (the window opens 180 days before the end). A renewal counts in the quarter its term ends; the forecast counts it where it is expected to close.".into(),
         header,
         rows: p
             .books
             .renewals
             .iter()
             .map(|q| {
-                let mut cells = vec![q.quarter.to_string()];
+                let mut cells = vec![quarter(q.quarter)];
                 cells.extend(q.cells.iter().map(|c| cell(c.accounts, c.arr)));
                 cells.push(cell(q.accounts, q.arr));
                 row(cells)
@@ -166,7 +192,8 @@ fn health(p: &Portfolio) -> Table {
     let b = &p.books.company.bands;
     let total = p.books.company.arr.cents;
     let share = |m: Money| percent((total > 0).then(|| m.cents as f64 / total as f64));
-    let line = |name: &str, n: usize, arr: Money| row(vec![name.to_owned(), n.to_string(), arr.to_string(), share(arr)]);
+    let line =
+        |name: &str, n: usize, arr: Money| row(vec![name.to_owned(), n.to_string(), arr.to_string(), share(arr)]);
     Table {
         id: "health",
         title: "Health distribution".into(),
@@ -184,9 +211,6 @@ fn health(p: &Portfolio) -> Table {
 }
 
 fn goals(p: &Portfolio) -> Table {
-    let name = |e: &steward_domain::Email| {
-        p.books.lines.iter().find(|l| l.owner.as_ref() == Some(e)).map_or_else(|| e.to_string(), |l| l.name.clone())
-    };
     let met = |v: Option<f64>, goal: f64| match v {
         Some(v) if v >= goal => format!("{} ✓", percent(Some(v))),
         v => percent(v),
@@ -207,7 +231,7 @@ fn goals(p: &Portfolio) -> Table {
             .map(|g| {
                 let goal = g.goal.bookings.cents;
                 row(vec![
-                    name(&g.goal.owner),
+                    owner_name(p, Some(&g.goal.owner)),
                     g.goal.bookings.short(),
                     g.bookings_to_date.short(),
                     percent((goal > 0).then(|| g.bookings_to_date.cents as f64 / goal as f64)),
@@ -228,20 +252,14 @@ pub const AT_RISK_SHOWN: usize = 50;
 
 fn at_risk(p: &Portfolio) -> Table {
     let all = &p.books.at_risk;
-    let owner = |e: Option<&steward_domain::Email>| match e {
-        None => "No owner".to_owned(),
-        Some(e) => {
-            p.books.lines.iter().find(|l| l.owner.as_ref() == Some(e)).map_or_else(|| e.to_string(), |l| l.name.clone())
-        }
-    };
     Table {
         id: "at-risk",
         title: "Accounts at risk".into(),
         note: match all.len() {
             n if n > AT_RISK_SHOWN => format!(
-                "The {AT_RISK_SHOWN} largest by ARR of the {n} live accounts in the red band (the CSV lists every one), with what pulls each down most and where its renewal stands."
+                "The {AT_RISK_SHOWN} largest by ARR of the {n} clients in the red band (the CSV lists every one with its score and ARR), with what pulls each down most and where its next renewal stands."
             ),
-            _ => "Live accounts in the red band, largest ARR first, with what pulls each down most and where its renewal stands.".into(),
+            _ => "Clients in the red band, largest ARR first, with what pulls each down most and where its next renewal stands.".into(),
         },
         header: ["Account", "Owner", "Health", "Pulls it down most", "ARR", "Renewal", "Call"].map(String::from).to_vec(),
         rows: all
@@ -250,7 +268,7 @@ fn at_risk(p: &Portfolio) -> Table {
             .map(|a| Row {
                 cells: vec![
                     a.name.clone(),
-                    owner(a.owner.as_ref()),
+                    owner_name(p, a.owner.as_ref()),
                     format!("{:.0}", a.score),
                     a.driver.as_ref().map_or_else(|| "—".into(), views::driver_text),
                     a.arr.short(),
@@ -261,7 +279,7 @@ fn at_risk(p: &Portfolio) -> Table {
                 total: false,
             })
             .collect(),
-        empty: "No live account is in the red band.".into(),
+        empty: "No client is in the red band.".into(),
         columns: "(1.8fr, 1.3fr, 0.7fr, 2.4fr, 0.9fr, 1.1fr, 1fr)",
     }
 }
@@ -278,7 +296,7 @@ fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
         Bars::new("Red", band(|l| l.bands.red)).coloured("var(--red, #b42318)"),
         Bars::new("No score", band(|l| l.bands.unscored)).coloured("#c3c8d0"),
     ];
-    let quarters: Vec<String> = p.books.renewals.iter().map(|q| q.quarter.to_string()).collect();
+    let quarters: Vec<String> = p.books.renewals.iter().map(|q| quarter(q.quarter)).collect();
     let colour = |c: RenewalCall| match c {
         RenewalCall::Won => "var(--green, #1e7a46)",
         RenewalCall::Commit => "var(--accent, #2357c6)",
@@ -292,8 +310,8 @@ fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
         .iter()
         .enumerate()
         .map(|(k, &call)| {
-            // In thousands of dollars: the bars count whole units.
-            let values = p.books.renewals.iter().map(|q| Some(q.cells[k].arr.cents / 100_000)).collect();
+            // In thousands of dollars, rounded: the bars count whole units.
+            let values = p.books.renewals.iter().map(|q| Some((q.cells[k].arr.cents + 50_000) / 100_000)).collect();
             Bars::new(call.label(), values).coloured(colour(call))
         })
         .collect();
@@ -322,7 +340,7 @@ pub fn html(p: &Portfolio, stylesheet: Option<&str>) -> Result<String, WebError>
 /// - `books`: item the owner's e-mail (`unowned` for nobody's, `company` for the total);
 ///   measures `clients`, `arr`, `share`, `green`, `yellow`, `red`, `unscored`, `red_arr`,
 ///   `fees_at_risk`, `renewals`, `renewing_arr`, `grr`, `nrr`;
-/// - `renewals`: item `QUARTER:CALL` (calls `won`, `commit`, `best_case`, `pipeline`,
+/// - `renewals`: item `QUARTER:CALL` (`2027-Q1:commit`; calls `won`, `commit`, `best_case`, `pipeline`,
 ///   `omitted`, `lost`, `not_opened`); measures `accounts`, `arr`, `change`;
 /// - `goals`: item the owner's e-mail; measures `bookings_goal`, `bookings_to_date`,
 ///   `grr_goal`, `grr`, `nrr_goal`, `nrr`;
@@ -365,7 +383,7 @@ pub fn csv(p: &Portfolio) -> String {
     }
     for q in &p.books.renewals {
         for c in &q.cells {
-            let item = format!("{}:{}", q.quarter, c.call);
+            let item = format!("{}:{}", quarter(q.quarter), c.call);
             put("renewals", &item, "accounts", Some(c.accounts as f64));
             put("renewals", &item, "arr", dollars(c.arr));
             put("renewals", &item, "change", dollars(c.change));

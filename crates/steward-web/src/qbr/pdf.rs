@@ -3,10 +3,10 @@
 //! vectors, and "page N of M" in the footer. The same review gives the same bytes.
 
 use super::{change, count, key_value};
+use crate::document::{standalone, table};
 use crate::views::{self, percent};
 use steward_domain::report::PeerBasis;
 use steward_health::reports::{Audience, Qbr};
-use crate::document::{standalone, table};
 use steward_pdf::escape as e;
 
 /// The PDF of the review.

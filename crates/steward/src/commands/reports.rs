@@ -56,7 +56,7 @@ fn write_out(out: Option<&std::path::Path>, bytes: &[u8]) -> Result<()> {
 fn portfolio(settings: &Settings, a: &PortfolioArgs) -> Result<()> {
     let store = crate::open::open_store(settings)?;
     let (card, _) = super::health::scorecard(settings)?;
-    let today = chrono::Local::now().date_naive();
+    let today = super::today(a.today);
     let holdings = steward_health::portfolio::holdings(store.as_ref(), &card, today)?;
     let p = steward_health::portfolio::portfolio(store.as_ref(), &holdings, today)?;
     let bytes = match a.format {
