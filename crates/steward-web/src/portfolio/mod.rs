@@ -284,10 +284,21 @@ fn at_risk(p: &Portfolio) -> Table {
     }
 }
 
+/// The most books the health chart draws.
+const CHARTED_BOOKS: usize = 12;
+
 /// The report's charts, named as the PDF's files: each book's clients by health band, and
 /// each quarter's renewing ARR by call.
 fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
-    let lines = &p.books.lines;
+    // A bar a book reads up to a dozen books; beyond that, the largest.
+    let mut lines: Vec<&BookLine> = p.books.lines.iter().collect();
+    let title = if lines.len() > CHARTED_BOOKS {
+        lines.sort_by(|a, b| b.arr.cents.cmp(&a.arr.cents).then_with(|| a.name.cmp(&b.name)));
+        lines.truncate(CHARTED_BOOKS);
+        format!("Clients by health band: the {CHARTED_BOOKS} largest books by ARR")
+    } else {
+        "Clients by health band, book by book".to_owned()
+    };
     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
     let band = |f: fn(&BookLine) -> usize| lines.iter().map(|l| Some(f(l) as i64)).collect::<Vec<_>>();
     let bands = [
@@ -316,7 +327,7 @@ fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
         })
         .collect();
     [
-        ("/bands.svg", charts::stacked_bars("Clients by health band, book by book", &names, &bands, "clients")),
+        ("/bands.svg", charts::stacked_bars(&title, &names, &bands, "clients")),
         ("/renewals.svg", charts::stacked_bars("Renewing ARR by quarter and call", &quarters, &calls, "$K ARR")),
     ]
 }
