@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Page latency under load, measured with wrk from a second process against a release
 # `steward serve`: My book (an account manager's, and a page of the director's whole book),
-# Account 360, My work, the pipeline and the forecast — next to /healthz, a trivial endpoint of the same server, in the
+# Account 360, My work, the pipeline, the forecast and the portfolio report — next to /healthz, a trivial endpoint of the same server, in the
 # same run. On the demo book (30 accounts) and at company scale (6,000 accounts).
 # usage: bench/web.sh [demo|company|both] [SECONDS_PER_PAGE] [CONNECTIONS]
 # With BENCH_BOOKS=DIR the books are kept in DIR and reused by later runs.
@@ -95,6 +95,7 @@ run() { # name demo-args...
   measure "Pipeline (account manager)" "$url/pipeline" "$am_cookie"
   measure "Pipeline, every owner (director)" "$url/pipeline?owner=all" "$dir_cookie"
   measure "Forecast, the company (director)" "$url/forecast?quarter=2027Q1&owner=all" "$dir_cookie"
+  measure "Portfolio report (director)" "$url/portfolio" "$dir_cookie"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
