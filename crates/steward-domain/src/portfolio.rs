@@ -151,13 +151,13 @@ impl RenewalCall {
     }
 }
 
-/// The renewals of one call in one quarter: how many, the ARR renewing (today's) and the
+/// The renewals of one call in one quarter: how many terms end, the ARR renewing (today's) and the
 /// ARR change their opportunities expect (none for omitted, lost or unopened ones, as the
 /// forecast counts none).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RenewalCell {
     pub call: RenewalCall,
-    pub accounts: usize,
+    pub renewals: usize,
     pub arr: Money,
     pub change: Money,
 }
@@ -167,7 +167,7 @@ pub struct RenewalCell {
 pub struct RenewalQuarter {
     pub quarter: Quarter,
     pub cells: Vec<RenewalCell>,
-    pub accounts: usize,
+    pub renewals: usize,
     pub arr: Money,
 }
 
@@ -225,6 +225,7 @@ pub fn books(
         }
     }
     let mut lines: Vec<BookLine> = managers.iter().map(|(e, n)| BookLine::new(Some(e.clone()), n.clone())).collect();
+    let line_of: HashMap<&Email, usize> = managers.iter().enumerate().map(|(at, (e, _))| (e, at)).collect();
     let mut others: BTreeMap<Email, BookLine> = BTreeMap::new();
     let mut nobody = BookLine::new(None, "No owner".into());
     let mut company = BookLine::new(None, "Company".into());
@@ -233,15 +234,15 @@ pub fn books(
         .map(|_| {
             RenewalCall::ALL
                 .iter()
-                .map(|&call| RenewalCell { call, accounts: 0, arr: Money::ZERO, change: Money::ZERO })
+                .map(|&call| RenewalCell { call, renewals: 0, arr: Money::ZERO, change: Money::ZERO })
                 .collect()
         })
         .collect();
     let mut at_risk = Vec::new();
     for h in holdings {
         let line = match &h.account.owner {
-            Some(e) => match lines.iter_mut().position(|l| l.owner.as_ref() == Some(e)) {
-                Some(at) => &mut lines[at],
+            Some(e) => match line_of.get(e) {
+                Some(&at) => &mut lines[at],
                 None => others.entry(e.clone()).or_insert_with(|| {
                     BookLine::new(Some(e.clone()), names.get(e).cloned().unwrap_or_else(|| e.to_string()))
                 }),
@@ -257,7 +258,7 @@ pub fn books(
             let renewal = renewal_of.get(term).copied();
             let call = RenewalCall::of(renewal);
             let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
-            cell.accounts += 1;
+            cell.renewals += 1;
             cell.arr.cents += h.arr_cents();
             if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
                 cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
@@ -294,7 +295,7 @@ pub fn books(
         .zip(cells)
         .map(|(quarter, cells)| RenewalQuarter {
             quarter,
-            accounts: cells.iter().map(|c| c.accounts).sum(),
+            renewals: cells.iter().map(|c| c.renewals).sum(),
             arr: Money::from_cents(cells.iter().map(|c| c.arr.cents).sum()),
             cells,
         })

@@ -33,6 +33,27 @@ fn fields(line: &str) -> Vec<String> {
     out
 }
 
+/// A PDF's text, as `pdftotext -layout` reads it.
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils; ./test.sh installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A PDF's first `pages` as PNG pictures beside the browser tests' screenshots, `NAME-N.png`.
+fn pictures(pdf: &std::path::Path, name: &str, pages: u32) {
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let made = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", &pages.to_string(), pdf.to_str().unwrap()])
+        .arg(shots.join(name))
+        .status()
+        .expect("pdftoppm (poppler-utils; ./test.sh installs it)");
+    assert!(made.success());
+}
+
 #[test]
 fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,34 +184,14 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
     let bytes = std::fs::read(&a).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert_eq!(bytes, std::fs::read(&b).unwrap(), "the same review, the same bytes");
-    let text = std::process::Command::new("pdftotext")
-        .args(["-layout", a.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils; ./test.sh installs it)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = pdf_text(&a);
     for section in
         ["Executive summary", "Key numbers", "Enrollment and use", "Health and the commercial position", "Next steps"]
     {
         assert!(text.contains(section), "{section} in the PDF's text");
     }
     assert!(text.contains("Page 1 of") && text.contains("2026-Q3"), "{text}");
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let made = std::process::Command::new("pdftoppm")
-        .args([
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "3",
-            a.to_str().unwrap(),
-            shots.join("44-qbr-pdf").to_str().unwrap(),
-        ])
-        .status()
-        .expect("pdftoppm");
-    assert!(made.success());
+    pictures(&a, "44-qbr-pdf", 3);
 
     // The client's version never carries an internal section: read back from its PDF.
     let client = d.join("client.pdf");
@@ -211,9 +212,7 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
         ],
     )
     .ok();
-    let text =
-        std::process::Command::new("pdftotext").args(["-layout", client.to_str().unwrap(), "-"]).output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = pdf_text(&client);
     assert!(text.contains("prepared for") && text.contains("Key numbers"), "{text}");
     for internal in ["internal", "Health", "ARR", "Renewal", "pulls it down", "at risk", "New enrollments"] {
         assert!(!text.contains(internal), "{internal:?} in the client's PDF:\n{text}");
@@ -335,7 +334,7 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     assert!(ending > 0, "the demo has renewals in the year");
     let renewals: f64 = table
         .iter()
-        .filter(|((section, _, measure), _)| section == "renewals" && measure == "accounts")
+        .filter(|((section, _, measure), _)| section == "renewals" && measure == "renewals")
         .map(|(_, v)| v.parse::<f64>().unwrap())
         .sum();
     assert_eq!(renewals, ending as f64, "{csv}");
@@ -348,11 +347,7 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     let bytes = std::fs::read(&a).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     assert_eq!(bytes, std::fs::read(&b).unwrap(), "the same portfolio, the same bytes");
-    let text = std::process::Command::new("pdftotext")
-        .args(["-layout", a.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils; ./test.sh installs it)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = pdf_text(&a);
     for section in [
         "Books by account manager",
         "Renewals by quarter and forecast call",
@@ -363,23 +358,7 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     ] {
         assert!(text.contains(section), "{section} in the PDF:\n{text}");
     }
-    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let made = std::process::Command::new("pdftoppm")
-        .args([
-            "-png",
-            "-r",
-            "60",
-            "-f",
-            "1",
-            "-l",
-            "2",
-            a.to_str().unwrap(),
-            shots.join("48-portfolio-pdf").to_str().unwrap(),
-        ])
-        .status()
-        .expect("pdftoppm");
-    assert!(made.success());
+    pictures(&a, "48-portfolio-pdf", 2);
     let html = steward(d, &["reports", "portfolio"]).ok().stdout;
     assert!(html.contains("<style>") && html.contains("Books by account manager"), "a file that prints anywhere");
 }

@@ -133,20 +133,20 @@ fn renewals_fall_in_their_quarter_under_their_call() {
         cell(0, RenewalCall::Won),
         RenewalCell {
             call: RenewalCall::Won,
-            accounts: 1,
+            renewals: 1,
             arr: Money::from_cents(1_000_000),
             change: Money::from_cents(100_000)
         }
     );
-    assert_eq!((cell(1, RenewalCall::Commit).accounts, cell(1, RenewalCall::Commit).change.cents), (1, 200_000));
-    assert_eq!(cell(1, RenewalCall::BestCase).accounts, 0);
+    assert_eq!((cell(1, RenewalCall::Commit).renewals, cell(1, RenewalCall::Commit).change.cents), (1, 200_000));
+    assert_eq!(cell(1, RenewalCall::BestCase).renewals, 0);
     assert_eq!(
-        (cell(1, RenewalCall::Lost).accounts, cell(1, RenewalCall::Lost).change.cents),
+        (cell(1, RenewalCall::Lost).renewals, cell(1, RenewalCall::Lost).change.cents),
         (1, 0),
         "a loss expects no change"
     );
-    assert_eq!(cell(3, RenewalCall::NotOpened).accounts, 1);
-    assert_eq!(b.renewals.iter().map(|r| r.accounts).sum::<usize>(), 4, "past and beyond the year count nowhere");
+    assert_eq!(cell(3, RenewalCall::NotOpened).renewals, 1);
+    assert_eq!(b.renewals.iter().map(|r| r.renewals).sum::<usize>(), 4, "past and beyond the year count nowhere");
     assert_eq!(b.renewals[1].cells.len(), RenewalCall::ALL.len());
     assert_eq!((b.company.renewals, b.company.renewing_arr.cents), (4, 10_000_000));
     assert_eq!(b.at_risk[0].call, Some(RenewalCall::Lost));
@@ -170,9 +170,9 @@ fn a_decided_renewal_stays_in_its_quarter() {
     let b = books(&[won, lost, gone], &[], &HashMap::new(), &opportunities, d("2026-12-04"));
     let q1 = &b.renewals[1];
     let cell = |call: RenewalCall| q1.cells.iter().find(|c| c.call == call).unwrap();
-    assert_eq!((cell(RenewalCall::Won).accounts, cell(RenewalCall::Won).change.cents), (1, 70_000));
-    assert_eq!(cell(RenewalCall::Lost).accounts, 1);
-    assert_eq!(q1.accounts, 2, "the next term ends beyond the year");
+    assert_eq!((cell(RenewalCall::Won).renewals, cell(RenewalCall::Won).change.cents), (1, 70_000));
+    assert_eq!(cell(RenewalCall::Lost).renewals, 1);
+    assert_eq!(q1.renewals, 2, "the next term ends beyond the year");
     assert_eq!(b.at_risk[0].call, Some(RenewalCall::Lost), "the lost client's next renewal is the lost one");
     let names: Vec<&str> = b.lines.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["ann@steward.test", "old@steward.test"]);

@@ -161,8 +161,8 @@ fn owner_name(p: &Portfolio, owner: Option<&Email>) -> String {
 }
 
 fn renewals(p: &Portfolio) -> Table {
-    let cell = |accounts: usize, arr: Money| {
-        if accounts == 0 { "—".to_owned() } else { format!("{accounts} · {}", arr.short()) }
+    let cell = |renewals: usize, arr: Money| {
+        if renewals == 0 { "—".to_owned() } else { format!("{renewals} · {}", arr.short()) }
     };
     let mut header = vec!["Quarter".to_owned()];
     header.extend(RenewalCall::ALL.iter().map(|c| c.label().to_owned()));
@@ -178,8 +178,8 @@ fn renewals(p: &Portfolio) -> Table {
             .iter()
             .map(|q| {
                 let mut cells = vec![quarter(q.quarter)];
-                cells.extend(q.cells.iter().map(|c| cell(c.accounts, c.arr)));
-                cells.push(cell(q.accounts, q.arr));
+                cells.extend(q.cells.iter().map(|c| cell(c.renewals, c.arr)));
+                cells.push(cell(q.renewals, q.arr));
                 row(cells)
             })
             .collect(),
@@ -352,7 +352,7 @@ pub fn html(p: &Portfolio, stylesheet: Option<&str>) -> Result<String, WebError>
 ///   measures `clients`, `arr`, `share`, `green`, `yellow`, `red`, `unscored`, `red_arr`,
 ///   `fees_at_risk`, `renewals`, `renewing_arr`, `grr`, `nrr`;
 /// - `renewals`: item `QUARTER:CALL` (`2027-Q1:commit`; calls `won`, `commit`, `best_case`, `pipeline`,
-///   `omitted`, `lost`, `not_opened`); measures `accounts`, `arr`, `change`;
+///   `omitted`, `lost`, `not_opened`); measures `renewals`, `arr`, `change`;
 /// - `goals`: item the owner's e-mail; measures `bookings_goal`, `bookings_to_date`,
 ///   `grr_goal`, `grr`, `nrr_goal`, `nrr`;
 /// - `at_risk`: item the account's slug; measures `score`, `arr`.
@@ -395,7 +395,7 @@ pub fn csv(p: &Portfolio) -> String {
     for q in &p.books.renewals {
         for c in &q.cells {
             let item = format!("{}:{}", quarter(q.quarter), c.call);
-            put("renewals", &item, "accounts", Some(c.accounts as f64));
+            put("renewals", &item, "renewals", Some(c.renewals as f64));
             put("renewals", &item, "arr", dollars(c.arr));
             put("renewals", &item, "change", dollars(c.change));
         }
