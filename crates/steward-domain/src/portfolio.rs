@@ -29,9 +29,15 @@ pub struct Holding {
 
 impl Holding {
     /// A client today: live, or implementing. Prospects and accounts that left count in
-    /// no book.
+    /// no book's clients.
     fn is_client(&self) -> bool {
         matches!(self.account.status, AccountStatus::Live | AccountStatus::Implementing)
+    }
+
+    /// Whose terms renew: every account that signed one (a client that left this quarter
+    /// lost its renewal in it).
+    fn renews(&self) -> bool {
+        self.account.status != AccountStatus::Prospect
     }
 
     fn arr_cents(&self) -> i64 {
@@ -78,7 +84,8 @@ pub struct BookLine {
     pub share: Option<f64>,
     pub bands: Bands,
     pub fees_at_risk: Money,
-    /// Terms ending in the portfolio's renewal quarters, and their accounts' ARR today.
+    /// Terms ending in the portfolio's renewal quarters (a client that left this quarter's
+    /// too), and the ARR they renew.
     pub renewals: usize,
     pub renewing_arr: Money,
 }
@@ -98,14 +105,16 @@ impl BookLine {
         }
     }
 
-    /// A client, with how many of its terms end in the renewal quarters.
-    fn add(&mut self, h: &Holding, renewals: usize) {
+    fn add(&mut self, h: &Holding) {
         self.accounts += 1;
         self.arr.cents += h.arr_cents();
         self.bands.add(h.health.as_ref().map(|s| s.band), h.arr_cents());
         self.fees_at_risk.cents += h.fees_at_risk.map_or(0, |m| m.cents);
-        self.renewals += renewals;
-        self.renewing_arr.cents += h.arr_cents() * renewals as i64;
+    }
+
+    fn renew(&mut self, arr: i64) {
+        self.renewals += 1;
+        self.renewing_arr.cents += arr;
     }
 }
 
@@ -151,9 +160,10 @@ impl RenewalCall {
     }
 }
 
-/// The renewals of one call in one quarter: how many terms end, the ARR renewing (today's) and the
-/// ARR change their opportunities expect (none for omitted, lost or unopened ones, as the
-/// forecast counts none).
+/// The renewals of one call in one quarter: how many terms end, the ARR they renew (as their
+/// renewal opportunity recorded it when it opened; the account's ARR today before it opens)
+/// and the ARR change their opportunities expect (none for omitted, lost or unopened ones,
+/// as the forecast counts none).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct RenewalCell {
     pub call: RenewalCall,
@@ -181,7 +191,8 @@ pub struct AtRisk {
     /// What pulls the score down most.
     pub driver: Option<Driver>,
     pub arr: Money,
-    /// Its next renewal (the first term ending today or later) and where it stands.
+    /// Its next renewal not yet won (the first such term ending today or later) and where
+    /// it stands.
     pub renewal: Option<NaiveDate>,
     pub call: Option<RenewalCall>,
 }
@@ -249,26 +260,35 @@ pub fn books(
             },
             None => &mut nobody,
         };
+        if h.renews() {
+            for (term, end) in &h.terms {
+                let Some(at) = window(*end) else { continue };
+                let renewal = renewal_of.get(term).copied();
+                let call = RenewalCall::of(renewal);
+                let arr = renewal.and_then(|o| o.renewing_arr).map_or(h.arr_cents(), |m| m.cents);
+                let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
+                cell.renewals += 1;
+                cell.arr.cents += arr;
+                if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
+                    cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
+                }
+                line.renew(arr);
+                company.renew(arr);
+            }
+        }
         if !h.is_client() {
             continue;
         }
-        let mut renews = 0;
-        for (term, end) in &h.terms {
-            let Some(at) = window(*end) else { continue };
-            let renewal = renewal_of.get(term).copied();
-            let call = RenewalCall::of(renewal);
-            let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
-            cell.renewals += 1;
-            cell.arr.cents += h.arr_cents();
-            if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
-                cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
-            }
-            renews += 1;
-        }
-        line.add(h, renews);
-        company.add(h, renews);
+        line.add(h);
+        company.add(h);
         if let Some(score) = h.health.as_ref().filter(|s| s.band == Band::Red) {
-            let next = h.terms.iter().filter(|(_, end)| *end >= today).min_by_key(|(_, end)| *end);
+            let next = h
+                .terms
+                .iter()
+                .filter(|(term, end)| {
+                    *end >= today && RenewalCall::of(renewal_of.get(term).copied()) != RenewalCall::Won
+                })
+                .min_by_key(|(_, end)| *end);
             at_risk.push(AtRisk {
                 slug: h.account.slug.clone(),
                 name: h.account.name.clone(),

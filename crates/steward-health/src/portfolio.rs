@@ -63,7 +63,7 @@ pub fn holdings(store: &dyn Store, card: &Scorecard, today: NaiveDate) -> StoreR
 }
 
 /// The portfolio of every account held (`holdings`: the book's rows) on `today`: a book for
-/// each active account manager, by name, and for anyone else who owns a client.
+/// each active account manager, by name, and for anyone else who owns an account.
 pub fn portfolio(store: &dyn Store, holdings: &[Holding], today: NaiveDate) -> StoreResult<Portfolio> {
     let mut users = store.users()?;
     users.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.email.cmp(&b.email)));

@@ -26,12 +26,13 @@ pub struct AccountSummary {
     pub contract: Option<Contract>,
     /// Every contract term's id and last day, whatever became of its renewal.
     pub terms: Vec<(Id, NaiveDate)>,
-    /// What the term in force today bills, × 12 (the contract up for renewal's when none is
-    /// in force yet).
+    /// The contract up for renewal's bill this month × 12. None once a renewal is lost,
+    /// though the last term still bills to its end: the portfolio values a renewal from its
+    /// opportunity's `renewing_arr` for that reason.
     pub arr: Option<Money>,
     /// Fees at risk under the contract's performance guarantees, this month.
     pub at_risk: Option<Money>,
-    /// This month's bill of that term, line by line: what the ARR is made of.
+    /// This month's bill of the contract, line by line: what the ARR is made of.
     pub bill: Option<Bill>,
     /// The day of the latest logged activity with the client, on or before today.
     pub last_activity: Option<NaiveDate>,
@@ -54,15 +55,12 @@ impl AccountSummary {
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();
-        // The term in force bills, whatever became of its renewal: a renewal won starts the
-        // next term only at its start, and a renewal lost leaves this one to run to its end —
-        // as the month-end ARR snapshots read it.
-        let billing = data.contracts.iter().find(|c| c.in_force(today)).or(contract.as_ref());
         let volume = latest
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
-        let bill = billing.map(|c| bill(c, this_month, volume.unwrap_or_default()));
-        let at_risk = billing
+        let bill = contract.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
+        let at_risk = contract
+            .as_ref()
             .zip(bill.as_ref())
             .map(|(c, b)| steward_domain::arr::at_risk(c, b.arr, this_month, latest.as_ref()));
         Self {

@@ -154,27 +154,43 @@ fn renewals_fall_in_their_quarter_under_their_call() {
 }
 
 /// As the store keeps them: a renewal won started the next term, which has no renewal yet;
-/// a renewal lost leaves the last term running to its end. Both count where their term ends.
+/// a renewal lost leaves the last term running to its end (and the book no ARR), then the
+/// account leaves. Each counts where its term ends, at the ARR its opportunity renewed.
 #[test]
 fn a_decided_renewal_stays_in_its_quarter() {
     let ann = Some("ann@steward.test");
     let live = AccountStatus::Live;
-    let won = with_term(with_term(holding("won", ann, live, 10_000, Some(80.0)), 1, "2027-01-31"), 2, "2028-01-31");
-    let lost = with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28");
+    let won = with_term(with_term(holding("won", ann, live, 10_000, Some(40.0)), 1, "2027-01-31"), 2, "2028-01-31");
+    let mut lost = with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28");
+    lost.arr = None;
+    let left = with_term(holding("left", ann, AccountStatus::Churned, 0, None), 4, "2026-11-30");
+    let renewing = |mut o: Opportunity, dollars: i64| {
+        o.renewing_arr = Some(Money::from_cents(dollars * 100));
+        o
+    };
     let opportunities = vec![
-        renewal(10, 1, Stage::ClosedWon, ForecastCategory::Commit, 700),
-        renewal(11, 3, Stage::ClosedLost, ForecastCategory::Omitted, -20_000),
+        renewing(renewal(10, 1, Stage::ClosedWon, ForecastCategory::Commit, 700), 9_000),
+        renewing(renewal(11, 3, Stage::ClosedLost, ForecastCategory::Omitted, -20_000), 20_000),
+        renewing(renewal(12, 4, Stage::ClosedLost, ForecastCategory::Omitted, -30_000), 30_000),
     ];
     // A former manager's account that left: a line for its book, no client in it.
     let gone = holding("gone", Some("old@steward.test"), AccountStatus::Churned, 5_000, None);
-    let b = books(&[won, lost, gone], &[], &HashMap::new(), &opportunities, d("2026-12-04"));
-    let q1 = &b.renewals[1];
-    let cell = |call: RenewalCall| q1.cells.iter().find(|c| c.call == call).unwrap();
-    assert_eq!((cell(RenewalCall::Won).renewals, cell(RenewalCall::Won).change.cents), (1, 70_000));
-    assert_eq!(cell(RenewalCall::Lost).renewals, 1);
-    assert_eq!(q1.renewals, 2, "the next term ends beyond the year");
-    assert_eq!(b.at_risk[0].call, Some(RenewalCall::Lost), "the lost client's next renewal is the lost one");
+    let b = books(&[won, lost, left, gone], &[], &HashMap::new(), &opportunities, d("2026-12-04"));
+    let cell = |q: usize, call: RenewalCall| *b.renewals[q].cells.iter().find(|c| c.call == call).unwrap();
+    let won_cell = cell(1, RenewalCall::Won);
+    assert_eq!((won_cell.renewals, won_cell.arr.cents, won_cell.change.cents), (1, 900_000, 70_000));
+    assert_eq!((cell(1, RenewalCall::Lost).renewals, cell(1, RenewalCall::Lost).arr.cents), (1, 2_000_000));
+    assert_eq!(b.renewals[1].renewals, 2, "the next term ends beyond the year");
+    let gone_this_quarter = cell(0, RenewalCall::Lost);
+    assert_eq!((gone_this_quarter.renewals, gone_this_quarter.arr.cents), (1, 3_000_000), "a client that left");
+    assert_eq!((b.company.renewals, b.company.renewing_arr.cents), (3, 5_900_000));
     let names: Vec<&str> = b.lines.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["ann@steward.test", "old@steward.test"]);
     assert_eq!((b.lines[1].accounts, b.company.accounts), (0, 2));
+    let next = |slug: &str| {
+        let r = b.at_risk.iter().find(|r| r.slug.as_str() == slug).unwrap();
+        (r.renewal, r.call)
+    };
+    assert_eq!(next("won"), (Some(d("2028-01-31")), Some(RenewalCall::NotOpened)), "the next renewal not yet won");
+    assert_eq!(next("lost"), (Some(d("2027-02-28")), Some(RenewalCall::Lost)));
 }

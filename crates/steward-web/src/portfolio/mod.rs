@@ -170,7 +170,7 @@ fn renewals(p: &Portfolio) -> Table {
     Table {
         id: "renewals",
         title: "Renewals by quarter and forecast call".into(),
-        note: "Contract terms ending in each quarter: how many, and their accounts' ARR today, by where each renewal stands — won, its opportunity's forecast category, lost, or not opened yet (the window opens 180 days before the end). A renewal counts in the quarter its term ends; the forecast counts it where it is expected to close.".into(),
+        note: "Contract terms ending in each quarter (a client that left this quarter's too): how many, and the ARR they renew, by where each renewal stands — won, its opportunity's forecast category, lost, or not opened yet (the window opens 180 days before the end). A renewal counts in the quarter its term ends; the forecast counts it where it is expected to close.".into(),
         header,
         rows: p
             .books
