@@ -88,6 +88,8 @@ struct Inner {
     book: BookCache,
     /// The forecast page's reading of a quarter, per owner (`None`: the company's) and day.
     forecasts: crate::memo::Memo<ForecastKey, Arc<crate::pages::forecast::Reading>>,
+    /// The portfolio report of a day.
+    portfolios: crate::memo::Memo<NaiveDate, Arc<steward_health::portfolio::Portfolio>>,
 }
 
 type ForecastKey = (steward_domain::forecast::Quarter, Option<steward_domain::Email>, NaiveDate);
@@ -99,6 +101,7 @@ impl App {
             inner: Arc::new(Inner {
                 store,
                 forecasts: crate::memo::Memo::new(config.book_fresh_for),
+                portfolios: crate::memo::Memo::new(config.book_fresh_for),
                 config,
                 keys,
                 book: BookCache::default(),
@@ -198,20 +201,26 @@ impl App {
             tracing::warn!("cannot refresh a book row: {e}");
             self.inner.book.expire();
         }
-        // Any account's change may move a forecast (its opportunities, quotes, terms); after
-        // the row, so no reading kept from here on holds the row as it was.
-        self.inner.forecasts.clear();
+        // Any account's change may move a forecast or the portfolio (its opportunities,
+        // quotes, terms, health); after the row, so no reading kept from here on holds the
+        // row as it was.
+        self.forget_readings();
     }
 
     /// After a change that may touch every row (a user's name or role).
     pub(crate) fn book_changed(&self) {
         self.inner.book.expire();
-        self.inner.forecasts.clear();
+        self.forget_readings();
     }
 
-    /// After a goal is set: the forecasts that show it are worked out again.
+    /// After a goal is set: the forecasts and portfolios that show it are worked out again.
     pub(crate) fn goals_changed(&self) {
+        self.forget_readings();
+    }
+
+    fn forget_readings(&self) {
         self.inner.forecasts.clear();
+        self.inner.portfolios.clear();
     }
 
     /// The forecast page's reading kept for `key` in the last
@@ -224,12 +233,38 @@ impl App {
     where
         F: FnOnce(&dyn Store) -> Result<crate::pages::forecast::Reading, WebError> + Send + 'static,
     {
-        if let Some(kept) = self.inner.forecasts.get(&key) {
+        self.kept_or_read(&self.inner.forecasts, key, read).await
+    }
+
+    /// The portfolio report of `today` kept in the last `book_fresh_for`, else `read`'s, kept.
+    pub(crate) async fn portfolio_reading<F>(
+        &self,
+        today: NaiveDate,
+        read: F,
+    ) -> Result<Arc<steward_health::portfolio::Portfolio>, WebError>
+    where
+        F: FnOnce(&dyn Store) -> Result<steward_health::portfolio::Portfolio, WebError> + Send + 'static,
+    {
+        self.kept_or_read(&self.inner.portfolios, today, read).await
+    }
+
+    async fn kept_or_read<K, V, F>(
+        &self,
+        memo: &crate::memo::Memo<K, Arc<V>>,
+        key: K,
+        read: F,
+    ) -> Result<Arc<V>, WebError>
+    where
+        K: Eq + std::hash::Hash,
+        V: Send + Sync + 'static,
+        F: FnOnce(&dyn Store) -> Result<V, WebError> + Send + 'static,
+    {
+        if let Some(kept) = memo.get(&key) {
             return Ok(kept);
         }
-        let generation = self.inner.forecasts.generation();
+        let generation = memo.generation();
         let reading = Arc::new(self.run(read).await?);
-        self.inner.forecasts.put(key, Arc::clone(&reading), generation);
+        memo.put(key, Arc::clone(&reading), generation);
         Ok(reading)
     }
 

@@ -9,14 +9,19 @@ use crate::authz::{self, Capability};
 use crate::error::{PageResult, WebError};
 use axum::extract::State;
 use axum::response::{Html, IntoResponse};
+use std::sync::Arc;
 use steward_health::portfolio::Portfolio;
 
-async fn load(app: &App, viewer: &Viewer) -> Result<Portfolio, WebError> {
+/// The day's portfolio, kept as the forecast's reading is (`App::portfolio_reading`).
+async fn load(app: &App, viewer: &Viewer) -> Result<Arc<Portfolio>, WebError> {
     authz::check(&viewer.user, Capability::Portfolio)?;
     let today = app.today();
     let book = app.book().await?;
-    let holdings: Vec<_> = book.rows.iter().map(|r| r.holding.clone()).collect();
-    app.run(move |store| Ok(steward_health::portfolio::portfolio(store, &holdings, today)?)).await
+    app.portfolio_reading(today, move |store| {
+        let holdings: Vec<_> = book.rows.iter().map(|r| r.holding.clone()).collect();
+        Ok(steward_health::portfolio::portfolio(store, &holdings, today)?)
+    })
+    .await
 }
 
 pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
