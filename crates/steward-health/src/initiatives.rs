@@ -108,6 +108,13 @@ impl<'s> Reader<'s> {
         Self { store, accounts: None, initiatives: None, grids: HashMap::new(), treated: None, peers: None }
     }
 
+    /// A reader that takes every account from `accounts` (a caller holds them: the web
+    /// app's book) instead of reading them all from the store.
+    pub fn knowing(mut self, accounts: Vec<Account>) -> Self {
+        self.accounts = Some(accounts);
+        self
+    }
+
     fn accounts(&mut self) -> steward_store::Result<&[Account]> {
         if self.accounts.is_none() {
             self.accounts = Some(self.store.accounts()?);

@@ -123,6 +123,12 @@ impl App {
 
     /// The book's rows ([`crate::book`]): as at hand, refreshed in the background when
     /// stale, built here only when there are none for today.
+    /// The book's rows if they are built today, however fresh, without building them: for
+    /// a page that reads its own account fresh and takes the others' from here when it can.
+    pub(crate) fn book_at_hand(&self) -> Option<Arc<Book>> {
+        self.inner.book.current(self.today(), std::time::Duration::MAX).map(|(book, _)| book)
+    }
+
     pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
         let today = self.today();
         let cache = &self.inner.book;

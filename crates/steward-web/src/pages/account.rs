@@ -91,6 +91,7 @@ fn load(
     q: &ViewQuery,
     app_today: chrono::NaiveDate,
     card: &steward_domain::health::Scorecard,
+    book: Option<&crate::book::Book>,
 ) -> Result<Loaded, WebError> {
     let (account, access) = authz::load_account(store, user, slug, AccountAccess::Basics)?;
     let worksites = store.worksites(&account.slug)?;
@@ -172,7 +173,7 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
-        initiatives: measured(store, &account.slug, app_today)?,
+        initiatives: measured(store, &account.slug, app_today, book)?,
         experiments: store.experiments(Some(&account.slug))?,
         reports: store.reports(Some(&account.slug))?,
         review_quarter: Some(crate::client_reports::last_complete_quarter(data.metrics_as_of, app_today)),
@@ -221,7 +222,8 @@ impl ViewQuery {
 async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Option<FormState>) -> PageResult {
     let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
     let query = q.clone();
-    let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card)).await?;
+    let book = app.book_at_hand();
+    let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card, book.as_deref())).await?;
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;
     let templates: Vec<Value> = app
@@ -255,17 +257,25 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
 }
 
 /// The account's initiatives, each measured one with its impact (one reader, so matched
-/// accounts' ledgers are read once for all of them).
+/// accounts' ledgers are read once for all of them). The accounts matched ones are chosen
+/// from come from the book's rows when they are at hand: reading every account again is
+/// most of a reading's time at company scale.
 fn measured(
     store: &dyn Store,
     slug: &steward_domain::Slug,
     today: chrono::NaiveDate,
+    book: Option<&crate::book::Book>,
 ) -> steward_store::Result<Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>> {
     use steward_domain::initiative::{InitiativeStatus, Windows};
-    let mut reader = steward_health::initiatives::Reader::new(store);
     let windows = Windows::default();
-    store
-        .initiatives(Some(slug))?
+    let initiatives = store.initiatives(Some(slug))?;
+    let mut reader = steward_health::initiatives::Reader::new(store);
+    if let Some(book) =
+        book.filter(|_| initiatives.iter().any(|i| i.status_on(today, &windows) == InitiativeStatus::Measured))
+    {
+        reader = reader.knowing(book.rows.iter().map(|r| r.account().clone()).collect());
+    }
+    initiatives
         .into_iter()
         .map(|i| {
             let read = match i.status_on(today, &windows) {
