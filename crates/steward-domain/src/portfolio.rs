@@ -7,7 +7,7 @@
 use crate::forecast::Quarter;
 use crate::health::{Band, Driver, HealthScore};
 use crate::opportunity::{ForecastCategory, Opportunity, OpportunityKind, Stage};
-use crate::{Account, AccountStatus, Email, Id, Money, Slug, text_enum::text_enum};
+use crate::{Account, AccountStatus, Email, Id, Money, RenewalOutcome, Slug, text_enum::text_enum};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,11 +20,21 @@ pub struct Holding {
     pub account: Account,
     pub arr: Option<Money>,
     pub health: Option<HealthScore>,
-    /// Every contract term's id and last day, whatever became of its renewal: a term renews
-    /// (or not) at its end, and its renewal opportunity names it.
-    pub terms: Vec<(Id, NaiveDate)>,
+    /// Every contract term, whatever became of its renewal: a term renews (or not) at its
+    /// end, and its renewal opportunity names it.
+    pub terms: Vec<Term>,
     /// Fees at risk under the term's performance guarantees this month.
     pub fees_at_risk: Option<Money>,
+}
+
+/// A contract term as the portfolio reads it: its last day and the renewal decided on it
+/// (a decision recorded on the contract needs no opportunity: the demo's past terms, a
+/// renewal settled before the window opened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub id: Id,
+    pub end_date: NaiveDate,
+    pub outcome: RenewalOutcome,
 }
 
 impl Holding {
@@ -34,10 +44,14 @@ impl Holding {
         matches!(self.account.status, AccountStatus::Live | AccountStatus::Implementing)
     }
 
-    /// Whose terms renew: every account that signed one (a client that left this quarter
-    /// lost its renewal in it).
-    fn renews(&self) -> bool {
-        self.account.status != AccountStatus::Prospect
+    /// Whether `term` renews in the portfolio: a client's every term; an account that
+    /// left, the term it left at the end of (the renewal it lost).
+    fn renews(&self, term: &Term) -> bool {
+        match self.account.status {
+            AccountStatus::Live | AccountStatus::Implementing => true,
+            AccountStatus::Churned => term.outcome == RenewalOutcome::Churned,
+            AccountStatus::Prospect => false,
+        }
     }
 
     fn arr_cents(&self) -> i64 {
@@ -119,8 +133,9 @@ impl BookLine {
 }
 
 text_enum! {
-    /// Where a renewal stands: won or lost, its open opportunity's forecast category, or
-    /// no opportunity yet (its window opens 180 days before the term ends).
+    /// Where a renewal stands: won or lost (by its opportunity, or as recorded on the
+    /// term), its open opportunity's forecast category, or not opened (no opportunity yet:
+    /// the window opens 180 days before the term ends).
     pub enum RenewalCall ("renewal call") {
         Won = "won",
         Commit = "commit",
@@ -133,9 +148,15 @@ text_enum! {
 }
 
 impl RenewalCall {
-    pub fn of(renewal: Option<&Opportunity>) -> Self {
+    /// Where the renewal of a term stands: its opportunity's standing, else the outcome
+    /// recorded on the term.
+    pub fn of(renewal: Option<&Opportunity>, outcome: RenewalOutcome) -> Self {
         match renewal {
-            None => RenewalCall::NotOpened,
+            None => match outcome {
+                RenewalOutcome::Renewed => RenewalCall::Won,
+                RenewalOutcome::Churned => RenewalCall::Lost,
+                RenewalOutcome::Pending => RenewalCall::NotOpened,
+            },
             Some(o) => match (o.stage, o.forecast_category) {
                 (Stage::ClosedWon, _) => RenewalCall::Won,
                 (Stage::ClosedLost, _) => RenewalCall::Lost,
@@ -250,7 +271,8 @@ pub fn books(
         })
         .collect();
     let mut at_risk = Vec::new();
-    for h in holdings {
+    // A prospect is in no book: no client, no term.
+    for h in holdings.iter().filter(|h| h.account.status != AccountStatus::Prospect) {
         let line = match &h.account.owner {
             Some(e) => match line_of.get(e) {
                 Some(&at) => &mut lines[at],
@@ -260,21 +282,19 @@ pub fn books(
             },
             None => &mut nobody,
         };
-        if h.renews() {
-            for (term, end) in &h.terms {
-                let Some(at) = window(*end) else { continue };
-                let renewal = renewal_of.get(term).copied();
-                let call = RenewalCall::of(renewal);
-                let arr = renewal.and_then(|o| o.renewing_arr).map_or(h.arr_cents(), |m| m.cents);
-                let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
-                cell.renewals += 1;
-                cell.arr.cents += arr;
-                if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
-                    cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
-                }
-                line.renew(arr);
-                company.renew(arr);
+        for term in h.terms.iter().filter(|t| h.renews(t)) {
+            let Some(at) = window(term.end_date) else { continue };
+            let renewal = renewal_of.get(&term.id).copied();
+            let call = RenewalCall::of(renewal, term.outcome);
+            let arr = renewal.and_then(|o| o.renewing_arr).map_or(h.arr_cents(), |m| m.cents);
+            let cell = &mut cells[at][RenewalCall::ALL.iter().position(|c| *c == call).unwrap_or(0)];
+            cell.renewals += 1;
+            cell.arr.cents += arr;
+            if !matches!(call, RenewalCall::Omitted | RenewalCall::Lost | RenewalCall::NotOpened) {
+                cell.change.cents += renewal.map_or(0, |o| o.amount.cents);
             }
+            line.renew(arr);
+            company.renew(arr);
         }
         if !h.is_client() {
             continue;
@@ -282,13 +302,12 @@ pub fn books(
         line.add(h);
         company.add(h);
         if let Some(score) = h.health.as_ref().filter(|s| s.band == Band::Red) {
+            let call = |t: &Term| RenewalCall::of(renewal_of.get(&t.id).copied(), t.outcome);
             let next = h
                 .terms
                 .iter()
-                .filter(|(term, end)| {
-                    *end >= today && RenewalCall::of(renewal_of.get(term).copied()) != RenewalCall::Won
-                })
-                .min_by_key(|(_, end)| *end);
+                .filter(|t| t.end_date >= today && call(t) != RenewalCall::Won)
+                .min_by_key(|t| t.end_date);
             at_risk.push(AtRisk {
                 slug: h.account.slug.clone(),
                 name: h.account.name.clone(),
@@ -296,13 +315,13 @@ pub fn books(
                 score: score.score,
                 driver: score.drivers.first().cloned(),
                 arr: Money::from_cents(h.arr_cents()),
-                renewal: next.map(|(_, end)| *end),
-                call: next.map(|(term, _)| RenewalCall::of(renewal_of.get(term).copied())),
+                renewal: next.map(|t| t.end_date),
+                call: next.map(call),
             });
         }
     }
     lines.extend(others.into_values());
-    if holdings.iter().any(|h| h.account.owner.is_none()) {
+    if holdings.iter().any(|h| h.account.owner.is_none() && h.account.status != AccountStatus::Prospect) {
         lines.push(nobody);
     }
     let total = company.arr.cents;

@@ -6,8 +6,9 @@ use crate::history::{AccountData, score_months};
 use chrono::NaiveDate;
 use steward_domain::health::{Change, HealthScore, Scorecard, change};
 use steward_domain::metrics::MonthMetrics;
+use steward_domain::portfolio::Term;
 use steward_domain::pricing::{Bill, Volume, bill};
-use steward_domain::{Account, AccountStatus, Contract, Id, Money, Month};
+use steward_domain::{Account, AccountStatus, Contract, Money, Month};
 
 /// How many months of enrollment rate a sparkline shows.
 pub const SPARKLINE_MONTHS: usize = 12;
@@ -24,8 +25,8 @@ pub struct AccountSummary {
     pub health_change: Option<Change>,
     /// The contract up for renewal: the soonest-ending term still undecided.
     pub contract: Option<Contract>,
-    /// Every contract term's id and last day, whatever became of its renewal.
-    pub terms: Vec<(Id, NaiveDate)>,
+    /// Every contract term, with the renewal decided on it.
+    pub terms: Vec<Term>,
     /// The contract up for renewal's bill this month × 12. None once a renewal is lost,
     /// though the last term still bills to its end: the portfolio values a renewal from its
     /// opportunity's `renewing_arr` for that reason.
@@ -75,7 +76,11 @@ impl AccountSummary {
                 .collect(),
             last_activity: data.activities.iter().map(|a| a.occurred_at.date_naive()).filter(|d| *d <= today).max(),
             account: data.account.clone(),
-            terms: data.contracts.iter().map(|c| (c.id, c.end_date)).collect(),
+            terms: data
+                .contracts
+                .iter()
+                .map(|c| Term { id: c.id, end_date: c.end_date, outcome: c.renewal_outcome })
+                .collect(),
             latest,
             previous,
             contract,

@@ -123,12 +123,19 @@ impl App {
 
     /// The book's rows ([`crate::book`]): as at hand, refreshed in the background when
     /// stale, built here only when there are none for today.
-    /// The book's rows if they are built today, however fresh, without building them: for
-    /// a page that reads its own account fresh and takes the others' from here when it can.
-    pub(crate) fn book_at_hand(&self) -> Option<Arc<Book>> {
-        self.inner.book.current(self.today(), std::time::Duration::MAX).map(|(book, _)| book)
+    /// The book's rows as [`book`](Self::book) gives them (stale ones refreshed in the
+    /// background), but only once they are built today: for a page that reads its own
+    /// account fresh and takes the others' from here when it can, and should not wait for
+    /// the book's first build.
+    pub(crate) async fn book_at_hand(&self) -> Result<Option<Arc<Book>>, WebError> {
+        if self.inner.book.current(self.today(), std::time::Duration::MAX).is_none() {
+            return Ok(None);
+        }
+        self.book().await.map(Some)
     }
 
+    /// The book's rows: built on the first request of the day, else those at hand, refreshed
+    /// in the background once older than `book_fresh_for`.
     pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
         let today = self.today();
         let cache = &self.inner.book;
@@ -173,8 +180,10 @@ impl App {
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;
-        if built.is_err() {
-            self.inner.book.abandon_refresh();
+        match &built {
+            // Readings kept from the rows before are no older than these now.
+            Ok(()) => self.forget_readings(),
+            Err(_) => self.inner.book.abandon_refresh(),
         }
         built
     }
@@ -237,7 +246,7 @@ impl App {
         read: F,
     ) -> Result<Arc<crate::pages::forecast::Reading>, WebError>
     where
-        F: FnOnce(&dyn Store) -> Result<crate::pages::forecast::Reading, WebError> + Send + 'static,
+        F: FnOnce(&dyn Store, &Book) -> Result<crate::pages::forecast::Reading, WebError> + Send + 'static,
     {
         self.kept_or_read(&self.inner.forecasts, key, read).await
     }
@@ -249,11 +258,12 @@ impl App {
         read: F,
     ) -> Result<Arc<steward_health::portfolio::Portfolio>, WebError>
     where
-        F: FnOnce(&dyn Store) -> Result<steward_health::portfolio::Portfolio, WebError> + Send + 'static,
+        F: FnOnce(&dyn Store, &Book) -> Result<steward_health::portfolio::Portfolio, WebError> + Send + 'static,
     {
         self.kept_or_read(&self.inner.portfolios, today, read).await
     }
 
+    /// `memo`'s answer for `key`, else `read`'s from the store and the book's rows, kept.
     async fn kept_or_read<K, V, F>(
         &self,
         memo: &crate::memo::Memo<K, Arc<V>>,
@@ -263,13 +273,16 @@ impl App {
     where
         K: Eq + std::hash::Hash,
         V: Send + Sync + 'static,
-        F: FnOnce(&dyn Store) -> Result<V, WebError> + Send + 'static,
+        F: FnOnce(&dyn Store, &Book) -> Result<V, WebError> + Send + 'static,
     {
         if let Some(kept) = memo.get(&key) {
             return Ok(kept);
         }
+        // Where the memo stands before the rows are taken: a change after this point drops
+        // what is worked out from them.
         let generation = memo.generation();
-        let reading = Arc::new(self.run(read).await?);
+        let book = self.book().await?;
+        let reading = Arc::new(self.run(move |store| read(store, &book)).await?);
         memo.put(key, Arc::clone(&reading), generation);
         Ok(reading)
     }

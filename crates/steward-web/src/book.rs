@@ -14,10 +14,12 @@
 //!   so it costs one read of the accounts when nothing changed;
 //! - only the very first request (or the first after midnight) builds the book inline.
 //!
-//! Account 360 reads fresh data. My work reads its tasks fresh and takes each account's part
-//! of the rank, and which accounts are whose, from these rows; the pipeline and the forecast
-//! take names, owners and the accounts behind each goal's retention from them — accepting
-//! that a change made elsewhere shows there within the book's freshness, as on the book itself.
+//! Account 360 reads its account's data fresh, and takes the accounts an initiative's
+//! matched comparison is chosen from from these rows once they are built. My work reads its
+//! tasks fresh and takes each account's part of the rank, and which accounts are whose, from
+//! these rows; the pipeline, the forecast and the portfolio take names, owners, holdings and
+//! the accounts behind each goal's retention from them — accepting that a change made
+//! elsewhere shows there within the book's freshness, as on the book itself.
 
 use crate::error::WebError;
 use crate::views::BookRow;

@@ -331,14 +331,36 @@ fn the_portfolio_is_the_book_s_own_numbers() {
         .filter(|a| a["status"] != "prospect")
         .map(|a| a["slug"].as_str().unwrap())
         .collect();
-    let ending = contracts
+    let churned: Vec<&str> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["status"] == "churned")
+        .map(|a| a["slug"].as_str().unwrap())
+        .collect();
+    let in_window: Vec<&Value> = contracts
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| slugs.contains(&c["account"].as_str().unwrap()))
+        // An account that left counts the term it left at the end of, not one it quit.
+        .filter(|c| !churned.contains(&c["account"].as_str().unwrap()) || c["renewal_outcome"] == "churned")
         .filter(|c| ("2026-10-01".."2027-10-01").contains(&c["end_date"].as_str().unwrap()))
-        .count();
+        .collect();
+    let ending = in_window.len();
     assert!(ending > 0, "the demo has renewals in the year");
+    // A renewal decided on the term (with or without its opportunity) is won or lost.
+    let calls = |call: &str| -> f64 {
+        table
+            .iter()
+            .filter(|((section, item, measure), _)| {
+                section == "renewals" && item.ends_with(&format!(":{call}")) && measure == "renewals"
+            })
+            .map(|(_, v)| v.parse::<f64>().unwrap())
+            .sum()
+    };
+    let decided = |outcome: &str| in_window.iter().filter(|c| c["renewal_outcome"] == outcome).count() as f64;
+    assert_eq!((calls("won"), calls("lost")), (decided("renewed"), decided("churned")), "{csv}");
     let renewals: f64 = table
         .iter()
         .filter(|((section, _, measure), _)| section == "renewals" && measure == "renewals")

@@ -1822,8 +1822,14 @@ fn the_director_reads_the_portfolio(s: &Server) {
         .filter(|a| a["status"] != "prospect")
         .map(|a| {
             let slug = Slug::parse(a["slug"].as_str().unwrap()).unwrap();
+            let left = a["status"] == "churned";
             let terms = s.store.contracts(&slug).unwrap();
-            terms.iter().filter(|c| (from..=to).contains(&c.end_date)).count()
+            // An account that left counts the term it left at the end of, not one it quit.
+            terms
+                .iter()
+                .filter(|c| !left || c.renewal_outcome == steward_domain::RenewalOutcome::Churned)
+                .filter(|c| (from..=to).contains(&c.end_date))
+                .count()
         })
         .sum();
     assert_eq!(value("company", "renewals"), Some(ending as f64));

@@ -73,7 +73,14 @@ fn renewal(id: Id, term: Id, stage: Stage, category: ForecastCategory, dollars: 
 }
 
 fn with_term(mut h: Holding, id: Id, end: &str) -> Holding {
-    h.terms.push((id, d(end)));
+    h.terms.push(Term { id, end_date: d(end), outcome: RenewalOutcome::Pending });
+    h
+}
+
+fn decided(mut h: Holding, outcome: RenewalOutcome) -> Holding {
+    if let Some(last) = h.terms.last_mut() {
+        last.outcome = outcome;
+    }
     h
 }
 
@@ -160,10 +167,23 @@ fn renewals_fall_in_their_quarter_under_their_call() {
 fn a_decided_renewal_stays_in_its_quarter() {
     let ann = Some("ann@steward.test");
     let live = AccountStatus::Live;
-    let won = with_term(with_term(holding("won", ann, live, 10_000, Some(40.0)), 1, "2027-01-31"), 2, "2028-01-31");
-    let mut lost = with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28");
+    let won =
+        decided(with_term(holding("won", ann, live, 10_000, Some(40.0)), 1, "2027-01-31"), RenewalOutcome::Renewed);
+    let won = with_term(won, 2, "2028-01-31");
+    let mut lost =
+        decided(with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28"), RenewalOutcome::Churned);
     lost.arr = None;
-    let left = with_term(holding("left", ann, AccountStatus::Churned, 0, None), 4, "2026-11-30");
+    let left = decided(
+        with_term(holding("left", ann, AccountStatus::Churned, 0, None), 4, "2026-11-30"),
+        RenewalOutcome::Churned,
+    );
+    // Decided on the contract, with no opportunity: the demo's past terms.
+    let settled =
+        decided(with_term(holding("settled", ann, live, 8_000, Some(80.0)), 5, "2026-10-31"), RenewalOutcome::Renewed);
+    let settled = with_term(settled, 6, "2027-10-31");
+    // Left mid-term: its later term is not a renewal.
+    let mut quit = with_term(holding("quit", ann, AccountStatus::Churned, 0, None), 7, "2027-06-30");
+    quit.terms[0].outcome = RenewalOutcome::Pending;
     let renewing = |mut o: Opportunity, dollars: i64| {
         o.renewing_arr = Some(Money::from_cents(dollars * 100));
         o
@@ -175,7 +195,9 @@ fn a_decided_renewal_stays_in_its_quarter() {
     ];
     // A former manager's account that left: a line for its book, no client in it.
     let gone = holding("gone", Some("old@steward.test"), AccountStatus::Churned, 5_000, None);
-    let b = books(&[won, lost, left, gone], &[], &HashMap::new(), &opportunities, d("2026-12-04"));
+    let maybe = with_term(holding("maybe", None, AccountStatus::Prospect, 0, None), 8, "2027-03-31");
+    let holdings = [won, lost, left, gone, settled, quit, maybe];
+    let b = books(&holdings, &[], &HashMap::new(), &opportunities, d("2026-12-04"));
     let cell = |q: usize, call: RenewalCall| *b.renewals[q].cells.iter().find(|c| c.call == call).unwrap();
     let won_cell = cell(1, RenewalCall::Won);
     assert_eq!((won_cell.renewals, won_cell.arr.cents, won_cell.change.cents), (1, 900_000, 70_000));
@@ -183,10 +205,16 @@ fn a_decided_renewal_stays_in_its_quarter() {
     assert_eq!(b.renewals[1].renewals, 2, "the next term ends beyond the year");
     let gone_this_quarter = cell(0, RenewalCall::Lost);
     assert_eq!((gone_this_quarter.renewals, gone_this_quarter.arr.cents), (1, 3_000_000), "a client that left");
-    assert_eq!((b.company.renewals, b.company.renewing_arr.cents), (3, 5_900_000));
+    assert_eq!(
+        (cell(0, RenewalCall::Won).renewals, cell(0, RenewalCall::NotOpened).renewals),
+        (1, 0),
+        "decided on the term"
+    );
+    assert_eq!(b.renewals[2].renewals, 0, "a term left mid-way renews nothing");
+    assert_eq!((b.company.renewals, b.company.renewing_arr.cents), (4, 6_700_000));
     let names: Vec<&str> = b.lines.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["ann@steward.test", "old@steward.test"]);
-    assert_eq!((b.lines[1].accounts, b.company.accounts), (0, 2));
+    assert_eq!(names, ["ann@steward.test", "old@steward.test"], "a prospect is in no book");
+    assert_eq!((b.lines[1].accounts, b.company.accounts), (0, 3));
     let next = |slug: &str| {
         let r = b.at_risk.iter().find(|r| r.slug.as_str() == slug).unwrap();
         (r.renewal, r.call)

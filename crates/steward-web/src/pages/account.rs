@@ -222,7 +222,7 @@ impl ViewQuery {
 async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Option<FormState>) -> PageResult {
     let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
     let query = q.clone();
-    let book = app.book_at_hand();
+    let book = app.book_at_hand().await?;
     let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card, book.as_deref())).await?;
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;

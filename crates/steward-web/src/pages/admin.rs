@@ -112,6 +112,8 @@ pub async fn invite(State(app): State<App>, Signed { viewer, form: f }: Signed<I
     let new = NewUser { email, name, role, department, account, password_hash: hash };
     match app.run(move |store| Ok(store.create_user(&new)?)).await {
         Ok(user) => {
+            // A new account manager has a book, if an empty one, in the team's readings.
+            app.book_changed();
             let created = context! { email => user.email.as_str(), password };
             let blank =
                 context! { values => BTreeMap::<String, String>::new(), errors => BTreeMap::<String, String>::new() };

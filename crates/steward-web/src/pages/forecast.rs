@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use steward_domain::forecast::{Goal, Quarter, Totals};
 use steward_domain::{Email, Money, Role};
 
@@ -75,9 +74,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let every = q.rows.as_deref() == Some("all");
     // Accounts from the book's rows in memory rather than every account read again.
     let book = app.book().await?;
-    let held = Arc::clone(&book);
     let reading = app
-        .forecast_reading((quarter, asked.clone(), today), move |store| {
+        .forecast_reading((quarter, asked.clone(), today), move |store, held| {
             // Read once for both the forecast and the goals' bookings.
             let all = store.opportunities(&steward_health::forecast::read_for(quarter, today))?;
             let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;

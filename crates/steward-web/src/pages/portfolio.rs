@@ -16,8 +16,7 @@ use steward_health::portfolio::Portfolio;
 async fn load(app: &App, viewer: &Viewer) -> Result<Arc<Portfolio>, WebError> {
     authz::check(&viewer.user, Capability::Portfolio)?;
     let today = app.today();
-    let book = app.book().await?;
-    app.portfolio_reading(today, move |store| {
+    app.portfolio_reading(today, move |store, book| {
         let holdings: Vec<_> = book.rows.iter().map(|r| r.holding.clone()).collect();
         Ok(steward_health::portfolio::portfolio(store, &holdings, today)?)
     })

@@ -357,7 +357,8 @@ pub fn html(p: &Portfolio, stylesheet: Option<&str>) -> Result<String, WebError>
 ///   `grr_goal`, `grr`, `nrr_goal`, `nrr`;
 /// - `at_risk`: item the account's slug; measures `score`, `arr`.
 ///
-/// Money in dollars, rates and shares as fractions 0–1; empty is no value.
+/// Money in dollars, rates and shares as fractions (1 is 100%; NRR can be above it); empty
+/// is no value.
 pub fn csv(p: &Portfolio) -> String {
     use crate::document::{csv_field, csv_number};
     let mut out = String::from("section,item,measure,value\n");
