@@ -65,7 +65,7 @@ pub fn facts(p: &Portfolio) -> Vec<(String, String)> {
     vec![
         ("Clients".into(), views::thousands(c.accounts as i64)),
         ("ARR".into(), c.arr.to_string()),
-        ("ARR in the red band".into(), format!("{} ({} accounts)", c.bands.red_arr, c.bands.red)),
+        ("ARR in the red band".into(), format!("{} ({} clients)", c.bands.red_arr, c.bands.red)),
         ("Fees at risk under guarantees".into(), c.fees_at_risk.to_string()),
         (format!("GRR, 12 months to {}", p.retention_month), grr),
         (format!("NRR, 12 months to {}", p.retention_month), nrr),
