@@ -1835,6 +1835,14 @@ fn the_director_reads_the_portfolio(s: &Server) {
     assert_eq!(value("company", "renewals"), Some(ending as f64));
     let (nrr, api_nrr) = (value("company", "nrr").unwrap(), retention["items"][0]["nrr"].as_f64().unwrap());
     assert!((nrr - api_nrr).abs() < 1e-12, "NRR {nrr} and {api_nrr}");
+    // The API gives the same reading.
+    let json = api.get("/api/v1/portfolio").json();
+    assert_eq!(json["company"]["accounts"].as_u64(), Some(clients.len() as u64), "{json}");
+    let mut from_api: Vec<&str> =
+        json["at_risk"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
+    from_api.sort_unstable();
+    assert_eq!(from_api, red);
+    assert_eq!(json["renewals"].as_array().unwrap().len(), 4);
     let pdf = d.get("/portfolio.pdf");
     assert_eq!((pdf.status, pdf.header("content-type")), (200, Some("application/pdf")));
     assert!(pdf.body.starts_with("%PDF-"));
@@ -2283,6 +2291,7 @@ fn every_route_for_every_role(s: &Server) {
         ("POST", "/api/v1/opportunities".into(), [422, 422, 403, 403, 404]),
         ("GET", "/api/v1/forecast".into(), [200, 200, 200, 403, 403]),
         ("GET", "/api/v1/goals".into(), [200, 200, 200, 403, 403]),
+        ("GET", "/api/v1/portfolio".into(), [200, 200, 403, 403, 403]),
         ("POST", "/api/v1/goals".into(), [422, 422, 403, 403, 403]),
         ("GET", "/api/v1/quotes".into(), [200, 200, 200, 403, 403]),
         ("GET", "/api/v1/projects".into(), [200, 200, 200, 403, 403]),

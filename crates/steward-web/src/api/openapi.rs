@@ -383,6 +383,60 @@ fn experiments(day: &Value) -> Value {
 }
 
 /// Reviews' shapes.
+/// The director's portfolio report (money in dollars, shares as fractions).
+fn portfolio(day: &Value, month: &Value, count: &Value) -> Value {
+    use steward_domain::portfolio::RenewalCall;
+    let money = json!({ "type": "number" });
+    let calls: Vec<&str> = RenewalCall::ALL.iter().map(|c| c.as_str()).collect();
+    let bands = object(
+        &["green", "yellow", "red", "unscored", "green_arr", "yellow_arr", "red_arr", "unscored_arr"],
+        json!({
+            "green": count, "yellow": count, "red": count, "unscored": count,
+            "green_arr": money, "yellow_arr": money, "red_arr": money, "unscored_arr": money
+        }),
+    );
+    let book = object(
+        &["owner", "name", "accounts", "arr", "share", "bands", "fees_at_risk", "renewals", "renewing_arr"],
+        json!({
+            "owner": { "type": ["string", "null"], "description": "null: the accounts nobody owns, or the company's line" },
+            "name": { "type": "string" },
+            "accounts": { "type": "integer", "minimum": 0, "description": "clients: live or implementing" },
+            "arr": money, "share": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+            "bands": bands, "fees_at_risk": money,
+            "renewals": { "type": "integer", "minimum": 0, "description": "contract terms ending in the report's quarters" },
+            "renewing_arr": money
+        }),
+    );
+    let cell = object(
+        &["call", "renewals", "arr", "change"],
+        json!({ "call": { "enum": calls }, "renewals": count, "arr": money, "change": money }),
+    );
+    let at_risk = object(
+        &["slug", "name", "owner", "score", "arr"],
+        json!({
+            "slug": { "type": "string" }, "name": { "type": "string" }, "owner": { "type": ["string", "null"] },
+            "score": { "type": "number", "minimum": 0, "maximum": 100 },
+            "driver": { "type": ["object", "null"], "description": "the measure that pulls the score down most" },
+            "arr": money, "renewal": or_null(day),
+            "call": { "enum": calls.iter().map(|c| Some(*c)).chain([None]).collect::<Vec<_>>() }
+        }),
+    );
+    json!({
+        "Portfolio": object(&["as_of", "lines", "company", "renewals", "at_risk", "retention_month", "retention", "goals"], json!({
+            "as_of": day,
+            "lines": { "type": "array", "items": book },
+            "company": book,
+            "renewals": { "type": "array", "items": object(&["quarter", "cells", "renewals", "arr"], json!({
+                "quarter": { "type": "string" }, "cells": { "type": "array", "items": cell }, "renewals": count, "arr": money
+            })) },
+            "at_risk": { "type": "array", "items": at_risk },
+            "retention_month": month,
+            "retention": { "type": "array", "items": { "$ref": "#/components/schemas/Retention" } },
+            "goals": { "type": "array", "items": { "$ref": "#/components/schemas/Attainment" } }
+        }))
+    })
+}
+
 fn reports() -> Value {
     let nullable_date = json!({ "type": ["string", "null"] });
     json!({
@@ -576,6 +630,7 @@ fn schemas() -> Value {
         initiatives(&day),
         experiments(&day),
         reports(),
+        portfolio(&day, &month, &count),
     ] {
         if let (Some(all), Value::Object(more)) = (all.as_object_mut(), more) {
             all.extend(more);

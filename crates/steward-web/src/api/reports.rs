@@ -1,6 +1,6 @@
 //! Quarterly business reviews over the API: an account's review of a quarter as data (our
 //! people; the client's version on request), and the reviews kept for the client — every
-//! version for our people, the published ones for the client.
+//! version for our people, the published ones for the client; and the director's portfolio.
 
 use super::handlers::{Page, Paging, paged};
 use crate::app::App;
@@ -11,6 +11,7 @@ use crate::extract::api::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use steward_domain::report::StoredReport;
+use steward_health::portfolio::Portfolio;
 use steward_health::reports::Qbr;
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -34,6 +35,12 @@ pub async fn qbr(
         })
         .await?;
     Ok(Json(review))
+}
+
+/// The portfolio report, as the page reads it (`/portfolio`).
+pub async fn portfolio(State(app): State<App>, ApiCaller(user): ApiCaller) -> ApiResult<Json<Portfolio>> {
+    let kept = crate::pages::portfolio::reading(&app, &user).await?;
+    Ok(Json(Portfolio::clone(&kept)))
 }
 
 pub async fn kept(

@@ -13,7 +13,7 @@ mod initiatives;
 mod objectives;
 mod password;
 mod pipeline;
-mod portfolio;
+pub(crate) mod portfolio;
 mod projects;
 mod quotes;
 mod reports;
