@@ -34,10 +34,6 @@ impl Portfolio {
         let group = owner.map_or_else(|| "unowned".to_owned(), Email::to_string);
         self.retention.iter().skip(1).find(|r| r.group.as_deref() == Some(group.as_str()))
     }
-
-    pub fn goal_of(&self, owner: &Email) -> Option<&Attainment> {
-        self.goals.iter().find(|g| g.goal.owner == *owner)
-    }
 }
 
 /// What the portfolio reads of an account's summary.

@@ -121,8 +121,6 @@ impl App {
         self.inner.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// The book's rows ([`crate::book`]): as at hand, refreshed in the background when
-    /// stale, built here only when there are none for today.
     /// The book's rows as [`book`](Self::book) gives them (stale ones refreshed in the
     /// background), but only once they are built today: for a page that reads its own
     /// account fresh and takes the others' from here when it can, and should not wait for
@@ -134,8 +132,8 @@ impl App {
         self.book().await.map(Some)
     }
 
-    /// The book's rows: built on the first request of the day, else those at hand, refreshed
-    /// in the background once older than `book_fresh_for`.
+    /// The book's rows ([`crate::book`]): as at hand, refreshed in the background when
+    /// stale, built here only when there are none for today.
     pub(crate) async fn book(&self) -> Result<Arc<Book>, WebError> {
         let today = self.today();
         let cache = &self.inner.book;

@@ -54,21 +54,20 @@ fn pictures(pdf: &std::path::Path, name: &str, pages: u32) {
     assert!(made.success());
 }
 
-#[test]
-fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A seeded demo book in `d` whose data run to 2026-11-01.
+fn demo_book(d: &std::path::Path, seed: u64, accounts: usize, lives_per_account: u32) {
+    let (seed, accounts, lives) = (seed.to_string(), accounts.to_string(), lives_per_account.to_string());
     steward(
         d,
         &[
             "demo",
             "--no-serve",
             "--seed",
-            "7",
+            &seed,
             "--accounts",
-            "12",
+            &accounts,
             "--lives-per-account",
-            "150",
+            &lives,
             "--as-of",
             "2026-11-01",
             "--password",
@@ -76,6 +75,13 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
         ],
     )
     .ok();
+}
+
+#[test]
+fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    demo_book(d, 7, 12, 150);
     let accounts = json(&steward(d, &["accounts", "list", "--json"]).ok().stdout);
     let slug = accounts
         .as_array()
@@ -253,24 +259,7 @@ fn a_review_s_numbers_are_the_metrics_and_health_of_its_quarter() {
 fn the_portfolio_is_the_book_s_own_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    steward(
-        d,
-        &[
-            "demo",
-            "--no-serve",
-            "--seed",
-            "3",
-            "--accounts",
-            "10",
-            "--lives-per-account",
-            "120",
-            "--as-of",
-            "2026-11-01",
-            "--password",
-            "demo-password-1",
-        ],
-    )
-    .ok();
+    demo_book(d, 3, 10, 120);
     let today = "2026-11-02";
     let csv = steward(d, &["reports", "portfolio", "--today", today, "--format", "csv"]).ok().stdout;
     let mut lines = csv.lines();

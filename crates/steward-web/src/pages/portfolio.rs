@@ -33,10 +33,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer) -> PageResult {
 pub async fn pdf(State(app): State<App>, viewer: Viewer) -> PageResult {
     let portfolio = reading(&app, &viewer.user).await?;
     let name = format!("inline; filename=\"portfolio-{}.pdf\"", portfolio.as_of);
-    let bytes = tokio::task::spawn_blocking(move || crate::portfolio::pdf(&portfolio))
-        .await
-        .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
-        .map_err(|why| WebError::Internal(format!("typesetting the portfolio: {why}")))?;
+    let bytes = super::reports::typeset("the portfolio", move || crate::portfolio::pdf(&portfolio)).await?;
     Ok(file("application/pdf", name, bytes))
 }
 

@@ -55,10 +55,7 @@ pub async fn pdf(
 ) -> PageResult {
     let qbr = load(&app, &viewer, slug, q).await?;
     let name = format!("inline; filename=\"qbr-{}-{}.pdf\"", qbr.account.slug, qbr.quarter);
-    let bytes = tokio::task::spawn_blocking(move || crate::qbr::pdf(&qbr))
-        .await
-        .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
-        .map_err(|why| WebError::Internal(format!("typesetting the review: {why}")))?;
+    let bytes = typeset("the review", move || crate::qbr::pdf(&qbr)).await?;
     Ok(file("application/pdf", name, bytes))
 }
 
@@ -71,6 +68,18 @@ pub async fn csv(
     let qbr = load(&app, &viewer, slug, q).await?;
     let name = format!("attachment; filename=\"qbr-{}-{}.csv\"", qbr.account.slug, qbr.quarter);
     Ok(file("text/csv; charset=utf-8", name, crate::qbr::csv(&qbr).into_bytes()))
+}
+
+/// A document typeset off the async runtime (Typst lays out on threads of its own and waits
+/// for them); `what` names it in the error.
+pub(super) async fn typeset<F>(what: &str, typeset: F) -> Result<Vec<u8>, WebError>
+where
+    F: FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
+{
+    tokio::task::spawn_blocking(typeset)
+        .await
+        .map_err(|e| WebError::Internal(format!("typesetting: {e}")))?
+        .map_err(|why| WebError::Internal(format!("typesetting {what}: {why}")))
 }
 
 /// The quarter to generate, as the form sends it.
