@@ -27,6 +27,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Said instead of an empty table.
     pub empty: String,
+    /// The chart drawn above it: its file's name in [`charts`].
+    pub chart: Option<&'static str>,
     /// Typst column widths, the first column wider.
     #[serde(skip)]
     pub columns: &'static str,
@@ -133,6 +135,7 @@ fn books(p: &Portfolio) -> Table {
         .to_vec(),
         rows,
         empty: String::new(),
+        chart: Some(BANDS),
         columns: "(2.2fr, 1fr, 1fr, 1fr, 0.9fr, 0.9fr, 0.9fr, 0.9fr, 1fr, 1.4fr, 0.9fr, 0.9fr)",
     }
 }
@@ -184,6 +187,7 @@ fn renewals(p: &Portfolio) -> Table {
             })
             .collect(),
         empty: String::new(),
+        chart: Some(RENEWALS),
         columns: "(1.1fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1fr)",
     }
 }
@@ -206,6 +210,7 @@ fn health(p: &Portfolio) -> Table {
             line("No score", b.unscored, b.unscored_arr),
         ],
         empty: String::new(),
+        chart: None,
         columns: "(2fr, 1fr, 1.4fr, 1fr)",
     }
 }
@@ -243,6 +248,7 @@ fn goals(p: &Portfolio) -> Table {
             })
             .collect(),
         empty: format!("No goals are set for {}.", p.as_of.format("%Y")),
+        chart: None,
         columns: "(2fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1fr, 1fr)",
     }
 }
@@ -280,9 +286,14 @@ fn at_risk(p: &Portfolio) -> Table {
             })
             .collect(),
         empty: "No client is in the red band.".into(),
+        chart: None,
         columns: "(1.8fr, 1.3fr, 0.7fr, 2.4fr, 0.9fr, 1.1fr, 1fr)",
     }
 }
+
+/// The charts' files, by name.
+const BANDS: &str = "/bands.svg";
+const RENEWALS: &str = "/renewals.svg";
 
 /// The most books the health chart draws.
 const CHARTED_BOOKS: usize = 12;
@@ -327,21 +338,20 @@ fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
         })
         .collect();
     [
-        ("/bands.svg", charts::stacked_bars(&title, &names, &bands, "clients")),
-        ("/renewals.svg", charts::stacked_bars("Renewing ARR by quarter and call", &quarters, &calls, "$K ARR")),
+        (BANDS, charts::stacked_bars(&title, &names, &bands, "clients")),
+        (RENEWALS, charts::stacked_bars("Renewing ARR by quarter and call", &quarters, &calls, "$K ARR")),
     ]
 }
 
 /// The document; `stylesheet` is the CSS put inline for a file (the page links to it and
 /// offers the PDF and CSV).
 pub fn html(p: &Portfolio, stylesheet: Option<&str>) -> Result<String, WebError> {
-    let [bands, renewals] = charts(p);
     let page = context! {
         stylesheet,
         as_of => p.as_of.to_string(),
         facts => facts(p),
         tables => tables(p),
-        bands => bands.1, renewals => renewals.1,
+        charts => charts(p).into_iter().collect::<std::collections::BTreeMap<_, _>>(),
     };
     crate::templates::render("portfolio.html", page)
 }

@@ -18,10 +18,8 @@ pub fn pdf(p: &Portfolio) -> Result<Vec<u8>, String> {
     m.push_str(&table("(1fr, 1.6fr)", &["", ""], &facts));
     for t in super::tables(p) {
         m.push_str(&format!("== {}\n{}\n\n", e(&t.title), e(&t.note)));
-        match t.id {
-            "books" => m.push_str("#image(\"/bands.svg\", width: 70%)\n"),
-            "renewals" => m.push_str("#image(\"/renewals.svg\", width: 70%)\n"),
-            _ => {}
+        if let Some(chart) = t.chart {
+            m.push_str(&format!("#image(\"{chart}\", width: 70%)\n"));
         }
         if t.rows.is_empty() {
             m.push_str(&format!("{}\n", e(&t.empty)));
