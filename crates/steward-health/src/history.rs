@@ -175,7 +175,7 @@ pub fn history(store: &dyn Store, card: &Scorecard, account: &Slug, today: Naive
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use steward_domain::metrics::{Cut, MonthCounts};
     use steward_domain::{ActivityKind, ContactRole, health::Measure};
@@ -190,7 +190,7 @@ mod tests {
 
     /// An account with data since April, a decision maker met on 10 June and a champion on
     /// 14 June.
-    fn data() -> AccountData {
+    pub(crate) fn data() -> AccountData {
         let slug = Slug::parse("acme").unwrap();
         let now = at("2026-06-01");
         let contact = |id, role| Contact {

@@ -25,15 +25,18 @@ pub struct AccountSummary {
     pub health_change: Option<Change>,
     /// The contract up for renewal: the soonest-ending term still undecided.
     pub contract: Option<Contract>,
+    /// The term the client is billed under today: the one in force, else (before the first
+    /// starts) the one up for renewal. It differs from `contract` once a renewal is decided
+    /// before its term ends: won, the next term waits to start; lost, none is up for renewal.
+    pub billing: Option<Contract>,
     /// Every contract term, with the renewal decided on it.
     pub terms: Vec<Term>,
-    /// The contract up for renewal's bill this month × 12. None once a renewal is lost,
-    /// though the last term still bills to its end: the portfolio values a renewal from its
-    /// opportunity's `renewing_arr` for that reason.
+    /// The billing term's bill this month × 12: what the client pays today, as the ARR
+    /// history counts it. A client whose renewal was lost pays to its term's end.
     pub arr: Option<Money>,
-    /// Fees at risk under the contract's performance guarantees, this month.
+    /// Fees at risk under the billing term's performance guarantees, this month.
     pub at_risk: Option<Money>,
-    /// This month's bill of the contract, line by line: what the ARR is made of.
+    /// This month's bill of the billing term, line by line: what the ARR is made of.
     pub bill: Option<Bill>,
     /// The day of the latest logged activity with the client, on or before today.
     pub last_activity: Option<NaiveDate>,
@@ -56,11 +59,18 @@ impl AccountSummary {
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();
+        let billing = data
+            .contracts
+            .iter()
+            .filter(|c| c.in_force(today))
+            .max_by_key(|c| c.start_date)
+            .cloned()
+            .or_else(|| contract.clone());
         let volume = latest
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });
-        let bill = contract.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
-        let at_risk = contract
+        let bill = billing.as_ref().map(|c| bill(c, this_month, volume.unwrap_or_default()));
+        let at_risk = billing
             .as_ref()
             .zip(bill.as_ref())
             .map(|(c, b)| steward_domain::arr::at_risk(c, b.arr, this_month, latest.as_ref()));
@@ -84,7 +94,14 @@ impl AccountSummary {
             latest,
             previous,
             contract,
+            billing,
         }
+    }
+
+    /// The ARR a renewal still open puts at stake: none once the renewal is lost, though
+    /// the term bills to its end.
+    pub fn arr_at_stake(&self) -> Option<Money> {
+        self.contract.as_ref().and(self.arr)
     }
 
     pub fn renewal(&self) -> Option<NaiveDate> {
@@ -93,5 +110,74 @@ impl AccountSummary {
 
     pub fn notice_deadline(&self) -> Option<NaiveDate> {
         self.contract.as_ref().map(|c| c.notice_deadline())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use steward_domain::PricingModel;
+    use steward_domain::contract::RenewalOutcome;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A flat-annual term: its ARR is its fee, whatever the volumes.
+    fn term(id: i64, (start, end): (&str, &str), fee_dollars: i64, outcome: RenewalOutcome) -> Contract {
+        let terms = steward_domain::Terms {
+            pricing_model: PricingModel::FlatAnnual,
+            rate: Money::from_cents(fee_dollars * 100),
+            tiers: Vec::new(),
+            annual_escalator_pct: 0.0,
+            minimum_annual_commitment: None,
+            add_ons: Vec::new(),
+            guarantees: Vec::new(),
+        };
+        let mut c = Contract::unsaved(steward_domain::Slug::parse("acme").unwrap(), (d(start), d(end)), terms);
+        c.id = id;
+        c.renewal_outcome = outcome;
+        c
+    }
+
+    fn summary(contracts: Vec<Contract>, today: &str) -> AccountSummary {
+        let mut data = crate::history::tests::data();
+        data.contracts = contracts;
+        AccountSummary::of(&data, &Scorecard::default(), d(today))
+    }
+
+    #[test]
+    fn a_lost_renewal_bills_to_its_term_s_end_with_nothing_at_stake() {
+        let s = summary(vec![term(1, ("2025-07-01", "2026-12-31"), 120_000, RenewalOutcome::Churned)], "2026-06-20");
+        assert_eq!(s.contract, None, "no term is up for renewal");
+        assert_eq!(s.billing.as_ref().map(|c| c.id), Some(1));
+        assert_eq!(s.arr, Some(Money::from_cents(12_000_000)), "the client pays to the term's end");
+        assert_eq!(s.arr_at_stake(), None, "a lost renewal puts nothing at stake");
+        assert_eq!(s.renewal(), None);
+    }
+
+    #[test]
+    fn a_won_renewal_bills_the_term_in_force_and_the_next_is_up_for_renewal() {
+        let s = summary(
+            vec![
+                term(1, ("2025-07-01", "2026-12-31"), 120_000, RenewalOutcome::Renewed),
+                term(2, ("2027-01-01", "2027-12-31"), 150_000, RenewalOutcome::Pending),
+            ],
+            "2026-06-20",
+        );
+        assert_eq!(s.contract.as_ref().map(|c| c.id), Some(2));
+        assert_eq!(s.billing.as_ref().map(|c| c.id), Some(1));
+        assert_eq!(s.arr, Some(Money::from_cents(12_000_000)), "today's bill, not the next term's");
+        assert_eq!(s.arr_at_stake(), s.arr);
+        assert_eq!(s.renewal(), Some(d("2027-12-31")));
+    }
+
+    #[test]
+    fn before_its_first_term_starts_a_client_is_billed_on_the_term_ahead() {
+        let s = summary(vec![term(1, ("2026-09-01", "2027-08-31"), 90_000, RenewalOutcome::Pending)], "2026-06-20");
+        assert_eq!(s.billing, s.contract);
+        assert_eq!(s.arr, Some(Money::from_cents(9_000_000)));
+        let ended = summary(vec![term(1, ("2025-01-01", "2025-12-31"), 90_000, RenewalOutcome::Churned)], "2026-06-20");
+        assert_eq!((ended.billing, ended.arr), (None, None), "a term that ended bills nothing");
     }
 }

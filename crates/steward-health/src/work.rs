@@ -253,7 +253,7 @@ impl RankInputs {
         RankInputs {
             renewal: summary.renewal(),
             notice_deadline: summary.notice_deadline(),
-            arr: summary.arr,
+            arr: summary.arr_at_stake(),
             health: summary.health.as_ref().map(|h| h.score),
             health_change: summary.health_change.as_ref().map(|c| c.delta),
             ..RankInputs::default()

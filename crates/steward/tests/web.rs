@@ -24,6 +24,7 @@ cases!(
     task_actions_forgive,
     decision_maker_touch_reads_the_same_everywhere,
     arr_can_be_checked_by_hand,
+    a_lost_renewal_bills_to_its_term_s_end,
     contracts_change_as_versions_and_arr_follows,
     retention_adds_up,
     the_pipeline_moves_and_the_forecast_adds_up,
@@ -1171,6 +1172,65 @@ fn arr_can_be_checked_by_hand(s: &Server) {
         checked += 1;
     }
     assert!(checked >= 5, "live accounts with a contract: {checked}");
+}
+
+/// A renewal lost before its term ends: the client still pays to the end, so Account 360, the
+/// book's rows and the API keep the term's ARR (the ARR history's figure for the month) and
+/// say the term is not renewed, with no renewal date left to chase.
+fn a_lost_renewal_bills_to_its_term_s_end(s: &Server) {
+    use steward_domain::opportunity::OpportunityKind;
+    let today = web_support::as_of();
+    let am = user(Role::AccountManager);
+    let open = s
+        .store
+        .opportunities(&steward_store::OpportunityFilter {
+            owner: Some(steward_domain::Email::parse(&am).unwrap()),
+            kind: Some(OpportunityKind::Renewal),
+            open_only: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let (o, term) = open
+        .iter()
+        .find_map(|o| {
+            let term = s.store.contract(o.contract_id?).ok()?;
+            term.in_force(today).then_some((o, term))
+        })
+        .expect("the fixture has a renewal of a term in force");
+    let mut c = s.signed_in(&am);
+    let header_arr =
+        |body: &str| body.split("<dt>ARR</dt><dd>").nth(1).unwrap().split(['<', '\n']).next().unwrap().to_owned();
+    let before = c.get(&format!("/accounts/{}", o.account));
+    assert!(before.body.contains("<dt>Renewal</dt>"), "up for renewal before");
+    let csrf = before.csrf();
+    let version = o.version.to_string();
+    let r = c.post_form(
+        &format!("/opportunities/{}/move", o.id),
+        &[("csrf", &csrf), ("version", &version), ("to", "closed_lost"), ("lost_reason", "went with a competitor")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(s.store.contract(term.id).unwrap().renewal_outcome, steward_domain::RenewalOutcome::Churned);
+    let after = c.get(&format!("/accounts/{}", o.account));
+    assert_eq!(header_arr(&after.body), header_arr(&before.body), "the term still bills");
+    assert_ne!(header_arr(&after.body), "—");
+    assert!(!after.body.contains("<dt>Renewal</dt>"), "nothing left to renew");
+    assert!(after.body.contains("<dt>Term ends</dt><dd>") && after.body.contains(&term.end_date.to_string()));
+    assert!(after.body.contains("Not renewed: the client pays under this term to its end."));
+    let mut api = s.client();
+    api.bearer = Some(s.token(&am));
+    let one = api.get(&format!("/api/v1/accounts/{}", o.account)).json();
+    assert!(one["contract"].is_null(), "no contract up for renewal: {}", one["contract"]);
+    let filter = steward_store::ArrFilter {
+        account: Some(o.account.clone()),
+        from: Some(steward_domain::Month::of(today)),
+        to: Some(steward_domain::Month::of(today)),
+    };
+    let history = s.store.arr_snapshots(&filter).unwrap();
+    let (_, snapshot) = history.first().expect("the month's ARR snapshot");
+    assert_eq!(one["arr"].as_f64(), Some(snapshot.arr.dollars()), "the ARR history's figure for the month");
+    let listed = api.get("/api/v1/accounts?per_page=200").json();
+    let row = listed["items"].as_array().unwrap().iter().find(|a| a["slug"] == o.account.as_str()).unwrap().clone();
+    assert_eq!(row["arr"], one["arr"], "the book's row bills the term too");
 }
 
 /// An account manager amends their client's contract from a page: a refusal keeps what

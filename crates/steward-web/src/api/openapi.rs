@@ -529,7 +529,7 @@ fn schemas() -> Value {
             "industry": { "type": "string" }, "status": { "type": "string" }, "owner": nullable("string"),
             "worksites": { "type": "array", "items": object(&["name", "metro"], json!({ "name": { "type": "string" }, "metro": { "type": "string" } })) },
             "health": { "description": "score, band, insufficient_data and drivers (internal readers)" },
-            "arr": nullable("number"), "contract": { "description": "the contract up for renewal (internal readers)" },
+            "arr": { "type": ["number", "null"], "description": "this month's bill × 12 under the term in force (internal readers)" }, "contract": { "description": "the contract up for renewal (internal readers)" },
             "latest_metrics": { "$ref": "#/components/schemas/MonthMetrics" }, "version": { "type": "integer" }
         })),
         "MonthMetrics": object(&["month"], json!({

@@ -20,7 +20,8 @@ use steward_domain::input::TextKind;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ProgramMonth;
 use steward_domain::{
-    Account, ActivityKind, Contact, ContactRole, Id, ImportBatch, Priority, Task, TaskStatus, User, Worksite,
+    Account, ActivityKind, Contact, ContactRole, Contract, Id, ImportBatch, Priority, RenewalOutcome, Task, TaskStatus,
+    User, Worksite,
 };
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
@@ -304,7 +305,6 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
     }
     let contact_names: BTreeMap<i64, &str> = l.contacts.iter().map(|c| (c.id, c.name.as_str())).collect();
     let summary = l.summary.as_ref();
-    let contract = summary.and_then(|s| s.contract.as_ref());
     let form = form.unwrap_or_default();
     context! {
         slug => a.slug.as_str(),
@@ -320,26 +320,8 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         write => l.access.allows(AccountAccess::Write),
         arr => summary.and_then(|s| s.arr).map(|m| m.short()),
         at_risk => summary.and_then(|s| s.at_risk).filter(|m| m.cents > 0).map(|m| m.short()),
-        renewal => contract.map(|c| context! {
-            id => c.id,
-            amendments => c.history.iter().filter(|h| h.kind == steward_domain::ChangeKind::Amended).count(),
-            guarantees => c.on(today).guarantees.len(),
-            end => c.end_date.to_string(),
-            days => (c.end_date - today).num_days(),
-            notice => c.notice_deadline().to_string(),
-            notice_days => (c.notice_deadline() - today).num_days(),
-            model => views::words(c.pricing_model.as_str()),
-            rate => c.rate.to_string(),
-            auto_renew => c.auto_renew,
-            start => c.start_date.to_string(),
-            minimum => c.minimum_annual_commitment.map(|m| m.to_string()),
-            notice_period => c.notice_days,
-            renewal_words => steward_domain::words::from_today((c.end_date - today).num_days()),
-            notice_words => match (c.notice_deadline() - today).num_days() {
-                n if n < 0 => format!("passed {}", steward_domain::words::from_today(n)),
-                n => steward_domain::words::from_today(n),
-            },
-        }),
+        renewal => summary.and_then(|s| s.contract.as_ref()).map(|c| term_view(c, today)),
+        term => summary.and_then(|s| s.billing.as_ref()).map(|c| term_view(c, today)),
         bill => summary.and_then(|s| s.bill.as_ref()).map(views::bill_view),
         health => summary.and_then(HealthView::of).map(|mut h| {
             super::initiatives::cite(&mut h, &l.initiatives, today);
@@ -407,6 +389,31 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         today => today.to_string(),
         form => form.form, values => form.values, errors => form.errors,
+    }
+}
+
+/// A contract term as Account 360 shows it: the term billed today, or the one up for renewal.
+fn term_view(c: &Contract, today: chrono::NaiveDate) -> Value {
+    context! {
+        id => c.id,
+        amendments => c.history.iter().filter(|h| h.kind == steward_domain::ChangeKind::Amended).count(),
+        guarantees => c.on(today).guarantees.len(),
+        end => c.end_date.to_string(),
+        days => (c.end_date - today).num_days(),
+        notice => c.notice_deadline().to_string(),
+        notice_days => (c.notice_deadline() - today).num_days(),
+        model => views::words(c.pricing_model.as_str()),
+        rate => c.rate.to_string(),
+        auto_renew => c.auto_renew,
+        start => c.start_date.to_string(),
+        minimum => c.minimum_annual_commitment.map(|m| m.to_string()),
+        notice_period => c.notice_days,
+        outcome => (c.renewal_outcome != RenewalOutcome::Pending).then(|| c.renewal_outcome.as_str()),
+        renewal_words => steward_domain::words::from_today((c.end_date - today).num_days()),
+        notice_words => match (c.notice_deadline() - today).num_days() {
+            n if n < 0 => format!("passed {}", steward_domain::words::from_today(n)),
+            n => steward_domain::words::from_today(n),
+        },
     }
 }
 
