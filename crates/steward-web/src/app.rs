@@ -90,7 +90,12 @@ struct Inner {
     forecasts: crate::memo::Memo<ForecastKey, Arc<crate::pages::forecast::Reading>>,
     /// The portfolio report of a day.
     portfolios: crate::memo::Memo<NaiveDate, Arc<steward_health::portfolio::Portfolio>>,
+    /// A measured initiative's impact, by initiative, version and day: each reading takes its
+    /// matched accounts' ledgers, most of Account 360's time at company scale.
+    impacts: crate::memo::Memo<ImpactKey, steward_health::initiatives::Impact>,
 }
+
+pub(crate) type ImpactKey = (steward_domain::Id, i64, NaiveDate);
 
 type ForecastKey = (steward_domain::forecast::Quarter, Option<steward_domain::Email>, NaiveDate);
 
@@ -102,6 +107,7 @@ impl App {
                 store,
                 forecasts: crate::memo::Memo::new(config.book_fresh_for),
                 portfolios: crate::memo::Memo::new(config.book_fresh_for),
+                impacts: crate::memo::Memo::new(config.book_fresh_for),
                 config,
                 keys,
                 book: BookCache::default(),
@@ -231,9 +237,22 @@ impl App {
         self.forget_readings();
     }
 
+    /// After an initiative is recorded or an experiment launched: either takes its accounts
+    /// out of other initiatives' matched comparisons.
+    pub(crate) fn treatments_changed(&self) {
+        self.forget_readings();
+    }
+
     fn forget_readings(&self) {
         self.inner.forecasts.clear();
         self.inner.portfolios.clear();
+        self.inner.impacts.clear();
+    }
+
+    /// The measured initiatives' impacts kept since the last change (as the book's rows
+    /// are kept); take its generation before the rows an impact is read with.
+    pub(crate) fn impacts(&self) -> &crate::memo::Memo<ImpactKey, steward_health::initiatives::Impact> {
+        &self.inner.impacts
     }
 
     /// The forecast page's reading kept for `key` in the last

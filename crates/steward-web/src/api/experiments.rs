@@ -173,5 +173,6 @@ pub async fn launch(
             experiments::launch(store, &user, &units, &design, true, &fields, today)
         })
         .await?;
+    app.treatments_changed();
     Ok((StatusCode::CREATED, Json(Listed::of(made, today))))
 }

@@ -100,5 +100,6 @@ pub async fn add(
             initiatives::add(store, &user, &slug, &b.form()?)
         })
         .await?;
+    app.treatments_changed();
     Ok((StatusCode::CREATED, Json(InitiativeView::of(made, today))))
 }

@@ -92,7 +92,7 @@ fn load(
     q: &ViewQuery,
     app_today: chrono::NaiveDate,
     card: &steward_domain::health::Scorecard,
-    book: Option<&crate::book::Book>,
+    impacts: Impacts<'_>,
 ) -> Result<Loaded, WebError> {
     let (account, access) = authz::load_account(store, user, slug, AccountAccess::Basics)?;
     let worksites = store.worksites(&account.slug)?;
@@ -174,7 +174,7 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
-        initiatives: measured(store, &account.slug, app_today, book)?,
+        initiatives: measured(store, &account.slug, app_today, impacts)?,
         experiments: store.experiments(Some(&account.slug))?,
         reports: store.reports(Some(&account.slug))?,
         review_quarter: Some(crate::client_reports::last_complete_quarter(data.metrics_as_of, app_today)),
@@ -223,8 +223,15 @@ impl ViewQuery {
 async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Option<FormState>) -> PageResult {
     let (user, today, card) = (viewer.user.clone(), app.today(), app.config().scorecard.clone());
     let query = q.clone();
+    let generation = app.impacts().generation();
     let book = app.book_at_hand().await?;
-    let loaded = app.run(move |store| load(store, &user, &slug, &query, today, &card, book.as_deref())).await?;
+    let kept = app.clone();
+    let loaded = app
+        .run(move |store| {
+            let impacts = Impacts { kept: kept.impacts(), generation, book: book.as_deref() };
+            load(store, &user, &slug, &query, today, &card, impacts)
+        })
+        .await?;
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;
     let templates: Vec<Value> = app
@@ -257,33 +264,48 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
     ]
 }
 
-/// The account's initiatives, each measured one with its impact (one reader, so matched
-/// accounts' ledgers are read once for all of them). The accounts matched ones are chosen
-/// from come from the book's rows when they are at hand: reading every account again is
-/// most of a reading's time at company scale.
+/// What the measured initiatives are read with: the impacts the app keeps, where the memo
+/// stood before the book's rows were taken, and those rows when they are at hand.
+struct Impacts<'a> {
+    kept: &'a crate::memo::Memo<crate::app::ImpactKey, steward_health::initiatives::Impact>,
+    generation: u64,
+    book: Option<&'a crate::book::Book>,
+}
+
+/// The account's initiatives, each measured one with its impact: kept from an earlier view
+/// until a change, else read (one reader, so matched accounts' ledgers are read once for all
+/// of them). The accounts matched ones are chosen from come from the book's rows when they
+/// are at hand: reading every account again is most of a reading's time at company scale.
 fn measured(
     store: &dyn Store,
     slug: &steward_domain::Slug,
     today: chrono::NaiveDate,
-    book: Option<&crate::book::Book>,
+    impacts: Impacts<'_>,
 ) -> steward_store::Result<Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>> {
     use steward_domain::initiative::{InitiativeStatus, Windows};
     let windows = Windows::default();
-    let initiatives = store.initiatives(Some(slug))?;
-    let mut reader = steward_health::initiatives::Reader::new(store);
-    if let Some(book) =
-        book.filter(|_| initiatives.iter().any(|i| i.status_on(today, &windows) == InitiativeStatus::Measured))
-    {
-        reader = reader.knowing(book.rows.iter().map(|r| r.account().clone()).collect());
-    }
-    initiatives
+    let mut reader: Option<steward_health::initiatives::Reader> = None;
+    store
+        .initiatives(Some(slug))?
         .into_iter()
         .map(|i| {
-            let read = match i.status_on(today, &windows) {
-                InitiativeStatus::Measured => Some(reader.impact(&i, &windows, today)?),
-                _ => None,
-            };
-            Ok((i, read))
+            if i.status_on(today, &windows) != InitiativeStatus::Measured {
+                return Ok((i, None));
+            }
+            let key = (i.id, i.version, today);
+            if let Some(kept) = impacts.kept.get(&key) {
+                return Ok((i, Some(kept)));
+            }
+            let reader = reader.get_or_insert_with(|| {
+                let fresh = steward_health::initiatives::Reader::new(store);
+                match impacts.book {
+                    Some(book) => fresh.knowing(book.rows.iter().map(|r| r.account().clone()).collect()),
+                    None => fresh,
+                }
+            });
+            let read = reader.impact(&i, &windows, today)?;
+            impacts.kept.put(key, read.clone(), impacts.generation);
+            Ok((i, Some(read)))
         })
         .collect()
 }

@@ -167,7 +167,10 @@ pub async fn launch(
         })
         .await;
     match made {
-        Ok(e) => Ok(Redirect::to(&format!("/experiments/{}", e.id)).into_response()),
+        Ok(e) => {
+            app.treatments_changed();
+            Ok(Redirect::to(&format!("/experiments/{}", e.id)).into_response())
+        }
         Err(e) => {
             let errors = super::refused_fields(e, None)?;
             show(&app, &viewer, slug, query, Some(Refusal { values, errors })).await

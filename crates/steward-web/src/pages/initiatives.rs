@@ -162,7 +162,10 @@ pub async fn add(
 ) -> PageResult {
     let (user, account, values) = (viewer.user.clone(), slug.clone(), typed(&form));
     match app.run(move |store| initiatives::add(store, &user, &account, &form)).await {
-        Ok(i) => Ok(Redirect::to(&format!("/initiatives/{}", i.id)).into_response()),
+        Ok(i) => {
+            app.treatments_changed();
+            Ok(Redirect::to(&format!("/initiatives/{}", i.id)).into_response())
+        }
         Err(e) => super::account::again(&app, &viewer, slug, "initiative", values, e).await,
     }
 }
