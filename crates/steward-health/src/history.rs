@@ -94,6 +94,16 @@ impl AccountData {
             .min_by_key(|c| c.end_date)
     }
 
+    /// The term the client is billed under on `today`: the one in force, else (before the
+    /// first starts) the one up for renewal. A lost renewal's term bills to its end.
+    pub fn billing_contract(&self, today: NaiveDate) -> Option<&Contract> {
+        self.contracts
+            .iter()
+            .filter(|c| c.in_force(today))
+            .max_by_key(|c| c.start_date)
+            .or_else(|| self.current_contract(today))
+    }
+
     /// The last day a decision maker was met, on or before `as_of`
     /// ([`steward_domain::contact::last_decision_maker_touch`]).
     pub fn last_decision_maker_touch(&self, as_of: NaiveDate) -> Option<NaiveDate> {

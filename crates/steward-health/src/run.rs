@@ -32,7 +32,9 @@ pub fn facts(data: &AccountData, health: &AccountHealth, today: NaiveDate) -> Fa
         renewal_stage: current
             .and_then(|c| data.renewals.iter().find(|o| o.contract_id == Some(c.id)))
             .map(|o| o.stage),
-        guarantees: current
+        // The guarantees of the term billed today: a lost renewal's fees stay at risk to its end.
+        guarantees: data
+            .billing_contract(today)
             .map(|c| c.on(today).guarantees)
             .unwrap_or_default()
             .into_iter()

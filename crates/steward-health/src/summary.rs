@@ -31,8 +31,9 @@ pub struct AccountSummary {
     pub billing: Option<Contract>,
     /// Every contract term, with the renewal decided on it.
     pub terms: Vec<Term>,
-    /// The billing term's bill this month × 12: what the client pays today, as the ARR
-    /// history counts it. A client whose renewal was lost pays to its term's end.
+    /// The billing term's bill this month × 12: what the client pays today. A client whose
+    /// renewal was lost pays to its term's end. (The ARR history takes the term in force on
+    /// each month's last day, so the two differ in a month a term ends or starts within.)
     pub arr: Option<Money>,
     /// Fees at risk under the billing term's performance guarantees, this month.
     pub at_risk: Option<Money>,
@@ -59,13 +60,7 @@ impl AccountSummary {
         let now = health.iter().rev().find(|(m, _)| *m <= this_month);
         let before = now.and_then(|(m, _)| health.iter().find(|(p, _)| *p == m.plus(-1)));
         let contract = data.current_contract(today).cloned();
-        let billing = data
-            .contracts
-            .iter()
-            .filter(|c| c.in_force(today))
-            .max_by_key(|c| c.start_date)
-            .cloned()
-            .or_else(|| contract.clone());
+        let billing = data.billing_contract(today).cloned();
         let volume = latest
             .as_ref()
             .map(|m| Volume { eligible_employees: m.eligible_employees, enrolled_members: m.enrolled_members });

@@ -337,6 +337,7 @@ pub async fn serve_until(
     app: App,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    crate::templates::check().map_err(std::io::Error::other)?;
     let uploads = app.config().upload_dir.clone();
     tokio::task::spawn_blocking(move || crate::upload::sweep_leftovers(&uploads));
     let sweeper = tokio::spawn(sweep_sessions(app.clone()));

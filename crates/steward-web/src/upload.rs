@@ -159,7 +159,7 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
         None => None,
     };
     let (user, app2) = (user.clone(), app.clone());
-    let batch = app
+    let (batch, followed) = app
         .run(move |store| {
             let app = app2;
             let config = app.config();
@@ -178,22 +178,26 @@ pub async fn import(app: &App, user: &User, upload: Upload) -> Result<ImportBatc
                 Err(ImportError::Store(e)) => return Err(e.into()),
                 Err(ImportError::Io(e)) => return Err(WebError::Internal(e)),
             };
-            if batch.status == ImportStatus::Applied {
-                steward_health::after_import(
+            let followed = match batch.status {
+                ImportStatus::Applied => steward_health::after_import(
                     store,
                     &config.scorecard,
                     &config.playbooks,
                     &config.calendar,
                     today,
                     Some(&[account]),
-                )?;
-            }
-            Ok(batch)
+                )
+                .map(drop),
+                _ => Ok(()),
+            };
+            Ok((batch, followed))
         })
         .await?;
+    // The batch is in whatever its follow-up did: its account's row and the readings go.
     if let Some(account) = &batch.account {
         app.account_changed(account).await;
     }
+    followed?;
     Ok(batch)
 }
 

@@ -161,8 +161,8 @@ fn renewals_fall_in_their_quarter_under_their_call() {
 }
 
 /// As the store keeps them: a renewal won started the next term, which has no renewal yet;
-/// a renewal lost leaves the last term running to its end (and the book no ARR), then the
-/// account leaves. Each counts where its term ends, at the ARR its opportunity renewed.
+/// a renewal lost leaves the last term running, and billing, to its end; then the account
+/// leaves. Each counts where its term ends, at the ARR its opportunity renewed.
 #[test]
 fn a_decided_renewal_stays_in_its_quarter() {
     let ann = Some("ann@steward.test");
@@ -170,9 +170,8 @@ fn a_decided_renewal_stays_in_its_quarter() {
     let won =
         decided(with_term(holding("won", ann, live, 10_000, Some(40.0)), 1, "2027-01-31"), RenewalOutcome::Renewed);
     let won = with_term(won, 2, "2028-01-31");
-    let mut lost =
+    let lost =
         decided(with_term(holding("lost", ann, live, 20_000, Some(30.0)), 3, "2027-02-28"), RenewalOutcome::Churned);
-    lost.arr = None;
     let left = decided(
         with_term(holding("left", ann, AccountStatus::Churned, 0, None), 4, "2026-11-30"),
         RenewalOutcome::Churned,

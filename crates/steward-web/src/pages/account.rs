@@ -406,7 +406,7 @@ fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormSt
         }).collect::<Vec<_>>(),
         review_quarter => l.review_quarter.map(|q| q.to_string()),
         initiative_choices => super::initiatives::choices(),
-        metrics => super::objectives::metric_choices(),
+        metric_choices => super::objectives::metric_choices(),
         kinds => ActivityKind::ALL.iter().map(|k| context! { value => k.as_str(), label => views::words(k.as_str()) }).collect::<Vec<_>>(),
         priorities => Priority::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
         today => today.to_string(),
