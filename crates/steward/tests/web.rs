@@ -871,6 +871,12 @@ fn account_360_tells_the_story(s: &Server) {
         assert!(page.body.contains(part), "Account 360 shows {part}");
     }
     assert!(page.body.matches("<svg class=\"chart").count() >= 4, "charts drawn on the server");
+    // The key numbers card holds the account's measures (it once listed the objective form's choices).
+    let key = page.body.split("<dl class=\"metrics\">").nth(1).unwrap().split("</dl>").next().unwrap();
+    for label in ["Eligible lives", "Enrollment rate", "Utilization (12 mo)", "Visits per 1,000", "NPS (12 mo)"] {
+        assert!(key.contains(&format!("<dt>{label}")), "{label} in the key numbers: {key}");
+    }
+    assert!(key.contains(" responses</small>") && key.contains(" eligible · target "), "{key}");
     // Each chart has a visible title and its numbers as a table (issue 11, item 12).
     let charts = page.body.matches("<svg class=\"chart").count();
     assert_eq!(page.body.matches("<p class=\"chart-title\">").count(), charts);
