@@ -31,6 +31,7 @@ pub mod opportunity;
 pub mod portfolio;
 pub mod pricing;
 pub mod project;
+pub mod quarter;
 pub mod quote;
 pub mod report;
 pub mod schedule;

@@ -244,7 +244,7 @@ pub fn books(
     today: NaiveDate,
 ) -> Books {
     let quarters: Vec<Quarter> =
-        std::iter::successors(Some(Quarter::of(today)), |q| Some(q.next())).take(RENEWAL_QUARTERS).collect();
+        std::iter::successors(Some(Quarter::of_day(today)), |q| Some(q.next())).take(RENEWAL_QUARTERS).collect();
     let window = |day: NaiveDate| quarters.iter().position(|q| q.contains(day));
     // A term has one renewal; were there two, the latest stands.
     let mut renewal_of: HashMap<Id, &Opportunity> = HashMap::new();

@@ -4,11 +4,10 @@
 //! sentences made from templates, nothing invented.
 
 mod benchmark;
-mod quarter;
 mod stored;
 
+pub use crate::quarter::Quarter;
 pub use benchmark::{Benchmark, MIN_PEERS, Peer, PeerBasis, peer_median};
-pub use quarter::Quarter;
 pub use stored::{NewReport, ReportFile, StoredReport};
 
 use crate::metrics::MonthCounts;

@@ -50,7 +50,7 @@ pub fn forecast(store: &dyn Store, quarter: Quarter, owner: Option<&Email>, toda
 /// close, or closed, from the first of the year to the later of the quarter's end and
 /// today — not the company's every opportunity since it began.
 pub fn read_for(quarter: Quarter, today: NaiveDate) -> OpportunityFilter {
-    let first = NaiveDate::from_ymd_opt(quarter.year, 1, 1).unwrap_or_else(|| quarter.first_day());
+    let first = NaiveDate::from_ymd_opt(quarter.year(), 1, 1).unwrap_or_else(|| quarter.first_day());
     OpportunityFilter { closing_within: Some((first, quarter.last_day().max(today))), ..OpportunityFilter::default() }
 }
 
@@ -64,7 +64,7 @@ pub fn forecast_of(
     today: NaiveDate,
 ) -> StoreResult<Forecast> {
     let goals: BTreeMap<Email, Goal> =
-        store.goals(Some(quarter.year))?.into_iter().map(|g| (g.owner.clone(), g)).collect();
+        store.goals(Some(quarter.year()))?.into_iter().map(|g| (g.owner.clone(), g)).collect();
     // Everyone with a goal has a line, with or without opportunities in the quarter.
     let mut by_owner: BTreeMap<Email, Vec<&Opportunity>> = goals.keys().map(|e| (e.clone(), Vec::new())).collect();
     for o in all {

@@ -43,3 +43,25 @@ fn series_an_earlier_build_wrote_read_and_refresh() {
     temp.refresh_metrics(&acme, 0, None).expect("refresh");
     assert!(temp.outdated_metrics().expect("outdated").is_empty());
 }
+
+/// A forecast snapshot an earlier build kept under "2027Q1": migration 23 rewrites it as
+/// "2027-Q1", the one way a quarter is written, so the forecast's history still finds it.
+#[test]
+fn forecast_snapshots_an_earlier_build_kept_are_found_after_migrating() {
+    use steward_store::{ForecastStore, Store};
+    let temp = steward_store_tests::TempSqlite::new();
+    let db = rusqlite::Connection::open(temp.path()).expect("open the file");
+    db.execute_batch(
+        "DELETE FROM schema_migrations WHERE version = 23;
+         INSERT INTO forecast_snapshots (week, quarter, owner, won_cents, commit_cents, best_case_cents, pipeline_cents, taken_at)
+         VALUES ('2027-01-04', '2027Q1', '', 100, 200, 300, 400, '2027-01-04T09:00:00Z');",
+    )
+    .expect("a database as the earlier build left it");
+    drop(db);
+    let again = steward_store_sqlite::open(&temp.path()).expect("reopen and migrate");
+    assert_eq!(again.schema_version().expect("version"), steward_store::migrate::latest_version());
+    let quarter = steward_domain::forecast::Quarter::parse("2027Q1").expect("quarter");
+    let history = again.forecast_history(quarter, None).expect("history");
+    assert_eq!(history.len(), 1, "kept under the quarter's one text");
+    assert_eq!((history[0].week.to_string(), history[0].totals.commit.cents), ("2027-01-04".into(), 200));
+}

@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 20, name: "initiatives", source: include_str!("../migrations/0020_initiatives.sql") },
     Migration { version: 21, name: "experiments", source: include_str!("../migrations/0021_experiments.sql") },
     Migration { version: 22, name: "reports", source: include_str!("../migrations/0022_reports.sql") },
+    Migration { version: 23, name: "quarter_text", source: include_str!("../migrations/0023_quarter_text.sql") },
 ];
 
 /// The schema version this build expects.

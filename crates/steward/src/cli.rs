@@ -892,7 +892,7 @@ fn parse_quarter(s: &str) -> Result<steward_domain::forecast::Quarter, String> {
 
 #[derive(Debug, Args)]
 pub struct ForecastArgs {
-    /// e.g. 2027Q1 (default: this quarter).
+    /// e.g. 2027-Q1 (default: this quarter).
     #[arg(long, value_parser = parse_quarter)]
     pub quarter: Option<steward_domain::forecast::Quarter>,
     /// One account manager's (default: the company's, with every owner's line).

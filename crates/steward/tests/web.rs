@@ -1422,7 +1422,7 @@ fn the_pipeline_moves_and_the_forecast_adds_up(s: &Server) {
     let mut api = s.client();
     api.bearer = Some(s.token(&user(Role::Director)));
     let cents = |v: &serde_json::Value| (v.as_f64().unwrap() * 100.0).round() as i64;
-    let mut quarters: Vec<_> = all.iter().map(|o| steward_domain::forecast::Quarter::of(o.close_date)).collect();
+    let mut quarters: Vec<_> = all.iter().map(|o| steward_domain::forecast::Quarter::of_day(o.close_date)).collect();
     quarters.dedup();
     for q in quarters {
         let f = api.get(&format!("/api/v1/forecast?quarter={q}")).json();
@@ -1881,7 +1881,7 @@ fn the_director_reads_the_portfolio(s: &Server) {
     assert!(!red.is_empty(), "the fixture has red clients");
     assert_eq!(listed, red);
     let today = web_support::as_of();
-    let first = steward_domain::forecast::Quarter::of(today);
+    let first = steward_domain::forecast::Quarter::of_day(today);
     let (from, to) = (first.first_day(), first.next().next().next().last_day());
     let ending: usize = listed_all
         .iter()

@@ -134,7 +134,7 @@ fn renewals_fall_in_their_quarter_under_their_call() {
     ];
     let b = books(&holdings, &[], &HashMap::new(), &opportunities, d("2026-12-04"));
     let quarters: Vec<String> = b.renewals.iter().map(|r| r.quarter.to_string()).collect();
-    assert_eq!(quarters, ["2026Q4", "2027Q1", "2027Q2", "2027Q3"]);
+    assert_eq!(quarters, ["2026-Q4", "2027-Q1", "2027-Q2", "2027-Q3"]);
     let cell = |q: usize, call: RenewalCall| *b.renewals[q].cells.iter().find(|c| c.call == call).unwrap();
     assert_eq!(
         cell(0, RenewalCall::Won),

@@ -386,8 +386,8 @@ pub async fn forecast(
 ) -> ApiResult<Json<steward_health::forecast::Forecast>> {
     authz::check(&user, Capability::Book)?;
     let today = app.today();
-    let quarter = optional::<Quarter>(q.quarter.as_deref(), "quarter", "a quarter like 2027Q1")?
-        .unwrap_or_else(|| Quarter::of(today));
+    let quarter = optional::<Quarter>(q.quarter.as_deref(), "quarter", "a quarter like 2027-Q1")?
+        .unwrap_or_else(|| Quarter::of_day(today));
     let owner: Option<steward_domain::Email> = optional(q.owner.as_deref(), "owner", "not an e-mail address")?;
     let f =
         app.run(move |store| Ok(steward_health::forecast::forecast(store, quarter, owner.as_ref(), today)?)).await?;

@@ -62,7 +62,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let today = app.today();
     let quarter = match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Quarter::parse(s).map_err(|e| WebError::field("quarter", e.0))?,
-        None => Quarter::of(today),
+        None => Quarter::of_day(today),
     };
     let owner: Option<Email> = match q.owner.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some("all") => None,
@@ -81,7 +81,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
             let f = steward_health::forecast::forecast_of(store, &all, quarter, asked.as_ref(), today)?;
             let held: Vec<&steward_domain::Account> = held.rows.iter().map(|r| r.account()).collect();
             let goals =
-                steward_health::forecast::attainment_of(store, &held, &all, quarter.year, today, asked.as_ref())?;
+                steward_health::forecast::attainment_of(store, &held, &all, quarter.year(), today, asked.as_ref())?;
             let names: BTreeMap<String, String> = store
                 .internal_users()?
                 .into_iter()
@@ -114,8 +114,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let owner_q = owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str()));
     let page = context! {
         quarter => quarter.to_string(),
-        previous => Quarter::of(quarter.first_day() - chrono::Days::new(1)).to_string(),
-        next => Quarter::of(quarter.last_day() + chrono::Days::new(1)).to_string(),
+        previous => Quarter::of_day(quarter.first_day() - chrono::Days::new(1)).to_string(),
+        next => Quarter::of_day(quarter.last_day() + chrono::Days::new(1)).to_string(),
         owner => owner.as_ref().map(|e| e.to_string()),
         owner_q => owner_q,
         owner_name => owner.as_ref().map(&name),
@@ -143,7 +143,7 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
         }).collect::<Vec<_>>(),
         may_set_goals => authz::may(&viewer.user, Capability::Team),
         managers => names.iter().map(|(e, n)| context! { email => e, name => n }).collect::<Vec<_>>(),
-        year => quarter.year,
+        year => quarter.year(),
         this_year => today.year(),
     };
     let title = format!("Forecast {quarter}");

@@ -110,7 +110,7 @@ fn percent(x: Option<f64>) -> String {
 pub fn forecast(settings: &Settings, args: crate::cli::ForecastArgs) -> Result<()> {
     let store = crate::open::open_store(settings)?;
     let today = today(args.today);
-    let quarter = args.quarter.unwrap_or_else(|| steward_domain::forecast::Quarter::of(today));
+    let quarter = args.quarter.unwrap_or_else(|| steward_domain::forecast::Quarter::of_day(today));
     let owner = args.owner.as_deref().map(Email::parse).transpose()?;
     let f = steward_health::forecast::forecast(store.as_ref(), quarter, owner.as_ref(), today)?;
     if args.json {

@@ -1,6 +1,8 @@
-//! Calendar quarters, "2026-Q3": what a quarterly business review covers.
+//! Calendar quarters, written "2026-Q3" (read also as "2026Q3"): what a quarterly business
+//! review covers, what a forecast sums and where the portfolio's renewals fall.
 
 use crate::{Month, ParseError};
+use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +24,36 @@ impl Quarter {
     /// The quarter a month falls in.
     pub fn of(month: Month) -> Self {
         Self { year: month.year(), number: (month.month() - 1) / 3 + 1 }
+    }
+
+    /// The quarter a day falls in.
+    pub fn of_day(day: NaiveDate) -> Self {
+        Self { year: day.year(), number: day.month0() / 3 + 1 }
+    }
+
+    /// Reads "2026-Q3" or "2026Q3" ([`FromStr`](std::str::FromStr)).
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        text.parse()
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        self.months()[0].first_day()
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.last_month().last_day()
+    }
+
+    pub fn next(self) -> Self {
+        self.plus(1)
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        (self.first_day()..=self.last_day()).contains(&day)
     }
 
     /// Its three months, first to last.
@@ -90,13 +122,18 @@ mod tests {
         assert_eq!(q.months().map(|m| m.to_string()), ["2026-01", "2026-02", "2026-03"]);
         assert_eq!((q.previous().to_string(), q.year_ago().to_string()), ("2025-Q4".into(), "2025-Q1".into()));
         assert_eq!(Quarter::of(Month::parse("2026-11").unwrap()).to_string(), "2026-Q4");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(Quarter::of_day(d("2026-11-30")), Quarter::of(Month::parse("2026-11").unwrap()));
+        assert_eq!((q.first_day(), q.last_day()), (d("2026-01-01"), d("2026-03-31")));
+        assert!(q.contains(d("2026-03-31")) && !q.contains(d("2026-04-01")));
+        assert_eq!(q.next().to_string(), "2026-Q2");
         let first: Quarter = "1900-Q1".parse().unwrap();
         assert_eq!(
             (first.year_ago(), first.plus(-9).last_month().to_string()),
             (first, "1900-03".into()),
             "held in range"
         );
-        for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10"] {
+        for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10", "20x7Q1", "Q1"] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
         }
     }
