@@ -12,23 +12,34 @@ pub struct Quarter {
     number: u32,
 }
 
+/// The years a quarter may fall in: those a date may hold (`input::check_date`).
+const FIRST_YEAR: i32 = 1900;
+const LAST_YEAR: i32 = 2200;
+
 impl Quarter {
     pub fn new(year: i32, number: u32) -> Result<Self, ParseError> {
-        if (1..=4).contains(&number) && (1900..=9999).contains(&year) {
+        if (1..=4).contains(&number) && (FIRST_YEAR..=LAST_YEAR).contains(&year) {
             Ok(Self { year, number })
         } else {
-            Err(ParseError::new(format!("{year}-Q{number} is not a quarter (Q1 to Q4 of 1900 to 9999)")))
+            Err(ParseError::new(format!("{year}-Q{number} is not a quarter (Q1 to Q4 of {FIRST_YEAR} to {LAST_YEAR})")))
         }
+    }
+
+    /// The quarter numbered `index` (year × 4 + quarter − 1), held within the years a
+    /// quarter may fall in so every quarter has months.
+    fn at(index: i32) -> Self {
+        let index = index.clamp(FIRST_YEAR * 4, LAST_YEAR * 4 + 3);
+        Self { year: index.div_euclid(4), number: index.rem_euclid(4) as u32 + 1 }
     }
 
     /// The quarter a month falls in.
     pub fn of(month: Month) -> Self {
-        Self { year: month.year(), number: (month.month() - 1) / 3 + 1 }
+        Self::at(month.year() * 4 + (month.month() as i32 - 1) / 3)
     }
 
     /// The quarter a day falls in.
     pub fn of_day(day: NaiveDate) -> Self {
-        Self { year: day.year(), number: day.month0() / 3 + 1 }
+        Self::at(day.year() * 4 + day.month0() as i32 / 3)
     }
 
     /// Reads "2026-Q3" or "2026Q3" ([`FromStr`](std::str::FromStr)).
@@ -66,11 +77,9 @@ impl Quarter {
         Month::new(self.year, self.number * 3).unwrap_or_else(|_| unreachable!("a quarter's last month is a month"))
     }
 
-    /// `quarters` later (earlier when negative), held within 1900-Q1 to 9999-Q4 so every
-    /// quarter has months.
+    /// `quarters` later (earlier when negative), held within 1900-Q1 to 2200-Q4.
     pub fn plus(self, quarters: i32) -> Self {
-        let index = (self.year * 4 + self.number as i32 - 1 + quarters).clamp(1900 * 4, 9999 * 4 + 3);
-        Self { year: index.div_euclid(4), number: index.rem_euclid(4) as u32 + 1 }
+        Self::at(self.year * 4 + self.number as i32 - 1 + quarters)
     }
 
     pub fn previous(self) -> Self {
@@ -133,7 +142,10 @@ mod tests {
             (first, "1900-03".into()),
             "held in range"
         );
-        for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10", "20x7Q1", "Q1"] {
+        let last: Quarter = "2200-Q4".parse().unwrap();
+        assert_eq!((last.next(), Quarter::of_day(d("2262-04-11"))), (last, last), "held in range");
+        assert_eq!(Quarter::of_day(d("1066-10-14")), first);
+        for bad in ["2026-Q5", "2026", "26-Q1", "2026-Q", "Q3-2026", "2026-Q10", "20x7Q1", "Q1", "2201-Q1", "1899Q4"] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
         }
     }

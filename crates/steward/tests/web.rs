@@ -1437,6 +1437,10 @@ fn the_pipeline_moves_and_the_forecast_adds_up(s: &Server) {
     }
     assert_eq!(c.get("/forecast").status, 200);
     assert_eq!(c.get("/forecast?quarter=2026Q9").status, 422);
+    let last = c.get("/forecast?quarter=2200-Q4");
+    assert_eq!(last.status, 200);
+    assert!(last.body.contains("The quarter before") && !last.body.contains("The quarter after"), "no link past 2200");
+    assert_eq!(c.get("/forecast?quarter=2201-Q1").status, 422);
     let every = c.get("/forecast?owner=all&rows=all");
     assert_eq!(every.status, 200);
     assert!(!every.body.contains("every row</a>"), "every row shown, no link to more");

@@ -699,7 +699,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
             optional(
                 "quarter",
                 Schema::Pattern("^((19[0-9]{2}|2[01][0-9]{2}|2200)-?[Qq][1-4])?$"),
-                "e.g. 2027-Q1 (1900 to 9999)",
+                "e.g. 2027-Q1 (1900 to 2200)",
             ),
             optional("owner", EMAIL, "an account manager's e-mail; empty: the company"),
         ],

@@ -114,8 +114,9 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<Foreca
     let owner_q = owner.as_ref().map_or_else(|| "all".to_owned(), |e| crate::views::url_encode(e.as_str()));
     let page = context! {
         quarter => quarter.to_string(),
-        previous => Quarter::of_day(quarter.first_day() - chrono::Days::new(1)).to_string(),
-        next => Quarter::of_day(quarter.last_day() + chrono::Days::new(1)).to_string(),
+        // None at the ends of the quarters a date may fall in.
+        previous => Some(quarter.previous()).filter(|q| *q != quarter).map(|q| q.to_string()),
+        next => Some(quarter.next()).filter(|q| *q != quarter).map(|q| q.to_string()),
         owner => owner.as_ref().map(|e| e.to_string()),
         owner_q => owner_q,
         owner_name => owner.as_ref().map(&name),
@@ -196,5 +197,5 @@ pub async fn set_goal(State(app): State<App>, Signed { viewer, form }: Signed<Go
     })
     .await?;
     app.goals_changed();
-    Ok(Redirect::to(&format!("/forecast?quarter={year}Q1&owner=all#goals")).into_response())
+    Ok(Redirect::to(&format!("/forecast?quarter={year}-Q1&owner=all#goals")).into_response())
 }
