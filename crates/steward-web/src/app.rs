@@ -3,6 +3,7 @@
 use crate::book::{Book, BookCache};
 use crate::credentials::ServerKeys;
 use crate::error::WebError;
+use crate::memo::Lookup;
 use axum::Router;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -99,6 +100,9 @@ pub(crate) type ImpactKey = (steward_domain::Id, i64, NaiveDate);
 
 type ForecastKey = (steward_domain::forecast::Quarter, Option<steward_domain::Email>, NaiveDate);
 
+/// Which of the app's memos a reading is kept in.
+type MemoOf<K, V> = fn(&App) -> &crate::memo::Memo<K, Arc<V>>;
+
 impl App {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         let keys = ServerKeys::derive(&config.member_keys);
@@ -184,12 +188,19 @@ impl App {
                 app.inner.book.finish_refresh(store, &card, book)
             })
             .await;
-        match &built {
-            // Readings kept from the rows before are no older than these now.
-            Ok(()) => self.forget_readings(),
-            Err(_) => self.inner.book.abandon_refresh(),
+        match built {
+            // Readings kept from the rows before are older than these now, unless no row moved.
+            Ok(moved) => {
+                if moved {
+                    self.forget_readings();
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.inner.book.abandon_refresh();
+                Err(e)
+            }
         }
-        built
     }
 
     /// The user's ranked queue: their tasks read fresh, each account's part of the rank
@@ -265,7 +276,7 @@ impl App {
     where
         F: FnOnce(&dyn Store, &Book) -> Result<crate::pages::forecast::Reading, WebError> + Send + 'static,
     {
-        self.kept_or_read(&self.inner.forecasts, key, read).await
+        self.kept_or_read(|app| &app.inner.forecasts, key, read).await
     }
 
     /// The portfolio report of `today` kept in the last `book_fresh_for`, else `read`'s, kept.
@@ -277,30 +288,48 @@ impl App {
     where
         F: FnOnce(&dyn Store, &Book) -> Result<steward_health::portfolio::Portfolio, WebError> + Send + 'static,
     {
-        self.kept_or_read(&self.inner.portfolios, today, read).await
+        self.kept_or_read(|app| &app.inner.portfolios, today, read).await
     }
 
-    /// `memo`'s answer for `key`, else `read`'s from the store and the book's rows, kept.
-    async fn kept_or_read<K, V, F>(
-        &self,
-        memo: &crate::memo::Memo<K, Arc<V>>,
-        key: K,
-        read: F,
-    ) -> Result<Arc<V>, WebError>
+    /// `memo`'s answer for `key`, else `read`'s from the store and the book's rows, kept. A
+    /// stale answer is served while `read` works it out again in the background.
+    async fn kept_or_read<K, V, F>(&self, memo: MemoOf<K, V>, key: K, read: F) -> Result<Arc<V>, WebError>
+    where
+        K: Eq + std::hash::Hash + Clone + Send + 'static,
+        V: Send + Sync + 'static,
+        F: FnOnce(&dyn Store, &Book) -> Result<V, WebError> + Send + 'static,
+    {
+        match memo(self).lookup(&key) {
+            Lookup::Fresh(kept) => Ok(kept),
+            Lookup::Stale { value, read_again } => {
+                if read_again {
+                    let app = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = app.read_into(memo, key.clone(), read).await {
+                            tracing::warn!("cannot work a kept reading out again: {e}");
+                            memo(&app).release(&key);
+                        }
+                    });
+                }
+                Ok(value)
+            }
+            Lookup::Missing => self.read_into(memo, key, read).await,
+        }
+    }
+
+    /// `read`'s answer from the store and the book's rows, kept in `memo` for `key`.
+    async fn read_into<K, V, F>(&self, memo: MemoOf<K, V>, key: K, read: F) -> Result<Arc<V>, WebError>
     where
         K: Eq + std::hash::Hash,
         V: Send + Sync + 'static,
         F: FnOnce(&dyn Store, &Book) -> Result<V, WebError> + Send + 'static,
     {
-        if let Some(kept) = memo.get(&key) {
-            return Ok(kept);
-        }
         // Where the memo stands before the rows are taken: a change after this point drops
         // what is worked out from them.
-        let generation = memo.generation();
+        let generation = memo(self).generation();
         let book = self.book().await?;
         let reading = Arc::new(self.run(move |store| read(store, &book)).await?);
-        memo.put(key, Arc::clone(&reading), generation);
+        memo(self).put(key, Arc::clone(&reading), generation);
         Ok(reading)
     }
 

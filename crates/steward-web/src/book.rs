@@ -54,6 +54,9 @@ pub struct Book {
     built: Instant,
     /// Marked stale by a change that may touch every row (a user's name).
     expired: bool,
+    /// Some row was worked out again in this build, or one came or went: readings worked
+    /// out from the rows before are older than these.
+    moved: bool,
 }
 
 /// One account's row.
@@ -97,6 +100,7 @@ impl Book {
             today,
             built: Instant::now(),
             expired: false,
+            moved: true,
         }
     }
 
@@ -162,7 +166,8 @@ pub fn load(store: &dyn Store, card: &Scorecard, today: NaiveDate, previous: Opt
         .collect::<Result<_, WebError>>()?;
     let recomputed = rows.iter().filter(|(_, fresh)| *fresh).count();
     tracing::debug!(rows = rows.len(), recomputed, "book rows worked out");
-    Ok(Book::assemble(rows.into_iter().map(|(r, _)| r).collect(), today))
+    let moved = recomputed > 0 || previous.is_none_or(|b| b.rows.len() != rows.len());
+    Ok(Book { moved, ..Book::assemble(rows.into_iter().map(|(r, _)| r).collect(), today) })
 }
 
 /// The rows at hand. Row updates are serialized (`updating`), and accounts changed while a
@@ -194,16 +199,18 @@ impl BookCache {
         !self.refreshing.swap(true, Ordering::AcqRel)
     }
 
-    /// Installs a fully rebuilt book, with the rows of accounts changed meanwhile redone.
-    pub fn finish_refresh(&self, store: &dyn Store, card: &Scorecard, mut book: Book) -> Result<(), WebError> {
+    /// Installs a fully rebuilt book, with the rows of accounts changed meanwhile redone;
+    /// whether any row moved.
+    pub fn finish_refresh(&self, store: &dyn Store, card: &Scorecard, mut book: Book) -> Result<bool, WebError> {
         let _one_writer = self.updating.lock().unwrap_or_else(|p| p.into_inner());
         let changed: Vec<Slug> = std::mem::take(&mut *self.dirty.lock().unwrap_or_else(|p| p.into_inner()));
         for slug in &changed {
             book = book.with_account(store, card, slug)?;
         }
+        let moved = book.moved || !changed.is_empty();
         self.put(Arc::new(book));
         self.refreshing.store(false, Ordering::Release);
-        Ok(())
+        Ok(moved)
     }
 
     pub fn abandon_refresh(&self) {

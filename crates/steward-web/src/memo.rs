@@ -1,7 +1,8 @@
-//! Answers worked out from many rows (a quarter's forecast for the company), kept for a
-//! short while as the book's rows are: a change made through this process drops them at
-//! once, so people see their own changes; another process's change shows once the answer
-//! is older than the memo's `fresh_for`.
+//! Answers worked out from many rows (a quarter's forecast for the company), kept as the
+//! book's rows are: a change made through this process drops them at once, so people see
+//! their own changes. An answer older than the memo's `fresh_for` is still served for a
+//! while, as the book's rows are, while one caller works it out again — so another
+//! process's change shows soon after, and nobody waits for the reading itself.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -9,13 +10,39 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// How many times `fresh_for` an answer may be served while it is read again; older ones
+/// are read while the caller waits.
+const SERVED_STALE_FOR: u32 = 6;
+
 #[derive(Debug)]
 pub struct Memo<K, V> {
-    kept: Mutex<HashMap<K, (Instant, V)>>,
+    kept: Mutex<HashMap<K, Kept<V>>>,
     /// Bumped by every [`clear`](Memo::clear): an answer worked out from before a change is
     /// not kept after it.
     generation: AtomicU64,
     fresh_for: Duration,
+}
+
+#[derive(Debug)]
+struct Kept<V> {
+    at: Instant,
+    value: V,
+    /// A caller is working it out again.
+    reading: bool,
+}
+
+/// What the memo holds for a key.
+#[derive(Debug, PartialEq)]
+pub enum Lookup<V> {
+    /// Worked out in the last `fresh_for`.
+    Fresh(V),
+    /// Older, still to be served; the caller told so is the one to work it out again (and
+    /// to [`put`](Memo::put) it, or [`release`](Memo::release) the key if it cannot).
+    Stale {
+        value: V,
+        read_again: bool,
+    },
+    Missing,
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
@@ -23,10 +50,22 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         Self { kept: Mutex::new(HashMap::new()), generation: AtomicU64::new(0), fresh_for }
     }
 
-    /// The answer kept for `key`, unless it is older than `fresh_for`.
-    pub fn get(&self, key: &K) -> Option<V> {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(key).filter(|(at, _)| at.elapsed() < self.fresh_for).map(|(_, v)| v.clone())
+    fn served_for(&self) -> Duration {
+        self.fresh_for.saturating_mul(SERVED_STALE_FOR)
+    }
+
+    pub fn lookup(&self, key: &K) -> Lookup<V> {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(k) = kept.get_mut(key) else { return Lookup::Missing };
+        let age = k.at.elapsed();
+        if age < self.fresh_for {
+            Lookup::Fresh(k.value.clone())
+        } else if age < self.served_for() {
+            let read_again = !std::mem::replace(&mut k.reading, true);
+            Lookup::Stale { value: k.value.clone(), read_again }
+        } else {
+            Lookup::Missing
+        }
     }
 
     /// Where the memo stands: take it before working an answer out, give it to [`put`](Memo::put).
@@ -35,14 +74,22 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 
     /// Keeps `value` for `key` unless the memo was cleared since `generation` (the answer
-    /// may predate a change), and forgets what has gone stale (so the map stays small).
+    /// may predate a change), and forgets what is too old to serve (so the map stays small).
     pub fn put(&self, key: K, value: V, generation: u64) {
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
         if self.generation() != generation {
             return;
         }
-        kept.retain(|_, (at, _)| at.elapsed() < self.fresh_for);
-        kept.insert(key, (Instant::now(), value));
+        let served_for = self.served_for();
+        kept.retain(|_, k| k.at.elapsed() < served_for);
+        kept.insert(key, Kept { at: Instant::now(), value, reading: false });
+    }
+
+    /// The caller told to read `key` again could not: the next caller may try.
+    pub fn release(&self, key: &K) {
+        if let Some(k) = self.kept.lock().unwrap_or_else(|p| p.into_inner()).get_mut(key) {
+            k.reading = false;
+        }
     }
 
     pub fn clear(&self) {
@@ -59,11 +106,11 @@ mod tests {
     #[test]
     fn keeps_until_cleared() {
         let memo: Memo<&str, i32> = Memo::new(Duration::from_secs(60));
-        assert_eq!(memo.get(&"q"), None);
+        assert_eq!(memo.lookup(&"q"), Lookup::Missing);
         memo.put("q", 7, memo.generation());
-        assert_eq!(memo.get(&"q"), Some(7));
+        assert_eq!(memo.lookup(&"q"), Lookup::Fresh(7));
         memo.clear();
-        assert_eq!(memo.get(&"q"), None, "a change drops what was kept");
+        assert_eq!(memo.lookup(&"q"), Lookup::Missing, "a change drops what was kept");
     }
 
     #[test]
@@ -72,14 +119,27 @@ mod tests {
         let before = memo.generation();
         memo.clear();
         memo.put("q", 7, before);
-        assert_eq!(memo.get(&"q"), None);
+        assert_eq!(memo.lookup(&"q"), Lookup::Missing);
     }
 
     #[test]
-    fn an_answer_older_than_its_freshness_is_read_again() {
+    fn a_stale_answer_is_served_while_one_caller_reads_it_again() {
         let memo: Memo<&str, i32> = Memo::new(Duration::from_millis(20));
         memo.put("q", 7, memo.generation());
         std::thread::sleep(Duration::from_millis(40));
-        assert_eq!(memo.get(&"q"), None);
+        assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: true }, "the first caller reads it again");
+        assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: false }, "the others are served");
+        memo.release(&"q");
+        assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: true }, "released: the next one tries");
+        memo.put("q", 8, memo.generation());
+        assert_eq!(memo.lookup(&"q"), Lookup::Fresh(8));
+    }
+
+    #[test]
+    fn an_answer_too_old_to_serve_is_read_while_the_caller_waits() {
+        let memo: Memo<&str, i32> = Memo::new(Duration::from_millis(10));
+        memo.put("q", 7, memo.generation());
+        std::thread::sleep(Duration::from_millis(10 * u64::from(SERVED_STALE_FOR) + 20));
+        assert_eq!(memo.lookup(&"q"), Lookup::Missing);
     }
 }

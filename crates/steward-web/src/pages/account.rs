@@ -10,12 +10,14 @@ use crate::error::{PageResult, WebError};
 use crate::extract::Signed;
 use crate::extract::page::{Path, Query};
 use crate::forms::FieldErrors;
+use crate::memo::Lookup;
 use crate::views::{self, HealthView, percent, signed, thousands};
 use crate::writes::{self, ActivityInput, TaskInput};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use minijinja::{Value, context};
 use std::collections::BTreeMap;
+use steward_domain::initiative::{Initiative, InitiativeStatus, Windows};
 use steward_domain::input::TextKind;
 use steward_domain::metrics::MonthMetrics;
 use steward_domain::suppression::ProgramMonth;
@@ -25,6 +27,7 @@ use steward_domain::{
 };
 use steward_health::AccountSummary;
 use steward_health::history::AccountData;
+use steward_health::initiatives::{Impact, Reader};
 use steward_store::{CutKind, Store, TaskFilter};
 
 /// How many activities the timeline shows.
@@ -59,7 +62,10 @@ struct Loaded {
     objectives: Vec<steward_health::success_plans::ObjectiveView>,
     /// Engagement initiatives, latest start first, with the impact of each measured one (read
     /// access only).
-    initiatives: Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>,
+    initiatives: Measured,
+    /// Measured initiatives shown with an impact kept past its freshness, for this view to
+    /// read again in the background.
+    read_again: Vec<steward_domain::initiative::Initiative>,
     /// Experiments on its worksites, latest start first (read access only).
     experiments: Vec<steward_domain::experiment::Experiment>,
     /// Client reviews kept for it, latest quarter and version first (read access only), and
@@ -144,6 +150,7 @@ fn load(
             projects: Vec::new(),
             objectives: Vec::new(),
             initiatives: Vec::new(),
+            read_again: Vec::new(),
             experiments: Vec::new(),
             reports: Vec::new(),
             review_quarter: None,
@@ -152,6 +159,7 @@ fn load(
     }
     let data = AccountData::load(store, &account.slug)?;
     let summary = AccountSummary::of(&data, card, app_today);
+    let (initiatives, read_again) = measured(store, &account.slug, app_today, impacts)?;
     let cut_metrics = match (crate::results::cut_kind(q.by.as_deref())?, q.cut.as_deref()) {
         (kind, Some(value)) if kind != CutKind::All => store
             .metrics(&account.slug, kind, None, None)?
@@ -174,7 +182,8 @@ fn load(
         // The health history already read every activity, newest first.
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
-        initiatives: measured(store, &account.slug, app_today, impacts)?,
+        initiatives,
+        read_again,
         experiments: store.experiments(Some(&account.slug))?,
         reports: store.reports(Some(&account.slug))?,
         review_quarter: Some(crate::client_reports::last_complete_quarter(data.metrics_as_of, app_today)),
@@ -226,12 +235,13 @@ async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Opti
     let generation = app.impacts().generation();
     let book = app.book_at_hand().await?;
     let kept = app.clone();
-    let loaded = app
+    let mut loaded = app
         .run(move |store| {
             let impacts = Impacts { kept: kept.impacts(), generation, book: book.as_deref() };
             load(store, &user, &slug, &query, today, &card, impacts)
         })
         .await?;
+    read_again(app, std::mem::take(&mut loaded.read_again), today);
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;
     let templates: Vec<Value> = app
@@ -264,50 +274,98 @@ fn key_metrics(s: &AccountSummary) -> Vec<Value> {
     ]
 }
 
+/// An account's initiatives, each measured one with its impact.
+type Measured = Vec<(Initiative, Option<Impact>)>;
+
 /// What the measured initiatives are read with: the impacts the app keeps, where the memo
 /// stood before the book's rows were taken, and those rows when they are at hand.
 struct Impacts<'a> {
-    kept: &'a crate::memo::Memo<crate::app::ImpactKey, steward_health::initiatives::Impact>,
+    kept: &'a crate::memo::Memo<crate::app::ImpactKey, Impact>,
     generation: u64,
     book: Option<&'a crate::book::Book>,
 }
 
-/// The account's initiatives, each measured one with its impact: kept from an earlier view
-/// until a change, else read (one reader, so matched accounts' ledgers are read once for all
-/// of them). The accounts matched ones are chosen from come from the book's rows when they
-/// are at hand: reading every account again is most of a reading's time at company scale.
+impl Impacts<'_> {
+    /// `initiative`'s impact read with `reader` (one for a view, so matched accounts'
+    /// ledgers are read once for all its initiatives), and kept. The accounts the matched
+    /// comparison is chosen from come from the book's rows when they are at hand: reading
+    /// every account again is most of a reading's time at company scale.
+    fn read<'s>(
+        &self,
+        store: &'s dyn Store,
+        reader: &mut Option<Reader<'s>>,
+        initiative: &Initiative,
+        today: chrono::NaiveDate,
+    ) -> steward_store::Result<Impact> {
+        let reader = reader.get_or_insert_with(|| match self.book {
+            Some(book) => Reader::new(store).knowing(book.rows.iter().map(|r| r.account().clone()).collect()),
+            None => Reader::new(store),
+        });
+        let read = reader.impact(initiative, &Windows::default(), today)?;
+        self.kept.put((initiative.id, initiative.version, today), read.clone(), self.generation);
+        Ok(read)
+    }
+}
+
+/// The account's initiatives, each measured one with its impact — kept from an earlier
+/// view until a change, else read — and the measured ones whose kept impact is past its
+/// freshness and falls to this view to read again.
 fn measured(
     store: &dyn Store,
     slug: &steward_domain::Slug,
     today: chrono::NaiveDate,
     impacts: Impacts<'_>,
-) -> steward_store::Result<Vec<(steward_domain::initiative::Initiative, Option<steward_health::initiatives::Impact>)>> {
-    use steward_domain::initiative::{InitiativeStatus, Windows};
+) -> steward_store::Result<(Measured, Vec<Initiative>)> {
     let windows = Windows::default();
-    let mut reader: Option<steward_health::initiatives::Reader> = None;
-    store
-        .initiatives(Some(slug))?
-        .into_iter()
-        .map(|i| {
-            if i.status_on(today, &windows) != InitiativeStatus::Measured {
-                return Ok((i, None));
-            }
-            let key = (i.id, i.version, today);
-            if let Some(kept) = impacts.kept.get(&key) {
-                return Ok((i, Some(kept)));
-            }
-            let reader = reader.get_or_insert_with(|| {
-                let fresh = steward_health::initiatives::Reader::new(store);
-                match impacts.book {
-                    Some(book) => fresh.knowing(book.rows.iter().map(|r| r.account().clone()).collect()),
-                    None => fresh,
+    let (mut reader, mut shown, mut read_again) = (None, Vec::new(), Vec::new());
+    for i in store.initiatives(Some(slug))? {
+        if i.status_on(today, &windows) != InitiativeStatus::Measured {
+            shown.push((i, None));
+            continue;
+        }
+        let impact = match impacts.kept.lookup(&(i.id, i.version, today)) {
+            Lookup::Fresh(kept) => kept,
+            Lookup::Stale { value, read_again: mine } => {
+                if mine {
+                    read_again.push(i.clone());
                 }
-            });
-            let read = reader.impact(&i, &windows, today)?;
-            impacts.kept.put(key, read.clone(), impacts.generation);
-            Ok((i, Some(read)))
-        })
-        .collect()
+                value
+            }
+            Lookup::Missing => impacts.read(store, &mut reader, &i, today)?,
+        };
+        shown.push((i, Some(impact)));
+    }
+    Ok((shown, read_again))
+}
+
+/// Reads `initiatives`' impacts again in the background, as the book's rows are: the view
+/// that found them stale showed what was kept.
+fn read_again(app: &App, initiatives: Vec<Initiative>, today: chrono::NaiveDate) {
+    if initiatives.is_empty() {
+        return;
+    }
+    let app = app.clone();
+    tokio::spawn(async move {
+        let generation = app.impacts().generation();
+        let book = app.book_at_hand().await.ok().flatten();
+        let (kept, stale) = (app.clone(), initiatives.clone());
+        let read = app
+            .run(move |store| {
+                let impacts = Impacts { kept: kept.impacts(), generation, book: book.as_deref() };
+                let mut reader = None;
+                for i in &stale {
+                    impacts.read(store, &mut reader, i, today)?;
+                }
+                Ok(())
+            })
+            .await;
+        if let Err(e) = read {
+            tracing::warn!("cannot read initiatives' impact again: {e}");
+            for i in &initiatives {
+                app.impacts().release(&(i.id, i.version, today));
+            }
+        }
+    });
 }
 
 fn view(l: &Loaded, q: &ViewQuery, today: chrono::NaiveDate, form: Option<FormState>) -> Value {
