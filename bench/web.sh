@@ -2,7 +2,8 @@
 # Page latency under load, measured with wrk from a second process against a release
 # `steward serve`: My book (an account manager's, and a page of the director's whole book),
 # Account 360, My work, the pipeline, the forecast and the portfolio report — next to /healthz, a trivial endpoint of the same server, in the
-# same run. On the demo book (30 accounts) and at company scale (6,000 accounts).
+# same run; then Account 360 and the portfolio as one person sees them (a view every 0.7 s
+# for 30 s, nothing else asking). On the demo book (30 accounts) and at company scale (6,000).
 # usage: bench/web.sh [demo|company|both] [SECONDS_PER_PAGE] [CONNECTIONS]
 # With BENCH_BOOKS=DIR the books are kept in DIR and reused by later runs.
 # With BENCH_DATABASE_URL=postgres://… the books live in that PostgreSQL database instead of
@@ -37,6 +38,13 @@ measure() { # label url cookie
     /^ +50%/ {p50 = $2} /^ +99%/ {p99 = $2} /Requests\/sec/ {rps = $2}
     /Non-2xx/ {bad = $NF}
     END { printf "  %-44s p50 %8s  p99 %8s  %8s req/s%s\n", label, p50, p99, rps, bad ? "  NON-2xx: " bad : "" }' <<< "$out"
+}
+
+one_viewer() { # label url cookie: a view every 0.7 s for 30 s, through three refreshes of
+  # what is kept, with nothing else asking: what one person waits.
+  for _ in $(seq 43); do curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $3" "$2"; sleep 0.7; done |
+    sort -n | awk -v label="$1" '{ t[NR] = $1 * 1000 } END {
+      printf "  %-44s one viewer: median %6.1f ms, slowest %6.1f ms of %d\n", label, t[int((NR + 1) / 2)], t[NR], NR }'
 }
 
 run() { # name demo-args...
@@ -96,6 +104,8 @@ run() { # name demo-args...
   measure "Pipeline, every owner (director)" "$url/pipeline?owner=all" "$dir_cookie"
   measure "Forecast, the company (director)" "$url/forecast?quarter=2027Q1&owner=all" "$dir_cookie"
   measure "Portfolio report (director)" "$url/portfolio" "$dir_cookie"
+  one_viewer "Account 360 ($slug)" "$url/accounts/$slug" "$am_cookie"
+  one_viewer "Portfolio report (director)" "$url/portfolio" "$dir_cookie"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
