@@ -42,9 +42,9 @@ measure() { # label url cookie
 
 one_viewer() { # label url cookie: a view every 0.7 s for 30 s, through three refreshes of
   # what is kept, with nothing else asking: what one person waits.
-  for _ in $(seq 43); do curl -s -o /dev/null -w '%{time_total}\n' -H "Cookie: $3" "$2"; sleep 0.7; done |
-    sort -n | awk -v label="$1" '{ t[NR] = $1 * 1000 } END {
-      printf "  %-44s one viewer: median %6.1f ms, slowest %6.1f ms of %d\n", label, t[int((NR + 1) / 2)], t[NR], NR }'
+  for _ in $(seq 43); do curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: $3" "$2"; sleep 0.7; done |
+    LC_ALL=C sort -k2 -n | awk -v label="$1" '{ t[NR] = $2 * 1000; if ($1 != 200) bad++ } END {
+      printf "  %-44s one viewer: median %6.1f ms, slowest %6.1f ms of %d%s\n", label, t[int((NR + 1) / 2)], t[NR], NR, bad ? "  NON-200: " bad : "" }'
 }
 
 run() { # name demo-args...

@@ -48,8 +48,9 @@ pub struct WebConfig {
     /// `X-Forwarded-For`; otherwise the connection's peer.
     pub behind_proxy: bool,
     /// How long the book's rows, and readings worked out from many rows (the forecast), are
-    /// served before they are checked against the store ([`crate::book`]): how soon a change
-    /// made by another server or the command line shows.
+    /// served before they are checked against the store ([`crate::book`], [`crate::memo`]):
+    /// how soon a change made by another server or the command line shows (a reading may be
+    /// served up to three times this while it is worked out again).
     pub book_fresh_for: std::time::Duration,
 }
 
@@ -266,8 +267,8 @@ impl App {
         &self.inner.impacts
     }
 
-    /// The forecast page's reading kept for `key` in the last
-    /// `book_fresh_for`, else `read`'s, kept.
+    /// The forecast page's reading for `key` as kept ([`kept_or_read`](Self::kept_or_read)),
+    /// else `read`'s.
     pub(crate) async fn forecast_reading<F>(
         &self,
         key: ForecastKey,
@@ -279,7 +280,7 @@ impl App {
         self.kept_or_read(|app| &app.inner.forecasts, key, read).await
     }
 
-    /// The portfolio report of `today` kept in the last `book_fresh_for`, else `read`'s, kept.
+    /// The portfolio report of `today` as kept ([`kept_or_read`](Self::kept_or_read)), else `read`'s.
     pub(crate) async fn portfolio_reading<F>(
         &self,
         today: NaiveDate,
@@ -299,6 +300,7 @@ impl App {
         V: Send + Sync + 'static,
         F: FnOnce(&dyn Store, &Book) -> Result<V, WebError> + Send + 'static,
     {
+        let generation = memo(self).generation();
         match memo(self).lookup(&key) {
             Lookup::Fresh(kept) => Ok(kept),
             Lookup::Stale { value, read_again } => {
@@ -307,7 +309,7 @@ impl App {
                     tokio::spawn(async move {
                         if let Err(e) = app.read_into(memo, key.clone(), read).await {
                             tracing::warn!("cannot work a kept reading out again: {e}");
-                            memo(&app).release(&key);
+                            memo(&app).release(&key, generation);
                         }
                     });
                 }

@@ -1,8 +1,9 @@
 //! Answers worked out from many rows (a quarter's forecast for the company), kept as the
 //! book's rows are: a change made through this process drops them at once, so people see
-//! their own changes. An answer older than the memo's `fresh_for` is still served for a
-//! while, as the book's rows are, while one caller works it out again — so another
-//! process's change shows soon after, and nobody waits for the reading itself.
+//! their own changes. An answer older than the memo's `fresh_for` is still served, up to
+//! three times that age, while one caller works it out again in the background: a change
+//! made elsewhere shows once that reading is put (about `fresh_for` for pages viewed
+//! steadily, at most three times it), and only a viewer after a longer quiet waits.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// How many times `fresh_for` an answer may be served while it is read again; older ones
 /// are read while the caller waits.
-const SERVED_STALE_FOR: u32 = 6;
+const SERVED_STALE_FOR: u32 = 3;
 
 #[derive(Debug)]
 pub struct Memo<K, V> {
@@ -85,9 +86,14 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         kept.insert(key, Kept { at: Instant::now(), value, reading: false });
     }
 
-    /// The caller told to read `key` again could not: the next caller may try.
-    pub fn release(&self, key: &K) {
-        if let Some(k) = self.kept.lock().unwrap_or_else(|p| p.into_inner()).get_mut(key) {
+    /// The caller told to read `key` again (at `generation`) could not: the next caller may
+    /// try. After a change the claim is gone with what was kept, and a later one stands.
+    pub fn release(&self, key: &K, generation: u64) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
+        if let Some(k) = kept.get_mut(key) {
             k.reading = false;
         }
     }
@@ -129,7 +135,9 @@ mod tests {
         std::thread::sleep(Duration::from_millis(40));
         assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: true }, "the first caller reads it again");
         assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: false }, "the others are served");
-        memo.release(&"q");
+        memo.release(&"q", memo.generation() + 1);
+        assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: false }, "a release from before a change");
+        memo.release(&"q", memo.generation());
         assert_eq!(memo.lookup(&"q"), Lookup::Stale { value: 7, read_again: true }, "released: the next one tries");
         memo.put("q", 8, memo.generation());
         assert_eq!(memo.lookup(&"q"), Lookup::Fresh(8));

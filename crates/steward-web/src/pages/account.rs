@@ -63,9 +63,6 @@ struct Loaded {
     /// Engagement initiatives, latest start first, with the impact of each measured one (read
     /// access only).
     initiatives: Measured,
-    /// Measured initiatives shown with an impact kept past its freshness, for this view to
-    /// read again in the background.
-    read_again: Vec<steward_domain::initiative::Initiative>,
     /// Experiments on its worksites, latest start first (read access only).
     experiments: Vec<steward_domain::experiment::Experiment>,
     /// Client reviews kept for it, latest quarter and version first (read access only), and
@@ -150,7 +147,6 @@ fn load(
             projects: Vec::new(),
             objectives: Vec::new(),
             initiatives: Vec::new(),
-            read_again: Vec::new(),
             experiments: Vec::new(),
             reports: Vec::new(),
             review_quarter: None,
@@ -159,7 +155,7 @@ fn load(
     }
     let data = AccountData::load(store, &account.slug)?;
     let summary = AccountSummary::of(&data, card, app_today);
-    let (initiatives, read_again) = measured(store, &account.slug, app_today, impacts)?;
+    let initiatives = measured(store, &account.slug, app_today, impacts)?;
     let cut_metrics = match (crate::results::cut_kind(q.by.as_deref())?, q.cut.as_deref()) {
         (kind, Some(value)) if kind != CutKind::All => store
             .metrics(&account.slug, kind, None, None)?
@@ -183,7 +179,6 @@ fn load(
         activities: data.activities.iter().take(TIMELINE_ROWS).cloned().collect(),
         imports: store.imports(Some(&account.slug))?.into_iter().take(10).collect(),
         initiatives,
-        read_again,
         experiments: store.experiments(Some(&account.slug))?,
         reports: store.reports(Some(&account.slug))?,
         review_quarter: Some(crate::client_reports::last_complete_quarter(data.metrics_as_of, app_today)),
@@ -235,13 +230,12 @@ async fn show(app: &App, viewer: &Viewer, slug: String, q: ViewQuery, form: Opti
     let generation = app.impacts().generation();
     let book = app.book_at_hand().await?;
     let kept = app.clone();
-    let mut loaded = app
+    let loaded = app
         .run(move |store| {
-            let impacts = Impacts { kept: kept.impacts(), generation, book: book.as_deref() };
+            let impacts = Impacts { app: &kept, generation, book: book.as_deref() };
             load(store, &user, &slug, &query, today, &card, impacts)
         })
         .await?;
-    read_again(app, std::mem::take(&mut loaded.read_again), today);
     let status = if form.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
     let done = super::tasks::just_done(app, viewer, q.done).await?;
     let templates: Vec<Value> = app
@@ -280,7 +274,7 @@ type Measured = Vec<(Initiative, Option<Impact>)>;
 /// What the measured initiatives are read with: the impacts the app keeps, where the memo
 /// stood before the book's rows were taken, and those rows when they are at hand.
 struct Impacts<'a> {
-    kept: &'a crate::memo::Memo<crate::app::ImpactKey, Impact>,
+    app: &'a App,
     generation: u64,
     book: Option<&'a crate::book::Book>,
 }
@@ -302,56 +296,74 @@ impl Impacts<'_> {
             None => Reader::new(store),
         });
         let read = reader.impact(initiative, &Windows::default(), today)?;
-        self.kept.put((initiative.id, initiative.version, today), read.clone(), self.generation);
+        self.app.impacts().put((initiative.id, initiative.version, today), read.clone(), self.generation);
         Ok(read)
     }
 }
 
-/// The account's initiatives, each measured one with its impact — kept from an earlier
-/// view until a change, else read — and the measured ones whose kept impact is past its
-/// freshness and falls to this view to read again.
+/// The account's initiatives, each measured one with its impact: kept from an earlier view
+/// until a change (a stale one read again in the background by the view told to), else
+/// read while the viewer waits.
 fn measured(
     store: &dyn Store,
     slug: &steward_domain::Slug,
     today: chrono::NaiveDate,
     impacts: Impacts<'_>,
-) -> steward_store::Result<(Measured, Vec<Initiative>)> {
+) -> steward_store::Result<Measured> {
     let windows = Windows::default();
-    let (mut reader, mut shown, mut read_again) = (None, Vec::new(), Vec::new());
-    for i in store.initiatives(Some(slug))? {
+    let initiatives = store.initiatives(Some(slug))?;
+    let mut kept: Vec<Option<Impact>> = Vec::with_capacity(initiatives.len());
+    let mut stale = Vec::new();
+    let claimed_at = impacts.app.impacts().generation();
+    for i in &initiatives {
         if i.status_on(today, &windows) != InitiativeStatus::Measured {
-            shown.push((i, None));
+            kept.push(None);
             continue;
         }
-        let impact = match impacts.kept.lookup(&(i.id, i.version, today)) {
-            Lookup::Fresh(kept) => kept,
-            Lookup::Stale { value, read_again: mine } => {
-                if mine {
-                    read_again.push(i.clone());
+        kept.push(match impacts.app.impacts().lookup(&(i.id, i.version, today)) {
+            Lookup::Fresh(value) => Some(value),
+            Lookup::Stale { value, read_again } => {
+                if read_again {
+                    stale.push(i.clone());
                 }
-                value
+                Some(value)
             }
-            Lookup::Missing => impacts.read(store, &mut reader, &i, today)?,
-        };
-        shown.push((i, Some(impact)));
+            Lookup::Missing => None,
+        });
     }
-    Ok((shown, read_again))
+    // Claimed: handed over before anything here can fail, so no claim is dropped unread.
+    read_again(impacts.app, stale, today, claimed_at);
+    let mut reader = None;
+    initiatives
+        .into_iter()
+        .zip(kept)
+        .map(|(i, kept)| {
+            let impact = match kept {
+                Some(value) => Some(value),
+                None if i.status_on(today, &windows) == InitiativeStatus::Measured => {
+                    Some(impacts.read(store, &mut reader, &i, today)?)
+                }
+                None => None,
+            };
+            Ok((i, impact))
+        })
+        .collect()
 }
 
 /// Reads `initiatives`' impacts again in the background, as the book's rows are: the view
-/// that found them stale showed what was kept.
-fn read_again(app: &App, initiatives: Vec<Initiative>, today: chrono::NaiveDate) {
+/// that found them stale showed what was kept. `generation` is the memo's when they were
+/// claimed (before the rows are taken).
+fn read_again(app: &App, initiatives: Vec<Initiative>, today: chrono::NaiveDate, generation: u64) {
     if initiatives.is_empty() {
         return;
     }
     let app = app.clone();
     tokio::spawn(async move {
-        let generation = app.impacts().generation();
         let book = app.book_at_hand().await.ok().flatten();
         let (kept, stale) = (app.clone(), initiatives.clone());
         let read = app
             .run(move |store| {
-                let impacts = Impacts { kept: kept.impacts(), generation, book: book.as_deref() };
+                let impacts = Impacts { app: &kept, generation, book: book.as_deref() };
                 let mut reader = None;
                 for i in &stale {
                     impacts.read(store, &mut reader, i, today)?;
@@ -362,7 +374,7 @@ fn read_again(app: &App, initiatives: Vec<Initiative>, today: chrono::NaiveDate)
         if let Err(e) = read {
             tracing::warn!("cannot read initiatives' impact again: {e}");
             for i in &initiatives {
-                app.impacts().release(&(i.id, i.version, today));
+                app.impacts().release(&(i.id, i.version, today), generation);
             }
         }
     });
