@@ -50,7 +50,7 @@ impl Month {
 
     /// Its calendar quarter, "2026-Q3".
     pub fn quarter(self) -> String {
-        format!("{}-Q{}", self.year, (self.month - 1) / 3 + 1)
+        crate::quarter::Quarter::of(self).to_string()
     }
 
     /// The last month of a calendar quarter (March, June, September, December).

@@ -136,6 +136,10 @@ mod tests {
         assert_eq!((q.first_day(), q.last_day()), (d("2026-01-01"), d("2026-03-31")));
         assert!(q.contains(d("2026-03-31")) && !q.contains(d("2026-04-01")));
         assert_eq!(q.next().to_string(), "2026-Q2");
+        // The next quarter turns the year.
+        assert_eq!(Quarter::of_day(d("2026-12-02")).next().first_day(), d("2027-01-01"));
+        assert_eq!(Quarter::of_day(d("2026-01-31")).next().first_day(), d("2026-04-01"));
+        assert_eq!(Quarter::of_day(d("2026-09-30")).next().first_day(), d("2026-10-01"));
         let first: Quarter = "1900-Q1".parse().unwrap();
         assert_eq!(
             (first.year_ago(), first.plus(-9).last_month().to_string()),

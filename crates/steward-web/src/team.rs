@@ -2,7 +2,7 @@
 //! renewals, and how their work stands — from the book's rows and the open tasks, so it
 //! agrees with every AM's own book and queue.
 
-use crate::views::{BookRow, quarter};
+use crate::views::BookRow;
 use chrono::{Days, NaiveDate};
 use steward_domain::{AccountStatus, Email, Money, Task, User};
 
@@ -30,8 +30,8 @@ pub struct TeamRow {
 /// The team on `today`: every active account manager (even with an empty book), then the
 /// accounts with no owner when there are any. Accounts that left count nowhere.
 pub fn team(managers: &[User], rows: &[BookRow], open: &[Task], today: NaiveDate) -> Vec<TeamRow> {
-    let this_q = quarter(today);
-    let next_q = quarter(next_quarter_day(today));
+    let this_q = steward_domain::quarter::Quarter::of_day(today);
+    let (this_q, next_q) = (this_q.to_string(), this_q.next().to_string());
     let line = |email: Option<&Email>, name: String| {
         let mine: Vec<&BookRow> = rows
             .iter()
@@ -71,28 +71,4 @@ pub fn team(managers: &[User], rows: &[BookRow], open: &[Task], today: NaiveDate
         out.push(nobody);
     }
     out
-}
-
-/// A day in the quarter after `today`'s.
-fn next_quarter_day(today: NaiveDate) -> NaiveDate {
-    use chrono::Datelike;
-    let first_month_next = (today.month0() / 3 + 1) * 3; // 0-based month
-    let (year, month0) = if first_month_next >= 12 { (today.year() + 1, 0) } else { (today.year(), first_month_next) };
-    NaiveDate::from_ymd_opt(year, month0 + 1, 1).unwrap_or(today)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn the_next_quarter_turns_the_year() {
-        assert_eq!(next_quarter_day(d("2026-12-02")), d("2027-01-01"));
-        assert_eq!(next_quarter_day(d("2026-01-31")), d("2026-04-01"));
-        assert_eq!(next_quarter_day(d("2026-09-30")), d("2026-10-01"));
-    }
 }

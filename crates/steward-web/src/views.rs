@@ -427,10 +427,9 @@ pub struct BookRow {
     pub holding: steward_domain::portfolio::Holding,
 }
 
-/// "2027-Q1".
+/// "2027-Q1": the quarter a day falls in, as every page writes it.
 pub fn quarter(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{}-Q{}", d.year(), d.month0() / 3 + 1)
+    steward_domain::quarter::Quarter::of_day(d).to_string()
 }
 
 impl BookRow {

@@ -313,20 +313,17 @@ fn the_portfolio_is_the_book_s_own_numbers() {
     // prospect (one that left this quarter lost its renewal in it), whatever became of their
     // renewal, each under one call.
     let contracts = json(&steward(d, &["contracts", "list", "--json"]).ok().stdout);
-    let slugs: Vec<&str> = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["status"] != "prospect")
-        .map(|a| a["slug"].as_str().unwrap())
-        .collect();
-    let churned: Vec<&str> = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|a| a["status"] == "churned")
-        .map(|a| a["slug"].as_str().unwrap())
-        .collect();
+    let slugs_where = |keep: fn(&Value) -> bool| -> Vec<&str> {
+        accounts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| keep(&a["status"]))
+            .map(|a| a["slug"].as_str().unwrap())
+            .collect()
+    };
+    let slugs = slugs_where(|status| status != "prospect");
+    let churned = slugs_where(|status| status == "churned");
     let in_window: Vec<&Value> = contracts
         .as_array()
         .unwrap()

@@ -311,39 +311,32 @@ fn measured(
     impacts: Impacts<'_>,
 ) -> steward_store::Result<Measured> {
     let windows = Windows::default();
-    let initiatives = store.initiatives(Some(slug))?;
-    let mut kept: Vec<Option<Impact>> = Vec::with_capacity(initiatives.len());
-    let mut stale = Vec::new();
     let claimed_at = impacts.app.impacts().generation();
-    for i in &initiatives {
-        if i.status_on(today, &windows) != InitiativeStatus::Measured {
-            kept.push(None);
-            continue;
-        }
-        kept.push(match impacts.app.impacts().lookup(&(i.id, i.version, today)) {
-            Lookup::Fresh(value) => Some(value),
-            Lookup::Stale { value, read_again } => {
-                if read_again {
-                    stale.push(i.clone());
-                }
-                Some(value)
+    let mut stale = Vec::new();
+    // Each initiative with what is kept for it: `None` when it is not measured, `Missing`
+    // when its impact is to be read here.
+    let looked_up: Vec<(Initiative, Option<Lookup<Impact>>)> = store
+        .initiatives(Some(slug))?
+        .into_iter()
+        .map(|i| {
+            let kept = (i.status_on(today, &windows) == InitiativeStatus::Measured)
+                .then(|| impacts.app.impacts().lookup(&(i.id, i.version, today)));
+            if let Some(Lookup::Stale { read_again: true, .. }) = kept {
+                stale.push(i.clone());
             }
-            Lookup::Missing => None,
-        });
-    }
+            (i, kept)
+        })
+        .collect();
     // Claimed: handed over before anything here can fail, so no claim is dropped unread.
     read_again(impacts.app, stale, today, claimed_at);
     let mut reader = None;
-    initiatives
+    looked_up
         .into_iter()
-        .zip(kept)
         .map(|(i, kept)| {
             let impact = match kept {
-                Some(value) => Some(value),
-                None if i.status_on(today, &windows) == InitiativeStatus::Measured => {
-                    Some(impacts.read(store, &mut reader, &i, today)?)
-                }
                 None => None,
+                Some(Lookup::Fresh(value) | Lookup::Stale { value, .. }) => Some(value),
+                Some(Lookup::Missing) => Some(impacts.read(store, &mut reader, &i, today)?),
             };
             Ok((i, impact))
         })

@@ -68,13 +68,8 @@ pub async fn page(State(app): State<App>, viewer: Viewer, Query(q): Query<BookQu
 
 /// The next six quarters, for the renewal filter.
 fn quarters(app: &App) -> Vec<String> {
-    let mut day = app.today();
-    let mut out = Vec::new();
-    for _ in 0..6 {
-        out.push(crate::views::quarter(day));
-        day = day.checked_add_months(chrono::Months::new(3)).unwrap_or(day);
-    }
-    out
+    let first = steward_domain::quarter::Quarter::of_day(app.today());
+    (0..6).map(|i| first.plus(i).to_string()).collect()
 }
 
 #[derive(Debug, serde::Deserialize)]

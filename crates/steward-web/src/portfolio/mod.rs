@@ -7,7 +7,6 @@ use crate::charts::{self, Bars};
 use crate::error::WebError;
 use crate::views::{self, percent};
 use minijinja::context;
-use steward_domain::forecast::Quarter;
 use steward_domain::portfolio::{BookLine, RenewalCall};
 use steward_domain::{Email, Money};
 use steward_health::portfolio::Portfolio;
@@ -140,17 +139,12 @@ fn books(p: &Portfolio) -> Table {
     }
 }
 
-/// "2026-Q4", as the book and the reviews write a quarter.
-fn quarter(q: Quarter) -> String {
-    views::quarter(q.first_day())
-}
-
 fn first_quarter(p: &Portfolio) -> String {
-    p.books.renewals.first().map(|r| quarter(r.quarter)).unwrap_or_default()
+    p.books.renewals.first().map(|r| r.quarter.to_string()).unwrap_or_default()
 }
 
 fn last_quarter(p: &Portfolio) -> String {
-    p.books.renewals.last().map(|r| quarter(r.quarter)).unwrap_or_default()
+    p.books.renewals.last().map(|r| r.quarter.to_string()).unwrap_or_default()
 }
 
 /// An owner as the report names them: their book's name, else their e-mail.
@@ -180,7 +174,7 @@ fn renewals(p: &Portfolio) -> Table {
             .renewals
             .iter()
             .map(|q| {
-                let mut cells = vec![quarter(q.quarter)];
+                let mut cells = vec![q.quarter.to_string()];
                 cells.extend(q.cells.iter().map(|c| cell(c.renewals, c.arr)));
                 cells.push(cell(q.renewals, q.arr));
                 row(cells)
@@ -318,7 +312,7 @@ fn charts(p: &Portfolio) -> [(&'static str, String); 2] {
         Bars::new("Red", band(|l| l.bands.red)).coloured("var(--red, #b42318)"),
         Bars::new("No score", band(|l| l.bands.unscored)).coloured("#c3c8d0"),
     ];
-    let quarters: Vec<String> = p.books.renewals.iter().map(|q| quarter(q.quarter)).collect();
+    let quarters: Vec<String> = p.books.renewals.iter().map(|q| q.quarter.to_string()).collect();
     let colour = |c: RenewalCall| match c {
         RenewalCall::Won => "var(--green, #1e7a46)",
         RenewalCall::Commit => "var(--accent, #2357c6)",
@@ -405,7 +399,7 @@ pub fn csv(p: &Portfolio) -> String {
     }
     for q in &p.books.renewals {
         for c in &q.cells {
-            let item = format!("{}:{}", quarter(q.quarter), c.call);
+            let item = format!("{}:{}", q.quarter, c.call);
             put("renewals", &item, "renewals", Some(c.renewals as f64));
             put("renewals", &item, "arr", dollars(c.arr));
             put("renewals", &item, "change", dollars(c.change));
